@@ -1,0 +1,45 @@
+# SNUT — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := DEBUG=1 $(BIN)/python manage.py
+
+.PHONY: install demo run test lint format migrations-check system-check clean
+
+system-check:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "SNUT a besoin de Python 3.11 ($(PYTHON) introuvable) : installez-le ou lancez make PYTHON=/chemin/vers/python3.11."; exit 1; }
+	@$(PYTHON) snut/system_check.py
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@$(MAKE) --no-print-directory system-check
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: install system-check
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddata questionnaire_snut
+	$(MANAGE) validate_questionnaire
+	$(MANAGE) seed_demo
+
+run: demo
+	@echo "SNUT sur http://127.0.0.1:8000 — comptes de démo : directeur / snut-demo (office), mopa / snut-demo (réseau, /admin/)."
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install system-check
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis db.sqlite3 staticfiles

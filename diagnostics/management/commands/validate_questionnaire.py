@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from diagnostics.models import Questionnaire
+from diagnostics.validation import questionnaire_faults
+
+
+class Command(BaseCommand):
+    help = "Vérifie la structure d’un questionnaire (tous si aucun code n’est donné)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", nargs="?", help="code du questionnaire, par exemple snut-ot")
+        parser.add_argument(
+            "--version", type=int, dest="questionnaire_version", help="une seule version"
+        )
+
+    def handle(self, *args, code=None, questionnaire_version=None, **options):
+        questionnaires = Questionnaire.objects.all()
+        if code:
+            questionnaires = questionnaires.filter(code=code)
+        if questionnaire_version is not None:
+            questionnaires = questionnaires.filter(version=questionnaire_version)
+        if not questionnaires:
+            raise CommandError(f"Aucun questionnaire ne correspond à « {code or '*'} ».")
+        failed = 0
+        for questionnaire in questionnaires:
+            faults = questionnaire_faults(questionnaire)
+            label = f"{questionnaire.code} v{questionnaire.version}"
+            if faults:
+                failed += 1
+                self.stderr.write(f"{label} : {len(faults)} défaut(s)")
+                for fault in faults:
+                    self.stderr.write(f"  - {fault}")
+            else:
+                self.stdout.write(self.style.SUCCESS(f"{label} : structure valide."))
+        if failed:
+            raise CommandError(f"{failed} questionnaire(s) invalide(s).")

@@ -1,0 +1,423 @@
+"""The questionnaire engine, offices and their diagnostics.
+
+A questionnaire (axes → questions → choices, plus maturity levels) is generic:
+the same engine can diagnose tourist offices today and local businesses later.
+Natural keys let the questionnaire live in a readable fixture without ids.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionnaireManager(models.Manager):
+    def get_by_natural_key(self, code, version):
+        return self.get(code=code, version=version)
+
+
+class Questionnaire(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        PUBLISHED = "published", _("Publié")
+        ARCHIVED = "archived", _("Archivé")
+
+    code = models.SlugField(_("code"), max_length=50)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+
+    objects = QuestionnaireManager()
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="questionnaire_code_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    def natural_key(self):
+        return (self.code, self.version)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Published and archived questionnaires may have answers: never edit them."""
+        return self.status != self.Status.DRAFT
+
+
+class QuestionnairePartManager(models.Manager):
+    """Looks a questionnaire part up by its questionnaire's natural key and its own."""
+
+    part_field = "code"
+
+    def get_by_natural_key(self, code, version, part):
+        return self.get(
+            questionnaire__code=code, questionnaire__version=version, **{self.part_field: part}
+        )
+
+
+class MaturityLevelManager(QuestionnairePartManager):
+    part_field = "lower_bound"
+
+
+class MaturityLevel(models.Model):
+    """A named band of scores; a level runs from its lower bound to the next one."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="levels"
+    )
+    lower_bound = models.PositiveSmallIntegerField(
+        _("borne inférieure"), validators=[MaxValueValidator(100)]
+    )
+    name = models.CharField(_("nom"), max_length=60)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = MaturityLevelManager()
+
+    class Meta:
+        verbose_name = _("niveau de maturité")
+        verbose_name_plural = _("niveaux de maturité")
+        ordering = ["questionnaire", "lower_bound"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "lower_bound"], name="level_unique_bound"
+            ),
+            models.CheckConstraint(condition=Q(lower_bound__lte=100), name="level_bound_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (*self.questionnaire.natural_key(), self.lower_bound)
+
+    natural_key.dependencies = ["diagnostics.questionnaire"]
+
+
+class Axis(models.Model):
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="axes")
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("nom"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    weight = models.PositiveSmallIntegerField(_("poids"), default=1)
+
+    objects = QuestionnairePartManager()
+
+    class Meta:
+        verbose_name = _("axe")
+        verbose_name_plural = _("axes")
+        ordering = ["questionnaire", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="axis_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (*self.questionnaire.natural_key(), self.code)
+
+    natural_key.dependencies = ["diagnostics.questionnaire"]
+
+
+class Question(models.Model):
+    # The questionnaire is stored beside the axis so that codes are unique per
+    # questionnaire in the database; validate_questionnaire checks they agree.
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=50)
+    text = models.CharField(_("question"), max_length=400)
+    help_text = models.TextField(_("pourquoi c’est important"), blank=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    weight = models.PositiveSmallIntegerField(_("poids"), default=1)
+    allow_not_applicable = models.BooleanField(_("« non concerné » possible"), default=False)
+
+    objects = QuestionnairePartManager()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["axis__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="question_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.text}"
+
+    def natural_key(self):
+        return (*self.questionnaire.natural_key(), self.code)
+
+    natural_key.dependencies = ["diagnostics.axis"]
+
+
+class ChoiceManager(models.Manager):
+    def get_by_natural_key(self, code, version, question_code, order):
+        return self.get(
+            question__questionnaire__code=code,
+            question__questionnaire__version=version,
+            question__code=question_code,
+            order=order,
+        )
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    label = models.CharField(_("réponse"), max_length=300)
+    points = models.PositiveSmallIntegerField(_("points"), default=0)
+    recommendation = models.TextField(_("recommandation"), blank=True)
+
+    objects = ChoiceManager()
+
+    class Meta:
+        verbose_name = _("choix")
+        verbose_name_plural = _("choix")
+        ordering = ["question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="choice_unique_order"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="choice_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.order)
+
+    natural_key.dependencies = ["diagnostics.question"]
+
+
+class Office(models.Model):
+    class Category(models.TextChoices):
+        CAT_1 = "cat1", _("Catégorie I")
+        CAT_2 = "cat2", _("Catégorie II")
+        UNCLASSIFIED = "none", _("Non classé")
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        EPIC = "epic", _("EPIC")
+        REGIE = "regie", _("Régie")
+        SPL = "spl", _("SPL")
+        SEM = "sem", _("SEM")
+
+    class StaffBand(models.TextChoices):
+        XS = "1-2", _("1 à 2 ETP")
+        S = "3-5", _("3 à 5 ETP")
+        M = "6-10", _("6 à 10 ETP")
+        L = "11-20", _("11 à 20 ETP")
+        XL = "21+", _("plus de 20 ETP")
+
+    class Department(models.TextChoices):
+        DORDOGNE = "24", _("Dordogne (24)")
+        GIRONDE = "33", _("Gironde (33)")
+        LANDES = "40", _("Landes (40)")
+        LOT_ET_GARONNE = "47", _("Lot-et-Garonne (47)")
+        PYRENEES_ATLANTIQUES = "64", _("Pyrénées-Atlantiques (64)")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
+    department = models.CharField(_("département"), max_length=3, choices=Department.choices)
+    commune = models.CharField(_("commune"), max_length=120)
+    category = models.CharField(_("classement"), max_length=5, choices=Category.choices)
+    legal_form = models.CharField(_("forme juridique"), max_length=12, choices=LegalForm.choices)
+    staff_band = models.CharField(_("effectif"), max_length=5, choices=StaffBand.choices)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="offices"
+    )
+
+    class Meta:
+        verbose_name = _("office de tourisme")
+        verbose_name_plural = _("offices de tourisme")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", _("Direction")
+        MEMBER = "member", _("Membre de l’équipe")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [models.UniqueConstraint(fields=["user", "office"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.office}"
+
+
+class Campaign(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    opens = models.DateField(_("ouverture"))
+    closes = models.DateField(_("clôture"))
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gte=models.F("opens")), name="campaign_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.opens <= today <= self.closes
+
+
+class Diagnostic(models.Model):
+    """One office's answers to a campaign's questionnaire; frozen once submitted.
+
+    The scores are computed once, at submission, and stored here and in
+    AxisScore: listings never recompute them and later edits never change them.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("En cours")
+        SUBMITTED = "submitted", _("Soumis")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="diagnostics")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="diagnostics")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
+    overall_score = models.DecimalField(
+        _("score global"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    overall_level = models.ForeignKey(
+        MaturityLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("niveau global"),
+    )
+
+    class Meta:
+        verbose_name = _("diagnostic")
+        verbose_name_plural = _("diagnostics")
+        ordering = ["-created_at"]
+        constraints = [
+            # An office may diagnose itself again within a campaign, one draft at a time;
+            # comparisons take its latest submitted diagnostic.
+            models.UniqueConstraint(
+                fields=["office", "campaign"],
+                condition=Q(status="draft"),
+                name="diagnostic_one_draft_per_campaign",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="diagnostic_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.campaign}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """The answer to one question: a choice, « non concerné », or a comment alone."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice = models.ForeignKey(
+        Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    not_applicable = models.BooleanField(_("non concerné"), default=False)
+    comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "question"], name="answer_one_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__isnull=True) | Q(not_applicable=False),
+                name="answer_choice_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.diagnostic} — {self.question.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.choice_id is not None or self.not_applicable
+
+
+class AxisScore(models.Model):
+    """An axis's score as computed when its diagnostic was submitted."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="axis_scores")
+    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    level = models.ForeignKey(
+        MaturityLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered = models.PositiveSmallIntegerField(_("questions répondues"), default=0)
+    total = models.PositiveSmallIntegerField(_("questions"), default=0)
+
+    class Meta:
+        verbose_name = _("score par axe")
+        verbose_name_plural = _("scores par axe")
+        ordering = ["diagnostic", "axis__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "axis"], name="axis_score_unique"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="axis_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.diagnostic} — {self.axis}"

@@ -1,0 +1,183 @@
+"""Use cases: they validate, write in one transaction and raise clear errors.
+
+Every write to a diagnostic first locks its row, so a submission and a
+colleague's answer never interleave: the answer lands before the submission
+or is refused after it.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from diagnostics import selectors
+from diagnostics.models import Answer, AxisScore, Campaign, Choice, Diagnostic, Office, Question
+
+CAMPAIGN_CLOSED = gettext_noop(
+    "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
+)
+ALREADY_STARTED = gettext_noop(
+    "Un diagnostic est déjà en cours pour cet office dans la campagne « {campaign} » : "
+    "reprenez-le plutôt que d’en commencer un autre."
+)
+ALREADY_SUBMITTED = gettext_noop("Ce diagnostic a été soumis : il ne peut plus être modifié.")
+QUESTION_NOT_IN_QUESTIONNAIRE = gettext_noop(
+    "Cette question n’appartient pas au questionnaire de ce diagnostic."
+)
+CHOICE_NOT_OF_QUESTION = gettext_noop("Cette réponse n’appartient pas à la question posée.")
+NOT_APPLICABLE_REFUSED = gettext_noop("« Non concerné » n’est pas possible pour cette question.")
+CHOICE_AND_NOT_APPLICABLE = gettext_noop(
+    "Choisissez une réponse ou « non concerné », pas les deux."
+)
+COMMENT_TOO_LONG = gettext_noop("Le commentaire dépasse {max} caractères.")
+UNANSWERED_QUESTIONS = gettext_noop(
+    "Il reste {count} question(s) sans réponse : répondez-y (ou choisissez « non concerné » "
+    "quand c’est possible) avant de soumettre."
+)
+
+COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
+
+
+def _check_open(campaign: Campaign, now: datetime | None) -> None:
+    if not campaign.is_open(timezone.localdate(now) if now else None):
+        raise ValidationError(
+            _(CAMPAIGN_CLOSED).format(
+                campaign=campaign.name,
+                opens=campaign.opens.strftime("%d/%m/%Y"),
+                closes=campaign.closes.strftime("%d/%m/%Y"),
+            )
+        )
+
+
+def diagnostic_start(*, office: Office, campaign: Campaign, user, now=None) -> Diagnostic:
+    """Opens the office's diagnostic for an open campaign."""
+    _check_open(campaign, now)
+    with transaction.atomic():
+        drafts = Diagnostic.objects.select_for_update().filter(
+            office=office, campaign=campaign, status=Diagnostic.Status.DRAFT
+        )
+        if drafts.exists():
+            raise ValidationError(_(ALREADY_STARTED).format(campaign=campaign.name))
+        return Diagnostic.objects.create(
+            office=office,
+            campaign=campaign,
+            questionnaire_id=campaign.questionnaire_id,
+            created_by=user,
+        )
+
+
+def _lock_draft(diagnostic: Diagnostic) -> Diagnostic:
+    """Re-reads the diagnostic under a row lock and checks it may still change."""
+    locked = Diagnostic.objects.select_for_update().select_related("campaign").get(pk=diagnostic.pk)
+    if locked.is_submitted:
+        raise ValidationError(_(ALREADY_SUBMITTED))
+    return locked
+
+
+def answer_save(
+    *,
+    diagnostic: Diagnostic,
+    question: Question,
+    choice: Choice | None,
+    not_applicable: bool = False,
+    comment: str = "",
+    user,
+    now: datetime | None = None,
+) -> Answer:
+    """Upserts the answer to one question, leaving every other answer alone."""
+    if question.questionnaire_id != diagnostic.questionnaire_id:
+        raise ValidationError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
+    if choice is not None and choice.question_id != question.pk:
+        raise ValidationError(_(CHOICE_NOT_OF_QUESTION))
+    if not_applicable and choice is not None:
+        raise ValidationError(_(CHOICE_AND_NOT_APPLICABLE))
+    if not_applicable and not question.allow_not_applicable:
+        raise ValidationError(_(NOT_APPLICABLE_REFUSED))
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(_(COMMENT_TOO_LONG).format(max=COMMENT_MAX_LENGTH))
+    with transaction.atomic():
+        locked = _lock_draft(diagnostic)
+        _check_open(locked.campaign, now)
+        answer, _created = Answer.objects.update_or_create(
+            diagnostic=locked,
+            question=question,
+            defaults={
+                "choice": choice,
+                "not_applicable": not_applicable,
+                "comment": comment.strip(),
+                "updated_by": user,
+            },
+        )
+        Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return answer
+
+
+def _decimal(score: float | None) -> Decimal | None:
+    return None if score is None else Decimal(f"{score:.2f}")
+
+
+def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = None) -> Diagnostic:
+    """Freezes a complete diagnostic and stores its scores for good."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_draft(diagnostic)
+        _check_open(locked.campaign, now)
+        profile = selectors.diagnostic_profile(locked)
+        missing = profile.total - profile.answered
+        if missing:
+            raise ValidationError(_(UNANSWERED_QUESTIONS).format(count=missing))
+        AxisScore.objects.bulk_create(
+            AxisScore(
+                diagnostic=locked,
+                axis_id=result.axis.id,
+                score=_decimal(result.score),
+                level_id=result.level.id if result.level else None,
+                answered=result.answered,
+                total=result.total,
+            )
+            for result in profile.axes
+        )
+        locked.status = Diagnostic.Status.SUBMITTED
+        locked.submitted_by = user
+        locked.submitted_at = now
+        locked.overall_score = _decimal(profile.score)
+        locked.overall_level_id = profile.level.id if profile.level else None
+        locked.save()
+    return locked
+
+
+NETWORK_GROUP = "Réseau"
+# Staff of the regional network manage the questionnaire, campaigns and
+# offices, and read diagnostics; they never edit answers or manage users.
+NETWORK_MANAGED_MODELS = [
+    "questionnaire",
+    "maturitylevel",
+    "axis",
+    "question",
+    "choice",
+    "campaign",
+    "office",
+    "membership",
+]
+NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore"]
+
+
+def network_group_sync() -> Group:
+    """Creates or updates the « Réseau » group with exactly the permissions it needs."""
+    group, _created = Group.objects.get_or_create(name=NETWORK_GROUP)
+    codenames = [
+        f"{action}_{model}"
+        for model in NETWORK_MANAGED_MODELS
+        for action in ("add", "change", "delete", "view")
+    ]
+    codenames += [f"view_{model}" for model in NETWORK_READ_MODELS]
+    permissions = Permission.objects.filter(
+        content_type__app_label="diagnostics", codename__in=codenames
+    )
+    group.permissions.set(permissions)
+    return group

@@ -1,0 +1,80 @@
+"""Structural checks of a questionnaire, shared by the command and publishing."""
+
+from django.utils.translation import gettext as _
+
+from diagnostics import selectors
+from diagnostics.models import Questionnaire
+
+
+def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
+    """Every structural fault of a questionnaire, in French; empty when sound."""
+    faults: list[str] = []
+    levels = list(questionnaire.levels.order_by("lower_bound"))
+    if not levels:
+        faults.append(_("Aucun niveau de maturité : il en faut au moins un, à partir de 0."))
+    elif levels[0].lower_bound != 0:
+        faults.append(
+            _("Les niveaux ne couvrent pas 0–100 : le premier commence à %(bound)s au lieu de 0.")
+            % {"bound": levels[0].lower_bound}
+        )
+    for level in levels:
+        if level.lower_bound > 100:
+            faults.append(
+                _("Le niveau « %(name)s » commence au-delà de 100.") % {"name": level.name}
+            )
+        if not level.name.strip():
+            faults.append(
+                _("Un niveau (borne %(bound)s) n’a pas de nom.") % {"bound": level.lower_bound}
+            )
+
+    axes = selectors.questionnaire_axes(questionnaire)
+    if not axes:
+        faults.append(_("Le questionnaire n’a aucun axe."))
+    for axis in axes:
+        where = _("Axe %(code)s") % {"code": axis.code}
+        questions = list(axis.questions.all())
+        if axis.weight <= 0:
+            faults.append(_("%(where)s : le poids doit être positif.") % {"where": where})
+        if not questions:
+            faults.append(_("%(where)s : aucune question.") % {"where": where})
+        for question in questions:
+            faults.extend(_question_faults(questionnaire, question))
+    return faults
+
+
+def _question_faults(questionnaire: Questionnaire, question) -> list[str]:
+    where = _("Question %(code)s") % {"code": question.code}
+    faults = []
+    if question.questionnaire_id != questionnaire.pk:
+        faults.append(
+            _("%(where)s : elle appartient à un autre questionnaire que son axe.")
+            % {"where": where}
+        )
+    if question.weight <= 0:
+        faults.append(_("%(where)s : le poids doit être positif.") % {"where": where})
+    choices = list(question.choices.all())
+    if len(choices) < 2:
+        faults.append(
+            _("%(where)s : %(count)s choix, il en faut au moins 2.")
+            % {"where": where, "count": len(choices)}
+        )
+    if not choices:
+        return faults
+    best = max(c.points for c in choices)
+    tops = [c for c in choices if c.points == best]
+    if best == 0:
+        faults.append(_("%(where)s : aucun choix ne rapporte de points.") % {"where": where})
+    elif len(tops) > 1:
+        faults.append(
+            _(
+                "%(where)s : %(count)s choix à %(points)s points, un seul doit être la meilleure réponse."
+            )
+            % {"where": where, "count": len(tops), "points": best}
+        )
+    for choice in choices:
+        if choice.points < best and not choice.recommendation.strip():
+            faults.append(
+                _("%(where)s : le choix n°%(order)s « %(label)s » n’a pas de recommandation.")
+                % {"where": where, "order": choice.order, "label": choice.label}
+            )
+    return faults

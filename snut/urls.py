@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("SNUT — administration du réseau")
+admin.site.site_title = _("SNUT")
+admin.site.index_title = _("Questionnaires, campagnes et offices")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("", include("diagnostics.urls")),
+]

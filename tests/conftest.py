@@ -1,0 +1,41 @@
+import pytest
+
+from diagnostics.models import Diagnostic
+from tests import factories
+
+
+@pytest.fixture
+def questionnaire(db):
+    return factories.build_questionnaire()
+
+
+@pytest.fixture
+def campaign(questionnaire):
+    return factories.open_campaign(questionnaire)
+
+
+@pytest.fixture
+def office(db):
+    return factories.make_office("Office de tourisme du Val d’Albret")
+
+
+@pytest.fixture
+def other_office(db):
+    return factories.make_office("Office de tourisme de Port-Voisin")
+
+
+@pytest.fixture
+def director(office):
+    return factories.make_user("directrice", office=office)
+
+
+@pytest.fixture
+def stranger(other_office):
+    return factories.make_user("voisin", office=other_office)
+
+
+@pytest.fixture
+def diagnostic(office, campaign, director):
+    return Diagnostic.objects.create(
+        office=office, campaign=campaign, questionnaire=campaign.questionnaire, created_by=director
+    )

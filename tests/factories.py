@@ -1,0 +1,115 @@
+"""Small builders for tests: a questionnaire of any size, offices, users, answers."""
+
+from datetime import timedelta
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from diagnostics.models import (
+    Answer,
+    Axis,
+    Campaign,
+    Choice,
+    Diagnostic,
+    MaturityLevel,
+    Membership,
+    Office,
+    Question,
+    Questionnaire,
+)
+
+_seq = count(1)
+LEVELS = [(0, "Découverte"), (25, "Structuration"), (50, "Maîtrise"), (75, "Excellence")]
+
+
+def build_questionnaire(
+    *, code=None, axes=2, questions=3, points=(0, 1, 2, 3), status="published"
+) -> Questionnaire:
+    """A sound questionnaire; the last question of each axis allows « non concerné »."""
+    questionnaire = Questionnaire.objects.create(
+        code=code or f"q{next(_seq)}", name="Questionnaire de test", status=status
+    )
+    for bound, name in LEVELS:
+        MaturityLevel.objects.create(questionnaire=questionnaire, lower_bound=bound, name=name)
+    for a in range(1, axes + 1):
+        axis = Axis.objects.create(
+            questionnaire=questionnaire, code=f"axe-{a}", name=f"Axe {a}", order=a, weight=a
+        )
+        for q in range(1, questions + 1):
+            question = Question.objects.create(
+                questionnaire=questionnaire,
+                axis=axis,
+                code=f"axe-{a}-{q:02d}",
+                text=f"Question {a}.{q}",
+                order=q,
+                weight=1 + q % 2,
+                allow_not_applicable=q == questions,
+            )
+            for order, value in enumerate(points, start=1):
+                Choice.objects.create(
+                    question=question,
+                    order=order,
+                    label=f"Réponse {order}",
+                    points=value,
+                    recommendation="" if value == max(points) else f"Faire mieux ({order})",
+                )
+    return questionnaire
+
+
+def open_campaign(questionnaire, *, name=None, days_ago=10) -> Campaign:
+    today = timezone.localdate()
+    return Campaign.objects.create(
+        questionnaire=questionnaire,
+        name=name or f"Campagne {next(_seq)}",
+        opens=today - timedelta(days=days_ago),
+        closes=today + timedelta(days=30),
+    )
+
+
+def closed_campaign(questionnaire, *, name=None) -> Campaign:
+    today = timezone.localdate()
+    return Campaign.objects.create(
+        questionnaire=questionnaire,
+        name=name or f"Campagne close {next(_seq)}",
+        opens=today - timedelta(days=400),
+        closes=today - timedelta(days=200),
+    )
+
+
+def make_office(name=None, **fields) -> Office:
+    n = next(_seq)
+    defaults = {
+        "name": name or f"Office de tourisme n°{n}",
+        "slug": f"office-{n}",
+        "department": "33",
+        "commune": f"Commune {n}",
+        "category": Office.Category.CAT_2,
+        "legal_form": Office.LegalForm.ASSOCIATION,
+        "staff_band": Office.StaffBand.S,
+    }
+    return Office.objects.create(**{**defaults, **fields})
+
+
+def make_user(username=None, *, office=None, role=Membership.Role.DIRECTOR, **fields):
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_seq)}", password="secret-pass", **fields
+    )
+    if office is not None:
+        Membership.objects.create(user=user, office=office, role=role)
+    return user
+
+
+def answer_all(diagnostic: Diagnostic, pick=lambda choices: choices[-1]) -> None:
+    """Answers every question of the diagnostic with pick(choices)."""
+    questions = Question.objects.filter(questionnaire=diagnostic.questionnaire).prefetch_related(
+        "choices"
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            diagnostic=diagnostic,
+            question=question,
+            choice=pick(sorted(question.choices.all(), key=lambda c: c.order)),
+        )
+        for question in questions
+    )

@@ -1,0 +1,230 @@
+"""The scoring service: worked examples, edge cases and properties."""
+
+from itertools import count
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diagnostics.scoring import (
+    AnswerSpec,
+    AxisSpec,
+    ChoiceSpec,
+    LevelSpec,
+    QuestionSpec,
+    level_for,
+    score_diagnostic,
+)
+
+LEVELS = (
+    LevelSpec(0, "Découverte"),
+    LevelSpec(25, "Structuration"),
+    LevelSpec(50, "Maîtrise"),
+    LevelSpec(75, "Excellence"),
+)
+
+
+def question(qid, points=(0, 1, 2, 3), weight=1):
+    return QuestionSpec(
+        id=qid,
+        weight=weight,
+        choices=tuple(
+            ChoiceSpec(id=qid * 10 + i, points=p, recommendation=f"reco {qid}.{i}")
+            for i, p in enumerate(points)
+        ),
+    )
+
+
+def pick(qid, index):
+    return AnswerSpec(question_id=qid, choice_id=qid * 10 + index)
+
+
+def test_axis_score_is_weighted_points_over_possible():
+    axis = AxisSpec(id=1, questions=(question(1, weight=2), question(2, weight=1)))
+    # question 1: 2 × 3 of 2 × 3; question 2: 1 × 1 of 1 × 3 → 7 / 9
+    profile = score_diagnostic([axis], LEVELS, [pick(1, 3), pick(2, 1)])
+    assert profile.axes[0].score == pytest.approx(100 * 7 / 9)
+    assert profile.axes[0].level.name == "Excellence"
+    assert profile.score == pytest.approx(100 * 7 / 9)
+
+
+def test_overall_is_weighted_mean_of_axis_scores():
+    web = AxisSpec(id=1, weight=3, questions=(question(1),))
+    social = AxisSpec(id=2, weight=1, questions=(question(2),))
+    profile = score_diagnostic([web, social], LEVELS, [pick(1, 3), pick(2, 0)])
+    assert [a.score for a in profile.axes] == [100.0, 0.0]
+    assert profile.score == pytest.approx(75.0)
+    assert profile.level.name == "Excellence"
+
+
+def test_not_applicable_leaves_both_sides():
+    axis = AxisSpec(id=1, questions=(question(1), question(2)))
+    answers = [pick(1, 2), AnswerSpec(question_id=2, not_applicable=True)]
+    result = score_diagnostic([axis], LEVELS, answers).axes[0]
+    assert result.score == pytest.approx(100 * 2 / 3)
+    assert result.answered == 2
+    assert result.completion == 100.0
+
+
+def test_axis_with_nothing_counted_has_no_score_not_zero():
+    answered = AxisSpec(id=1, questions=(question(1),))
+    all_na = AxisSpec(id=2, questions=(question(2),))
+    untouched = AxisSpec(id=3, questions=(question(3),))
+    answers = [pick(1, 0), AnswerSpec(question_id=2, not_applicable=True)]
+    profile = score_diagnostic([answered, all_na, untouched], LEVELS, answers)
+    assert [a.score for a in profile.axes] == [0.0, None, None]
+    assert [a.level for a in profile.axes][1:] == [None, None]
+    assert profile.score == 0.0  # only the answered axis counts
+    assert profile.axes[2].completion == 0.0
+    assert profile.completion == pytest.approx(100 * 2 / 3)
+
+
+def test_no_answers_at_all_gives_no_score():
+    profile = score_diagnostic([AxisSpec(id=1, questions=(question(1),))], LEVELS, [])
+    assert profile.score is None and profile.level is None
+    assert profile.priorities == () and profile.strengths == ()
+
+
+def test_zero_weights_are_defined():
+    zero_question = AxisSpec(id=1, questions=(question(1, weight=0),))
+    zero_axis = AxisSpec(id=2, weight=0, questions=(question(2),))
+    profile = score_diagnostic([zero_question, zero_axis], LEVELS, [pick(1, 1), pick(2, 3)])
+    assert profile.axes[0].score is None  # nothing weighs on this axis
+    assert profile.axes[1].score == 100.0  # the axis has a score of its own…
+    assert profile.score is None  # …but weighs nothing in the overall score
+
+
+def test_empty_questionnaire_and_question_without_choices():
+    assert score_diagnostic([], LEVELS, []).score is None
+    bare = AxisSpec(id=1, questions=(QuestionSpec(id=1, choices=()),))
+    profile = score_diagnostic([bare], LEVELS, [AnswerSpec(question_id=1, choice_id=99)])
+    assert profile.axes[0].score is None
+    assert profile.axes[0].answered == 0
+
+
+def test_choice_of_another_question_is_not_counted():
+    axis = AxisSpec(id=1, questions=(question(1), question(2)))
+    profile = score_diagnostic([axis], LEVELS, [AnswerSpec(question_id=1, choice_id=23)])
+    assert profile.axes[0].score is None
+    assert profile.axes[0].answered == 0
+
+
+def test_priorities_rank_by_potential_gain_with_recommendation():
+    web = AxisSpec(id=1, weight=3, questions=(question(1), question(2, weight=2)))
+    social = AxisSpec(id=2, weight=1, questions=(question(3, weight=3),))
+    answers = [pick(1, 2), pick(2, 1), pick(3, 0)]
+    profile = score_diagnostic([web, social], LEVELS, answers)
+    # gains: q1 = 1 × 3 × 1 = 3; q2 = 2 × 3 × 2 = 12; q3 = 3 × 1 × 3 = 9
+    assert [(p.question.id, p.gain) for p in profile.priorities] == [(2, 12), (3, 9), (1, 3)]
+    assert profile.priorities[0].recommendation == "reco 2.1"
+    assert [p.question.id for p in profile.axes[0].priorities] == [2, 1]
+
+
+def test_strengths_are_top_answers_and_best_axes():
+    web = AxisSpec(id=1, weight=1, questions=(question(1), question(2)))
+    social = AxisSpec(id=2, weight=2, questions=(question(3),))
+    profile = score_diagnostic([web, social], LEVELS, [pick(1, 3), pick(2, 0), pick(3, 3)])
+    assert [s.question.id for s in profile.strengths] == [3, 1]
+    assert [a.axis.id for a in profile.strong_axes] == [2, 1]
+
+
+def test_single_axis_questionnaire():
+    axis = AxisSpec(id=1, weight=2, questions=(question(1),))
+    profile = score_diagnostic([axis], LEVELS, [pick(1, 1)])
+    assert profile.score == profile.axes[0].score == pytest.approx(100 / 3)
+
+
+@pytest.mark.parametrize(
+    ("score", "name"),
+    [
+        (0, "Découverte"),
+        (24.99, "Découverte"),
+        (25, "Structuration"),
+        (74.9, "Maîtrise"),
+        (100, "Excellence"),
+    ],
+)
+def test_level_for_takes_greatest_lower_bound(score, name):
+    assert level_for(score, LEVELS).name == name
+
+
+def test_level_for_without_levels_or_score():
+    assert level_for(50, ()) is None
+    assert level_for(None, LEVELS) is None
+
+
+# --- properties -------------------------------------------------------------
+
+
+@st.composite
+def questionnaires(draw):
+    ids = count(1)
+    axes = []
+    for axis_id in range(1, draw(st.integers(1, 4)) + 1):
+        questions = []
+        for _ in range(draw(st.integers(1, 5))):
+            qid = next(ids)
+            points = draw(st.lists(st.integers(0, 5), min_size=2, max_size=5))
+            questions.append(question(qid, points=tuple(points), weight=draw(st.integers(0, 3))))
+        axes.append(
+            AxisSpec(id=axis_id, weight=draw(st.integers(0, 3)), questions=tuple(questions))
+        )
+    return axes
+
+
+@st.composite
+def answered(draw):
+    axes = draw(questionnaires())
+    answers = []
+    for axis in axes:
+        for q in axis.questions:
+            kind = draw(st.sampled_from(["choice", "choice", "na", "none"]))
+            if kind == "choice":
+                answers.append(pick(q.id, draw(st.integers(0, len(q.choices) - 1))))
+            elif kind == "na":
+                answers.append(AnswerSpec(question_id=q.id, not_applicable=True))
+    return axes, answers
+
+
+def in_range(score):
+    return score is None or 0 <= score <= 100
+
+
+@given(answered())
+def test_every_score_stays_within_0_and_100(case):
+    axes, answers = case
+    profile = score_diagnostic(axes, LEVELS, answers)
+    assert in_range(profile.score)
+    assert all(in_range(a.score) for a in profile.axes)
+    assert all(0 <= a.completion <= 100 for a in profile.axes)
+
+
+@given(answered(), st.randoms(use_true_random=False))
+def test_order_of_answers_does_not_matter(case, rnd):
+    axes, answers = case
+    shuffled = list(answers)
+    rnd.shuffle(shuffled)
+    assert score_diagnostic(axes, LEVELS, answers) == score_diagnostic(axes, LEVELS, shuffled)
+
+
+@given(answered(), st.data())
+def test_improving_one_answer_never_lowers_a_score(case, data):
+    axes, answers = case
+    chosen = [i for i, a in enumerate(answers) if a.choice_id is not None]
+    if not chosen:
+        return
+    i = data.draw(st.sampled_from(chosen))
+    answer = answers[i]
+    q = next(q for axis in axes for q in axis.questions if q.id == answer.question_id)
+    current = next(c for c in q.choices if c.id == answer.choice_id)
+    better = [c for c in q.choices if c.points >= current.points]
+    improved = list(answers)
+    improved[i] = AnswerSpec(question_id=q.id, choice_id=data.draw(st.sampled_from(better)).id)
+
+    before = score_diagnostic(axes, LEVELS, answers)
+    after = score_diagnostic(axes, LEVELS, improved)
+    axis_index = next(n for n, axis in enumerate(axes) if q in axis.questions)
+    if before.axes[axis_index].score is not None:
+        assert after.axes[axis_index].score >= before.axes[axis_index].score
+    if before.score is not None:
+        assert after.score >= before.score
