@@ -180,6 +180,17 @@ class QuestionAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     inlines = [ChoiceInline]
 
 
+@admin.register(Choice)
+class ChoiceAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
+    list_display = ["label", "question", "order", "points"]
+    list_filter = ["question__questionnaire", "question__axis", "points"]
+    list_select_related = ["question"]
+    search_fields = ["label", "recommendation", "question__code"]
+
+    def questionnaire_of(self, obj):
+        return obj.question.questionnaire if obj is not None else None
+
+
 @admin.register(MaturityLevel)
 class MaturityLevelAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     list_display = ["name", "lower_bound", "questionnaire"]
@@ -288,6 +299,25 @@ class DiagnosticAdmin(admin.ModelAdmin):
     inlines = [AxisScoreInline, AnswerInline]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AxisScore)
+class AxisScoreAdmin(admin.ModelAdmin):
+    """Scores stored at submission: read them, never change them."""
+
+    list_display = ["diagnostic", "axis", "score", "level", "answered", "total"]
+    list_filter = ["diagnostic__campaign", "axis", "level"]
+    list_select_related = ["diagnostic__office", "diagnostic__campaign", "axis", "level"]
+    search_fields = ["diagnostic__office__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

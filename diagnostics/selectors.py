@@ -1,9 +1,24 @@
 """Read paths: plain data for pages and services, in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import median
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from diagnostics import scoring
-from diagnostics.models import Answer, Axis, Choice, Diagnostic, Question, Questionnaire
+from diagnostics.models import (
+    Answer,
+    Axis,
+    AxisScore,
+    Choice,
+    Diagnostic,
+    Office,
+    Question,
+    Questionnaire,
+)
 
 
 def questionnaire_axes(questionnaire: Questionnaire) -> list[Axis]:
@@ -77,3 +92,113 @@ def diagnostic_profile(diagnostic: Diagnostic) -> scoring.Profile:
     levels = scoring_levels(diagnostic.questionnaire)
     answers = scoring_answers(Answer.objects.filter(diagnostic=diagnostic))
     return scoring.score_diagnostic(axes, levels, answers)
+
+
+# --- scoping ----------------------------------------------------------------
+
+
+def offices_for_user(user) -> QuerySet[Office]:
+    return Office.objects.filter(memberships__user=user).order_by("name")
+
+
+def diagnostic_for_member(user, pk) -> Diagnostic:
+    """The diagnostic if the user is a member of its office; 404 otherwise, whatever the id."""
+    queryset = Diagnostic.objects.select_related(
+        "office", "campaign", "questionnaire", "overall_level"
+    )
+    return get_object_or_404(queryset, pk=pk, office__memberships__user=user)
+
+
+def diagnostic_for_reader(user, pk) -> Diagnostic:
+    """Members read their office's diagnostics; network staff read every one."""
+    if user.is_staff and user.has_perm("diagnostics.view_diagnostic"):
+        queryset = Diagnostic.objects.select_related(
+            "office", "campaign", "questionnaire", "overall_level"
+        )
+        return get_object_or_404(queryset, pk=pk)
+    return diagnostic_for_member(user, pk)
+
+
+# --- comparisons --------------------------------------------------------------
+
+MIN_PEERS = 5
+
+
+def latest_submitted() -> QuerySet[Diagnostic]:
+    """Submitted diagnostics that are their office's latest in their campaign."""
+    later = Diagnostic.objects.filter(
+        office=OuterRef("office"),
+        campaign=OuterRef("campaign"),
+        status=Diagnostic.Status.SUBMITTED,
+        submitted_at__gt=OuterRef("submitted_at"),
+    )
+    return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).filter(~Exists(later))
+
+
+@dataclass(frozen=True)
+class PeerMedians:
+    count: int
+    overall: float | None
+    axes: dict[str, float]  # axis code → median score
+
+    @property
+    def shown(self) -> bool:
+        """Fewer than MIN_PEERS offices would let someone single one out."""
+        return self.count >= MIN_PEERS
+
+
+def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
+    """Medians of the other offices of the same campaign and category: one query."""
+    peers = (
+        latest_submitted()
+        .filter(campaign_id=diagnostic.campaign_id, office__category=diagnostic.office.category)
+        .exclude(office_id=diagnostic.office_id)
+    )
+    rows = AxisScore.objects.filter(diagnostic__in=peers).values_list(
+        "diagnostic_id", "axis__code", "score", "diagnostic__overall_score"
+    )
+    overall: dict[int, Decimal | None] = {}
+    by_axis: dict[str, list[float]] = {}
+    for diagnostic_id, code, score, overall_score in rows:
+        overall[diagnostic_id] = overall_score
+        if score is not None:
+            by_axis.setdefault(code, []).append(float(score))
+    if len(overall) < MIN_PEERS:
+        return PeerMedians(count=len(overall), overall=None, axes={})
+    overall_scores = [float(s) for s in overall.values() if s is not None]
+    return PeerMedians(
+        count=len(overall),
+        overall=median(overall_scores) if overall_scores else None,
+        axes={code: median(scores) for code, scores in by_axis.items()},
+    )
+
+
+@dataclass(frozen=True)
+class PreviousScores:
+    diagnostic: Diagnostic | None
+    axes: dict[str, float | None]  # axis code → score
+
+
+def previous_scores(diagnostic: Diagnostic) -> PreviousScores:
+    """The office's submitted diagnostic just before this one, matched by axis code: one query."""
+    before = (
+        Diagnostic.objects.filter(
+            office_id=diagnostic.office_id,
+            status=Diagnostic.Status.SUBMITTED,
+            submitted_at__lt=diagnostic.submitted_at or timezone.now(),
+        )
+        .exclude(pk=diagnostic.pk)
+        .order_by("-submitted_at")
+        .values("pk")[:1]
+    )
+    rows = list(
+        AxisScore.objects.filter(diagnostic=Subquery(before)).select_related(
+            "diagnostic__campaign", "diagnostic__overall_level", "axis"
+        )
+    )
+    if not rows:
+        return PreviousScores(diagnostic=None, axes={})
+    return PreviousScores(
+        diagnostic=rows[0].diagnostic,
+        axes={row.axis.code: None if row.score is None else float(row.score) for row in rows},
+    )

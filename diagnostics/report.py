@@ -1,0 +1,56 @@
+"""The PDF report: the results page's context, printed by WeasyPrint.
+
+Only files under the project's static folders can be fetched: the report never
+reaches the network, whatever an office name or a comment contains.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from diagnostics.models import Diagnostic
+from diagnostics.results import Results
+
+STATIC_PREFIX = "snut-static:"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves the project's static files (fonts, logo) and refuses every other URL."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith(STATIC_PREFIX):
+            try:
+                path = finders.find(url.removeprefix(STATIC_PREFIX))
+            except SuspiciousFileOperation:
+                path = None
+            if path:
+                return super().fetch(Path(path).resolve().as_uri(), headers)
+        raise ValueError(f"Ressource refusée dans le rapport : {url[:80]}")
+
+
+def render_html(results: Results, request=None) -> str:
+    return render_to_string(
+        "diagnostics/report/report.html",
+        {"results": results, "static_prefix": STATIC_PREFIX, "generated_at": timezone.localtime()},
+        request=request,
+    )
+
+
+def render_pdf(results: Results, request=None) -> bytes:
+    html = render_html(results, request)
+    return HTML(
+        string=html,
+        base_url=str(settings.BASE_DIR),
+        url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
+    ).write_pdf()
+
+
+def filename(diagnostic: Diagnostic) -> str:
+    return f"snut-{slugify(diagnostic.office.name)}-{slugify(diagnostic.campaign.name)}.pdf"

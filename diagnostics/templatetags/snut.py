@@ -1,0 +1,58 @@
+"""Formatting of scores for pages and the report, French style."""
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+MINUS = "\u2212"
+NARROW_NBSP = "\u202f"
+
+
+@register.filter
+def score(value) -> str:
+    """63 → « 63 », None → « — » (no score is not zero)."""
+    if value is None or value == "":
+        return "—"
+    return number_format(round(float(value)), 0)
+
+
+@register.filter
+def delta(value) -> str:
+    """Signed difference in points: +5, −3, ±0."""
+    if value is None or value == "":
+        return "—"
+    rounded = round(float(value))
+    if rounded == 0:
+        return "±0"
+    sign = "+" if rounded > 0 else MINUS
+    return f"{sign}{abs(rounded)}"
+
+
+@register.filter
+def delta_tone(value) -> str:
+    if value is None or value == "" or round(float(value)) == 0:
+        return "flat"
+    return "up" if float(value) > 0 else "down"
+
+
+@register.filter
+def tone(value) -> str:
+    """A colour band for a 0–100 score, shared by pages, charts and the report."""
+    if value is None or value == "":
+        return "none"
+    value = float(value)
+    if value < 25:
+        return "t1"
+    if value < 50:
+        return "t2"
+    if value < 75:
+        return "t3"
+    return "t4"
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(round(float(value)), 0)}{NARROW_NBSP}%"

@@ -1,0 +1,22 @@
+"""Pages: scope the object to the user, call a service or a selector, render."""
+
+from diagnostics.views.filling import (
+    answer_autosave,
+    diagnostic_axis,
+    diagnostic_resume,
+    diagnostic_review,
+)
+from diagnostics.views.offices import diagnostic_start, home, office_detail
+from diagnostics.views.results import report_pdf, results
+
+__all__ = [
+    "answer_autosave",
+    "diagnostic_axis",
+    "diagnostic_resume",
+    "diagnostic_review",
+    "diagnostic_start",
+    "home",
+    "office_detail",
+    "report_pdf",
+    "results",
+]

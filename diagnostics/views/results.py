@@ -1,0 +1,37 @@
+"""The maturity profile of a submitted diagnostic, as a page and as a PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from diagnostics import report, selectors
+from diagnostics.results import build_results
+
+
+def _submitted_for_reader(request, pk):
+    diagnostic = selectors.diagnostic_for_reader(request.user, pk)
+    if not diagnostic.is_submitted:
+        messages.info(request, _("Le profil sera disponible une fois le diagnostic soumis."))
+        return diagnostic, redirect("diagnostics:resume", pk=diagnostic.pk)
+    return diagnostic, None
+
+
+@login_required
+def results(request, pk):
+    diagnostic, early = _submitted_for_reader(request, pk)
+    if early:
+        return early
+    return render(request, "diagnostics/results.html", {"results": build_results(diagnostic)})
+
+
+@login_required
+def report_pdf(request, pk):
+    diagnostic, early = _submitted_for_reader(request, pk)
+    if early:
+        return early
+    pdf = report.render_pdf(build_results(diagnostic), request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
+    return response

@@ -1,0 +1,112 @@
+"""The questionnaire in the admin: every page opens, published ones are frozen."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from diagnostics.admin import FROZEN_MESSAGE
+from diagnostics.models import Axis, Choice, Question, Questionnaire
+from diagnostics.services import network_group_sync
+from tests import factories
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def network_staff(db):
+    user = factories.make_user("reseau", is_staff=True)
+    user.groups.add(network_group_sync())
+    return user
+
+
+def test_every_model_has_a_working_changelist_and_change_page(client, superuser, diagnostic):
+    factories.answer_all(diagnostic)
+    client.force_login(superuser)
+    for model in admin.site._registry:
+        meta = model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+        obj = model.objects.first()
+        if obj is not None:
+            url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+            assert client.get(url).status_code == 200, url
+
+
+def test_published_questionnaire_is_read_only(client, superuser, questionnaire):
+    client.force_login(superuser)
+    url = reverse("admin:diagnostics_questionnaire_change", args=[questionnaire.pk])
+    page = client.get(url)
+    assert FROZEN_MESSAGE in [str(m) for m in page.context["messages"]]
+    assert b'name="name"' not in page.content  # no editable field
+    response = client.post(url, {"name": "Piraté", "code": "x", "version": 9, "status": "draft"})
+    assert response.status_code == 403
+    questionnaire.refresh_from_db()
+    assert questionnaire.name == "Questionnaire de test"
+
+    question = Question.objects.filter(questionnaire=questionnaire).first()
+    url = reverse("admin:diagnostics_question_change", args=[question.pk])
+    assert client.post(url, {"text": "Piraté"}).status_code == 403
+    choice = question.choices.first()
+    url = reverse("admin:diagnostics_choice_change", args=[choice.pk])
+    assert client.post(url, {"label": "Piraté"}).status_code == 403
+    assert (
+        not client.get(reverse("admin:diagnostics_question_change", args=[question.pk]))
+        .context["inline_admin_formsets"][0]
+        .has_add_permission
+    )
+    assert Choice.objects.get(pk=choice.pk).label == choice.label
+
+
+def test_draft_questionnaire_is_editable(client, superuser):
+    draft = factories.build_questionnaire(status="draft")
+    client.force_login(superuser)
+    axis = Axis.objects.filter(questionnaire=draft).first()
+    page = client.get(reverse("admin:diagnostics_axis_change", args=[axis.pk]))
+    assert page.status_code == 200 and b'name="name"' in page.content
+
+
+def test_publish_action_checks_the_structure_first(client, superuser):
+    sound = factories.build_questionnaire(status="draft")
+    broken = factories.build_questionnaire(status="draft")
+    Choice.objects.filter(question__questionnaire=broken, points=1).update(recommendation="")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:diagnostics_questionnaire_changelist"),
+        {"action": "publish", "_selected_action": [sound.pk, broken.pk]},
+        follow=True,
+    )
+    messages = " ".join(str(m) for m in response.context["messages"])
+    assert "n’a pas de recommandation" in messages
+    sound.refresh_from_db()
+    broken.refresh_from_db()
+    assert (sound.status, broken.status) == (
+        Questionnaire.Status.PUBLISHED,
+        Questionnaire.Status.DRAFT,
+    )
+
+
+def test_network_staff_read_diagnostics_but_never_edit_answers(client, network_staff, diagnostic):
+    factories.answer_all(diagnostic)
+    client.force_login(network_staff)
+    answer = diagnostic.answers.first()
+    assert (
+        client.get(reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("admin:diagnostics_answer_change", args=[answer.pk])).status_code == 200
+    )
+    assert (
+        client.post(reverse("admin:diagnostics_answer_change", args=[answer.pk]), {}).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_directors_have_no_admin_access(client, director):
+    client.force_login(director)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response.url

@@ -1,0 +1,92 @@
+"""Database constraints: the data's rules hold even outside the services."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from diagnostics.models import Answer, Axis, Choice, Diagnostic, MaturityLevel, Question
+from tests import factories
+
+
+def raises_integrity(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_codes_are_unique_per_questionnaire(questionnaire):
+    axis = questionnaire.axes.first()
+    raises_integrity(
+        lambda: Axis.objects.create(questionnaire=questionnaire, code=axis.code, name="Doublon")
+    )
+    raises_integrity(
+        lambda: Question.objects.create(
+            questionnaire=questionnaire, axis=axis, code="axe-1-01", text="Doublon"
+        )
+    )
+    other = factories.build_questionnaire()
+    Axis.objects.create(questionnaire=other, code="libre", name="Même code ailleurs")
+    assert Axis.objects.filter(code=axis.code).count() == 2  # same code, other questionnaire
+
+
+def test_points_are_never_negative(questionnaire):
+    question = Question.objects.filter(questionnaire=questionnaire).first()
+    raises_integrity(
+        lambda: Choice.objects.create(question=question, order=99, label="x", points=-1)
+    )
+
+
+def test_level_bounds_are_unique_and_at_most_100(questionnaire):
+    raises_integrity(
+        lambda: MaturityLevel.objects.create(questionnaire=questionnaire, lower_bound=25, name="x")
+    )
+    raises_integrity(
+        lambda: MaturityLevel.objects.create(questionnaire=questionnaire, lower_bound=101, name="x")
+    )
+
+
+def test_one_answer_per_question(diagnostic):
+    question = Question.objects.filter(questionnaire=diagnostic.questionnaire).first()
+    Answer.objects.create(diagnostic=diagnostic, question=question, choice=question.choices.first())
+    raises_integrity(lambda: Answer.objects.create(diagnostic=diagnostic, question=question))
+
+
+def test_an_answer_is_a_choice_or_not_applicable_never_both(diagnostic):
+    question = Question.objects.filter(questionnaire=diagnostic.questionnaire).first()
+    raises_integrity(
+        lambda: Answer.objects.create(
+            diagnostic=diagnostic,
+            question=question,
+            choice=question.choices.first(),
+            not_applicable=True,
+        )
+    )
+
+
+def test_one_draft_per_office_and_campaign(diagnostic):
+    raises_integrity(
+        lambda: Diagnostic.objects.create(
+            office=diagnostic.office,
+            campaign=diagnostic.campaign,
+            questionnaire=diagnostic.questionnaire,
+        )
+    )
+
+
+def test_submitted_diagnostic_has_a_date(diagnostic):
+    diagnostic.status = Diagnostic.Status.SUBMITTED
+    raises_integrity(diagnostic.save)
+
+
+def test_campaign_closes_after_it_opens(questionnaire):
+    campaign = factories.open_campaign(questionnaire)
+    campaign.closes = campaign.opens.replace(year=campaign.opens.year - 1)
+    raises_integrity(campaign.save)
+
+
+def test_natural_keys_round_trip(questionnaire):
+    choice = Choice.objects.filter(question__questionnaire=questionnaire).last()
+    assert Choice.objects.get_by_natural_key(*choice.natural_key()) == choice
+    question = choice.question
+    assert Question.objects.get_by_natural_key(*question.natural_key()) == question
+    assert Axis.objects.get_by_natural_key(*question.axis.natural_key()) == question.axis
+    level = questionnaire.levels.last()
+    assert MaturityLevel.objects.get_by_natural_key(*level.natural_key()) == level

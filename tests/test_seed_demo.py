@@ -1,0 +1,72 @@
+"""Demo data: refused without DEBUG, idempotent, and rich enough for comparisons."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from diagnostics.models import Campaign, Diagnostic, Office
+
+
+@pytest.fixture
+def loaded(db):
+    call_command("loaddata", "questionnaire_snut", verbosity=0)
+
+
+def test_refuses_when_debug_is_off(loaded, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not Office.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_needs_the_questionnaire(db):
+    with pytest.raises(CommandError, match="loaddata questionnaire_snut"):
+        call_command("seed_demo")
+
+
+@override_settings(DEBUG=True)
+def test_seeds_offices_campaigns_and_accounts_idempotently(loaded):
+    call_command("seed_demo", verbosity=0)
+    counts = (
+        Office.objects.count(),
+        Campaign.objects.count(),
+        Diagnostic.objects.count(),
+        get_user_model().objects.count(),
+    )
+    call_command("seed_demo", verbosity=0)
+    assert counts == (
+        Office.objects.count(),
+        Campaign.objects.count(),
+        Diagnostic.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+    assert counts[0] == 30
+    assert set(Office.objects.values_list("department", flat=True)) == {
+        "24",
+        "33",
+        "40",
+        "47",
+        "64",
+    }
+    previous, current = Campaign.objects.order_by("opens")
+    assert not previous.is_open() and current.is_open()
+
+    User = get_user_model()
+    director = User.objects.get(username="directeur")
+    assert director.check_password("snut-demo") and not director.is_staff
+    office = director.offices.get()
+    submitted = office.diagnostics.filter(status=Diagnostic.Status.SUBMITTED)
+    assert {d.campaign for d in submitted} == {previous, current}
+    assert all(d.overall_score is not None and d.axis_scores.count() == 6 for d in submitted)
+
+    staff = User.objects.get(username="mopa")
+    assert staff.is_staff and not staff.is_superuser and staff.groups.filter(name="Réseau").exists()
+
+    in_current = Diagnostic.objects.filter(campaign=current)
+    assert in_current.filter(status=Diagnostic.Status.DRAFT).exists()
+    assert in_current.count() < Office.objects.count()  # some offices have not started
+    peers = in_current.filter(status=Diagnostic.Status.SUBMITTED, office__category=office.category)
+    assert peers.exclude(office=office).count() >= 5  # enough for the similar-offices median

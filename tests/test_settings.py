@@ -1,0 +1,49 @@
+"""Production settings: refuse to start insecurely, pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k9#Qv2!pX7@wLr4$Zt8^Hn3&Bd6*Fy1(Jm5)Cs0+Ge_Ua-Wo=Ti",
+    "ALLOWED_HOSTS": "snut.example.org",
+    "DJANGO_SETTINGS_MODULE": "snut.settings",
+}
+
+
+def manage(*args, **env):
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_check_deploy_reports_nothing_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_gives_a_dev_key():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", DEBUG="1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("dev-only-insecure-key-never-use-in-production")

@@ -1,0 +1,180 @@
+"""The maturity profile page and the PDF report."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from diagnostics.models import Axis, Diagnostic, Office
+from diagnostics.results import build_results
+from tests import factories
+from tests.views.conftest import submit_peers
+
+
+@pytest.mark.parametrize("name", ["diagnostics:results", "diagnostics:report_pdf"])
+def test_owner_and_staff_read_strangers_get_404_anonymous_log_in(
+    client, submitted, director, stranger, staff, name
+):
+    url = reverse(name, args=[submitted.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    client.force_login(director)
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_id_is_404(client, director):
+    client.force_login(director)
+    assert client.get(reverse("diagnostics:results", args=[999999])).status_code == 404
+
+
+def test_draft_has_no_results_yet(client, director, diagnostic):
+    client.force_login(director)
+    response = client.get(reverse("diagnostics:results", args=[diagnostic.pk]))
+    assert response.url == reverse("diagnostics:resume", args=[diagnostic.pk])
+
+
+def test_results_page_shows_score_level_radar_and_plan(client, director, submitted):
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "33" in page and "Structuration" in page  # 1 of 3 points everywhere
+    assert "<svg" in page and "<table" in page
+    assert "Plan d’action" in page and "Faire mieux (2)" in page
+    for axis in Axis.objects.filter(questionnaire=submitted.questionnaire):
+        assert axis.name in page
+    assert "pas encore assez de diagnostics soumis" in page
+    assert "Premier diagnostic" in page
+
+
+def test_peer_median_needs_five_other_offices_of_the_same_category(
+    client, director, submitted, campaign, office
+):
+    submit_peers(campaign, 4, category=office.category)
+    submit_peers(campaign, 3, category=Office.Category.CAT_1)  # not comparable
+    assert not build_results(submitted).peers.shown
+    submit_peers(campaign, 1, category=office.category)
+    results = build_results(submitted)
+    assert results.peers.shown and results.peers.count == 5
+    assert results.peers.overall == pytest.approx(66.67)
+    assert results.delta_peers == pytest.approx(33.33 - 66.67)
+    assert [a.peer_median for a in results.axes] == [pytest.approx(66.67)] * 2
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "médiane 67" in page and "−33" in page
+
+
+def test_peers_count_each_office_once_with_its_latest_diagnostic(submitted, campaign, office):
+    peers = submit_peers(campaign, 5, category=office.category, pick=lambda c: c[0])
+    redo = Diagnostic.objects.create(
+        office=peers[0].office, campaign=campaign, questionnaire=campaign.questionnaire
+    )
+    factories.answer_all(redo, pick=lambda c: c[3])
+    from diagnostics import services
+
+    services.diagnostic_submit(diagnostic=redo, user=None)
+    results = build_results(submitted)
+    assert results.peers.count == 5
+    assert results.peers.overall == pytest.approx(0)
+
+
+def test_previous_diagnostic_gives_the_evolution(
+    client, director, office, questionnaire, submitted
+):
+    earlier = factories.closed_campaign(questionnaire, name="Campagne 2025")
+    past = Diagnostic.objects.create(office=office, campaign=earlier, questionnaire=questionnaire)
+    factories.answer_all(past, pick=lambda c: c[0])
+    Diagnostic.objects.filter(pk=past.pk).update(
+        status="submitted",
+        submitted_at=submitted.submitted_at.replace(year=submitted.submitted_at.year - 1),
+        overall_score=Decimal("0"),
+    )
+    past.axis_scores.create(
+        axis=Axis.objects.get(questionnaire=questionnaire, code="axe-1"),
+        score=Decimal("10"),
+        total=3,
+        answered=3,
+    )
+    results = build_results(submitted)
+    assert results.previous.diagnostic == past
+    assert results.delta_previous == pytest.approx(33.33)
+    assert results.axes[0].delta_previous == pytest.approx(23.33)
+    assert results.axes[1].previous is None
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "Campagne 2025" in page and "+23" in page
+
+
+@pytest.mark.parametrize("name", ["diagnostics:results", "diagnostics:report_pdf"])
+def test_results_and_pdf_run_a_constant_number_of_queries(
+    client, director, office, name, django_assert_num_queries
+):
+    counts = []
+    for size in (2, 8):
+        questionnaire = factories.build_questionnaire(axes=size, questions=size)
+        campaign = factories.open_campaign(questionnaire)
+        submit_peers(campaign, size, category=office.category)
+        diagnostic = Diagnostic.objects.create(
+            office=office, campaign=campaign, questionnaire=questionnaire
+        )
+        factories.answer_all(diagnostic)
+        from diagnostics import services
+
+        services.diagnostic_submit(diagnostic=diagnostic, user=director)
+        client.force_login(director)
+        with django_assert_num_queries(11) as captured:
+            assert client.get(reverse(name, args=[diagnostic.pk])).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_pdf_report_is_an_a4_document_with_every_axis(client, director, submitted):
+    client.force_login(director)
+    response = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        "attachment" in response["Content-Disposition"]
+        and ".pdf" in response["Content-Disposition"]
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) >= 6
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = pdf_text(response.content)
+    assert submitted.office.name in text
+    for axis in Axis.objects.filter(questionnaire=submitted.questionnaire):
+        assert axis.name in text
+    assert "Plan d’action" in text and "Annexe" in text and "Page 2 / " in text
+
+
+def test_pdf_escapes_office_names_and_fetches_nothing_outside(client, director, submitted, office):
+    office.name = 'OT <img src="http://example.invalid/x.png"> & « Cie »'
+    office.save()
+    client.force_login(director)
+    response = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk]))
+    assert response.status_code == 200
+    assert 'OT <img src="http://example.invalid/x.png"> & « Cie »' in pdf_text(
+        response.content
+    ).replace("\n", " ")
+
+
+def test_report_fetcher_refuses_everything_but_static_files():
+    from diagnostics.report import STATIC_PREFIX, StaticOnlyFetcher
+
+    fetcher = StaticOnlyFetcher(allowed_protocols={"file"})
+    for url in [
+        "http://example.invalid/x.png",
+        "file:///etc/passwd",
+        f"{STATIC_PREFIX}../../etc/passwd",
+    ]:
+        with pytest.raises(ValueError, match="refusée"):
+            fetcher.fetch(url)
+    response = fetcher.fetch(f"{STATIC_PREFIX}img/snut.svg")
+    assert b"<svg" in response.read()
