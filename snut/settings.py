@@ -85,6 +85,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
