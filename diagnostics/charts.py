@@ -7,10 +7,12 @@ write the markup, so the page and the report show the very same drawing.
 import math
 from dataclasses import dataclass
 
-SIZE = 480
-CENTER = SIZE / 2
+WIDTH = 640
+HEIGHT = 460
+CX = WIDTH / 2
+CY = HEIGHT / 2
 RADIUS = 150
-LABEL_RADIUS = RADIUS + 22
+LABEL_RADIUS = RADIUS + 20
 RINGS = (25, 50, 75, 100)
 
 
@@ -24,10 +26,10 @@ class Series:
 def _point(index: int, count: int, value: float, radius: float = RADIUS) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / count
     r = radius * max(0.0, min(100.0, value)) / 100
-    return round(CENTER + r * math.cos(angle), 1), round(CENTER + r * math.sin(angle), 1)
+    return round(CX + r * math.cos(angle), 1), round(CY + r * math.sin(angle), 1)
 
 
-def _wrap(text: str, width: int = 18) -> list[str]:
+def _wrap(text: str, width: int = 14) -> list[str]:
     lines: list[str] = []
     for word in text.split():
         if lines and len(lines[-1]) + 1 + len(word) <= width:
@@ -46,7 +48,7 @@ def radar(labels: list[str], series: list[Series]) -> dict:
             "points": " ".join(
                 f"{x},{y}" for x, y in (_point(i, count, ring) for i in range(count))
             ),
-            "label_y": round(CENTER - RADIUS * ring / 100, 1),
+            "label_y": round(CY - RADIUS * ring / 100, 1),
         }
         for ring in RINGS
     ]
@@ -54,14 +56,15 @@ def radar(labels: list[str], series: list[Series]) -> dict:
     for i, label in enumerate(labels):
         x, y = _point(i, count, 100)
         lx, ly = _point(i, count, 100, LABEL_RADIUS)
-        anchor = "middle" if abs(lx - CENTER) < 10 else ("start" if lx > CENTER else "end")
+        anchor = "middle" if abs(lx - CX) < 10 else ("start" if lx > CX else "end")
         lines = _wrap(label)
-        # Labels above the centre grow upwards, below it downwards.
-        first_dy = (
-            -(len(lines) - 1) * 1.1
-            if ly < CENTER - 10
-            else (0.35 if abs(ly - CENTER) <= 10 else 0.8)
-        )
+        # Labels above the centre grow upwards, below it downwards, beside it around.
+        if ly < CY - 10:
+            first_dy = -(len(lines) - 1) * 1.1
+        elif ly > CY + 10:
+            first_dy = 0.8
+        else:
+            first_dy = 0.35 - (len(lines) - 1) * 0.55
         spokes.append(
             {
                 "x": x,
@@ -84,4 +87,12 @@ def radar(labels: list[str], series: list[Series]) -> dict:
                 "dots": [{"x": x, "y": y} for x, y in points],
             }
         )
-    return {"size": SIZE, "center": CENTER, "rings": rings, "spokes": spokes, "series": polygons}
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "cx": CX,
+        "cy": CY,
+        "rings": rings,
+        "spokes": spokes,
+        "series": polygons,
+    }

@@ -5,15 +5,19 @@ import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 if CHROMIUM is None:
     pytest.skip(
         "browser tests skipped: no Chromium found (apt-get install chromium, or set CHROMIUM=/path)",
         allow_module_level=True,
     )
 
+
 # Playwright's sync API runs an event loop in this thread; the test body still
-# needs the ORM to prepare data, which Django would otherwise refuse.
+# needs the ORM to prepare and check data, which Django would otherwise refuse.
+# (tests/test_settings.py keeps it out of its deploy check.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

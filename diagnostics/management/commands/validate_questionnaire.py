@@ -10,7 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", nargs="?", help="code du questionnaire, par exemple snut-ot")
         parser.add_argument(
-            "--questionnaire-version", type=int, dest="questionnaire_version", help="une seule version"
+            "--questionnaire-version",
+            type=int,
+            dest="questionnaire_version",
+            help="une seule version",
         )
 
     def handle(self, *args, code=None, questionnaire_version=None, **options):
