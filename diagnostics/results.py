@@ -15,6 +15,13 @@ PLAN_SIZE = 10
 SUMMARY_SIZE = 3
 
 
+def difference(score: float | None, reference: float | None) -> float | None:
+    """Points gained over a reference; nothing to say when either is missing."""
+    if score is None or reference is None:
+        return None
+    return score - reference
+
+
 @dataclass
 class AnnexRow:
     question: object
@@ -41,15 +48,11 @@ class AxisView:
 
     @property
     def delta_peers(self) -> float | None:
-        if self.score is None or self.peer_median is None:
-            return None
-        return self.score - self.peer_median
+        return difference(self.score, self.peer_median)
 
     @property
     def delta_previous(self) -> float | None:
-        if self.score is None or self.previous is None:
-            return None
-        return self.score - self.previous
+        return difference(self.score, self.previous)
 
 
 @dataclass
@@ -82,15 +85,11 @@ class Results:
 
     @property
     def delta_previous(self) -> float | None:
-        if self.score is None or self.previous_overall is None:
-            return None
-        return self.score - self.previous_overall
+        return difference(self.score, self.previous_overall)
 
     @property
     def delta_peers(self) -> float | None:
-        if self.score is None or self.peers.overall is None or not self.peers.shown:
-            return None
-        return self.score - self.peers.overall
+        return difference(self.score, self.peers.overall if self.peers.shown else None)
 
     @property
     def level_bands(self) -> list[tuple[MaturityLevel, int]]:
