@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DEBUG=1 $(BIN)/python manage.py
 
-.PHONY: install demo run test lint format migrations-check system-check clean
+.PHONY: install demo run test lint format bench system-check clean
 
 system-check:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "SNUT a besoin de Python 3.11 ($(PYTHON) introuvable) : installez-le ou lancez make PYTHON=/chemin/vers/python3.11."; exit 1; }
@@ -36,6 +36,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+
+bench: install system-check
+	$(BIN)/python bench/report.py
 
 format: install
 	$(BIN)/ruff check --fix .

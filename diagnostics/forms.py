@@ -106,7 +106,7 @@ class AnswersForm(forms.Form):
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
         label=_(
-            "Je confirme que ces réponses sont celles de notre office : après soumission, le diagnostic ne pourra plus être modifié."
+            "Je confirme que ces réponses sont celles de notre office : après soumission, le diagnostic ne pourra plus être modifié."
         ),
         error_messages={"required": _("Cochez la case pour confirmer la soumission.")},
     )

@@ -4,10 +4,12 @@ Only files under the project's static folders can be fetched: the report never
 reaches the network, whatever an office name or a comment contains.
 """
 
+import hashlib
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +21,7 @@ from diagnostics.models import Diagnostic
 from diagnostics.results import Results
 
 STATIC_PREFIX = "snut-static:"
+CACHE_SECONDS = 24 * 3600
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -44,12 +47,22 @@ def render_html(results: Results, request=None) -> str:
 
 
 def render_pdf(results: Results, request=None) -> bytes:
+    """The PDF of the report, from the cache when the very same HTML was printed before.
+
+    The HTML says everything the PDF shows (scores, comparisons, names, date),
+    so its hash is an exact key: any change prints a new PDF.
+    """
     html = render_html(results, request)
-    return HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
-    ).write_pdf()
+    key = f"snut-report:{hashlib.sha256(html.encode()).hexdigest()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = HTML(
+            string=html,
+            base_url=str(settings.BASE_DIR),
+            url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
+        ).write_pdf()
+        cache.set(key, pdf, CACHE_SECONDS)
+    return pdf
 
 
 def filename(diagnostic: Diagnostic) -> str:

@@ -1,7 +1,7 @@
 """Turns answers into a maturity profile. Pure Python: no ORM, no Django.
 
 Formula (also in the README):
-- a question counts when it is answered with a choice; « non concerné » and
+- a question counts when it is answered with a choice; « non concerné » and
   unanswered questions leave both sides of the ratio;
 - axis score = 100 × Σ(question weight × points obtained)
                    / Σ(question weight × best points of the question);
@@ -81,7 +81,7 @@ class AxisResult:
     axis: AxisSpec
     score: float | None
     level: LevelSpec | None
-    answered: int  # a choice or « non concerné »
+    answered: int  # a choice or « non concerné »
     total: int
     strengths: tuple[QuestionResult, ...]
     priorities: tuple[QuestionResult, ...]

@@ -168,7 +168,7 @@ NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore"]
 
 
 def network_group_sync() -> Group:
-    """Creates or updates the « Réseau » group with exactly the permissions it needs."""
+    """Creates or updates the « Réseau » group with exactly the permissions it needs."""
     group, _created = Group.objects.get_or_create(name=NETWORK_GROUP)
     codenames = [
         f"{action}_{model}"

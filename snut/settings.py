@@ -85,6 +85,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Rendered PDF reports are cached by the hash of their HTML. A local memory cache
+# suits one process; give several workers a shared one with CACHE_LOCATION.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CACHE_LOCATION"],
+        }
+        if os.getenv("CACHE_LOCATION")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

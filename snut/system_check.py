@@ -17,6 +17,6 @@ missing = sorted(
 )
 if missing:
     sys.exit(
-        "WeasyPrint (rapports PDF) a besoin de bibliothèques système absentes : "
+        "WeasyPrint (rapports PDF) a besoin de bibliothèques système absentes : "
         f"sudo apt-get install {' '.join(missing)} fonts-dejavu-core"
     )

@@ -11,7 +11,7 @@ NARROW_NBSP = "\u202f"
 
 @register.filter
 def score(value) -> str:
-    """63 → « 63 », None → « — » (no score is not zero)."""
+    """63 → « 63 », None → « — » (no score is not zero)."""
     if value is None or value == "":
         return "—"
     return number_format(round(float(value)), 0)

@@ -60,7 +60,7 @@ def _load(request, pk):
 
 
 def _to_results(request, diagnostic: Diagnostic):
-    messages.info(request, _("Ce diagnostic a été soumis : il est en lecture seule."))
+    messages.info(request, _("Ce diagnostic a été soumis : il est en lecture seule."))
     return redirect("diagnostics:results", pk=diagnostic.pk)
 
 
@@ -118,7 +118,7 @@ def diagnostic_axis(request, pk, code):
         messages.error(
             request,
             _(
-                "Certaines réponses n’ont pas pu être enregistrées : corrigez les erreurs signalées."
+                "Certaines réponses n’ont pas pu être enregistrées : corrigez les erreurs signalées."
             ),
         )
         status = 400
@@ -196,7 +196,7 @@ def diagnostic_review(request, pk):
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:review", pk=diagnostic.pk)
             messages.success(
-                request, _("Diagnostic soumis : voici le profil numérique de votre office.")
+                request, _("Diagnostic soumis : voici le profil numérique de votre office.")
             )
             return redirect("diagnostics:results", pk=diagnostic.pk)
         status = 400

@@ -84,6 +84,6 @@ def diagnostic_start(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:office", slug=office.slug)
     messages.success(
-        request, _("Diagnostic commencé : vos réponses sont enregistrées au fil de l’eau.")
+        request, _("Diagnostic commencé : vos réponses sont enregistrées au fil de l’eau.")
     )
     return redirect("diagnostics:resume", pk=diagnostic.pk)

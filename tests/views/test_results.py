@@ -178,3 +178,23 @@ def test_report_fetcher_refuses_everything_but_static_files():
             fetcher.fetch(url)
     response = fetcher.fetch(f"{STATIC_PREFIX}img/snut.svg")
     assert b"<svg" in response.read()
+
+
+def test_pdf_is_printed_once_per_content(client, director, submitted, office, monkeypatch):
+    from django.core.cache import cache
+    from weasyprint import HTML
+
+    cache.clear()
+    printed = []
+    real_write_pdf = HTML.write_pdf
+    monkeypatch.setattr(
+        HTML, "write_pdf", lambda self, *a, **k: printed.append(1) or real_write_pdf(self, *a, **k)
+    )
+    client.force_login(director)
+    url = reverse("diagnostics:report_pdf", args=[submitted.pk])
+    first, second = client.get(url).content, client.get(url).content
+    assert first == second and len(printed) == 1
+    office.name = "Office de tourisme renommé"
+    office.save()
+    assert "renommé" in pdf_text(client.get(url).content)
+    assert len(printed) == 2

@@ -74,7 +74,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
-                "seed_demo refuse de tourner quand DEBUG est désactivé : ce sont des données fictives."
+                "seed_demo refuse de tourner quand DEBUG est désactivé : ce sont des données fictives."
             )
         questionnaire = (
             Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
@@ -83,8 +83,8 @@ class Command(BaseCommand):
         )
         if questionnaire is None:
             raise CommandError(
-                "Aucun questionnaire publié : chargez-le d’abord avec "
-                "« python manage.py loaddata questionnaire_snut »."
+                "Aucun questionnaire publié : chargez-le d’abord avec "
+                "« python manage.py loaddata questionnaire_snut »."
             )
         with transaction.atomic():
             summary = seed(questionnaire)
@@ -115,9 +115,9 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
             _diagnostic(office, campaign, axes, level, axis_bias, rng, director, submit)
             created += 1
     return (
-        f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
-        f"campagnes « {previous.name} » et « {current.name} ».\n"
-        f"Comptes (mot de passe « {DEMO_PASSWORD} », démo uniquement) : "
+        f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
+        f"campagnes « {previous.name} » et « {current.name} ».\n"
+        f"Comptes (mot de passe « {DEMO_PASSWORD} », démo uniquement) : "
         f"{director.username} et {colleague.username} ({offices[0].name}), {staff.username} (réseau, admin)."
     )
 
