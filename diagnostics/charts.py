@@ -18,9 +18,12 @@ RINGS = (25, 50, 75, 100)
 
 @dataclass(frozen=True)
 class Series:
-    key: str  # css modifier: office, peers, previous…
+    key: str
     label: str
     values: tuple[float | None, ...]
+    color: str = "#0b4f5c"
+    dash: str = ""  # SVG stroke-dasharray; empty for a solid line
+    filled: bool = False  # the main series is filled and dotted
 
 
 def _point(index: int, count: int, value: float, radius: float = RADIUS) -> tuple[float, float]:
@@ -83,6 +86,9 @@ def radar(labels: list[str], series: list[Series]) -> dict:
             {
                 "key": s.key,
                 "label": s.label,
+                "color": s.color,
+                "dash": s.dash,
+                "filled": s.filled,
                 "points": " ".join(f"{x},{y}" for x, y in points),
                 "dots": [{"x": x, "y": y} for x, y in points],
             }
@@ -95,4 +101,49 @@ def radar(labels: list[str], series: list[Series]) -> dict:
         "rings": rings,
         "spokes": spokes,
         "series": polygons,
+    }
+
+
+BOX_LABEL_WIDTH = 210
+BOX_PLOT_WIDTH = 420
+BOX_ROW = 38
+
+
+def _x(value: float) -> float:
+    return round(BOX_LABEL_WIDTH + BOX_PLOT_WIDTH * max(0.0, min(100.0, value)) / 100, 1)
+
+
+def boxplot(rows: list[tuple[str, object, float | None]]) -> dict:
+    """Horizontal box plots on a 0–100 scale: (label, distribution, previous median) per row."""
+    drawn = []
+    for i, (label, dist, previous) in enumerate(rows):
+        y = 24 + i * BOX_ROW
+        row = {
+            "y": y,
+            "mid": y + 11,
+            "lines": _wrap(label, 30),
+            "count": dist.count,
+            "previous": None,
+        }
+        if dist.count:
+            row.update(
+                min=_x(dist.minimum),
+                q1=_x(dist.q1),
+                median=_x(dist.median),
+                q3=_x(dist.q3),
+                max=_x(dist.maximum),
+                box_width=round(_x(dist.q3) - _x(dist.q1), 1),
+            )
+        if previous is not None:
+            row["previous"] = _x(previous)
+        drawn.append(row)
+    ticks = [{"value": v, "x": _x(v)} for v in (0, 25, 50, 75, 100)]
+    height = 24 + len(rows) * BOX_ROW + 10
+    return {
+        "width": BOX_LABEL_WIDTH + BOX_PLOT_WIDTH + 20,
+        "height": height,
+        "rows": drawn,
+        "ticks": ticks,
+        "top": 14,
+        "bottom": height - 8,
     }

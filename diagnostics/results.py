@@ -12,6 +12,8 @@ from diagnostics import charts, scoring, selectors
 from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, MaturityLevel
 
 PLAN_SIZE = 10
+PEERS_COLOR = "#d08c00"
+PREVIOUS_COLOR = "#7a5ea8"
 SUMMARY_SIZE = 3
 
 
@@ -152,16 +154,28 @@ def build_results(diagnostic: Diagnostic) -> Results:
             )
         )
 
-    series = [charts.Series("office", diagnostic.office.name, tuple(v.score for v in views))]
+    series = [
+        charts.Series("office", diagnostic.office.name, tuple(v.score for v in views), filled=True)
+    ]
     if peers.shown:
         series.append(
             charts.Series(
-                "peers", _("Offices comparables (médiane)"), tuple(v.peer_median for v in views)
+                "peers",
+                _("Offices comparables (médiane)"),
+                tuple(v.peer_median for v in views),
+                color=PEERS_COLOR,
+                dash="6 4",
             )
         )
     if previous.diagnostic is not None:
         series.append(
-            charts.Series("previous", _("Diagnostic précédent"), tuple(v.previous for v in views))
+            charts.Series(
+                "previous",
+                _("Diagnostic précédent"),
+                tuple(v.previous for v in views),
+                color=PREVIOUS_COLOR,
+                dash="2 3",
+            )
         )
     radar = charts.radar([a.name for a in axes], series)
     return Results(

@@ -11,12 +11,24 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics import selectors
-from diagnostics.models import Answer, AxisScore, Campaign, Choice, Diagnostic, Office, Question
+from diagnostics.models import (
+    Answer,
+    Axis,
+    AxisScore,
+    Campaign,
+    Choice,
+    Diagnostic,
+    MaturityLevel,
+    Office,
+    Question,
+    Questionnaire,
+)
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -165,6 +177,9 @@ NETWORK_MANAGED_MODELS = [
     "membership",
 ]
 NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore"]
+# Reading accounts lets staff attach a director to an office; creating or
+# changing accounts stays with the superusers.
+NETWORK_AUTH_PERMISSIONS = ["view_user"]
 
 
 def network_group_sync() -> Group:
@@ -177,7 +192,81 @@ def network_group_sync() -> Group:
     ]
     codenames += [f"view_{model}" for model in NETWORK_READ_MODELS]
     permissions = Permission.objects.filter(
-        content_type__app_label="diagnostics", codename__in=codenames
+        Q(content_type__app_label="diagnostics", codename__in=codenames)
+        | Q(content_type__app_label="auth", codename__in=NETWORK_AUTH_PERMISSIONS)
     )
     group.permissions.set(permissions)
     return group
+
+
+def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Copies a questionnaire as the next draft version of its code, ready to edit.
+
+    Diagnostics keep the version they were answered with: editing the copy never
+    touches past answers or their stored scores.
+    """
+    with transaction.atomic():
+        latest = (
+            Questionnaire.objects.select_for_update()
+            .filter(code=questionnaire.code)
+            .order_by("-version")
+            .first()
+        )
+        copy = Questionnaire.objects.create(
+            code=questionnaire.code,
+            version=latest.version + 1,
+            name=questionnaire.name,
+            description=questionnaire.description,
+            status=Questionnaire.Status.DRAFT,
+        )
+        MaturityLevel.objects.bulk_create(
+            MaturityLevel(
+                questionnaire=copy,
+                lower_bound=level.lower_bound,
+                name=level.name,
+                description=level.description,
+            )
+            for level in questionnaire.levels.all()
+        )
+        axes = selectors.questionnaire_axes(questionnaire)
+        new_axes = Axis.objects.bulk_create(
+            Axis(
+                questionnaire=copy,
+                code=axis.code,
+                name=axis.name,
+                description=axis.description,
+                order=axis.order,
+                weight=axis.weight,
+            )
+            for axis in axes
+        )
+        old_questions = [
+            (q, new_axis)
+            for axis, new_axis in zip(axes, new_axes, strict=True)
+            for q in axis.questions.all()
+        ]
+        new_questions = Question.objects.bulk_create(
+            Question(
+                questionnaire=copy,
+                axis=new_axis,
+                code=q.code,
+                text=q.text,
+                help_text=q.help_text,
+                order=q.order,
+                weight=q.weight,
+                allow_not_applicable=q.allow_not_applicable,
+            )
+            for q, new_axis in old_questions
+        )
+        Choice.objects.bulk_create(
+            Choice(
+                question=new_question,
+                order=c.order,
+                label=c.label,
+                points=c.points,
+                recommendation=c.recommendation,
+            )
+            for (q, _axis), new_question in zip(old_questions, new_questions, strict=True)
+            for c in q.choices.all()
+        )
+    return copy

@@ -1,25 +1,11 @@
 """The questionnaire in the admin: every page opens, published ones are frozen."""
 
-import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from diagnostics.admin import FROZEN_MESSAGE
 from diagnostics.models import Axis, Choice, Question, Questionnaire
-from diagnostics.services import network_group_sync
 from tests import factories
-
-
-@pytest.fixture
-def superuser(db):
-    return factories.make_user("admin", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def network_staff(db):
-    user = factories.make_user("reseau", is_staff=True)
-    user.groups.add(network_group_sync())
-    return user
 
 
 def test_every_model_has_a_working_changelist_and_change_page(client, superuser, diagnostic):
@@ -103,7 +89,13 @@ def test_network_staff_read_diagnostics_but_never_edit_answers(client, network_s
         client.post(reverse("admin:diagnostics_answer_change", args=[answer.pk]), {}).status_code
         == 403
     )
-    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    # Accounts: readable (to attach a director to an office), never editable.
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_user_add")).status_code == 403
+    url = reverse("admin:auth_user_change", args=[network_staff.pk])
+    assert client.post(url, {"username": "x", "is_superuser": "on"}).status_code == 403
+    network_staff.refresh_from_db()
+    assert not network_staff.is_superuser
 
 
 def test_directors_have_no_admin_access(client, director):

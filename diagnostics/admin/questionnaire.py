@@ -1,24 +1,21 @@
-"""Admin for the regional network staff.
+"""The questionnaire in the admin.
 
-The questionnaire is edited top-down (questionnaire → axes → questions →
+It is edited top-down (questionnaire → axes → questions →
 choices), each level linking to the next. Once published it is read-only.
 """
 
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from diagnostics import services
 from diagnostics.models import (
-    Answer,
     Axis,
-    AxisScore,
-    Campaign,
     Choice,
-    Diagnostic,
     MaturityLevel,
-    Membership,
-    Office,
     Question,
     Questionnaire,
 )
@@ -91,7 +88,7 @@ class QuestionnaireAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["name", "code"]
     inlines = [MaturityLevelInline, AxisInline]
-    actions = ["publish"]
+    actions = ["publish", "duplicate", "archive"]
 
     def questionnaire_of(self, obj):
         return obj
@@ -136,6 +133,34 @@ class QuestionnaireAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
                 % published,
                 messages.SUCCESS,
             )
+
+    @admin.action(description=_("Dupliquer en nouvelle version (brouillon)"))
+    def duplicate(self, request, queryset):
+        for questionnaire in queryset:
+            copy = services.questionnaire_duplicate(questionnaire=questionnaire)
+            url = reverse("admin:diagnostics_questionnaire_change", args=[copy.pk])
+            self.message_user(
+                request,
+                format_html(
+                    _(
+                        'Version {} créée en brouillon : <a href="{}">la modifier</a>, puis la publier.'
+                    ),
+                    copy.version,
+                    url,
+                ),
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Archiver (plus proposé aux nouvelles campagnes)"))
+    def archive(self, request, queryset):
+        count = queryset.filter(status=Questionnaire.Status.PUBLISHED).update(
+            status=Questionnaire.Status.ARCHIVED
+        )
+        self.message_user(
+            request,
+            ngettext("%d questionnaire archivé.", "%d questionnaires archivés.", count) % count,
+            messages.SUCCESS,
+        )
 
 
 class QuestionInline(FrozenInlineMixin, admin.TabularInline):
@@ -196,148 +221,3 @@ class MaturityLevelAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     list_display = ["name", "lower_bound", "questionnaire"]
     list_filter = ["questionnaire"]
     list_select_related = ["questionnaire"]
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["name", "commune", "department", "category", "legal_form", "staff_band"]
-    list_filter = ["department", "category", "legal_form", "staff_band"]
-    search_fields = ["name", "commune", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline]
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "office", "role"]
-    list_filter = ["role", "office__department"]
-    list_select_related = ["user", "office"]
-    search_fields = ["user__username", "user__email", "office__name"]
-    autocomplete_fields = ["user", "office"]
-
-
-@admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "questionnaire", "opens", "closes", "submitted_count"]
-    list_filter = ["questionnaire"]
-    list_select_related = ["questionnaire"]
-    search_fields = ["name"]
-    date_hierarchy = "opens"
-
-    def get_queryset(self, request):
-        submitted = Count("diagnostics", filter=Q(diagnostics__status=Diagnostic.Status.SUBMITTED))
-        return super().get_queryset(request).annotate(n_submitted=submitted)
-
-    @admin.display(description=_("diagnostics soumis"), ordering="n_submitted")
-    def submitted_count(self, obj):
-        return obj.n_submitted
-
-
-class AxisScoreInline(admin.TabularInline):
-    model = AxisScore
-    extra = 0
-    fields = ["axis", "score", "level", "answered", "total"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class AnswerInline(admin.TabularInline):
-    model = Answer
-    extra = 0
-    fields = ["question", "choice", "not_applicable", "comment", "updated_by", "updated_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("question", "choice", "updated_by")
-            .order_by("question__axis__order", "question__order")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Diagnostic)
-class DiagnosticAdmin(admin.ModelAdmin):
-    """Diagnostics are written by directors through the app; here they are read."""
-
-    list_display = [
-        "office",
-        "campaign",
-        "status",
-        "overall_score",
-        "overall_level",
-        "submitted_at",
-    ]
-    list_filter = ["status", "campaign", "office__department", "office__category", "overall_level"]
-    list_select_related = ["office", "campaign", "overall_level"]
-    search_fields = ["office__name", "office__commune"]
-    readonly_fields = [
-        "office",
-        "campaign",
-        "questionnaire",
-        "status",
-        "created_by",
-        "created_at",
-        "submitted_by",
-        "submitted_at",
-        "overall_score",
-        "overall_level",
-    ]
-    inlines = [AxisScoreInline, AnswerInline]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(AxisScore)
-class AxisScoreAdmin(admin.ModelAdmin):
-    """Scores stored at submission: read them, never change them."""
-
-    list_display = ["diagnostic", "axis", "score", "level", "answered", "total"]
-    list_filter = ["diagnostic__campaign", "axis", "level"]
-    list_select_related = ["diagnostic__office", "diagnostic__campaign", "axis", "level"]
-    search_fields = ["diagnostic__office__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["diagnostic", "question", "choice", "not_applicable", "updated_at"]
-    list_filter = ["diagnostic__campaign", "not_applicable"]
-    list_select_related = ["diagnostic__office", "diagnostic__campaign", "question", "choice"]
-    search_fields = ["diagnostic__office__name", "question__code"]
-    readonly_fields = [
-        "diagnostic",
-        "question",
-        "choice",
-        "not_applicable",
-        "comment",
-        "updated_by",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

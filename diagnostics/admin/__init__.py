@@ -1,0 +1,9 @@
+"""The network staff's admin: questionnaire, offices with their scores, campaigns, diagnostics.
+
+Importing the modules registers their ModelAdmins.
+"""
+
+from diagnostics.admin import diagnostics, offices, questionnaire  # noqa: F401
+from diagnostics.admin.questionnaire import FROZEN_MESSAGE
+
+__all__ = ["FROZEN_MESSAGE"]

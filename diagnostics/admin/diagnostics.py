@@ -1,0 +1,152 @@
+"""Admin of campaigns and of the diagnostics they collect (read-only: directors write them)."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "questionnaire",
+        "opens",
+        "closes",
+        "is_open",
+        "submitted_count",
+        "pending",
+    ]
+    list_filter = ["questionnaire"]
+    list_select_related = ["questionnaire"]
+    search_fields = ["name"]
+    date_hierarchy = "opens"
+
+    def get_queryset(self, request):
+        submitted = Count("diagnostics", filter=Q(diagnostics__status=Diagnostic.Status.SUBMITTED))
+        return super().get_queryset(request).annotate(n_submitted=submitted)
+
+    @admin.display(description=_("ouverte"), boolean=True)
+    def is_open(self, obj):
+        return obj.is_open()
+
+    @admin.display(description=_("diagnostics soumis"), ordering="n_submitted")
+    def submitted_count(self, obj):
+        return obj.n_submitted
+
+    @admin.display(description=_("qui n’a pas encore soumis ?"))
+    def pending(self, obj):
+        url = reverse("admin:diagnostics_office_changelist")
+        return format_html(
+            '<a href="{}?campagne={}&amp;statut=pending">{}</a>',
+            url,
+            obj.pk,
+            _("offices sans diagnostic soumis"),
+        )
+
+
+class AxisScoreInline(admin.TabularInline):
+    model = AxisScore
+    extra = 0
+    fields = ["axis", "score", "level", "answered", "total"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "choice", "not_applicable", "comment", "updated_by", "updated_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("question", "choice", "updated_by")
+            .order_by("question__axis__order", "question__order")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Diagnostic)
+class DiagnosticAdmin(admin.ModelAdmin):
+    """Diagnostics are written by directors through the app; here they are read."""
+
+    list_display = [
+        "office",
+        "campaign",
+        "status",
+        "overall_score",
+        "overall_level",
+        "submitted_at",
+    ]
+    list_filter = ["status", "campaign", "office__department", "office__category", "overall_level"]
+    list_select_related = ["office", "campaign", "overall_level"]
+    search_fields = ["office__name", "office__commune"]
+    readonly_fields = [
+        "office",
+        "campaign",
+        "questionnaire",
+        "status",
+        "created_by",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "overall_score",
+        "overall_level",
+    ]
+    inlines = [AxisScoreInline, AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AxisScore)
+class AxisScoreAdmin(admin.ModelAdmin):
+    """Scores stored at submission: read them, never change them."""
+
+    list_display = ["diagnostic", "axis", "score", "level", "answered", "total"]
+    list_filter = ["diagnostic__campaign", "axis", "level"]
+    list_select_related = ["diagnostic__office", "diagnostic__campaign", "axis", "level"]
+    search_fields = ["diagnostic__office__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["diagnostic", "question", "choice", "not_applicable", "updated_at"]
+    list_filter = ["diagnostic__campaign", "not_applicable"]
+    list_select_related = ["diagnostic__office", "diagnostic__campaign", "question", "choice"]
+    search_fields = ["diagnostic__office__name", "question__code"]
+    readonly_fields = [
+        "diagnostic",
+        "question",
+        "choice",
+        "not_applicable",
+        "comment",
+        "updated_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,162 @@
+"""Exports of scores and raw answers, streamed so that 1,000 offices never sit in memory.
+
+CSV is written row by row (UTF-8 with a BOM and « ; » separators, as French
+Excel expects); XLSX goes through openpyxl's write-only mode into a temporary
+file that is streamed back and deleted.
+"""
+
+import csv
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from diagnostics import regional, selectors
+from diagnostics.models import Answer
+
+KINDS = ("scores", "reponses")
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK = 500
+
+
+def _number(value) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def score_rows(campaign, offices, axes) -> Iterator[list]:
+    yield [
+        _("Office"),
+        _("Commune"),
+        _("Département"),
+        _("Classement"),
+        _("Statut"),
+        _("Score global"),
+        _("Niveau global"),
+        *[label for axis in axes for label in (f"{axis.name} — score", f"{axis.name} — niveau")],
+    ]
+    for office in offices.iterator(chunk_size=CHUNK):
+        row = [
+            office.name,
+            office.commune,
+            office.get_department_display(),
+            office.get_category_display(),
+            str(regional.STATUS_LABELS[office.campaign_status]),
+            _number(office.overall_score),
+            office.overall_level_name or "",
+        ]
+        for axis in axes:
+            alias = regional.axis_alias(axis)
+            row += [_number(getattr(office, alias)), getattr(office, f"{alias}_level") or ""]
+        yield row
+
+
+def answer_rows(campaign, offices, axes) -> Iterator[list]:
+    yield [
+        _("Office"),
+        _("Département"),
+        _("Classement"),
+        _("Axe"),
+        _("Code"),
+        _("Question"),
+        _("Réponse"),
+        _("Points"),
+        _("Points max"),
+        _("Commentaire"),
+    ]
+    best = {
+        question.pk: max((c.points for c in question.choices.all()), default=0)
+        for axis in selectors.questionnaire_axes(campaign.questionnaire)
+        for question in axis.questions.all()
+    }
+    diagnostics = selectors.latest_submitted().filter(
+        campaign=campaign, office__in=offices.values("pk")
+    )
+    answers = (
+        Answer.objects.filter(diagnostic__in=diagnostics)
+        .select_related("diagnostic__office", "question__axis", "choice")
+        .order_by(
+            "diagnostic__office__name", "diagnostic_id", "question__axis__order", "question__order"
+        )
+    )
+    for answer in answers.iterator(chunk_size=CHUNK):
+        office = answer.diagnostic.office
+        if answer.not_applicable:
+            label, points = _("Non concerné"), None
+        elif answer.choice is not None:
+            label, points = answer.choice.label, answer.choice.points
+        else:
+            label, points = _("Sans réponse"), None
+        yield [
+            office.name,
+            office.get_department_display(),
+            office.get_category_display(),
+            answer.question.axis.name,
+            answer.question.code,
+            answer.question.text,
+            label,
+            points,
+            best.get(answer.question_id),
+            answer.comment,
+        ]
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back to the generator."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value):
+    if isinstance(value, float | Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    return "" if value is None else value
+
+
+def _csv(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff"  # lets Excel read the file as UTF-8
+        for row in rows:
+            yield writer.writerow([_csv_cell(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    header = next(rows)
+    bold = Font(bold=True)
+    cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(row)
+    # An unnamed temporary file disappears when the response closes it.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def respond(kind: str, fmt: str, campaign, offices, axes):
+    rows = (score_rows if kind == "scores" else answer_rows)(campaign, offices, axes)
+    filename = f"snut-{kind}-{slugify(campaign.name)}.{fmt}"
+    if fmt == "csv":
+        return _csv(rows, filename)
+    title = _("Scores") if kind == "scores" else _("Réponses")
+    return _xlsx(rows, filename, title)

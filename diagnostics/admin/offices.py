@@ -1,0 +1,344 @@
+"""Offices in the admin: where each one stands in a campaign, comparisons, dashboard, exports.
+
+The office list reads the scores stored at submission through annotations
+(diagnostics.regional), so it runs the same number of queries for 10 or 1,000
+offices. The campaign is chosen with the « campagne » filter (default: latest).
+"""
+
+from django.contrib import admin, messages
+from django.db.models import F, OrderBy
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diagnostics import regional, selectors
+from diagnostics.admin import exports
+from diagnostics.models import Campaign, MaturityLevel, Membership, Office
+from diagnostics.templatetags.snut import score as format_score
+from diagnostics.templatetags.snut import tone
+
+CAMPAIGN_PARAM = "campagne"
+COMPARE_COUNT_ERROR = gettext_lazy(
+    "Sélectionnez de 2 à {max} offices à comparer (vous en avez choisi {count})."
+)
+
+
+def campaign_for(request) -> Campaign | None:
+    """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
+    if not hasattr(request, "_snut_campaign"):
+        value = request.GET.get(CAMPAIGN_PARAM, "")
+        campaigns = Campaign.objects.select_related("questionnaire").order_by("-opens", "-pk")
+        chosen = campaigns.filter(pk=value).first() if value.isdigit() else None
+        request._snut_campaign = chosen or campaigns.first()
+    return request._snut_campaign
+
+
+def axes_for(request):
+    if not hasattr(request, "_snut_axes"):
+        campaign = campaign_for(request)
+        request._snut_axes = regional.campaign_axes(campaign) if campaign else []
+    return request._snut_axes
+
+
+class CampaignFilter(admin.SimpleListFilter):
+    title = gettext_lazy("campagne")
+    parameter_name = CAMPAIGN_PARAM
+
+    def __init__(self, request, params, model, model_admin):
+        self.current = campaign_for(request)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [(str(c.pk), c.name) for c in Campaign.objects.order_by("-opens", "-pk")]
+
+    def value(self):
+        return str(self.current.pk) if self.current else None
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        return queryset  # the campaign drives the annotations, not a filter
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = gettext_lazy("statut du diagnostic")
+    parameter_name = "statut"
+
+    def lookups(self, request, model_admin):
+        return [*regional.STATUS_LABELS.items(), ("pending", gettext_lazy("Pas encore soumis"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in (*regional.STATUS_LABELS, "pending"):
+            return regional.filter_status(queryset, self.value())
+        return queryset
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = gettext_lazy("niveau global")
+    parameter_name = "niveau"
+
+    def lookups(self, request, model_admin):
+        campaign = campaign_for(request)
+        if campaign is None:
+            return []
+        levels = MaturityLevel.objects.filter(questionnaire_id=campaign.questionnaire_id)
+        return [(str(level.pk), level.name) for level in levels.order_by("lower_bound")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(overall_level_id=int(self.value()))
+        return queryset
+
+
+def score_badge(value, level: str | None, *, show_level: bool = True) -> str:
+    if value is None:
+        return format_html('<span class="snut-na">{}</span>', "—")
+    if not show_level:  # narrow axis columns: the level shows on hover
+        return format_html(
+            '<span class="snut-badge tone-{}" title="{}">{}</span>',
+            tone(value),
+            level or "",
+            format_score(value),
+        )
+    return format_html(
+        '<span class="snut-badge tone-{}">{}</span><span class="snut-badge-level">{}</span>',
+        tone(value),
+        format_score(value),
+        level or "",
+    )
+
+
+class NullsLast(OrderBy):
+    """Sorts offices without a score last, whichever way the column is sorted."""
+
+    def __init__(self, name: str):
+        super().__init__(F(name), nulls_last=True)
+
+    def reverse_ordering(self):
+        self.descending = not self.descending
+        return self
+
+
+def axis_column(axis):
+    alias = regional.axis_alias(axis)
+
+    @admin.display(description=axis.name, ordering=NullsLast(alias))
+    def column(obj):
+        return score_badge(getattr(obj, alias), getattr(obj, f"{alias}_level"), show_level=False)
+
+    column.__name__ = alias
+    return column
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_filter = [CampaignFilter, StatusFilter, LevelFilter, "department", "category"]
+    search_fields = ["name", "commune", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    actions = ["compare"]
+    list_per_page = 50
+    change_list_template = "admin/diagnostics/office/change_list.html"
+    fields = ["name", "slug", "commune", "department", "category", "legal_form", "staff_band"]
+
+    class Media:
+        css = {"all": ["css/snut-admin.css"]}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        campaign = campaign_for(request)
+        if campaign is None:
+            return queryset
+        return regional.offices_with_scores(queryset, campaign, axes_for(request))
+
+    def get_list_display(self, request):
+        return [
+            "name",
+            "department",
+            "category",
+            "overall",
+            *[axis_column(axis) for axis in axes_for(request)],
+            "status",
+        ]
+
+    @admin.display(
+        description=gettext_lazy("score global"), ordering=F("overall_score").asc(nulls_last=True)
+    )
+    def overall(self, obj):
+        return score_badge(obj.overall_score, obj.overall_level_name)
+
+    @admin.display(description=gettext_lazy("diagnostic"), ordering="campaign_status")
+    def status(self, obj):
+        label = regional.STATUS_LABELS[obj.campaign_status]
+        if obj.diagnostic_id:
+            url = reverse("diagnostics:results", args=[obj.diagnostic_id])
+            return format_html(
+                '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
+            )
+        return format_html('<span class="snut-status {}">{}</span>', obj.campaign_status, label)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "snut_campaign": campaign_for(request),
+            "snut_query": request.GET.urlencode(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=gettext_lazy("Comparer les offices sélectionnés (2 à 12)"))
+    def compare(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True)[: regional.MAX_COMPARED + 1])
+        if not 2 <= len(ids) <= regional.MAX_COMPARED:
+            self.message_user(
+                request,
+                str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=queryset.count()),
+                messages.ERROR,
+            )
+            return None
+        campaign = campaign_for(request)
+        query = f"{CAMPAIGN_PARAM}={campaign.pk}&offices={','.join(map(str, ids))}"
+        return redirect(f"{reverse('admin:diagnostics_office_compare')}?{query}")
+
+    # --- pages of our own inside the admin ----------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("comparer/", view(self.compare_view), name="diagnostics_office_compare"),
+            path(
+                "tableau-de-bord/", view(self.dashboard_view), name="diagnostics_office_dashboard"
+            ),
+            path(
+                "export/<slug:kind>.<slug:fmt>",
+                view(self.export_view),
+                name="diagnostics_office_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "campaigns": Campaign.objects.order_by("-opens", "-pk"),
+            **extra,
+        }
+
+    def _refuse(self, request, message):
+        self.message_user(request, message, messages.ERROR)
+        return redirect("admin:diagnostics_office_changelist")
+
+    def compare_view(self, request):
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        campaign = campaign_for(request)
+        if campaign is None:
+            return self._refuse(
+                request, _("Aucune campagne : créez-en une pour comparer des offices.")
+            )
+        evolution = request.GET.get("evolution", "")
+        if evolution:
+            office = Office.objects.filter(pk=evolution).first() if evolution.isdigit() else None
+            if office is None:
+                return self._refuse(request, _("Cet office n’existe pas."))
+            diagnostics = list(
+                selectors.latest_submitted()
+                .filter(office=office)
+                .select_related("campaign", "overall_level")
+                .order_by("campaign__opens")[: regional.MAX_COMPARED]
+            )
+            if not diagnostics:
+                return self._refuse(request, _("Cet office n’a encore soumis aucun diagnostic."))
+            campaign = diagnostics[-1].campaign
+            entries = [(d.campaign.name, d) for d in diagnostics]
+            title = _("Évolution de %(office)s") % {"office": office.name}
+        else:
+            raw = [part for part in request.GET.get("offices", "").split(",") if part]
+            if (
+                not all(part.isdigit() for part in raw)
+                or not 2 <= len(set(raw)) <= regional.MAX_COMPARED
+            ):
+                return self._refuse(
+                    request,
+                    str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=len(set(raw))),
+                )
+            offices = list(Office.objects.filter(pk__in=set(map(int, raw))).order_by("name"))
+            if len(offices) != len(set(raw)):
+                return self._refuse(request, _("Certains offices demandés n’existent pas."))
+            latest = {
+                d.office_id: d
+                for d in selectors.latest_submitted()
+                .filter(campaign=campaign, office__in=offices)
+                .select_related("overall_level")
+            }
+            entries = [(o.name, latest.get(o.pk)) for o in offices]
+            title = _("Comparaison de %(count)s offices") % {"count": len(offices)}
+        comparison = regional.comparison(campaign, entries)
+        return TemplateResponse(
+            request,
+            "admin/diagnostics/office/compare.html",
+            self._context(
+                request,
+                title,
+                comparison=comparison,
+                campaign=comparison.campaign,
+                evolution=bool(evolution),
+            ),
+        )
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        campaign = campaign_for(request)
+        if campaign is None:
+            return self._refuse(
+                request, _("Aucune campagne : créez-en une pour voir le tableau de bord.")
+            )
+        return TemplateResponse(
+            request,
+            "admin/diagnostics/office/dashboard.html",
+            self._context(
+                request,
+                _("Tableau de bord régional — %(campaign)s") % {"campaign": campaign.name},
+                dashboard=regional.dashboard(campaign),
+                campaign=campaign,
+                snut_query=request.GET.urlencode(),
+            ),
+        )
+
+    def export_view(self, request, kind, fmt):
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        if kind not in exports.KINDS or fmt not in exports.FORMATS:
+            return self._refuse(request, _("Cet export n’existe pas."))
+        campaign = campaign_for(request)
+        if campaign is None:
+            return self._refuse(request, _("Aucune campagne à exporter."))
+        # The office list's own filters and search select the offices.
+        offices = self.get_changelist_instance(request).get_queryset(request)
+        return exports.respond(kind, fmt, campaign, offices, axes_for(request))
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "office", "role"]
+    list_filter = ["role", "office__department"]
+    list_select_related = ["user", "office"]
+    search_fields = ["user__username", "user__email", "office__name"]
+    autocomplete_fields = ["user", "office"]

@@ -1,0 +1,81 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from diagnostics.models import Axis, AxisScore, Diagnostic, MaturityLevel, Office
+from diagnostics.services import network_group_sync
+from tests import factories
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def network_staff(db):
+    user = factories.make_user("reseau", is_staff=True)
+    user.groups.add(network_group_sync())
+    return user
+
+
+def bulk_region(
+    campaign, count, *, start=0, category=Office.Category.CAT_2, department="33", score=None
+):
+    """`count` offices with a submitted diagnostic in `campaign` and stored scores, in a few queries.
+
+    Scores climb with the office's index (or are all `score`), so tests know who is best.
+    """
+    offices = Office.objects.bulk_create(
+        Office(
+            name=f"Office {start + i:04d}",
+            slug=f"office-{campaign.pk}-{start + i}",
+            department=department,
+            commune=f"Commune {start + i}",
+            category=category,
+            legal_form=Office.LegalForm.ASSOCIATION,
+            staff_band=Office.StaffBand.S,
+        )
+        for i in range(count)
+    )
+    levels = list(
+        MaturityLevel.objects.filter(questionnaire=campaign.questionnaire).order_by("lower_bound")
+    )
+    axes = list(Axis.objects.filter(questionnaire=campaign.questionnaire).order_by("order"))
+    moment = timezone.make_aware(
+        timezone.datetime.combine(campaign.opens + timedelta(days=1), timezone.datetime.min.time())
+    )
+
+    def value(i, shift=0):
+        return Decimal(score if score is not None else min(100, (i * 7 + shift) % 101))
+
+    def level(v):
+        return [lv for lv in levels if lv.lower_bound <= v][-1]
+
+    diagnostics = Diagnostic.objects.bulk_create(
+        Diagnostic(
+            office=office,
+            campaign=campaign,
+            questionnaire=campaign.questionnaire,
+            status=Diagnostic.Status.SUBMITTED,
+            submitted_at=moment,
+            overall_score=value(i),
+            overall_level=level(value(i)),
+        )
+        for i, office in enumerate(offices)
+    )
+    AxisScore.objects.bulk_create(
+        AxisScore(
+            diagnostic=d,
+            axis=axis,
+            score=value(i, a * 3),
+            level=level(value(i, a * 3)),
+            answered=1,
+            total=1,
+        )
+        for i, d in enumerate(diagnostics)
+        for a, axis in enumerate(axes)
+    )
+    return offices

@@ -1,0 +1,281 @@
+"""Regional dashboard, exports, campaigns, questionnaire versions and roles."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from diagnostics import regional, services
+from diagnostics.models import AxisScore, Campaign, Choice, Diagnostic, Question, Questionnaire
+from tests import factories
+from tests.admin.conftest import bulk_region
+
+DASHBOARD = "admin:diagnostics_office_dashboard"
+
+
+def export_url(kind, fmt):
+    return reverse("admin:diagnostics_office_export", args=[kind, fmt])
+
+
+@pytest.fixture
+def campaigns(questionnaire):
+    previous = factories.closed_campaign(questionnaire, name="Campagne 2025")
+    current = factories.open_campaign(questionnaire, name="Campagne 2026")
+    return previous, current
+
+
+# --- dashboard --------------------------------------------------------------------
+
+
+def test_dashboard_counts_distributions_and_evolution(
+    client, network_staff, campaigns, office, director
+):
+    previous, current = campaigns
+    bulk_region(previous, 4, score=40)
+    bulk_region(current, 5, start=50)  # overall scores 0, 7, 14, 21, 28
+    Diagnostic.objects.create(office=office, campaign=current, questionnaire=current.questionnaire)
+    factories.make_office("Office sans diagnostic")
+    dashboard = regional.dashboard(current)
+    # the offices of the previous campaign have not started this one
+    assert dashboard.counts == {"submitted": 5, "in_progress": 1, "not_started": 4 + 1}
+    assert (
+        dashboard.overall.median == 14
+        and dashboard.overall.minimum == 0
+        and dashboard.overall.maximum == 28
+    )
+    assert dashboard.previous == previous and dashboard.previous_overall_median == 40
+    first_axis = dashboard.axes[0]
+    assert first_axis.distribution.count == 5 and first_axis.previous_median == 40
+    assert first_axis.median_change == pytest.approx(14 - 40)
+    assert sum(count for _level, count in first_axis.levels) == 5
+
+    client.force_login(network_staff)
+    page = client.get(reverse(DASHBOARD), {"campagne": current.pk}).content.decode()
+    assert "Tableau de bord régional" in page and "offices ont soumis" in page and "<svg" in page
+
+
+def test_weakest_questions_rank_by_mean_share_of_points(campaigns, office, other_office, director):
+    _previous, current = campaigns
+    questions = list(
+        Question.objects.filter(questionnaire=current.questionnaire).order_by(
+            "axis__order", "order"
+        )
+    )
+    for each in (office, other_office):
+        diagnostic = Diagnostic.objects.create(
+            office=each, campaign=current, questionnaire=current.questionnaire
+        )
+        # everything at the top but the fourth question, at the bottom
+        factories.answer_all(diagnostic, pick=lambda choices: choices[-1])
+        weak = questions[3]
+        diagnostic.answers.filter(question=weak).update(
+            choice=weak.choices.order_by("points").first()
+        )
+        services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    weakest = regional.weakest_questions(current, regional.campaign_axes(current))
+    assert weakest[0].question == questions[3] and weakest[0].share == 0 and weakest[0].answers == 2
+    assert weakest[1].share == 100
+
+
+def test_dashboard_without_submissions_says_so(client, network_staff, campaigns):
+    client.force_login(network_staff)
+    page = client.get(reverse(DASHBOARD)).content.decode()
+    assert "Aucun diagnostic soumis dans cette campagne" in page
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_dashboard_runs_a_constant_number_of_queries(
+    client, network_staff, campaigns, size, django_assert_num_queries
+):
+    previous, current = campaigns
+    bulk_region(previous, size)
+    bulk_region(current, size, start=size)
+    client.force_login(network_staff)
+    with django_assert_num_queries(18):
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+
+
+# --- exports ----------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+
+
+def test_scores_csv_follows_the_filters(client, network_staff, campaigns):
+    _previous, current = campaigns
+    bulk_region(current, 3, department="33")
+    bulk_region(current, 2, start=10, department="64")
+    client.force_login(network_staff)
+    response = client.get(export_url("scores", "csv"), {"department__exact": "64"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="snut-scores-campagne-2026.csv"' in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0][:7] == [
+        "Office",
+        "Commune",
+        "Département",
+        "Classement",
+        "Statut",
+        "Score global",
+        "Niveau global",
+    ]
+    assert "Axe 1 — score" in rows[0]
+    assert [r[0] for r in rows[1:]] == ["Office 0010", "Office 0011"]
+    assert rows[2][5] == "7,00" and rows[2][4] == "Soumis"
+
+
+def test_answers_csv_has_one_row_per_office_and_question(
+    client, network_staff, campaigns, office, director
+):
+    _previous, current = campaigns
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=current, questionnaire=current.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=lambda choices: choices[1])
+    services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    client.force_login(network_staff)
+    rows = read_csv(client.get(export_url("reponses", "csv")))
+    assert rows[0] == [
+        "Office",
+        "Département",
+        "Classement",
+        "Axe",
+        "Code",
+        "Question",
+        "Réponse",
+        "Points",
+        "Points max",
+        "Commentaire",
+    ]
+    assert len(rows) == 1 + 6
+    assert rows[1][0] == office.name and rows[1][6] == "Réponse 2" and rows[1][7:9] == ["1", "3"]
+
+
+def test_xlsx_exports_open_in_a_spreadsheet(client, network_staff, campaigns):
+    _previous, current = campaigns
+    bulk_region(current, 4)
+    client.force_login(network_staff)
+    response = client.get(export_url("scores", "xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Office" and len(rows) == 5
+    assert rows[2][5] == 7  # numbers stay numbers
+    response = client.get(export_url("reponses", "xlsx"))
+    assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 1
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [("scores", "pdf"), ("tout", "csv")])
+def test_unknown_exports_are_refused(client, network_staff, campaigns, kind, fmt):
+    client.force_login(network_staff)
+    response = client.get(export_url(kind, fmt), follow=True)
+    assert "Cet export n’existe pas" in response.content.decode()
+
+
+def test_exports_are_for_staff_only(client, director, campaigns):
+    client.force_login(director)
+    response = client.get(export_url("scores", "csv"))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+# --- campaigns --------------------------------------------------------------------
+
+
+def test_staff_create_a_campaign_and_see_who_has_not_submitted(
+    client, network_staff, questionnaire
+):
+    client.force_login(network_staff)
+    response = client.post(
+        reverse("admin:diagnostics_campaign_add"),
+        {
+            "questionnaire": questionnaire.pk,
+            "name": "Campagne 2027",
+            "opens": "2027-01-10",
+            "closes": "2027-06-30",
+        },
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(name="Campagne 2027")
+    page = client.get(reverse("admin:diagnostics_campaign_changelist")).content.decode()
+    assert f"?campagne={campaign.pk}&amp;statut=pending" in page
+
+
+def test_a_campaign_closing_before_it_opens_is_refused(client, network_staff, questionnaire):
+    client.force_login(network_staff)
+    response = client.post(
+        reverse("admin:diagnostics_campaign_add"),
+        {
+            "questionnaire": questionnaire.pk,
+            "name": "À l’envers",
+            "opens": "2027-06-30",
+            "closes": "2027-01-10",
+        },
+    )
+    assert response.status_code == 200
+    assert not Campaign.objects.filter(name="À l’envers").exists()
+
+
+# --- questionnaire versions -------------------------------------------------------
+
+
+def test_duplicate_makes_an_editable_draft_and_past_scores_stay(
+    client, network_staff, questionnaire, diagnostic, director
+):
+    factories.answer_all(diagnostic, pick=lambda choices: choices[1])
+    services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    client.force_login(network_staff)
+    response = client.post(
+        reverse("admin:diagnostics_questionnaire_changelist"),
+        {"action": "duplicate", "_selected_action": [questionnaire.pk]},
+        follow=True,
+    )
+    assert "Version 2 créée en brouillon" in response.content.decode()
+    copy = Questionnaire.objects.get(code=questionnaire.code, version=2)
+    assert copy.status == Questionnaire.Status.DRAFT
+    assert (
+        Question.objects.filter(questionnaire=copy).count()
+        == Question.objects.filter(questionnaire=questionnaire).count()
+    )
+    assert Choice.objects.filter(question__questionnaire=copy).count() == 24
+    assert copy.levels.count() == 4
+
+    # The draft is editable; editing it never touches the answered version.
+    choice = Choice.objects.filter(question__questionnaire=copy).order_by("pk").first()
+    url = reverse("admin:diagnostics_choice_change", args=[choice.pk])
+    assert client.get(url).status_code == 200
+    Choice.objects.filter(question__questionnaire=copy).update(points=3)
+    diagnostic.refresh_from_db()
+    assert diagnostic.questionnaire == questionnaire and diagnostic.overall_score == Decimal(
+        "33.33"
+    )
+    assert set(AxisScore.objects.filter(diagnostic=diagnostic).values_list("score", flat=True)) == {
+        Decimal("33.33")
+    }
+
+
+# --- roles --------------------------------------------------------------------------
+
+
+def test_the_network_group_exists_after_migrate(db):
+    group = Group.objects.get(name="Réseau")
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_campaign", "change_questionnaire", "view_diagnostic", "view_user"} <= codenames
+    assert (
+        not {"add_user", "change_user", "delete_user", "change_group", "change_answer"} & codenames
+    )
+
+
+def test_network_staff_manage_campaigns_but_not_diagnostics(client, network_staff, diagnostic):
+    client.force_login(network_staff)
+    assert client.get(reverse("admin:diagnostics_campaign_add")).status_code == 200
+    url = reverse("admin:diagnostics_diagnostic_delete", args=[diagnostic.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Diagnostic.objects.filter(pk=diagnostic.pk).exists()
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403

@@ -1,0 +1,220 @@
+"""The office list in the admin: scores per campaign, filters, sorting, comparison."""
+
+import pytest
+from django.urls import reverse
+
+from diagnostics.models import Diagnostic, MaturityLevel, Office
+from tests import factories
+from tests.admin.conftest import bulk_region
+
+LIST = "admin:diagnostics_office_changelist"
+COMPARE = "admin:diagnostics_office_compare"
+
+
+@pytest.fixture
+def region(questionnaire):
+    """Two campaigns: 6 offices submitted in the previous one, 4 of them in the current one."""
+    previous = factories.closed_campaign(questionnaire, name="Campagne 2025")
+    current = factories.open_campaign(questionnaire, name="Campagne 2026")
+    offices = bulk_region(previous, 6)
+    current_offices = bulk_region(current, 4, start=100, department="64")
+    draft_office = factories.make_office("Office en chemin", department="24")
+    Diagnostic.objects.create(office=draft_office, campaign=current, questionnaire=questionnaire)
+    idle = factories.make_office("Office endormi", department="24")
+    return {
+        "previous": previous,
+        "current": current,
+        "offices": offices,
+        "current_offices": current_offices,
+        "draft": draft_office,
+        "idle": idle,
+    }
+
+
+def names(response) -> list[str]:
+    return [office.name for office in response.context["cl"].result_list]
+
+
+def test_list_shows_latest_campaign_scores_and_status(client, network_staff, region):
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Campagne 2026" in page
+    rows = {o.name: o for o in response.context["cl"].result_list}
+    assert (
+        rows["Office 0101"].campaign_status == "submitted"
+        and rows["Office 0101"].overall_score == 7
+    )
+    assert (
+        rows["Office en chemin"].campaign_status == "in_progress"
+        and rows["Office en chemin"].overall_score is None
+    )
+    assert rows["Office endormi"].campaign_status == "not_started"
+    assert "Pas commencé" in page and "En cours" in page and "Soumis" in page
+
+
+def test_campaign_filter_switches_every_column(client, network_staff, region):
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST), {"campagne": region["previous"].pk})
+    rows = {o.name: o for o in response.context["cl"].result_list}
+    assert rows["Office 0005"].overall_score == 35
+    assert rows["Office 0101"].campaign_status == "not_started"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"statut": "pending"}, ["Office en chemin", "Office endormi", "Office 0000"]),
+        ({"statut": "in_progress"}, ["Office en chemin"]),
+        ({"department__exact": "24"}, ["Office en chemin", "Office endormi"]),
+        ({"q": "endormi"}, ["Office endormi"]),
+    ],
+)
+def test_filters_and_search(client, network_staff, region, params, expected):
+    client.force_login(network_staff)
+    found = names(client.get(reverse(LIST), params))
+    assert set(expected) <= set(found)
+    if params.get("statut") == "pending":
+        assert not {"Office 0100", "Office 0101"} & set(found)
+    else:
+        assert len(found) == len(expected)
+
+
+def test_level_filter_uses_the_stored_overall_level(client, network_staff, region):
+    client.force_login(network_staff)
+    level = MaturityLevel.objects.get(questionnaire=region["current"].questionnaire, lower_bound=0)
+    found = names(client.get(reverse(LIST), {"niveau": level.pk}))
+    assert found == [
+        "Office 0100",
+        "Office 0101",
+        "Office 0102",
+        "Office 0103",
+    ]  # scores 0, 7, 14, 21
+
+
+def test_sorting_by_an_axis_column(client, network_staff, region):
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST))
+    headers = [h["text"] for h in response.context["result_headers"]]
+    axis_index = headers.index("Axe 2")
+    found = names(client.get(reverse(LIST), {"o": f"-{axis_index}"}))
+    assert found[:4] == ["Office 0103", "Office 0102", "Office 0101", "Office 0100"]
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_office_list_runs_a_constant_number_of_queries(
+    client, network_staff, questionnaire, size, django_assert_num_queries
+):
+    campaign = factories.open_campaign(questionnaire)
+    bulk_region(campaign, size)
+    client.force_login(network_staff)
+    with django_assert_num_queries(11):
+        response = client.get(reverse(LIST))
+    assert response.status_code == 200
+
+
+def test_directors_and_anonymous_never_see_the_list(client, director, region):
+    response = client.get(reverse(LIST))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+    client.force_login(director)
+    response = client.get(reverse(LIST))
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+# --- comparison ---------------------------------------------------------------
+
+
+def run_compare_action(client, offices, campaign):
+    return client.post(
+        reverse(LIST) + f"?campagne={campaign.pk}",
+        {"action": "compare", "_selected_action": [o.pk for o in offices]},
+    )
+
+
+def test_compare_action_opens_the_comparison(client, network_staff, region):
+    client.force_login(network_staff)
+    chosen = region["current_offices"][:3]
+    response = run_compare_action(client, chosen, region["current"])
+    assert response.status_code == 302 and response.url.startswith(reverse(COMPARE))
+    page = client.get(response.url).content.decode()
+    for office in chosen:
+        assert office.name in page
+    assert "Médiane régionale" in page and "<svg" in page
+    assert page.count('class="best"') >= 1 and page.count('class="worst"') >= 1
+
+
+@pytest.mark.parametrize("count", [1, 13])
+def test_compare_action_needs_two_to_twelve_offices(client, network_staff, questionnaire, count):
+    campaign = factories.open_campaign(questionnaire)
+    offices = bulk_region(campaign, count)
+    client.force_login(network_staff)
+    response = run_compare_action(client, offices, campaign)
+    assert response.status_code == 302 and not response.url.startswith(reverse(COMPARE))
+    page = client.get(response.url).content.decode()
+    assert "de 2 à 12 offices" in page
+
+
+def test_comparison_against_the_regional_median(client, network_staff, region):
+    from diagnostics import regional
+
+    a, b = region["current_offices"][0], region["current_offices"][3]
+    entries = [(o.name, o.diagnostics.get()) for o in (a, b)]
+    comparison = regional.comparison(region["current"], entries)
+    # current campaign overall scores: 0, 7, 14, 21 → median 10.5
+    assert comparison.overall_row.median == pytest.approx(10.5)
+    first, last = comparison.overall_row.cells
+    assert (first["score"], first["worst"], first["delta"]) == (0.0, True, pytest.approx(-10.5))
+    assert (last["score"], last["best"], last["delta"]) == (21.0, True, pytest.approx(10.5))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offices=abc,1",
+        "offices=1",
+        "offices=",
+        "offices=999998,999999",
+        "evolution=x",
+        "evolution=999999",
+    ],
+)
+def test_tampered_comparisons_get_a_clear_message(client, network_staff, region, query):
+    client.force_login(network_staff)
+    response = client.get(reverse(COMPARE) + "?" + query, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse(LIST))
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages and all(m for m in messages)
+
+
+def test_office_evolution_across_campaigns(client, network_staff, region):
+    office = region["current_offices"][1]
+    earlier = region["offices"][1].diagnostics.get()
+    earlier.office = office  # the same office took part in the previous campaign
+    earlier.save()
+    client.force_login(network_staff)
+    page = client.get(reverse(COMPARE), {"evolution": office.pk}).content.decode()
+    assert f"Évolution de {office.name}" in page
+    assert "Campagne 2025" in page and "Campagne 2026" in page
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_comparison_runs_a_constant_number_of_queries(
+    client, network_staff, questionnaire, count, django_assert_num_queries
+):
+    campaign = factories.open_campaign(questionnaire)
+    offices = bulk_region(campaign, 20)
+    client.force_login(network_staff)
+    ids = ",".join(str(o.pk) for o in offices[:count])
+    with django_assert_num_queries(11):
+        assert (
+            client.get(reverse(COMPARE), {"offices": ids, "campagne": campaign.pk}).status_code
+            == 200
+        )
+
+
+def test_office_change_page_still_works(client, network_staff, region):
+    client.force_login(network_staff)
+    office = Office.objects.get(name="Office endormi")
+    response = client.get(reverse("admin:diagnostics_office_change", args=[office.pk]))
+    assert response.status_code == 200
