@@ -25,6 +25,7 @@ class AnswerChange:
     choice: Choice | None
     not_applicable: bool
     comment: str
+    fields: tuple[str, ...]  # what changed: "choice", "comment" or both
 
 
 class AnswersForm(forms.Form):
@@ -78,18 +79,18 @@ class AnswersForm(forms.Form):
             yield question, self[choice_field_name(question)], self[comment_field_name(question)]
 
     def changes(self) -> list[AnswerChange]:
-        """The answers the user changed; an empty radio never clears a saved choice."""
+        """What the user changed, field by field; an empty radio never clears a saved choice."""
         changed = set(self.changed_data)
         result = []
         for question in self.questions:
-            choice_name, comment_name = choice_field_name(question), comment_field_name(question)
-            if choice_name not in changed and comment_name not in changed:
-                continue
-            value = self.cleaned_data[choice_name] or self._initial_choice(
-                self.answers.get(question.pk)
-            )
-            comment = self.cleaned_data[comment_name]
-            if not value and not comment and question.pk not in self.answers:
+            value = self.cleaned_data[choice_field_name(question)]
+            comment = self.cleaned_data[comment_field_name(question)]
+            fields = []
+            if choice_field_name(question) in changed and value:
+                fields.append("choice")
+            if comment_field_name(question) in changed and (comment or question.pk in self.answers):
+                fields.append("comment")
+            if not fields:
                 continue
             choices = {str(c.pk): c for c in question.choices.all()}
             result.append(
@@ -98,6 +99,7 @@ class AnswersForm(forms.Form):
                     choice=choices.get(value),
                     not_applicable=value == NOT_APPLICABLE,
                     comment=comment,
+                    fields=tuple(fields),
                 )
             )
         return result

@@ -252,8 +252,13 @@ class Membership(models.Model):
         DIRECTOR = "director", _("Direction")
         MEMBER = "member", _("Membre de l’équipe")
 
+    # Network staff read every office from the admin; making them members would
+    # let them fill and submit an office's diagnostic.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        limit_choices_to={"is_staff": False},
     )
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)

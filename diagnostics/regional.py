@@ -32,6 +32,7 @@ from diagnostics.models import (
     MaturityLevel,
     Office,
 )
+from diagnostics.results import difference
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -79,13 +80,17 @@ def offices_with_scores(
         "overall_level_id": Subquery(latest.values("overall_level_id")[:1]),
         "overall_level_name": Subquery(latest.values("overall_level__name")[:1]),
     }
+    latest_nested = (
+        Diagnostic.objects.filter(
+            office=OuterRef(OuterRef("pk")), campaign=campaign, status=Diagnostic.Status.SUBMITTED
+        )
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
     for axis in axes:
-        stored = AxisScore.objects.filter(
-            axis=axis,
-            diagnostic__office=OuterRef("pk"),
-            diagnostic__campaign=campaign,
-            diagnostic__status=Diagnostic.Status.SUBMITTED,
-        ).order_by("-diagnostic__submitted_at", "-diagnostic_id")
+        # Found through the latest diagnostic's id, so that the (diagnostic, axis)
+        # unique index answers each lookup: no scan of every office's scores.
+        stored = AxisScore.objects.filter(axis=axis, diagnostic_id=Subquery(latest_nested))
         alias = axis_alias(axis)
         annotations[alias] = Subquery(stored.values("score")[:1])
         annotations[f"{alias}_level"] = Subquery(stored.values("level__name")[:1])
@@ -187,7 +192,7 @@ def _cells(values: list[float | None], levels: list[str], reference: float | Non
         {
             "score": value,
             "level": level,
-            "delta": None if value is None or reference is None else value - reference,
+            "delta": difference(value, reference),
             "best": value is not None and value == best and best != worst,
             "worst": value is not None and value == worst and best != worst,
         }
@@ -299,10 +304,8 @@ class AxisSummary:
     previous_median: float | None
 
     @property
-    def median_change(self) -> float | None:
-        if self.distribution.median is None or self.previous_median is None:
-            return None
-        return self.distribution.median - self.previous_median
+    def median_change(self) -> int | None:
+        return difference(self.distribution.median, self.previous_median)
 
 
 @dataclass

@@ -4,6 +4,7 @@ Scores and levels come from what was stored at submission; strengths and
 priorities come from the scoring service over the frozen answers.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -17,11 +18,17 @@ PREVIOUS_COLOR = "#7a5ea8"
 SUMMARY_SIZE = 3
 
 
-def difference(score: float | None, reference: float | None) -> float | None:
-    """Points gained over a reference; nothing to say when either is missing."""
+def shown(score: float) -> int:
+    """The whole number a score is shown as. Rounding down keeps it consistent with
+    the levels, whose bounds are whole numbers: 74.6 shows as 74, still « Maîtrise »."""
+    return math.floor(score)
+
+
+def difference(score: float | None, reference: float | None) -> int | None:
+    """Points gained over a reference, between the numbers as shown; None when either is missing."""
     if score is None or reference is None:
         return None
-    return score - reference
+    return shown(score) - shown(reference)
 
 
 @dataclass

@@ -94,6 +94,13 @@ def diagnostic_profile(diagnostic: Diagnostic) -> scoring.Profile:
     return scoring.score_diagnostic(axes, levels, answers)
 
 
+def parse_id(value: str | None) -> int | None:
+    """A database id from a query string or a form, or None for anything else."""
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
 # --- scoping ----------------------------------------------------------------
 
 

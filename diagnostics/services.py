@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,20 +67,27 @@ def _check_open(campaign: Campaign, now: datetime | None) -> None:
 
 
 def diagnostic_start(*, office: Office, campaign: Campaign, user, now=None) -> Diagnostic:
-    """Opens the office's diagnostic for an open campaign."""
+    """Opens the office's diagnostic for an open campaign, one draft at a time."""
     _check_open(campaign, now)
-    with transaction.atomic():
-        drafts = Diagnostic.objects.select_for_update().filter(
-            office=office, campaign=campaign, status=Diagnostic.Status.DRAFT
-        )
-        if drafts.exists():
-            raise ValidationError(_(ALREADY_STARTED).format(campaign=campaign.name))
-        return Diagnostic.objects.create(
-            office=office,
-            campaign=campaign,
-            questionnaire_id=campaign.questionnaire_id,
-            created_by=user,
-        )
+    already = ValidationError(_(ALREADY_STARTED).format(campaign=campaign.name))
+    try:
+        with transaction.atomic():
+            # Locking the office serialises two clicks on « Commencer »; the
+            # database constraint still has the last word where locks are no-ops.
+            Office.objects.select_for_update().filter(pk=office.pk).first()
+            drafts = Diagnostic.objects.filter(
+                office=office, campaign=campaign, status=Diagnostic.Status.DRAFT
+            )
+            if drafts.exists():
+                raise already
+            return Diagnostic.objects.create(
+                office=office,
+                campaign=campaign,
+                questionnaire_id=campaign.questionnaire_id,
+                created_by=user,
+            )
+    except IntegrityError:
+        raise already from None
 
 
 def _lock_draft(diagnostic: Diagnostic) -> Diagnostic:
@@ -91,40 +98,49 @@ def _lock_draft(diagnostic: Diagnostic) -> Diagnostic:
     return locked
 
 
+ANSWER_FIELDS = ("choice", "comment")
+
+
 def answer_save(
     *,
     diagnostic: Diagnostic,
     question: Question,
-    choice: Choice | None,
+    choice: Choice | None = None,
     not_applicable: bool = False,
     comment: str = "",
+    fields: tuple[str, ...] = ANSWER_FIELDS,
     user,
     now: datetime | None = None,
 ) -> Answer:
-    """Upserts the answer to one question, leaving every other answer alone."""
+    """Upserts the answer to one question, leaving every other answer alone.
+
+    Only the given `fields` are written ("choice" covers « non concerné » too), so
+    a colleague's newer comment survives a choice made on an older page, and the
+    other way round.
+    """
     if question.questionnaire_id != diagnostic.questionnaire_id:
         raise ValidationError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
-    if choice is not None and choice.question_id != question.pk:
-        raise ValidationError(_(CHOICE_NOT_OF_QUESTION))
-    if not_applicable and choice is not None:
-        raise ValidationError(_(CHOICE_AND_NOT_APPLICABLE))
-    if not_applicable and not question.allow_not_applicable:
-        raise ValidationError(_(NOT_APPLICABLE_REFUSED))
-    if len(comment) > COMMENT_MAX_LENGTH:
+    if "choice" in fields:
+        if choice is not None and choice.question_id != question.pk:
+            raise ValidationError(_(CHOICE_NOT_OF_QUESTION))
+        if not_applicable and choice is not None:
+            raise ValidationError(_(CHOICE_AND_NOT_APPLICABLE))
+        if not_applicable and not question.allow_not_applicable:
+            raise ValidationError(_(NOT_APPLICABLE_REFUSED))
+    if "comment" in fields and len(comment) > COMMENT_MAX_LENGTH:
         raise ValidationError(_(COMMENT_TOO_LONG).format(max=COMMENT_MAX_LENGTH))
     with transaction.atomic():
-        locked = _lock_draft(diagnostic)
+        locked = _lock_draft(diagnostic)  # also serialises the colleagues' saves
         _check_open(locked.campaign, now)
-        answer, _created = Answer.objects.update_or_create(
-            diagnostic=locked,
-            question=question,
-            defaults={
-                "choice": choice,
-                "not_applicable": not_applicable,
-                "comment": comment.strip(),
-                "updated_by": user,
-            },
+        answer = Answer.objects.filter(diagnostic=locked, question=question).first() or Answer(
+            diagnostic=locked, question=question
         )
+        if "choice" in fields:
+            answer.choice, answer.not_applicable = choice, not_applicable
+        if "comment" in fields:
+            answer.comment = comment.strip()
+        answer.updated_by = user
+        answer.save()
         Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return answer
 

@@ -195,3 +195,15 @@ def test_network_group_has_no_user_permissions(db):
     assert {"change_questionnaire", "add_campaign", "view_diagnostic", "view_answer"} <= codenames
     assert not {"change_answer", "change_diagnostic", "add_user", "change_user"} & codenames
     assert services.network_group_sync() == group  # idempotent
+
+
+def test_start_turns_a_lost_race_into_a_clear_message(campaign, office, director, monkeypatch):
+    """Where row locks are no-ops, the constraint catches the second click."""
+    from django.db import IntegrityError
+
+    def create(**kwargs):
+        raise IntegrityError("diagnostic_one_draft_per_campaign")
+
+    monkeypatch.setattr(Diagnostic.objects, "create", create)
+    with pytest.raises(ValidationError, match="déjà en cours"):
+        services.diagnostic_start(office=office, campaign=campaign, user=director)

@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from diagnostics import regional, selectors
-from diagnostics.models import Answer
+from diagnostics.models import Answer, Office
 
 KINDS = ("scores", "reponses")
 FORMATS = ("csv", "xlsx")
@@ -78,32 +78,56 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
     diagnostics = selectors.latest_submitted().filter(
         campaign=campaign, office__in=offices.values("pk")
     )
+    departments = dict(Office.Department.choices)
+    categories = dict(Office.Category.choices)
     answers = (
         Answer.objects.filter(diagnostic__in=diagnostics)
-        .select_related("diagnostic__office", "question__axis", "choice")
         .order_by(
             "diagnostic__office__name", "diagnostic_id", "question__axis__order", "question__order"
         )
+        .values_list(
+            "diagnostic__office__name",
+            "diagnostic__office__department",
+            "diagnostic__office__category",
+            "question__axis__name",
+            "question_id",
+            "question__code",
+            "question__text",
+            "not_applicable",
+            "choice__label",
+            "choice__points",
+            "comment",
+        )
     )
-    for answer in answers.iterator(chunk_size=CHUNK):
-        office = answer.diagnostic.office
-        if answer.not_applicable:
-            label, points = _("Non concerné"), None
-        elif answer.choice is not None:
-            label, points = answer.choice.label, answer.choice.points
-        else:
-            label, points = _("Sans réponse"), None
+    not_applicable, unanswered = _("Non concerné"), _("Sans réponse")
+    for (
+        office,
+        department,
+        category,
+        axis,
+        question_id,
+        code,
+        text,
+        na,
+        label,
+        points,
+        comment,
+    ) in answers.iterator(chunk_size=CHUNK * 10):
+        if na:
+            label, points = not_applicable, None
+        elif label is None:
+            label = unanswered
         yield [
-            office.name,
-            office.get_department_display(),
-            office.get_category_display(),
-            answer.question.axis.name,
-            answer.question.code,
-            answer.question.text,
+            office,
+            str(departments.get(department, department)),
+            str(categories.get(category, category)),
+            axis,
+            code,
+            text,
             label,
             points,
-            best.get(answer.question_id),
-            answer.comment,
+            best.get(question_id),
+            comment,
         ]
 
 
@@ -114,10 +138,20 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value):
+    """Free text never becomes a spreadsheet formula: a leading = + - @ is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_cell(value):
     if isinstance(value, float | Decimal):
         return f"{value:.2f}".replace(".", ",")
-    return "" if value is None else value
+    return "" if value is None else _text(value)
 
 
 def _csv(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
@@ -145,7 +179,7 @@ def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text(v) for v in row])
     # An unnamed temporary file disappears when the response closes it.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)

@@ -29,9 +29,9 @@ COMPARE_COUNT_ERROR = gettext_lazy(
 def campaign_for(request) -> Campaign | None:
     """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
     if not hasattr(request, "_snut_campaign"):
-        value = request.GET.get(CAMPAIGN_PARAM, "")
+        value = selectors.parse_id(request.GET.get(CAMPAIGN_PARAM))
         campaigns = Campaign.objects.select_related("questionnaire").order_by("-opens", "-pk")
-        chosen = campaigns.filter(pk=value).first() if value.isdigit() else None
+        chosen = campaigns.filter(pk=value).first() if value else None
         request._snut_campaign = chosen or campaigns.first()
     return request._snut_campaign
 
@@ -94,9 +94,8 @@ class LevelFilter(admin.SimpleListFilter):
         return [(str(level.pk), level.name) for level in levels.order_by("lower_bound")]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(overall_level_id=int(self.value()))
-        return queryset
+        level_id = selectors.parse_id(self.value())
+        return queryset.filter(overall_level_id=level_id) if level_id else queryset
 
 
 def score_badge(value, level: str | None, *, show_level: bool = True) -> str:
@@ -254,7 +253,8 @@ class OfficeAdmin(admin.ModelAdmin):
             )
         evolution = request.GET.get("evolution", "")
         if evolution:
-            office = Office.objects.filter(pk=evolution).first() if evolution.isdigit() else None
+            office_id = selectors.parse_id(evolution)
+            office = Office.objects.filter(pk=office_id).first() if office_id else None
             if office is None:
                 return self._refuse(request, _("Cet office n’existe pas."))
             diagnostics = list(
@@ -270,16 +270,14 @@ class OfficeAdmin(admin.ModelAdmin):
             title = _("Évolution de %(office)s") % {"office": office.name}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]
-            if (
-                not all(part.isdigit() for part in raw)
-                or not 2 <= len(set(raw)) <= regional.MAX_COMPARED
-            ):
+            ids = {selectors.parse_id(part) for part in raw}
+            if None in ids or not 2 <= len(ids) <= regional.MAX_COMPARED:
                 return self._refuse(
                     request,
-                    str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=len(set(raw))),
+                    str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=len(ids)),
                 )
-            offices = list(Office.objects.filter(pk__in=set(map(int, raw))).order_by("name"))
-            if len(offices) != len(set(raw)):
+            offices = list(Office.objects.filter(pk__in=ids).order_by("name"))
+            if len(offices) != len(ids):
                 return self._refuse(request, _("Certains offices demandés n’existent pas."))
             latest = {
                 d.office_id: d

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.formats import number_format
 
+from diagnostics.results import shown
+
 register = template.Library()
 
 MINUS = "\u2212"
@@ -14,7 +16,7 @@ def score(value) -> str:
     """63 → « 63 », None → « — » (no score is not zero)."""
     if value is None or value == "":
         return "—"
-    return number_format(round(float(value)), 0)
+    return number_format(shown(float(value)), 0)
 
 
 @register.filter

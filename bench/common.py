@@ -1,0 +1,139 @@
+"""Shared set-up of the benchmarks: a throwaway database and a region of N offices.
+
+Each office gets a submitted diagnostic of the full official questionnaire:
+answers drawn at random, scored by the real scoring service and stored as at
+submission, but written with bulk inserts so that 1,000 offices seed in seconds.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snut.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+@contextmanager
+def test_database():
+    """A fresh test database (SQLite in memory unless DATABASE_URL says otherwise)."""
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        call_command("loaddata", "questionnaire_snut", verbosity=0)
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def seed_region(count: int, seed: int = 2026):
+    """`count` offices, each with a submitted diagnostic in an open campaign."""
+    from diagnostics import scoring, selectors
+    from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic, Office, Questionnaire
+
+    rng = random.Random(seed)
+    questionnaire = Questionnaire.objects.get(code="snut-ot")
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        questionnaire=questionnaire,
+        name="Campagne de mesure",
+        opens=today - timezone.timedelta(days=30),
+        closes=today + timezone.timedelta(days=30),
+    )
+    axes = selectors.questionnaire_axes(questionnaire)
+    specs = selectors.scoring_axes(axes)
+    levels = selectors.scoring_levels(questionnaire)
+    departments = [d for d, _label in Office.Department.choices]
+    offices = Office.objects.bulk_create(
+        Office(
+            name=f"Office de tourisme n°{i:04d}",
+            slug=f"bench-{i:04d}",
+            department=departments[i % len(departments)],
+            commune=f"Commune {i:04d}",
+            category=[Office.Category.CAT_1, Office.Category.CAT_2][i % 2],
+            legal_form=Office.LegalForm.ASSOCIATION,
+            staff_band=Office.StaffBand.S,
+        )
+        for i in range(count)
+    )
+    now = timezone.now()
+    diagnostics = Diagnostic.objects.bulk_create(
+        Diagnostic(
+            office=office,
+            campaign=campaign,
+            questionnaire=questionnaire,
+            status=Diagnostic.Status.SUBMITTED,
+            submitted_at=now,
+        )
+        for office in offices
+    )
+    answers, axis_scores = [], []
+    for diagnostic in diagnostics:
+        maturity = rng.random()
+        picked = []
+        for axis in axes:
+            for question in axis.questions.all():
+                choices = list(question.choices.all())
+                index = min(
+                    len(choices) - 1, int(rng.triangular(0, len(choices), maturity * len(choices)))
+                )
+                picked.append(
+                    scoring.AnswerSpec(question_id=question.pk, choice_id=choices[index].pk)
+                )
+                answers.append(
+                    Answer(diagnostic=diagnostic, question=question, choice=choices[index])
+                )
+        profile = scoring.score_diagnostic(specs, levels, picked)
+        diagnostic.overall_score = Decimal(f"{profile.score:.2f}")
+        diagnostic.overall_level_id = profile.level.id
+        for result in profile.axes:
+            axis_scores.append(
+                AxisScore(
+                    diagnostic=diagnostic,
+                    axis_id=result.axis.id,
+                    score=Decimal(f"{result.score:.2f}"),
+                    level_id=result.level.id,
+                    answered=result.answered,
+                    total=result.total,
+                )
+            )
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    AxisScore.objects.bulk_create(axis_scores, batch_size=5000)
+    Diagnostic.objects.bulk_update(diagnostics, ["overall_score", "overall_level"], batch_size=1000)
+    return campaign, offices
+
+
+def measure(action, runs: int) -> list[float]:
+    """Milliseconds of each of `runs` calls, after one warm-up call."""
+    action()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def print_table(title: str, rows: list[tuple[str, list[float]]]) -> None:
+    print(title)
+    print(f"{'':<36}{'median':>10}{'p95':>10}")
+    for label, values in rows:
+        print(f"{label:<36}{statistics.median(values):>8.1f}ms{p95(values):>8.1f}ms")
