@@ -139,6 +139,8 @@ def latest_submitted() -> QuerySet[Diagnostic]:
         status=Diagnostic.Status.SUBMITTED,
         submitted_at__gt=OuterRef("submitted_at"),
     )
+    # (two submissions at the very same instant are not told apart; the unique
+    # draft per campaign makes them impossible in practice)
     return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).filter(~Exists(later))
 
 
@@ -176,7 +178,8 @@ def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
     return PeerMedians(
         count=len(overall),
         overall=median(overall_scores) if overall_scores else None,
-        axes={code: median(scores) for code, scores in by_axis.items()},
+        # An axis median also needs MIN_PEERS scores, or it could name an office.
+        axes={code: median(scores) for code, scores in by_axis.items() if len(scores) >= MIN_PEERS},
     )
 
 

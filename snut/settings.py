@@ -99,6 +99,10 @@ CACHES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: taking the write lock when a transaction begins
+    # serialises colleagues' saves instead of failing with « database is locked ».
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

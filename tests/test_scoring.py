@@ -199,6 +199,39 @@ def test_every_score_stays_within_0_and_100(case):
     assert all(0 <= a.completion <= 100 for a in profile.axes)
 
 
+def oracle(axes, answers):
+    """The README's formula, written again naively and without any clamping."""
+    chosen = {a.question_id: a.choice_id for a in answers if a.choice_id is not None}
+    axis_scores = []
+    for axis in axes:
+        obtained = possible = 0
+        for q in axis.questions:
+            choice = next((c for c in q.choices if c.id == chosen.get(q.id)), None)
+            if choice is not None:
+                obtained += q.weight * choice.points
+                possible += q.weight * max(c.points for c in q.choices)
+        axis_scores.append(100 * obtained / possible if possible else None)
+    weighted = [
+        (a.weight, s)
+        for a, s in zip(axes, axis_scores, strict=True)
+        if s is not None and a.weight > 0
+    ]
+    total = sum(w for w, _ in weighted)
+    overall = sum(w * s for w, s in weighted) / total if total else None
+    return axis_scores, overall
+
+
+@given(answered())
+def test_scores_follow_the_documented_formula(case):
+    axes, answers = case
+    profile = score_diagnostic(axes, LEVELS, answers)
+    axis_scores, overall = oracle(axes, answers)
+    assert [a.score for a in profile.axes] == [
+        None if s is None else pytest.approx(s) for s in axis_scores
+    ]
+    assert profile.score == (None if overall is None else pytest.approx(overall))
+
+
 @given(answered(), st.randoms(use_true_random=False))
 def test_order_of_answers_does_not_matter(case, rnd):
     axes, answers = case

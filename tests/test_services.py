@@ -181,11 +181,17 @@ def test_submit_refuses_after_campaign_closes(diagnostic, director):
 
 
 def test_editing_points_later_never_changes_stored_scores(diagnostic, director):
+    from diagnostics.results import build_results
+    from diagnostics.selectors import diagnostic_profile
+
     factories.answer_all(diagnostic, pick=lambda choices: choices[0])
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
-    Choice.objects.update(points=3)
+    Choice.objects.update(points=3)  # what a careless edit of the questionnaire would do
     diagnostic.refresh_from_db()
-    assert diagnostic.overall_score == Decimal("0.00")
+    assert diagnostic_profile(diagnostic).score == 100  # recomputing would now say 100…
+    results = build_results(diagnostic)
+    assert results.score == 0  # …but what the office is shown stays what it submitted
+    assert [axis.score for axis in results.axes] == [0, 0]
     assert set(AxisScore.objects.values_list("score", flat=True)) == {Decimal("0.00")}
 
 

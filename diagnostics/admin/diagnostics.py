@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic
+from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic, Questionnaire
 
 
 @admin.register(Campaign)
@@ -24,6 +24,17 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["questionnaire"]
     search_fields = ["name"]
     date_hierarchy = "opens"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire":
+            kwargs["queryset"] = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Diagnostics keep the questionnaire they were answered with.
+        if obj is not None and obj.diagnostics.exists():
+            return ["questionnaire"]
+        return []
 
     def get_queryset(self, request):
         submitted = Count("diagnostics", filter=Q(diagnostics__status=Diagnostic.Status.SUBMITTED))
@@ -55,6 +66,13 @@ class AxisScoreInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("axis", "level", "diagnostic__office", "diagnostic__campaign")
+        )
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -70,7 +88,9 @@ class AnswerInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("question", "choice", "updated_by")
+            .select_related(
+                "question", "choice", "updated_by", "diagnostic__office", "diagnostic__campaign"
+            )
             .order_by("question__axis__order", "question__order")
         )
 

@@ -42,6 +42,17 @@ class FrozenQuestionnaireMixin:
     def has_delete_permission(self, request, obj=None):
         return not self.is_frozen(obj) and super().has_delete_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New parts and moved parts may only go into a draft questionnaire.
+        model = db_field.related_model
+        if model is Questionnaire:
+            kwargs["queryset"] = Questionnaire.objects.filter(status=Questionnaire.Status.DRAFT)
+        elif model in (Axis, Question):
+            kwargs["queryset"] = model.objects.filter(
+                questionnaire__status=Questionnaire.Status.DRAFT
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         if self.is_frozen(obj) and request.method == "GET":
@@ -89,6 +100,7 @@ class QuestionnaireAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [MaturityLevelInline, AxisInline]
     actions = ["publish", "duplicate", "archive"]
+    readonly_fields = ["status"]  # published only through the « Publier » action, which checks
 
     def questionnaire_of(self, obj):
         return obj

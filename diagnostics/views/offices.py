@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
-from diagnostics.models import Campaign, Questionnaire
+from diagnostics.models import Answer, Campaign, Question, Questionnaire
 
 
 def home(request):
@@ -28,6 +29,12 @@ def home(request):
     return render(request, "diagnostics/home.html", {"questionnaire": questionnaire, "axes": axes})
 
 
+def _count(queryset):
+    """A correlated COUNT(*) subquery: no join that multiplies rows."""
+    counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _office_for_member(user, slug):
     return get_object_or_404(selectors.offices_for_user(user), slug=slug)
 
@@ -38,13 +45,13 @@ def office_detail(request, slug):
     diagnostics = list(
         office.diagnostics.select_related("campaign", "overall_level")
         .annotate(
-            n_answered=Count(
-                "answers",
-                filter=Q(answers__choice__isnull=False) | Q(answers__not_applicable=True),
-                distinct=True,
-            )
+            n_answered=_count(
+                Answer.objects.filter(diagnostic=OuterRef("pk")).filter(
+                    Q(choice__isnull=False) | Q(not_applicable=True)
+                )
+            ),
+            n_questions=_count(Question.objects.filter(questionnaire=OuterRef("questionnaire"))),
         )
-        .annotate(n_questions=Count("questionnaire__questions", distinct=True))
         .order_by("-created_at")
     )
     drafts = [d for d in diagnostics if not d.is_submitted]

@@ -14,7 +14,10 @@ def _submitted_for_reader(request, pk):
     diagnostic = selectors.diagnostic_for_reader(request.user, pk)
     if not diagnostic.is_submitted:
         messages.info(request, _("Le profil sera disponible une fois le diagnostic soumis."))
-        return diagnostic, redirect("diagnostics:resume", pk=diagnostic.pk)
+        if selectors.offices_for_user(request.user).filter(pk=diagnostic.office_id).exists():
+            return diagnostic, redirect("diagnostics:resume", pk=diagnostic.pk)
+        # Network staff follow a draft's progress in the admin.
+        return diagnostic, redirect("admin:diagnostics_diagnostic_change", diagnostic.pk)
     return diagnostic, None
 
 

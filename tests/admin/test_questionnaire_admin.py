@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from diagnostics.admin import FROZEN_MESSAGE
-from diagnostics.models import Axis, Choice, Question, Questionnaire
+from diagnostics.models import Axis, Campaign, Choice, Diagnostic, Question, Questionnaire
 from tests import factories
 
 
@@ -102,3 +102,112 @@ def test_directors_have_no_admin_access(client, director):
     client.force_login(director)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_nothing_can_be_added_to_or_moved_into_a_published_questionnaire(
+    client, network_staff, questionnaire
+):
+    draft = factories.build_questionnaire(status="draft")
+    published_question = Question.objects.filter(questionnaire=questionnaire).first()
+    published_axis = published_question.axis
+    client.force_login(network_staff)
+    before = (Choice.objects.count(), Question.objects.count(), Axis.objects.count())
+
+    response = client.post(
+        reverse("admin:diagnostics_choice_add"),
+        {
+            "question": published_question.pk,
+            "order": 9,
+            "label": "Ajout",
+            "points": 10,
+            "recommendation": "",
+        },
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    response = client.post(
+        reverse("admin:diagnostics_axis_add"),
+        {
+            "questionnaire": questionnaire.pk,
+            "code": "nouvel-axe",
+            "name": "Nouvel axe",
+            "order": 9,
+            "weight": 1,
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+
+    # Moving a draft question under a published axis is refused too.
+    draft_question = Question.objects.filter(questionnaire=draft).first()
+    url = reverse("admin:diagnostics_question_change", args=[draft_question.pk])
+    response = client.post(
+        url,
+        {
+            "questionnaire": draft.pk,
+            "axis": published_axis.pk,
+            "code": draft_question.code,
+            "text": "x",
+            "order": 1,
+            "weight": 1,
+            "choices-TOTAL_FORMS": 0,
+            "choices-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert before == (Choice.objects.count(), Question.objects.count(), Axis.objects.count())
+    draft_question.refresh_from_db()
+    assert draft_question.axis.questionnaire == draft
+
+
+def test_a_draft_is_published_only_through_the_checked_action(client, superuser):
+    draft = factories.build_questionnaire(status="draft")
+    client.force_login(superuser)
+    page = client.get(
+        reverse("admin:diagnostics_questionnaire_change", args=[draft.pk])
+    ).content.decode()
+    assert 'name="status"' not in page
+
+
+def test_campaigns_use_published_questionnaires_only(client, network_staff, questionnaire):
+    draft = factories.build_questionnaire(status="draft")
+    client.force_login(network_staff)
+    response = client.post(
+        reverse("admin:diagnostics_campaign_add"),
+        {
+            "questionnaire": draft.pk,
+            "name": "Sur un brouillon",
+            "opens": "2027-01-10",
+            "closes": "2027-06-30",
+        },
+    )
+    assert response.status_code == 200
+    assert not Campaign.objects.filter(name="Sur un brouillon").exists()
+
+
+def test_a_campaign_with_diagnostics_keeps_its_questionnaire(client, network_staff, diagnostic):
+    client.force_login(network_staff)
+    url = reverse("admin:diagnostics_campaign_change", args=[diagnostic.campaign.pk])
+    page = client.get(url).content.decode()
+    assert 'name="questionnaire"' not in page
+
+
+def test_diagnostic_admin_page_runs_a_constant_number_of_queries(
+    client, superuser, office, django_assert_num_queries
+):
+    counts = []
+    for size in (2, 6):
+        questionnaire = factories.build_questionnaire(axes=size, questions=size)
+        campaign = factories.open_campaign(questionnaire)
+        diagnostic = Diagnostic.objects.create(
+            office=office, campaign=campaign, questionnaire=questionnaire
+        )
+        factories.answer_all(diagnostic)
+        client.force_login(superuser)
+        with django_assert_num_queries(8) as captured:
+            response = client.get(
+                reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk])
+            )
+        assert response.status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]

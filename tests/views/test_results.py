@@ -32,10 +32,13 @@ def test_unknown_id_is_404(client, director):
     assert client.get(reverse("diagnostics:results", args=[999999])).status_code == 404
 
 
-def test_draft_has_no_results_yet(client, director, diagnostic):
+def test_draft_has_no_results_yet(client, director, staff, diagnostic):
     client.force_login(director)
     response = client.get(reverse("diagnostics:results", args=[diagnostic.pk]))
     assert response.url == reverse("diagnostics:resume", args=[diagnostic.pk])
+    client.force_login(staff)
+    response = client.get(reverse("diagnostics:results", args=[diagnostic.pk]))
+    assert response.url == reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk])
 
 
 def test_results_page_shows_score_level_radar_and_plan(client, director, submitted):
@@ -154,15 +157,38 @@ def test_pdf_report_is_an_a4_document_with_every_axis(client, director, submitte
     assert "Plan d’action" in text and "Annexe" in text and "Page 2 / " in text
 
 
-def test_pdf_escapes_office_names_and_fetches_nothing_outside(client, director, submitted, office):
+def test_pdf_escapes_office_names(client, director, submitted, office):
     office.name = 'OT <img src="http://example.invalid/x.png"> & « Cie »'
     office.save()
     client.force_login(director)
     response = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk]))
     assert response.status_code == 200
-    assert 'OT <img src="http://example.invalid/x.png"> & « Cie »' in pdf_text(
-        response.content
-    ).replace("\n", " ")
+    text = " ".join(pdf_text(response.content).split())
+    assert 'OT <img src="http://example.invalid/x.png"> & « Cie »' in text
+
+
+def test_report_never_fetches_outside_the_static_files(submitted, monkeypatch):
+    from weasyprint import HTML
+
+    from diagnostics.report import StaticOnlyFetcher
+
+    asked, served = [], []
+    real_fetch = StaticOnlyFetcher.fetch
+
+    def spy(self, url, headers=None):
+        asked.append(url)
+        response = real_fetch(self, url, headers)
+        served.append(url)
+        return response
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", spy)
+    html = (
+        '<link rel="stylesheet" href="http://example.invalid/x.css">'
+        '<img src="file:///etc/hostname"><img src="snut-static:img/snut.svg"><p>x</p>'
+    )
+    HTML(string=html, url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"})).write_pdf()
+    assert "http://example.invalid/x.css" in asked and "file:///etc/hostname" in asked
+    assert served == ["snut-static:img/snut.svg"]
 
 
 def test_report_fetcher_refuses_everything_but_static_files():
