@@ -39,6 +39,7 @@ lint: install
 
 bench: install system-check
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/admin.py
 
 format: install
 	$(BIN)/ruff check --fix .
