@@ -5,6 +5,8 @@ the same engine can diagnose tourist offices today and local businesses later.
 Natural keys let the questionnaire live in a readable fixture without ids.
 """
 
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -200,6 +202,11 @@ class Choice(models.Model):
     natural_key.dependencies = ["diagnostics.question"]
 
 
+class OfficeManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Office(models.Model):
     class Category(models.TextChoices):
         CAT_1 = "cat1", _("Catégorie I")
@@ -238,6 +245,8 @@ class Office(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="offices"
     )
 
+    objects = OfficeManager()
+
     class Meta:
         verbose_name = _("office de tourisme")
         verbose_name_plural = _("offices de tourisme")
@@ -245,6 +254,15 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class MembershipManager(models.Manager):
+    def get_by_natural_key(self, username, slug):
+        username_field = self.model._meta.get_field("user").related_model.USERNAME_FIELD
+        return self.get(**{f"user__{username_field}": username}, office__slug=slug)
 
 
 class Membership(models.Model):
@@ -263,6 +281,8 @@ class Membership(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
 
+    objects = MembershipManager()
+
     class Meta:
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
@@ -270,6 +290,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office}"
+
+    def natural_key(self):
+        return (*self.user.natural_key(), self.office.slug)
+
+    natural_key.dependencies = ["diagnostics.office", settings.AUTH_USER_MODEL]
+
+
+class CampaignManager(models.Manager):
+    def get_by_natural_key(self, code, version, name):
+        return self.get(questionnaire__code=code, questionnaire__version=version, name=name)
 
 
 class Campaign(models.Model):
@@ -279,6 +309,8 @@ class Campaign(models.Model):
     name = models.CharField(_("nom"), max_length=120)
     opens = models.DateField(_("ouverture"))
     closes = models.DateField(_("clôture"))
+
+    objects = CampaignManager()
 
     class Meta:
         verbose_name = _("campagne")
@@ -293,9 +325,35 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def natural_key(self):
+        return (*self.questionnaire.natural_key(), self.name)
+
+    natural_key.dependencies = ["diagnostics.questionnaire"]
+
     def is_open(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.opens <= today <= self.closes
+
+
+def _diagnostic_lookup(prefix, slug, code, version, campaign, created):
+    """Filters for the diagnostic whose natural key is given, its fields behind `prefix`.
+
+    The key holds created_at to the millisecond, as Django's JSON encoder writes it.
+    """
+    start = datetime.fromisoformat(created)
+    return {
+        f"{prefix}office__slug": slug,
+        f"{prefix}campaign__questionnaire__code": code,
+        f"{prefix}campaign__questionnaire__version": version,
+        f"{prefix}campaign__name": campaign,
+        f"{prefix}created_at__gte": start,
+        f"{prefix}created_at__lt": start + timedelta(milliseconds=1),
+    }
+
+
+class DiagnosticManager(models.Manager):
+    def get_by_natural_key(self, slug, code, version, campaign, created):
+        return self.get(**_diagnostic_lookup("", slug, code, version, campaign, created))
 
 
 class Diagnostic(models.Model):
@@ -338,6 +396,8 @@ class Diagnostic(models.Model):
         verbose_name=_("niveau global"),
     )
 
+    objects = DiagnosticManager()
+
     class Meta:
         verbose_name = _("diagnostic")
         verbose_name_plural = _("diagnostics")
@@ -359,9 +419,27 @@ class Diagnostic(models.Model):
     def __str__(self) -> str:
         return f"{self.office} — {self.campaign}"
 
+    def natural_key(self):
+        # An office starts its diagnostics of a campaign one after the other.
+        created = self.created_at.astimezone(UTC).isoformat(timespec="milliseconds")
+        return (self.office.slug, *self.campaign.natural_key(), created)
+
+    natural_key.dependencies = ["diagnostics.office", "diagnostics.campaign"]
+
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+
+class AnswerManager(models.Manager):
+    def get_by_natural_key(self, *key):
+        *diagnostic, code, version, question = key
+        return self.get(
+            **_diagnostic_lookup("diagnostic__", *diagnostic),
+            question__questionnaire__code=code,
+            question__questionnaire__version=version,
+            question__code=question,
+        )
 
 
 class Answer(models.Model):
@@ -379,6 +457,8 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = AnswerManager()
+
     class Meta:
         verbose_name = _("réponse")
         verbose_name_plural = _("réponses")
@@ -395,9 +475,25 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.diagnostic} — {self.question.code}"
 
+    def natural_key(self):
+        return (*self.diagnostic.natural_key(), *self.question.natural_key())
+
+    natural_key.dependencies = ["diagnostics.diagnostic", "diagnostics.question"]
+
     @property
     def is_answered(self) -> bool:
         return self.choice_id is not None or self.not_applicable
+
+
+class AxisScoreManager(models.Manager):
+    def get_by_natural_key(self, *key):
+        *diagnostic, code, version, axis = key
+        return self.get(
+            **_diagnostic_lookup("diagnostic__", *diagnostic),
+            axis__questionnaire__code=code,
+            axis__questionnaire__version=version,
+            axis__code=axis,
+        )
 
 
 class AxisScore(models.Model):
@@ -411,6 +507,8 @@ class AxisScore(models.Model):
     )
     answered = models.PositiveSmallIntegerField(_("questions répondues"), default=0)
     total = models.PositiveSmallIntegerField(_("questions"), default=0)
+
+    objects = AxisScoreManager()
 
     class Meta:
         verbose_name = _("score par axe")
@@ -426,3 +524,8 @@ class AxisScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.diagnostic} — {self.axis}"
+
+    def natural_key(self):
+        return (*self.diagnostic.natural_key(), *self.axis.natural_key())
+
+    natural_key.dependencies = ["diagnostics.diagnostic", "diagnostics.axis"]
