@@ -38,8 +38,7 @@ lint: install
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: install system-check
-	$(BIN)/python bench/report.py
-	$(BIN)/python bench/admin.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,4 +1,4 @@
-"""Shared set-up of the benchmarks: a throwaway database and a region of N offices.
+"""Shared set-up of the benchmarks: their own database and a region of N offices.
 
 Each office gets a submitted diagnostic of the full official questionnaire:
 answers drawn at random, scored by the real scoring service and stored as at
@@ -10,33 +10,46 @@ import random
 import statistics
 import sys
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snut.settings_test")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 
-@contextmanager
-def test_database():
-    """A fresh test database (SQLite in memory unless DATABASE_URL says otherwise)."""
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
-        call_command("loaddata", "questionnaire_snut", verbosity=0)
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+def fresh_database() -> None:
+    """Empties the benchmark database (never the app's own), then migrates and loads the questionnaire."""
+    db = settings.DATABASES["default"]
+    connection.close()
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        Path(db["NAME"]).unlink(missing_ok=True)
+    else:
+        import psycopg2
+
+        admin = psycopg2.connect(
+            dbname="postgres",
+            user=db["USER"],
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            password=db["PASSWORD"],
+        )
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        admin.close()
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "questionnaire_snut", verbosity=0)
 
 
 def seed_region(count: int, seed: int = 2026):
