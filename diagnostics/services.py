@@ -151,9 +151,11 @@ def _decimal(score: float | None) -> Decimal | None:
 
 def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = None) -> Diagnostic:
     """Freezes a complete diagnostic and stores its scores for good."""
-    now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_draft(diagnostic)
+        # Read the clock once the lock is held: an answer saved while we waited
+        # is scored, and stamped before the submission.
+        now = now or timezone.now()
         _check_open(locked.campaign, now)
         profile = selectors.diagnostic_profile(locked)
         missing = profile.total - profile.answered
