@@ -30,9 +30,17 @@ def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
     axes = selectors.questionnaire_axes(questionnaire)
     if not axes:
         faults.append(_("Le questionnaire n’a aucun axe."))
+    strays = questionnaire.questions.exclude(axis__questionnaire=questionnaire)
+    for question in strays.order_by("code"):
+        faults.append(
+            _("Question %(code)s : elle est rangée sous un axe d’un autre questionnaire.")
+            % {"code": question.code}
+        )
     for axis in axes:
         where = _("Axe %(code)s") % {"code": axis.code}
         questions = list(axis.questions.all())
+        if not axis.name.strip():
+            faults.append(_("%(where)s : il n’a pas de nom.") % {"where": where})
         if axis.weight <= 0:
             faults.append(_("%(where)s : le poids doit être positif.") % {"where": where})
         if not questions:
@@ -50,6 +58,8 @@ def _question_faults(questionnaire: Questionnaire, question) -> list[str]:
             _("%(where)s : elle appartient à un autre questionnaire que son axe.")
             % {"where": where}
         )
+    if not question.text.strip():
+        faults.append(_("%(where)s : elle n’a pas d’intitulé.") % {"where": where})
     if question.weight <= 0:
         faults.append(_("%(where)s : le poids doit être positif.") % {"where": where})
     choices = list(question.choices.all())
@@ -72,6 +82,11 @@ def _question_faults(questionnaire: Questionnaire, question) -> list[str]:
             % {"where": where, "count": len(tops), "points": best}
         )
     for choice in choices:
+        if not choice.label.strip():
+            faults.append(
+                _("%(where)s : le choix n°%(order)s n’a pas de libellé.")
+                % {"where": where, "order": choice.order}
+            )
         if choice.points < best and not choice.recommendation.strip():
             faults.append(
                 _("%(where)s : le choix n°%(order)s « %(label)s » n’a pas de recommandation.")
