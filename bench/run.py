@@ -119,6 +119,10 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         cache.clear()
         get(director_client, reverse("diagnostics:report_pdf", args=[submitted.pk]))()
 
+    def dashboard_after_a_submission():
+        cache.clear()  # what a new submission does to the dashboard's cached figures
+        get(staff_client, reverse("admin:diagnostics_office_dashboard"))()
+
     export = "admin:diagnostics_office_export"
     return [
         ("floor: trivial view", get(director_client, "/bench/floor")),
@@ -141,6 +145,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
             "admin comparison of 12 offices",
             get(staff_client, reverse("admin:diagnostics_office_compare"), {"offices": twelve}),
         ),
+        ("admin dashboard, cold (new submission)", dashboard_after_a_submission),
         (
             "admin regional dashboard",
             get(staff_client, reverse("admin:diagnostics_office_dashboard")),

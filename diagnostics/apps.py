@@ -15,4 +15,7 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = _("Diagnostics numériques")
 
     def ready(self):
+        from diagnostics import signals
+
         post_migrate.connect(_sync_network_group, sender=self)
+        signals.connect()

@@ -33,6 +33,11 @@ class Questionnaire(models.Model):
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # Moved forward whenever a level, axis, question or choice is saved or deleted
+    # (diagnostics/signals.py), by any process: the key of the structure memo.
+    revised_at = models.DateTimeField(
+        _("structure modifiée le"), default=timezone.now, editable=False
+    )
 
     objects = QuestionnaireManager()
 

@@ -4,19 +4,23 @@ Everything here reads the scores stored at submission; nothing is recomputed,
 and every function runs a fixed number of queries whatever the number of offices.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from statistics import median, quantiles
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
     CharField,
     Count,
     Exists,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -134,16 +138,6 @@ def distribution(values: list[float]) -> Distribution:
     )
 
 
-def medians_by_axis(scores: dict[int, dict[str, float | None]]) -> dict[str, float]:
-    """axis code → median of the scores that exist."""
-    by_axis: dict[str, list[float]] = {}
-    for by_code in scores.values():
-        for code, score in by_code.items():
-            if score is not None:
-                by_axis.setdefault(code, []).append(score)
-    return {code: median(values) for code, values in by_axis.items()}
-
-
 def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
     """axis code → score for each office's latest submitted diagnostic: one query."""
     rows = AxisScore.objects.filter(
@@ -226,8 +220,8 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         )
         for i, (label, diagnostic) in enumerate(entries)
     ]
-    regional = stored_scores(campaign)
-    medians = medians_by_axis(regional)
+    in_campaign = selectors.latest_submitted().filter(campaign=campaign)
+    medians = {code: value for code, (value, _n) in selectors.axis_medians(in_campaign).items()}
     overall_values = [
         None
         if c.diagnostic is None or c.diagnostic.overall_score is None
@@ -238,7 +232,7 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         c.diagnostic.overall_level.name if c.diagnostic and c.diagnostic.overall_level else ""
         for c in compared
     ]
-    overall_median = _median_overall(campaign)
+    overall_median = selectors.overall_median(in_campaign)[0]
     rows = [
         ComparisonRow(
             axis=axis,
@@ -281,16 +275,6 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         ),
         radar=charts.radar([a.name for a in axes], series),
     )
-
-
-def _median_overall(campaign: Campaign) -> float | None:
-    values = [
-        float(v)
-        for v in selectors.latest_submitted()
-        .filter(campaign=campaign, overall_score__isnull=False)
-        .values_list("overall_score", flat=True)
-    ]
-    return median(values) if values else None
 
 
 # --- dashboard ----------------------------------------------------------------------
@@ -391,7 +375,29 @@ def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> 
     return weak[:limit]
 
 
-def dashboard(campaign: Campaign) -> Dashboard:
+DASHBOARD_CACHE_SECONDS = 3600
+
+
+def _submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
+    """Changes whenever a diagnostic of either campaign is submitted or deleted, or
+    their questionnaire is revised: one query.
+
+    Submitted diagnostics never change, so neither do the figures drawn from them.
+    """
+    stamp = Diagnostic.objects.filter(
+        campaign__in=[c.pk for c in (campaign, previous) if c], status=Diagnostic.Status.SUBMITTED
+    ).aggregate(
+        count=Count("pk"),
+        ids=Sum("pk"),
+        last=Max("submitted_at"),
+        revised=Max("campaign__questionnaire__revised_at"),
+    )
+    parts = [campaign.pk, previous.pk if previous else 0, *stamp.values()]
+    return "snut-dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
+    """Everything the dashboard draws from submitted diagnostics."""
     axes = campaign_axes(campaign)
     levels = list(
         MaturityLevel.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by(
@@ -399,8 +405,12 @@ def dashboard(campaign: Campaign) -> Dashboard:
         )
     )
     current = stored_scores(campaign)
-    previous = previous_campaign(campaign)
-    previous_medians = medians_by_axis(stored_scores(previous)) if previous else {}
+    before = selectors.latest_submitted().filter(campaign=previous)
+    previous_medians = (
+        {code: value for code, (value, _n) in selectors.axis_medians(before).items()}
+        if previous
+        else {}
+    )
     summaries = []
     for axis in axes:
         values = [s[axis.code] for s in current.values() if s.get(axis.code) is not None]
@@ -418,16 +428,28 @@ def dashboard(campaign: Campaign) -> Dashboard:
         .filter(campaign=campaign, overall_score__isnull=False)
         .values_list("overall_score", flat=True)
     ]
-    return Dashboard(
-        campaign=campaign,
-        previous=previous,
-        counts=status_counts(campaign),
-        axes=summaries,
-        overall=distribution(overall_values),
-        overall_levels=_level_counts(levels, overall_values),
-        previous_overall_median=_median_overall(previous) if previous else None,
-        weakest=weakest_questions(campaign, axes),
-        boxplot=charts.boxplot(
+    return {
+        "axes": summaries,
+        "overall": distribution(overall_values),
+        "overall_levels": _level_counts(levels, overall_values),
+        "previous_overall_median": selectors.overall_median(before)[0] if previous else None,
+        "weakest": weakest_questions(campaign, axes),
+        "boxplot": charts.boxplot(
             [(s.axis.name, s.distribution, s.previous_median) for s in summaries]
         ),
+    }
+
+
+def dashboard(campaign: Campaign) -> Dashboard:
+    """The regional dashboard: office counts are read live; the figures drawn from
+    submitted diagnostics are computed once per submission (cached under a key that
+    any submission changes)."""
+    previous = previous_campaign(campaign)
+    key = _submissions_key(campaign, previous)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _submitted_figures(campaign, previous)
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return Dashboard(
+        campaign=campaign, previous=previous, counts=status_counts(campaign), **figures
     )

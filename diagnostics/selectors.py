@@ -1,10 +1,9 @@
 """Read paths: plain data for pages and services, in a fixed number of queries."""
 
 from dataclasses import dataclass
-from decimal import Decimal
-from statistics import median
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,9 +19,30 @@ from diagnostics.models import (
     Questionnaire,
 )
 
+# Published and archived questionnaires never change: their structure is read
+# once per process and revision, then shared read-only by every request.
+_frozen_axes: dict[tuple[int, object], list[Axis]] = {}
+FROZEN_AXES_KEPT = 16
+
 
 def questionnaire_axes(questionnaire: Questionnaire) -> list[Axis]:
-    """Axes with their questions and choices, in order: three queries."""
+    """Axes with their questions and choices, in order.
+
+    Three queries for a draft; none for a frozen questionnaire already read at
+    this revision. Callers must not modify the objects returned.
+    """
+    if not questionnaire.is_frozen:
+        return _read_axes(questionnaire)
+    key = (questionnaire.pk, questionnaire.revised_at)
+    axes = _frozen_axes.get(key)
+    if axes is None:
+        if len(_frozen_axes) >= FROZEN_AXES_KEPT:
+            _frozen_axes.clear()
+        axes = _frozen_axes[key] = _read_axes(questionnaire)
+    return axes
+
+
+def _read_axes(questionnaire: Questionnaire) -> list[Axis]:
     choices = Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
     questions = Prefetch(
         "questions", queryset=Question.objects.order_by("order", "pk").prefetch_related(choices)
@@ -146,7 +166,7 @@ def latest_submitted() -> QuerySet[Diagnostic]:
 
 @dataclass(frozen=True)
 class PeerMedians:
-    count: int
+    count: int  # peers with an overall score
     overall: float | None
     axes: dict[str, float]  # axis code → median score
 
@@ -156,30 +176,64 @@ class PeerMedians:
         return self.count >= MIN_PEERS
 
 
+def _middle(queryset: QuerySet, value: str, partition: str | None = None) -> QuerySet:
+    """The one or two rows at the middle of `value` (per partition), with the count.
+
+    The database ranks the values: a constant number of rows comes back however
+    many offices there are. Rows where `value` is null are left out.
+    """
+    over = {"partition_by": F(partition)} if partition else {}
+    return (
+        queryset.filter(**{f"{value}__isnull": False})
+        .annotate(
+            position=Window(RowNumber(), order_by=F(value).asc(), **over),
+            size=Window(Count("pk"), **over),
+        )
+        .filter(position__gte=F("size") / 2.0, position__lte=F("size") / 2.0 + 1)
+        .order_by()
+    )
+
+
+def _medians(rows) -> dict:
+    """key → (median, count) from (key, middle value, count) rows."""
+    middles: dict = {}
+    for key, value, size in rows:
+        middles.setdefault(key, ([], size))[0].append(float(value))
+    return {key: (sum(values) / len(values), size) for key, (values, size) in middles.items()}
+
+
+def overall_median(diagnostics: QuerySet[Diagnostic]) -> tuple[float | None, int]:
+    """The median overall score of these diagnostics and how many have one: one query."""
+    rows = (
+        _middle(diagnostics, "overall_score")
+        .annotate(key=Value(0))
+        .values_list("key", "overall_score", "size")
+    )
+    return _medians(rows).get(0, (None, 0))
+
+
+def axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, tuple[float, int]]:
+    """axis code → (median score, how many scores) over these diagnostics: one query."""
+    scores = AxisScore.objects.filter(diagnostic__in=diagnostics)
+    return _medians(_middle(scores, "score", "axis_id").values_list("axis__code", "score", "size"))
+
+
 def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
-    """Medians of the other offices of the same campaign and category: one query."""
+    """Medians of the other offices of the same campaign and category: two queries."""
     peers = (
         latest_submitted()
         .filter(campaign_id=diagnostic.campaign_id, office__category=diagnostic.office.category)
         .exclude(office_id=diagnostic.office_id)
     )
-    rows = AxisScore.objects.filter(diagnostic__in=peers).values_list(
-        "diagnostic_id", "axis__code", "score", "diagnostic__overall_score"
-    )
-    overall: dict[int, Decimal | None] = {}
-    by_axis: dict[str, list[float]] = {}
-    for diagnostic_id, code, score, overall_score in rows:
-        overall[diagnostic_id] = overall_score
-        if score is not None:
-            by_axis.setdefault(code, []).append(float(score))
-    if len(overall) < MIN_PEERS:
-        return PeerMedians(count=len(overall), overall=None, axes={})
-    overall_scores = [float(s) for s in overall.values() if s is not None]
+    overall, count = overall_median(peers)
+    by_axis = axis_medians(peers)
+    if count < MIN_PEERS:
+        return PeerMedians(count=count, overall=None, axes={})
     return PeerMedians(
-        count=len(overall),
-        overall=median(overall_scores) if overall_scores else None,
+        count=count,
+        overall=overall,
         # An axis median also needs MIN_PEERS scores, or it could name an office.
-        axes={code: median(scores) for code, scores in by_axis.items() if len(scores) >= MIN_PEERS},
+        axes={code: value for code, (value, size) in by_axis.items() if size >= MIN_PEERS},
     )
 
 

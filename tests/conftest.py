@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 
+from diagnostics import selectors
 from diagnostics.models import Diagnostic
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _cold_memory():
+    """Each test starts with nothing in memory or in the cache, as a new process does."""
+    selectors._frozen_axes.clear()
+    cache.clear()
 
 
 @pytest.fixture

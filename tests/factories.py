@@ -54,6 +54,7 @@ def build_questionnaire(
                     points=value,
                     recommendation="" if value == max(points) else f"Faire mieux ({order})",
                 )
+    questionnaire.refresh_from_db()  # its parts have moved revised_at forward
     return questionnaire
 
 

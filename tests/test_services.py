@@ -1,5 +1,6 @@
 """Use cases: saving answers, starting and submitting diagnostics."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -186,7 +187,10 @@ def test_editing_points_later_never_changes_stored_scores(diagnostic, director):
 
     factories.answer_all(diagnostic, pick=lambda choices: choices[0])
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
-    Choice.objects.update(points=3)  # what a careless edit of the questionnaire would do
+    for choice in Choice.objects.all():  # what a careless edit in the admin would do
+        choice.points = 3
+        choice.save()
+    diagnostic.questionnaire.refresh_from_db()
     diagnostic.refresh_from_db()
     assert diagnostic_profile(diagnostic).score == 100  # recomputing would now say 100…
     results = build_results(diagnostic)
@@ -213,3 +217,49 @@ def test_start_turns_a_lost_race_into_a_clear_message(campaign, office, director
     monkeypatch.setattr(Diagnostic.objects, "create", create)
     with pytest.raises(ValidationError, match="déjà en cours"):
         services.diagnostic_start(office=office, campaign=campaign, user=director)
+
+
+def test_frozen_structure_is_read_once_and_follows_every_revision(
+    questionnaire, django_assert_num_queries, tmp_path
+):
+    from django.core.management import call_command
+
+    from diagnostics.selectors import questionnaire_axes
+
+    first = questionnaire_axes(questionnaire)
+    with django_assert_num_queries(0):
+        assert questionnaire_axes(questionnaire) is first
+
+    question = first[0].questions.all()[0]
+    question.text = "Reformulée dans l’admin"
+    question.save()
+    questionnaire.refresh_from_db()
+    assert questionnaire_axes(questionnaire)[0].questions.all()[0].text == question.text
+
+    # A fixture loaded by another process: only the database tells this one.
+    fixture = tmp_path / "edit.json"
+    entry = {
+        "model": "diagnostics.question",
+        "pk": question.pk,
+        "fields": {
+            "questionnaire": questionnaire.pk,
+            "axis": question.axis_id,
+            "code": question.code,
+            "text": "Chargée par loaddata",
+            "order": 1,
+            "weight": 1,
+        },
+    }
+    fixture.write_text(json.dumps([entry]))
+    call_command("loaddata", str(fixture), verbosity=0)
+    questionnaire.refresh_from_db()
+    assert questionnaire_axes(questionnaire)[0].questions.all()[0].text == "Chargée par loaddata"
+
+
+def test_draft_structure_is_never_kept_in_memory(db, django_assert_num_queries):
+    from diagnostics.selectors import questionnaire_axes
+
+    draft = factories.build_questionnaire(status="draft")
+    questionnaire_axes(draft)
+    with django_assert_num_queries(3):
+        questionnaire_axes(draft)

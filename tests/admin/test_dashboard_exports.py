@@ -95,8 +95,27 @@ def test_dashboard_runs_a_constant_number_of_queries(
     bulk_region(previous, size)
     bulk_region(current, size, start=size)
     client.force_login(network_staff)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):  # first view: the figures are computed
         assert client.get(reverse(DASHBOARD)).status_code == 200
+    with django_assert_num_queries(9):  # then read from the cache
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+
+
+def test_dashboard_figures_follow_every_submission(campaigns, office, director):
+    _previous, current = campaigns
+    bulk_region(current, 5, start=50)  # overall scores 0, 7, 14, 21, 28
+    assert regional.dashboard(current).overall.count == 5
+    assert regional.dashboard(current).overall.count == 5  # from the cache
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=current, questionnaire=current.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=lambda choices: choices[-1])
+    assert regional.dashboard(current).counts["in_progress"] == 1  # read live
+    services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    dashboard = regional.dashboard(current)
+    assert dashboard.overall.count == 6 and dashboard.overall.maximum == 100
+    Diagnostic.objects.filter(pk=diagnostic.pk).delete()
+    assert regional.dashboard(current).overall.count == 5
 
 
 # --- exports ----------------------------------------------------------------------
