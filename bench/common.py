@@ -126,6 +126,9 @@ def seed_region(count: int, seed: int = 2026):
     Answer.objects.bulk_create(answers, batch_size=5000)
     AxisScore.objects.bulk_create(axis_scores, batch_size=5000)
     Diagnostic.objects.bulk_update(diagnostics, ["overall_score", "overall_level"], batch_size=1000)
+    with connection.cursor() as cursor:
+        # Planner statistics, as a live database has them (autovacuum would catch up later).
+        cursor.execute("ANALYZE")
     return campaign, offices
 
 
