@@ -43,7 +43,11 @@ def _wrap(text: str, width: int = 14) -> list[str]:
 
 
 def radar(labels: list[str], series: list[Series]) -> dict:
-    """Coordinates for a radar of len(labels) axes; a missing value sits at the centre."""
+    """Coordinates for a radar of len(labels) axes.
+
+    A missing value (an axis without a score) has no vertex: the outline joins
+    the axes on either side, rather than claiming a score of 0.
+    """
     count = max(len(labels), 1)
     rings = [
         {
@@ -81,7 +85,7 @@ def radar(labels: list[str], series: list[Series]) -> dict:
         )
     polygons = []
     for s in series:
-        points = [_point(i, count, v or 0) for i, v in enumerate(s.values)]
+        points = [_point(i, count, v) for i, v in enumerate(s.values) if v is not None]
         polygons.append(
             {
                 "key": s.key,
