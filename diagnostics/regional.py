@@ -138,6 +138,11 @@ def distribution(values: list[float]) -> Distribution:
     )
 
 
+def _axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, float]:
+    """axis code → median score over these diagnostics: one query."""
+    return {code: value for code, (value, _n) in selectors.axis_medians(diagnostics).items()}
+
+
 def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
     """axis code → score for each office's latest submitted diagnostic: one query."""
     rows = AxisScore.objects.filter(
@@ -221,7 +226,7 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         for i, (label, diagnostic) in enumerate(entries)
     ]
     in_campaign = selectors.latest_submitted().filter(campaign=campaign)
-    medians = {code: value for code, (value, _n) in selectors.axis_medians(in_campaign).items()}
+    medians = _axis_medians(in_campaign)
     overall_values = [
         None
         if c.diagnostic is None or c.diagnostic.overall_score is None
@@ -406,11 +411,7 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
     )
     current = stored_scores(campaign)
     before = selectors.latest_submitted().filter(campaign=previous)
-    previous_medians = (
-        {code: value for code, (value, _n) in selectors.axis_medians(before).items()}
-        if previous
-        else {}
-    )
+    previous_medians = _axis_medians(before) if previous else {}
     summaries = []
     for axis in axes:
         values = [s[axis.code] for s in current.values() if s.get(axis.code) is not None]

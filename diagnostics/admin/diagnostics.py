@@ -59,12 +59,22 @@ class CampaignAdmin(admin.ModelAdmin):
         )
 
 
-class AxisScoreInline(admin.TabularInline):
-    model = AxisScore
+class ReadOnlyInline(admin.TabularInline):
+    """What a submission stored or a director answered: shown, never edited here."""
+
     extra = 0
-    fields = ["axis", "score", "level", "answered", "total"]
-    readonly_fields = fields
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AxisScoreInline(ReadOnlyInline):
+    model = AxisScore
+    fields = ["axis", "score", "level", "answered", "total"]
 
     def get_queryset(self, request):
         return (
@@ -73,16 +83,10 @@ class AxisScoreInline(admin.TabularInline):
             .select_related("axis", "level", "diagnostic__office", "diagnostic__campaign")
         )
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyInline):
     model = Answer
-    extra = 0
     fields = ["question", "choice", "not_applicable", "comment", "updated_by", "updated_at"]
-    readonly_fields = fields
-    can_delete = False
 
     def get_queryset(self, request):
         return (
@@ -93,9 +97,6 @@ class AnswerInline(admin.TabularInline):
             )
             .order_by("question__axis__order", "question__order")
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Diagnostic)

@@ -59,6 +59,19 @@ def _load(request, pk):
     return diagnostic, axes, answers
 
 
+def _save(diagnostic: Diagnostic, change, user) -> Answer:
+    """One changed answer of the form, saved as an upsert of only its changed fields."""
+    return services.answer_save(
+        diagnostic=diagnostic,
+        question=change.question,
+        choice=change.choice,
+        not_applicable=change.not_applicable,
+        comment=change.comment,
+        fields=change.fields,
+        user=user,
+    )
+
+
 def _to_results(request, diagnostic: Diagnostic):
     messages.info(request, _("Ce diagnostic a été soumis : il est en lecture seule."))
     return redirect("diagnostics:results", pk=diagnostic.pk)
@@ -93,15 +106,7 @@ def diagnostic_axis(request, pk, code):
             try:
                 with transaction.atomic():
                     for change in form.changes():
-                        services.answer_save(
-                            diagnostic=diagnostic,
-                            question=change.question,
-                            choice=change.choice,
-                            not_applicable=change.not_applicable,
-                            comment=change.comment,
-                            fields=change.fields,
-                            user=request.user,
-                        )
+                        _save(diagnostic, change, request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:axis", pk=diagnostic.pk, code=axis.code)
@@ -157,15 +162,7 @@ def answer_autosave(request, pk, question_pk):
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
         for change in form.changes():
-            answers[question.pk] = services.answer_save(
-                diagnostic=diagnostic,
-                question=question,
-                choice=change.choice,
-                not_applicable=change.not_applicable,
-                comment=change.comment,
-                fields=change.fields,
-                user=request.user,
-            )
+            answers[question.pk] = _save(diagnostic, change, request.user)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=409)
     progress = _progress(axes, answers)
