@@ -55,7 +55,15 @@ def fresh_database() -> None:
 def seed_region(count: int, seed: int = 2026):
     """`count` offices, each with a submitted diagnostic in an open campaign."""
     from diagnostics import scoring, selectors
-    from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic, Office, Questionnaire
+    from diagnostics.models import (
+        Answer,
+        AxisScore,
+        Campaign,
+        Department,
+        Diagnostic,
+        Office,
+        Questionnaire,
+    )
 
     rng = random.Random(seed)
     questionnaire = Questionnaire.objects.get(code="snut-ot")
@@ -69,12 +77,12 @@ def seed_region(count: int, seed: int = 2026):
     axes = selectors.questionnaire_axes(questionnaire)
     specs = selectors.scoring_axes(axes)
     levels = selectors.scoring_levels(questionnaire)
-    departments = [d for d, _label in Office.Department.choices]
+    departments = list(Department.objects.values_list("code", flat=True))
     offices = Office.objects.bulk_create(
         Office(
             name=f"Office de tourisme n°{i:04d}",
             slug=f"bench-{i:04d}",
-            department=departments[i % len(departments)],
+            department_id=departments[i % len(departments)],
             commune=f"Commune {i:04d}",
             category=[Office.Category.CAT_1, Office.Category.CAT_2][i % 2],
             legal_form=Office.LegalForm.ASSOCIATION,

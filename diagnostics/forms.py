@@ -1,11 +1,10 @@
 """Forms of the diagnostic pages. Validation only: services do the writing."""
 
-from dataclasses import dataclass
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Answer, Choice, Question
+from diagnostics.models import Answer, Question
+from diagnostics.services import AnswerChange, choice_token, comment_text
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -19,21 +18,16 @@ def comment_field_name(question: Question) -> str:
     return f"c-{question.pk}"
 
 
-@dataclass(frozen=True)
-class AnswerChange:
-    question: Question
-    choice: Choice | None
-    not_applicable: bool
-    comment: str
-    fields: tuple[str, ...]  # what changed: "choice", "comment" or both
+def confirm_field_name(question: Question) -> str:
+    return f"confirm-{question.pk}"
 
 
 class AnswersForm(forms.Form):
     """The answers to some questions of one diagnostic (an axis, or a single question).
 
-    Each field carries its value at display time (show_hidden_initial), so only
-    the questions the user actually changed are saved: a colleague's answer to
-    another question on the same page is never overwritten by a stale page.
+    Each field carries the stored value the page showed (show_hidden_initial):
+    only what the user changed is saved, and the service refuses to overwrite
+    what a colleague stored since (the page's value is the expected one).
     """
 
     def __init__(self, *args, questions: list[Question], answers: dict[int, Answer], **kwargs):
@@ -50,7 +44,7 @@ class AnswersForm(forms.Form):
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
-                initial=self._initial_choice(answer),
+                initial=choice_token(answer),
                 show_hidden_initial=True,
                 error_messages={
                     "invalid_choice": _("Cette réponse n’appartient pas à la question posée.")
@@ -65,32 +59,33 @@ class AnswersForm(forms.Form):
                 show_hidden_initial=True,
             )
 
-    @staticmethod
-    def _initial_choice(answer: Answer | None) -> str:
-        if answer is None:
-            return ""
-        if answer.not_applicable:
-            return NOT_APPLICABLE
-        return str(answer.choice_id) if answer.choice_id else ""
-
     def rows(self):
         """(question, choice bound field, comment bound field) for the template."""
         for question in self.questions:
             yield question, self[choice_field_name(question)], self[comment_field_name(question)]
+
+    def _expected(self, name: str) -> str:
+        """The stored value the page showed for a field, as posted beside it."""
+        return self.data.get(self.add_initial_prefix(self.add_prefix(name)), "")
 
     def changes(self) -> list[AnswerChange]:
         """What the user changed, field by field; an empty radio never clears a saved choice."""
         changed = set(self.changed_data)
         result = []
         for question in self.questions:
-            value = self.cleaned_data[choice_field_name(question)]
-            comment = self.cleaned_data[comment_field_name(question)]
+            choice_name, comment_name = choice_field_name(question), comment_field_name(question)
+            value = self.cleaned_data[choice_name]
+            comment = self.cleaned_data[comment_name]
             fields = []
-            if choice_field_name(question) in changed and value:
+            if choice_name in changed and value:
                 fields.append("choice")
-            if comment_field_name(question) in changed and (comment or question.pk in self.answers):
+            if comment_name in changed and (comment or question.pk in self.answers):
                 fields.append("comment")
-            if not fields:
+            answer = self.answers.get(question.pk)
+            confirm = bool(self.data.get(confirm_field_name(question))) and bool(
+                answer and answer.carried_over
+            )
+            if not fields and not confirm:
                 continue
             choices = {str(c.pk): c for c in question.choices.all()}
             result.append(
@@ -100,6 +95,11 @@ class AnswersForm(forms.Form):
                     not_applicable=value == NOT_APPLICABLE,
                     comment=comment,
                     fields=tuple(fields),
+                    expected={
+                        "choice": self._expected(choice_name),
+                        "comment": comment_text(self._expected(comment_name)),
+                    },
+                    confirm=confirm,
                 )
             )
         return result

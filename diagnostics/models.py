@@ -207,6 +207,52 @@ class Choice(models.Model):
     natural_key.dependencies = ["diagnostics.question"]
 
 
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """A French region (INSEE code): data, so that any region's network can use SNUT."""
+
+    code = models.CharField(_("code INSEE"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=80)
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Department(models.Model):
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    name = models.CharField(_("nom"), max_length=80)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("région")
+    )
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
+
+
 class OfficeManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -232,16 +278,18 @@ class Office(models.Model):
         L = "11-20", _("11 à 20 ETP")
         XL = "21+", _("plus de 20 ETP")
 
-    class Department(models.TextChoices):
-        DORDOGNE = "24", _("Dordogne (24)")
-        GIRONDE = "33", _("Gironde (33)")
-        LANDES = "40", _("Landes (40)")
-        LOT_ET_GARONNE = "47", _("Lot-et-Garonne (47)")
-        PYRENEES_ATLANTIQUES = "64", _("Pyrénées-Atlantiques (64)")
-
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=200, unique=True)
-    department = models.CharField(_("département"), max_length=3, choices=Department.choices)
+    # Keyed by the department's code, in the column that held the code before
+    # departments became data: existing offices keep their department as is.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="department",
+        related_name="offices",
+        verbose_name=_("département"),
+    )
     commune = models.CharField(_("commune"), max_length=120)
     category = models.CharField(_("classement"), max_length=5, choices=Category.choices)
     legal_form = models.CharField(_("forme juridique"), max_length=12, choices=LegalForm.choices)
@@ -371,6 +419,9 @@ class Diagnostic(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("En cours")
         SUBMITTED = "submitted", _("Soumis")
+        # Only for diagnostics found beside another one of the same office and
+        # campaign when « one per campaign » became a rule: kept, never shown.
+        REPLACED = "replaced", _("Remplacé")
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="diagnostics")
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="diagnostics")
@@ -408,15 +459,14 @@ class Diagnostic(models.Model):
         verbose_name_plural = _("diagnostics")
         ordering = ["-created_at"]
         constraints = [
-            # An office may diagnose itself again within a campaign, one draft at a time;
-            # comparisons take its latest submitted diagnostic.
+            # One diagnostic per office and campaign: prepared, then submitted once.
             models.UniqueConstraint(
                 fields=["office", "campaign"],
-                condition=Q(status="draft"),
-                name="diagnostic_one_draft_per_campaign",
+                condition=Q(status__in=["draft", "submitted"]),
+                name="diagnostic_one_per_campaign",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                condition=Q(status="draft") | Q(submitted_at__isnull=False) | Q(status="replaced"),
                 name="diagnostic_submitted_has_date",
             ),
         ]
@@ -457,6 +507,9 @@ class Answer(models.Model):
     )
     not_applicable = models.BooleanField(_("non concerné"), default=False)
     comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
+    # Pre-filled from the office's previous diagnostic: counts as unanswered
+    # until a member confirms or changes it.
+    carried_over = models.BooleanField(_("reprise à confirmer"), default=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -487,7 +540,7 @@ class Answer(models.Model):
 
     @property
     def is_answered(self) -> bool:
-        return self.choice_id is not None or self.not_applicable
+        return (self.choice_id is not None or self.not_applicable) and not self.carried_over
 
 
 class AxisScoreManager(models.Manager):

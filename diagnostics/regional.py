@@ -98,7 +98,7 @@ def offices_with_scores(
         alias = axis_alias(axis)
         annotations[alias] = Subquery(stored.values("score")[:1])
         annotations[f"{alias}_level"] = Subquery(stored.values("level__name")[:1])
-    return queryset.annotate(**annotations)
+    return queryset.select_related("department").annotate(**annotations)
 
 
 def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:

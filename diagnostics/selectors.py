@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from diagnostics import scoring
 from diagnostics.models import (
@@ -125,13 +124,15 @@ def parse_id(value: str | None) -> int | None:
 
 
 def offices_for_user(user) -> QuerySet[Office]:
-    return Office.objects.filter(memberships__user=user).order_by("name")
+    return (
+        Office.objects.filter(memberships__user=user).select_related("department").order_by("name")
+    )
 
 
 def diagnostic_for_member(user, pk) -> Diagnostic:
     """The diagnostic if the user is a member of its office; 404 otherwise, whatever the id."""
     queryset = Diagnostic.objects.select_related(
-        "office", "campaign", "questionnaire", "overall_level"
+        "office__department", "campaign", "questionnaire", "overall_level"
     )
     return get_object_or_404(queryset, pk=pk, office__memberships__user=user)
 
@@ -140,7 +141,7 @@ def diagnostic_for_reader(user, pk) -> Diagnostic:
     """Members read their office's diagnostics; network staff read every one."""
     if user.is_staff and user.has_perm("diagnostics.view_diagnostic"):
         queryset = Diagnostic.objects.select_related(
-            "office", "campaign", "questionnaire", "overall_level"
+            "office__department", "campaign", "questionnaire", "overall_level"
         )
         return get_object_or_404(queryset, pk=pk)
     return diagnostic_for_member(user, pk)
@@ -243,18 +244,18 @@ class PreviousScores:
     axes: dict[str, float | None]  # axis code → score
 
 
+def previous_diagnostics(office_id: int, campaign) -> QuerySet[Diagnostic]:
+    """The office's submitted diagnostics of earlier campaigns, the latest campaign first."""
+    return Diagnostic.objects.filter(
+        office_id=office_id,
+        status=Diagnostic.Status.SUBMITTED,
+        campaign__opens__lt=campaign.opens,
+    ).order_by("-campaign__opens", "-submitted_at")
+
+
 def previous_scores(diagnostic: Diagnostic) -> PreviousScores:
-    """The office's submitted diagnostic just before this one, matched by axis code: one query."""
-    before = (
-        Diagnostic.objects.filter(
-            office_id=diagnostic.office_id,
-            status=Diagnostic.Status.SUBMITTED,
-            submitted_at__lt=diagnostic.submitted_at or timezone.now(),
-        )
-        .exclude(pk=diagnostic.pk)
-        .order_by("-submitted_at")
-        .values("pk")[:1]
-    )
+    """The office's diagnostic of the previous campaign, matched by axis code: one query."""
+    before = previous_diagnostics(diagnostic.office_id, diagnostic.campaign).values("pk")[:1]
     rows = list(
         AxisScore.objects.filter(diagnostic=Subquery(before)).select_related(
             "diagnostic__campaign", "diagnostic__overall_level", "axis"

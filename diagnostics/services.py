@@ -5,6 +5,8 @@ colleague's answer never interleave: the answer lands before the submission
 or is refused after it.
 """
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -13,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from diagnostics import selectors
 from diagnostics.models import (
@@ -25,6 +28,7 @@ from diagnostics.models import (
     Choice,
     Diagnostic,
     MaturityLevel,
+    Membership,
     Office,
     Question,
     Questionnaire,
@@ -38,6 +42,22 @@ ALREADY_STARTED = gettext_noop(
     "reprenez-le plutôt que d’en commencer un autre."
 )
 ALREADY_SUBMITTED = gettext_noop("Ce diagnostic a été soumis : il ne peut plus être modifié.")
+ALREADY_SUBMITTED_IN_CAMPAIGN = gettext_noop(
+    "Votre office a déjà soumis son diagnostic de la campagne « {campaign} » : "
+    "un seul diagnostic par office et par campagne."
+)
+DIRECTOR_ONLY = gettext_noop(
+    "Seule la direction de l’office peut soumettre ou abandonner le diagnostic : "
+    "vos réponses sont enregistrées, elle le fera quand tout sera prêt."
+)
+NOTHING_TO_CARRY_OVER = gettext_noop(
+    "Votre office n’a pas de diagnostic soumis lors d’une campagne précédente : "
+    "il n’y a pas de réponses à reprendre."
+)
+ANSWER_CHANGED = gettext_noop("Cette réponse a changé depuis l’ouverture de votre page.")
+ANSWER_CHANGED_BY = gettext_noop(
+    "{name} a modifié cette réponse le {date} à {time}, après l’ouverture de votre page."
+)
 QUESTION_NOT_IN_QUESTIONNAIRE = gettext_noop(
     "Cette question n’appartient pas au questionnaire de ce diagnostic."
 )
@@ -47,12 +67,14 @@ CHOICE_AND_NOT_APPLICABLE = gettext_noop(
     "Choisissez une réponse ou « non concerné », pas les deux."
 )
 COMMENT_TOO_LONG = gettext_noop("Le commentaire dépasse {max} caractères.")
-UNANSWERED_QUESTIONS = gettext_noop(
-    "Il reste {count} question(s) sans réponse : répondez-y (ou choisissez « non concerné » "
-    "quand c’est possible) avant de soumettre."
-)
+# ngettext needs both forms as literals for the catalogue.
+UNANSWERED_ONE = "Il reste {count} question sans réponse ou à confirmer : répondez-y (ou choisissez « non concerné » quand c’est possible) avant de soumettre."
+UNANSWERED_MANY = "Il reste {count} questions sans réponse ou à confirmer : répondez-y (ou choisissez « non concerné » quand c’est possible) avant de soumettre."
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
+ANSWER_FIELDS = ("choice", "comment")
+
+logger = logging.getLogger("diagnostics.audit")
 
 
 def _check_open(campaign: Campaign, now: datetime | None) -> None:
@@ -66,8 +88,25 @@ def _check_open(campaign: Campaign, now: datetime | None) -> None:
         )
 
 
-def diagnostic_start(*, office: Office, campaign: Campaign, user, now=None) -> Diagnostic:
-    """Opens the office's diagnostic for an open campaign, one draft at a time."""
+def is_director(user, office: Office) -> bool:
+    return Membership.objects.filter(
+        user=user, office=office, role=Membership.Role.DIRECTOR
+    ).exists()
+
+
+def _check_director(user, office: Office) -> None:
+    if not is_director(user, office):
+        raise ValidationError(_(DIRECTOR_ONLY))
+
+
+def diagnostic_start(
+    *, office: Office, campaign: Campaign, user, carry_over: bool = False, now=None
+) -> Diagnostic:
+    """Opens the office's one diagnostic of an open campaign.
+
+    With `carry_over`, the answers of the office's diagnostic of the previous
+    campaign pre-fill the questions of the same code, each to be confirmed.
+    """
     _check_open(campaign, now)
     already = ValidationError(_(ALREADY_STARTED).format(campaign=campaign.name))
     try:
@@ -75,30 +114,253 @@ def diagnostic_start(*, office: Office, campaign: Campaign, user, now=None) -> D
             # Locking the office serialises two clicks on « Commencer »; the
             # database constraint still has the last word where locks are no-ops.
             Office.objects.select_for_update().filter(pk=office.pk).first()
-            drafts = Diagnostic.objects.filter(
-                office=office, campaign=campaign, status=Diagnostic.Status.DRAFT
-            )
-            if drafts.exists():
+            existing = Diagnostic.objects.filter(
+                office=office,
+                campaign=campaign,
+                status__in=[Diagnostic.Status.DRAFT, Diagnostic.Status.SUBMITTED],
+            ).first()
+            if existing is not None and existing.is_submitted:
+                raise ValidationError(
+                    _(ALREADY_SUBMITTED_IN_CAMPAIGN).format(campaign=campaign.name)
+                )
+            if existing is not None:
                 raise already
-            return Diagnostic.objects.create(
+            previous = None
+            if carry_over:
+                previous = selectors.previous_diagnostics(office.pk, campaign).first()
+                if previous is None:
+                    raise ValidationError(_(NOTHING_TO_CARRY_OVER))
+            diagnostic = Diagnostic.objects.create(
                 office=office,
                 campaign=campaign,
                 questionnaire_id=campaign.questionnaire_id,
                 created_by=user,
             )
+            if previous is not None:
+                _carry_over(previous, diagnostic, user)
+            return diagnostic
     except IntegrityError:
         raise already from None
 
 
+def _matching_choice(old: Choice, question: Question) -> Choice | None:
+    """The new question's choice that says what the old one said: same label, else the
+    same rank when both questions have as many choices."""
+    choices = list(question.choices.all())
+    same_label = [c for c in choices if c.label.strip() == old.label.strip()]
+    if same_label:
+        return same_label[0]
+    old_choices = list(old.question.choices.all())
+    if len(old_choices) == len(choices):
+        rank = [c.pk for c in old_choices].index(old.pk)
+        return choices[rank]
+    return None
+
+
+def _carry_over(previous: Diagnostic, diagnostic: Diagnostic, user) -> None:
+    questions = {
+        q.code: q
+        for axis in selectors.questionnaire_axes(diagnostic.questionnaire)
+        for q in axis.questions.all()
+    }
+    old_answers = Answer.objects.filter(diagnostic=previous).select_related("question", "choice")
+    old_answers = old_answers.prefetch_related("question__choices")
+    carried = []
+    for old in old_answers:
+        question = questions.get(old.question.code)
+        if question is None:
+            continue
+        choice = _matching_choice(old.choice, question) if old.choice_id else None
+        not_applicable = old.not_applicable and question.allow_not_applicable
+        if choice is None and not not_applicable and not old.comment:
+            continue
+        carried.append(
+            Answer(
+                diagnostic=diagnostic,
+                question=question,
+                choice=choice,
+                not_applicable=not_applicable,
+                comment=old.comment,
+                carried_over=True,
+                updated_by=user,
+            )
+        )
+    Answer.objects.bulk_create(carried)
+
+
+def diagnostic_abandon(*, diagnostic: Diagnostic, user) -> None:
+    """Deletes a draft and its answers: the director's act, logged."""
+    with transaction.atomic():
+        locked = _lock_draft(diagnostic)
+        _check_director(user, locked.office)
+        answers = locked.answers.count()
+        locked.delete()
+    logger.info(
+        "diagnostic abandoned",
+        extra={
+            "diagnostic": diagnostic.pk,
+            "office": diagnostic.office_id,
+            "campaign": diagnostic.campaign_id,
+            "answers": answers,
+            "user": user.pk,
+        },
+    )
+
+
 def _lock_draft(diagnostic: Diagnostic) -> Diagnostic:
     """Re-reads the diagnostic under a row lock and checks it may still change."""
-    locked = Diagnostic.objects.select_for_update().select_related("campaign").get(pk=diagnostic.pk)
-    if locked.is_submitted:
+    locked = (
+        Diagnostic.objects.select_for_update()
+        .select_related("campaign", "office")
+        .get(pk=diagnostic.pk)
+    )
+    if locked.status != Diagnostic.Status.DRAFT:
         raise ValidationError(_(ALREADY_SUBMITTED))
     return locked
 
 
-ANSWER_FIELDS = ("choice", "comment")
+def choice_token(answer: Answer | None) -> str:
+    """The stored choice as the pages send it: a choice id, « na », or "" for none."""
+    if answer is None:
+        return ""
+    if answer.not_applicable:
+        return "na"
+    return str(answer.choice_id) if answer.choice_id else ""
+
+
+def comment_text(text: str | None) -> str:
+    """A comment as stored: browsers send line breaks as CRLF."""
+    return (text or "").replace("\r\n", "\n").strip()
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """What a member changed on one question.
+
+    `expected` holds, per field, the stored value the member's page showed
+    (`choice_token`, `comment_text`): the save is refused as a conflict when a
+    colleague stored something else since. None skips the check (scripts).
+    """
+
+    question: Question
+    choice: Choice | None = None
+    not_applicable: bool = False
+    comment: str = ""
+    fields: tuple[str, ...] = ANSWER_FIELDS
+    expected: dict[str, str] | None = None
+    confirm: bool = False  # confirms an answer carried over from the previous diagnostic
+
+    @property
+    def token(self) -> str:
+        if self.not_applicable:
+            return "na"
+        return str(self.choice.pk) if self.choice else ""
+
+    def new(self, field_name: str) -> str:
+        return self.token if field_name == "choice" else comment_text(self.comment)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    question: Question
+    answer: Answer | None  # as stored
+    fields: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        if self.answer is None:
+            return _(ANSWER_CHANGED)
+        user = self.answer.updated_by
+        name = (user.get_full_name() or user.get_username()) if user else _("Un membre de l’équipe")
+        when = timezone.localtime(self.answer.updated_at)
+        return _(ANSWER_CHANGED_BY).format(
+            name=name, date=date_format(when, "j F"), time=time_format(when, "H:i")
+        )
+
+
+class AnswerConflict(ValidationError):
+    """Colleagues changed some of these answers since the member's page was loaded."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__([c.message for c in conflicts])
+
+
+def _check(change: AnswerChange, diagnostic: Diagnostic) -> None:
+    question, choice = change.question, change.choice
+    if question.questionnaire_id != diagnostic.questionnaire_id:
+        raise ValidationError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
+    if "choice" in change.fields:
+        if choice is not None and choice.question_id != question.pk:
+            raise ValidationError(_(CHOICE_NOT_OF_QUESTION))
+        if change.not_applicable and choice is not None:
+            raise ValidationError(_(CHOICE_AND_NOT_APPLICABLE))
+        if change.not_applicable and not question.allow_not_applicable:
+            raise ValidationError(_(NOT_APPLICABLE_REFUSED))
+    if "comment" in change.fields and len(change.comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError(_(COMMENT_TOO_LONG).format(max=COMMENT_MAX_LENGTH))
+
+
+def _stored(answer: Answer | None, field_name: str) -> str:
+    if field_name == "choice":
+        return choice_token(answer)
+    return comment_text(answer.comment if answer else "")
+
+
+def answers_save(
+    *, diagnostic: Diagnostic, changes: list[AnswerChange], user, now: datetime | None = None
+) -> list[Answer]:
+    """Upserts the changed answers of a page, all or none, and returns them as stored.
+
+    Only the given fields are written ("choice" covers « non concerné » too), so a
+    colleague's newer comment survives a choice made on an older page. A field a
+    colleague changed since the page was loaded is never overwritten: the whole
+    save is refused with the conflicts, so that the member can choose.
+    """
+    for change in changes:
+        _check(change, diagnostic)
+    with transaction.atomic():
+        locked = _lock_draft(diagnostic)  # also serialises the colleagues' saves
+        _check_open(locked.campaign, now)
+        stored = {
+            a.question_id: a
+            for a in Answer.objects.filter(
+                diagnostic=locked, question__in=[c.question for c in changes]
+            ).select_related("updated_by")
+        }
+        conflicts = []
+        for change in changes:
+            if change.expected is None:
+                continue
+            answer = stored.get(change.question.pk)
+            checked = change.fields + (("choice",) if change.confirm else ())
+            clashing = tuple(
+                f
+                for f in dict.fromkeys(checked)
+                if _stored(answer, f) != change.expected.get(f, "")
+                and _stored(answer, f) != change.new(f)
+            )
+            if clashing:
+                conflicts.append(Conflict(change.question, answer, clashing))
+        if conflicts:
+            raise AnswerConflict(conflicts)
+        saved = []
+        for change in changes:
+            answer = stored.get(change.question.pk) or Answer(
+                diagnostic=locked, question=change.question
+            )
+            if "choice" in change.fields:
+                answer.choice, answer.not_applicable = change.choice, change.not_applicable
+            if "comment" in change.fields:
+                answer.comment = comment_text(change.comment)
+            if "choice" in change.fields or change.confirm:
+                answer.carried_over = False
+            answer.updated_by = user
+            answer.save()
+            saved.append(answer)
+        if saved:
+            Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return saved
 
 
 def answer_save(
@@ -109,40 +371,20 @@ def answer_save(
     not_applicable: bool = False,
     comment: str = "",
     fields: tuple[str, ...] = ANSWER_FIELDS,
+    expected: dict[str, str] | None = None,
     user,
     now: datetime | None = None,
 ) -> Answer:
-    """Upserts the answer to one question, leaving every other answer alone.
-
-    Only the given `fields` are written ("choice" covers « non concerné » too), so
-    a colleague's newer comment survives a choice made on an older page, and the
-    other way round.
-    """
-    if question.questionnaire_id != diagnostic.questionnaire_id:
-        raise ValidationError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
-    if "choice" in fields:
-        if choice is not None and choice.question_id != question.pk:
-            raise ValidationError(_(CHOICE_NOT_OF_QUESTION))
-        if not_applicable and choice is not None:
-            raise ValidationError(_(CHOICE_AND_NOT_APPLICABLE))
-        if not_applicable and not question.allow_not_applicable:
-            raise ValidationError(_(NOT_APPLICABLE_REFUSED))
-    if "comment" in fields and len(comment) > COMMENT_MAX_LENGTH:
-        raise ValidationError(_(COMMENT_TOO_LONG).format(max=COMMENT_MAX_LENGTH))
-    with transaction.atomic():
-        locked = _lock_draft(diagnostic)  # also serialises the colleagues' saves
-        _check_open(locked.campaign, now)
-        answer = Answer.objects.filter(diagnostic=locked, question=question).first() or Answer(
-            diagnostic=locked, question=question
-        )
-        if "choice" in fields:
-            answer.choice, answer.not_applicable = choice, not_applicable
-        if "comment" in fields:
-            answer.comment = comment.strip()
-        answer.updated_by = user
-        answer.save()
-        Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-    return answer
+    """Upserts the answer to one question (see answers_save)."""
+    change = AnswerChange(
+        question=question,
+        choice=choice,
+        not_applicable=not_applicable,
+        comment=comment,
+        fields=fields,
+        expected=expected,
+    )
+    return answers_save(diagnostic=diagnostic, changes=[change], user=user, now=now)[0]
 
 
 def _decimal(score: float | None) -> Decimal | None:
@@ -150,17 +392,20 @@ def _decimal(score: float | None) -> Decimal | None:
 
 
 def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = None) -> Diagnostic:
-    """Freezes a complete diagnostic and stores its scores for good."""
+    """Freezes a complete diagnostic and stores its scores for good: the director's act."""
     with transaction.atomic():
         locked = _lock_draft(diagnostic)
+        _check_director(user, locked.office)
         # Read the clock once the lock is held: an answer saved while we waited
         # is scored, and stamped before the submission.
         now = now or timezone.now()
         _check_open(locked.campaign, now)
         profile = selectors.diagnostic_profile(locked)
         missing = profile.total - profile.answered
+        missing += Answer.objects.filter(diagnostic=locked, carried_over=True).count()
         if missing:
-            raise ValidationError(_(UNANSWERED_QUESTIONS).format(count=missing))
+            message = ngettext(UNANSWERED_ONE, UNANSWERED_MANY, missing)
+            raise ValidationError(message.format(count=missing))
         AxisScore.objects.bulk_create(
             AxisScore(
                 diagnostic=locked,

@@ -83,12 +83,14 @@ def make_office(name=None, **fields) -> Office:
     defaults = {
         "name": name or f"Office de tourisme n°{n}",
         "slug": f"office-{n}",
-        "department": "33",
+        "department_id": "33",
         "commune": f"Commune {n}",
         "category": Office.Category.CAT_2,
         "legal_form": Office.LegalForm.ASSOCIATION,
         "staff_band": Office.StaffBand.S,
     }
+    if "department" in fields:  # a department's code, as tests name it
+        fields["department_id"] = fields.pop("department")
     return Office.objects.create(**{**defaults, **fields})
 
 
@@ -99,6 +101,12 @@ def make_user(username=None, *, office=None, role=Membership.Role.DIRECTOR, **fi
     if office is not None:
         Membership.objects.create(user=user, office=office, role=role)
     return user
+
+
+def director_of(office: Office):
+    """A director of the office (created when it has none): who submits and abandons."""
+    membership = office.memberships.filter(role=Membership.Role.DIRECTOR).first()
+    return membership.user if membership else make_user(office=office)
 
 
 def answer_all(diagnostic: Diagnostic, pick=lambda choices: choices[-1]) -> None:

@@ -74,7 +74,10 @@ def campaign():
     # The author has left the office since: the export still carries the account.
     Membership.objects.filter(user=leaver).delete()
 
-    draft = _start(albret, campaign, collegue, days_ago=1)
+    # One diagnostic per office and campaign: the draft is another office's.
+    bastides = factories.make_office("Office des Bastides", slug="bastides", department="47")
+    Membership.objects.create(user=collegue, office=bastides, role=Membership.Role.MEMBER)
+    draft = _start(bastides, campaign, collegue, days_ago=1)
     first, second = Question.objects.filter(questionnaire=campaign.questionnaire)[:2]
     services.answer_save(
         diagnostic=draft,
@@ -231,7 +234,7 @@ def test_import_keeps_offices_and_accounts_already_there(campaign, tmp_path):
 
     summary = import_(path)
 
-    assert "0 office(s) créé(s), 3 déjà présent(s)" in summary
+    assert "0 office(s) créé(s), 4 déjà présent(s)" in summary
     after = snapshot()
     assert after["diagnostics"] == before["diagnostics"]
     assert after["answers"] == before["answers"]

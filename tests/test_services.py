@@ -131,12 +131,14 @@ def test_start_refuses_closed_campaign_and_second_draft(questionnaire, campaign,
     assert Diagnostic.objects.count() == 1
 
 
-def test_a_new_diagnostic_may_follow_a_submitted_one(campaign, office, director):
+def test_no_second_diagnostic_once_submitted(campaign, office, director):
     first = services.diagnostic_start(office=office, campaign=campaign, user=director)
     factories.answer_all(first)
     services.diagnostic_submit(diagnostic=first, user=director)
-    second = services.diagnostic_start(office=office, campaign=campaign, user=director)
-    assert second.pk != first.pk
+    with pytest.raises(ValidationError) as error:
+        services.diagnostic_start(office=office, campaign=campaign, user=director)
+    assert "un seul diagnostic par office et par campagne" in error.value.messages[0]
+    assert Diagnostic.objects.filter(office=office, campaign=campaign).count() == 1
 
 
 def test_submit_stores_scores_and_freezes(diagnostic, director):

@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from diagnostics import regional, selectors
-from diagnostics.models import Answer, Office
+from diagnostics.models import Answer, Department, Office
 
 KINDS = ("scores", "reponses")
 FORMATS = ("csv", "xlsx")
@@ -45,7 +45,7 @@ def score_rows(campaign, offices, axes) -> Iterator[list]:
         row = [
             office.name,
             office.commune,
-            office.get_department_display(),
+            str(office.department),
             office.get_category_display(),
             str(regional.STATUS_LABELS[office.campaign_status]),
             _number(office.overall_score),
@@ -78,7 +78,7 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
     diagnostics = selectors.latest_submitted().filter(
         campaign=campaign, office__in=offices.values("pk")
     )
-    departments = dict(Office.Department.choices)
+    departments = {d.code: str(d) for d in Department.objects.all()}
     categories = dict(Office.Category.choices)
     answers = (
         Answer.objects.filter(diagnostic__in=diagnostics)

@@ -146,7 +146,13 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_filter = [CampaignFilter, StatusFilter, LevelFilter, "department", "category"]
+    list_filter = [
+        CampaignFilter,
+        StatusFilter,
+        LevelFilter,
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "category",
+    ]
     search_fields = ["name", "commune", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.formats import number_format
 
+from diagnostics.forms import confirm_field_name
 from diagnostics.results import shown
 
 register = template.Library()
@@ -58,3 +59,14 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return f"{number_format(round(float(value)), 0)}{NARROW_NBSP}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, None when absent."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def confirm_name(question) -> str:
+    return confirm_field_name(question)

@@ -2,6 +2,7 @@
 
 from diagnostics.views.filling import (
     answer_autosave,
+    diagnostic_abandon,
     diagnostic_axis,
     diagnostic_resume,
     diagnostic_review,
@@ -11,6 +12,7 @@ from diagnostics.views.results import report_pdf, results
 
 __all__ = [
     "answer_autosave",
+    "diagnostic_abandon",
     "diagnostic_axis",
     "diagnostic_resume",
     "diagnostic_review",

@@ -1,22 +1,28 @@
-"""Filling a diagnostic: one page per axis, autosave, review and submission."""
+"""Filling a diagnostic: one page per axis, autosave, review, submission, abandon."""
 
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
-from diagnostics.forms import AnswersForm, SubmitForm
+from diagnostics.forms import AnswersForm, SubmitForm, confirm_field_name
 from diagnostics.models import Answer, Axis, Diagnostic
+
+SESSION_EXPIRED = gettext_noop(
+    "Votre session a expiré : reconnectez-vous. Les réponses pas encore enregistrées restent "
+    "dans ce navigateur et partiront à votre retour sur cette page."
+)
 
 
 @dataclass
@@ -55,26 +61,37 @@ def _load(request, pk):
     """The member's diagnostic with its axes and answers: six queries whatever its size."""
     diagnostic = selectors.diagnostic_for_member(request.user, pk)
     axes = selectors.questionnaire_axes(diagnostic.questionnaire)
-    answers = {a.question_id: a for a in Answer.objects.filter(diagnostic=diagnostic)}
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")
+    }
     return diagnostic, axes, answers
-
-
-def _save(diagnostic: Diagnostic, change, user) -> Answer:
-    """One changed answer of the form, saved as an upsert of only its changed fields."""
-    return services.answer_save(
-        diagnostic=diagnostic,
-        question=change.question,
-        choice=change.choice,
-        not_applicable=change.not_applicable,
-        comment=change.comment,
-        fields=change.fields,
-        user=user,
-    )
 
 
 def _to_results(request, diagnostic: Diagnostic):
     messages.info(request, _("Ce diagnostic a été soumis : il est en lecture seule."))
     return redirect("diagnostics:results", pk=diagnostic.pk)
+
+
+def _conflicts_by_question(conflict: services.AnswerConflict) -> dict[int, dict]:
+    """What the page shows beside each question a colleague changed meanwhile."""
+    result = {}
+    for item in conflict.conflicts:
+        answer = item.answer
+        result[item.question.pk] = {
+            "message": item.message,
+            "choice": _choice_label(answer) if "choice" in item.fields else None,
+            "comment": (answer.comment if answer else "") if "comment" in item.fields else None,
+        }
+    return result
+
+
+def _choice_label(answer: Answer | None) -> str:
+    if answer is not None and answer.not_applicable:
+        return _("Non concerné")
+    if answer is not None and answer.choice_id:
+        return answer.choice.label
+    return _("Pas de réponse")
 
 
 @login_required
@@ -90,6 +107,24 @@ def diagnostic_resume(request, pk):
     return redirect("diagnostics:review", pk=diagnostic.pk)
 
 
+def _after_save(request, diagnostic: Diagnostic, axes: list[Axis], index: int, form):
+    """Where the buttons lead once the page is saved."""
+    if "quit" in request.POST:
+        messages.success(
+            request,
+            _("Vos réponses sont enregistrées. Reprenez quand vous voulez, là où vous en étiez."),
+        )
+        return redirect("diagnostics:office", slug=diagnostic.office.slug)
+    if "continue" in request.POST:
+        if index + 1 < len(axes):
+            return redirect("diagnostics:axis", pk=diagnostic.pk, code=axes[index + 1].code)
+        return redirect("diagnostics:review", pk=diagnostic.pk)
+    # A « Confirmer » button: back to that question.
+    confirmed = next((q for q in form.questions if request.POST.get(confirm_field_name(q))), None)
+    url = reverse("diagnostics:axis", args=[diagnostic.pk, axes[index].code])
+    return redirect(f"{url}#q-{confirmed.code}" if confirmed else url)
+
+
 @login_required
 def diagnostic_axis(request, pk, code):
     diagnostic, axes, answers = _load(request, pk)
@@ -99,35 +134,42 @@ def diagnostic_axis(request, pk, code):
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
     axis = axes[index]
-    form = AnswersForm(request.POST or None, questions=list(axis.questions.all()), answers=answers)
-    status = 200
-    if request.method == "POST":
+    campaign_open = diagnostic.campaign.is_open()
+    form = AnswersForm(
+        request.POST if request.method == "POST" and campaign_open else None,
+        questions=list(axis.questions.all()),
+        answers=answers,
+    )
+    status, conflicts = 200, {}
+    if form.is_bound:
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    for change in form.changes():
-                        _save(diagnostic, change, request.user)
+                services.answers_save(
+                    diagnostic=diagnostic, changes=form.changes(), user=request.user
+                )
+                return _after_save(request, diagnostic, axes, index, form)
+            except services.AnswerConflict as conflict:
+                conflicts = _conflicts_by_question(conflict)
+                status = 409
+                messages.error(
+                    request,
+                    _(
+                        "Rien n’a été enregistré : un membre de l’équipe a modifié entre-temps "
+                        "des réponses de cette page. Pour chacune, gardez votre version "
+                        "(enregistrez à nouveau) ou reprenez la sienne."
+                    ),
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:axis", pk=diagnostic.pk, code=axis.code)
-            if "quit" in request.POST:
-                messages.success(
-                    request,
-                    _(
-                        "Vos réponses sont enregistrées. Reprenez quand vous voulez, là où vous en étiez."
-                    ),
-                )
-                return redirect("diagnostics:office", slug=diagnostic.office.slug)
-            if index + 1 < len(axes):
-                return redirect("diagnostics:axis", pk=diagnostic.pk, code=axes[index + 1].code)
-            return redirect("diagnostics:review", pk=diagnostic.pk)
-        messages.error(
-            request,
-            _(
-                "Certaines réponses n’ont pas pu être enregistrées : corrigez les erreurs signalées."
-            ),
-        )
-        status = 400
+        else:
+            messages.error(
+                request,
+                _(
+                    "Certaines réponses n’ont pas pu être enregistrées : corrigez les erreurs signalées."
+                ),
+            )
+            status = 400
     progress = _progress(axes, answers)
     return render(
         request,
@@ -136,6 +178,9 @@ def diagnostic_axis(request, pk, code):
             "diagnostic": diagnostic,
             "axis": axis,
             "form": form,
+            "answers": answers,
+            "conflicts": conflicts,
+            "campaign_open": campaign_open,
             "progress": progress,
             "current": progress[index],
             "overall_percent": _overall_percent(progress),
@@ -146,13 +191,33 @@ def diagnostic_axis(request, pk, code):
     )
 
 
-@login_required
+def _stored_state(answer: Answer | None) -> dict:
+    """An answer as stored, in the terms the page's fields use."""
+    return {
+        "choice": services.choice_token(answer),
+        "comment": answer.comment if answer else "",
+        "carried_over": bool(answer and answer.carried_over),
+    }
+
+
 @require_POST
 def answer_autosave(request, pk, question_pk):
-    """Saves one answer at once (JavaScript); answers JSON."""
+    """Saves one answer at once (JavaScript); answers JSON with the answer as stored.
+
+    Only what was stored is acknowledged: a change a colleague made since the
+    page was loaded comes back as a conflict (409) with their version.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {
+                "error": _(SESSION_EXPIRED),
+                "login_url": redirect_to_login(request.headers.get("Referer", "/")).url,
+            },
+            status=401,
+        )
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
-        return JsonResponse({"error": _(services.ALREADY_SUBMITTED)}, status=409)
+        return JsonResponse({"error": _(services.ALREADY_SUBMITTED), "closed": True}, status=409)
     question = next((q for a in axes for q in a.questions.all() if q.pk == question_pk), None)
     if question is None:
         return JsonResponse({"error": _(services.QUESTION_NOT_IN_QUESTIONNAIRE)}, status=400)
@@ -161,16 +226,33 @@ def answer_autosave(request, pk, question_pk):
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
-        for change in form.changes():
-            answers[question.pk] = _save(diagnostic, change, request.user)
+        for answer in services.answers_save(
+            diagnostic=diagnostic, changes=form.changes(), user=request.user
+        ):
+            answers[question.pk] = answer
+    except services.AnswerConflict as conflict:
+        item = conflict.conflicts[0]
+        return JsonResponse(
+            {
+                "error": item.message,
+                "conflict": {
+                    "fields": list(item.fields),
+                    "choice_label": _choice_label(item.answer),
+                    **_stored_state(item.answer),
+                },
+            },
+            status=409,
+        )
     except ValidationError as error:
-        return JsonResponse({"error": " ".join(error.messages)}, status=409)
+        closed = not diagnostic.campaign.is_open()
+        return JsonResponse({"error": " ".join(error.messages), "closed": closed}, status=409)
     progress = _progress(axes, answers)
     axis_progress = next(p for p in progress if p.axis.pk == question.axis_id)
     return JsonResponse(
         {
             "saved": _("Enregistré à %(time)s")
             % {"time": time_format(timezone.localtime(), "H:i")},
+            "answer": _stored_state(answers.get(question.pk)),
             "axis": {
                 "code": axis_progress.axis.code,
                 "answered": axis_progress.answered,
@@ -187,6 +269,7 @@ def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
+    is_director = services.is_director(request.user, diagnostic.office)
     form = SubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -202,15 +285,49 @@ def diagnostic_review(request, pk):
             return redirect("diagnostics:results", pk=diagnostic.pk)
         status = 400
     progress = _progress(axes, answers)
+    sections = [
+        (item, [(q, answers.get(q.pk)) for q in item.axis.questions.all()]) for item in progress
+    ]
     return render(
         request,
         "diagnostics/review.html",
         {
             "diagnostic": diagnostic,
-            "progress": progress,
+            "sections": sections,
             "overall_percent": _overall_percent(progress),
             "missing": sum(len(p.unanswered) for p in progress),
+            "campaign_open": diagnostic.campaign.is_open(),
+            "is_director": is_director,
             "form": form,
         },
         status=status,
+    )
+
+
+@login_required
+def diagnostic_abandon(request, pk):
+    """The director deletes a draft and its answers, after confirmation."""
+    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    if diagnostic.is_submitted:
+        return _to_results(request, diagnostic)
+    if not services.is_director(request.user, diagnostic.office):
+        messages.error(request, _(services.DIRECTOR_ONLY))
+        return redirect("diagnostics:office", slug=diagnostic.office.slug)
+    if request.method == "POST":
+        try:
+            services.diagnostic_abandon(diagnostic=diagnostic, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("diagnostics:office", slug=diagnostic.office.slug)
+        messages.success(
+            request,
+            _("Le diagnostic « %(campaign)s » a été abandonné et ses réponses supprimées.")
+            % {"campaign": diagnostic.campaign.name},
+        )
+        return redirect("diagnostics:office", slug=diagnostic.office.slug)
+    answered = Answer.objects.filter(diagnostic=diagnostic).count()
+    return render(
+        request,
+        "diagnostics/abandon.html",
+        {"diagnostic": diagnostic, "answered": answered},
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
-from diagnostics.models import Answer, Campaign, Question, Questionnaire
+from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Question, Questionnaire
 
 
 def home(request):
@@ -36,14 +36,18 @@ def _count(queryset):
 
 
 def _office_for_member(user, slug):
-    return get_object_or_404(selectors.offices_for_user(user), slug=slug)
+    """The user's office, with the user's role in it (`member_role`)."""
+    role = Membership.objects.filter(office=OuterRef("pk"), user=user).values("role")[:1]
+    offices = selectors.offices_for_user(user).annotate(member_role=Subquery(role))
+    return get_object_or_404(offices, slug=slug)
 
 
 @login_required
 def office_detail(request, slug):
     office = _office_for_member(request.user, slug)
     diagnostics = list(
-        office.diagnostics.select_related("campaign", "overall_level")
+        office.diagnostics.exclude(status=Diagnostic.Status.REPLACED)
+        .select_related("campaign", "overall_level")
         .annotate(
             n_answered=_count(
                 Answer.objects.filter(diagnostic=OuterRef("pk")).filter(
@@ -57,20 +61,21 @@ def office_detail(request, slug):
     drafts = [d for d in diagnostics if not d.is_submitted]
     submitted = [d for d in diagnostics if d.is_submitted]
     today = timezone.localdate()
+    # One diagnostic per office and campaign: only campaigns it has not taken part in,
+    # each with the diagnostic of the previous campaign whose answers can be carried over.
     open_campaigns = [
-        c
-        for c in Campaign.objects.filter(opens__lte=today, closes__gte=today).select_related(
-            "questionnaire"
-        )
-        if not any(d.campaign_id == c.pk for d in drafts)
+        (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
+        for c in Campaign.objects.filter(opens__lte=today, closes__gte=today).order_by("-opens")
+        if not any(d.campaign_id == c.pk for d in diagnostics)
     ]
     return render(
         request,
         "diagnostics/office.html",
         {
             "office": office,
+            "is_director": office.member_role == Membership.Role.DIRECTOR,
             "drafts": drafts,
-            "submitted": submitted,
+            "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,
         },
     )
@@ -86,11 +91,25 @@ def diagnostic_start(request, slug):
         messages.error(request, _("Choisissez une campagne ouverte pour commencer un diagnostic."))
         return redirect("diagnostics:office", slug=office.slug)
     try:
-        diagnostic = services.diagnostic_start(office=office, campaign=campaign, user=request.user)
+        diagnostic = services.diagnostic_start(
+            office=office,
+            campaign=campaign,
+            user=request.user,
+            carry_over=request.POST.get("carry_over") == "1",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:office", slug=office.slug)
-    messages.success(
-        request, _("Diagnostic commencé : vos réponses sont enregistrées au fil de l’eau.")
-    )
+    if request.POST.get("carry_over") == "1":
+        messages.success(
+            request,
+            _(
+                "Diagnostic commencé avec les réponses de votre diagnostic précédent : "
+                "confirmez ou changez chacune d’elles, elles sont marquées « à confirmer »."
+            ),
+        )
+    else:
+        messages.success(
+            request, _("Diagnostic commencé : vos réponses sont enregistrées au fil de l’eau.")
+        )
     return redirect("diagnostics:resume", pk=diagnostic.pk)

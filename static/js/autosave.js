@@ -1,63 +1,311 @@
-// Saves each answer as soon as it changes; without JavaScript the buttons save the page.
+// Saves each answer soon after it changes; without JavaScript the buttons save the page.
+//
+// What the page shows as saved is only what the server confirmed it stored:
+// - one request at a time per question, built when it leaves (not when the field changed);
+// - each request carries the stored value the page last saw (the hidden « initial- » field),
+//   and the server refuses to overwrite a colleague's newer answer (409, with their version);
+// - the reference is updated from the server's answer, never from what the field shows;
+// - what is not confirmed yet is kept in localStorage and sent again after a reload,
+//   a reconnection or a new login.
 (function () {
   "use strict";
   var form = document.querySelector("[data-autosave-form]");
   if (!form || !window.fetch) return;
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var saving = form.dataset.msgSaving, failed = form.dataset.msgFailed;
+  var msg = form.dataset;
+  var banner = document.querySelector("[data-autosave-banner]");
+  var storeKey = "snut:" + form.dataset.diagnostic + ":";
+  var KEYBOARD_DELAY = 800, TYPING_DELAY = 1200;
 
-  function save(fieldset) {
-    var status = fieldset.querySelector("[data-saved]");
-    var data = new FormData();
-    data.append("csrfmiddlewaretoken", csrf);
-    fieldset.querySelectorAll("input[type=radio]:checked, textarea, input[data-initial]").forEach(function (el) {
-      data.append(el.name, el.value);
-    });
-    status.textContent = saving;
-    status.className = "snut-saved small mb-0 mt-2 is-pending";
-    var previous = fieldset._saving || Promise.resolve();
-    fieldset._saving = previous.then(function () {
-      return fetch(fieldset.dataset.autosaveUrl, {
-        method: "POST", body: data, credentials: "same-origin",
-        headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" }
-      }).then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      }).then(function (result) {
-        if (!result.ok) throw new Error(result.body.error || "");
-        // What is saved becomes the page's reference: the buttons will not save it again.
-        fieldset.querySelectorAll("input[data-initial]").forEach(function (hidden) {
-          var name = hidden.name.replace(/^initial-/, "");
-          var current = fieldset.querySelector("[name='" + name + "']:checked, textarea[name='" + name + "']");
-          hidden.value = current ? current.value : hidden.value;
-        });
-        status.textContent = "✓ " + result.body.saved;
-        status.className = "snut-saved small mb-0 mt-2 is-saved";
-        var step = document.querySelector(".snut-step[data-axis='" + result.body.axis.code + "']");
-        if (step) {
-          step.querySelector("[data-axis-count]").textContent = result.body.axis.answered + "/" + result.body.axis.total;
-          step.classList.toggle("is-complete", result.body.axis.answered === result.body.axis.total);
-        }
-        var bar = document.querySelector("[data-overall-bar]");
-        if (bar) {
-          bar.style.width = result.body.overall_percent + "%";
-          bar.parentElement.setAttribute("aria-valuenow", result.body.overall_percent);
-          document.querySelector("[data-overall-label]").textContent = result.body.overall_percent + " %";
-        }
-      }).catch(function (error) {
-        status.textContent = failed + " " + error.message;
-        status.className = "snut-saved small mb-0 mt-2 is-error";
-      });
-    });
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : form.querySelector("input[name=csrfmiddlewaretoken]").value;
   }
 
-  form.querySelectorAll("fieldset[data-autosave-url]").forEach(function (fieldset) {
-    var timer;
-    fieldset.addEventListener("change", function () { clearTimeout(timer); save(fieldset); });
-    fieldset.querySelectorAll("textarea").forEach(function (area) {
-      area.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () { save(fieldset); }, 1200);
-      });
+  function store() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function Question(fieldset) {
+    this.fieldset = fieldset;
+    this.id = fieldset.dataset.question;
+    this.url = fieldset.dataset.autosaveUrl;
+    this.status = fieldset.querySelector("[data-saved]");
+    this.conflictBox = fieldset.querySelector("[data-conflict]");
+    this.textarea = fieldset.querySelector("textarea");
+    this.baseChoice = fieldset.querySelector("input[data-initial][name^='initial-q-']");
+    this.baseComment = fieldset.querySelector("input[data-initial][name^='initial-c-']");
+    this.inflight = false;
+    this.again = false;
+    this.confirm = false;
+    this.timer = null;
+    this.retry = 0;
+  }
+
+  Question.prototype.choice = function () {
+    var checked = this.fieldset.querySelector("input[type=radio]:checked");
+    return checked ? checked.value : "";
+  };
+  Question.prototype.comment = function () { return this.textarea ? this.textarea.value : ""; };
+  Question.prototype.dirty = function () {
+    var choiceChanged = this.choice() !== "" && this.choice() !== this.baseChoice.value;
+    var commentChanged = this.textarea && this.comment().trim() !== this.baseComment.value.trim();
+    return choiceChanged || commentChanged || this.confirm;
+  };
+
+  Question.prototype.remember = function () {
+    var s = store();
+    if (!s) return;
+    if (this.dirty()) {
+      s.setItem(storeKey + this.id, JSON.stringify({
+        choice: this.choice(), comment: this.comment(), confirm: this.confirm,
+        baseChoice: this.baseChoice.value, baseComment: this.baseComment.value
+      }));
+    } else {
+      s.removeItem(storeKey + this.id);
+    }
+  };
+
+  Question.prototype.show = function (text, state) {
+    this.status.textContent = text;
+    this.status.className = "snut-saved small mb-0 mt-2 is-" + state;
+    this.status.setAttribute("role", state === "error" ? "alert" : "status");
+  };
+
+  Question.prototype.schedule = function (delay) {
+    var self = this;
+    clearTimeout(this.timer);
+    this.remember();
+    this.show(msg.msgPending, "pending");
+    this.timer = setTimeout(function () { self.flush(); }, delay);
+  };
+
+  Question.prototype.flush = function () {
+    clearTimeout(this.timer);
+    if (this.inflight) { this.again = true; return; }
+    if (!this.dirty()) { this.remember(); return; }
+    var self = this;
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrfToken());
+    data.append(this.baseChoice.name.replace(/^initial-/, ""), this.choice());
+    data.append(this.baseChoice.name, this.baseChoice.value);
+    if (this.textarea) {
+      data.append(this.textarea.name, this.comment());
+      data.append(this.baseComment.name, this.baseComment.value);
+    }
+    if (this.confirm) data.append("confirm-" + this.id, "1");
+    this.inflight = true;
+    this.again = false;
+    this.show(msg.msgSaving, "pending");
+    fetch(this.url, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        return { status: response.status, body: { error: msg.msgExpired, expired: true } };
+      }
+      return response.json().then(function (body) { return { status: response.status, body: body }; });
+    }).then(function (result) {
+      self.inflight = false;
+      self.handle(result.status, result.body);
+    }).catch(function () {
+      self.inflight = false;
+      self.offline();
     });
+  };
+
+  Question.prototype.accept = function (answer) {
+    // The server's stored answer becomes the page's reference.
+    this.baseChoice.value = answer.choice;
+    this.baseComment.value = answer.comment;
+    this.confirm = false;
+    if (!answer.carried_over) {
+      var carried = this.fieldset.querySelector("[data-carried]");
+      if (carried) carried.remove();
+      this.fieldset.classList.remove("is-carried");
+    }
+  };
+
+  Question.prototype.handle = function (status, body) {
+    if (status === 200) {
+      this.retry = 0;
+      this.accept(body.answer);
+      this.clearConflict();
+      this.remember();
+      if (this.dirty() || this.again) { this.flush(); return; }
+      this.show("✓ " + body.saved, "saved");
+      progress(body);
+      return;
+    }
+    if (status === 409 && body.conflict) { this.conflict(body); return; }
+    if (status === 401) { expired(body); this.show(msg.msgFailed + " " + body.error, "error"); return; }
+    if (status === 409 && body.closed) { closed(body.error); return; }
+    if (status >= 500) { this.offline(); return; }
+    if (body.expired) { alertBanner(body.error); }
+    this.show(msg.msgFailed + " " + body.error, "error");
+  };
+
+  Question.prototype.offline = function () {
+    var self = this;
+    this.remember();
+    this.show(msg.msgOffline, "error");
+    this.retry = Math.min(this.retry + 1, 5);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.flush(); }, 1000 * Math.pow(2, this.retry));
+  };
+
+  Question.prototype.clearConflict = function () {
+    this.conflictBox.classList.add("d-none");
+    this.conflictBox.textContent = "";
+  };
+
+  Question.prototype.conflict = function (body) {
+    var self = this, theirs = body.conflict;
+    var box = this.conflictBox;
+    box.textContent = "";
+    var title = document.createElement("p");
+    title.className = "fw-semibold mb-2";
+    title.textContent = body.error;
+    box.appendChild(title);
+    var list = document.createElement("dl");
+    function row(label, value) {
+      var dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = label; dd.textContent = value || msg.msgNone;
+      list.appendChild(dt); list.appendChild(dd);
+    }
+    var mine = this.fieldset.querySelector("input[type=radio]:checked");
+    if (theirs.fields.indexOf("choice") !== -1) {
+      row(msg.msgConflictTheirs + " — " + msg.msgChoice, theirs.choice_label);
+      row(msg.msgConflictYours + " — " + msg.msgChoice, mine ? mine.nextElementSibling.textContent : "");
+    }
+    if (theirs.fields.indexOf("comment") !== -1) {
+      row(msg.msgConflictTheirs + " — " + msg.msgComment, theirs.comment);
+      row(msg.msgConflictYours + " — " + msg.msgComment, this.comment());
+    }
+    box.appendChild(list);
+    var keep = document.createElement("button"), take = document.createElement("button");
+    keep.type = take.type = "button";
+    keep.className = "btn btn-sm btn-primary me-2";
+    take.className = "btn btn-sm btn-outline-primary";
+    keep.textContent = msg.msgKeep;
+    take.textContent = msg.msgTake;
+    keep.addEventListener("click", function () {
+      self.accept(theirs);  // their version is now the one we knowingly replace
+      self.clearConflict();
+      self.flush();
+    });
+    take.addEventListener("click", function () {
+      var radio = self.fieldset.querySelector("input[type=radio][value='" + theirs.choice + "']");
+      self.fieldset.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r === radio; });
+      if (self.textarea) self.textarea.value = theirs.comment;
+      self.accept(theirs);
+      self.clearConflict();
+      self.remember();
+      self.show("✓ " + msg.msgTake, "saved");
+    });
+    box.appendChild(keep);
+    box.appendChild(take);
+    box.classList.remove("d-none");
+    this.show(msg.msgFailed + " " + body.error, "error");
+  };
+
+  function alertBanner(text, link) {
+    if (!banner) return;
+    banner.textContent = text + " ";
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link; a.className = "alert-link"; a.textContent = msg.msgLogin;
+      banner.appendChild(a);
+    }
+    banner.classList.remove("d-none");
+    banner.focus();
+  }
+
+  function expired(body) {
+    var here = window.location.pathname + window.location.search;
+    var url = body.login_url ? body.login_url.split("?")[0] + "?next=" + encodeURIComponent(here) : null;
+    alertBanner(body.error, url);
+  }
+
+  function closed(text) {
+    alertBanner(text);
+    form.querySelectorAll("fieldset[data-question]").forEach(function (f) { f.disabled = true; });
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  }
+
+  function progress(body) {
+    var step = document.querySelector(".snut-step[data-axis='" + body.axis.code + "']");
+    if (step) {
+      var count = step.querySelector("[data-axis-count]");
+      if (count) count.textContent = body.axis.answered + "/" + body.axis.total;
+      step.classList.toggle("is-complete", body.axis.answered === body.axis.total);
+    }
+    var bar = document.querySelector("[data-overall-bar]");
+    if (bar) {
+      bar.style.width = body.overall_percent + "%";
+      bar.parentElement.setAttribute("aria-valuenow", body.overall_percent);
+      document.querySelector("[data-overall-label]").textContent = body.overall_percent + " %";
+    }
+  }
+
+  var questions = [];
+  form.querySelectorAll("fieldset[data-autosave-url]").forEach(function (fieldset) {
+    var q = new Question(fieldset);
+    questions.push(q);
+    var lastKey = 0;
+    fieldset.addEventListener("keydown", function (e) {
+      if (/^Arrow/.test(e.key)) lastKey = Date.now();
+    });
+    fieldset.addEventListener("change", function (e) {
+      if (e.target.type !== "radio") return;
+      // Arrow keys move through the options: wait until the keyboard user settles.
+      q.schedule(Date.now() - lastKey < 300 ? KEYBOARD_DELAY : 0);
+    });
+    if (q.textarea) {
+      q.textarea.addEventListener("input", function () { q.schedule(TYPING_DELAY); });
+      q.textarea.addEventListener("blur", function () { if (q.dirty()) q.flush(); });
+    }
+    var confirmButton = fieldset.querySelector("[data-confirm]");
+    if (confirmButton) {
+      confirmButton.addEventListener("click", function (e) {
+        e.preventDefault();
+        q.confirm = true;
+        q.flush();
+      });
+    }
+    // Answers this browser had not got confirmed (closed tab, lost connection, expired session).
+    var s = store();
+    var saved = s && s.getItem(storeKey + q.id);
+    if (saved) {
+      try {
+        var pending = JSON.parse(saved);
+        fieldset.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === pending.choice; });
+        if (q.textarea && pending.comment) {
+          q.textarea.value = pending.comment;
+          q.textarea.closest("details").open = true;
+        }
+        q.baseChoice.value = pending.baseChoice;
+        q.baseComment.value = pending.baseComment;
+        q.confirm = !!pending.confirm;
+        q.flush();
+      } catch (err) { s.removeItem(storeKey + q.id); }
+    }
   });
+
+  window.addEventListener("online", function () {
+    questions.forEach(function (q) { if (q.dirty() && !q.inflight) q.flush(); });
+  });
+  form.addEventListener("submit", function () {
+    // The page's own save takes over: forget what it sends.
+    questions.forEach(function (q) { clearTimeout(q.timer); var s = store(); if (s) s.removeItem(storeKey + q.id); });
+    window.removeEventListener("beforeunload", warn);
+  });
+  function warn(e) {
+    if (questions.some(function (q) { return q.dirty() || q.inflight; })) {
+      e.preventDefault();
+      e.returnValue = msg.msgLeave;
+      return msg.msgLeave;
+    }
+  }
+  window.addEventListener("beforeunload", warn);
 })();

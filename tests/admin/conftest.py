@@ -32,7 +32,7 @@ def bulk_region(
         Office(
             name=f"Office {start + i:04d}",
             slug=f"office-{campaign.pk}-{start + i}",
-            department=department,
+            department_id=department,
             commune=f"Commune {start + i}",
             category=category,
             legal_form=Office.LegalForm.ASSOCIATION,

@@ -75,7 +75,7 @@ def test_weakest_questions_rank_by_mean_share_of_points(campaigns, office, other
         diagnostic.answers.filter(question=weak).update(
             choice=weak.choices.order_by("points").first()
         )
-        services.diagnostic_submit(diagnostic=diagnostic, user=director)
+        services.diagnostic_submit(diagnostic=diagnostic, user=factories.director_of(each))
     weakest = regional.weakest_questions(current, regional.campaign_axes(current))
     assert weakest[0].question == questions[3] and weakest[0].share == 0 and weakest[0].answers == 2
     assert weakest[1].share == 100

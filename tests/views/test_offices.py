@@ -50,7 +50,7 @@ def test_office_page_shows_draft_progress_and_past_diagnostics(
     )
     client.force_login(director)
     page = client.get(reverse("diagnostics:office", args=[office.slug])).content.decode()
-    assert "0 questions sur 6" in page
+    assert "0 questions répondues sur 6" in page
     assert reverse("diagnostics:resume", args=[diagnostic.pk]) in page
     assert "Campagne 2025" in page and reverse("diagnostics:results", args=[past.pk]) in page
 

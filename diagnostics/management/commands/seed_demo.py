@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from diagnostics import selectors, services
+from diagnostics.french import de
 from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Office, Questionnaire
 
 DEMO_PASSWORD = "snut-demo"
@@ -112,7 +113,8 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
         for campaign, level, submit in plan:
             if office.diagnostics.filter(campaign=campaign).exists():
                 continue
-            _diagnostic(office, campaign, axes, level, axis_bias, rng, director, submit)
+            submitter = director if office == offices[0] else _office_director(office)
+            _diagnostic(office, campaign, axes, level, axis_bias, rng, submitter, submit)
             created += 1
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
@@ -152,11 +154,12 @@ def _offices() -> list[Office]:
     for d_index, (department, communes) in enumerate(COMMUNES.items()):
         for c_index, commune in enumerate(communes):
             i = d_index * len(communes) + c_index
-            office, _ = Office.objects.get_or_create(
+            office, _ = Office.objects.update_or_create(
                 slug=slugify(commune),
-                defaults={
-                    "name": f"Office de tourisme de {commune}",
-                    "department": department,
+                defaults={"name": f"Office de tourisme {de(commune)}"},
+                create_defaults={
+                    "name": f"Office de tourisme {de(commune)}",
+                    "department_id": department,
                     "commune": commune,
                     "category": categories[i % 3],
                     "legal_form": legal_forms[i % len(legal_forms)],
@@ -196,6 +199,21 @@ def _users(demo_office: Office):
     )
     staff.groups.add(services.network_group_sync())
     return director, colleague, staff
+
+
+def _office_director(office: Office):
+    """The director of a demo office other than the demo director's: no password."""
+    user, created = get_user_model().objects.get_or_create(
+        username=f"direction-{office.slug}"[:150],
+        defaults={"first_name": "Direction", "last_name": office.commune},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, office=office, defaults={"role": Membership.Role.DIRECTOR}
+    )
+    return user
 
 
 def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) -> Diagnostic:
