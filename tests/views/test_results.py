@@ -100,9 +100,7 @@ def test_peer_medians_of_uneven_scores_and_an_even_count(submitted, campaign, of
     assert peers.axes == {first.code: pytest.approx(5)}  # 1 3 5 7 9; the second has 4
 
 
-def test_peers_leave_out_diagnostics_replaced_before_one_per_campaign(
-    submitted, campaign, office
-):
+def test_peers_leave_out_diagnostics_replaced_before_one_per_campaign(submitted, campaign, office):
     peers = submit_peers(campaign, 5, category=office.category, pick=lambda c: c[0])
     # A second diagnostic found beside the first when « one per campaign » became a rule.
     legacy = Diagnostic.objects.create(
