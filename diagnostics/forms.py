@@ -68,18 +68,28 @@ class AnswersForm(forms.Form):
         """The stored value the page showed for a field, as posted beside it."""
         return self.data.get(self.add_initial_prefix(self.add_prefix(name)), "")
 
-    def changes(self) -> list[AnswerChange]:
-        """What the user changed, field by field; an empty radio never clears a saved choice."""
+    def changes(self, *, sent: bool = False) -> list[AnswerChange]:
+        """What the user changed, field by field; an empty radio never clears a saved choice.
+
+        A page's form writes the fields whose value differs from what the page
+        showed. With `sent` (autosave), the script sends only the fields the user
+        touched: each one sent is meant, even when it equals what the page showed.
+        """
         changed = set(self.changed_data)
         result = []
         for question in self.questions:
             choice_name, comment_name = choice_field_name(question), comment_field_name(question)
             value = self.cleaned_data[choice_name]
             comment = self.cleaned_data[comment_name]
+            if sent:
+                choice_changed = self.add_prefix(choice_name) in self.data
+                comment_changed = self.add_prefix(comment_name) in self.data
+            else:
+                choice_changed, comment_changed = choice_name in changed, comment_name in changed
             fields = []
-            if choice_name in changed and value:
+            if choice_changed and value:
                 fields.append("choice")
-            if comment_name in changed and (comment or question.pk in self.answers):
+            if comment_changed and (comment or question.pk in self.answers):
                 fields.append("comment")
             answer = self.answers.get(question.pk)
             confirm = bool(self.data.get(confirm_field_name(question))) and bool(

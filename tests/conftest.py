@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from diagnostics import selectors
 from diagnostics.models import Diagnostic
@@ -11,6 +12,23 @@ def _cold_memory():
     """Each test starts with nothing in memory or in the cache, as a new process does."""
     selectors._frozen_axes.clear()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _territories(request):
+    """Departments come from a data migration, which a transactional test's flush empties."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker and marker.kwargs.get("transaction"):
+        transactional = True
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from diagnostics.models import Department
+
+        if not Department.objects.exists():
+            call_command("loaddata", "territoires", verbosity=0)
 
 
 @pytest.fixture

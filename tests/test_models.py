@@ -90,3 +90,20 @@ def test_natural_keys_round_trip(questionnaire):
     assert Axis.objects.get_by_natural_key(*question.axis.natural_key()) == question.axis
     level = questionnaire.levels.last()
     assert MaturityLevel.objects.get_by_natural_key(*level.natural_key()) == level
+
+
+def test_names_are_elided_before_a_vowel_or_a_mute_h():
+    from diagnostics.french import de
+
+    assert de("Arcachère") == "d’Arcachère"
+    assert de("Hossegor-la-Vague") == "d’Hossegor-la-Vague"
+    assert de("Écouché") == "d’Écouché"
+    assert de("Castelroc") == "de Castelroc"
+
+
+def test_every_french_department_is_data_with_its_region(db):
+    from diagnostics.models import Department, Region
+
+    assert Department.objects.count() == 101 and Region.objects.count() == 18
+    assert Department.objects.get(code="2A").region.name == "Corse"
+    assert Department.objects.filter(region__name="Nouvelle-Aquitaine").count() == 12

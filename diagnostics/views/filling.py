@@ -227,7 +227,7 @@ def answer_autosave(request, pk, question_pk):
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
         for answer in services.answers_save(
-            diagnostic=diagnostic, changes=form.changes(), user=request.user
+            diagnostic=diagnostic, changes=form.changes(sent=True), user=request.user
         ):
             answers[question.pk] = answer
     except services.AnswerConflict as conflict:

@@ -46,10 +46,14 @@
     return checked ? checked.value : "";
   };
   Question.prototype.comment = function () { return this.textarea ? this.textarea.value : ""; };
+  Question.prototype.choiceDirty = function () {
+    return this.choice() !== "" && this.choice() !== this.baseChoice.value;
+  };
+  Question.prototype.commentDirty = function () {
+    return !!this.textarea && this.comment().trim() !== this.baseComment.value.trim();
+  };
   Question.prototype.dirty = function () {
-    var choiceChanged = this.choice() !== "" && this.choice() !== this.baseChoice.value;
-    var commentChanged = this.textarea && this.comment().trim() !== this.baseComment.value.trim();
-    return choiceChanged || commentChanged || this.confirm;
+    return this.choiceDirty() || this.commentDirty() || this.confirm;
   };
 
   Question.prototype.remember = function () {
@@ -86,9 +90,12 @@
     var self = this;
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrfToken());
-    data.append(this.baseChoice.name.replace(/^initial-/, ""), this.choice());
-    data.append(this.baseChoice.name, this.baseChoice.value);
-    if (this.textarea) {
+    // Only the fields the user touched: the other one may be a colleague's to change.
+    if (this.choiceDirty() || this.confirm) {
+      data.append(this.baseChoice.name.replace(/^initial-/, ""), this.choice());
+      data.append(this.baseChoice.name, this.baseChoice.value);
+    }
+    if (this.commentDirty()) {
       data.append(this.textarea.name, this.comment());
       data.append(this.baseComment.name, this.baseComment.value);
     }
@@ -114,10 +121,20 @@
     });
   };
 
+  Question.prototype.setChoice = function (value) {
+    this.fieldset.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === value; });
+  };
+
   Question.prototype.accept = function (answer) {
-    // The server's stored answer becomes the page's reference.
+    // The server's stored answer becomes the page's reference; a field the user
+    // has not touched shows it too (a colleague may have changed it).
+    var choiceClean = !this.choiceDirty(), commentClean = !this.commentDirty();
     this.baseChoice.value = answer.choice;
     this.baseComment.value = answer.comment;
+    if (choiceClean) this.setChoice(answer.choice);
+    if (commentClean && this.textarea && this.textarea.value.trim() !== answer.comment) {
+      this.textarea.value = answer.comment;
+    }
     this.confirm = false;
     if (!answer.carried_over) {
       var carried = this.fieldset.querySelector("[data-carried]");
@@ -195,8 +212,7 @@
       self.flush();
     });
     take.addEventListener("click", function () {
-      var radio = self.fieldset.querySelector("input[type=radio][value='" + theirs.choice + "']");
-      self.fieldset.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r === radio; });
+      self.setChoice(theirs.choice);
       if (self.textarea) self.textarea.value = theirs.comment;
       self.accept(theirs);
       self.clearConflict();
@@ -279,7 +295,7 @@
     if (saved) {
       try {
         var pending = JSON.parse(saved);
-        fieldset.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === pending.choice; });
+        if (pending.choice) q.setChoice(pending.choice);
         if (q.textarea && pending.comment) {
           q.textarea.value = pending.comment;
           q.textarea.closest("details").open = true;

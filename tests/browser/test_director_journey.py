@@ -1,4 +1,5 @@
-"""A demo director fills a whole diagnostic in a real browser, submits it and takes the PDF."""
+"""The demo director finishes this year's diagnostic in a real browser, submits it and takes
+the PDF; autosave under latency, colleagues at once and an expired session lose nothing."""
 
 import io
 import re
@@ -10,12 +11,15 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from diagnostics.management.commands.seed_demo import (
+    DEMO_COLLEAGUE,
     DEMO_DIRECTOR,
     DEMO_OFFICE,
     DEMO_PASSWORD,
     seed,
 )
 from diagnostics.models import Answer, Axis, Diagnostic, Questionnaire
+
+LATENCY_MS = 600
 
 
 @pytest.fixture
@@ -26,34 +30,65 @@ def demo(transactional_db):
     return questionnaire
 
 
-def test_director_fills_resumes_submits_and_downloads_the_report(page: Page, live_server, demo):
+@pytest.fixture
+def draft(demo):
+    return Diagnostic.objects.get(office__name=DEMO_OFFICE, status=Diagnostic.Status.DRAFT)
+
+
+def login(page: Page, url: str, username: str = DEMO_DIRECTOR):
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/comptes/login/")
-    page.get_by_label("Nom d’utilisateur").fill(DEMO_DIRECTOR)
+    page.goto(f"{url}/comptes/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_OFFICE)
 
-    page.get_by_role("button", name=re.compile("Commencer un diagnostic")).click()
-    axes = list(Axis.objects.filter(questionnaire=demo).order_by("order"))
-    for index, axis in enumerate(axes):
-        expect(page.get_by_role("heading", level=1)).to_have_text(axis.name)
+
+def slow_network(page: Page, latency: int = LATENCY_MS):
+    """Chromium adds `latency` ms to every request, as a poor mobile connection does."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+def first_axis(page: Page, url: str, draft: Diagnostic, code: str = "web"):
+    page.goto(f"{url}/diagnostics/{draft.pk}/axes/{code}/")
+    return page.locator("fieldset[data-autosave-url]")
+
+
+def stored(draft: Diagnostic, question_pk: int) -> Answer:
+    return Answer.objects.get(diagnostic=draft, question_id=question_pk)
+
+
+def test_director_finishes_submits_and_downloads_the_report(page: Page, live_server, draft):
+    login(page, live_server.url)
+    expect(page.get_by_text("Vous préparez les réponses")).to_have_count(0)  # the director
+    page.get_by_role("link", name="Reprendre là où vous en étiez").click()
+    axes = list(Axis.objects.filter(questionnaire=draft.questionnaire).order_by("order"))
+    page.wait_for_url(re.compile(r"/axes/"))
+    while "/relecture/" not in page.url:
         fieldsets = page.locator("fieldset[data-autosave-url]")
         count = fieldsets.count()
         for i in range(count):
-            fieldsets.nth(i).locator("label.snut-choice").nth(1).click()
-            expect(fieldsets.nth(i).locator("[data-saved]")).to_contain_text("Enregistré")
-            if index == 1 and i == count // 2:
+            fieldset = fieldsets.nth(i)
+            confirm = fieldset.get_by_role("button", name="Confirmer cette réponse")
+            if confirm.count():
+                confirm.click()  # last year's answer still holds
+            else:
+                fieldset.locator("label.snut-choice").nth(1).click()
+            expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré")
+            if i == count // 2 and "/axes/accueil/" in page.url:
                 # A closed tab or a reload mid-way loses nothing: autosave kept every click.
                 page.reload()
                 for j in range(i + 1):
-                    expect(fieldsets.nth(j).locator("input[type=radio]").nth(1)).to_be_checked()
-        page.get_by_role("button", name=re.compile("Enregistrer et (continuer|relire)")).click()
+                    expect(fieldsets.nth(j).locator("[data-carried]")).to_have_count(0)
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("Enregistrer et (continuer|relire)")).click()
 
-    diagnostic = Diagnostic.objects.get(office__name=DEMO_OFFICE, status=Diagnostic.Status.DRAFT)
-    assert Answer.objects.filter(diagnostic=diagnostic).count() == sum(
-        a.questions.count() for a in axes
-    )
+    assert not Answer.objects.filter(diagnostic=draft, carried_over=True).exists()
     expect(page.get_by_text("Toutes les questions ont une réponse")).to_be_visible()
     page.get_by_label(re.compile("Je confirme")).check()
     page.get_by_role("button", name="Soumettre définitivement").click()
@@ -72,3 +107,86 @@ def test_director_fills_resumes_submits_and_downloads_the_report(page: Page, liv
     assert DEMO_OFFICE in text
     for axis in axes:
         assert " ".join(axis.name.split()) in text
+
+
+def test_a_choice_changed_back_within_one_round_trip_is_stored(page: Page, live_server, draft):
+    login(page, live_server.url)
+    fieldset = first_axis(page, live_server.url, draft).nth(0)
+    slow_network(page)
+    labels = fieldset.locator("label.snut-choice")
+    labels.nth(2).click()  # B leaves…
+    page.wait_for_timeout(100)
+    labels.nth(0).click()  # …and A is picked back before B's answer comes
+    expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré", timeout=10_000)
+    question = int(fieldset.get_attribute("data-question"))
+    chosen = fieldset.locator("input[type=radio]").nth(0).get_attribute("value")
+    assert str(stored(draft, question).choice_id) == chosen
+
+
+def test_typing_on_while_a_comment_is_saved_loses_nothing(page: Page, live_server, draft):
+    login(page, live_server.url)
+    fieldset = first_axis(page, live_server.url, draft).nth(1)
+    slow_network(page)
+    fieldset.locator("summary").click()
+    area = fieldset.locator("textarea")
+    area.fill("")
+    area.press_sequentially("Refonte du site votée")
+    page.wait_for_timeout(1_400)  # the pause sends a save, still in flight…
+    area.press_sequentially(" en conseil d’administration, livraison au printemps.")
+    expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré", timeout=10_000)
+    page.wait_for_timeout(1_500)
+    expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré")
+    question = int(fieldset.get_attribute("data-question"))
+    assert stored(draft, question).comment == (
+        "Refonte du site votée en conseil d’administration, livraison au printemps."
+    )
+
+
+def test_two_colleagues_on_the_same_comment_see_each_other(browser, live_server, draft):
+    director, colleague = (browser.new_context().new_page() for _ in range(2))
+    login(director, live_server.url)
+    login(colleague, live_server.url, DEMO_COLLEAGUE)
+    mine = first_axis(director, live_server.url, draft).nth(2)
+    theirs = first_axis(colleague, live_server.url, draft).nth(2)
+    question = int(mine.get_attribute("data-question"))
+
+    theirs.locator("summary").click()
+    theirs.locator("textarea").fill("Avis de Lucas")
+    theirs.locator("textarea").blur()
+    expect(theirs.locator("[data-saved]")).to_contain_text("Enregistré")
+
+    mine.locator("summary").click()
+    mine.locator("textarea").fill("Avis de Camille")
+    mine.locator("textarea").blur()
+    conflict = mine.locator("[data-conflict]")
+    expect(conflict).to_contain_text("Lucas Etcheverry a modifié cette réponse")
+    expect(conflict).to_contain_text("Avis de Lucas")
+    expect(conflict).to_contain_text("Avis de Camille")
+    assert stored(draft, question).comment == "Avis de Lucas"  # nothing overwritten silently
+
+    conflict.get_by_role("button", name="Garder ma version").click()
+    expect(mine.locator("[data-saved]")).to_contain_text("Enregistré")
+    assert stored(draft, question).comment == "Avis de Camille"
+
+
+def test_an_expired_session_keeps_the_answer_and_sends_it_after_login(
+    page: Page, live_server, draft
+):
+    login(page, live_server.url)
+    fieldsets = first_axis(page, live_server.url, draft)
+    fieldset = fieldsets.nth(3)
+    question = int(fieldset.get_attribute("data-question"))
+    page.context.clear_cookies(name="sessionid")
+    fieldset.locator("label.snut-choice").nth(3).click()
+    banner = page.locator("[data-autosave-banner]")
+    expect(banner).to_contain_text("Votre session a expiré")
+    chosen = fieldset.locator("input[type=radio]").nth(3).get_attribute("value")
+    assert str(stored(draft, question).choice_id) != chosen
+
+    banner.get_by_role("link", name="Se reconnecter").click()
+    page.get_by_label("Nom d’utilisateur").fill(DEMO_DIRECTOR)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    fieldset = page.locator(f"fieldset[data-question='{question}']")
+    expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré")
+    assert str(stored(draft, question).choice_id) == chosen

@@ -117,10 +117,11 @@ def test_a_stale_page_keeps_a_colleagues_comment_on_the_same_question(
         diagnostic=diagnostic, question=q1, comment="Vu en CA", fields=("comment",), user=colleague
     )
     client.force_login(director)
-    # My page was displayed before: no choice, no comment. I pick a choice only.
+    # My page was displayed before: no choice, no comment. I pick a choice only, and
+    # the page's script sends only the field I touched.
     client.post(
         reverse("diagnostics:autosave", args=[diagnostic.pk, q1.pk]),
-        post_data(q1, str(choices(q1)[2].pk)),
+        {f"q-{q1.pk}": str(choices(q1)[2].pk), f"initial-q-{q1.pk}": ""},
     )
     answer = Answer.objects.get(question=q1)
     assert (answer.choice, answer.comment) == (choices(q1)[2], "Vu en CA")

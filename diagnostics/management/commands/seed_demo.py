@@ -105,8 +105,12 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
         axis_bias = {axis.pk: rng.uniform(-0.25, 0.25) for axis in axes}
         # Every office took part last year; this year most have submitted, some are
         # still filling it in and a few have not started, as in a real campaign.
+        # The demo office is half-way through this year's, started from last year's
+        # answers: a newcomer can confirm, finish, submit and see the evolution.
         plan = [(previous, maturity, True)]
-        if index == 0 or index % 6 not in (4, 5):
+        if index == 0:
+            plan.append((current, None, "carry_over"))
+        elif index % 6 not in (4, 5):
             plan.append((current, min(0.95, maturity + rng.uniform(0.0, 0.15)), True))
         elif index % 6 == 4:
             plan.append((current, maturity, False))
@@ -114,7 +118,10 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
             if office.diagnostics.filter(campaign=campaign).exists():
                 continue
             submitter = director if office == offices[0] else _office_director(office)
-            _diagnostic(office, campaign, axes, level, axis_bias, rng, submitter, submit)
+            if submit == "carry_over":
+                _carried_over(office, campaign, director)
+            else:
+                _diagnostic(office, campaign, axes, level, axis_bias, rng, submitter, submit)
             created += 1
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
@@ -214,6 +221,17 @@ def _office_director(office: Office):
         user=user, office=office, defaults={"role": Membership.Role.DIRECTOR}
     )
     return user
+
+
+def _carried_over(office: Office, campaign: Campaign, user) -> Diagnostic:
+    """This year's draft from last year's answers, the first axes already confirmed."""
+    diagnostic = services.diagnostic_start(
+        office=office, campaign=campaign, user=user, carry_over=True
+    )
+    Answer.objects.filter(diagnostic=diagnostic, question__axis__order__lte=2).update(
+        carried_over=False
+    )
+    return diagnostic
 
 
 def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) -> Diagnostic:
