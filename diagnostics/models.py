@@ -590,4 +590,4 @@ class DiagnosticReopening(models.Model):
         permissions = [("reopen_diagnostic", _("Peut rouvrir un diagnostic soumis"))]
 
     def __str__(self) -> str:
-        return f"{self.diagnostic} — {self.reopened_at:%d/%m/%Y}"
+        return f"{self.diagnostic} — {timezone.localtime(self.reopened_at):%d/%m/%Y}"

@@ -5,6 +5,8 @@ be deleted; the one change it may get is a reopening by the network staff, with
 a written reason kept in its history (services.diagnostic_reopen).
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -137,7 +140,10 @@ class ReopeningInline(ReadOnlyInline):
         return format_html_join(
             "",
             "<div>{} : {}</div>",
-            ((item["name"], item["score"] or "—") for item in obj.previous_axis_scores),
+            (
+                (item["name"], localize(Decimal(item["score"])) if item["score"] else "—")
+                for item in obj.previous_axis_scores
+            ),
         )
 
 
@@ -181,7 +187,7 @@ class DiagnosticAdmin(admin.ModelAdmin):
         "overall_score",
         "overall_level",
     ]
-    inlines = [AxisScoreInline, AnswerInline, ReopeningInline]
+    inlines = [ReopeningInline, AxisScoreInline, AnswerInline]
 
     def has_add_permission(self, request):
         return False
