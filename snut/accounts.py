@@ -45,7 +45,7 @@ def _login_rate() -> str:
     )
 
 
-def _address_usage(request) -> dict:
+def _address_usage(request) -> dict | None:
     return get_usage(
         request, group=LOGIN_ADDRESS_GROUP, key="ip", rate=_login_rate(), increment=False
     )

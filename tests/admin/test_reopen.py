@@ -53,6 +53,13 @@ def test_a_superuser_cannot_delete_a_submitted_diagnostic(client, superuser, sub
     assert Diagnostic.objects.filter(pk=submitted.pk).exists()
 
 
+def test_deleting_its_office_cannot_take_a_submitted_diagnostic_along(client, superuser, submitted):
+    client.force_login(superuser)
+    delete = reverse("admin:diagnostics_office_delete", args=[submitted.office_id])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Diagnostic.objects.filter(pk=submitted.pk).exists()
+
+
 def test_a_draft_can_still_be_deleted_by_a_superuser(client, superuser, diagnostic):
     client.force_login(superuser)
     delete = reverse("admin:diagnostics_diagnostic_delete", args=[diagnostic.pk])
