@@ -8,6 +8,7 @@ Natural keys let the questionnaire live in a readable fixture without ids.
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -312,6 +313,16 @@ class Office(models.Model):
         return (self.slug,)
 
 
+STAFF_NEVER_MEMBER = _(
+    "Un membre de l’équipe du réseau ne peut pas être membre d’un office : il lit tous les "
+    "offices depuis l’administration, il ne remplit pas leurs diagnostics."
+)
+MEMBER_NEVER_STAFF = _(
+    "Ce compte est membre d’un office : retirez-le d’abord de ses offices avant d’en faire un "
+    "membre de l’équipe du réseau."
+)
+
+
 class MembershipManager(models.Manager):
     def get_by_natural_key(self, username, slug):
         username_field = self.model._meta.get_field("user").related_model.USERNAME_FIELD
@@ -343,6 +354,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office}"
+
+    def save(self, *args, **kwargs):
+        # Enforced wherever a membership is written, not only in the admin's form.
+        users = Membership._meta.get_field("user").related_model._default_manager
+        if self.user_id and users.filter(pk=self.user_id, is_staff=True).exists():
+            raise ValidationError(STAFF_NEVER_MEMBER)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.user_id and self.user.is_staff:
+            raise ValidationError({"user": STAFF_NEVER_MEMBER})
 
     def natural_key(self):
         return (*self.user.natural_key(), self.office.slug)
@@ -587,3 +609,38 @@ class AxisScore(models.Model):
         return (*self.diagnostic.natural_key(), *self.axis.natural_key())
 
     natural_key.dependencies = ["diagnostics.diagnostic", "diagnostics.axis"]
+
+
+class DiagnosticReopening(models.Model):
+    """A submitted diagnostic put back to draft by the network staff: who, when, why,
+    and what it had scored. The only change a submitted diagnostic ever gets."""
+
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        on_delete=models.CASCADE,
+        related_name="reopenings",
+        verbose_name=_("diagnostic"),
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rouvert par"),
+    )
+    reopened_at = models.DateTimeField(_("rouvert le"), default=timezone.now)
+    reason = models.TextField(_("motif"))
+    previous_submitted_at = models.DateTimeField(_("soumis le (avant réouverture)"))
+    previous_overall_score = models.DecimalField(
+        _("score global avant réouverture"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # [{"axis": code, "name": …, "score": "62.50" or null, "level": name or null}, …]
+    previous_axis_scores = models.JSONField(_("scores par axe avant réouverture"), default=list)
+
+    class Meta:
+        verbose_name = _("réouverture de diagnostic")
+        verbose_name_plural = _("réouvertures de diagnostics")
+        ordering = ["-reopened_at"]
+        permissions = [("reopen_diagnostic", _("Peut rouvrir un diagnostic soumis"))]
+
+    def __str__(self) -> str:
+        return f"{self.diagnostic} — {timezone.localtime(self.reopened_at):%d/%m/%Y}"

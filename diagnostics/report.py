@@ -52,7 +52,12 @@ def render_pdf(results: Results, request=None) -> bytes:
     The HTML says everything the PDF shows (scores, comparisons, names, date),
     so its hash is an exact key: any change prints a new PDF.
     """
-    html = render_html(results, request)
+    return pdf_for_html(render_html(results, request))
+
+
+def pdf_for_html(html: str) -> bytes:
+    """Prints the HTML once for every worker and app server: the cache (Redis in
+    production, CACHE_URL) is shared by all of them."""
     key = f"snut-report:{hashlib.sha256(html.encode()).hexdigest()}"
     pdf = cache.get(key)
     if pdf is None:

@@ -27,6 +27,7 @@ from diagnostics.models import (
     Campaign,
     Choice,
     Diagnostic,
+    DiagnosticReopening,
     MaturityLevel,
     Membership,
     Office,
@@ -439,10 +440,12 @@ NETWORK_MANAGED_MODELS = [
     "office",
     "membership",
 ]
-NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore"]
+NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore", "diagnosticreopening"]
 # Reading accounts lets staff attach a director to an office; creating or
 # changing accounts stays with the superusers.
 NETWORK_AUTH_PERMISSIONS = ["view_user"]
+# Reopening a diagnostic submitted by mistake (with a reason, kept: diagnostic_reopen).
+NETWORK_EXTRA_PERMISSIONS = ["reopen_diagnostic"]
 
 
 def network_group_sync() -> Group:
@@ -454,6 +457,7 @@ def network_group_sync() -> Group:
         for action in ("add", "change", "delete", "view")
     ]
     codenames += [f"view_{model}" for model in NETWORK_READ_MODELS]
+    codenames += NETWORK_EXTRA_PERMISSIONS
     permissions = Permission.objects.filter(
         Q(content_type__app_label="diagnostics", codename__in=codenames)
         | Q(content_type__app_label="auth", codename__in=NETWORK_AUTH_PERMISSIONS)
@@ -533,3 +537,67 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
             for c in q.choices.all()
         )
     return copy
+
+
+REOPEN_NOT_SUBMITTED = gettext_noop("Ce diagnostic n’est pas soumis : il n’y a rien à rouvrir.")
+REOPEN_REASON_REQUIRED = gettext_noop(
+    "Écrivez pourquoi ce diagnostic est rouvert : le motif est gardé dans son historique."
+)
+REOPEN_NOT_ALLOWED = gettext_noop("Seule l’équipe du réseau peut rouvrir un diagnostic soumis.")
+REOPEN_DRAFT_EXISTS = gettext_noop(
+    "L’office a déjà un diagnostic en cours dans la campagne « {campaign} » : "
+    "il ne peut pas en avoir deux."
+)
+
+
+def diagnostic_reopen(
+    *, diagnostic: Diagnostic, user, reason: str, now: datetime | None = None
+) -> DiagnosticReopening:
+    """Puts a submitted diagnostic back to draft, for a written reason kept with its
+    previous scores; refused once the campaign is closed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_(REOPEN_REASON_REQUIRED))
+    if not user.has_perm("diagnostics.reopen_diagnostic"):
+        raise ValidationError(_(REOPEN_NOT_ALLOWED))
+    with transaction.atomic():
+        locked = (
+            Diagnostic.objects.select_for_update().select_related("campaign").get(pk=diagnostic.pk)
+        )
+        if not locked.is_submitted:
+            raise ValidationError(_(REOPEN_NOT_SUBMITTED))
+        now = now or timezone.now()
+        _check_open(locked.campaign, now)
+        # One draft per office and campaign (a constraint): a second one is refused.
+        if Diagnostic.objects.filter(
+            office_id=locked.office_id,
+            campaign_id=locked.campaign_id,
+            status=Diagnostic.Status.DRAFT,
+        ).exists():
+            raise ValidationError(_(REOPEN_DRAFT_EXISTS).format(campaign=locked.campaign.name))
+        scores = locked.axis_scores.select_related("axis", "level").order_by("axis__order")
+        reopening = DiagnosticReopening.objects.create(
+            diagnostic=locked,
+            reopened_by=user,
+            reopened_at=now,
+            reason=reason,
+            previous_submitted_at=locked.submitted_at,
+            previous_overall_score=locked.overall_score,
+            previous_axis_scores=[
+                {
+                    "axis": s.axis.code,
+                    "name": s.axis.name,
+                    "score": None if s.score is None else str(s.score),
+                    "level": s.level.name if s.level else None,
+                }
+                for s in scores
+            ],
+        )
+        scores.delete()
+        locked.status = Diagnostic.Status.DRAFT
+        locked.submitted_by = None
+        locked.submitted_at = None
+        locked.overall_score = None
+        locked.overall_level = None
+        locked.save()
+    return reopening

@@ -1,4 +1,10 @@
-"""Headers that Django's SecurityMiddleware does not set."""
+"""Headers that Django's SecurityMiddleware does not set, and limits on what a request may carry."""
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousMultipartForm
+from django.core.files.uploadhandler import FileUploadHandler
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 # Everything the pages need is served by the app itself; inline style attributes
 # (progress bars, admin) are the one allowance.
@@ -27,3 +33,39 @@ def security_headers(get_response):
         return response
 
     return middleware
+
+
+def request_size_limit(get_response):
+    """Refuses a body announced above REQUEST_MAX_BODY_SIZE before anything reads it."""
+
+    def middleware(request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BODY_SIZE:
+            response = render(request, "413.html", status=413)
+            response["Connection"] = "close"  # the rest of the body is never read
+            return response
+        return get_response(request)
+
+    return middleware
+
+
+def private_pages(get_response):
+    """What a signed-in user sees holds an office's data: no cache may keep it."""
+
+    def middleware(request):
+        response = get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return middleware
+
+
+class NoFileUploadHandler(FileUploadHandler):
+    """No page of SNUT takes a file: a file part is refused before its content is read."""
+
+    def new_file(self, *args, **kwargs):
+        raise SuspiciousMultipartForm("File upload refused: no page of SNUT takes files.")

@@ -9,6 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +38,18 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+elif not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # Django's own rule (check W009), made fatal: a guessable key forges sessions
+    # and password-reset links.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak: at least {SECRET_KEY_MIN_LENGTH} characters and "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} distinct ones, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
@@ -52,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that nothing reads a body that is too large.
+    "snut.middleware.request_size_limit",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,23 +80,57 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "snut.middleware.security_headers",
+    "snut.middleware.private_pages",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "snut.accounts.AddressThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: after 5 failures for one user name from one address, that
-# pair waits 15 minutes. A cool-off always ends: no permanent lockout.
+# pair waits 15 minutes. Keyed on the pair, so nobody elsewhere can lock a
+# director out. A cool-off always ends: no permanent lockout.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0") or None
+AXES_LOCKOUT_CALLABLE = "snut.accounts.lockout_response"
+# Behind N reverse proxies (AXES_PROXY_COUNT=N), each appends the address it saw
+# to X-Forwarded-For and the last one connects to us: the client is the N-th
+# address from the end of the header (django-ipware counts the N-1 proxies
+# written in it). Whatever a client writes before that is ignored, not trusted.
+_proxy_count = envint("AXES_PROXY_COUNT", "0")
+if _proxy_count:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"  # the standard order: client first
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+    IPWARE_STRICT = False  # a longer (spoofed) header still yields the right address
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# An address-only limit on failed logins, whatever the user names: it stops
+# password spraying and the hashing of a password for every invented name.
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "30")
+# Password reset: requests per address, and mails per account, within an hour.
+PASSWORD_RESET_ADDRESS_LIMIT = envint("PASSWORD_RESET_ADDRESS_LIMIT", "10")
+PASSWORD_RESET_ACCOUNT_LIMIT = envint("PASSWORD_RESET_ACCOUNT_LIMIT", "3")
+# django-ratelimit counts in the default cache and reads addresses like axes.
+RATELIMIT_IP_META_KEY = "snut.accounts.client_address"
+# If the cache is out of reach, let requests through: django-axes (in the
+# database) still throttles each user name and address.
+RATELIMIT_FAIL_OPEN = True
+
+# Request size: a body announced above REQUEST_MAX_BODY_SIZE is refused before
+# it is read; form fields are capped in memory and in number; no page takes
+# files, so a file part is refused (snut.middleware.NoFileUploadHandler).
+REQUEST_MAX_BODY_SIZE = envint("REQUEST_MAX_BODY_SIZE", str(2 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024))
+FILE_UPLOAD_HANDLERS = ["snut.middleware.NoFileUploadHandler"]
 
 ROOT_URLCONF = "snut.urls"
 WSGI_APPLICATION = "snut.wsgi.application"
@@ -104,15 +157,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Rendered PDF reports are cached by the hash of their HTML. A local memory cache
-# suits one process; give several workers a shared one with CACHE_LOCATION.
+# PDF reports, dashboard figures and the login/reset counters live in the cache.
+# Development: local memory (one process, nothing to set up). Production:
+# CACHE_URL=redis://host:6379/0, shared by every worker and every app server,
+# through Django's own Redis backend (atomic counters, expiry by Redis).
+CACHE_URL = os.getenv("CACHE_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["CACHE_LOCATION"],
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "snut"),
         }
-        if os.getenv("CACHE_LOCATION")
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }

@@ -2,7 +2,9 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret")
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-key-never-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
 os.environ.setdefault("LOG_JSON", "0")  # readable test output
 
 from snut.settings import *  # noqa: E402,F403

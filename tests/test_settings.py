@@ -46,3 +46,14 @@ def test_debug_gives_a_dev_key():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("dev-only-insecure-key-never-use-in-production")
+
+
+def test_refuses_a_weak_secret_key_when_debug_is_off():
+    for weak in (
+        "changeme",
+        "a" * 60,
+        "django-insecure-" + "k9#Qv2!pX7@wLr4$Zt8^Hn3&Bd6*Fy1(Jm5)Cs0",
+    ):
+        result = manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": weak})
+        assert result.returncode != 0, weak
+        assert "SECRET_KEY is too weak" in result.stderr

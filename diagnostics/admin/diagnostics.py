@@ -1,12 +1,32 @@
-"""Admin of campaigns and of the diagnostics they collect (read-only: directors write them)."""
+"""Admin of campaigns and of the diagnostics they collect (read-only: directors write them).
 
-from django.contrib import admin
+A submitted diagnostic is read-only for everyone, superusers included, and cannot
+be deleted; the one change it may get is a reopening by the network staff, with
+a written reason kept in its history (services.diagnostic_reopen).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils.html import format_html
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic, Questionnaire
+from diagnostics import services
+from diagnostics.models import (
+    Answer,
+    AxisScore,
+    Campaign,
+    Diagnostic,
+    DiagnosticReopening,
+    Questionnaire,
+)
 
 
 @admin.register(Campaign)
@@ -99,9 +119,50 @@ class AnswerInline(ReadOnlyInline):
         )
 
 
+class ReopeningInline(ReadOnlyInline):
+    """The audit trail: who reopened the diagnostic, when, why, and what it had scored."""
+
+    model = DiagnosticReopening
+    fields = [
+        "reopened_at",
+        "reopened_by",
+        "reason",
+        "previous_submitted_at",
+        "previous_overall_score",
+        "previous_scores",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reopened_by")
+
+    @admin.display(description=_("scores par axe avant réouverture"))
+    def previous_scores(self, obj):
+        return format_html_join(
+            "",
+            "<div>{} : {}</div>",
+            (
+                (item["name"], localize(Decimal(item["score"])) if item["score"] else "—")
+                for item in obj.previous_axis_scores
+            ),
+        )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la réouverture"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_(
+            "Par exemple : « soumis par erreur le 12 mars, à la demande de la directrice ». "
+            "Le motif, votre nom et les scores actuels sont gardés dans l’historique."
+        ),
+    )
+
+
 @admin.register(Diagnostic)
 class DiagnosticAdmin(admin.ModelAdmin):
     """Diagnostics are written by directors through the app; here they are read."""
+
+    change_form_template = "admin/diagnostics/diagnostic/change_form.html"
 
     list_display = [
         "office",
@@ -126,10 +187,73 @@ class DiagnosticAdmin(admin.ModelAdmin):
         "overall_score",
         "overall_level",
     ]
-    inlines = [AxisScoreInline, AnswerInline]
+    inlines = [ReopeningInline, AxisScoreInline, AnswerInline]
 
     def has_add_permission(self, request):
         return False
+
+    # Submitted: read-only and never deleted, for everyone (superusers included).
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_reopen_permission(self, request, obj=None):
+        return request.user.has_perm("diagnostics.reopen_diagnostic")
+
+    def get_urls(self):
+        reopen = path(
+            "<int:pk>/rouvrir/",
+            self.admin_site.admin_view(self.reopen_view),
+            name="diagnostics_diagnostic_reopen",
+        )
+        return [reopen, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_reopen": self.has_reopen_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reopen_view(self, request, pk):
+        if not self.has_reopen_permission(request):
+            raise PermissionDenied
+        diagnostic = get_object_or_404(
+            Diagnostic.objects.select_related("office", "campaign", "overall_level"), pk=pk
+        )
+        change_url = reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk])
+        form = ReopenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.diagnostic_reopen(
+                    diagnostic=diagnostic, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("Diagnostic rouvert : l’office peut de nouveau le modifier et le soumettre."),
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Rouvrir le diagnostic soumis"),
+            "diagnostic": diagnostic,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(
+            request,
+            "admin/diagnostics/diagnostic/reopen.html",
+            context,
+            status=400 if request.method == "POST" else 200,
+        )
 
 
 @admin.register(AxisScore)
