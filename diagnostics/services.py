@@ -544,10 +544,6 @@ REOPEN_REASON_REQUIRED = gettext_noop(
     "Écrivez pourquoi ce diagnostic est rouvert : le motif est gardé dans son historique."
 )
 REOPEN_NOT_ALLOWED = gettext_noop("Seule l’équipe du réseau peut rouvrir un diagnostic soumis.")
-REOPEN_DRAFT_EXISTS = gettext_noop(
-    "L’office a déjà un diagnostic en cours dans la campagne « {campaign} » : "
-    "il ne peut pas en avoir deux."
-)
 
 
 def diagnostic_reopen(
@@ -568,13 +564,6 @@ def diagnostic_reopen(
             raise ValidationError(_(REOPEN_NOT_SUBMITTED))
         now = now or timezone.now()
         _check_open(locked.campaign, now)
-        # One draft per office and campaign (a constraint): a second one is refused.
-        if Diagnostic.objects.filter(
-            office_id=locked.office_id,
-            campaign_id=locked.campaign_id,
-            status=Diagnostic.Status.DRAFT,
-        ).exists():
-            raise ValidationError(_(REOPEN_DRAFT_EXISTS).format(campaign=locked.campaign.name))
         scores = locked.axis_scores.select_related("axis", "level").order_by("axis__order")
         reopening = DiagnosticReopening.objects.create(
             diagnostic=locked,

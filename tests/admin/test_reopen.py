@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics import services
-from diagnostics.models import AxisScore, Diagnostic, DiagnosticReopening
+from diagnostics.models import AxisScore, Campaign, Diagnostic, DiagnosticReopening
 from tests import factories
 
 
@@ -107,17 +107,6 @@ def test_reopen_is_refused_once_the_campaign_is_closed(submitted, network_staff)
     assert submitted.is_submitted and submitted.axis_scores.count() == 2
 
 
-def test_reopen_refuses_a_second_draft_in_the_campaign(submitted, network_staff, director):
-    services.diagnostic_start(office=submitted.office, campaign=submitted.campaign, user=director)
-    with pytest.raises(ValidationError) as error:
-        services.diagnostic_reopen(diagnostic=submitted, user=network_staff, reason="Erreur")
-    assert error.value.messages == [
-        services.REOPEN_DRAFT_EXISTS.format(campaign=submitted.campaign.name)
-    ]
-    submitted.refresh_from_db()
-    assert submitted.is_submitted
-
-
 def test_reopen_is_refused_to_a_director_and_for_a_draft(submitted, director, network_staff):
     with pytest.raises(ValidationError) as error:
         services.diagnostic_reopen(diagnostic=submitted, user=director, reason="Erreur")
@@ -165,12 +154,17 @@ def test_network_staff_reopen_from_the_admin(client, network_staff, submitted):
     assert "Soumis par erreur le 12 mars." in history and "Axe 1" in history
 
 
-def test_a_service_refusal_is_shown_on_the_form(client, network_staff, submitted, director):
-    services.diagnostic_start(office=submitted.office, campaign=submitted.campaign, user=director)
+def test_a_service_refusal_is_shown_on_the_form(client, network_staff, submitted):
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=submitted.campaign_id).update(
+        opens=today - timedelta(days=60), closes=today - timedelta(days=1)
+    )
     client.force_login(network_staff)
     response = client.post(reopen_url(submitted), {"reason": "Erreur"})
     assert response.status_code == 400
-    assert "déjà un diagnostic en cours" in response.content.decode()
+    assert "n’est pas ouverte" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.is_submitted
 
 
 def test_only_staff_with_the_permission_reach_the_reopen_page(client, submitted, director, db):

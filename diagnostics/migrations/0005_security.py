@@ -57,7 +57,7 @@ def _run(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0003_questionnaire_revised_at'),
+        ('diagnostics', '0004_one_per_campaign_territories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
