@@ -22,6 +22,7 @@ install: $(BIN)/.installed
 demo: install system-check
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata questionnaire_snut
+	@if [ -f fixtures/questionnaire_snut_v2.json ]; then $(MANAGE) loaddata questionnaire_snut_v2; fi
 	$(MANAGE) validate_questionnaire
 	$(MANAGE) seed_demo
 

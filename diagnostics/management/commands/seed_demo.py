@@ -1,7 +1,9 @@
 """Fictional offices, users and diagnostics so that every page has something to show.
 
 Idempotent: offices, users and campaigns are looked up by name, and an office
-that already has diagnostics in a campaign is left alone.
+that already has diagnostics in a campaign is left alone. The latest campaign runs
+on the newest published version of the questionnaire, the earlier one on the
+oldest (version 1 when version 2 is loaded): the evolution crosses a revision.
 """
 
 import random
@@ -76,32 +78,41 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuse de tourner quand DEBUG est désactivé : ce sont des données fictives."
             )
-        questionnaire = (
-            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-            .order_by("-version")
-            .first()
-        )
+        published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        questionnaire = published.order_by("-version").first()
         if questionnaire is None:
             raise CommandError(
                 "Aucun questionnaire publié : chargez-le d’abord avec "
                 "« python manage.py loaddata questionnaire_snut »."
             )
+        earliest = published.filter(code=questionnaire.code).order_by("version").first()
         with transaction.atomic():
-            summary = seed(questionnaire)
+            summary = seed(questionnaire, previous_questionnaire=earliest)
         self.stdout.write(self.style.SUCCESS(summary))
 
 
-def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
+# The demo director says what matters for a rural inland destination.
+DEMO_IMPORTANCE = {"web": "essential", "accueil": "essential", "mobilite": "secondary"}
+DEMO_COMMENT = "Inscrit au budget de l’an prochain ; la communauté de communes est partante."
+
+
+def seed(
+    questionnaire: Questionnaire,
+    today: date | None = None,
+    previous_questionnaire: Questionnaire | None = None,
+) -> str:
+    """Demo offices and diagnostics; the earlier campaign on `previous_questionnaire` if given."""
     today = today or timezone.localdate()
-    previous, current = _campaigns(questionnaire, today)
+    previous, current = _campaigns(questionnaire, previous_questionnaire or questionnaire, today)
     offices = _offices()
     director, colleague, staff = _users(offices[0])
-    axes = selectors.questionnaire_axes(questionnaire)
+    # Axes keep their codes across versions: an office's profile carries over.
+    codes = [axis.code for axis in selectors.questionnaire_axes(questionnaire)]
     created = 0
     for index, office in enumerate(offices):
         rng = random.Random(office.slug)
         maturity = rng.uniform(0.15, 0.85)
-        axis_bias = {axis.pk: rng.uniform(-0.25, 0.25) for axis in axes}
+        axis_bias = {code: rng.uniform(-0.25, 0.25) for code in codes}
         # Every office took part last year; this year most have submitted, some are
         # still filling it in and a few have not started, as in a real campaign.
         plan = [(previous, maturity, True)]
@@ -112,7 +123,8 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
         for campaign, level, submit in plan:
             if office.diagnostics.filter(campaign=campaign).exists():
                 continue
-            _diagnostic(office, campaign, axes, level, axis_bias, rng, director, submit)
+            demo = index == 0 and campaign == current
+            _diagnostic(office, campaign, level, axis_bias, rng, director, submit, demo=demo)
             created += 1
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
@@ -122,13 +134,15 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
     )
 
 
-def _campaigns(questionnaire: Questionnaire, today: date) -> tuple[Campaign, Campaign]:
+def _campaigns(
+    questionnaire: Questionnaire, previous_questionnaire: Questionnaire, today: date
+) -> tuple[Campaign, Campaign]:
     current_opens = today - timedelta(days=60)
     previous_opens = current_opens.replace(year=current_opens.year - 1)
     previous, _ = Campaign.objects.get_or_create(
         name=f"Campagne {previous_opens.year}",
         defaults={
-            "questionnaire": questionnaire,
+            "questionnaire": previous_questionnaire,
             "opens": previous_opens,
             "closes": previous_opens + timedelta(days=150),
         },
@@ -198,7 +212,9 @@ def _users(demo_office: Office):
     return director, colleague, staff
 
 
-def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) -> Diagnostic:
+def _diagnostic(
+    office, campaign, maturity, axis_bias, rng, user, submit, *, demo=False
+) -> Diagnostic:
     moment = timezone.make_aware(
         datetime.combine(campaign.opens + timedelta(days=rng.randint(5, 40)), time(10))
     )
@@ -208,6 +224,7 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
         questionnaire_id=campaign.questionnaire_id,
         created_by=user,
     )
+    axes = selectors.questionnaire_axes(campaign.questionnaire)
     answers = []
     for axis in axes:
         questions = list(axis.questions.all())
@@ -220,7 +237,7 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
                 )
                 continue
             choices = list(question.choices.all())
-            p = min(0.98, max(0.0, rng.gauss(maturity + axis_bias[axis.pk], 0.2)))
+            p = min(0.98, max(0.0, rng.gauss(maturity + axis_bias.get(axis.code, 0), 0.2)))
             answers.append(
                 Answer(
                     diagnostic=diagnostic,
@@ -228,7 +245,22 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
                     choice=choices[round(p * (len(choices) - 1))],
                 )
             )
+    if demo:  # a comment beside one of the priorities, as a director would write
+        below_best = [a for a in answers if a.choice and a.choice.points < _best(a.question)]
+        if below_best:
+            below_best[0].comment = DEMO_COMMENT
     Answer.objects.bulk_create(answers)
+    if demo:
+        services.axis_importance_save(
+            diagnostic=diagnostic,
+            importances={a.pk: DEMO_IMPORTANCE[a.code] for a in axes if a.code in DEMO_IMPORTANCE},
+            user=user,
+            now=moment,
+        )
     if submit:
         return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
+
+
+def _best(question) -> int:
+    return max(c.points for c in question.choices.all())
