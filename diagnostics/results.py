@@ -36,6 +36,12 @@ QUADRANTS = {
     "watch": gettext_lazy("À surveiller"),
     "secondary": gettext_lazy("Secondaire"),
 }
+QUADRANT_HINTS = {
+    "reinforce": gettext_lazy("axe important, performance faible"),
+    "maintain": gettext_lazy("axe important, performance forte"),
+    "watch": gettext_lazy("axe secondaire, performance forte"),
+    "secondary": gettext_lazy("axe secondaire, performance faible"),
+}
 
 
 def shown(score: float) -> int:
@@ -179,6 +185,11 @@ class Quadrant:
     label: str
     axes: list[AxisView]
 
+    @property
+    def hint(self) -> str:
+        """What the quadrant holds, for a reader who cannot see the table's headers."""
+        return QUADRANT_HINTS[self.code]
+
 
 @dataclass
 class MatrixRow:
@@ -284,8 +295,10 @@ class Results:
         """The matrix as table rows: important axes above, secondary below; weak, then strong."""
         matrix = self.matrix
         return [
-            MatrixRow(_("Essentiel ou important"), [matrix["reinforce"], matrix["maintain"]]),
-            MatrixRow(_("Secondaire"), [matrix["secondary"], matrix["watch"]]),
+            MatrixRow(
+                _("Axes essentiels ou importants"), [matrix["reinforce"], matrix["maintain"]]
+            ),
+            MatrixRow(_("Axes secondaires"), [matrix["secondary"], matrix["watch"]]),
         ]
 
     @property

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import selectors, services
+from diagnostics import scoring, selectors, services
 from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Office, Questionnaire
 
 DEMO_PASSWORD = "snut-demo"
@@ -93,7 +93,7 @@ class Command(BaseCommand):
 
 # The demo director says what matters for a rural inland destination.
 DEMO_IMPORTANCE = {"web": "essential", "accueil": "essential", "mobilite": "secondary"}
-DEMO_COMMENT = "Inscrit au budget de l’an prochain ; la communauté de communes est partante."
+DEMO_COMMENT = "Notre chargée de communication s’en occupe dès ce mois-ci."
 
 
 def seed(
@@ -245,22 +245,23 @@ def _diagnostic(
                     choice=choices[round(p * (len(choices) - 1))],
                 )
             )
-    if demo:  # a comment beside one of the priorities, as a director would write
-        below_best = [a for a in answers if a.choice and a.choice.points < _best(a.question)]
-        if below_best:
-            below_best[0].comment = DEMO_COMMENT
     Answer.objects.bulk_create(answers)
     if demo:
+        importance = {a.pk: DEMO_IMPORTANCE[a.code] for a in axes if a.code in DEMO_IMPORTANCE}
         services.axis_importance_save(
-            diagnostic=diagnostic,
-            importances={a.pk: DEMO_IMPORTANCE[a.code] for a in axes if a.code in DEMO_IMPORTANCE},
-            user=user,
-            now=moment,
+            diagnostic=diagnostic, importances=importance, user=user, now=moment
         )
+        # The team's comment beside the first action of its plan.
+        profile = scoring.score_diagnostic(
+            selectors.scoring_axes(axes),
+            selectors.scoring_levels(campaign.questionnaire),
+            selectors.scoring_answers(answers),
+            importance=importance,
+        )
+        if profile.plan:
+            diagnostic.answers.filter(question_id=profile.plan[0].question.id).update(
+                comment=DEMO_COMMENT
+            )
     if submit:
         return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
-
-
-def _best(question) -> int:
-    return max(c.points for c in question.choices.all())
