@@ -120,7 +120,9 @@ def test_an_axis_below_the_peer_median_is_not_called_a_strength(
     diagnostic = submit(office, campaign, {"axe-1": 2, "axe-2": 1, "axe-3": 0}, director)
     for _ in range(5):
         peer = factories.make_office(category=office.category)
-        submit(peer, campaign, {"axe-1": 3, "axe-2": 0, "axe-3": 0}, None)
+        submit(
+            peer, campaign, {"axe-1": 3, "axe-2": 0, "axe-3": 0}, factories.make_user(office=peer)
+        )
     strong = build_results(diagnostic).strong_axes
     assert [a.axis.code for a in strong.axes] == ["axe-2"]
     assert [a.axis.code for a in strong.held_back] == ["axe-1"]
@@ -136,7 +138,9 @@ def test_tied_axes_are_named_together_and_equal_axes_name_none(contrasted, offic
     strong = build_results(tied).strong_axes
     assert [a.axis.code for a in strong.axes] == ["axe-1", "axe-2"] and strong.tied
     other = factories.make_office()
-    flat_profile = submit(other, campaign, {"axe-1": 2, "axe-2": 2, "axe-3": 2}, None)
+    flat_profile = submit(
+        other, campaign, {"axe-1": 2, "axe-2": 2, "axe-3": 2}, factories.make_user(office=other)
+    )
     strong = build_results(flat_profile).strong_axes
     assert strong.axes == [] and strong.none_stands_out
 
