@@ -263,6 +263,19 @@ class Results:
                 groups.append((label, items))
         return groups
 
+    def _choices(self):
+        return (c for a in self.profile.axes for q in a.axis.questions for c in q.choices)
+
+    @property
+    def uses_effort(self) -> bool:
+        """Whether the questionnaire says the effort of its recommendations (not version 1)."""
+        return any(c.effort for c in self._choices())
+
+    @property
+    def uses_scale(self) -> bool:
+        """Whether the questionnaire says at which scale to carry its recommendations."""
+        return any(c.scale for c in self._choices())
+
     @property
     def top_priorities(self) -> list[PlanItem]:
         return self.plan[:SUMMARY_SIZE]

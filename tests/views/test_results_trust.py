@@ -322,3 +322,14 @@ def test_evolution_from_another_questionnaire_version_compares_axes(
     client.force_login(director)
     page = client.get(reverse("diagnostics:results", args=[diagnostic.pk])).content.decode()
     assert "Questionnaire révisé\u00a0: comparaison par axe" in page
+
+
+def test_a_version_1_plan_without_effort_or_scale_is_one_list(client, director, submitted):
+    """Version 1 says neither effort nor scale: no two parts, no « quick wins first »."""
+    results = build_results(submitted)
+    assert results.plan and not results.uses_effort and not results.uses_scale
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "Ce qu’il faut porter avec d’autres" not in page
+    assert "les actions rapides viennent d’abord" not in page
+    assert results.plan[0].recommendation in page
