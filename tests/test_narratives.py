@@ -100,3 +100,41 @@ def test_narratives_of_a_draft_are_edited_from_the_axis(client, draft):
     level_field = page.context["inline_admin_formsets"][0].formset.empty_form.fields["level"]
     assert set(level_field.queryset) == set(MaturityLevel.objects.filter(questionnaire=draft))
     assert Questionnaire.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_narrative_added_from_the_axis_page_of_a_draft_is_saved(client, draft):
+    staff = factories.make_user("mopa-adm3", is_staff=True)
+    staff.groups.add(services.network_group_sync())
+    client.force_login(staff)
+    axis = Axis.objects.get(questionnaire=draft, code="axe-1")
+    url = reverse("admin:diagnostics_axis_change", args=[axis.pk])
+    page = client.get(url)
+    data = {
+        field.html_name: field.value() if field.value() is not None else ""
+        for field in page.context["adminform"].form
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f.html_name: f.value() for f in formset.management_form})
+        for form in formset.forms:
+            data.update(
+                {
+                    f.html_name: f.value()
+                    for f in form
+                    if f.value() is not None and f.name != "DELETE"
+                }
+            )
+    level = MaturityLevel.objects.get(questionnaire=draft, lower_bound=25)
+    data.update(
+        {
+            "narratives-TOTAL_FORMS": "1",
+            "narratives-0-level": str(level.pk),
+            "narratives-0-text": "Sur cet axe, l’office structure ses pratiques.",
+            "narratives-0-axis": str(axis.pk),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    narrative = AxisNarrative.objects.get(axis=axis)
+    assert narrative.level == level and narrative.text.startswith("Sur cet axe")
+    assert Axis.objects.get(pk=axis.pk).questions.count() == 3  # the questions stay
