@@ -22,6 +22,7 @@ install: $(BIN)/.installed
 demo: install system-check
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata questionnaire_snut
+	$(MANAGE) loaddata questionnaire_snut_v2
 	$(MANAGE) validate_questionnaire
 	$(MANAGE) seed_demo
 

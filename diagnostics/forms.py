@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Answer, Question
+from diagnostics.models import Answer, AxisImportance, Question
 from diagnostics.services import AnswerChange, choice_token, comment_text
 
 NOT_APPLICABLE = "na"
@@ -122,3 +122,23 @@ class SubmitForm(forms.Form):
         ),
         error_messages={"required": _("Cochez la case pour confirmer la soumission.")},
     )
+
+
+class AxisImportanceForm(forms.Form):
+    """How much each axis matters for the territory: one radio group per axis."""
+
+    def __init__(self, *args, axes: list, current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.axes = axes
+        for axis in axes:
+            self.fields[f"axis-{axis.pk}"] = forms.ChoiceField(
+                label=axis.name,
+                help_text=axis.description,
+                choices=AxisImportance.Importance.choices,
+                initial=current.get(axis.pk, AxisImportance.Importance.IMPORTANT),
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+
+    def importances(self) -> dict[int, str]:
+        """axis id → importance, once the form is valid."""
+        return {axis.pk: self.cleaned_data[f"axis-{axis.pk}"] for axis in self.axes}

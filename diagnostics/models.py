@@ -187,6 +187,32 @@ class Choice(models.Model):
     label = models.CharField(_("réponse"), max_length=300)
     points = models.PositiveSmallIntegerField(_("points"), default=0)
     recommendation = models.TextField(_("recommandation"), blank=True)
+    effort = models.CharField(
+        _("effort"),
+        max_length=10,
+        blank=True,
+        choices=[
+            ("quick", _("Action rapide")),
+            ("worksite", _("Chantier")),
+            ("project", _("Projet")),
+        ],
+        help_text=_(
+            "Action rapide : quelques jours, sans budget. Chantier : quelques semaines, "
+            "petit budget. Projet : plusieurs mois, avec un budget ou des partenaires."
+        ),
+    )
+    scale = models.CharField(
+        _("échelle"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("office", _("L’office seul")),
+            ("local", _("Avec l’intercommunalité ou les offices voisins")),
+            ("department", _("Avec le département (ADT/CDT)")),
+            ("region", _("Avec la région (CRT, réseau régional)")),
+        ],
+        help_text=_("Qui porte la recommandation : l’office seul ou avec quels partenaires."),
+    )
 
     objects = ChoiceManager()
 
@@ -644,3 +670,86 @@ class DiagnosticReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.diagnostic} — {timezone.localtime(self.reopened_at):%d/%m/%Y}"
+
+
+class AxisNarrativeManager(models.Manager):
+    def get_by_natural_key(self, code, version, axis_code, lower_bound):
+        return self.get(
+            axis__questionnaire__code=code,
+            axis__questionnaire__version=version,
+            axis__code=axis_code,
+            level__lower_bound=lower_bound,
+        )
+
+
+class AxisNarrative(models.Model):
+    """What an office at this level typically does on this axis, and its next step."""
+
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="narratives", verbose_name=_("axe")
+    )
+    level = models.ForeignKey(
+        MaturityLevel,
+        on_delete=models.CASCADE,
+        related_name="narratives",
+        verbose_name=_("niveau de maturité"),
+    )
+    text = models.TextField(_("texte"))
+
+    objects = AxisNarrativeManager()
+
+    class Meta:
+        verbose_name = _("texte d’axe par niveau")
+        verbose_name_plural = _("textes d’axe par niveau")
+        ordering = ["axis__order", "level__lower_bound"]
+        constraints = [
+            models.UniqueConstraint(fields=["axis", "level"], name="axis_narrative_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.axis} — {self.level}"
+
+    def natural_key(self):
+        return (*self.axis.natural_key(), self.level.lower_bound)
+
+    natural_key.dependencies = ["diagnostics.axis", "diagnostics.maturitylevel"]
+
+
+class AxisImportance(models.Model):
+    """How much an axis matters for the office's territory, said by its team.
+
+    It orders priorities and places the axis in the importance × performance
+    matrix; it never changes a score, so comparisons stay fair.
+    """
+
+    class Importance(models.TextChoices):
+        ESSENTIAL = "essential", _("Essentiel")
+        IMPORTANT = "important", _("Important")
+        SECONDARY = "secondary", _("Secondaire")
+
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        on_delete=models.CASCADE,
+        related_name="axis_importances",
+        verbose_name=_("diagnostic"),
+    )
+    axis = models.ForeignKey(
+        Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe")
+    )
+    importance = models.CharField(
+        _("importance"),
+        max_length=10,
+        choices=Importance.choices,
+        default=Importance.IMPORTANT,
+    )
+
+    class Meta:
+        verbose_name = _("importance d’un axe")
+        verbose_name_plural = _("importance des axes")
+        ordering = ["diagnostic", "axis__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "axis"], name="axis_importance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.diagnostic} — {self.axis} : {self.get_importance_display()}"

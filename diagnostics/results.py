@@ -8,14 +8,40 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diagnostics import charts, scoring, selectors
-from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, MaturityLevel
+from diagnostics.models import (
+    Answer,
+    Axis,
+    AxisImportance,
+    AxisScore,
+    Choice,
+    Diagnostic,
+    MaturityLevel,
+)
 
-PLAN_SIZE = 10
+PLAN_SIZE = 12
 PEERS_COLOR = "#d08c00"
 PREVIOUS_COLOR = "#7a5ea8"
 SUMMARY_SIZE = 3
+STRONG_AXES = 2  # how many of its best axes an office may call strengths (more on a tie)
+
+EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
+SCALE_LABELS = dict(Choice._meta.get_field("scale").choices)
+IMPORTANCE_LABELS = dict(AxisImportance.Importance.choices)
+QUADRANTS = {
+    "reinforce": gettext_lazy("À renforcer en priorité"),
+    "maintain": gettext_lazy("À maintenir"),
+    "watch": gettext_lazy("À surveiller"),
+    "secondary": gettext_lazy("Secondaire"),
+}
+QUADRANT_HINTS = {
+    "reinforce": gettext_lazy("axe important, performance faible"),
+    "maintain": gettext_lazy("axe important, performance forte"),
+    "watch": gettext_lazy("axe secondaire, performance forte"),
+    "secondary": gettext_lazy("axe secondaire, performance faible"),
+}
 
 
 def shown(score: float) -> int:
@@ -46,6 +72,42 @@ class AnnexRow:
 
 
 @dataclass
+class PlanItem:
+    """A priority or a top answer, with what the team wrote beside it."""
+
+    result: scoring.QuestionResult
+    comment: str = ""
+
+    @property
+    def axis(self):
+        return self.result.axis
+
+    @property
+    def question(self):
+        return self.result.question
+
+    @property
+    def choice(self):
+        return self.result.choice
+
+    @property
+    def recommendation(self) -> str:
+        return self.result.recommendation
+
+    @property
+    def effort(self) -> str:
+        return EFFORT_LABELS.get(self.result.choice.effort, "")
+
+    @property
+    def scale(self) -> str:
+        return SCALE_LABELS.get(self.result.choice.scale, "")
+
+    @property
+    def alone(self) -> bool:
+        return self.result.choice.scale in ("", "office")
+
+
+@dataclass
 class AxisView:
     axis: Axis
     result: scoring.AxisResult
@@ -54,6 +116,19 @@ class AxisView:
     peer_median: float | None = None
     previous: float | None = None
     annex: list[AnnexRow] = field(default_factory=list)
+    narrative: str = ""  # the axis's own text for its level, else the level's
+    focus: list[PlanItem] = field(default_factory=list)
+    later: list[PlanItem] = field(default_factory=list)
+    further: list[PlanItem] = field(default_factory=list)  # « Pour aller plus loin »
+    quadrant: str | None = None
+
+    @property
+    def importance(self) -> str:
+        return IMPORTANCE_LABELS[self.result.importance]
+
+    @property
+    def shown_score(self) -> int | None:
+        return None if self.score is None else shown(self.score)
 
     @property
     def delta_peers(self) -> float | None:
@@ -65,6 +140,64 @@ class AxisView:
 
 
 @dataclass
+class StrongAxes:
+    """The axes an office may honestly call strengths, and why others are not."""
+
+    axes: list[AxisView]
+    tied: bool  # a tie at the cut: every tied axis is named
+    held_back: list[AxisView]  # among the best, but below the median of similar offices
+    none_stands_out: bool  # every scored axis shows the same number
+    first_level: MaturityLevel | None  # the best axes are still at this level
+
+
+def strong_axes(
+    axes: list[AxisView], levels: list[MaturityLevel], *, peers_shown: bool
+) -> StrongAxes:
+    """Among the office's STRONG_AXES best (ties kept), those not below the peer median.
+
+    Scores compare as shown (whole numbers); an axis still at the first level is
+    nobody's strength.
+    """
+    scored = sorted((a for a in axes if a.score is not None), key=lambda a: -a.shown_score)
+    if len(scored) < 2 or scored[0].shown_score == scored[-1].shown_score:
+        return StrongAxes([], False, [], none_stands_out=len(scored) >= 2, first_level=None)
+    cut = scored[min(STRONG_AXES, len(scored)) - 1].shown_score
+    lowest = scored[-1].shown_score
+    best = [a for a in scored if a.shown_score >= cut and a.shown_score > lowest]
+    tied = len({a.shown_score for a in best}) < len(best)
+    first = levels[0] if len(levels) > 1 else None
+    above_first = [a for a in best if first is None or a.level != first]
+    held_back = [
+        a for a in above_first if peers_shown and a.delta_peers is not None and a.delta_peers < 0
+    ]
+    return StrongAxes(
+        axes=[a for a in above_first if a not in held_back],
+        tied=tied,
+        held_back=held_back,
+        none_stands_out=False,
+        first_level=first if not above_first else None,
+    )
+
+
+@dataclass
+class Quadrant:
+    code: str
+    label: str
+    axes: list[AxisView]
+
+    @property
+    def hint(self) -> str:
+        """What the quadrant holds, for a reader who cannot see the table's headers."""
+        return QUADRANT_HINTS[self.code]
+
+
+@dataclass
+class MatrixRow:
+    label: str
+    quadrants: list[Quadrant]
+
+
+@dataclass
 class Results:
     diagnostic: Diagnostic
     profile: scoring.Profile
@@ -73,6 +206,7 @@ class Results:
     peers: selectors.PeerMedians
     previous: selectors.PreviousScores
     radar: dict
+    comments: dict[int, str] = field(default_factory=dict)  # question id → comment
 
     @property
     def score(self) -> float | None:
@@ -106,22 +240,96 @@ class Results:
         uppers = [lv.lower_bound for lv in self.levels[1:]] + [100]
         return list(zip(self.levels, uppers, strict=True))
 
-    @property
-    def plan(self) -> tuple[scoring.QuestionResult, ...]:
-        return self.profile.priorities[:PLAN_SIZE]
+    def _item(self, result: scoring.QuestionResult) -> PlanItem:
+        return _plan_item(result, self.comments)
 
     @property
-    def top_priorities(self) -> tuple[scoring.QuestionResult, ...]:
-        return self.profile.priorities[:SUMMARY_SIZE]
+    def plan(self) -> list[PlanItem]:
+        """The focus priorities (at most three per axis), importance first, then the rule."""
+        return [self._item(r) for r in self.profile.plan[:PLAN_SIZE]]
+
+    @property
+    def plan_alone(self) -> list[PlanItem]:
+        """« Ce que l’office peut faire seul »."""
+        return [item for item in self.plan if item.alone]
+
+    @property
+    def plan_with_others(self) -> list[tuple[str, list[PlanItem]]]:
+        """« Ce qu’il faut porter avec d’autres », grouped by scale, nearest first."""
+        groups = []
+        for code, label in SCALE_LABELS.items():
+            items = [item for item in self.plan if item.choice.scale == code and not item.alone]
+            if items:
+                groups.append((label, items))
+        return groups
+
+    def _choices(self):
+        return (c for a in self.profile.axes for q in a.axis.questions for c in q.choices)
+
+    @property
+    def uses_effort(self) -> bool:
+        """Whether the questionnaire says the effort of its recommendations (not version 1)."""
+        return any(c.effort for c in self._choices())
+
+    @property
+    def uses_scale(self) -> bool:
+        """Whether the questionnaire says at which scale to carry its recommendations."""
+        return any(c.scale for c in self._choices())
+
+    @property
+    def top_priorities(self) -> list[PlanItem]:
+        return self.plan[:SUMMARY_SIZE]
 
     @property
     def top_strengths(self) -> tuple[scoring.QuestionResult, ...]:
         return self.profile.strengths[:SUMMARY_SIZE]
 
     @property
-    def strong_axes(self) -> list[AxisView]:
-        scored = [a for a in self.axes if a.score is not None]
-        return sorted(scored, key=lambda a: -a.score)
+    def further(self) -> list[PlanItem]:
+        """Top answers that still carry a recommendation: « Pour aller plus loin »."""
+        return [self._item(r) for r in self.profile.strengths if r.recommendation.strip()][
+            :SUMMARY_SIZE
+        ]
+
+    @property
+    def strong_axes(self) -> StrongAxes:
+        return strong_axes(self.axes, self.levels, peers_shown=self.peers.shown)
+
+    @property
+    def matrix(self) -> dict[str, Quadrant]:
+        """The importance × performance matrix by quadrant (axes without a score left out)."""
+        return {
+            code: Quadrant(code, label, [a for a in self.axes if a.quadrant == code])
+            for code, label in QUADRANTS.items()
+        }
+
+    @property
+    def matrix_rows(self) -> list[MatrixRow]:
+        """The matrix as table rows: important axes above, secondary below; weak, then strong."""
+        matrix = self.matrix
+        return [
+            MatrixRow(
+                _("Axes essentiels ou importants"), [matrix["reinforce"], matrix["maintain"]]
+            ),
+            MatrixRow(_("Axes secondaires"), [matrix["secondary"], matrix["watch"]]),
+        ]
+
+    @property
+    def importance_set(self) -> bool:
+        """Whether the team said how much any axis matters (otherwise all are « important »)."""
+        return any(a.result.importance != scoring.DEFAULT_IMPORTANCE for a in self.axes)
+
+    @property
+    def revised_questionnaire(self) -> bool:
+        """The previous diagnostic answered another version: the evolution compares axes only."""
+        previous = self.previous.diagnostic
+        return (
+            previous is not None and previous.questionnaire_id != self.diagnostic.questionnaire_id
+        )
+
+
+def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> PlanItem:
+    return PlanItem(result, comments.get(result.question.id, ""))
 
 
 def build_results(diagnostic: Diagnostic) -> Results:
@@ -133,8 +341,13 @@ def build_results(diagnostic: Diagnostic) -> Results:
     ]
     answers = list(Answer.objects.filter(diagnostic=diagnostic).select_related("choice"))
     profile = scoring.score_diagnostic(
-        selectors.scoring_axes(axes), level_specs, selectors.scoring_answers(answers)
+        selectors.scoring_axes(axes),
+        level_specs,
+        selectors.scoring_answers(answers),
+        importance=selectors.axis_importances(diagnostic),
     )
+    narratives = selectors.axis_narratives(diagnostic.questionnaire)
+    comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
     stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
     levels_by_id = {lv.pk: lv for lv in levels}
     answers_by_question = {a.question_id: a for a in answers}
@@ -158,6 +371,17 @@ def build_results(diagnostic: Diagnostic) -> Results:
                 peer_median=peers.axes.get(axis.code) if peers.shown else None,
                 previous=previous.axes.get(axis.code),
                 annex=[AnnexRow(q, answers_by_question.get(q.pk)) for q in axis.questions.all()],
+                narrative=narratives.get((axis.pk, level.pk), level.description) if level else "",
+                focus=[_plan_item(r, comments) for r in result.focus],
+                later=[_plan_item(r, comments) for r in result.priorities[len(result.focus) :]],
+                further=[
+                    _plan_item(r, comments) for r in result.strengths if r.recommendation.strip()
+                ],
+                quadrant=scoring.quadrant(
+                    result.importance,
+                    level_specs[levels.index(level)] if level else None,
+                    level_specs,
+                ),
             )
         )
 
@@ -193,4 +417,5 @@ def build_results(diagnostic: Diagnostic) -> Results:
         peers=peers,
         previous=previous,
         radar=radar,
+        comments=comments,
     )

@@ -9,12 +9,23 @@ Formula (also in the README):
 - overall score = Σ(axis weight × axis score) / Σ(axis weight), over the axes
   that have a score; none means no overall score;
 - a score maps to the level with the greatest lower bound not above it;
-- a priority is a counted question below its best choice, ranked by
-  potential gain = question weight × axis weight × missing points.
+- a priority is a counted question below its best choice with a positive
+  potential gain = question weight × axis weight × missing points (a weight-0
+  or unscored question is never one);
+- priorities are ordered by the axis's importance for the territory (it never
+  changes a score), then, for an office at the first levels, quick wins first,
+  then by gain; the plan keeps at most FOCUS_PER_AXIS of them per axis.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+EFFORTS = ("quick", "worksite", "project")  # action rapide, chantier, projet
+SCALES = ("office", "local", "department", "region")
+IMPORTANCES = ("essential", "important", "secondary")
+DEFAULT_IMPORTANCE = "important"
+FOCUS_PER_AXIS = 3
+_UNKNOWN_EFFORT = EFFORTS.index("worksite")  # a version-1 choice has no effort
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,8 @@ class ChoiceSpec:
     points: int
     label: str = ""
     recommendation: str = ""
+    effort: str = ""  # one of EFFORTS, or "" when the questionnaire does not say
+    scale: str = ""  # one of SCALES, or ""
 
 
 @dataclass(frozen=True)
@@ -85,10 +98,16 @@ class AxisResult:
     total: int
     strengths: tuple[QuestionResult, ...]
     priorities: tuple[QuestionResult, ...]
+    importance: str = DEFAULT_IMPORTANCE
 
     @property
     def completion(self) -> float:
         return 100.0 * self.answered / self.total if self.total else 100.0
+
+    @property
+    def focus(self) -> tuple[QuestionResult, ...]:
+        """The priorities to work on first on this axis."""
+        return self.priorities[:FOCUS_PER_AXIS]
 
 
 @dataclass(frozen=True)
@@ -96,8 +115,15 @@ class Profile:
     score: float | None
     level: LevelSpec | None
     axes: tuple[AxisResult, ...]
-    priorities: tuple[QuestionResult, ...]  # across axes, biggest gain first
+    priorities: tuple[QuestionResult, ...]  # across axes, in plan order
     strengths: tuple[QuestionResult, ...]  # across axes, biggest weight first
+    quick_first: bool = False  # an office at the first levels: quick wins lead
+
+    @property
+    def plan(self) -> tuple[QuestionResult, ...]:
+        """The focus priorities of every axis (at most FOCUS_PER_AXIS each), in plan order."""
+        focus = {r.question.id for a in self.axes for r in a.focus}
+        return tuple(r for r in self.priorities if r.question.id in focus)
 
     @property
     def answered(self) -> int:
@@ -169,7 +195,8 @@ def score_axis(
         missing = question.best_points - choice.points
         if missing > 0:
             gain = question.weight * axis.weight * missing
-            priorities.append(QuestionResult(axis, question, choice, gain))
+            if gain > 0:
+                priorities.append(QuestionResult(axis, question, choice, gain))
         elif question.best_points > 0:
             gain = question.weight * axis.weight * question.best_points
             strengths.append(QuestionResult(axis, question, choice, gain))
@@ -195,17 +222,93 @@ def _ranked(results: list[QuestionResult], axis_order: Sequence[AxisSpec]) -> li
     )
 
 
+def is_beginner(level: LevelSpec | None, levels: Sequence[LevelSpec]) -> bool:
+    """At the first levels: the lower half of the ladder, or no score at all."""
+    if level is None:
+        return True
+    bounds = sorted(lv.lower_bound for lv in levels)
+    return bounds.index(level.lower_bound) < max(1, len(bounds) // 2)
+
+
+def effort_rank(choice: ChoiceSpec) -> int:
+    return EFFORTS.index(choice.effort) if choice.effort in EFFORTS else _UNKNOWN_EFFORT
+
+
+def importance_rank(importance: str) -> int:
+    return IMPORTANCES.index(importance) if importance in IMPORTANCES else 1
+
+
+def _plan_ordered(
+    results: list[QuestionResult],
+    axis_order: Sequence[AxisSpec],
+    importance: Mapping[int, str],
+    quick_first: bool,
+) -> list[QuestionResult]:
+    """Importance of the axis first; then quick wins first for a beginner; then gain."""
+    axis_rank = {a.id: i for i, a in enumerate(axis_order)}
+    question_rank = {q.id: i for a in axis_order for i, q in enumerate(a.questions)}
+
+    def key(r: QuestionResult):
+        effort = effort_rank(r.choice)
+        return (
+            importance_rank(importance.get(r.axis.id, DEFAULT_IMPORTANCE)),
+            effort if quick_first else 0,
+            -r.gain,
+            effort,
+            axis_rank[r.axis.id],
+            question_rank[r.question.id],
+        )
+
+    return sorted(results, key=key)
+
+
 def score_diagnostic(
-    axes: Sequence[AxisSpec], levels: Sequence[LevelSpec], answers: Iterable[AnswerSpec]
+    axes: Sequence[AxisSpec],
+    levels: Sequence[LevelSpec],
+    answers: Iterable[AnswerSpec],
+    importance: Mapping[int, str] | None = None,
 ) -> Profile:
-    """The full profile of one diagnostic; the order of answers does not matter."""
+    """The full profile of one diagnostic; the order of answers does not matter.
+
+    `importance` maps an axis id to one of IMPORTANCES (default « important »):
+    it orders the priorities and never changes a score.
+    """
+    importance = importance or {}
     by_question = {a.question_id: a for a in answers}
-    results = tuple(score_axis(axis, by_question, levels) for axis in axes)
-    overall = weighted_mean((r.axis.weight, r.score) for r in results)
+    scored = [score_axis(axis, by_question, levels) for axis in axes]
+    overall = weighted_mean((r.axis.weight, r.score) for r in scored)
+    level = level_for(overall, levels)
+    quick_first = is_beginner(level, levels)
+    results = tuple(
+        replace(
+            r,
+            importance=importance.get(r.axis.id, DEFAULT_IMPORTANCE),
+            priorities=tuple(_plan_ordered(list(r.priorities), axes, importance, quick_first)),
+        )
+        for r in scored
+    )
     return Profile(
         score=overall,
-        level=level_for(overall, levels),
+        level=level,
         axes=results,
-        priorities=tuple(_ranked([p for r in results for p in r.priorities], axes)),
+        priorities=tuple(
+            _plan_ordered([p for r in results for p in r.priorities], axes, importance, quick_first)
+        ),
         strengths=tuple(_ranked([s for r in results for s in r.strengths], axes)),
+        quick_first=quick_first,
     )
+
+
+def quadrant(importance: str, level: LevelSpec | None, levels: Sequence[LevelSpec]) -> str | None:
+    """Where an axis falls in the importance × performance matrix; None without a score.
+
+    « reinforce » (important and weak), « maintain » (important and strong),
+    « watch » (secondary and strong), « secondary » (secondary and weak); weak
+    means at the first levels.
+    """
+    if level is None:
+        return None
+    weak = is_beginner(level, levels)
+    if importance_rank(importance) < IMPORTANCES.index("secondary"):
+        return "reinforce" if weak else "maintain"
+    return "secondary" if weak else "watch"

@@ -10,6 +10,8 @@ from diagnostics import scoring
 from diagnostics.models import (
     Answer,
     Axis,
+    AxisImportance,
+    AxisNarrative,
     AxisScore,
     Choice,
     Diagnostic,
@@ -73,6 +75,8 @@ def scoring_axes(axes: list[Axis]) -> tuple[scoring.AxisSpec, ...]:
                             points=choice.points,
                             label=choice.label,
                             recommendation=choice.recommendation,
+                            effort=choice.effort,
+                            scale=choice.scale,
                         )
                         for choice in question.choices.all()
                     ),
@@ -258,7 +262,7 @@ def previous_scores(diagnostic: Diagnostic) -> PreviousScores:
     before = previous_diagnostics(diagnostic.office_id, diagnostic.campaign).values("pk")[:1]
     rows = list(
         AxisScore.objects.filter(diagnostic=Subquery(before)).select_related(
-            "diagnostic__campaign", "diagnostic__overall_level", "axis"
+            "diagnostic__campaign", "diagnostic__questionnaire", "diagnostic__overall_level", "axis"
         )
     )
     if not rows:
@@ -267,3 +271,20 @@ def previous_scores(diagnostic: Diagnostic) -> PreviousScores:
         diagnostic=rows[0].diagnostic,
         axes={row.axis.code: None if row.score is None else float(row.score) for row in rows},
     )
+
+
+# --- narratives and importance --------------------------------------------------
+
+
+def axis_narratives(questionnaire: Questionnaire) -> dict[tuple[int, int], str]:
+    """(axis id, level id) → the axis's own text for that level: one query."""
+    rows = AxisNarrative.objects.filter(axis__questionnaire=questionnaire).values_list(
+        "axis_id", "level_id", "text"
+    )
+    return {(axis, level): text for axis, level, text in rows}
+
+
+def axis_importances(diagnostic: Diagnostic) -> dict[int, str]:
+    """axis id → importance the office gave it (absent: « important »): one query."""
+    rows = AxisImportance.objects.filter(diagnostic=diagnostic).values_list("axis_id", "importance")
+    return dict(rows)

@@ -23,6 +23,8 @@ from diagnostics import selectors
 from diagnostics.models import (
     Answer,
     Axis,
+    AxisImportance,
+    AxisNarrative,
     AxisScore,
     Campaign,
     Choice,
@@ -436,11 +438,12 @@ NETWORK_MANAGED_MODELS = [
     "axis",
     "question",
     "choice",
+    "axisnarrative",
     "campaign",
     "office",
     "membership",
 ]
-NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore", "diagnosticreopening"]
+NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore", "diagnosticreopening", "axisimportance"]
 # Reading accounts lets staff attach a director to an office; creating or
 # changing accounts stays with the superusers.
 NETWORK_AUTH_PERMISSIONS = ["view_user"]
@@ -486,7 +489,7 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
             description=questionnaire.description,
             status=Questionnaire.Status.DRAFT,
         )
-        MaturityLevel.objects.bulk_create(
+        new_levels = MaturityLevel.objects.bulk_create(
             MaturityLevel(
                 questionnaire=copy,
                 lower_bound=level.lower_bound,
@@ -532,9 +535,23 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
                 label=c.label,
                 points=c.points,
                 recommendation=c.recommendation,
+                effort=c.effort,
+                scale=c.scale,
             )
             for (q, _axis), new_question in zip(old_questions, new_questions, strict=True)
             for c in q.choices.all()
+        )
+        axis_by_code = {axis.code: axis for axis in new_axes}
+        level_by_bound = {level.lower_bound: level for level in new_levels}
+        AxisNarrative.objects.bulk_create(
+            AxisNarrative(
+                axis=axis_by_code[narrative.axis.code],
+                level=level_by_bound[narrative.level.lower_bound],
+                text=narrative.text,
+            )
+            for narrative in AxisNarrative.objects.filter(
+                axis__questionnaire=questionnaire
+            ).select_related("axis", "level")
         )
     return copy
 
@@ -590,3 +607,44 @@ def diagnostic_reopen(
         locked.overall_level = None
         locked.save()
     return reopening
+
+
+IMPORTANCE_UNKNOWN = gettext_noop(
+    "Importance inconnue : choisissez « essentiel », « important » ou « secondaire »."
+)
+AXIS_NOT_IN_QUESTIONNAIRE = gettext_noop(
+    "Cet axe n’appartient pas au questionnaire de ce diagnostic."
+)
+
+
+def axis_importance_save(
+    *,
+    diagnostic: Diagnostic,
+    importances: dict[int, str],
+    user,
+    now: datetime | None = None,
+) -> list[AxisImportance]:
+    """Records how much each axis (by id) matters for the territory, while the diagnostic is a draft.
+
+    It never changes a score: it orders the priorities and places the axes in
+    the importance × performance matrix.
+    """
+    valid = set(AxisImportance.Importance.values)
+    if any(value not in valid for value in importances.values()):
+        raise ValidationError(_(IMPORTANCE_UNKNOWN))
+    axes = set(
+        Axis.objects.filter(questionnaire=diagnostic.questionnaire_id).values_list("pk", flat=True)
+    )
+    if not set(importances) <= axes:
+        raise ValidationError(_(AXIS_NOT_IN_QUESTIONNAIRE))
+    with transaction.atomic():
+        locked = _lock_draft(diagnostic)
+        _check_open(locked.campaign, now)
+        saved = [
+            AxisImportance.objects.update_or_create(
+                diagnostic=locked, axis_id=axis_id, defaults={"importance": importance}
+            )[0]
+            for axis_id, importance in importances.items()
+        ]
+        Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return saved

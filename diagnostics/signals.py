@@ -1,4 +1,4 @@
-"""Any change to a questionnaire's structure moves its `revised_at` forward.
+"""Any change to a questionnaire’s structure (narratives included) moves its `revised_at` forward.
 
 The structure memo (selectors.questionnaire_axes) is keyed by it, so every
 process sees the change, whether it came from the admin, a shell or `loaddata`.
@@ -13,6 +13,7 @@ from django.utils import timezone
 from diagnostics.models import (
     MEMBER_NEVER_STAFF,
     Axis,
+    AxisNarrative,
     Choice,
     MaturityLevel,
     Membership,
@@ -24,6 +25,8 @@ from diagnostics.models import (
 def _revise(sender, instance, **kwargs):
     if sender is Choice:
         owners = Questionnaire.objects.filter(questions=instance.question_id)
+    elif sender is AxisNarrative:
+        owners = Questionnaire.objects.filter(axes=instance.axis_id)
     else:
         owners = Questionnaire.objects.filter(pk=instance.questionnaire_id)
     owners.update(revised_at=timezone.now())
@@ -39,6 +42,6 @@ def connect() -> None:
     pre_save.connect(
         _refuse_staff_member, sender=get_user_model(), dispatch_uid="staff-never-member"
     )
-    for model in (MaturityLevel, Axis, Question, Choice):
+    for model in (MaturityLevel, Axis, Question, Choice, AxisNarrative):
         post_save.connect(_revise, sender=model, dispatch_uid=f"revise-{model.__name__}")
         post_delete.connect(_revise, sender=model, dispatch_uid=f"revise-del-{model.__name__}")

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("diagnostics/<int:pk>/relecture/", views.diagnostic_review, name="review"),
     path("diagnostics/<int:pk>/abandonner/", views.diagnostic_abandon, name="abandon"),
+    path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
 ]

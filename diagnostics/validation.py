@@ -1,9 +1,10 @@
 """Structural checks of a questionnaire, shared by the command and publishing."""
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from diagnostics import selectors
-from diagnostics.models import Questionnaire
+from diagnostics.models import AxisNarrative, Questionnaire
 
 
 def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
@@ -36,6 +37,22 @@ def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
             _("Question %(code)s : elle est rangée sous un axe d’un autre questionnaire.")
             % {"code": question.code}
         )
+    narratives = AxisNarrative.objects.filter(
+        Q(axis__questionnaire=questionnaire) | Q(level__questionnaire=questionnaire)
+    ).select_related("axis", "level")
+    for narrative in narratives.order_by("axis__code", "level__lower_bound"):
+        if narrative.axis.questionnaire_id != narrative.level.questionnaire_id:
+            faults.append(
+                _(
+                    "Texte de l’axe %(code)s (niveau « %(level)s ») : l’axe et le niveau "
+                    "n’appartiennent pas au même questionnaire."
+                )
+                % {"code": narrative.axis.code, "level": narrative.level.name}
+            )
+    # Effort and scale are asked of every recommendation once the questionnaire uses them.
+    uses_effort = any(
+        c.effort for axis in axes for q in axis.questions.all() for c in q.choices.all()
+    )
     for axis in axes:
         where = _("Axe %(code)s") % {"code": axis.code}
         questions = list(axis.questions.all())
@@ -46,11 +63,11 @@ def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
         if not questions:
             faults.append(_("%(where)s : aucune question.") % {"where": where})
         for question in questions:
-            faults.extend(_question_faults(questionnaire, question))
+            faults.extend(_question_faults(questionnaire, question, uses_effort=uses_effort))
     return faults
 
 
-def _question_faults(questionnaire: Questionnaire, question) -> list[str]:
+def _question_faults(questionnaire: Questionnaire, question, *, uses_effort: bool) -> list[str]:
     where = _("Question %(code)s") % {"code": question.code}
     faults = []
     if question.questionnaire_id != questionnaire.pk:
@@ -90,6 +107,14 @@ def _question_faults(questionnaire: Questionnaire, question) -> list[str]:
         if choice.points < best and not choice.recommendation.strip():
             faults.append(
                 _("%(where)s : le choix n°%(order)s « %(label)s » n’a pas de recommandation.")
+                % {"where": where, "order": choice.order, "label": choice.label}
+            )
+        elif uses_effort and choice.points < best and not (choice.effort and choice.scale):
+            faults.append(
+                _(
+                    "%(where)s : la recommandation du choix n°%(order)s « %(label)s » "
+                    "n’a pas d’effort ou d’échelle."
+                )
                 % {"where": where, "order": choice.order, "label": choice.label}
             )
     return faults

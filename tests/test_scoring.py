@@ -1,5 +1,6 @@
 """The scoring service: worked examples, edge cases and properties."""
 
+from dataclasses import replace
 from itertools import count
 
 import pytest
@@ -7,12 +8,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from diagnostics.scoring import (
+    EFFORTS,
+    FOCUS_PER_AXIS,
+    IMPORTANCES,
     AnswerSpec,
     AxisSpec,
     ChoiceSpec,
     LevelSpec,
     QuestionSpec,
+    effort_rank,
+    importance_rank,
     level_for,
+    quadrant,
     score_diagnostic,
 )
 
@@ -261,3 +268,135 @@ def test_improving_one_answer_never_lowers_a_score(case, data):
         assert after.axes[axis_index].score >= before.axes[axis_index].score
     if before.score is not None:
         assert after.score >= before.score
+
+
+# --- plan order: importance, then quick wins for a beginner, then gain ----------
+
+
+def with_efforts(q, efforts):
+    """The question with these efforts on its choices, in order."""
+    return replace(
+        q,
+        choices=tuple(replace(c, effort=e) for c, e in zip(q.choices, efforts, strict=True)),
+    )
+
+
+def test_beginner_sees_quick_wins_first_an_advanced_office_the_biggest_gains():
+    heavy = with_efforts(question(1, weight=3), ["project", "project", "project", ""])
+    quick = with_efforts(question(2, weight=1), ["quick", "quick", "quick", ""])
+    axis = AxisSpec(id=1, questions=(heavy, quick, question(3)))
+    beginner = score_diagnostic([axis], LEVELS, [pick(1, 0), pick(2, 0), pick(3, 0)])
+    assert beginner.quick_first
+    assert [p.question.id for p in beginner.priorities] == [2, 3, 1]  # quick, unknown, project
+    advanced = score_diagnostic([axis], LEVELS, [pick(1, 2), pick(2, 2), pick(3, 3)])
+    assert not advanced.quick_first  # 11 of 15 weighted points: « Maîtrise »
+    assert [p.question.id for p in advanced.priorities] == [1, 2]  # gain 3 before gain 1
+
+
+def test_importance_orders_priorities_before_gain_and_never_changes_scores():
+    web = AxisSpec(id=1, weight=3, questions=(question(1),))
+    mobility = AxisSpec(id=2, weight=1, questions=(question(2),))
+    answers = [pick(1, 0), pick(2, 0)]
+    plain = score_diagnostic([web, mobility], LEVELS, answers)
+    assert [p.axis.id for p in plain.priorities] == [1, 2]  # gain 9 before 3
+    ranked = score_diagnostic(
+        [web, mobility], LEVELS, answers, importance={1: "secondary", 2: "essential"}
+    )
+    assert [p.axis.id for p in ranked.priorities] == [2, 1]
+    assert [a.importance for a in ranked.axes] == ["secondary", "essential"]
+    assert ranked.score == plain.score
+    assert [a.score for a in ranked.axes] == [a.score for a in plain.axes]
+
+
+def test_plan_keeps_at_most_three_focus_priorities_per_axis():
+    axis = AxisSpec(id=1, questions=tuple(question(i) for i in range(1, 6)))
+    other = AxisSpec(id=2, questions=(question(6),))
+    answers = [pick(i, 0) for i in range(1, 7)]
+    profile = score_diagnostic([axis, other], LEVELS, answers)
+    assert len(profile.priorities) == 6
+    assert [p.question.id for p in profile.plan] == [1, 2, 3, 6]
+    assert [p.question.id for p in profile.axes[0].focus] == [1, 2, 3]
+
+
+def test_weight_zero_and_unscored_questions_are_never_priorities():
+    unscored = question(1, points=(0, 0))
+    weightless = question(2, weight=0)
+    axis = AxisSpec(id=1, questions=(unscored, weightless, question(3)))
+    profile = score_diagnostic([axis], LEVELS, [pick(1, 0), pick(2, 0), pick(3, 0)])
+    assert [p.question.id for p in profile.priorities] == [3]
+
+
+@pytest.mark.parametrize(
+    ("importance", "bound", "expected"),
+    [
+        ("essential", 0, "reinforce"),
+        ("important", 25, "reinforce"),
+        ("important", 50, "maintain"),
+        ("essential", 75, "maintain"),
+        ("secondary", 75, "watch"),
+        ("secondary", 25, "secondary"),
+    ],
+)
+def test_quadrant_of_importance_and_performance(importance, bound, expected):
+    level = next(lv for lv in LEVELS if lv.lower_bound == bound)
+    assert quadrant(importance, level, LEVELS) == expected
+
+
+def test_an_axis_without_score_has_no_quadrant():
+    assert quadrant("essential", None, LEVELS) is None
+
+
+@st.composite
+def planned(draw):
+    """Answered questionnaires whose choices carry efforts, with importances."""
+    axes, answers = draw(answered())
+    effort = st.sampled_from([*EFFORTS, ""])
+    axes = [
+        replace(
+            axis,
+            questions=tuple(
+                with_efforts(q, [draw(effort) for _ in q.choices]) for q in axis.questions
+            ),
+        )
+        for axis in axes
+    ]
+    importance = {
+        axis.id: draw(st.sampled_from(IMPORTANCES)) for axis in axes if draw(st.booleans())
+    }
+    return axes, answers, importance
+
+
+@given(planned())
+def test_priorities_follow_importance_then_the_rule(case):
+    axes, answers, importance = case
+    profile = score_diagnostic(axes, LEVELS, answers, importance)
+
+    def key(p):
+        rank = importance_rank(importance.get(p.axis.id, "important"))
+        return (rank, effort_rank(p.choice) if profile.quick_first else 0, -p.gain)
+
+    keys = [key(p) for p in profile.priorities]
+    assert keys == sorted(keys)
+    for axis in profile.axes:
+        assert len(axis.focus) <= FOCUS_PER_AXIS
+        assert [key(p) for p in axis.priorities] == sorted(key(p) for p in axis.priorities)
+    assert set(profile.plan) <= set(profile.priorities)
+
+
+@given(planned())
+def test_unscored_or_weight_zero_questions_never_appear_among_priorities(case):
+    axes, answers, importance = case
+    profile = score_diagnostic(axes, LEVELS, answers, importance)
+    for p in profile.priorities:
+        assert p.question.weight > 0 and p.axis.weight > 0
+        assert p.question.best_points > p.choice.points
+        assert p.gain > 0
+
+
+@given(planned())
+def test_importance_never_changes_a_score(case):
+    axes, answers, importance = case
+    with_importance = score_diagnostic(axes, LEVELS, answers, importance)
+    without = score_diagnostic(axes, LEVELS, answers)
+    assert with_importance.score == without.score
+    assert [a.score for a in with_importance.axes] == [a.score for a in without.axes]

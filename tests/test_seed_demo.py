@@ -59,10 +59,13 @@ def test_seeds_offices_campaigns_and_accounts_idempotently(loaded):
     assert director.check_password("snut-demo") and not director.is_staff
     office = director.offices.get()
     submitted = office.diagnostics.filter(status=Diagnostic.Status.SUBMITTED)
-    assert {d.campaign for d in submitted} == {previous}
+    assert {d.campaign for d in submitted} == {previous, current}
     assert all(d.overall_score is not None and d.axis_scores.count() == 6 for d in submitted)
-    # This year's is half-way, started from last year's answers: some still to confirm.
-    draft = office.diagnostics.get(campaign=current, status=Diagnostic.Status.DRAFT)
+    # The second demo office is half-way through this year's, started from last year's
+    # answers: some still to confirm.
+    filler = User.objects.get(username="directrice")
+    assert filler.check_password("snut-demo")
+    draft = filler.offices.get().diagnostics.get(campaign=current, status=Diagnostic.Status.DRAFT)
     assert draft.answers.filter(carried_over=True).exists()
     assert draft.answers.filter(carried_over=False).exists()
     assert Office.objects.filter(name="Office de tourisme d’Arcachère").exists()
@@ -75,3 +78,33 @@ def test_seeds_offices_campaigns_and_accounts_idempotently(loaded):
     assert in_current.count() < Office.objects.count()  # some offices have not started
     peers = in_current.filter(status=Diagnostic.Status.SUBMITTED, office__category=office.category)
     assert peers.exclude(office=office).count() >= 5  # enough for the similar-offices median
+
+
+@override_settings(DEBUG=True)
+def test_latest_campaign_runs_on_version_2_and_the_evolution_crosses_it(loaded):
+    """A small version 2 (same axis codes, one question less, effort on every choice)."""
+    from diagnostics import services
+    from diagnostics.models import AxisImportance, Choice, Question, Questionnaire
+    from diagnostics.results import build_results
+
+    v1 = Questionnaire.objects.get(code="snut-ot", version=1)
+    v2 = services.questionnaire_duplicate(questionnaire=v1)
+    Question.objects.filter(questionnaire=v2, code="web-01").delete()
+    Choice.objects.filter(question__questionnaire=v2).update(effort="quick", scale="office")
+    v2.status = Questionnaire.Status.PUBLISHED
+    v2.save()
+
+    call_command("seed_demo", verbosity=0)
+    previous, current = Campaign.objects.order_by("opens")
+    assert previous.questionnaire == v1 and current.questionnaire == v2
+    assert not Diagnostic.objects.filter(campaign=current, questionnaire=v1).exists()
+    office = get_user_model().objects.get(username="directeur").offices.get()
+    diagnostic = office.diagnostics.get(campaign=current)
+    assert diagnostic.answers.count() == v2.questions.count() == v1.questions.count() - 1
+    results = build_results(diagnostic)
+    assert results.revised_questionnaire
+    assert all(axis.previous is not None for axis in results.axes)
+    assert AxisImportance.objects.filter(diagnostic=diagnostic).count() == 3
+    assert any(item.comment for item in results.plan) or any(
+        p.comment for a in results.axes for p in a.focus + a.later
+    )

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,12 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics import services
 from diagnostics.models import (
     Answer,
+    AxisImportance,
+    AxisNarrative,
     AxisScore,
     Campaign,
     Diagnostic,
     DiagnosticReopening,
     Questionnaire,
 )
+from diagnostics.templatetags.snut import score as format_score
 
 
 @admin.register(Campaign)
@@ -94,14 +98,34 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AxisScoreInline(ReadOnlyInline):
     model = AxisScore
-    fields = ["axis", "score", "level", "answered", "total"]
+    fields = ["axis", "shown_score", "level", "narrative", "answered", "total"]
 
     def get_queryset(self, request):
+        own_text = AxisNarrative.objects.filter(
+            axis=OuterRef("axis"), level=OuterRef("level")
+        ).values("text")[:1]
         return (
             super()
             .get_queryset(request)
             .select_related("axis", "level", "diagnostic__office", "diagnostic__campaign")
+            .annotate(narrative_text=Coalesce(Subquery(own_text), "level__description"))
         )
+
+    @admin.display(description=_("score"))
+    def shown_score(self, obj):
+        return format_score(obj.score)
+
+    @admin.display(description=_("texte de l’axe à ce niveau"))
+    def narrative(self, obj):
+        return obj.narrative_text or "—"
+
+
+class AxisImportanceInline(ReadOnlyInline):
+    model = AxisImportance
+    fields = ["axis", "importance"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("axis")
 
 
 class AnswerInline(ReadOnlyInline):
@@ -168,7 +192,7 @@ class DiagnosticAdmin(admin.ModelAdmin):
         "office",
         "campaign",
         "status",
-        "overall_score",
+        "shown_overall_score",
         "overall_level",
         "submitted_at",
     ]
@@ -184,10 +208,11 @@ class DiagnosticAdmin(admin.ModelAdmin):
         "created_at",
         "submitted_by",
         "submitted_at",
-        "overall_score",
+        "shown_overall_score",
         "overall_level",
     ]
-    inlines = [ReopeningInline, AxisScoreInline, AnswerInline]
+    fields = readonly_fields  # the score as shown everywhere, not the stored decimals
+    inlines = [ReopeningInline, AxisScoreInline, AxisImportanceInline, AnswerInline]
 
     def has_add_permission(self, request):
         return False
@@ -255,12 +280,17 @@ class DiagnosticAdmin(admin.ModelAdmin):
             status=400 if request.method == "POST" else 200,
         )
 
+    @admin.display(description=_("score global"), ordering="overall_score")
+    def shown_overall_score(self, obj):
+        """The whole number shown everywhere (pages, PDF, exports)."""
+        return format_score(obj.overall_score)
+
 
 @admin.register(AxisScore)
 class AxisScoreAdmin(admin.ModelAdmin):
     """Scores stored at submission: read them, never change them."""
 
-    list_display = ["diagnostic", "axis", "score", "level", "answered", "total"]
+    list_display = ["diagnostic", "axis", "shown_score", "level", "answered", "total"]
     list_filter = ["diagnostic__campaign", "axis", "level"]
     list_select_related = ["diagnostic__office", "diagnostic__campaign", "axis", "level"]
     search_fields = ["diagnostic__office__name"]
@@ -273,6 +303,10 @@ class AxisScoreAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("score"), ordering="score")
+    def shown_score(self, obj):
+        return format_score(obj.score)
 
 
 @admin.register(Answer)

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from diagnostics import regional, selectors
 from diagnostics.models import Answer, Department, Office
+from diagnostics.results import shown
 
 KINDS = ("scores", "reponses")
 FORMATS = ("csv", "xlsx")
@@ -30,7 +31,14 @@ def _number(value) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+def _shown(value) -> int | None:
+    """The whole number pages, the PDF and the admin show for this score."""
+    return None if value is None else shown(float(value))
+
+
 def score_rows(campaign, offices, axes) -> Iterator[list]:
+    """Scores as shown everywhere (whole numbers); the exact values in columns of their own, last."""
+    exact = _("score exact")
     yield [
         _("Office"),
         _("Commune"),
@@ -40,6 +48,8 @@ def score_rows(campaign, offices, axes) -> Iterator[list]:
         _("Score global"),
         _("Niveau global"),
         *[label for axis in axes for label in (f"{axis.name} — score", f"{axis.name} — niveau")],
+        f"{_('Score global')} — {exact}",
+        *[f"{axis.name} — {exact}" for axis in axes],
     ]
     for office in offices.iterator(chunk_size=CHUNK):
         row = [
@@ -48,12 +58,14 @@ def score_rows(campaign, offices, axes) -> Iterator[list]:
             str(office.department),
             office.get_category_display(),
             str(regional.STATUS_LABELS[office.campaign_status]),
-            _number(office.overall_score),
+            _shown(office.overall_score),
             office.overall_level_name or "",
         ]
-        for axis in axes:
-            alias = regional.axis_alias(axis)
-            row += [_number(getattr(office, alias)), getattr(office, f"{alias}_level") or ""]
+        aliases = [regional.axis_alias(axis) for axis in axes]
+        for alias in aliases:
+            row += [_shown(getattr(office, alias)), getattr(office, f"{alias}_level") or ""]
+        row.append(_number(office.overall_score))
+        row += [_number(getattr(office, alias)) for alias in aliases]
         yield row
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from diagnostics import services
 from diagnostics.models import (
     Axis,
+    AxisNarrative,
     Choice,
     MaturityLevel,
     Question,
@@ -183,15 +184,36 @@ class QuestionInline(FrozenInlineMixin, admin.TabularInline):
     ordering = ["order"]
 
 
+class AxisNarrativeInline(FrozenInlineMixin, admin.TabularInline):
+    """The axis's own text for each level (the level's general text stands in when absent)."""
+
+    model = AxisNarrative
+    extra = 0
+    fields = ["level", "text"]
+    ordering = ["level__lower_bound"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the levels of the axis's own questionnaire.
+        if db_field.name == "level":
+            axis_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = MaturityLevel.objects.filter(questionnaire__axes=axis_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Axis)
 class AxisAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     list_display = ["name", "code", "questionnaire", "order", "weight"]
     list_filter = ["questionnaire"]
     list_select_related = ["questionnaire"]
     search_fields = ["name", "code"]
-    inlines = [QuestionInline]
+    inlines = [AxisNarrativeInline, QuestionInline]
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is AxisNarrative:
+            return super().save_formset(request, form, formset, change)
+        return self._save_questions(request, form, formset)
+
+    def _save_questions(self, request, form, formset):
         # New questions take their axis's questionnaire.
         for question in formset.save(commit=False):
             question.questionnaire_id = form.instance.questionnaire_id
@@ -204,7 +226,7 @@ class AxisAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
 class ChoiceInline(FrozenInlineMixin, admin.TabularInline):
     model = Choice
     extra = 0
-    fields = ["order", "label", "points", "recommendation"]
+    fields = ["order", "label", "points", "recommendation", "effort", "scale"]
     ordering = ["order"]
 
 
@@ -219,8 +241,8 @@ class QuestionAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
 
 @admin.register(Choice)
 class ChoiceAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
-    list_display = ["label", "question", "order", "points"]
-    list_filter = ["question__questionnaire", "question__axis", "points"]
+    list_display = ["label", "question", "order", "points", "effort", "scale"]
+    list_filter = ["question__questionnaire", "question__axis", "points", "effort", "scale"]
     list_select_related = ["question"]
     search_fields = ["label", "recommendation", "question__code"]
 
@@ -233,3 +255,21 @@ class MaturityLevelAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
     list_display = ["name", "lower_bound", "questionnaire"]
     list_filter = ["questionnaire"]
     list_select_related = ["questionnaire"]
+
+
+@admin.register(AxisNarrative)
+class AxisNarrativeAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
+    list_display = ["axis", "level", "text"]
+    list_filter = ["axis__questionnaire", "axis__code", "level__lower_bound"]
+    list_select_related = ["axis__questionnaire", "level"]
+    search_fields = ["text", "axis__code", "axis__name"]
+
+    def questionnaire_of(self, obj):
+        return obj.axis.questionnaire if obj is not None else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "level":
+            kwargs["queryset"] = MaturityLevel.objects.filter(
+                questionnaire__status=Questionnaire.Status.DRAFT
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -7,12 +7,14 @@ from diagnostics.views.filling import (
     diagnostic_resume,
     diagnostic_review,
 )
+from diagnostics.views.importance import axis_importance
 from diagnostics.views.offices import diagnostic_start, home, office_detail
 from diagnostics.views.results import report_pdf, results
 
 __all__ = [
     "answer_autosave",
     "diagnostic_abandon",
+    "axis_importance",
     "diagnostic_axis",
     "diagnostic_resume",
     "diagnostic_review",

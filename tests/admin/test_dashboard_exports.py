@@ -147,7 +147,9 @@ def test_scores_csv_follows_the_filters(client, network_staff, campaigns):
     ]
     assert "Axe 1 — score" in rows[0]
     assert [r[0] for r in rows[1:]] == ["Office 0010", "Office 0011"]
-    assert rows[2][5] == "7,00" and rows[2][4] == "Soumis"
+    assert rows[2][5] == "7" and rows[2][4] == "Soumis"  # as shown on the pages
+    exact = rows[0].index("Score global — score exact")
+    assert rows[2][exact] == "7,00"
 
 
 def test_answers_csv_has_one_row_per_office_and_question(
@@ -327,3 +329,42 @@ def test_exported_comments_never_become_formulas(
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cell = sheet.cell(row=2, column=10)
     assert cell.data_type == "s" and cell.value.startswith("'=")
+
+
+def test_exported_and_shown_scores_agree(client, network_staff, campaigns, office, director):
+    """One rule everywhere: 1 of 3 points is 33.33, shown as 33 on the page, in the PDF's
+    source, the admin, CSV and XLSX; the exact value has a column of its own."""
+    _previous, current = campaigns
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=current, questionnaire=current.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=lambda choices: choices[1])
+    diagnostic = services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    assert diagnostic.overall_score == Decimal("33.33")
+
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[diagnostic.pk])).content.decode()
+    assert "<span>33</span><small>/100</small>" in page and "33,33" not in page
+
+    client.force_login(network_staff)
+    rows = read_csv(client.get(export_url("scores", "csv")))
+    header, row = rows[0], rows[1]
+    assert row[header.index("Score global")] == "33"
+    assert row[header.index("Axe 1 — score")] == "33"
+    assert row[header.index("Score global — score exact")] == "33,33"
+    assert row[header.index("Axe 1 — score exact")] == "33,33"
+    response = client.get(export_url("scores", "xlsx"))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    header, row = list(workbook.active.iter_rows(values_only=True))[:2]
+    assert row[header.index("Score global")] == 33
+    assert row[header.index("Score global — score exact")] == 33.33
+
+    admin_pages = [
+        reverse("admin:diagnostics_diagnostic_changelist"),
+        reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk]),
+        reverse("admin:diagnostics_axisscore_changelist"),
+        reverse("admin:diagnostics_office_changelist") + f"?campagne={current.pk}",
+    ]
+    for url in admin_pages:
+        content = client.get(url).content.decode()
+        assert "33" in content and "33,33" not in content and "33.33" not in content, url

@@ -11,37 +11,49 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from diagnostics.management.commands.seed_demo import (
-    DEMO_COLLEAGUE,
-    DEMO_DIRECTOR,
-    DEMO_OFFICE,
+    DEMO_FILLER,
+    DEMO_FILLING_OFFICE,
     DEMO_PASSWORD,
     seed,
 )
-from diagnostics.models import Answer, Axis, Diagnostic, Questionnaire
+from diagnostics.models import Answer, Axis, Diagnostic, Membership, Questionnaire
+from tests import factories
+
+DEMO_COLLEAGUE = "lea"  # a second member of the filling office, for the colleagues' test
 
 LATENCY_MS = 600
 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
-    questionnaire = Questionnaire.objects.get(code="snut-ot")
-    seed(questionnaire)
-    return questionnaire
+    """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
+    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    seed(second, previous_questionnaire=first)
+    return second
 
 
 @pytest.fixture
 def draft(demo):
-    return Diagnostic.objects.get(office__name=DEMO_OFFICE, status=Diagnostic.Status.DRAFT)
+    diagnostic = Diagnostic.objects.get(
+        office__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT
+    )
+    user = factories.make_user(
+        DEMO_COLLEAGUE, office=diagnostic.office, role=Membership.Role.MEMBER, first_name="Léa"
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.last_name = "Garat"
+    user.save()
+    return diagnostic
 
 
-def login(page: Page, url: str, username: str = DEMO_DIRECTOR):
+def login(page: Page, url: str, username: str = DEMO_FILLER):
     page.set_default_timeout(15_000)
     page.goto(f"{url}/comptes/login/")
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_OFFICE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(DEMO_FILLING_OFFICE)
 
 
 def slow_network(page: Page, latency: int = LATENCY_MS):
@@ -77,8 +89,9 @@ def test_director_finishes_submits_and_downloads_the_report(page: Page, live_ser
             confirm = fieldset.get_by_role("button", name="Confirmer cette réponse")
             if confirm.count():
                 confirm.click()  # last year's answer still holds
-            else:
-                fieldset.locator("label.snut-choice").nth(1).click()
+            else:  # a choice other than the one shown, so that it changes
+                pick = 2 if fieldset.locator("input[type=radio]").nth(1).is_checked() else 1
+                fieldset.locator("label.snut-choice").nth(pick).click()
             expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré")
             if i == count // 2 and "/axes/accueil/" in page.url:
                 # A closed tab or a reload mid-way loses nothing: autosave kept every click.
@@ -104,7 +117,7 @@ def test_director_finishes_submits_and_downloads_the_report(page: Page, live_ser
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(content)).pages
     )
-    assert DEMO_OFFICE in text
+    assert DEMO_FILLING_OFFICE in text
     for axis in axes:
         assert " ".join(axis.name.split()) in text
 
@@ -151,22 +164,22 @@ def test_two_colleagues_on_the_same_comment_see_each_other(browser, live_server,
     question = int(mine.get_attribute("data-question"))
 
     theirs.locator("summary").click()
-    theirs.locator("textarea").fill("Avis de Lucas")
+    theirs.locator("textarea").fill("Avis de Léa")
     theirs.locator("textarea").blur()
     expect(theirs.locator("[data-saved]")).to_contain_text("Enregistré")
 
     mine.locator("summary").click()
-    mine.locator("textarea").fill("Avis de Camille")
+    mine.locator("textarea").fill("Avis d’Inès")
     mine.locator("textarea").blur()
     conflict = mine.locator("[data-conflict]")
-    expect(conflict).to_contain_text("Lucas Etcheverry a modifié cette réponse")
-    expect(conflict).to_contain_text("Avis de Lucas")
-    expect(conflict).to_contain_text("Avis de Camille")
-    assert stored(draft, question).comment == "Avis de Lucas"  # nothing overwritten silently
+    expect(conflict).to_contain_text("Léa Garat a modifié cette réponse")
+    expect(conflict).to_contain_text("Avis de Léa")
+    expect(conflict).to_contain_text("Avis d’Inès")
+    assert stored(draft, question).comment == "Avis de Léa"  # nothing overwritten silently
 
     conflict.get_by_role("button", name="Garder ma version").click()
     expect(mine.locator("[data-saved]")).to_contain_text("Enregistré")
-    assert stored(draft, question).comment == "Avis de Camille"
+    assert stored(draft, question).comment == "Avis d’Inès"
 
 
 def test_an_expired_session_keeps_the_answer_and_sends_it_after_login(
@@ -184,7 +197,7 @@ def test_an_expired_session_keeps_the_answer_and_sends_it_after_login(
     assert str(stored(draft, question).choice_id) != chosen
 
     banner.get_by_role("link", name="Se reconnecter").click()
-    page.get_by_label("Nom d’utilisateur").fill(DEMO_DIRECTOR)
+    page.get_by_label("Nom d’utilisateur").fill(DEMO_FILLER)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     fieldset = page.locator(f"fieldset[data-question='{question}']")

@@ -1,7 +1,9 @@
 """Fictional offices, users and diagnostics so that every page has something to show.
 
 Idempotent: offices, users and campaigns are looked up by name, and an office
-that already has diagnostics in a campaign is left alone.
+that already has diagnostics in a campaign is left alone. The latest campaign runs
+on the newest published version of the questionnaire, the earlier one on the
+oldest (version 1 when version 2 is loaded): the evolution crosses a revision.
 """
 
 import random
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import selectors, services
+from diagnostics import scoring, selectors, services
 from diagnostics.french import de
 from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Office, Questionnaire
 
@@ -23,6 +25,8 @@ DEMO_DIRECTOR = "directeur"
 DEMO_COLLEAGUE = "collegue"
 DEMO_STAFF = "mopa"
 DEMO_OFFICE = "Office de tourisme de Brumevieille-sur-Dronne"
+DEMO_FILLER = "directrice"  # director of the second demo office, half-way through this year's
+DEMO_FILLING_OFFICE = "Office de tourisme de Castelroc"
 
 # Invented communes, six per Aquitaine department.
 COMMUNES = {
@@ -77,67 +81,80 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuse de tourner quand DEBUG est désactivé : ce sont des données fictives."
             )
-        questionnaire = (
-            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-            .order_by("-version")
-            .first()
-        )
+        published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+        questionnaire = published.order_by("-version").first()
         if questionnaire is None:
             raise CommandError(
                 "Aucun questionnaire publié : chargez-le d’abord avec "
                 "« python manage.py loaddata questionnaire_snut »."
             )
+        earliest = published.filter(code=questionnaire.code).order_by("version").first()
         with transaction.atomic():
-            summary = seed(questionnaire)
+            summary = seed(questionnaire, previous_questionnaire=earliest)
         self.stdout.write(self.style.SUCCESS(summary))
 
 
-def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
+# The demo director says what matters for a rural inland destination.
+DEMO_IMPORTANCE = {"web": "essential", "accueil": "essential", "mobilite": "secondary"}
+DEMO_COMMENT = "Notre chargée de communication s’en occupe dès ce mois-ci."
+
+
+def seed(
+    questionnaire: Questionnaire,
+    today: date | None = None,
+    previous_questionnaire: Questionnaire | None = None,
+) -> str:
+    """Demo offices and diagnostics; the earlier campaign on `previous_questionnaire` if given."""
     today = today or timezone.localdate()
-    previous, current = _campaigns(questionnaire, today)
+    previous, current = _campaigns(questionnaire, previous_questionnaire or questionnaire, today)
     offices = _offices()
-    director, colleague, staff = _users(offices[0])
-    axes = selectors.questionnaire_axes(questionnaire)
+    director, colleague, filler, staff = _users(offices[0], offices[1])
+    # Axes keep their codes across versions: an office's profile carries over.
+    codes = [axis.code for axis in selectors.questionnaire_axes(questionnaire)]
     created = 0
     for index, office in enumerate(offices):
         rng = random.Random(office.slug)
         maturity = rng.uniform(0.15, 0.85)
-        axis_bias = {axis.pk: rng.uniform(-0.25, 0.25) for axis in axes}
+        axis_bias = {code: rng.uniform(-0.25, 0.25) for code in codes}
         # Every office took part last year; this year most have submitted, some are
         # still filling it in and a few have not started, as in a real campaign.
-        # The demo office is half-way through this year's, started from last year's
-        # answers: a newcomer can confirm, finish, submit and see the evolution.
+        # The second demo office is half-way through this year's, started from last
+        # year's answers: a newcomer confirms, finishes, submits and sees the evolution.
         plan = [(previous, maturity, True)]
-        if index == 0:
+        if index == 1:
             plan.append((current, None, "carry_over"))
-        elif index % 6 not in (4, 5):
+        elif index == 0 or index % 6 not in (4, 5):
             plan.append((current, min(0.95, maturity + rng.uniform(0.0, 0.15)), True))
         elif index % 6 == 4:
             plan.append((current, maturity, False))
         for campaign, level, submit in plan:
             if office.diagnostics.filter(campaign=campaign).exists():
                 continue
-            submitter = director if office == offices[0] else _office_director(office)
+            submitter = {0: director, 1: filler}.get(index) or _office_director(office)
             if submit == "carry_over":
-                _carried_over(office, campaign, director)
+                _carried_over(office, campaign, submitter)
             else:
-                _diagnostic(office, campaign, axes, level, axis_bias, rng, submitter, submit)
+                demo = index == 0 and campaign == current
+                _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
         f"campagnes « {previous.name} » et « {current.name} ».\n"
         f"Comptes (mot de passe « {DEMO_PASSWORD} », démo uniquement) : "
-        f"{director.username} et {colleague.username} ({offices[0].name}), {staff.username} (réseau, admin)."
+        f"{director.username} et {colleague.username} ({offices[0].name}), "
+        f"{filler.username} ({offices[1].name}, diagnostic en cours), {staff.username} (réseau, admin)."
     )
 
 
-def _campaigns(questionnaire: Questionnaire, today: date) -> tuple[Campaign, Campaign]:
+def _campaigns(
+    questionnaire: Questionnaire, previous_questionnaire: Questionnaire, today: date
+) -> tuple[Campaign, Campaign]:
     current_opens = today - timedelta(days=60)
     previous_opens = current_opens.replace(year=current_opens.year - 1)
     previous, _ = Campaign.objects.get_or_create(
         name=f"Campagne {previous_opens.year}",
         defaults={
-            "questionnaire": questionnaire,
+            "questionnaire": previous_questionnaire,
             "opens": previous_opens,
             "closes": previous_opens + timedelta(days=150),
         },
@@ -177,7 +194,7 @@ def _offices() -> list[Office]:
     return offices
 
 
-def _users(demo_office: Office):
+def _users(demo_office: Office, filling_office: Office):
     User = get_user_model()
 
     def user(username, first, last, **extra):
@@ -197,19 +214,23 @@ def _users(demo_office: Office):
 
     director = user(DEMO_DIRECTOR, "Camille", "Dufau")
     colleague = user(DEMO_COLLEAGUE, "Lucas", "Etcheverry")
+    filler = user(DEMO_FILLER, "Inès", "Larrieu")
     staff = user(DEMO_STAFF, "Nadia", "Laborde", is_staff=True)
     Membership.objects.get_or_create(
         user=director, office=demo_office, defaults={"role": Membership.Role.DIRECTOR}
     )
     Membership.objects.get_or_create(
+        user=filler, office=filling_office, defaults={"role": Membership.Role.DIRECTOR}
+    )
+    Membership.objects.get_or_create(
         user=colleague, office=demo_office, defaults={"role": Membership.Role.MEMBER}
     )
     staff.groups.add(services.network_group_sync())
-    return director, colleague, staff
+    return director, colleague, filler, staff
 
 
 def _office_director(office: Office):
-    """The director of a demo office other than the demo director's: no password."""
+    """The director of a demo office without a demo account: no password."""
     user, created = get_user_model().objects.get_or_create(
         username=f"direction-{office.slug}"[:150],
         defaults={"first_name": "Direction", "last_name": office.commune},
@@ -234,7 +255,9 @@ def _carried_over(office: Office, campaign: Campaign, user) -> Diagnostic:
     return diagnostic
 
 
-def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) -> Diagnostic:
+def _diagnostic(
+    office, campaign, maturity, axis_bias, rng, user, submit, *, demo=False
+) -> Diagnostic:
     moment = timezone.make_aware(
         datetime.combine(campaign.opens + timedelta(days=rng.randint(5, 40)), time(10))
     )
@@ -244,6 +267,7 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
         questionnaire_id=campaign.questionnaire_id,
         created_by=user,
     )
+    axes = selectors.questionnaire_axes(campaign.questionnaire)
     answers = []
     for axis in axes:
         questions = list(axis.questions.all())
@@ -256,7 +280,7 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
                 )
                 continue
             choices = list(question.choices.all())
-            p = min(0.98, max(0.0, rng.gauss(maturity + axis_bias[axis.pk], 0.2)))
+            p = min(0.98, max(0.0, rng.gauss(maturity + axis_bias.get(axis.code, 0), 0.2)))
             answers.append(
                 Answer(
                     diagnostic=diagnostic,
@@ -265,6 +289,22 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
                 )
             )
     Answer.objects.bulk_create(answers)
+    if demo:
+        importance = {a.pk: DEMO_IMPORTANCE[a.code] for a in axes if a.code in DEMO_IMPORTANCE}
+        services.axis_importance_save(
+            diagnostic=diagnostic, importances=importance, user=user, now=moment
+        )
+        # The team's comment beside the first action of its plan.
+        profile = scoring.score_diagnostic(
+            selectors.scoring_axes(axes),
+            selectors.scoring_levels(campaign.questionnaire),
+            selectors.scoring_answers(answers),
+            importance=importance,
+        )
+        if profile.plan:
+            diagnostic.answers.filter(question_id=profile.plan[0].question.id).update(
+                comment=DEMO_COMMENT
+            )
     if submit:
         return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
