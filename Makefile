@@ -1,5 +1,6 @@
 # SNUT — the two commands of the README are `make run` and `make test`.
 PYTHON ?= python3.11
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DEBUG=1 $(BIN)/python manage.py
@@ -27,8 +28,8 @@ demo: install system-check
 	$(MANAGE) seed_demo
 
 run: demo
-	@echo "SNUT sur http://127.0.0.1:8000 — comptes de démo : directeur / snut-demo (office), mopa / snut-demo (réseau, /admin/)."
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "SNUT sur http://127.0.0.1:$(PORT) — comptes de démo (mot de passe snut-demo) : directeur (office, diagnostic soumis), directrice (office, diagnostic en cours), mopa (réseau, /admin/)."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install system-check
 	$(BIN)/pytest

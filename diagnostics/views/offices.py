@@ -50,10 +50,11 @@ def office_detail(request, slug):
         .select_related("campaign", "overall_level")
         .annotate(
             n_answered=_count(
-                Answer.objects.filter(diagnostic=OuterRef("pk")).filter(
+                Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=False).filter(
                     Q(choice__isnull=False) | Q(not_applicable=True)
                 )
             ),
+            n_carried=_count(Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=True)),
             n_questions=_count(Question.objects.filter(questionnaire=OuterRef("questionnaire"))),
         )
         .order_by("-created_at")
