@@ -119,3 +119,34 @@ def test_validate_fails_with_a_message_per_fault_on_a_broken_copy(db, tmp_path):
 def test_validate_unknown_code_is_an_error(db):
     with pytest.raises(CommandError, match="Aucun questionnaire"):
         call_command("validate_questionnaire", "inconnu")
+
+
+@pytest.fixture
+def snut_v2(db):
+    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    return Questionnaire.objects.get(code="snut-ot", version=2)
+
+
+def test_version_2_keeps_the_axes_and_is_valid(snut_v2):
+    v1 = Questionnaire.objects.get(code="snut-ot", version=1)
+    assert snut_v2.status == Questionnaire.Status.PUBLISHED
+    assert list(snut_v2.axes.order_by("order").values_list("code", flat=True)) == AXES
+    assert 60 <= Question.objects.filter(questionnaire=snut_v2).count() <= 75
+    assert "SoLoMo" not in " ".join(snut_v2.axes.values_list("name", flat=True))
+    out = StringIO()
+    call_command("validate_questionnaire", "snut-ot", "--questionnaire-version", "2", stdout=out)
+    # Version 1 is untouched by loading version 2 beside it.
+    assert Question.objects.filter(questionnaire=v1).count() == 69
+
+
+def test_version_2_gives_every_recommendation_an_effort_a_scale_and_every_axis_its_texts(
+    snut_v2,
+):
+    from diagnostics.models import AxisNarrative
+
+    below_best = Choice.objects.filter(question__questionnaire=snut_v2).exclude(recommendation="")
+    assert below_best.exists()
+    assert not below_best.filter(effort="").exists() and not below_best.filter(scale="").exists()
+    narratives = AxisNarrative.objects.filter(axis__questionnaire=snut_v2)
+    assert narratives.count() == 6 * 4
+    assert narratives.values("text").distinct().count() == 24
