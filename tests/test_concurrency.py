@@ -174,12 +174,13 @@ def test_two_members_posting_the_same_axis_page_at_once_keep_both_answers(team):
 
 def test_double_submission_at_once_submits_exactly_once(team):
     """Two « Soumettre » at the same moment: one wins, the other is told it was submitted."""
-    office, director, colleague = team
+    office, director, _colleague = team
+    co_director = factories.make_user(office=office)  # submitting is a director's act
     questionnaire = factories.build_questionnaire(axes=3, questions=4)
     for round_ in range(8):
         diagnostic = new_diagnostic(office, questionnaire, director)
         factories.answer_all(diagnostic, pick=lambda c, r=round_: c[r % len(c)])
-        users = (director, colleague)
+        users = (director, co_director)
         results = run_together(
             *(partial(services.diagnostic_submit, diagnostic=diagnostic, user=u) for u in users)
         )

@@ -111,8 +111,9 @@ def test_director_finishes_submits_and_downloads_the_report(page: Page, live_ser
     )
     expect(page.locator("svg.snut-radar")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Diagnostic précédent \(Campagne"))).to_be_visible()
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Télécharger le rapport PDF").click()
+    # The first print of a 20-page report takes seconds on a loaded machine.
+    with page.expect_download(timeout=90_000) as download_info:
+        page.get_by_role("link", name="Télécharger le rapport PDF").click(timeout=90_000)
     content = Path(download_info.value.path()).read_bytes()
     text = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(content)).pages
