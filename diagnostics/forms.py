@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Answer, Choice, Question
+from diagnostics.models import Answer, Choice, Membership, Question
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -112,3 +113,30 @@ class SubmitForm(forms.Form):
         ),
         error_messages={"required": _("Cochez la case pour confirmer la soumission.")},
     )
+
+
+class InvitationForm(forms.Form):
+    """A director (or the admin) invites someone to the office's team."""
+
+    email = forms.EmailField(label=_("Adresse e-mail"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"), choices=Membership.Role.choices)
+
+
+class InvitationSignupForm(SetPasswordMixin, forms.Form):
+    """The invitee's name and password; the service checks the password against the account."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Mot de passe"), label2=_("Confirmation du mot de passe")
+    )
+
+    def clean(self):
+        self.validate_passwords()
+        return super().clean()
