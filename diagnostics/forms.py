@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import Answer, Choice, Membership, Question
+from diagnostics.services import EMAIL_INVALID
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -118,7 +119,11 @@ class SubmitForm(forms.Form):
 class InvitationForm(forms.Form):
     """A director (or the admin) invites someone to the office's team."""
 
-    email = forms.EmailField(label=_("Adresse e-mail"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=150,
+        error_messages={"invalid": _(EMAIL_INVALID)},
+    )
     role = forms.ChoiceField(
         label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )

@@ -76,7 +76,7 @@ def team_invite(request, slug):
             base_url=_base_url(request),
         )
     except ValidationError as error:
-        if error.code == "send_failed":
+        if getattr(error, "code", None) == "send_failed":
             messages.warning(request, " ".join(error.messages))
             return redirect("diagnostics:team", slug=office.slug)
         form.add_error("email", error)
@@ -127,7 +127,9 @@ def member_remove(request, slug, pk):
             return redirect("diagnostics:team", slug=office.slug)
         if membership.user_id == request.user.pk:
             messages.success(
-                request, _("Vous avez quitté l’équipe de %(office)s.") % {"office": office.name}
+                request,
+                _("Vous avez quitté l’équipe de l’office « %(office)s ».")
+                % {"office": office.name},
             )
             return redirect("diagnostics:home")
         messages.success(
@@ -226,7 +228,7 @@ def invitation_accept(request, slug, token):
                 password=fields.get("password1", ""),
             )
         except ValidationError as error:
-            if error.code in REFUSAL_STATUS or form is None:
+            if getattr(error, "code", None) in REFUSAL_STATUS or form is None:
                 return _refused(request, error)
             form.add_error("password1", error)
         else:
@@ -234,7 +236,8 @@ def invitation_accept(request, slug, token):
                 login(request, membership.user, backend=LOGIN_BACKEND)
             messages.success(
                 request,
-                _("Bienvenue dans l’équipe de %(office)s.") % {"office": invitation.office.name},
+                _("Bienvenue dans l’équipe de l’office « %(office)s ».")
+                % {"office": invitation.office.name},
             )
             return redirect("diagnostics:office", slug=invitation.office.slug)
     return render(request, "diagnostics/invitation_accept.html", {**context, "form": form})
