@@ -136,8 +136,16 @@ class RoleForm(forms.Form):
 class InvitationSignupForm(SetPasswordMixin, forms.Form):
     """The invitee's name and password; the service checks the password against the account."""
 
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     password1, password2 = SetPasswordMixin.create_password_fields(
         label1=_("Mot de passe"), label2=_("Confirmation du mot de passe")
     )

@@ -385,3 +385,15 @@ def test_the_reminder_batch_uses_one_smtp_connection(campaign, region, smtp_serv
     services.campaign_remind(campaign=campaign, sent_by=None, base_url=BASE)
     assert len(smtp_server.messages) == 2
     assert len(smtp_server.sessions) == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_has_one_pending_invitation_however_often_it_is_seeded(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("loaddata", "questionnaire_snut", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    (invitation,) = selectors.invitations_with_status(Invitation.objects.all())
+    assert invitation.status == "pending" and not mail.outbox

@@ -130,16 +130,7 @@ class OfficeInvitationsMixin:
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = [
-        "email",
-        "office",
-        "role",
-        "status",
-        "invited_by",
-        "last_sent_at",
-        "expires_at",
-        "accepted_at",
-    ]
+    list_display = ["email", "status", "office", "role", "expires_at", "last_sent_at"]
     list_filter = [InvitationStatusFilter, "role"]
     list_select_related = ["office", "invited_by"]
     search_fields = ["email", "office__name"]

@@ -5,6 +5,7 @@ that already has diagnostics in a campaign is left alone.
 """
 
 import random
+import secrets
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -15,7 +16,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from diagnostics import selectors, services
-from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Office, Questionnaire
+from diagnostics.models import (
+    Answer,
+    Campaign,
+    Diagnostic,
+    Invitation,
+    Membership,
+    Office,
+    Questionnaire,
+)
 
 DEMO_PASSWORD = "snut-demo"
 DEMO_DIRECTOR = "directeur"
@@ -96,6 +105,7 @@ def seed(questionnaire: Questionnaire, today: date | None = None) -> str:
     previous, current = _campaigns(questionnaire, today)
     offices = _offices()
     director, colleague, staff = _users(offices[0])
+    _pending_invitation(offices[0], director)
     axes = selectors.questionnaire_axes(questionnaire)
     created = 0
     for index, office in enumerate(offices):
@@ -232,3 +242,20 @@ def _diagnostic(office, campaign, axes, maturity, axis_bias, rng, user, submit) 
     if submit:
         return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
+
+
+DEMO_INVITEE = "nouvelle.recrue@snut.localhost"
+
+
+def _pending_invitation(office: Office, director) -> None:
+    """One pending invitation on the demo office's team page (its link was never sent:
+    « Renvoyer » prints a working one on the console)."""
+    if not Invitation.objects.filter(office=office, email=DEMO_INVITEE).exists():
+        Invitation.objects.create(
+            office=office,
+            email=DEMO_INVITEE,
+            role=Membership.Role.MEMBER,
+            invited_by=director,
+            token_hash=secrets.token_hex(32),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+        )
