@@ -249,7 +249,7 @@ DEMO_INVITEE = "nouvelle.recrue@snut.localhost"
 
 def _pending_invitation(office: Office, director) -> None:
     """One pending invitation on the demo office's team page (its link was never sent:
-    « Renvoyer » prints a working one on the console)."""
+    « Renvoyer » prints a working one on the console)."""
     if not Invitation.objects.filter(office=office, email=DEMO_INVITEE).exists():
         Invitation.objects.create(
             office=office,
