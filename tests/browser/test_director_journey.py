@@ -1,4 +1,5 @@
-"""A demo director fills a whole diagnostic in a real browser, submits it and takes the PDF."""
+"""A demo director fills a whole diagnostic in a real browser, submits it and takes the PDF;
+and invites a colleague who accepts."""
 
 import io
 import re
@@ -72,3 +73,36 @@ def test_director_fills_resumes_submits_and_downloads_the_report(page: Page, liv
     assert DEMO_OFFICE in text
     for axis in axes:
         assert " ".join(axis.name.split()) in text
+
+
+def test_director_invites_a_colleague_who_accepts(page: Page, live_server, demo, browser):
+    from django.core import mail
+
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/comptes/login/")
+    page.get_by_label("Nom d’utilisateur").fill(DEMO_DIRECTOR)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Voir l’équipe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Équipe")
+    page.get_by_label("Adresse e-mail").fill("lea.martin@brume.fr")
+    page.get_by_role("button", name="Envoyer l’invitation").click()
+    expect(page.get_by_text("Invitation envoyée à lea.martin@brume.fr")).to_be_visible()
+
+    (message,) = [m for m in mail.outbox if m.to == ["lea.martin@brume.fr"]]
+    link = re.search(r"http://\S+/invitation/\S+/", message.body).group(0)
+    colleague = browser.new_context().new_page()
+    colleague.set_default_timeout(15_000)
+    colleague.goto(link)
+    colleague.locator("#id_first_name").fill("Léa")
+    colleague.locator("#id_last_name").fill("Martin")
+    colleague.locator("#id_password1").fill("Brume-2026-sentier")
+    colleague.locator("#id_password2").fill("Brume-2026-sentier")
+    colleague.get_by_role("button", name="Créer mon compte et rejoindre l’équipe").click()
+    expect(colleague.get_by_role("heading", level=1)).to_have_text(DEMO_OFFICE)
+    expect(colleague.get_by_text("Bienvenue dans l’équipe")).to_be_visible()
+
+    colleague.goto(link)  # the link serves once
+    expect(colleague.get_by_role("heading", level=1)).to_have_text("Cette invitation a déjà servi")
+    page.reload()
+    expect(page.get_by_text("Léa Martin", exact=True)).to_be_visible()
