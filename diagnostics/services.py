@@ -528,7 +528,10 @@ def invitation_create(
 
 
 def _lock_open_invitation(invitation: Invitation) -> Invitation:
-    locked = Invitation.objects.select_for_update().select_related("office", "invited_by")
+    # of=self: PostgreSQL cannot lock the nullable side of the invited_by outer join.
+    locked = Invitation.objects.select_for_update(of=("self",)).select_related(
+        "office", "invited_by"
+    )
     locked = locked.get(pk=invitation.pk)
     if locked.accepted_at or locked.revoked_at:
         raise ValidationError(_(INVITATION_NOT_OPEN))
@@ -573,7 +576,7 @@ def invitation_for_link(
     """The pending invitation that this link (office slug + token) opens, or a French refusal."""
     queryset = Invitation.objects.select_related("office", "invited_by")
     if lock:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     invitation = (
         selectors.invitations_with_status(queryset, now=now)
         .filter(token_hash=_token_hash(token or ""), office__slug=slug)
