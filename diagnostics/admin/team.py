@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from diagnostics import selectors, services
 from diagnostics.admin.diagnostics import CampaignAdmin
@@ -195,7 +195,14 @@ class InvitationAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda i: services.invitation_resend(invitation=i, base_url=base_url),
-            lambda n: _("%(count)s invitation(s) renvoyée(s) avec un nouveau lien.") % {"count": n},
+            lambda n: (
+                ngettext(
+                    "%(count)s invitation renvoyée avec un nouveau lien.",
+                    "%(count)s invitations renvoyées avec un nouveau lien.",
+                    n,
+                )
+                % {"count": n}
+            ),
         )
 
     @admin.action(
@@ -207,7 +214,10 @@ class InvitationAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda i: services.invitation_revoke(invitation=i),
-            lambda n: _("%(count)s invitation(s) révoquée(s).") % {"count": n},
+            lambda n: (
+                ngettext("%(count)s invitation révoquée.", "%(count)s invitations révoquées.", n)
+                % {"count": n}
+            ),
         )
 
 
@@ -258,7 +268,11 @@ class CampaignRemindersAdmin(CampaignAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Relance envoyée aux directions de %(count)s office(s).")
+                    ngettext(
+                        "Relance envoyée à la direction de %(count)s office.",
+                        "Relance envoyée aux directions de %(count)s offices.",
+                        reminder.recipients,
+                    )
                     % {"count": reminder.recipients},
                     messages.SUCCESS,
                 )

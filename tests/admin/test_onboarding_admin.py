@@ -43,7 +43,7 @@ def invite(office, address="camille@office.fr", **kw):
 
 def test_the_network_group_may_invite_but_never_manage_accounts(db):
     codenames = set(Group.objects.get(name="Réseau").permissions.values_list("codename", flat=True))
-    assert {"add_invitation", "change_invitation", "view_invitation", "view_reminder"} <= codenames
+    assert {"add_invitation", "change_invitation", "view_invitation"} <= codenames
     assert (
         not {
             "delete_invitation",
