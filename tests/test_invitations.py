@@ -397,3 +397,38 @@ def test_the_demo_has_one_pending_invitation_however_often_it_is_seeded(settings
     call_command("seed_demo", verbosity=0)
     (invitation,) = selectors.invitations_with_status(Invitation.objects.all())
     assert invitation.status == "pending" and not mail.outbox
+
+
+def test_mail_and_onboarding_settings_come_from_the_environment():
+    from tests.test_settings import PRODUCTION_ENV, manage
+
+    code = (
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT,"
+        " s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL,"
+        " s.DEFAULT_FROM_EMAIL, s.INVITATION_MAX_AGE_DAYS, s.SNUT_NETWORK_NAME, sep='|')"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "snut",
+        "EMAIL_HOST_PASSWORD": "secret",
+        "EMAIL_USE_TLS": "1",
+        "DEFAULT_FROM_EMAIL": "SNUT <snut@example.org>",
+        "INVITATION_MAX_AGE_DAYS": "3",
+        "SNUT_NETWORK_NAME": "Réseau des offices de Brumeland",
+    }
+    result = manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split("|") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "587",
+        "snut",
+        "secret",
+        "True",
+        "False",
+        "SNUT <snut@example.org>",
+        "3",
+        "Réseau des offices de Brumeland",
+    ]

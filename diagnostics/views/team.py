@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
@@ -83,7 +84,11 @@ def team_invite(request, slug):
         return _team_page(request, office, form=form, status=400)
     messages.success(
         request,
-        _("Invitation envoyée à %(email)s : le lien est valable %(days)s jours.")
+        ngettext(
+            "Invitation envoyée à %(email)s : le lien est valable %(days)s jour.",
+            "Invitation envoyée à %(email)s : le lien est valable %(days)s jours.",
+            settings.INVITATION_MAX_AGE_DAYS,
+        )
         % {"email": invitation.email, "days": settings.INVITATION_MAX_AGE_DAYS},
     )
     return redirect("diagnostics:team", slug=office.slug)

@@ -326,9 +326,10 @@ def test_an_existing_account_is_asked_to_log_in_then_joins(client, office, other
     assert office.memberships.filter(user=someone, role="member").exists()
 
 
-def test_someone_else_logged_in_is_refused(client, office, director):
+@pytest.mark.parametrize("who", ["director", "member", "stranger", "staff"])
+def test_someone_else_logged_in_is_refused(client, office, people, who):
     invite(office, "camille@office.fr")
-    client.force_login(director)
+    client.force_login(people[who])
     response = client.post(link_of(mail.outbox[0]))
     assert response.status_code == 403
     assert "Cette invitation est pour quelqu’un d’autre" in response.content.decode()
