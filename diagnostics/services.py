@@ -503,6 +503,15 @@ def invitation_create(
     _check_role(role)
     now = now or timezone.now()
     token, token_hash = _new_token()
+    try:
+        invitation = _invitation_insert(office, email, role, invited_by, token_hash, now)
+    except IntegrityError:  # a colleague invited the same address at the same moment
+        raise ValidationError(_(INVITATION_PENDING).format(email=email.strip().lower())) from None
+    _invitation_send(invitation, token, base_url=base_url, now=now)
+    return invitation
+
+
+def _invitation_insert(office, email, role, invited_by, token_hash, now) -> Invitation:
     with transaction.atomic():
         Office.objects.select_for_update().filter(pk=office.pk).first()
         email = invitation_check(office=office, email=email)
@@ -519,7 +528,6 @@ def invitation_create(
             created_at=now,
             expires_at=_expiry(now),
         )
-    _invitation_send(invitation, token, base_url=base_url, now=now)
     return invitation
 
 

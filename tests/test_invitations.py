@@ -432,3 +432,16 @@ def test_mail_and_onboarding_settings_come_from_the_environment():
         "3",
         "Réseau des offices de Brumeland",
     ]
+
+
+def test_a_lost_race_to_invite_the_same_address_is_a_clear_message(office, monkeypatch):
+    """Where row locks are no-ops, the database constraint catches the second invitation."""
+    from django.db import IntegrityError
+
+    def create(**kwargs):
+        raise IntegrityError("invitation_one_open_per_address")
+
+    monkeypatch.setattr(Invitation.objects, "create", create)
+    with pytest.raises(ValidationError, match="déjà en attente pour camille@office.fr"):
+        invite(office, "Camille@office.fr")
+    assert not mail.outbox
