@@ -75,7 +75,7 @@ def test_director_fills_resumes_submits_and_downloads_the_report(page: Page, liv
         assert " ".join(axis.name.split()) in text
 
 
-def test_director_invites_a_colleague_who_accepts(page: Page, live_server, demo, browser):
+def test_director_invites_a_colleague_who_accepts(page: Page, live_server, demo, browser, request):
     from django.core import mail
 
     page.set_default_timeout(15_000)
@@ -91,7 +91,9 @@ def test_director_invites_a_colleague_who_accepts(page: Page, live_server, demo,
 
     (message,) = [m for m in mail.outbox if m.to == ["lea.martin@brume.fr"]]
     link = re.search(r"http://\S+/invitation/\S+/", message.body).group(0)
-    colleague = browser.new_context().new_page()
+    colleague_context = browser.new_context()
+    request.addfinalizer(colleague_context.close)  # no request left in flight after the test
+    colleague = colleague_context.new_page()
     colleague.set_default_timeout(15_000)
     colleague.goto(link)
     colleague.locator("#id_first_name").fill("Léa")
