@@ -753,3 +753,98 @@ class AxisImportance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.diagnostic} — {self.axis} : {self.get_importance_display()}"
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to join an office; the only way an account is created.
+
+    The link carries a random token of which only the SHA-256 is stored: a copy
+    of the database opens no door, and a resend issues a new token so the
+    previous link stops working.
+    """
+
+    class Status(models.TextChoices):
+        """Derived from the dates (selectors.invitations_with_status), never stored."""
+
+        PENDING = "pending", _("en attente")
+        ACCEPTED = "accepted", _("acceptée")
+        EXPIRED = "expired", _("expirée")
+        REVOKED = "revoked", _("révoquée")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("office")
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(
+        _("rôle"),
+        max_length=10,
+        choices=Membership.Role.choices,
+        default=Membership.Role.MEMBER,
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
+    )
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_address",
+                violation_error_message=_(
+                    "Une invitation est déjà ouverte pour cette adresse : renvoyez-la ou "
+                    "révoquez-la."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.office}"
+
+
+class Reminder(models.Model):
+    """One batch of reminders sent to the offices that had not submitted in a campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("campagne")
+    )
+    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("envoyée par"),
+    )
+    recipients = models.PositiveIntegerField(_("destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.sent_at:%d/%m/%Y}"

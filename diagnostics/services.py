@@ -5,21 +5,30 @@ colleague's answer never interleave: the answer lands before the submission
 or is refused after it.
 """
 
+import hashlib
 import logging
+import secrets
+import smtplib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from diagnostics import selectors
+from diagnostics.emails import build_email
 from diagnostics.models import (
     Answer,
     Axis,
@@ -30,11 +39,13 @@ from diagnostics.models import (
     Choice,
     Diagnostic,
     DiagnosticReopening,
+    Invitation,
     MaturityLevel,
     Membership,
     Office,
     Question,
     Questionnaire,
+    Reminder,
 )
 
 CAMPAIGN_CLOSED = gettext_noop(
@@ -449,6 +460,10 @@ NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore", "diagnosticreopening
 NETWORK_AUTH_PERMISSIONS = ["view_user"]
 # Reopening a diagnostic submitted by mistake (with a reason, kept: diagnostic_reopen).
 NETWORK_EXTRA_PERMISSIONS = ["reopen_diagnostic"]
+# Onboarding: staff invite (add), resend and revoke (change) and read invitations;
+# an invitation is never deleted, it is revoked. Reminders are sent from the
+# campaign list (change_campaign), which shows the date of the last one.
+NETWORK_ONBOARDING_PERMISSIONS = ["add_invitation", "change_invitation", "view_invitation"]
 
 
 def network_group_sync() -> Group:
@@ -461,6 +476,7 @@ def network_group_sync() -> Group:
     ]
     codenames += [f"view_{model}" for model in NETWORK_READ_MODELS]
     codenames += NETWORK_EXTRA_PERMISSIONS
+    codenames += NETWORK_ONBOARDING_PERMISSIONS
     permissions = Permission.objects.filter(
         Q(content_type__app_label="diagnostics", codename__in=codenames)
         | Q(content_type__app_label="auth", codename__in=NETWORK_AUTH_PERMISSIONS)
@@ -648,3 +664,385 @@ def axis_importance_save(
         ]
         Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return saved
+
+
+# --- team and onboarding by invitation ----------------------------------------------
+
+MEMBERSHIP_STAFF_REFUSED = gettext_noop(
+    "Le personnel du réseau ne peut pas être membre d’un office : il consulte les offices "
+    "depuis l’administration."
+)
+ALREADY_MEMBER = gettext_noop("{email} fait déjà partie de l’équipe de cet office.")
+ROLE_INVALID = gettext_noop("Choisissez un rôle : direction ou membre de l’équipe.")
+LAST_DIRECTOR = gettext_noop(
+    "L’office doit garder au moins une personne à sa direction : confiez d’abord la direction "
+    "à quelqu’un d’autre."
+)
+EMAIL_INVALID = gettext_noop("Saisissez une adresse e-mail valide, par exemple nom@office.fr.")
+INVITATION_PENDING = gettext_noop(
+    "Une invitation est déjà en attente pour {email} : renvoyez-la plutôt que d’en créer une autre."
+)
+INVITATION_NOT_OPEN = gettext_noop(
+    "Cette invitation a déjà été acceptée ou révoquée : elle ne peut plus être renvoyée ni "
+    "révoquée."
+)
+INVITATION_INVALID = gettext_noop(
+    "Ce lien d’invitation n’est pas valide. Vérifiez que l’adresse a été copiée en entier, "
+    "ou demandez une nouvelle invitation."
+)
+INVITATION_USED = gettext_noop(
+    "Cette invitation a déjà été acceptée : connectez-vous avec votre adresse e-mail."
+)
+INVITATION_EXPIRED = gettext_noop(
+    "Cette invitation a expiré. Demandez à la personne qui vous a invité de vous la renvoyer."
+)
+INVITATION_REVOKED = gettext_noop(
+    "Cette invitation a été annulée. En cas de doute, contactez la direction de votre office "
+    "ou votre réseau régional."
+)
+INVITATION_OTHER_ACCOUNT = gettext_noop(
+    "Cette invitation est adressée à {email}, mais vous êtes connecté avec un autre compte. "
+    "Déconnectez-vous, puis rouvrez le lien."
+)
+ACCOUNT_EXISTS = gettext_noop(
+    "Un compte existe déjà pour {email} : connectez-vous pour accepter l’invitation."
+)
+NAME_REQUIRED = gettext_noop("Indiquez votre prénom et votre nom.")
+SEND_FAILED = gettext_noop(
+    "L’e-mail n’a pas pu partir ({error}). L’invitation est enregistrée : renvoyez-la plus tard."
+)
+REMINDER_CLOSED = gettext_noop(
+    "La campagne « {campaign} » n’est pas ouverte : il n’y a personne à relancer."
+)
+REMINDER_NOBODY = gettext_noop(
+    "Aucun office à relancer dans la campagne « {campaign} » : tous ont soumis, ou aucun "
+    "n’a de direction inscrite."
+)
+REMINDER_FAILED = gettext_noop("Les relances n’ont pas pu partir ({error}) : rien n’a été envoyé.")
+
+# Usernames are the invitee's e-mail address (lower case): people log in with it.
+USERNAME_MAX_LENGTH = 150
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, _token_hash(token)
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(_(EMAIL_INVALID)) from None
+    if len(email) > USERNAME_MAX_LENGTH:
+        raise ValidationError(_(EMAIL_INVALID))
+    return email
+
+
+def _check_role(role: str) -> None:
+    if role not in Membership.Role.values:
+        raise ValidationError(_(ROLE_INVALID))
+
+
+def _other_directors(membership: Membership):
+    return Membership.objects.filter(
+        office_id=membership.office_id, role=Membership.Role.DIRECTOR
+    ).exclude(pk=membership.pk)
+
+
+def membership_add(*, office: Office, user, role: str) -> Membership:
+    """Makes `user` a member of `office`; the one way memberships are created in the app."""
+    _check_role(role)
+    if user.is_staff:
+        raise ValidationError(_(MEMBERSHIP_STAFF_REFUSED))
+    with transaction.atomic():
+        if Membership.objects.filter(office=office, user=user).exists():
+            raise ValidationError(_(ALREADY_MEMBER).format(email=user.email or user.username))
+        return Membership.objects.create(office=office, user=user, role=role)
+
+
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
+    """Changes a member's role, never leaving the office without a director."""
+    _check_role(role)
+    with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=membership.office_id).first()
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if (
+            membership.role == Membership.Role.DIRECTOR
+            and role != Membership.Role.DIRECTOR
+            and not _other_directors(membership).exists()
+        ):
+            raise ValidationError(_(LAST_DIRECTOR))
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    """Removes a member from the team, never the office's last director."""
+    with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=membership.office_id).first()
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if (
+            membership.role == Membership.Role.DIRECTOR
+            and not _other_directors(membership).exists()
+        ):
+            raise ValidationError(_(LAST_DIRECTOR))
+        membership.delete()
+
+
+def _invitation_link(invitation: Invitation, token: str, base_url: str) -> str:
+    path = reverse(
+        "diagnostics:invitation", kwargs={"slug": invitation.office.slug, "token": token}
+    )
+    return base_url.rstrip("/") + path
+
+
+def _invitation_send(invitation: Invitation, token: str, *, base_url: str, now) -> None:
+    inviter = invitation.invited_by
+    message = build_email(
+        "invitation",
+        {
+            "office": invitation.office,
+            "role": invitation.get_role_display(),
+            "is_director": invitation.role == Membership.Role.DIRECTOR,
+            "inviter": (inviter.get_full_name() or inviter.username) if inviter else "",
+            "inviter_is_staff": bool(inviter and inviter.is_staff),
+            "link": _invitation_link(invitation, token, base_url),
+            "expires_at": invitation.expires_at,
+        },
+        to=[invitation.email],
+    )
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as error:
+        raise ValidationError(_(SEND_FAILED).format(error=error), code="send_failed") from None
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=now)
+    invitation.last_sent_at = now
+
+
+def _expiry(now: datetime) -> datetime:
+    return now + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+
+def invitation_check(*, office: Office | None, email: str) -> str:
+    """Validates an address before inviting it to `office`; returns it normalised.
+
+    Also used by the admin's form, where the office may not exist yet (None).
+    """
+    email = _normalise_email(email)
+    account = get_user_model().objects.filter(email__iexact=email).first()
+    if account is not None and account.is_staff:
+        raise ValidationError(_(MEMBERSHIP_STAFF_REFUSED))
+    if office is None or office.pk is None:
+        return email
+    if account is not None and Membership.objects.filter(office=office, user=account).exists():
+        raise ValidationError(_(ALREADY_MEMBER).format(email=email))
+    open_invitations = selectors.invitations_with_status(
+        Invitation.objects.filter(office=office, email=email)
+    )
+    if open_invitations.filter(status=Invitation.Status.PENDING).exists():
+        raise ValidationError(_(INVITATION_PENDING).format(email=email))
+    return email
+
+
+def invitation_create(
+    *, office: Office, email: str, role: str, invited_by, base_url: str, now: datetime | None = None
+) -> Invitation:
+    """Invites `email` to join `office` with `role` and sends the link.
+
+    The invitation is kept even when the e-mail cannot leave (ValidationError with
+    code "send_failed"): it can be resent.
+    """
+    _check_role(role)
+    now = now or timezone.now()
+    token, token_hash = _new_token()
+    try:
+        invitation = _invitation_insert(office, email, role, invited_by, token_hash, now)
+    except IntegrityError:  # a colleague invited the same address at the same moment
+        raise ValidationError(_(INVITATION_PENDING).format(email=email.strip().lower())) from None
+    _invitation_send(invitation, token, base_url=base_url, now=now)
+    return invitation
+
+
+def _invitation_insert(office, email, role, invited_by, token_hash, now) -> Invitation:
+    with transaction.atomic():
+        Office.objects.select_for_update().filter(pk=office.pk).first()
+        email = invitation_check(office=office, email=email)
+        # An expired invitation to the same address gives way to the new one.
+        Invitation.objects.filter(
+            office=office, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            office=office,
+            email=email,
+            role=role,
+            token_hash=token_hash,
+            invited_by=invited_by,
+            created_at=now,
+            expires_at=_expiry(now),
+        )
+    return invitation
+
+
+def _lock_open_invitation(invitation: Invitation) -> Invitation:
+    # of=self: PostgreSQL cannot lock the nullable side of the invited_by outer join.
+    locked = Invitation.objects.select_for_update(of=("self",)).select_related(
+        "office", "invited_by"
+    )
+    locked = locked.get(pk=invitation.pk)
+    if locked.accepted_at or locked.revoked_at:
+        raise ValidationError(_(INVITATION_NOT_OPEN))
+    return locked
+
+
+def invitation_resend(
+    *, invitation: Invitation, base_url: str, now: datetime | None = None
+) -> Invitation:
+    """Sends a new link (the previous one stops working), valid for the full period again."""
+    now = now or timezone.now()
+    token, token_hash = _new_token()
+    with transaction.atomic():
+        locked = _lock_open_invitation(invitation)
+        locked.token_hash = token_hash
+        locked.expires_at = _expiry(now)
+        locked.save(update_fields=["token_hash", "expires_at"])
+    _invitation_send(locked, token, base_url=base_url, now=now)
+    return locked
+
+
+def invitation_revoke(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
+    """Cancels a pending or expired invitation: its link is refused from now on."""
+    with transaction.atomic():
+        locked = _lock_open_invitation(invitation)
+        locked.revoked_at = now or timezone.now()
+        locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+# Codes of the link's refusals; the page answers 400 for "invalid", 410 for the rest.
+LINK_REFUSALS = {
+    Invitation.Status.ACCEPTED: ("used", INVITATION_USED),
+    Invitation.Status.EXPIRED: ("expired", INVITATION_EXPIRED),
+    Invitation.Status.REVOKED: ("revoked", INVITATION_REVOKED),
+}
+
+
+def invitation_for_link(
+    *, slug: str, token: str, now: datetime | None = None, lock: bool = False
+) -> Invitation:
+    """The pending invitation that this link (office slug + token) opens, or a French refusal."""
+    queryset = Invitation.objects.select_related("office", "invited_by")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = (
+        selectors.invitations_with_status(queryset, now=now)
+        .filter(token_hash=_token_hash(token or ""), office__slug=slug)
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError(_(INVITATION_INVALID), code="invalid")
+    if invitation.status in LINK_REFUSALS:
+        code, message = LINK_REFUSALS[invitation.status]
+        raise ValidationError(_(message), code=code)
+    return invitation
+
+
+def invitation_account(invitation: Invitation):
+    """The existing account the invitation is addressed to, if any."""
+    User = get_user_model()
+    return User.objects.filter(
+        Q(email__iexact=invitation.email) | Q(username__iexact=invitation.email)
+    ).first()
+
+
+def invitation_accept(
+    *,
+    slug: str,
+    token: str,
+    user=None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
+    now: datetime | None = None,
+) -> Membership:
+    """Accepts the invitation behind the link, once.
+
+    With `user` (logged in, same address) it adds the membership; without, it
+    creates the account (username = the e-mail) with a name and a password that
+    passes Django's validators.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = invitation_for_link(slug=slug, token=token, now=now, lock=True)
+        account = invitation_account(invitation)
+        if user is not None:
+            if account is None or account.pk != user.pk:
+                raise ValidationError(
+                    _(INVITATION_OTHER_ACCOUNT).format(email=invitation.email), code="other_account"
+                )
+        elif account is not None:
+            raise ValidationError(
+                _(ACCOUNT_EXISTS).format(email=invitation.email), code="account_exists"
+            )
+        else:
+            first_name, last_name = first_name.strip(), last_name.strip()
+            if not first_name or not last_name:
+                raise ValidationError(_(NAME_REQUIRED))
+            User = get_user_model()
+            user = User(
+                username=invitation.email,
+                email=invitation.email,
+                first_name=first_name,
+                last_name=last_name,
+            )
+            password_validation.validate_password(password, user)
+            user.set_password(password)
+            user.save()
+        membership = Membership.objects.filter(office=invitation.office, user=user).first()
+        if membership is None:
+            membership = membership_add(office=invitation.office, user=user, role=invitation.role)
+        invitation.accepted_at, invitation.accepted_by = now, user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def campaign_reminder_messages(
+    *, campaign: Campaign, base_url: str
+) -> list[tuple[Office, EmailMultiAlternatives]]:
+    """One message per office that has not submitted, to its directors (none without one)."""
+    messages = []
+    for office in selectors.reminder_offices(campaign):
+        to = [m.user.email for m in office.directors if m.user.email]
+        if not to:
+            continue
+        link = base_url.rstrip("/") + reverse("diagnostics:office", kwargs={"slug": office.slug})
+        context = {"office": office, "campaign": campaign, "link": link}
+        messages.append((office, build_email("reminder", context, to=to)))
+    return messages
+
+
+def campaign_remind(
+    *, campaign: Campaign, sent_by, base_url: str, now: datetime | None = None
+) -> Reminder:
+    """Reminds the directors of every office that has not submitted, through one connection."""
+    now = now or timezone.now()
+    if not campaign.is_open(timezone.localdate(now)):
+        raise ValidationError(_(REMINDER_CLOSED).format(campaign=campaign.name))
+    messages = [
+        m for _office, m in campaign_reminder_messages(campaign=campaign, base_url=base_url)
+    ]
+    if not messages:
+        raise ValidationError(_(REMINDER_NOBODY).format(campaign=campaign.name))
+    try:
+        get_connection().send_messages(messages)
+    except (OSError, smtplib.SMTPException) as error:
+        raise ValidationError(_(REMINDER_FAILED).format(error=error)) from None
+    return Reminder.objects.create(
+        campaign=campaign, sent_at=now, sent_by=sent_by, recipients=len(messages)
+    )

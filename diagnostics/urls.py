@@ -1,6 +1,7 @@
 from django.urls import path
 
 from diagnostics import views
+from diagnostics.views import team
 
 app_name = "diagnostics"
 
@@ -20,4 +21,28 @@ urlpatterns = [
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    # The office's team and invitations (diagnostics/views/team.py)
+    path("offices/<slug:slug>/equipe/", team.team, name="team"),
+    path("offices/<slug:slug>/equipe/inviter/", team.team_invite, name="team_invite"),
+    path("offices/<slug:slug>/equipe/membres/<int:pk>/role/", team.member_role, name="member_role"),
+    path(
+        "offices/<slug:slug>/equipe/membres/<int:pk>/retirer/",
+        team.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "offices/<slug:slug>/equipe/invitations/<int:pk>/renvoyer/",
+        team.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "offices/<slug:slug>/equipe/invitations/<int:pk>/revoquer/",
+        team.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "offices/<slug:slug>/invitation/<str:token>/",
+        team.invitation_accept,
+        name="invitation",
+    ),
 ]

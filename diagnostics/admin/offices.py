@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import regional, selectors
 from diagnostics.admin import exports
+from diagnostics.admin.team import OfficeInvitationsMixin
 from diagnostics.models import Campaign, MaturityLevel, Membership, Office
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
@@ -145,7 +146,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
     list_filter = [
         CampaignFilter,
         StatusFilter,

@@ -291,6 +291,10 @@ def test_the_network_group_exists_after_migrate(db):
     assert (
         not {"add_user", "change_user", "delete_user", "change_group", "change_answer"} & codenames
     )
+    assert {
+        "add_invitation",
+        "change_invitation",
+    } <= codenames and "delete_invitation" not in codenames
 
 
 def test_network_staff_manage_campaigns_but_not_diagnostics(client, network_staff, diagnostic):

@@ -1,5 +1,6 @@
 """The demo director finishes this year's diagnostic in a real browser, submits it and takes
-the PDF; autosave under latency, colleagues at once and an expired session lose nothing."""
+the PDF; autosave under latency, colleagues at once and an expired session lose nothing;
+a director invites a colleague who accepts."""
 
 import io
 import re
@@ -11,8 +12,10 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from diagnostics.management.commands.seed_demo import (
+    DEMO_DIRECTOR,
     DEMO_FILLER,
     DEMO_FILLING_OFFICE,
+    DEMO_OFFICE,
     DEMO_PASSWORD,
     seed,
 )
@@ -204,3 +207,38 @@ def test_an_expired_session_keeps_the_answer_and_sends_it_after_login(
     fieldset = page.locator(f"fieldset[data-question='{question}']")
     expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré")
     assert str(stored(draft, question).choice_id) == chosen
+
+
+def test_director_invites_a_colleague_who_accepts(page: Page, live_server, demo, browser, request):
+    from django.core import mail
+
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/comptes/login/")
+    page.get_by_label("Nom d’utilisateur").fill(DEMO_DIRECTOR)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Voir l’équipe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Équipe")
+    page.get_by_label("Adresse e-mail").fill("lea.martin@brume.fr")
+    page.get_by_role("button", name="Envoyer l’invitation").click()
+    expect(page.get_by_text("Invitation envoyée à lea.martin@brume.fr")).to_be_visible()
+
+    (message,) = [m for m in mail.outbox if m.to == ["lea.martin@brume.fr"]]
+    link = re.search(r"http://\S+/invitation/\S+/", message.body).group(0)
+    colleague_context = browser.new_context()
+    request.addfinalizer(colleague_context.close)  # no request left in flight after the test
+    colleague = colleague_context.new_page()
+    colleague.set_default_timeout(15_000)
+    colleague.goto(link)
+    colleague.locator("#id_first_name").fill("Léa")
+    colleague.locator("#id_last_name").fill("Martin")
+    colleague.locator("#id_password1").fill("Brume-2026-sentier")
+    colleague.locator("#id_password2").fill("Brume-2026-sentier")
+    colleague.get_by_role("button", name="Créer mon compte et rejoindre l’équipe").click()
+    expect(colleague.get_by_role("heading", level=1)).to_have_text(DEMO_OFFICE)
+    expect(colleague.get_by_text("Bienvenue dans l’équipe")).to_be_visible()
+
+    colleague.goto(link)  # the link serves once
+    expect(colleague.get_by_role("heading", level=1)).to_have_text("Cette invitation a déjà servi")
+    page.reload()
+    expect(page.get_by_text("Léa Martin", exact=True)).to_be_visible()

@@ -7,6 +7,7 @@ oldest (version 1 when version 2 is loaded): the evolution crosses a revision.
 """
 
 import random
+import secrets
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -18,7 +19,15 @@ from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services
 from diagnostics.french import de
-from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Office, Questionnaire
+from diagnostics.models import (
+    Answer,
+    Campaign,
+    Diagnostic,
+    Invitation,
+    Membership,
+    Office,
+    Questionnaire,
+)
 
 DEMO_PASSWORD = "snut-demo"
 DEMO_DIRECTOR = "directeur"
@@ -109,6 +118,7 @@ def seed(
     previous, current = _campaigns(questionnaire, previous_questionnaire or questionnaire, today)
     offices = _offices()
     director, colleague, filler, staff = _users(offices[0], offices[1])
+    _pending_invitation(offices[0], director)
     # Axes keep their codes across versions: an office's profile carries over.
     codes = [axis.code for axis in selectors.questionnaire_axes(questionnaire)]
     created = 0
@@ -308,3 +318,20 @@ def _diagnostic(
     if submit:
         return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
+
+
+DEMO_INVITEE = "nouvelle.recrue@snut.localhost"
+
+
+def _pending_invitation(office: Office, director) -> None:
+    """One pending invitation on the demo office's team page (its link was never sent:
+    « Renvoyer » prints a working one on the console)."""
+    if not Invitation.objects.filter(office=office, email=DEMO_INVITEE).exists():
+        Invitation.objects.create(
+            office=office,
+            email=DEMO_INVITEE,
+            role=Membership.Role.MEMBER,
+            invited_by=director,
+            token_hash=secrets.token_hex(32),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+        )
