@@ -1,14 +1,26 @@
 """Who the regional network is, for e-mails and pages, read in one place.
 
-Today from settings (SNUT_NETWORK_NAME, SNUT_NETWORK_CONTACT); callers only see
-this small dict, so the source can move to the database without touching them.
+Today from settings (SNUT_NETWORK_NAME, SNUT_NETWORK_CONTACT, SNUT_NETWORK_REGIONS);
+callers only see these helpers, so the source can move to the database without
+touching them.
 """
 
 from django.conf import settings
+from django.db.models import QuerySet
+
+from diagnostics.models import Department
 
 
 def network_info() -> dict[str, str]:
     return {"name": settings.SNUT_NETWORK_NAME, "contact": settings.SNUT_NETWORK_CONTACT}
+
+
+def network_departments() -> QuerySet[Department]:
+    """The departments of the network's territory (SNUT_NETWORK_REGIONS; all of France if unset)."""
+    departments = Department.objects.select_related("region")
+    if settings.SNUT_NETWORK_REGIONS:
+        departments = departments.filter(region__code__in=settings.SNUT_NETWORK_REGIONS)
+    return departments
 
 
 def context(request) -> dict:

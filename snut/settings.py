@@ -237,6 +237,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 INVITATION_MAX_AGE_DAYS = envint("INVITATION_MAX_AGE_DAYS", "7")
 SNUT_NETWORK_NAME = os.getenv("SNUT_NETWORK_NAME", "Réseau régional des offices de tourisme")
 SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
+# The network's territory: INSEE codes of its regions (fixtures/territoires.json);
+# empty means all of France. Offices are created in the departments of these regions.
+SNUT_NETWORK_REGIONS = envlist("SNUT_NETWORK_REGIONS", "")
 
 # Production hardening: on by default whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,7 @@ from diagnostics import regional, selectors
 from diagnostics.admin import exports
 from diagnostics.admin.team import OfficeInvitationsMixin
 from diagnostics.models import Campaign, MaturityLevel, Membership, Office
+from diagnostics.network import network_departments
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
 
@@ -164,6 +165,11 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/snut-admin.css"]}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = network_departments()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
