@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from diagnostics.models import (
     Question,
     Questionnaire,
 )
+from diagnostics.tasks import report_pdf_at_submission, report_pdf_enqueue
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -426,6 +428,10 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = No
         locked.overall_score = _decimal(profile.score)
         locked.overall_level_id = profile.level.id if profile.level else None
         locked.save()
+        # The report is printed in the background once the submission is
+        # committed, so that its first download is immediate.
+        if report_pdf_at_submission():
+            transaction.on_commit(partial(report_pdf_enqueue, diagnostic_id=locked.pk), robust=True)
     return locked
 
 
@@ -449,6 +455,8 @@ NETWORK_READ_MODELS = ["diagnostic", "answer", "axisscore", "diagnosticreopening
 NETWORK_AUTH_PERMISSIONS = ["view_user"]
 # Reopening a diagnostic submitted by mistake (with a reason, kept: diagnostic_reopen).
 NETWORK_EXTRA_PERMISSIONS = ["reopen_diagnostic"]
+# Following background tasks (failures with their traceback) in the admin.
+NETWORK_TASK_PERMISSIONS = ["view_dbtaskresult"]
 
 
 def network_group_sync() -> Group:
@@ -464,6 +472,7 @@ def network_group_sync() -> Group:
     permissions = Permission.objects.filter(
         Q(content_type__app_label="diagnostics", codename__in=codenames)
         | Q(content_type__app_label="auth", codename__in=NETWORK_AUTH_PERMISSIONS)
+        | Q(content_type__app_label="django_tasks_database", codename__in=NETWORK_TASK_PERMISSIONS)
     )
     group.permissions.set(permissions)
     return group
