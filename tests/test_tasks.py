@@ -1,5 +1,7 @@
 """Background work: the report printed at submission, retries, batches of e-mails."""
 
+from unittest import mock
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -17,7 +19,10 @@ DATABASE_TASKS = override_settings(
 
 
 def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    """The production worker, run until the queue is empty. It closes the database
+    connection between tasks, which would end the test's transaction on PostgreSQL."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
 
 
 def test_submission_enqueues_the_report_once_committed(
