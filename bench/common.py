@@ -52,8 +52,10 @@ def fresh_database() -> None:
     call_command("loaddata", "questionnaire_snut", verbosity=0)
 
 
-def seed_region(count: int, seed: int = 2026):
-    """`count` offices, each with a submitted diagnostic in an open campaign."""
+def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
+    """`count` offices, each with a submitted diagnostic in each of `campaigns`
+    campaigns a year apart: the latest is open, the earlier ones closed. Returns
+    the latest campaign and the offices."""
     from diagnostics import scoring, selectors
     from diagnostics.models import (
         Answer,
@@ -68,12 +70,16 @@ def seed_region(count: int, seed: int = 2026):
     rng = random.Random(seed)
     questionnaire = Questionnaire.objects.get(code="snut-ot")
     today = timezone.localdate()
-    campaign = Campaign.objects.create(
-        questionnaire=questionnaire,
-        name="Campagne de mesure",
-        opens=today - timezone.timedelta(days=30),
-        closes=today + timezone.timedelta(days=30),
-    )
+    all_campaigns = [
+        Campaign.objects.create(
+            questionnaire=questionnaire,
+            name="Campagne de mesure" if years_ago == 0 else f"Campagne de mesure N-{years_ago}",
+            opens=today - timezone.timedelta(days=30 + 365 * years_ago),
+            closes=today + timezone.timedelta(days=30 - 365 * years_ago),
+        )
+        for years_ago in reversed(range(campaigns))
+    ]
+    campaign = all_campaigns[-1]
     axes = selectors.questionnaire_axes(questionnaire)
     specs = selectors.scoring_axes(axes)
     levels = selectors.scoring_levels(questionnaire)
@@ -92,14 +98,18 @@ def seed_region(count: int, seed: int = 2026):
     )
     now = timezone.now()
     diagnostics = Diagnostic.objects.bulk_create(
-        Diagnostic(
-            office=office,
-            campaign=campaign,
-            questionnaire=questionnaire,
-            status=Diagnostic.Status.SUBMITTED,
-            submitted_at=now,
-        )
-        for office in offices
+        (
+            Diagnostic(
+                office=office,
+                campaign=each,
+                questionnaire=questionnaire,
+                status=Diagnostic.Status.SUBMITTED,
+                submitted_at=now - timezone.timedelta(days=365 * (len(all_campaigns) - 1 - index)),
+            )
+            for index, each in enumerate(all_campaigns)
+            for office in offices
+        ),
+        batch_size=2000,
     )
     answers, axis_scores = [], []
     for diagnostic in diagnostics:
@@ -131,6 +141,9 @@ def seed_region(count: int, seed: int = 2026):
                     total=result.total,
                 )
             )
+        if len(answers) >= 50_000:  # bounded memory at whole-France scale
+            Answer.objects.bulk_create(answers, batch_size=5000)
+            answers.clear()
     Answer.objects.bulk_create(answers, batch_size=5000)
     AxisScore.objects.bulk_create(axis_scores, batch_size=5000)
     Diagnostic.objects.bulk_update(diagnostics, ["overall_score", "overall_level"], batch_size=1000)

@@ -1,6 +1,15 @@
 """`make bench`: seeds N offices and prints medians and p95 of every measured path.
 
-Usage: .venv/bin/python bench/run.py [--offices N] [--runs R] [--http-seconds S] [--users U]
+Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
+       [--http-seconds S] [--users U] [--port P] [--port2 P2]
+
+`--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
+submitted diagnostic in each of three campaigns, measures every director and
+staff page against its own target (director ≤ 15×, staff ≤ 25× the trivial
+view), the exports' time and peak memory, runs the HTTP load against two
+gunicorn servers (P and P2) sharing the database and the cache (CACHE_URL,
+Redis), then a concurrency run where clients spread over both servers save
+answers while one server is restarted, and counts acknowledged-but-lost answers.
 
 1. In-process, with Django's test client: scoring, the director's pages, the
    PDF, the staff's pages and exports, and a trivial view (the floor) that every
@@ -14,6 +23,7 @@ bench/out/, or BENCH_DATABASE_URL (PostgreSQL).
 
 import argparse
 import http.client
+import json
 import os
 import random
 import resource
@@ -22,36 +32,56 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 from common import ROOT, fresh_database, measure, p95, seed_region  # noqa: I001
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 TARGET_MS = 50
 TARGET_RATIO = 10
 PDF_TARGET_MS = 1000
+# Whole-France targets: ratio to the trivial view, by who reads the page.
+FRANCE_RATIO = {"director": 15, "staff": 25}
+FRANCE = {"offices": 1200, "campaigns": 3}
 
 
-def prepare(count: int):
+def prepare(count: int, campaigns: int = 1):
     from django.contrib.auth import get_user_model
 
     from diagnostics import services
-    from diagnostics.models import Diagnostic, Membership
+    from diagnostics.models import Diagnostic, Membership, Office
 
     start = time.perf_counter()
     fresh_database()
-    campaign, offices = seed_region(count)
+    campaign, offices = seed_region(count, campaigns=campaigns)
     users = get_user_model().objects
     director = users.create_user("bench-director")
     Membership.objects.create(user=director, office=offices[0], role=Membership.Role.DIRECTOR)
     staff = users.create_user("bench-staff", is_staff=True)
     staff.groups.add(services.network_group_sync())
     submitted = Diagnostic.objects.get(office=offices[0], campaign=campaign)
-    draft = services.diagnostic_start(office=offices[0], campaign=campaign, user=director)
-    print(f"Seeded {count} offices in {time.perf_counter() - start:.1f} s ({connection.vendor}).")
+    # One diagnostic per office and campaign: the draft is a second office's, same director.
+    first = offices[0]
+    filling = Office.objects.create(
+        name="Office de tourisme en cours",
+        slug="bench-draft",
+        department_id=first.department_id,
+        commune="Commune en cours",
+        category=first.category,
+        legal_form=first.legal_form,
+        staff_band=first.staff_band,
+    )
+    Membership.objects.create(user=director, office=filling, role=Membership.Role.DIRECTOR)
+    draft = services.diagnostic_start(office=filling, campaign=campaign, user=director)
+    print(
+        f"Seeded {count} offices × {campaigns} campaign(s) in "
+        f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
+    )
     return campaign, offices, director, staff, submitted, draft
 
 
@@ -108,12 +138,16 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
 
         return action
 
+    stored = {"choice": ""}
+
     def save_answer():
-        choice = random.choice(choices)
+        # As the page does: the touched field with the value last acknowledged.
+        choice = random.choice([c for c in choices if str(c) != stored["choice"]])
         response = director_client.post(
-            autosave, {f"q-{question.pk}": choice, f"initial-q-{question.pk}": ""}
+            autosave, {f"q-{question.pk}": choice, f"initial-q-{question.pk}": stored["choice"]}
         )
         assert response.status_code == 200, response.content
+        stored["choice"] = response.json()["answer"]["choice"]
 
     def pdf_first_print():
         cache.clear()
@@ -127,8 +161,17 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
     return [
         ("floor: trivial view", get(director_client, "/bench/floor")),
         (
+            "office page",
+            get(director_client, reverse("diagnostics:office", args=[offices[0].slug])),
+        ),
+        (
             "questionnaire page (one axis)",
             get(director_client, reverse("diagnostics:axis", args=[draft.pk, "web"])),
+        ),
+        ("review page", get(director_client, reverse("diagnostics:review", args=[draft.pk]))),
+        (
+            "importance page",
+            get(director_client, reverse("diagnostics:importance", args=[draft.pk])),
         ),
         ("saving one answer (autosave)", save_answer),
         ("results page", get(director_client, reverse("diagnostics:results", args=[submitted.pk]))),
@@ -151,6 +194,27 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
             get(staff_client, reverse("admin:diagnostics_office_dashboard")),
         ),
         (
+            "admin evolution of one office",
+            get(
+                staff_client,
+                reverse("admin:diagnostics_office_compare"),
+                {"evolution": offices[0].pk},
+            ),
+        ),
+        (
+            "admin diagnostics list",
+            get(staff_client, reverse("admin:diagnostics_diagnostic_changelist")),
+        ),
+        (
+            "admin one diagnostic",
+            get(staff_client, reverse("admin:diagnostics_diagnostic_change", args=[submitted.pk])),
+        ),
+        ("admin campaigns", get(staff_client, reverse("admin:diagnostics_campaign_changelist"))),
+        (
+            "admin background tasks",
+            get(staff_client, reverse("admin:django_tasks_database_dbtaskresult_changelist")),
+        ),
+        (
             "export scores CSV (all offices)",
             get(staff_client, reverse(export, args=["scores", "csv"]), stream=True),
         ),
@@ -163,6 +227,63 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
             get(staff_client, reverse(export, args=["reponses", "csv"]), stream=True),
         ),
     ], (director_client, staff_client, autosave, question, choices)
+
+
+DIRECTOR_PAGES = (
+    "office page",
+    "questionnaire page",
+    "review page",
+    "importance page",
+    "saving one answer",
+    "results page",
+    "PDF report, same",
+)
+
+
+def kind(label: str) -> str:
+    if label.startswith(DIRECTOR_PAGES):
+        return "director"
+    if label.startswith("admin"):
+        return "staff"
+    return ""
+
+
+def query_counts(pages) -> dict[str, int]:
+    """SQL queries of one call of each page (the test suite asserts they stay constant)."""
+    counts = {}
+    for label, action in pages:
+        with CaptureQueriesContext(connection) as captured:
+            action()
+        counts[label] = len(captured.captured_queries)
+    return counts
+
+
+def export_peak_memory(action) -> float:
+    """Peak Python memory (MB) allocated while one export is streamed whole."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def print_france(rows, floor, queries, exports_memory):
+    print(
+        f"\n{'in-process (test client)':<40}{'median':>10}{'p95':>10}{'× floor':>9}"
+        f"{'queries':>9}  target"
+    )
+    for label, values in rows:
+        median = statistics.median(values)
+        ratio = median / floor if floor else 0
+        target = ""
+        if kind(label):
+            limit = FRANCE_RATIO[kind(label)]
+            target = f"{kind(label)} ≤ {limit}× " + ("ok" if ratio <= limit else "MISSED")
+        elif label.startswith("export"):
+            target = f"peak {exports_memory[label]:.1f} MB"
+        count = queries.get(label, "")
+        print(f"{label:<40}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×{count:>9}  {target}")
 
 
 def print_in_process(rows, floor):
@@ -182,6 +303,35 @@ def print_in_process(rows, floor):
             ok = median <= TARGET_MS and ratio <= TARGET_RATIO
             target = f"≤ {TARGET_MS} ms and ≤ {TARGET_RATIO}× " + ("ok" if ok else "MISSED")
         print(f"{label:<40}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}")
+
+
+def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:
+    """The PDF's first print split in two: the app (queries, context, HTML) and
+    WeasyPrint's own work on that HTML (layout and PDF), in milliseconds."""
+    from django.conf import settings
+    from weasyprint import HTML
+
+    from diagnostics.models import Diagnostic
+    from diagnostics.report import STATIC_PREFIX, StaticOnlyFetcher, render_html
+    from diagnostics.results import build_results
+
+    def app():
+        diagnostic = Diagnostic.objects.select_related(
+            "office__department", "campaign", "questionnaire", "overall_level"
+        ).get(pk=submitted_pk)
+        return render_html(build_results(diagnostic))
+
+    html = app()
+    assert STATIC_PREFIX in html
+
+    def weasyprint():
+        HTML(
+            string=html,
+            base_url=str(settings.BASE_DIR),
+            url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
+        ).write_pdf()
+
+    return measure(app, runs), measure(weasyprint, max(3, runs // 4))
 
 
 def pdf_peak_memory(submitted_pk: int) -> float:
@@ -223,7 +373,10 @@ def start_gunicorn(port: int) -> subprocess.Popen:
 
 
 def http_load(port, seconds, users, cookies, urls, autosave, question, choices):
-    """`users` threads request pages in turn for `seconds`, then stop; latencies per page."""
+    """`users` threads request pages in turn for `seconds`, then stop; latencies per page.
+
+    `port` may be a list: user i then talks to the server on port[i % len(port)]."""
+    ports = port if isinstance(port, list) else [port]
     latencies: dict[str, list[float]] = {label: [] for label, _who, _url in urls}
     latencies["saving one answer (autosave)"] = []
     errors: list[str] = []
@@ -231,6 +384,7 @@ def http_load(port, seconds, users, cookies, urls, autosave, question, choices):
     lock = threading.Lock()
 
     def user(index):
+        port = ports[index % len(ports)]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         rng = random.Random(index)
         step = index
@@ -256,7 +410,8 @@ def http_load(port, seconds, users, cookies, urls, autosave, question, choices):
                 response.read()
                 elapsed = (time.perf_counter() - start) * 1000
                 with lock:
-                    if response.status == 200:
+                    # Users share the question: a 409 (conflict) is an answer too.
+                    if response.status == 200 or (response.status == 409 and "saving" in label):
                         latencies[label].append(elapsed)
                     else:
                         errors.append(f"{label}: HTTP {response.status}")
@@ -276,20 +431,126 @@ def http_load(port, seconds, users, cookies, urls, autosave, question, choices):
     return latencies, errors, time.perf_counter() - start
 
 
+def restart_run(ports, seconds, clients, cookies, draft_pk, questions, choices_of):
+    """Clients spread over both servers save answers, as static/js/autosave.js does
+    (only the touched field, with its `initial-` reference: the value last
+    acknowledged), while the server on ports[0] is stopped and started again.
+
+    Client i alone writes question i, so its last acknowledged value must be
+    what the database holds at the end, unless a later request whose answer was
+    lost (connection cut) stored another value it sent: that is not a loss. A
+    409 is a conflict (such a request did land): the client adopts the stored
+    value, as the page does. Returns the counts and the restart's downtime."""
+    from diagnostics.models import Answer
+    from diagnostics.services import choice_token
+
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+    counts = {"acknowledged": 0, "conflicts": 0, "failed": 0}
+    state = {}  # question → (last acknowledged token, tokens sent since without an answer)
+
+    def client(index):
+        question = questions[index]
+        rng = random.Random(index)
+        acknowledged, unanswered = "", set()
+        url = reverse("diagnostics:autosave", args=[draft_pk, question])
+        step = 0
+        while time.monotonic() < deadline and step < 100_000:
+            port = ports[(index + step) % len(ports)]
+            step += 1
+            token = str(rng.choice([c for c in choices_of[question] if str(c) != acknowledged]))
+            body = f"q-{question}={token}&initial-q-{question}={acknowledged}"
+            headers = {
+                "Cookie": cookies["director"],
+                "X-CSRFToken": cookies["csrf"],
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("POST", url, body=body, headers=headers)
+                response = conn.getresponse()
+                payload = response.read()
+                conn.close()
+            except OSError:
+                unanswered.add(token)
+                with lock:
+                    counts["failed"] += 1
+                time.sleep(0.05)
+                continue
+            if response.status == 200:
+                acknowledged, unanswered = json.loads(payload)["answer"]["choice"], set()
+                with lock:
+                    counts["acknowledged"] += 1
+            elif response.status == 409:
+                acknowledged, unanswered = json.loads(payload)["conflict"]["choice"], set()
+                with lock:
+                    counts["conflicts"] += 1
+            else:
+                unanswered.add(token)
+                with lock:
+                    counts["failed"] += 1
+                time.sleep(0.05)
+        state[question] = (acknowledged, unanswered)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds / 3)
+    stopped = time.perf_counter()
+    servers[0].terminate()  # SIGTERM: gunicorn finishes the requests in flight
+    servers[0].wait(timeout=40)
+    servers[0] = start_gunicorn(ports[0])
+    downtime = time.perf_counter() - stopped
+    for thread in threads:
+        thread.join()
+    stored = {
+        answer.question_id: choice_token(answer)
+        for answer in Answer.objects.filter(diagnostic_id=draft_pk, question_id__in=questions)
+    }
+    lost = sum(
+        1
+        for question, (acknowledged, unanswered) in state.items()
+        if acknowledged
+        and stored.get(question, "") != acknowledged
+        and stored.get(question, "") not in unanswered
+    )
+    connection.close()
+    return counts, lost, downtime
+
+
+servers: list[subprocess.Popen] = []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--offices", type=int, default=1000)
+    parser.add_argument("--offices", type=int, help="default 1,000 (region), 1,200 (france)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--http-seconds", type=int, default=20)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port2", type=int, default=8766, help="second app server (france)")
+    parser.add_argument("--restart-seconds", type=int, default=30)
+    parser.add_argument("--scale", choices=["region", "france"], default="region")
     args = parser.parse_args()
+    france = args.scale == "france"
+    campaigns = 1
+    if france:
+        args.offices, campaigns = args.offices or FRANCE["offices"], FRANCE["campaigns"]
+        if connection.vendor != "postgresql":
+            print("--scale france is meant for PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+        if not os.environ.get("CACHE_URL"):
+            print("No CACHE_URL: the two app servers will not share a cache (CACHE_URL=redis://…).")
+        print("No business diagnostics exist yet in SNUT: the 50,000 of the brief are left out.")
 
-    campaign, offices, director, staff, submitted, draft = prepare(args.offices)
+    campaign, offices, director, staff, submitted, draft = prepare(args.offices or 1000, campaigns)
     rows = scoring_rows(campaign, args.runs)
     pages, (director_client, staff_client, autosave, question, choices) = page_rows(
         campaign, offices, director, staff, submitted, draft, args.runs
     )
+    queries = query_counts([p for p in pages if not p[0].startswith(("export", "PDF report, f"))])
+    exports_memory = {
+        label: export_peak_memory(action) for label, action in pages if label.startswith("export")
+    }
     for label, action in pages:
         runs = (
             args.runs
@@ -298,7 +559,22 @@ def main() -> None:
         )
         rows.append((label, measure(action, runs)))
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
-    print_in_process(rows, floor)
+    if france:
+        print_france(rows, floor, queries, exports_memory)
+    else:
+        print_in_process(rows, floor)
+        print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
+        print(
+            "exports' peak memory: "
+            + ", ".join(f"{label} {mb:.1f} MB" for label, mb in exports_memory.items())
+        )
+    app_ms, weasyprint_ms = report_overhead(submitted.pk, args.runs)
+    app_median, weasyprint_median = statistics.median(app_ms), statistics.median(weasyprint_ms)
+    print(
+        f"PDF report: WeasyPrint's own time {weasyprint_median:.0f} ms (median), the app's "
+        f"(queries, context, HTML) {app_median:.1f} ms = {100 * app_median / weasyprint_median:.1f} %"
+        f" of it (target < 10 %)"
+    )
     print(
         f"peak memory of a process rendering one PDF report: {pdf_peak_memory(submitted.pk):.0f} MB (target ≤ 200 MB)"
     )
@@ -331,17 +607,39 @@ def main() -> None:
         ),
         ("admin regional dashboard", "staff", reverse("admin:diagnostics_office_dashboard")),
     ]
-    server = start_gunicorn(args.port)
+    ports = [args.port, args.port2] if france else [args.port]
+    restart = None
     try:
+        servers.extend(start_gunicorn(port) for port in ports)
         latencies, errors, elapsed = http_load(
-            args.port, args.http_seconds, args.users, cookies, urls, autosave, question.pk, choices
+            ports, args.http_seconds, args.users, cookies, urls, autosave, question.pk, choices
         )
+        if france and args.restart_seconds > 0:
+            from diagnostics.models import Question
+
+            own = list(
+                Question.objects.filter(questionnaire=campaign.questionnaire)
+                .exclude(pk=question.pk)
+                .order_by("axis__order", "order")
+                .values_list("pk", flat=True)[: args.users]
+            )
+            choices_of = {
+                q: list(Question.objects.get(pk=q).choices.values_list("pk", flat=True))
+                for q in own
+            }
+            connection.close()
+            restart = restart_run(
+                ports, args.restart_seconds, len(own), cookies, draft.pk, own, choices_of
+            )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=40)
     total = sum(len(v) for v in latencies.values())
+    where = " and ".join(f"127.0.0.1:{port}" for port in ports)
     print(
-        f"\nover HTTP: gunicorn (2 workers × 4 threads) on 127.0.0.1, {args.users} users for "
+        f"\nover HTTP: {len(ports)} × gunicorn (2 workers × 4 threads) on {where}"
+        f"{f' sharing {connection.vendor} and the cache' if france else ''}, {args.users} users for "
         f"{elapsed:.0f} s: {total} requests, {total / elapsed:.0f} req/s, {len(errors)} errors"
     )
     floor_http = (
@@ -357,6 +655,14 @@ def main() -> None:
             print(f"{label:<40}{len(values):>9}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×")
     for error in sorted(set(errors))[:5]:
         print("  error:", error)
+    if restart:
+        counts, lost, downtime = restart
+        print(
+            f"\nsaving answers over both servers while 127.0.0.1:{ports[0]} restarts "
+            f"({downtime:.1f} s down), {args.restart_seconds} s: {counts['acknowledged']} "
+            f"acknowledged, {counts['conflicts']} conflicts (409), {counts['failed']} refused or "
+            f"cut during the restart; acknowledged-but-lost answers: {lost} (target 0)"
+        )
 
 
 if __name__ == "__main__":

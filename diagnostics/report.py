@@ -55,10 +55,19 @@ def render_pdf(results: Results, request=None) -> bytes:
     return pdf_for_html(render_html(results, request))
 
 
+def _cache_key(html: str) -> str:
+    return f"snut-report:{hashlib.sha256(html.encode()).hexdigest()}"
+
+
+def cached_pdf(html: str) -> bytes | None:
+    """The PDF of this HTML if some worker or task printed it already, else None."""
+    return cache.get(_cache_key(html))
+
+
 def pdf_for_html(html: str) -> bytes:
     """Prints the HTML once for every worker and app server: the cache (Redis in
     production, CACHE_URL) is shared by all of them."""
-    key = f"snut-report:{hashlib.sha256(html.encode()).hexdigest()}"
+    key = _cache_key(html)
     pdf = cache.get(key)
     if pdf is None:
         pdf = HTML(

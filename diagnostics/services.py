@@ -12,6 +12,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -47,6 +48,7 @@ from diagnostics.models import (
     Questionnaire,
     Reminder,
 )
+from diagnostics.tasks import report_pdf_at_submission, report_pdf_enqueue
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -437,6 +439,10 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = No
         locked.overall_score = _decimal(profile.score)
         locked.overall_level_id = profile.level.id if profile.level else None
         locked.save()
+        # The report is printed in the background once the submission is
+        # committed, so that its first download is immediate.
+        if report_pdf_at_submission():
+            transaction.on_commit(partial(report_pdf_enqueue, diagnostic_id=locked.pk), robust=True)
     return locked
 
 
@@ -464,6 +470,8 @@ NETWORK_EXTRA_PERMISSIONS = ["reopen_diagnostic"]
 # an invitation is never deleted, it is revoked. Reminders are sent from the
 # campaign list (change_campaign), which shows the date of the last one.
 NETWORK_ONBOARDING_PERMISSIONS = ["add_invitation", "change_invitation", "view_invitation"]
+# Following background tasks (failures with their traceback) in the admin.
+NETWORK_TASK_PERMISSIONS = ["view_dbtaskresult"]
 
 
 def network_group_sync() -> Group:
@@ -480,6 +488,7 @@ def network_group_sync() -> Group:
     permissions = Permission.objects.filter(
         Q(content_type__app_label="diagnostics", codename__in=codenames)
         | Q(content_type__app_label="auth", codename__in=NETWORK_AUTH_PERMISSIONS)
+        | Q(content_type__app_label="django_tasks_database", codename__in=NETWORK_TASK_PERMISSIONS)
     )
     group.permissions.set(permissions)
     return group

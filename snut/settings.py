@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "snut.tasks_app.BackgroundTasksConfig",  # django-tasks-db, named in French
     "diagnostics",
 ]
 
@@ -173,6 +175,20 @@ CACHES = {
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+
+# Background work (django-tasks, the backport of Django 6's Tasks framework).
+# Development and tests: the immediate backend runs a task at once, in the
+# process that enqueues it (no extra process). Production: TASKS_BACKEND=database
+# stores tasks in the database, run by `manage.py db_worker` beside gunicorn.
+TASKS_BACKEND = os.getenv("TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from weasyprint import HTML
 
 from diagnostics import selectors
 from diagnostics.models import Diagnostic
@@ -66,3 +67,21 @@ def diagnostic(office, campaign, director):
     return Diagnostic.objects.create(
         office=office, campaign=campaign, questionnaire=campaign.questionnaire, created_by=director
     )
+
+
+@pytest.fixture
+def complete(diagnostic):
+    """A diagnostic with every question answered, ready to submit."""
+    factories.answer_all(diagnostic, pick=lambda choices: choices[1])
+    return diagnostic
+
+
+@pytest.fixture
+def printed(monkeypatch):
+    """Counts WeasyPrint's prints."""
+    calls = []
+    real_write_pdf = HTML.write_pdf
+    monkeypatch.setattr(
+        HTML, "write_pdf", lambda self, *a, **k: calls.append(1) or real_write_pdf(self, *a, **k)
+    )
+    return calls

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from diagnostics import report, selectors
+from diagnostics import report, selectors, tasks
 from diagnostics.results import build_results
 
 
@@ -34,7 +34,18 @@ def report_pdf(request, pk):
     diagnostic, early = _submitted_for_reader(request, pk)
     if early:
         return early
-    pdf = report.render_pdf(build_results(diagnostic), request=request)
+    html = report.render_html(build_results(diagnostic), request=request)
+    pdf = report.cached_pdf(html)
+    if pdf is None:
+        if tasks.report_pdf_pending(diagnostic_id=diagnostic.pk):
+            # Printed in the background since the submission: the page refreshes itself.
+            return render(
+                request,
+                "diagnostics/report_pending.html",
+                {"diagnostic": diagnostic, "refresh_seconds": 3},
+                status=202,
+            )
+        pdf = report.pdf_for_html(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
     return response

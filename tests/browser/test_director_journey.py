@@ -107,7 +107,8 @@ def test_director_finishes_submits_and_downloads_the_report(page: Page, live_ser
     assert not Answer.objects.filter(diagnostic=draft, carried_over=True).exists()
     expect(page.get_by_text("Toutes les questions ont une réponse")).to_be_visible()
     page.get_by_label(re.compile("Je confirme")).check()
-    page.get_by_role("button", name="Soumettre définitivement").click()
+    # The submission prints the report (immediate task backend): about a second, more on a busy machine.
+    page.get_by_role("button", name="Soumettre définitivement").click(timeout=60_000)
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Profil numérique de votre destination"

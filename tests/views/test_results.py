@@ -258,3 +258,29 @@ def test_pdf_is_printed_once_per_content(client, director, submitted, office, mo
     office.save()
     assert "renommé" in pdf_text(client.get(url).content)
     assert len(printed) == 2
+
+
+def test_demo_report_has_no_near_empty_page(db):
+    """The demo director's report (full questionnaire): every page is well filled,
+    the last one too; the axes follow one another instead of each opening a page."""
+    from django.core.management import call_command
+
+    from diagnostics.management.commands.seed_demo import seed
+    from diagnostics.models import Questionnaire
+    from diagnostics.report import render_pdf
+
+    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    seed(second, previous_questionnaire=first)
+    diagnostic = (
+        Diagnostic.objects.filter(
+            office__memberships__user__username="directeur", status=Diagnostic.Status.SUBMITTED
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+    pages = PdfReader(io.BytesIO(render_pdf(build_results(diagnostic)))).pages
+    filled = [len(page.extract_text()) for page in pages]
+    fullest = max(filled)
+    assert len(pages) <= 18
+    assert all(count >= 0.2 * fullest for count in filled[1:]), filled

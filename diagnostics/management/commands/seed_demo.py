@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import scoring, selectors, services
+from diagnostics import scoring, selectors, services, tasks
 from diagnostics.french import de
 from diagnostics.models import (
     Answer,
@@ -316,7 +316,9 @@ def _diagnostic(
                 comment=DEMO_COMMENT
             )
     if submit:
-        return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
+        # Dozens of demo reports: each is printed on its first download instead.
+        with tasks.reports_printed_on_demand():
+            return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
 
 

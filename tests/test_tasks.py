@@ -1,0 +1,117 @@
+"""Background work: the report printed at submission, retries, batches of e-mails."""
+
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from diagnostics import report, services, tasks
+
+DATABASE_TASKS = override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+)
+
+
+def run_worker():
+    """The production worker, run until the queue is empty. It closes the database
+    connection between tasks, which would end the test's transaction on PostgreSQL."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+
+
+def test_submission_enqueues_the_report_once_committed(
+    complete, director, monkeypatch, django_capture_on_commit_callbacks
+):
+    enqueued = []
+    monkeypatch.setattr(services, "report_pdf_enqueue", lambda **kw: enqueued.append(kw))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    assert enqueued == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert enqueued == [{"diagnostic_id": complete.pk}]
+
+
+def test_a_refused_submission_enqueues_nothing(
+    diagnostic, director, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError):
+        services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    assert callbacks == []
+
+
+@DATABASE_TASKS
+def test_a_failing_task_is_recorded_and_retried_later_three_attempts_in_all(
+    complete, director, monkeypatch
+):
+    services.diagnostic_submit(diagnostic=complete, user=director)
+
+    def broken(*args, **kwargs):
+        raise OSError("police introuvable")
+
+    monkeypatch.setattr(report, "render_pdf", broken)
+    tasks.report_pdf_enqueue(diagnostic_id=complete.pk)
+    run_worker()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "police introuvable" in failed.traceback
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"] == {"diagnostic_id": complete.pk, "attempt": 2}
+    assert retry.run_after > timezone.now()  # deferred: the worker leaves it for now
+    # The PDF view does not wait for a retry: the first attempt has failed.
+    assert not tasks.report_pdf_pending(diagnostic_id=complete.pk)
+    for attempt in (2, 3):
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        run_worker()
+        assert DBTaskResult.objects.filter(status="FAILED").count() == attempt
+    assert not DBTaskResult.objects.filter(status="READY").exists()  # no fourth attempt
+
+
+def test_a_reopened_diagnostic_prints_nothing(complete, director, printed):
+    services.diagnostic_submit(diagnostic=complete, user=director)
+    complete.status = complete.Status.DRAFT
+    complete.save()
+    result = tasks.report_pdf_task.enqueue(diagnostic_id=complete.pk)
+    assert result.return_value == 0 and printed == []
+
+
+def message(number):
+    return {"subject": f"Relance {number}", "body": "Bonjour", "to": [f"d{number}@example.org"]}
+
+
+def test_send_messages_task_sends_a_batch(db):
+    result = tasks.send_messages_task.enqueue(messages=[message(1), message(2)])
+    assert result.return_value == 2
+    assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2"]
+
+
+def test_send_messages_task_retries_only_what_was_not_sent(db, monkeypatch):
+    from django.core.mail import EmailMessage
+
+    real_send = EmailMessage.send
+    tried = []
+
+    def flaky(self, *args, **kwargs):
+        tried.append(self.subject)
+        if self.subject == "Relance 2" and tried.count("Relance 2") < 2:
+            raise OSError("serveur SMTP indisponible")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky)
+    tasks.send_messages_task.enqueue(messages=[message(1), message(2), message(3)])
+    assert tried == ["Relance 1", "Relance 2", "Relance 2", "Relance 3"]
+    assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2", "Relance 3"]
+    assert cache  # (the immediate backend ran the retry at once)
+
+
+def test_seeding_many_submissions_prints_no_report(
+    complete, director, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, tasks.reports_printed_on_demand():
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    assert callbacks == []

@@ -1,0 +1,95 @@
+"""The PDF view with background printing: served from the cache, « en préparation » while pending."""
+
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from diagnostics import services, tasks
+from tests.test_tasks import DATABASE_TASKS, run_worker
+
+
+def test_with_the_immediate_backend_the_first_download_is_served_from_the_cache(
+    client, complete, director, printed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    assert len(printed) == 1  # printed at submission
+    client.force_login(director)
+    response = client.get(reverse("diagnostics:report_pdf", args=[complete.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert len(printed) == 1  # not printed again
+
+
+@DATABASE_TASKS
+def test_while_the_task_is_pending_the_page_says_so_and_refreshes_itself(
+    client, complete, director, printed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    assert DBTaskResult.objects.get().status == "READY"
+    client.force_login(director)
+    url = reverse("diagnostics:report_pdf", args=[complete.pk])
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 202 and printed == []
+    assert "Rapport en préparation…" in page and 'role="status"' in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert reverse("diagnostics:results", args=[complete.pk]) in page  # never a dead end
+    assert "no-store" in response["Cache-Control"]
+    run_worker()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL" and len(printed) == 1
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert len(printed) == 1
+
+
+@DATABASE_TASKS
+def test_pending_page_is_for_readers_only(
+    client, complete, director, stranger, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    url = reverse("diagnostics:report_pdf", args=[complete.pk])
+    assert client.get(url).status_code == 302
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    assert client.get(url).status_code == 202
+
+
+@DATABASE_TASKS
+def test_a_stalled_task_never_blocks_the_download(
+    client, complete, director, printed, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    DBTaskResult.objects.update(
+        enqueued_at=timezone.now() - timedelta(seconds=tasks.REPORT_PENDING_SECONDS + 1)
+    )
+    client.force_login(director)
+    response = client.get(reverse("diagnostics:report_pdf", args=[complete.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert len(printed) == 1
+
+
+def test_without_a_task_the_report_is_printed_inline(client, complete, director, printed):
+    services.diagnostic_submit(diagnostic=complete, user=director)  # no on_commit run
+    client.force_login(director)
+    response = client.get(reverse("diagnostics:report_pdf", args=[complete.pk]))
+    assert response.status_code == 200 and len(printed) == 1
+
+
+@DATABASE_TASKS
+def test_network_staff_see_the_tasks_in_the_admin_directors_do_not(
+    client, complete, director, staff
+):
+    tasks.report_pdf_enqueue(diagnostic_id=complete.pk)
+    url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 200 and "report_pdf_task" in response.content.decode()
+    client.force_login(director)
+    assert client.get(url).status_code == 302
