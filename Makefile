@@ -17,7 +17,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(BIN)/.installed
+# axe-core and the Nu HTML checker for the accessibility tests, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Les tests d’accessibilité ont besoin de npm (apt-get install npm)."; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(BIN)/.installed node_modules/.installed
 
 demo: install system-check
 	$(MANAGE) migrate --noinput

@@ -47,10 +47,12 @@ STATUS_LABELS = {
     SUBMITTED: _("Soumis"),
 }
 MAX_COMPARED = 12
-# Distinct, print-safe colours for up to twelve compared offices.
+# Colours told apart with the common colour-vision deficiencies: the Okabe–Ito palette (its
+# yellow and black left out: too pale on white, and black is the median), then the dark tones
+# of Paul Tol's muted palette; the table beside the chart gives every value anyway.
 PALETTE = [
-    "#0b4f5c", "#d08c00", "#7a5ea8", "#2e7d32", "#b3412e", "#1f77b4",
-    "#8c564b", "#e377c2", "#17becf", "#6b8e23", "#444444", "#ff7f0e",
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
+    "#332288", "#882255", "#117733", "#999933", "#aa4499", "#44aa99",
 ]  # fmt: skip
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("accessibilite/", views.accessibility_statement, name="accessibility"),
 ]
