@@ -281,7 +281,7 @@ class OfficeAdmin(admin.ModelAdmin):
             if not diagnostics:
                 return self._refuse(request, _("Cet office n’a encore soumis aucun diagnostic."))
             campaign = diagnostics[-1].campaign
-            entries = [(d.campaign.name, d) for d in diagnostics]
+            comparison = regional.evolution(diagnostics)
             title = _("Évolution de %(office)s") % {"office": office.name}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]
@@ -302,7 +302,7 @@ class OfficeAdmin(admin.ModelAdmin):
             }
             entries = [(o.name, latest.get(o.pk)) for o in offices]
             title = _("Comparaison de %(count)s offices") % {"count": len(offices)}
-        comparison = regional.comparison(campaign, entries)
+            comparison = regional.comparison(campaign, entries)
         return TemplateResponse(
             request,
             "admin/diagnostics/office/compare.html",

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from diagnostics.management.commands.seed_demo import (
@@ -16,9 +15,8 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_FILLING_OFFICE,
     DEMO_PASSWORD,
     DEMO_STAFF,
-    seed,
 )
-from diagnostics.models import Diagnostic, Office, Questionnaire
+from diagnostics.models import Diagnostic, Office
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.exists():
@@ -36,14 +34,6 @@ BLOCKING = {"serious", "critical"}
 def browser_context_args(browser_context_args):
     """The Content-Security-Policy forbids inline scripts: axe is injected past it, as a tool."""
     return {**browser_context_args, "bypass_csp": True}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
-    seed(second, previous_questionnaire=first)
-    return second
 
 
 def login(page: Page, url: str, username: str):
