@@ -18,6 +18,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# axe-core and the Nu HTML checker for the accessibility tests, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Les tests d’accessibilité ont besoin de npm (apt-get install npm)."; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 install: $(BIN)/.installed
 
 demo: install system-check
@@ -31,7 +37,7 @@ run: demo
 	@echo "SNUT sur http://127.0.0.1:$(PORT) — comptes de démo (mot de passe snut-demo) : directeur (office, diagnostic soumis), directrice (office, diagnostic en cours), mopa (réseau, /admin/)."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install system-check
+test: install node_modules/.installed system-check
 	$(BIN)/pytest
 
 lint: install

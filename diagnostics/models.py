@@ -81,7 +81,10 @@ class MaturityLevel(models.Model):
     """A named band of scores; a level runs from its lower bound to the next one."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="levels"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="levels",
+        verbose_name=_("questionnaire"),
     )
     lower_bound = models.PositiveSmallIntegerField(
         _("borne inférieure"), validators=[MaxValueValidator(100)]
@@ -112,7 +115,12 @@ class MaturityLevel(models.Model):
 
 
 class Axis(models.Model):
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="axes")
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="axes",
+        verbose_name=_("questionnaire"),
+    )
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("nom"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -142,9 +150,14 @@ class Question(models.Model):
     # The questionnaire is stored beside the axis so that codes are unique per
     # questionnaire in the database; validate_questionnaire checks they agree.
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("questionnaire"),
     )
-    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="questions")
+    axis = models.ForeignKey(
+        Axis, on_delete=models.CASCADE, related_name="questions", verbose_name=_("axe")
+    )
     code = models.SlugField(_("code"), max_length=50)
     text = models.CharField(_("question"), max_length=400)
     help_text = models.TextField(_("pourquoi c’est important"), blank=True)
@@ -182,7 +195,9 @@ class ChoiceManager(models.Manager):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
+    )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     label = models.CharField(_("réponse"), max_length=300)
     points = models.PositiveSmallIntegerField(_("points"), default=0)
@@ -322,7 +337,10 @@ class Office(models.Model):
     legal_form = models.CharField(_("forme juridique"), max_length=12, choices=LegalForm.choices)
     staff_band = models.CharField(_("effectif"), max_length=5, choices=StaffBand.choices)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="offices"
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="offices",
+        verbose_name=_("membres"),
     )
 
     objects = OfficeManager()
@@ -367,8 +385,11 @@ class Membership(models.Model):
         on_delete=models.CASCADE,
         related_name="memberships",
         limit_choices_to={"is_staff": False},
+        verbose_name=_("utilisateur"),
     )
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("office")
+    )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
 
     objects = MembershipManager()
@@ -405,7 +426,10 @@ class CampaignManager(models.Manager):
 
 class Campaign(models.Model):
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="campaigns"
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("questionnaire"),
     )
     name = models.CharField(_("nom"), max_length=120)
     opens = models.DateField(_("ouverture"))
@@ -471,21 +495,38 @@ class Diagnostic(models.Model):
         # campaign when « one per campaign » became a rule: kept, never shown.
         REPLACED = "replaced", _("Remplacé")
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="diagnostics")
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="diagnostics")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="diagnostics", verbose_name=_("office")
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="diagnostics", verbose_name=_("campagne")
+    )
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="diagnostics"
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="diagnostics",
+        verbose_name=_("questionnaire"),
     )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("soumis par"),
     )
     submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
     overall_score = models.DecimalField(
@@ -548,10 +589,19 @@ class AnswerManager(models.Manager):
 class Answer(models.Model):
     """The answer to one question: a choice, « non concerné », or a comment alone."""
 
-    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    diagnostic = models.ForeignKey(
+        Diagnostic, on_delete=models.CASCADE, related_name="answers", verbose_name=_("diagnostic")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
     choice = models.ForeignKey(
-        Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+        Choice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("choix"),
     )
     not_applicable = models.BooleanField(_("non concerné"), default=False)
     comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
@@ -560,7 +610,12 @@ class Answer(models.Model):
     carried_over = models.BooleanField(_("reprise à confirmer"), default=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modifié par"),
     )
 
     objects = AnswerManager()
@@ -605,11 +660,23 @@ class AxisScoreManager(models.Manager):
 class AxisScore(models.Model):
     """An axis's score as computed when its diagnostic was submitted."""
 
-    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="axis_scores")
-    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="+")
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        on_delete=models.CASCADE,
+        related_name="axis_scores",
+        verbose_name=_("diagnostic"),
+    )
+    axis = models.ForeignKey(
+        Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe")
+    )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     level = models.ForeignKey(
-        MaturityLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        MaturityLevel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("niveau"),
     )
     answered = models.PositiveSmallIntegerField(_("questions répondues"), default=0)
     total = models.PositiveSmallIntegerField(_("questions"), default=0)

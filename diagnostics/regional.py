@@ -47,10 +47,12 @@ STATUS_LABELS = {
     SUBMITTED: _("Soumis"),
 }
 MAX_COMPARED = 12
-# Distinct, print-safe colours for up to twelve compared offices.
+# Colours told apart with the common colour-vision deficiencies: the Okabe–Ito palette (its
+# yellow and black left out: too pale on white, and black is the median), then the dark tones
+# of Paul Tol's muted palette; the table beside the chart gives every value anyway.
 PALETTE = [
-    "#0b4f5c", "#d08c00", "#7a5ea8", "#2e7d32", "#b3412e", "#1f77b4",
-    "#8c564b", "#e377c2", "#17becf", "#6b8e23", "#444444", "#ff7f0e",
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
+    "#332288", "#882255", "#117733", "#999933", "#aa4499", "#44aa99",
 ]  # fmt: skip
 
 
@@ -171,6 +173,7 @@ class ComparisonRow:
     axis: Axis
     median: float | None
     cells: list[dict]
+    change: int | None = None  # evolution only: last score shown − first score shown
 
 
 @dataclass
@@ -280,6 +283,28 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         ),
         radar=charts.radar([a.name for a in axes], series),
     )
+
+
+def evolution(diagnostics: list[Diagnostic]) -> Comparison:
+    """One office across campaigns (oldest first): each score against the median of its own
+    campaign, an "évolution" column from the first to the last, and no best/worst frames
+    (a row of one office's years is not a ranking). Two queries per campaign, at most twelve."""
+    result = comparison(diagnostics[-1].campaign, [(d.campaign.name, d) for d in diagnostics])
+    medians, overall = {}, {}
+    for campaign in {d.campaign for d in diagnostics}:
+        in_campaign = selectors.latest_submitted().filter(campaign=campaign)
+        medians[campaign.pk] = _axis_medians(in_campaign)
+        overall[campaign.pk] = selectors.overall_median(in_campaign)[0]
+    references = [
+        *[[medians[d.campaign_id].get(row.axis.code) for d in diagnostics] for row in result.rows],
+        [overall[d.campaign_id] for d in diagnostics],
+    ]
+    for row, row_medians in zip([*result.rows, result.overall_row], references, strict=True):
+        for cell, reference in zip(row.cells, row_medians, strict=True):
+            cell.update(delta=difference(cell["score"], reference), best=False, worst=False)
+        shown = [cell["score"] for cell in row.cells if cell["score"] is not None]
+        row.change = difference(shown[-1], shown[0]) if len(shown) > 1 else None
+    return result
 
 
 # --- dashboard ----------------------------------------------------------------------

@@ -38,6 +38,10 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Ressource refusée dans le rapport : {url[:80]}")
 
 
+# A tagged PDF for screen readers: structure tree, /Lang, the title displayed (PDF/UA-1).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_html(results: Results, request=None) -> str:
     return render_to_string(
         "diagnostics/report/report.html",
@@ -74,7 +78,7 @@ def pdf_for_html(html: str) -> bytes:
             string=html,
             base_url=str(settings.BASE_DIR),
             url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
-        ).write_pdf()
+        ).write_pdf(pdf_variant=PDF_VARIANT)
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 

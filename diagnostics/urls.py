@@ -45,4 +45,5 @@ urlpatterns = [
         team.invitation_accept,
         name="invitation",
     ),
+    path("accessibilite/", views.accessibility_statement, name="accessibility"),
 ]

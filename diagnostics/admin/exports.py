@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from diagnostics import regional, selectors
 from diagnostics.models import Answer, Department, Office
@@ -179,19 +180,36 @@ def _csv(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
     return response
 
 
+def _xlsx_cell(sheet, value):
+    """Numbers with a French-friendly format (whole scores, two decimals for exact ones)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return _text(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "0" if isinstance(value, int) else "0.00"
+    return cell
+
+
 def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    header = next(rows)
+    header = [str(value) for value in next(rows)]
+    # Write-only sheets take their layout before the first row: widths from the headers,
+    # the header row frozen; the auto-filter covers every row once they are written.
+    for index, value in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(value), 10), 45)
+    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     cells = []
     for value in header:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=_text(value))
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
+    count = 1
     for row in rows:
-        sheet.append([_text(v) for v in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
     # An unnamed temporary file disappears when the response closes it.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)

@@ -132,7 +132,10 @@ class NullsLast(OrderBy):
 def axis_column(axis):
     alias = regional.axis_alias(axis)
 
-    @admin.display(description=axis.name, ordering=NullsLast(alias))
+    # A compact header: the axis code, its full name in the title (and read by screen readers).
+    header = format_html('<abbr title="{}">{}</abbr>', axis.name, axis.code)
+
+    @admin.display(description=header, ordering=NullsLast(alias))
     def column(obj):
         return score_badge(getattr(obj, alias), getattr(obj, f"{alias}_level"), show_level=False)
 
@@ -181,12 +184,16 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
     def get_list_display(self, request):
         return [
             "name",
-            "department",
+            "department_code",
             "category",
             "overall",
             *[axis_column(axis) for axis in axes_for(request)],
             "status",
         ]
+
+    @admin.display(description=gettext_lazy("dép."), ordering="department__code")
+    def department_code(self, obj):
+        return format_html('<abbr title="{}">{}</abbr>', obj.department.name, obj.department.code)
 
     @admin.display(
         description=gettext_lazy("score global"), ordering=F("overall_score").asc(nulls_last=True)
@@ -207,6 +214,8 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            # The list needs the whole width of a 1366 px laptop: no navigation sidebar here.
+            "is_nav_sidebar_enabled": False,
             "snut_campaign": campaign_for(request),
             "snut_query": request.GET.urlencode(),
         }
@@ -279,7 +288,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             if not diagnostics:
                 return self._refuse(request, _("Cet office n’a encore soumis aucun diagnostic."))
             campaign = diagnostics[-1].campaign
-            entries = [(d.campaign.name, d) for d in diagnostics]
+            comparison = regional.evolution(diagnostics)
             title = _("Évolution de %(office)s") % {"office": office.name}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]
@@ -300,7 +309,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             }
             entries = [(o.name, latest.get(o.pk)) for o in offices]
             title = _("Comparaison de %(count)s offices") % {"count": len(offices)}
-        comparison = regional.comparison(campaign, entries)
+            comparison = regional.comparison(campaign, entries)
         return TemplateResponse(
             request,
             "admin/diagnostics/office/compare.html",

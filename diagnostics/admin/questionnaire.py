@@ -232,19 +232,27 @@ class ChoiceInline(FrozenInlineMixin, admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
-    list_display = ["code", "text", "axis", "weight", "allow_not_applicable"]
+    list_display = ["code", "text", "axis", "version", "weight", "allow_not_applicable"]
     list_filter = ["questionnaire", "axis", "allow_not_applicable"]
     list_select_related = ["axis", "questionnaire"]
     search_fields = ["code", "text", "help_text"]
     inlines = [ChoiceInline]
 
+    @admin.display(description=_("version"), ordering="questionnaire__version")
+    def version(self, obj):
+        return obj.questionnaire.version
+
 
 @admin.register(Choice)
 class ChoiceAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
-    list_display = ["label", "question", "order", "points", "effort", "scale"]
+    list_display = ["label", "question", "version", "order", "points", "effort", "scale"]
     list_filter = ["question__questionnaire", "question__axis", "points", "effort", "scale"]
-    list_select_related = ["question"]
+    list_select_related = ["question__questionnaire"]
     search_fields = ["label", "recommendation", "question__code"]
+
+    @admin.display(description=_("version"), ordering="question__questionnaire__version")
+    def version(self, obj):
+        return obj.question.questionnaire.version
 
     def questionnaire_of(self, obj):
         return obj.question.questionnaire if obj is not None else None

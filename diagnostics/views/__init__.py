@@ -1,5 +1,6 @@
 """Pages: scope the object to the user, call a service or a selector, render."""
 
+from diagnostics.views.accessibility import accessibility_statement
 from diagnostics.views.filling import (
     answer_autosave,
     diagnostic_abandon,
@@ -12,6 +13,7 @@ from diagnostics.views.offices import diagnostic_start, home, office_detail
 from diagnostics.views.results import report_pdf, results
 
 __all__ = [
+    "accessibility_statement",
     "answer_autosave",
     "diagnostic_abandon",
     "axis_importance",

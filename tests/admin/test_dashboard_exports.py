@@ -372,3 +372,34 @@ def test_exported_and_shown_scores_agree(client, network_staff, campaigns, offic
     for url in admin_pages:
         content = client.get(url).content.decode()
         assert "33" in content and "33,33" not in content and "33.33" not in content, url
+
+
+def test_xlsx_exports_have_widths_frozen_header_filter_and_number_formats(
+    client, network_staff, campaigns
+):
+    _previous, current = campaigns
+    bulk_region(current, 3)
+    client.force_login(network_staff)
+    response = client.get(export_url("scores", "xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    assert (
+        sheet.auto_filter.ref == f"A1:{sheet.cell(row=1, column=sheet.max_column).column_letter}4"
+    )
+    assert sheet.column_dimensions["A"].width >= 10
+    assert sheet.cell(row=2, column=6).number_format == "0"  # the shown overall score
+    assert sheet.cell(row=2, column=sheet.max_column).number_format == "0.00"  # an exact one
+
+
+def test_xlsx_headers_never_become_formulas(client, network_staff, campaigns):
+    _previous, current = campaigns
+    axis = current.questionnaire.axes.first()
+    Questionnaire.objects.filter(pk=current.questionnaire_id).update(status="draft")
+    axis.name = '=HYPERLINK("https://example.invalid","axe")'
+    axis.save()
+    client.force_login(network_staff)
+    response = client.get(export_url("scores", "xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headers = [cell.value for cell in sheet[1]]
+    assert any(h.startswith("'=HYPERLINK") for h in headers)
+    assert all(cell.data_type == "s" for cell in sheet[1])

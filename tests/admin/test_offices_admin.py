@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from diagnostics import regional
+from diagnostics import regional, selectors
 from diagnostics.models import Axis, Diagnostic, MaturityLevel, Office
+from diagnostics.results import difference
 from tests import factories
 from tests.admin.conftest import bulk_region
 
@@ -104,7 +105,9 @@ def test_sorting_by_an_axis_column(client, network_staff, region):
     client.force_login(network_staff)
     response = client.get(reverse(LIST))
     headers = [h["text"] for h in response.context["result_headers"]]
-    axis_index = headers.index("Axe 2")
+    # Compact axis columns: the code, the full name in the header's title.
+    axis_index = next(i for i, h in enumerate(headers) if 'title="Axe 2"' in h)
+    assert headers[axis_index].endswith("</abbr>")
     found = names(client.get(reverse(LIST), {"o": f"-{axis_index}"}))
     assert found[:4] == ["Office 0103", "Office 0102", "Office 0101", "Office 0100"]
 
@@ -213,6 +216,28 @@ def test_office_evolution_across_campaigns(client, network_staff, region):
     page = client.get(reverse(COMPARE), {"evolution": office.pk}).content.decode()
     assert f"Évolution de {office.name}" in page
     assert "Campagne 2025" in page and "Campagne 2026" in page
+
+
+def test_evolution_compares_each_campaign_with_its_own_median(client, network_staff, region):
+    office = region["current_offices"][1]
+    earlier = region["offices"][1].diagnostics.get()
+    earlier.office = office
+    earlier.save()
+    client.force_login(network_staff)
+    response = client.get(reverse(COMPARE), {"evolution": office.pk})
+    comparison = response.context["comparison"]
+    medians = [
+        selectors.overall_median(selectors.latest_submitted().filter(campaign=d.campaign))[0]
+        for d in (earlier, office.diagnostics.exclude(pk=earlier.pk).get())
+    ]
+    assert medians[0] != medians[1]  # otherwise the test could not tell them apart
+    cells = comparison.overall_row.cells
+    assert [c["delta"] for c in cells] == [
+        difference(c["score"], m) for c, m in zip(cells, medians, strict=True)
+    ]
+    assert comparison.overall_row.change == difference(cells[1]["score"], cells[0]["score"])
+    assert not any(c["best"] or c["worst"] for row in comparison.rows for c in row.cells)
+    assert '<th scope="col">évolution</th>' in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [2, 12])

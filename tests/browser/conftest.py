@@ -4,6 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
+
+from diagnostics.management.commands.seed_demo import seed
+from diagnostics.models import Questionnaire
 
 CHROMIUM = (
     os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -36,3 +40,12 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
+    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    seed(second, previous_questionnaire=first)
+    return second

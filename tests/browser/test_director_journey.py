@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -17,23 +16,13 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_FILLING_OFFICE,
     DEMO_OFFICE,
     DEMO_PASSWORD,
-    seed,
 )
-from diagnostics.models import Answer, Axis, Diagnostic, Membership, Questionnaire
+from diagnostics.models import Answer, Axis, Diagnostic, Membership
 from tests import factories
 
 DEMO_COLLEAGUE = "lea"  # a second member of the filling office, for the colleagues' test
 
 LATENCY_MS = 600
-
-
-@pytest.fixture
-def demo(transactional_db):
-    """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
-    seed(second, previous_questionnaire=first)
-    return second
 
 
 @pytest.fixture

@@ -1,0 +1,128 @@
+"""axe-core (pinned in package.json, installed by `make install` with `npm ci`) runs in Chromium
+on every director page and every staff page the project templates, at 1366 px and 320 px: no
+violation of impact serious or critical is allowed."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page
+
+from diagnostics.management.commands.seed_demo import (
+    DEMO_FILLER,
+    DEMO_FILLING_OFFICE,
+    DEMO_PASSWORD,
+    DEMO_STAFF,
+)
+from diagnostics.models import Diagnostic, Office
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+if not AXE.exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{AXE} is missing in CI: run `make install` (npm ci)")
+    pytest.skip(
+        "accessibility tests skipped: axe-core not installed (npm ci)", allow_module_level=True
+    )
+
+WIDTHS = (1366, 320)
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """The Content-Security-Policy forbids inline scripts: axe is injected past it, as a tool."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def login(page: Page, url: str, username: str):
+    page.goto(f"{url}/comptes/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def violations(page: Page, url: str) -> list[str]:
+    """The serious and critical axe violations of `url`, at each width, one line per node."""
+    found = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] not in BLOCKING:
+                continue
+            for node in violation["nodes"]:
+                found.append(
+                    f"{url} @{width}px {violation['id']} ({violation['impact']}): "
+                    f"{json.dumps(node['target'])} {node['failureSummary'][:300]}"
+                )
+    return found
+
+
+def check(page: Page, urls: list[str]):
+    page.set_default_timeout(15_000)
+    found = [line for url in urls for line in violations(page, url)]
+    assert not found, "\n".join(found)
+
+
+def test_anonymous_pages_have_no_serious_violation(page: Page, live_server, demo):
+    base = live_server.url
+    check(
+        page,
+        [
+            f"{base}/",
+            f"{base}/accessibilite/",
+            f"{base}/comptes/login/",
+            f"{base}/comptes/password_reset/",
+        ],
+    )
+    # The login form with its error, as a mistyped password shows it.
+    page.goto(f"{base}/comptes/login/")
+    page.get_by_label("Nom d’utilisateur").fill(DEMO_FILLER)
+    page.get_by_label("Mot de passe").fill("wrong")
+    page.get_by_role("button", name="Se connecter").click()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert not [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
+
+
+def test_director_pages_have_no_serious_violation(page: Page, live_server, demo):
+    base = live_server.url
+    draft = Diagnostic.objects.get(office__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT)
+    submitted = Diagnostic.objects.filter(
+        office=draft.office, status=Diagnostic.Status.SUBMITTED
+    ).first()
+    axis = draft.campaign.questionnaire.axes.order_by("order").first()
+    login(page, base, DEMO_FILLER)
+    check(
+        page,
+        [
+            f"{base}/",
+            f"{base}/offices/{draft.office.slug}/",
+            f"{base}/diagnostics/{draft.pk}/axes/{axis.code}/",
+            f"{base}/diagnostics/{draft.pk}/relecture/",
+            f"{base}/diagnostics/{draft.pk}/abandonner/",
+            f"{base}/diagnostics/{draft.pk}/importance/",
+            f"{base}/diagnostics/{submitted.pk}/resultats/",
+        ],
+    )
+
+
+def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
+    base = live_server.url
+    offices = list(Office.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    login(page, base, DEMO_STAFF)
+    admin = f"{base}/admin/diagnostics/office"
+    check(
+        page,
+        [
+            f"{admin}/",
+            f"{admin}/comparer/?offices={','.join(map(str, offices))}",
+            f"{admin}/comparer/?evolution={offices[0]}",
+            f"{admin}/tableau-de-bord/",
+        ],
+    )

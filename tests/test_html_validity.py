@@ -1,0 +1,126 @@
+"""The W3C Nu HTML checker (`vnu-jar`, pinned in package.json) finds no error in the pages the
+project renders: the director's pages, the sign-in pages and the staff pages of our own."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from diagnostics.management.commands.seed_demo import (
+    DEMO_FILLER,
+    DEMO_FILLING_OFFICE,
+    DEMO_STAFF,
+    seed,
+)
+from diagnostics.models import Diagnostic, Office, Questionnaire
+
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+if not (JAVA and VNU.exists()):
+    if os.environ.get("CI"):
+        raise RuntimeError(
+            "the Nu HTML checker needs Java and vnu.jar in CI (.ci/run, make install)"
+        )
+    pytest.skip(
+        "HTML validity test skipped: "
+        + (
+            "no Java (apt-get install default-jre-headless)"
+            if not JAVA
+            else "vnu.jar missing (npm ci)"
+        ),
+        allow_module_level=True,
+    )
+
+
+def nu_errors(pages: dict[str, bytes], folder: Path) -> list[str]:
+    for name, html in pages.items():
+        (folder / f"{name}.html").write_bytes(html)
+    run = subprocess.run(
+        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']} — {m.get('extract', '')!r}"
+        for m in messages
+    ]
+
+
+def rendered(client: Client, urls: dict[str, str]) -> dict[str, bytes]:
+    pages = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[name] = response.content
+    return pages
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    seed(second, previous_questionnaire=first)
+
+
+def test_the_project_pages_have_no_html_error(demo, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    anonymous = Client()
+    pages = rendered(
+        anonymous,
+        {
+            "home": "/",
+            "accessibility": "/accessibilite/",
+            "login": "/comptes/login/",
+            "password-reset": "/comptes/password_reset/",
+        },
+    )
+    pages["login-error"] = anonymous.post(
+        "/comptes/login/", {"username": DEMO_FILLER, "password": "wrong"}
+    ).content
+
+    draft = Diagnostic.objects.get(office__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT)
+    submitted = Diagnostic.objects.filter(
+        office=draft.office, status=Diagnostic.Status.SUBMITTED
+    ).first()
+    director = Client()
+    director.force_login(User.objects.get(username=DEMO_FILLER))
+    axes = {
+        f"axis-{a.code}": f"/diagnostics/{draft.pk}/axes/{a.code}/"
+        for a in draft.questionnaire.axes.all()
+    }
+    pages |= rendered(
+        director,
+        {
+            "office": f"/offices/{draft.office.slug}/",
+            **axes,
+            "review": f"/diagnostics/{draft.pk}/relecture/",
+            "abandon": f"/diagnostics/{draft.pk}/abandonner/",
+            "importance": f"/diagnostics/{draft.pk}/importance/",
+            "results": f"/diagnostics/{submitted.pk}/resultats/",
+        },
+    )
+    staff = Client()
+    staff.force_login(User.objects.get(username=DEMO_STAFF))
+    offices = list(Office.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    admin = "/admin/diagnostics/office"
+    pages |= rendered(
+        staff,
+        {
+            "admin-offices": f"{admin}/",
+            "admin-compare": f"{admin}/comparer/?offices={','.join(map(str, offices))}",
+            "admin-evolution": f"{admin}/comparer/?evolution={offices[0]}",
+            "admin-dashboard": f"{admin}/tableau-de-bord/",
+        },
+    )
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
