@@ -753,3 +753,95 @@ class AxisImportance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.diagnostic} — {self.axis} : {self.get_importance_display()}"
+
+
+class Action(models.Model):
+    """An action of the office's plan: a priority of a diagnostic turned into work, or a free one.
+
+    The office follows it from one campaign to the next: the results of its next
+    diagnostic tell whether the related answer improved.
+    """
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("À faire")
+        DOING = "doing", _("En cours")
+        DONE = "done", _("Fait")
+        DROPPED = "dropped", _("Abandonné")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="actions", verbose_name=_("office")
+    )
+    diagnostic = models.ForeignKey(
+        Diagnostic,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("diagnostic d’origine"),
+    )
+    axis = models.ForeignKey(
+        Axis,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("axe"),
+    )
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("question"),
+    )
+    title = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsable (membre de l’équipe)"),
+    )
+    owner_name = models.CharField(_("responsable (autre)"), max_length=120, blank=True)
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.TODO
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("modifiée par"),
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("action du plan")
+        verbose_name_plural = _("actions des plans")
+        ordering = ["office", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "question"],
+                condition=Q(diagnostic__isnull=False, question__isnull=False),
+                name="action_once_per_priority",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.TODO, self.Status.DOING)

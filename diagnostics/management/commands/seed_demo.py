@@ -137,6 +137,7 @@ def seed(
                 demo = index == 0 and campaign == current
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
+    _demo_plan(offices[0], previous, director, colleague)
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
         f"campagnes « {previous.name} » et « {current.name} ».\n"
@@ -308,3 +309,36 @@ def _diagnostic(
     if submit:
         return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
+
+
+def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
+    """Last year's plan of the demo office, followed: this year's results say what
+    became of it (« Ce que vous aviez prévu »)."""
+    diagnostic = office.diagnostics.filter(campaign=campaign, status="submitted").first()
+    if diagnostic is None or office.actions.exists():
+        return
+    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
+    profile = scoring.score_diagnostic(
+        selectors.scoring_axes(axes),
+        selectors.scoring_levels(diagnostic.questionnaire),
+        selectors.scoring_answers(diagnostic.answers.all()),
+    )
+    questions = {q.pk: q for a in axes for q in a.questions.all()}
+    statuses = ["done", "done", "doing", "dropped"]
+    for priority, status in zip(profile.plan, statuses, strict=False):
+        action = services.action_create(
+            office=office,
+            user=director,
+            diagnostic=diagnostic,
+            question=questions[priority.question.id],
+            owner=colleague if status == "doing" else director,
+            due_date=campaign.closes + timedelta(days=90),
+        )
+        services.action_update(action=action, user=director, status=status)
+    services.action_create(
+        office=office,
+        user=director,
+        title="Présenter le diagnostic numérique au conseil d’administration",
+        owner_name="La présidente de l’office",
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
