@@ -845,3 +845,69 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.TODO, self.Status.DOING)
+
+
+class Training(models.Model):
+    """A training or a workshop of the catalogue, for office teams or for local businesses.
+
+    One catalogue for both audiences: the network's trainings for office teams and
+    the workshops offices run for their businesses. It addresses axes and
+    questions; a priority is matched by their codes, so the catalogue outlives
+    questionnaire versions.
+    """
+
+    class Format(models.TextChoices):
+        WORKSHOP = "workshop", _("Atelier de 2 h")
+        COURSE = "course", _("Formation d’un ou plusieurs jours")
+        WEBINAR = "webinar", _("Webinaire")
+        COACHING = "coaching", _("Accompagnement individuel")
+
+    class Audience(models.TextChoices):
+        OFFICE_TEAMS = "offices", _("Équipes d’offices de tourisme")
+        BUSINESSES = "businesses", _("Prestataires")
+
+    title = models.CharField(_("intitulé"), max_length=200)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    duration = models.CharField(_("durée"), max_length=60, blank=True)
+    audience = models.CharField(
+        _("public"), max_length=10, choices=Audience.choices, default=Audience.OFFICE_TEAMS
+    )
+    description = models.TextField(_("description"), blank=True)
+    link = models.URLField(_("lien"), blank=True)
+    axes = models.ManyToManyField(
+        Axis, blank=True, related_name="+", verbose_name=_("axes traités")
+    )
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="+", verbose_name=_("questions traitées")
+    )
+
+    class Meta:
+        verbose_name = _("formation ou atelier")
+        verbose_name_plural = _("catalogue des formations et ateliers")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingSession(models.Model):
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("formation")
+    )
+    starts = models.DateField(_("début"))
+    ends = models.DateField(_("fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=160)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
+                name="training_session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training} — {self.starts:%d/%m/%Y}, {self.place}"

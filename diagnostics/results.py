@@ -20,6 +20,7 @@ from diagnostics.models import (
     Choice,
     Diagnostic,
     MaturityLevel,
+    Training,
 )
 
 PLAN_SIZE = 12
@@ -210,6 +211,7 @@ class Results:
     comments: dict[int, str] = field(default_factory=dict)  # question id → comment
     actions: list = field(default_factory=list)  # the office's followed plan, as it stands
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
+    trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
 
     @property
     def score(self) -> float | None:
@@ -428,4 +430,5 @@ def build_results(diagnostic: Diagnostic) -> Results:
         comments=comments,
         actions=selectors.office_plan(diagnostic.office, timezone.localdate()).actions,
         follow_ups=selectors.previous_plan(diagnostic, previous.diagnostic),
+        trainings=selectors.training_matches(Training.Audience.OFFICE_TEAMS, timezone.localdate()),
     )

@@ -32,6 +32,8 @@ from diagnostics.models import (
     Office,
     Question,
     Questionnaire,
+    Training,
+    TrainingSession,
 )
 
 # Published and archived questionnaires never change: their structure is read
@@ -435,3 +437,36 @@ def action_counts_by_axis() -> list[dict]:
         )
         .order_by(F("rank").asc(nulls_last=True))
     )
+
+
+# --- the training catalogue -----------------------------------------------------
+
+
+@dataclass
+class TrainingMatches:
+    """The catalogue's trainings by the question codes and axis codes they address."""
+
+    by_question: dict[str, list]
+    by_axis: dict[str, list]
+
+    def for_priority(self, question_code: str, axis_code: str) -> list:
+        """Trainings on the question itself, else those on its whole axis."""
+        return self.by_question.get(question_code) or self.by_axis.get(axis_code, [])
+
+
+def training_matches(audience: str, today) -> TrainingMatches:
+    """Every training for `audience`, each with `upcoming` sessions: four queries."""
+    upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
+    trainings = Training.objects.filter(audience=audience).prefetch_related(
+        Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
+        Prefetch("questions", queryset=Question.objects.only("code")),
+        Prefetch("axes", queryset=Axis.objects.only("code")),
+    )
+    by_question: dict[str, list] = {}
+    by_axis: dict[str, list] = {}
+    for training in trainings:
+        for code in {q.code for q in training.questions.all()}:
+            by_question.setdefault(code, []).append(training)
+        for code in {a.code for a in training.axes.all()}:
+            by_axis.setdefault(code, []).append(training)
+    return TrainingMatches(by_question, by_axis)

@@ -443,6 +443,8 @@ NETWORK_MANAGED_MODELS = [
     "campaign",
     "office",
     "membership",
+    "training",
+    "trainingsession",
 ]
 NETWORK_READ_MODELS = [
     "diagnostic",

@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Min, Q
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from diagnostics import selectors
-from diagnostics.models import Action
+from diagnostics.models import Action, Axis, Question, Questionnaire, Training, TrainingSession
 
 
 @admin.register(Action)
@@ -37,3 +40,44 @@ class ActionAdmin(admin.ModelAdmin):
             "rows": selectors.action_counts_by_axis(),
         }
         return TemplateResponse(request, "admin/diagnostics/action/summary.html", context)
+
+
+class TrainingSessionInline(admin.TabularInline):
+    model = TrainingSession
+    extra = 1
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    """The catalogue, managed by the network staff; priorities match it by question code."""
+
+    list_display = ["title", "format", "duration", "audience", "next_session"]
+    list_filter = ["audience", "format", "axes__code"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["axes", "questions"]
+    inlines = [TrainingSessionInline]
+
+    def get_queryset(self, request):
+        upcoming = Q(sessions__starts__gte=timezone.localdate())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(next_starts=Min("sessions__starts", filter=upcoming))
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The latest published questionnaire's axes and questions: the codes carry over.
+        latest = (
+            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+            .order_by("-version")
+            .values("pk")[:1]
+        )
+        if db_field.name == "axes":
+            kwargs["queryset"] = Axis.objects.filter(questionnaire__in=latest)
+        elif db_field.name == "questions":
+            kwargs["queryset"] = Question.objects.filter(questionnaire__in=latest)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("prochaine session"), ordering="next_starts")
+    def next_session(self, obj):
+        return date_format(obj.next_starts) if obj.next_starts else "—"

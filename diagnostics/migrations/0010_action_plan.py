@@ -39,4 +39,40 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('diagnostic__isnull', False), ('question__isnull', False)), fields=('diagnostic', 'question'), name='action_once_per_priority')],
             },
         ),
+        migrations.CreateModel(
+            name='Training',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
+                ('format', models.CharField(choices=[('workshop', 'Atelier de 2 h'), ('course', 'Formation d’un ou plusieurs jours'), ('webinar', 'Webinaire'), ('coaching', 'Accompagnement individuel')], max_length=10, verbose_name='format')),
+                ('duration', models.CharField(blank=True, max_length=60, verbose_name='durée')),
+                ('audience', models.CharField(choices=[('offices', 'Équipes d’offices de tourisme'), ('businesses', 'Prestataires')], default='offices', max_length=10, verbose_name='public')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('link', models.URLField(blank=True, verbose_name='lien')),
+                ('axes', models.ManyToManyField(blank=True, related_name='+', to='diagnostics.axis', verbose_name='axes traités')),
+                ('questions', models.ManyToManyField(blank=True, related_name='+', to='diagnostics.question', verbose_name='questions traitées')),
+            ],
+            options={
+                'verbose_name': 'formation ou atelier',
+                'verbose_name_plural': 'catalogue des formations et ateliers',
+                'ordering': ['title'],
+            },
+        ),
+        migrations.CreateModel(
+            name='TrainingSession',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('starts', models.DateField(verbose_name='début')),
+                ('ends', models.DateField(blank=True, null=True, verbose_name='fin')),
+                ('place', models.CharField(max_length=160, verbose_name='lieu')),
+                ('training', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='diagnostics.training', verbose_name='formation')),
+            ],
+            options={
+                'verbose_name': 'session',
+                'verbose_name_plural': 'sessions',
+                'ordering': ['starts'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends__isnull', True), ('ends__gte', models.F('starts')), _connector='OR'), name='training_session_ends_after_start')],
+            },
+        ),
+    
     ]
