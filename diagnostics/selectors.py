@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from diagnostics import scoring
 from diagnostics.models import (
@@ -28,6 +29,7 @@ from diagnostics.models import (
     AxisNarrative,
     AxisScore,
     Choice,
+    Department,
     Diagnostic,
     Office,
     Question,
@@ -470,3 +472,61 @@ def training_matches(audience: str, today) -> TrainingMatches:
         for code in {a.code for a in training.axes.all()}:
             by_axis.setdefault(code, []).append(training)
     return TrainingMatches(by_question, by_axis)
+
+
+@dataclass
+class TrainingNeed:
+    training: Training
+    by_department: dict[str, int]  # department code → offices with a weak answer
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_department.values())
+
+
+WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
+
+
+def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
+    """For the network staff: per training for office teams, how many offices (each office's
+    latest submitted diagnostic of the campaign) answered weakly a question it addresses,
+    by department. The departments concerned, and the needs, most needed first."""
+    best = {
+        q.code: max((c.points for c in q.choices.all()), default=0)
+        for axis in questionnaire_axes(campaign.questionnaire)
+        for q in axis.questions.all()
+    }
+    trainings = list(
+        Training.objects.filter(audience=Training.Audience.OFFICE_TEAMS).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.only("code")),
+            Prefetch(
+                "sessions",
+                queryset=TrainingSession.objects.filter(starts__gte=timezone.localdate()),
+                to_attr="upcoming",
+            ),
+        )
+    )
+    codes = {q.code for t in trainings for q in t.questions.all()}
+    weak: dict[str, set[tuple[str, int]]] = {}  # question code → (department, office)
+    rows = Answer.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign),
+        question__code__in=codes,
+        choice__isnull=False,
+    ).values_list(
+        "question__code", "choice__points", "diagnostic__office__department", "diagnostic__office"
+    )
+    for code, points, department, office in rows.iterator():
+        if best.get(code) and points < WEAK_SHARE * best[code]:
+            weak.setdefault(code, set()).add((department, office))
+    needs = []
+    for training in trainings:
+        offices = set().union(*(weak.get(q.code, set()) for q in training.questions.all()))
+        counts: dict[str, int] = {}
+        for department, _office in offices:
+            counts[department] = counts.get(department, 0) + 1
+        needs.append(TrainingNeed(training, counts))
+    needs.sort(key=lambda n: (-n.total, n.training.title))
+    departments = list(
+        Department.objects.filter(code__in={d for n in needs for d in n.by_department})
+    )
+    return departments, needs

@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, Q
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from diagnostics import selectors
+from diagnostics.admin import exports
+from diagnostics.admin.offices import campaign_for
 from diagnostics.models import Action, Axis, Question, Questionnaire, Training, TrainingSession
 
 
@@ -56,6 +60,70 @@ class TrainingAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     filter_horizontal = ["axes", "questions"]
     inlines = [TrainingSessionInline]
+    change_list_template = "admin/diagnostics/training/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("besoins/", view(self.needs_view), name="diagnostics_training_needs"),
+            path(
+                "besoins/export.<slug:fmt>",
+                view(self.needs_export),
+                name="diagnostics_training_needs_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _needs(self, request):
+        if not request.user.has_perm("diagnostics.view_training"):
+            raise PermissionDenied
+        campaign = campaign_for(request)
+        departments, needs = selectors.training_needs(campaign) if campaign else ([], [])
+        return campaign, departments, needs
+
+    def needs_view(self, request):
+        """« Besoins de formation »: where to schedule the next sessions."""
+        campaign, departments, needs = self._needs(request)
+        rows = [(n, [n.by_department.get(d.code, 0) for d in departments]) for n in needs]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Besoins de formation"),
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "departments": departments,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/diagnostics/training/needs.html", context)
+
+    def needs_export(self, request, fmt):
+        if fmt not in exports.FORMATS:
+            raise Http404
+        campaign, departments, needs = self._needs(request)
+        if campaign is None:
+            raise Http404
+
+        def rows():
+            yield [
+                _("Formation"),
+                _("Format"),
+                _("Prochaine session"),
+                _("Offices concernés"),
+                *[str(d) for d in departments],
+            ]
+            for need in needs:
+                session = need.training.upcoming[0] if need.training.upcoming else None
+                yield [
+                    need.training.title,
+                    need.training.get_format_display(),
+                    f"{date_format(session.starts)}, {session.place}" if session else "",
+                    need.total,
+                    *[need.by_department.get(d.code, 0) for d in departments],
+                ]
+
+        filename = f"snut-besoins-de-formation-{slugify(campaign.name)}.{fmt}"
+        if fmt == "csv":
+            return exports._csv(rows(), filename)
+        return exports._xlsx(rows(), filename, _("Besoins de formation"))
 
     def get_queryset(self, request):
         upcoming = Q(sessions__starts__gte=timezone.localdate())

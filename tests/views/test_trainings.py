@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from diagnostics import selectors, services
-from diagnostics.models import Action, Axis, Question, Training, TrainingSession
+from diagnostics.models import Action, Axis, Diagnostic, Question, Training, TrainingSession
 from tests import factories
 
 
@@ -98,3 +98,57 @@ def test_the_catalogue_costs_the_same_queries_whatever_its_size(
         # 14 without a catalogue, plus its sessions, questions and axes
         with django_assert_num_queries(17):
             assert client.get(url).status_code == 200
+
+
+def submit_in(campaign, department, pick):
+    office = factories.make_office(department=department)
+    user = factories.make_user(office=office)
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=campaign, questionnaire=campaign.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=pick)
+    services.diagnostic_submit(diagnostic=diagnostic, user=user)
+    return office
+
+
+def test_training_needs_count_offices_with_a_weak_answer_by_department(
+    client, staff, campaign, django_assert_num_queries
+):
+    q1 = Question.objects.filter(questionnaire=campaign.questionnaire).order_by("pk").first()
+    training = make_training("Répondre aux avis clients", questions=[q1], sessions=[(9, "Dax")])
+    make_training("Sans besoin")
+    for department in ("33", "33", "24"):
+        submit_in(campaign, department, pick=lambda c: c[0])  # 0 of 3 points: weak
+    submit_in(campaign, "40", pick=lambda c: c[2])  # 2 of 3: not weak
+    departments, needs = selectors.training_needs(campaign)
+    assert [d.code for d in departments] == ["24", "33"]
+    assert (needs[0].training, needs[0].by_department, needs[0].total) == (
+        training,
+        {"33": 2, "24": 1},
+        3,
+    )
+    assert needs[1].total == 0
+
+    client.force_login(staff)
+    url = reverse("admin:diagnostics_training_needs")
+    with django_assert_num_queries(10):  # the same for 4 or 7 offices
+        page = client.get(url)
+    assert page.status_code == 200 and "Répondre aux avis clients" in page.content.decode()
+    for department in ("64", "47", "33"):
+        submit_in(campaign, department, pick=lambda c: c[0])
+    with django_assert_num_queries(10):  # the same for 4 or 7 offices
+        assert client.get(url).status_code == 200
+
+    export = reverse("admin:diagnostics_training_needs_export", args=["csv"])
+    csv = b"".join(client.get(export).streaming_content).decode("utf-8-sig")
+    assert "Répondre aux avis clients;Atelier de 2 h;" in csv and ";6;" in csv
+    xlsx = client.get(reverse("admin:diagnostics_training_needs_export", args=["xlsx"]))
+    assert xlsx.status_code == 200
+
+
+def test_training_needs_are_for_the_network_only(client, director):
+    client.force_login(director)
+    response = client.get(reverse("admin:diagnostics_training_needs"))
+    assert response.status_code == 302  # directors have no admin access
+    client.logout()
+    assert client.get(reverse("admin:diagnostics_training_needs")).status_code == 302
