@@ -324,6 +324,11 @@ class Office(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="offices"
     )
+    # Off by default: an office is named to its neighbours in « Pistes de mutualisation »
+    # only once its direction agreed; otherwise it is only counted.
+    pooling_opt_in = models.BooleanField(
+        _("apparaître dans les pistes de mutualisation"), default=False
+    )
 
     objects = OfficeManager()
 

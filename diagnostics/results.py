@@ -214,6 +214,11 @@ class Results:
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
 
     @property
+    def pooling(self) -> list[selectors.PoolingLead]:
+        """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
+        return selectors.pooling_leads(self.diagnostic, self.plan)
+
+    @property
     def score(self) -> float | None:
         value = self.diagnostic.overall_score
         return None if value is None else float(value)

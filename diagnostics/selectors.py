@@ -530,3 +530,57 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
         Department.objects.filter(code__in={d for n in needs for d in n.by_department})
     )
     return departments, needs
+
+
+# --- pooling ---------------------------------------------------------------------
+
+
+@dataclass
+class PoolingLead:
+    """A recommendation beyond the office alone, and the neighbours that share the need."""
+
+    item: object  # a results PlanItem
+    named: list[str]  # offices that agreed to be named
+    others: int  # offices that share it without having agreed: only counted
+
+
+def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
+    """For the plan's items whose scale is beyond the office alone: the other offices of
+    its department whose latest submitted diagnostic of the campaign answered the same
+    question weakly. An office is named only if it opted in. One query."""
+    items = [i for i in items if not i.alone]
+    if not items:
+        return []
+    best = {
+        q.code: max((c.points for c in q.choices.all()), default=0)
+        for axis in questionnaire_axes(diagnostic.questionnaire)
+        for q in axis.questions.all()
+    }
+    rows = (
+        Answer.objects.filter(
+            diagnostic__in=latest_submitted().filter(
+                campaign=diagnostic.campaign_id,
+                office__department=diagnostic.office.department_id,
+            ),
+            question__code__in={i.question.code for i in items},
+            choice__isnull=False,
+        )
+        .exclude(diagnostic__office=diagnostic.office_id)
+        .values_list(
+            "question__code",
+            "choice__points",
+            "diagnostic__office__name",
+            "diagnostic__office__pooling_opt_in",
+        )
+    )
+    shared: dict[str, list[tuple[str, bool]]] = {}
+    for code, points, name, opt_in in rows:
+        if best.get(code) and points < WEAK_SHARE * best[code]:
+            shared.setdefault(code, []).append((name, opt_in))
+    leads = []
+    for item in items:
+        offices = shared.get(item.question.code, [])
+        if offices:
+            named = sorted(name for name, opt_in in offices if opt_in)
+            leads.append(PoolingLead(item, named, len(offices) - len(named)))
+    return leads

@@ -751,3 +751,20 @@ def action_delete(*, action: Action, user) -> None:
     if not is_director(user, action.office):
         raise ValidationError(_(ACTION_DELETE_DIRECTOR_ONLY))
     action.delete()
+
+
+# --- pooling ---------------------------------------------------------------------
+
+POOLING_DIRECTOR_ONLY = gettext_noop(
+    "Seule la direction de l’office peut choisir d’apparaître dans les pistes de mutualisation."
+)
+
+
+def office_pooling_set(*, office: Office, user, opt_in: bool) -> Office:
+    """Whether the office may be named to its neighbours as sharing a need (off by default)."""
+    if not is_director(user, office):
+        raise ValidationError(_(POOLING_DIRECTOR_ONLY))
+    with transaction.atomic():
+        Office.objects.filter(pk=office.pk).update(pooling_opt_in=opt_in)
+    office.pooling_opt_in = opt_in
+    return office

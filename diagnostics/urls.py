@@ -21,6 +21,7 @@ urlpatterns = [
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("offices/<slug:slug>/plan/", views.plan, name="plan"),
+    path("offices/<slug:slug>/mutualisation/", views.pooling_opt_in, name="pooling"),
     path("offices/<slug:slug>/plan/priorite/", views.action_from_priority, name="plan_priority"),
     path("offices/<slug:slug>/plan/<int:pk>/", views.action_edit, name="action_edit"),
     path("offices/<slug:slug>/plan/<int:pk>/supprimer/", views.action_delete, name="action_delete"),

@@ -74,5 +74,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('ends__isnull', True), ('ends__gte', models.F('starts')), _connector='OR'), name='training_session_ends_after_start')],
             },
         ),
+        migrations.AddField(
+            model_name='office',
+            name='pooling_opt_in',
+            field=models.BooleanField(default=False, verbose_name='apparaître dans les pistes de mutualisation'),
+        ),
     
     ]

@@ -129,3 +129,23 @@ def action_delete(request, slug, pk):
         return redirect("diagnostics:action_edit", slug=office.slug, pk=action.pk)
     messages.success(request, _("L’action est supprimée du plan."))
     return redirect("diagnostics:plan", slug=office.slug)
+
+
+@login_required
+@require_POST
+def pooling_opt_in(request, slug):
+    """The direction chooses whether neighbours may see the office's name in pooling leads."""
+    office = _office_for_member(request.user, slug)
+    opt_in = request.POST.get("opt_in") == "1"
+    try:
+        services.office_pooling_set(office=office, user=request.user, opt_in=opt_in)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Votre office apparaît désormais sous son nom dans les pistes de mutualisation.")
+            if opt_in
+            else _("Votre office n’est plus nommé dans les pistes de mutualisation."),
+        )
+    return redirect("diagnostics:office", slug=office.slug)
