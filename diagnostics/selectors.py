@@ -584,3 +584,48 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
             named = sorted(name for name, opt_in in offices if opt_in)
             leads.append(PoolingLead(item, named, len(offices) - len(named)))
     return leads
+
+
+@dataclass
+class PoolingCluster:
+    question: Question
+    department: Department
+    offices: list[str]
+
+
+def pooling_clusters(campaign) -> list[PoolingCluster]:
+    """For the network staff: per question whose recommendations go beyond the office
+    alone, the offices of each department (latest submitted diagnostic of the campaign)
+    that answered it weakly, where a pooled tool or a shared training would serve.
+    Clusters of two offices or more, largest first. Two queries at most."""
+    questions = {
+        q.code: q
+        for axis in questionnaire_axes(campaign.questionnaire)
+        for q in axis.questions.all()
+        if any(c.scale not in ("", "office") for c in q.choices.all())
+    }
+    best = {
+        code: max((c.points for c in q.choices.all()), default=0) for code, q in questions.items()
+    }
+    rows = Answer.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign),
+        question__code__in=questions,
+        choice__isnull=False,
+    ).values_list(
+        "question__code",
+        "choice__points",
+        "diagnostic__office__department",
+        "diagnostic__office__name",
+    )
+    groups: dict[tuple[str, str], list[str]] = {}
+    for code, points, department, name in rows.iterator():
+        if best[code] and points < WEAK_SHARE * best[code]:
+            groups.setdefault((code, department), []).append(name)
+    groups = {key: sorted(names) for key, names in groups.items() if len(names) >= 2}
+    departments = {d.code: d for d in Department.objects.filter(code__in={d for _c, d in groups})}
+    clusters = [
+        PoolingCluster(questions[code], departments[department], names)
+        for (code, department), names in groups.items()
+    ]
+    clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))
+    return clusters

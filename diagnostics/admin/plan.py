@@ -31,8 +31,39 @@ class ActionAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.changelist_view)
-        return [path("", view, name="diagnostics_action_changelist")]
+        view = self.admin_site.admin_view
+        return [
+            path("", view(self.changelist_view), name="diagnostics_action_changelist"),
+            path("mutualisation/", view(self.pooling_view), name="diagnostics_action_pooling"),
+        ]
+
+    def pooling_view(self, request):
+        """« Mutualisation »: clusters of offices by department sharing a weak question;
+        ?format=csv exports them."""
+        if not request.user.has_perm("diagnostics.view_office"):
+            raise PermissionDenied
+        campaign = campaign_for(request)
+        clusters = selectors.pooling_clusters(campaign) if campaign else []
+        if request.GET.get("format") == "csv" and campaign is not None:
+            rows = [[_("Question"), _("Département"), _("Offices"), _("Noms des offices")]]
+            rows += [
+                [
+                    f"{c.question.code} — {c.question.text}",
+                    str(c.department),
+                    len(c.offices),
+                    ", ".join(c.offices),
+                ]
+                for c in clusters
+            ]
+            return exports._csv(iter(rows), f"snut-mutualisation-{slugify(campaign.name)}.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Mutualisation"),
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "clusters": clusters,
+        }
+        return TemplateResponse(request, "admin/diagnostics/action/pooling.html", context)
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -109,3 +109,29 @@ def test_nobody_else_opts_in(client, request, office, who):
     assert response.status_code == {"member": 302, "stranger": 404, "staff": 404}.get(who, 302)
     office.refresh_from_db()
     assert not office.pooling_opt_in
+
+
+def test_staff_see_clusters_by_department_and_export_them(
+    client, staff, shared, campaign, django_assert_num_queries
+):
+    submit_in(campaign, "Office Voisin du Lointain", department="24", pick=lambda c: c[0])
+    client.force_login(staff)
+    url = reverse("admin:diagnostics_action_pooling")
+    with django_assert_num_queries(7):
+        page = client.get(url)
+    clusters = [(c.question, c.department.code, c.offices) for c in page.context["clusters"]]
+    assert clusters == [
+        (shared, "24", ["Office Lointain", "Office Voisin du Lointain"]),
+        (shared, "33", ["Office Discret", "Office des Volontaires"]),
+    ]
+    for n in range(3):
+        submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
+    with django_assert_num_queries(7):
+        client.get(url)
+    csv = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Office Discret" in csv and ";5;" in csv
+
+
+def test_directors_have_no_pooling_page(client, director):
+    client.force_login(director)
+    assert client.get(reverse("admin:diagnostics_action_pooling")).status_code == 302
