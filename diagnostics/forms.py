@@ -1,10 +1,20 @@
 """Forms of the diagnostic pages. Validation only: services do the writing."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import Answer, AxisImportance, Membership, Question
+from diagnostics.models import (
+    Action,
+    Answer,
+    Axis,
+    AxisImportance,
+    Membership,
+    Office,
+    Question,
+    Questionnaire,
+)
 from diagnostics.services import EMAIL_INVALID, AnswerChange, choice_token, comment_text
 
 NOT_APPLICABLE = "na"
@@ -182,3 +192,41 @@ class InvitationSignupForm(SetPasswordMixin, forms.Form):
     def clean(self):
         self.validate_passwords()
         return super().clean()
+
+
+class ActionForm(forms.ModelForm):
+    """An action of the office's plan; the owner is a team member or a free name."""
+
+    class Meta:
+        model = Action
+        fields = ["title", "axis", "owner", "owner_name", "due_date", "status", "note"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "owner_name": _("Quelqu’un hors de SNUT : un élu, un partenaire, un prestataire…"),
+        }
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__office=office)
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        latest = (
+            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+            .order_by("-version")
+            .values("pk")[:1]
+        )
+        axes = Axis.objects.filter(questionnaire__in=latest).order_by("order")
+        if self.instance.axis_id:
+            axes = axes | Axis.objects.filter(pk=self.instance.axis_id)
+        self.fields["axis"].queryset = axes
+        self.fields["axis"].empty_label = _("— sans axe —")
+        self.fields["owner"].empty_label = _("— personne de l’équipe —")
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"

@@ -7,6 +7,7 @@ priorities come from the scoring service over the frozen answers.
 import math
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +20,7 @@ from diagnostics.models import (
     Choice,
     Diagnostic,
     MaturityLevel,
+    Training,
 )
 
 PLAN_SIZE = 12
@@ -207,6 +209,14 @@ class Results:
     previous: selectors.PreviousScores
     radar: dict
     comments: dict[int, str] = field(default_factory=dict)  # question id → comment
+    actions: list = field(default_factory=list)  # the office's followed plan, as it stands
+    follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
+    trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
+
+    @property
+    def pooling(self) -> list[selectors.PoolingLead]:
+        """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
+        return selectors.pooling_leads(self.diagnostic, self.plan)
 
     @property
     def score(self) -> float | None:
@@ -320,6 +330,11 @@ class Results:
         return any(a.result.importance != scoring.DEFAULT_IMPORTANCE for a in self.axes)
 
     @property
+    def planned_questions(self) -> set[int]:
+        """The questions of this diagnostic whose priority is already an action of the plan."""
+        return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
+
+    @property
     def revised_questionnaire(self) -> bool:
         """The previous diagnostic answered another version: the evolution compares axes only."""
         previous = self.previous.diagnostic
@@ -418,4 +433,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
         previous=previous,
         radar=radar,
         comments=comments,
+        actions=selectors.office_plan(diagnostic.office, timezone.localdate()).actions,
+        follow_ups=selectors.previous_plan(diagnostic, previous.diagnostic),
+        trainings=selectors.training_matches(Training.Audience.OFFICE_TEAMS, timezone.localdate()),
     )

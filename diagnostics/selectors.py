@@ -8,8 +8,11 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -22,18 +25,22 @@ from django.utils import timezone
 
 from diagnostics import scoring
 from diagnostics.models import (
+    Action,
     Answer,
     Axis,
     AxisImportance,
     AxisNarrative,
     AxisScore,
     Choice,
+    Department,
     Diagnostic,
     Invitation,
     Membership,
     Office,
     Question,
     Questionnaire,
+    Training,
+    TrainingSession,
 )
 
 # Published and archived questionnaires never change: their structure is read
@@ -369,3 +376,326 @@ def reminder_offices(campaign) -> list[Office]:
     return list(
         Office.objects.filter(~Exists(submitted)).prefetch_related(directors).order_by("name")
     )
+
+
+# --- the followed action plan -------------------------------------------------
+
+NO_AXIS = "—"
+
+
+@dataclass
+class AxisProgress:
+    name: str
+    total: int = 0
+    done: int = 0
+    dropped: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Share of the actions still meant to be done that are done."""
+        alive = self.total - self.dropped
+        return round(100 * self.done / alive) if alive else 0
+
+
+@dataclass
+class OfficePlan:
+    actions: list
+    today: object
+
+    @property
+    def overdue(self) -> list:
+        return [a for a in self.actions if a.is_open and a.due_date and a.due_date < self.today]
+
+    @property
+    def by_axis(self) -> list[AxisProgress]:
+        """Progress per axis, axes in their order (grouped by code across questionnaire versions)."""
+        groups: dict[str, AxisProgress] = {}
+        for action in self.actions:
+            key = action.axis.code if action.axis else NO_AXIS
+            group = groups.setdefault(key, AxisProgress(action.axis.name if action.axis else ""))
+            group.total += 1
+            group.done += action.status == action.Status.DONE
+            group.dropped += action.status == action.Status.DROPPED
+        return list(groups.values())
+
+
+def office_plan(office: Office, today) -> OfficePlan:
+    """The office's actions with their axis and owner: one query whatever their number."""
+    actions = list(
+        Action.objects.filter(office=office)
+        .select_related("axis", "owner", "diagnostic__campaign")
+        .order_by(F("axis__order").asc(nulls_last=True), F("due_date").asc(nulls_last=True), "pk")
+    )
+    return OfficePlan(actions=actions, today=today)
+
+
+def office_plan_counts(office: Office, today) -> dict[str, int]:
+    """How many actions the office has planned, done and overdue: one query."""
+    open_ = Q(status__in=[Action.Status.TODO, Action.Status.DOING])
+    return Action.objects.filter(office=office).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=Action.Status.DONE)),
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=open_ & Q(due_date__lt=today)),
+    )
+
+
+@dataclass
+class FollowUp:
+    """An action planned after the previous diagnostic, and what its answer became."""
+
+    action: object
+    before: float | None = None  # share of the question's best points, previous answer
+    after: float | None = None  # same, for the question of the same code today
+
+    @property
+    def outcome(self) -> str:
+        """« improved », « same », « worse », or « unknown » when either answer is missing."""
+        if self.before is None or self.after is None:
+            return "unknown"
+        if self.after > self.before:
+            return "improved"
+        return "same" if self.after == self.before else "worse"
+
+
+def _share(answer: Answer) -> float | None:
+    if answer.choice is None or not answer.max_points:
+        return None
+    return answer.choice.points / answer.max_points
+
+
+def previous_plan(diagnostic: Diagnostic, previous: Diagnostic | None) -> list[FollowUp]:
+    """« Ce que vous aviez prévu »: the actions drawn from the previous diagnostic, each
+    with the answer then and now (matched by question code). Two queries at most."""
+    if previous is None:
+        return []
+    actions = list(
+        Action.objects.filter(diagnostic=previous)
+        .select_related("axis", "question", "owner")
+        .order_by("axis__order", "pk")
+    )
+    questions = {a.question_id: a.question.code for a in actions if a.question_id}
+    if not questions:
+        return [FollowUp(a) for a in actions]
+    best = Choice.objects.filter(question=OuterRef("question")).order_by("-points")
+    answers = Answer.objects.filter(
+        Q(diagnostic=previous, question_id__in=questions)
+        | Q(diagnostic=diagnostic, question__code__in=set(questions.values()))
+    ).annotate(max_points=Subquery(best.values("points")[:1]))
+    before, after = {}, {}
+    for answer in answers.select_related("choice", "question"):
+        if answer.diagnostic_id == previous.pk:
+            before[answer.question_id] = _share(answer)
+        else:
+            after[answer.question.code] = _share(answer)
+    return [
+        FollowUp(a, before.get(a.question_id), after.get(questions.get(a.question_id)))
+        for a in actions
+    ]
+
+
+def action_counts_by_axis() -> list[dict]:
+    """For the network staff: per axis (by code, across versions), how many offices have
+    a plan and how many actions are planned, open and done. Counts only; one query."""
+    return list(
+        Action.objects.values("axis__code")
+        .annotate(
+            axis_name=Max("axis__name"),
+            rank=Min("axis__order"),
+            offices=Count("office", distinct=True),
+            planned=Count("pk"),
+            open=Count("pk", filter=Q(status__in=[Action.Status.TODO, Action.Status.DOING])),
+            done=Count("pk", filter=Q(status=Action.Status.DONE)),
+        )
+        .order_by(F("rank").asc(nulls_last=True))
+    )
+
+
+# --- the training catalogue -----------------------------------------------------
+
+
+@dataclass
+class TrainingMatches:
+    """The catalogue's trainings by the question codes and axis codes they address."""
+
+    by_question: dict[str, list]
+    by_axis: dict[str, list]
+
+    def for_priority(self, question_code: str, axis_code: str) -> list:
+        """Trainings on the question itself, else those on its whole axis."""
+        return self.by_question.get(question_code) or self.by_axis.get(axis_code, [])
+
+
+def training_matches(audience: str, today) -> TrainingMatches:
+    """Every training for `audience`, each with `upcoming` sessions: four queries."""
+    upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
+    trainings = Training.objects.filter(audience=audience).prefetch_related(
+        Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
+        Prefetch("questions", queryset=Question.objects.only("code")),
+        Prefetch("axes", queryset=Axis.objects.only("code")),
+    )
+    by_question: dict[str, list] = {}
+    by_axis: dict[str, list] = {}
+    for training in trainings:
+        for code in {q.code for q in training.questions.all()}:
+            by_question.setdefault(code, []).append(training)
+        for code in {a.code for a in training.axes.all()}:
+            by_axis.setdefault(code, []).append(training)
+    return TrainingMatches(by_question, by_axis)
+
+
+@dataclass
+class TrainingNeed:
+    training: Training
+    by_department: dict[str, int]  # department code → offices with a weak answer
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_department.values())
+
+
+WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
+
+
+def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
+    """For the network staff: per training for office teams, how many offices (each office's
+    latest submitted diagnostic of the campaign) answered weakly a question it addresses,
+    by department. The departments concerned, and the needs, most needed first."""
+    best = {
+        q.code: max((c.points for c in q.choices.all()), default=0)
+        for axis in questionnaire_axes(campaign.questionnaire)
+        for q in axis.questions.all()
+    }
+    trainings = list(
+        Training.objects.filter(audience=Training.Audience.OFFICE_TEAMS).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.only("code")),
+            Prefetch(
+                "sessions",
+                queryset=TrainingSession.objects.filter(starts__gte=timezone.localdate()),
+                to_attr="upcoming",
+            ),
+        )
+    )
+    codes = {q.code for t in trainings for q in t.questions.all()}
+    weak: dict[str, set[tuple[str, int]]] = {}  # question code → (department, office)
+    rows = Answer.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign),
+        question__code__in=codes,
+        choice__isnull=False,
+    ).values_list(
+        "question__code", "choice__points", "diagnostic__office__department", "diagnostic__office"
+    )
+    for code, points, department, office in rows.iterator():
+        if best.get(code) and points < WEAK_SHARE * best[code]:
+            weak.setdefault(code, set()).add((department, office))
+    needs = []
+    for training in trainings:
+        offices = set().union(*(weak.get(q.code, set()) for q in training.questions.all()))
+        counts: dict[str, int] = {}
+        for department, _office in offices:
+            counts[department] = counts.get(department, 0) + 1
+        needs.append(TrainingNeed(training, counts))
+    needs.sort(key=lambda n: (-n.total, n.training.title))
+    departments = list(
+        Department.objects.filter(code__in={d for n in needs for d in n.by_department})
+    )
+    return departments, needs
+
+
+# --- pooling ---------------------------------------------------------------------
+
+
+@dataclass
+class PoolingLead:
+    """A recommendation beyond the office alone, and the neighbours that share the need."""
+
+    item: object  # a results PlanItem
+    named: list[str]  # offices that agreed to be named
+    others: int  # offices that share it without having agreed: only counted
+
+
+def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
+    """For the plan's items whose scale is beyond the office alone: the other offices of
+    its department whose latest submitted diagnostic of the campaign answered the same
+    question weakly. An office is named only if it opted in. One query."""
+    items = [i for i in items if not i.alone]
+    if not items:
+        return []
+    best = {
+        q.code: max((c.points for c in q.choices.all()), default=0)
+        for axis in questionnaire_axes(diagnostic.questionnaire)
+        for q in axis.questions.all()
+    }
+    rows = (
+        Answer.objects.filter(
+            diagnostic__in=latest_submitted().filter(
+                campaign=diagnostic.campaign_id,
+                office__department=diagnostic.office.department_id,
+            ),
+            question__code__in={i.question.code for i in items},
+            choice__isnull=False,
+        )
+        .exclude(diagnostic__office=diagnostic.office_id)
+        .values_list(
+            "question__code",
+            "choice__points",
+            "diagnostic__office__name",
+            "diagnostic__office__pooling_opt_in",
+        )
+    )
+    shared: dict[str, list[tuple[str, bool]]] = {}
+    for code, points, name, opt_in in rows:
+        if best.get(code) and points < WEAK_SHARE * best[code]:
+            shared.setdefault(code, []).append((name, opt_in))
+    leads = []
+    for item in items:
+        offices = shared.get(item.question.code, [])
+        if offices:
+            named = sorted(name for name, opt_in in offices if opt_in)
+            leads.append(PoolingLead(item, named, len(offices) - len(named)))
+    return leads
+
+
+@dataclass
+class PoolingCluster:
+    question: Question
+    department: Department
+    offices: list[str]
+
+
+def pooling_clusters(campaign) -> list[PoolingCluster]:
+    """For the network staff: per question whose recommendations go beyond the office
+    alone, the offices of each department (latest submitted diagnostic of the campaign)
+    that answered it weakly, where a pooled tool or a shared training would serve.
+    Clusters of two offices or more, largest first. Two queries at most."""
+    questions = {
+        q.code: q
+        for axis in questionnaire_axes(campaign.questionnaire)
+        for q in axis.questions.all()
+        if any(c.scale not in ("", "office") for c in q.choices.all())
+    }
+    best = {
+        code: max((c.points for c in q.choices.all()), default=0) for code, q in questions.items()
+    }
+    rows = Answer.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign),
+        question__code__in=questions,
+        choice__isnull=False,
+    ).values_list(
+        "question__code",
+        "choice__points",
+        "diagnostic__office__department",
+        "diagnostic__office__name",
+    )
+    groups: dict[tuple[str, str], list[str]] = {}
+    for code, points, department, name in rows.iterator():
+        if best[code] and points < WEAK_SHARE * best[code]:
+            groups.setdefault((code, department), []).append(name)
+    groups = {key: sorted(names) for key, names in groups.items() if len(names) >= 2}
+    departments = {d.code: d for d in Department.objects.filter(code__in={d for _c, d in groups})}
+    clusters = [
+        PoolingCluster(questions[code], departments[department], names)
+        for (code, department), names in groups.items()
+    ]
+    clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))
+    return clusters

@@ -46,4 +46,9 @@ urlpatterns = [
         name="invitation",
     ),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
+    path("offices/<slug:slug>/plan/", views.plan, name="plan"),
+    path("offices/<slug:slug>/mutualisation/", views.pooling_opt_in, name="pooling"),
+    path("offices/<slug:slug>/plan/priorite/", views.action_from_priority, name="plan_priority"),
+    path("offices/<slug:slug>/plan/<int:pk>/", views.action_edit, name="action_edit"),
+    path("offices/<slug:slug>/plan/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
 ]

@@ -3,7 +3,7 @@
 Importing the modules registers their ModelAdmins.
 """
 
-from diagnostics.admin import diagnostics, offices, questionnaire, team  # noqa: F401
+from diagnostics.admin import diagnostics, offices, plan, questionnaire, team  # noqa: F401
 from diagnostics.admin.questionnaire import FROZEN_MESSAGE
 
 __all__ = ["FROZEN_MESSAGE"]

@@ -70,3 +70,11 @@ def get_item(mapping, key):
 @register.filter
 def confirm_name(question) -> str:
     return confirm_field_name(question)
+
+
+@register.filter
+def trainings_for(results, item) -> list:
+    """The catalogue's trainings that address a priority of the results (question, else axis)."""
+    if results.trainings is None:
+        return []
+    return results.trainings.for_priority(item.question.code, item.axis.code)

@@ -10,10 +10,22 @@ from diagnostics.views.filling import (
 )
 from diagnostics.views.importance import axis_importance
 from diagnostics.views.offices import diagnostic_start, home, office_detail
+from diagnostics.views.plan import (
+    action_delete,
+    action_edit,
+    action_from_priority,
+    plan,
+    pooling_opt_in,
+)
 from diagnostics.views.results import report_pdf, results
 
 __all__ = [
     "accessibility_statement",
+    "action_delete",
+    "action_edit",
+    "action_from_priority",
+    "plan",
+    "pooling_opt_in",
     "answer_autosave",
     "diagnostic_abandon",
     "axis_importance",

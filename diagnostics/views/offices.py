@@ -78,6 +78,7 @@ def office_detail(request, slug):
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,
+            "plan_counts": selectors.office_plan_counts(office, today),
         },
     )
 

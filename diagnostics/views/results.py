@@ -26,7 +26,13 @@ def results(request, pk):
     diagnostic, early = _submitted_for_reader(request, pk)
     if early:
         return early
-    return render(request, "diagnostics/results.html", {"results": build_results(diagnostic)})
+    # Members turn priorities into actions; network staff read only.
+    can_plan = selectors.offices_for_user(request.user).filter(pk=diagnostic.office_id).exists()
+    return render(
+        request,
+        "diagnostics/results.html",
+        {"results": build_results(diagnostic), "can_plan": can_plan},
+    )
 
 
 @login_required

@@ -21,12 +21,16 @@ from diagnostics import scoring, selectors, services, tasks
 from diagnostics.french import de
 from diagnostics.models import (
     Answer,
+    Axis,
     Campaign,
     Diagnostic,
     Invitation,
     Membership,
     Office,
+    Question,
     Questionnaire,
+    Training,
+    TrainingSession,
 )
 
 DEMO_PASSWORD = "snut-demo"
@@ -147,6 +151,8 @@ def seed(
                 demo = index == 0 and campaign == current
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
+    _demo_plan(offices[0], previous, director, colleague)
+    _demo_catalogue(questionnaire, today)
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
         f"campagnes « {previous.name} » et « {current.name} ».\n"
@@ -336,4 +342,207 @@ def _pending_invitation(office: Office, director) -> None:
             invited_by=director,
             token_hash=secrets.token_hex(32),
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+        )
+
+
+def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
+    """Last year's plan of the demo office, followed: this year's results say what
+    became of it (« Ce que vous aviez prévu »)."""
+    diagnostic = office.diagnostics.filter(campaign=campaign, status="submitted").first()
+    if diagnostic is None or office.actions.exists():
+        return
+    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
+    profile = scoring.score_diagnostic(
+        selectors.scoring_axes(axes),
+        selectors.scoring_levels(diagnostic.questionnaire),
+        selectors.scoring_answers(diagnostic.answers.all()),
+    )
+    questions = {q.pk: q for a in axes for q in a.questions.all()}
+    statuses = ["done", "done", "doing", "dropped"]
+    for priority, status in zip(profile.plan, statuses, strict=False):
+        action = services.action_create(
+            office=office,
+            user=director,
+            diagnostic=diagnostic,
+            question=questions[priority.question.id],
+            owner=colleague if status == "doing" else director,
+            due_date=campaign.closes + timedelta(days=90),
+        )
+        services.action_update(action=action, user=director, status=status)
+    services.action_create(
+        office=office,
+        user=director,
+        title="Présenter le diagnostic numérique au conseil d’administration",
+        owner_name="La présidente de l’office",
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+
+
+# The network's catalogue: (title, format, duration, axes, questions, description, sessions),
+# sessions as (days from today, length in days, place).
+DEMO_CATALOGUE = [
+    (
+        "Management numérique de destination",
+        "course",
+        "4 jours (2 × 2 jours)",
+        ["organisation"],
+        ["organisation-01", "organisation-13", "organisation-08"],
+        "Construire et piloter la stratégie numérique de la destination : diagnostic, "
+        "priorités, budget, mutualisation et évaluation. Deux modules de deux jours.",
+        [(35, 2, "Bordeaux, maison du tourisme"), (63, 2, "Bordeaux, maison du tourisme")],
+    ),
+    (
+        "E-réputation : répondre aux avis en ligne",
+        "workshop",
+        "",
+        ["social"],
+        ["social-07", "social-08"],
+        "Surveiller ce qui se dit de la destination, répondre aux avis positifs comme négatifs, "
+        "avec des modèles de réponse.",
+        [(21, 1, "Périgueux"), (49, 1, "Pau")],
+    ),
+    (
+        "Revendiquer et animer ses fiches Google Business Profile",
+        "workshop",
+        "",
+        [],
+        ["social-09", "social-10"],
+        "Revendiquer une fiche par bureau d’information, la tenir à jour, y publier et "
+        "aider les prestataires à en faire autant.",
+        [(14, 1, "Agen")],
+    ),
+    (
+        "Ligne éditoriale et réseaux sociaux",
+        "course",
+        "1 jour",
+        ["social"],
+        ["social-01", "social-02", "social-06"],
+        "Choisir ses réseaux selon ses clientèles, écrire une ligne éditoriale, "
+        "planifier et animer sa communauté.",
+        [(28, 1, "Mont-de-Marsan")],
+    ),
+    (
+        "Vidéo verticale au smartphone",
+        "workshop",
+        "",
+        [],
+        ["social-03"],
+        "Tourner, monter et sous-titrer une vidéo courte au smartphone.",
+        [(42, 1, "Bordeaux")],
+    ),
+    (
+        "Mesurer ses réseaux sociaux",
+        "webinar",
+        "1 h 30",
+        [],
+        ["social-12"],
+        "Les indicateurs qui comptent au-delà du nombre d’abonnés, et un tableau simple.",
+        [(10, 1, "en ligne")],
+    ),
+    (
+        "Accessibilité des sites web (RGAA)",
+        "workshop",
+        "",
+        [],
+        ["web-06"],
+        "Lire une déclaration d’accessibilité, corriger les défauts les plus fréquents, "
+        "répondre aux obligations de l’Acte européen sur l’accessibilité.",
+        [(30, 1, "Pau")],
+    ),
+    (
+        "Un site de destination pensé pour le mobile",
+        "course",
+        "1 jour",
+        ["web"],
+        ["web-13", "web-07", "web-01"],
+        "Tester son site au smartphone, alléger ses pages et revoir ses parcours clés.",
+        [(56, 1, "Bordeaux")],
+    ),
+    (
+        "RGPD et cookies pour les offices de tourisme",
+        "webinar",
+        "1 h 30",
+        [],
+        ["web-12", "infra-04", "accueil-09"],
+        "Bandeau cookies, mesure d’audience exemptée de consentement, fichiers de contacts.",
+        [(7, 1, "en ligne")],
+    ),
+    (
+        "Données et observation touristique",
+        "course",
+        "1 jour",
+        [],
+        ["organisation-14", "infra-14", "web-14"],
+        "Réunir taxe de séjour, fréquentation et statistiques web dans un tableau de bord "
+        "partagé de la destination.",
+        [(45, 1, "Périgueux")],
+    ),
+    (
+        "Accueil numérique : conseiller avec une tablette",
+        "workshop",
+        "",
+        ["accueil"],
+        ["accueil-02", "accueil-04"],
+        "Construire le conseil avec le visiteur sur un écran partagé, au comptoir et hors les murs.",
+        [(18, 1, "Agen"), (60, 1, "Mont-de-Marsan")],
+    ),
+    (
+        "Messagerie instantanée et délais de réponse",
+        "webinar",
+        "1 h",
+        [],
+        ["accueil-06", "accueil-07"],
+        "Ouvrir WhatsApp ou la messagerie des réseaux sans s’y noyer : règles, horaires, modèles.",
+        [(24, 1, "en ligne")],
+    ),
+    (
+        "Cybersécurité : les gestes essentiels",
+        "workshop",
+        "",
+        ["infra"],
+        ["infra-10"],
+        "Sauvegardes testées, double authentification, hameçonnage : les mesures de base.",
+        [(12, 1, "Bordeaux"), (40, 1, "Pau")],
+    ),
+    (
+        "Animer le numérique de son territoire",
+        "course",
+        "2 jours",
+        [],
+        ["organisation-06", "organisation-07", "organisation-17"],
+        "Diagnostiquer ses prestataires et leur proposer un programme d’ateliers adaptés.",
+        [(70, 2, "Périgueux")],
+    ),
+    (
+        "Accompagnement individuel : plan de formation numérique",
+        "coaching",
+        "½ journée",
+        [],
+        ["organisation-04", "organisation-03"],
+        "Un conseiller du réseau aide la direction à écrire le plan de formation de l’équipe.",
+        [],
+    ),
+]
+
+
+def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
+    """The network's training catalogue (once)."""
+    if Training.objects.exists():
+        return
+    axes = {a.code: a for a in Axis.objects.filter(questionnaire=questionnaire)}
+    questions = {q.code: q for q in Question.objects.filter(questionnaire=questionnaire)}
+    for title, fmt, duration, axis_codes, codes, description, sessions in DEMO_CATALOGUE:
+        training = Training.objects.create(
+            title=title, format=fmt, duration=duration, description=description
+        )
+        training.axes.set([axes[c] for c in axis_codes if c in axes])
+        training.questions.set([questions[c] for c in codes if c in questions])
+        TrainingSession.objects.bulk_create(
+            TrainingSession(
+                training=training,
+                starts=today + timedelta(days=days),
+                ends=today + timedelta(days=days + length - 1) if length > 1 else None,
+                place=place,
+            )
+            for days, length, place in sessions
         )

@@ -1,0 +1,182 @@
+"""The offices' action plans, as the network staff see them: counts per axis, no content."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Min, Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from diagnostics import selectors
+from diagnostics.admin import exports
+from diagnostics.admin.offices import campaign_for
+from diagnostics.models import Action, Axis, Question, Questionnaire, Training, TrainingSession
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    """Only the summary page: an action's content stays the office's own."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("", view(self.changelist_view), name="diagnostics_action_changelist"),
+            path("mutualisation/", view(self.pooling_view), name="diagnostics_action_pooling"),
+        ]
+
+    def pooling_view(self, request):
+        """« Mutualisation »: clusters of offices by department sharing a weak question;
+        ?format=csv exports them."""
+        if not request.user.has_perm("diagnostics.view_office"):
+            raise PermissionDenied
+        campaign = campaign_for(request)
+        clusters = selectors.pooling_clusters(campaign) if campaign else []
+        if request.GET.get("format") == "csv" and campaign is not None:
+            rows = [[_("Question"), _("Département"), _("Offices"), _("Noms des offices")]]
+            rows += [
+                [
+                    f"{c.question.code} — {c.question.text}",
+                    str(c.department),
+                    len(c.offices),
+                    ", ".join(c.offices),
+                ]
+                for c in clusters
+            ]
+            return exports._csv(iter(rows), f"snut-mutualisation-{slugify(campaign.name)}.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Mutualisation"),
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "clusters": clusters,
+        }
+        return TemplateResponse(request, "admin/diagnostics/action/pooling.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Plans d’action des offices"),
+            "opts": self.model._meta,
+            "rows": selectors.action_counts_by_axis(),
+        }
+        return TemplateResponse(request, "admin/diagnostics/action/summary.html", context)
+
+
+class TrainingSessionInline(admin.TabularInline):
+    model = TrainingSession
+    extra = 1
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    """The catalogue, managed by the network staff; priorities match it by question code."""
+
+    list_display = ["title", "format", "duration", "audience", "next_session"]
+    list_filter = ["audience", "format", "axes__code"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["axes", "questions"]
+    inlines = [TrainingSessionInline]
+    change_list_template = "admin/diagnostics/training/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("besoins/", view(self.needs_view), name="diagnostics_training_needs"),
+            path(
+                "besoins/export.<slug:fmt>",
+                view(self.needs_export),
+                name="diagnostics_training_needs_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _needs(self, request):
+        if not request.user.has_perm("diagnostics.view_training"):
+            raise PermissionDenied
+        campaign = campaign_for(request)
+        departments, needs = selectors.training_needs(campaign) if campaign else ([], [])
+        return campaign, departments, needs
+
+    def needs_view(self, request):
+        """« Besoins de formation »: where to schedule the next sessions."""
+        campaign, departments, needs = self._needs(request)
+        rows = [(n, [n.by_department.get(d.code, 0) for d in departments]) for n in needs]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Besoins de formation"),
+            "opts": self.model._meta,
+            "campaign": campaign,
+            "departments": departments,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/diagnostics/training/needs.html", context)
+
+    def needs_export(self, request, fmt):
+        if fmt not in exports.FORMATS:
+            raise Http404
+        campaign, departments, needs = self._needs(request)
+        if campaign is None:
+            raise Http404
+
+        def rows():
+            yield [
+                _("Formation"),
+                _("Format"),
+                _("Prochaine session"),
+                _("Offices concernés"),
+                *[str(d) for d in departments],
+            ]
+            for need in needs:
+                session = need.training.upcoming[0] if need.training.upcoming else None
+                yield [
+                    need.training.title,
+                    need.training.get_format_display(),
+                    f"{date_format(session.starts)}, {session.place}" if session else "",
+                    need.total,
+                    *[need.by_department.get(d.code, 0) for d in departments],
+                ]
+
+        filename = f"snut-besoins-de-formation-{slugify(campaign.name)}.{fmt}"
+        if fmt == "csv":
+            return exports._csv(rows(), filename)
+        return exports._xlsx(rows(), filename, _("Besoins de formation"))
+
+    def get_queryset(self, request):
+        upcoming = Q(sessions__starts__gte=timezone.localdate())
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(next_starts=Min("sessions__starts", filter=upcoming))
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The latest published questionnaire's axes and questions: the codes carry over.
+        latest = (
+            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+            .order_by("-version")
+            .values("pk")[:1]
+        )
+        if db_field.name == "axes":
+            kwargs["queryset"] = Axis.objects.filter(questionnaire__in=latest)
+        elif db_field.name == "questions":
+            kwargs["queryset"] = Question.objects.filter(questionnaire__in=latest)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("prochaine session"), ordering="next_starts")
+    def next_session(self, obj):
+        return date_format(obj.next_starts) if obj.next_starts else "—"

@@ -1,0 +1,151 @@
+"""The office's followed action plan: priorities turned into actions, and free ones.
+
+Any member of the office adds and updates actions; only its direction deletes
+one. Network staff are not members: they see counts per axis in the admin only.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from diagnostics import selectors, services
+from diagnostics.forms import ActionForm
+from diagnostics.models import Action, Diagnostic, Membership, Question
+from diagnostics.views.offices import _office_for_member
+
+
+def _fields(form: ActionForm) -> dict:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+
+def _render_plan(request, office, form, status=200):
+    return render(
+        request,
+        "diagnostics/plan.html",
+        {
+            "office": office,
+            "plan": selectors.office_plan(office, timezone.localdate()),
+            "form": form,
+            "is_director": office.member_role == Membership.Role.DIRECTOR,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan(request, slug):
+    """The plan page; a POST adds a free action."""
+    office = _office_for_member(request.user, slug)
+    form = ActionForm(request.POST or None, office=office)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _render_plan(request, office, form, status=400)
+        try:
+            services.action_create(office=office, user=request.user, **_fields(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return _render_plan(request, office, form, status=400)
+        messages.success(request, _("L’action est ajoutée au plan."))
+        return redirect("diagnostics:plan", slug=office.slug)
+    return _render_plan(request, office, form)
+
+
+@login_required
+@require_POST
+def action_from_priority(request, slug):
+    """« Ajouter au plan » beside a priority of the results page: one click."""
+    office = _office_for_member(request.user, slug)
+    diagnostic = get_object_or_404(
+        Diagnostic, pk=selectors.parse_id(request.POST.get("diagnostic")), office=office
+    )
+    question = get_object_or_404(
+        Question,
+        pk=selectors.parse_id(request.POST.get("question")),
+        questionnaire=diagnostic.questionnaire_id,
+    )
+    try:
+        action = services.action_create(
+            office=office, user=request.user, diagnostic=diagnostic, question=question
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("« %(title)s » est ajoutée au plan d’action : précisez qui s’en charge et quand.")
+            % {"title": action.title},
+        )
+    return redirect(reverse("diagnostics:results", args=[diagnostic.pk]) + f"#q-{question.pk}")
+
+
+def _action_for_member(request, slug, pk):
+    office = _office_for_member(request.user, slug)
+    return office, get_object_or_404(
+        Action.objects.select_related("axis", "owner", "question"), pk=pk, office=office
+    )
+
+
+@login_required
+def action_edit(request, slug, pk):
+    office, action = _action_for_member(request, slug, pk)
+    form = ActionForm(request.POST or None, instance=action, office=office)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.action_update(action=action, user=request.user, **_fields(form))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("L’action est mise à jour."))
+                return redirect("diagnostics:plan", slug=office.slug)
+        status = 400
+    return render(
+        request,
+        "diagnostics/action_edit.html",
+        {
+            "office": office,
+            "action": action,
+            "form": form,
+            "is_director": office.member_role == Membership.Role.DIRECTOR,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def action_delete(request, slug, pk):
+    office, action = _action_for_member(request, slug, pk)
+    try:
+        services.action_delete(action=action, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("diagnostics:action_edit", slug=office.slug, pk=action.pk)
+    messages.success(request, _("L’action est supprimée du plan."))
+    return redirect("diagnostics:plan", slug=office.slug)
+
+
+@login_required
+@require_POST
+def pooling_opt_in(request, slug):
+    """The direction chooses whether neighbours may see the office's name in pooling leads."""
+    office = _office_for_member(request.user, slug)
+    opt_in = request.POST.get("opt_in") == "1"
+    try:
+        services.office_pooling_set(office=office, user=request.user, opt_in=opt_in)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Votre office apparaît désormais sous son nom dans les pistes de mutualisation.")
+            if opt_in
+            else _("Votre office n’est plus nommé dans les pistes de mutualisation."),
+        )
+    return redirect("diagnostics:office", slug=office.slug)

@@ -1,0 +1,137 @@
+"""Pooling leads: neighbours sharing a need beyond the office alone, named only if they agreed."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from diagnostics import services
+from diagnostics.models import Choice, Diagnostic, Membership, Office, Question
+from tests import factories
+
+
+def submit_in(campaign, name, *, department="33", pick, opt_in=False):
+    office = factories.make_office(name, department=department, pooling_opt_in=opt_in)
+    user = factories.make_user(office=office)
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=campaign, questionnaire=campaign.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=pick)
+    services.diagnostic_submit(diagnostic=diagnostic, user=user)
+    return office
+
+
+@pytest.fixture
+def shared(campaign):
+    """The first question is carried with the department; neighbours answered it weakly."""
+    question = Question.objects.filter(questionnaire=campaign.questionnaire).order_by("pk")[0]
+    Choice.objects.filter(question=question).update(scale="department")
+    submit_in(campaign, "Office des Volontaires", pick=lambda c: c[0], opt_in=True)
+    submit_in(campaign, "Office Discret", pick=lambda c: c[0])
+    submit_in(campaign, "Office Lointain", department="24", pick=lambda c: c[0], opt_in=True)
+    submit_in(campaign, "Office Avancé", pick=lambda c: c[3], opt_in=True)
+    return question
+
+
+@pytest.fixture
+def submitted(diagnostic, director, shared):
+    factories.answer_all(diagnostic, pick=lambda choices: choices[1])
+    return services.diagnostic_submit(diagnostic=diagnostic, user=director)
+
+
+def results_page(client, user, diagnostic):
+    client.force_login(user)
+    return client.get(reverse("diagnostics:results", args=[diagnostic.pk])).content.decode()
+
+
+def test_only_offices_that_agreed_are_named(client, director, submitted):
+    page = results_page(client, director, submitted)
+    assert "Pistes de mutualisation" in page
+    assert "Office des Volontaires" in page and "et 1 autre office" in page
+    assert "Office Discret" not in page  # did not agree: counted only
+    assert (
+        "Office Lointain" not in page and "Office Avancé" not in page
+    )  # other department; no need
+
+
+def test_without_consent_it_is_a_count(client, director, submitted):
+    Office.objects.update(pooling_opt_in=False)
+    page = results_page(client, director, submitted)
+    assert "2 autres offices du département ont le même besoin." in page
+    assert "Office des Volontaires" not in page and "Office Discret" not in page
+
+
+def test_an_office_that_did_not_agree_is_never_named_to_another(client, director, submitted):
+    page = results_page(client, director, submitted)
+    pdf = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk])).content
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    plan = client.get(reverse("diagnostics:plan", args=[submitted.office.slug])).content.decode()
+    office = client.get(reverse("diagnostics:office", args=[submitted.office.slug])).content
+    for shown in (page, text, plan, office.decode()):
+        assert "Office Discret" not in shown
+
+
+def test_the_pooling_lead_costs_one_query_whatever_the_neighbours(
+    client, director, submitted, campaign, django_assert_num_queries
+):
+    url = reverse("diagnostics:results", args=[submitted.pk])
+    client.force_login(director)
+    with django_assert_num_queries(15):  # the results page's 14, plus the pooling lead
+        client.get(url)
+    for n in range(4):
+        submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0], opt_in=n % 2 == 0)
+    with django_assert_num_queries(15):
+        client.get(url)
+
+
+def test_the_direction_opts_in_and_out(client, director, office):
+    client.force_login(director)
+    url = reverse("diagnostics:pooling", args=[office.slug])
+    assert not office.pooling_opt_in  # off by default
+    client.post(url, {"opt_in": "1"})
+    office.refresh_from_db()
+    assert office.pooling_opt_in
+    client.post(url, {"opt_in": "0"})
+    office.refresh_from_db()
+    assert not office.pooling_opt_in
+
+
+@pytest.mark.parametrize("who", ["member", "stranger", "staff", "anonymous"])
+def test_nobody_else_opts_in(client, request, office, who):
+    if who == "member":
+        user = factories.make_user(office=office, role=Membership.Role.MEMBER)
+    elif who != "anonymous":
+        user = request.getfixturevalue(who)
+    if who != "anonymous":
+        client.force_login(user)
+    response = client.post(reverse("diagnostics:pooling", args=[office.slug]), {"opt_in": "1"})
+    assert response.status_code == {"member": 302, "stranger": 404, "staff": 404}.get(who, 302)
+    office.refresh_from_db()
+    assert not office.pooling_opt_in
+
+
+def test_staff_see_clusters_by_department_and_export_them(
+    client, staff, shared, campaign, django_assert_num_queries
+):
+    submit_in(campaign, "Office Voisin du Lointain", department="24", pick=lambda c: c[0])
+    client.force_login(staff)
+    url = reverse("admin:diagnostics_action_pooling")
+    with django_assert_num_queries(7):
+        page = client.get(url)
+    clusters = [(c.question, c.department.code, c.offices) for c in page.context["clusters"]]
+    assert clusters == [
+        (shared, "24", ["Office Lointain", "Office Voisin du Lointain"]),
+        (shared, "33", ["Office Discret", "Office des Volontaires"]),
+    ]
+    for n in range(3):
+        submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
+    with django_assert_num_queries(7):
+        client.get(url)
+    csv = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Office Discret" in csv and ";5;" in csv
+
+
+def test_directors_have_no_pooling_page(client, director):
+    client.force_login(director)
+    assert client.get(reverse("admin:diagnostics_action_pooling")).status_code == 302

@@ -1,0 +1,154 @@
+"""The training catalogue: priorities list the trainings that address them, with the next session."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from diagnostics import selectors, services
+from diagnostics.models import Action, Axis, Diagnostic, Question, Training, TrainingSession
+from tests import factories
+
+
+@pytest.fixture
+def submitted(diagnostic, director):
+    factories.answer_all(diagnostic, pick=lambda choices: choices[1])
+    return services.diagnostic_submit(diagnostic=diagnostic, user=director)
+
+
+def make_training(title, *, questions=(), axes=(), audience="offices", sessions=()):
+    training = Training.objects.create(title=title, format="workshop", audience=audience)
+    training.questions.set(questions)
+    training.axes.set(axes)
+    today = timezone.localdate()
+    for days, place in sessions:
+        TrainingSession.objects.create(
+            training=training, starts=today + timedelta(days=days), place=place
+        )
+    return training
+
+
+def test_a_priority_gets_the_trainings_on_its_question_else_on_its_axis(questionnaire):
+    q1, q2 = Question.objects.filter(questionnaire=questionnaire).order_by("pk")[:2]
+    axis = Axis.objects.get(questionnaire=questionnaire, code="axe-1")
+    on_question = make_training(
+        "Avis en ligne", questions=[q1], sessions=[(-10, "Agen"), (40, "Pau"), (20, "Dax")]
+    )
+    on_axis = make_training("Tout l’axe", axes=[axis])
+    make_training("Pour les prestataires", questions=[q1], audience="businesses")
+
+    matches = selectors.training_matches("offices", timezone.localdate())
+
+    assert matches.for_priority(q1.code, "axe-1") == [on_question]
+    assert matches.for_priority(q2.code, "axe-1") == [on_axis]
+    assert matches.for_priority("ailleurs", "axe-9") == []
+    found = matches.for_priority(q1.code, "axe-1")[0]
+    assert [s.place for s in found.upcoming] == ["Dax", "Pau"]  # next first, past left out
+
+
+def test_results_and_pdf_list_the_training_with_its_next_session(client, director, submitted):
+    question = Question.objects.filter(questionnaire=submitted.questionnaire).first()
+    # Another version of the questionnaire: matched by the question's code.
+    other = factories.build_questionnaire(code="v-suivante")
+    same_code = Question.objects.get(questionnaire=other, code=question.code)
+    make_training("Répondre aux avis clients", questions=[same_code], sessions=[(15, "Périgueux")])
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "Répondre aux avis clients" in page
+    assert "prochaine session le" in page and "Périgueux" in page
+    pdf = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk])).content
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Répondre aux avis clients" in text
+
+
+def test_the_network_manages_the_catalogue(client, staff):
+    assert staff.has_perm("diagnostics.add_training")
+    assert staff.has_perm("diagnostics.change_trainingsession")
+    client.force_login(staff)
+    assert client.get(reverse("admin:diagnostics_training_add")).status_code == 200
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_a_catalogue(db):
+    call_command("loaddata", "questionnaire_snut", verbosity=0)
+    call_command("loaddata", "questionnaire_snut_v2", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert Training.objects.count() >= 15
+    management = Training.objects.get(title="Management numérique de destination")
+    assert [s.ends - s.starts for s in management.sessions.all()] == [timedelta(days=1)] * 2
+    assert all(t.questions.exists() for t in Training.objects.all())
+    # and last year's plan of the demo office, followed
+    assert Action.objects.filter(status="done").exists()
+
+
+def test_the_catalogue_costs_the_same_queries_whatever_its_size(
+    client, director, submitted, django_assert_num_queries
+):
+    questions = list(Question.objects.filter(questionnaire=submitted.questionnaire))
+    url = reverse("diagnostics:results", args=[submitted.pk])
+    client.force_login(director)
+    for count in (2, 12):
+        for n in range(count):
+            make_training(f"Atelier {n}", questions=questions[:3], sessions=[(n + 1, "Pau")])
+        # 14 without a catalogue, plus its sessions, questions and axes
+        with django_assert_num_queries(17):
+            assert client.get(url).status_code == 200
+
+
+def submit_in(campaign, department, pick):
+    office = factories.make_office(department=department)
+    user = factories.make_user(office=office)
+    diagnostic = Diagnostic.objects.create(
+        office=office, campaign=campaign, questionnaire=campaign.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=pick)
+    services.diagnostic_submit(diagnostic=diagnostic, user=user)
+    return office
+
+
+def test_training_needs_count_offices_with_a_weak_answer_by_department(
+    client, staff, campaign, django_assert_num_queries
+):
+    q1 = Question.objects.filter(questionnaire=campaign.questionnaire).order_by("pk").first()
+    training = make_training("Répondre aux avis clients", questions=[q1], sessions=[(9, "Dax")])
+    make_training("Sans besoin")
+    for department in ("33", "33", "24"):
+        submit_in(campaign, department, pick=lambda c: c[0])  # 0 of 3 points: weak
+    submit_in(campaign, "40", pick=lambda c: c[2])  # 2 of 3: not weak
+    departments, needs = selectors.training_needs(campaign)
+    assert [d.code for d in departments] == ["24", "33"]
+    assert (needs[0].training, needs[0].by_department, needs[0].total) == (
+        training,
+        {"33": 2, "24": 1},
+        3,
+    )
+    assert needs[1].total == 0
+
+    client.force_login(staff)
+    url = reverse("admin:diagnostics_training_needs")
+    with django_assert_num_queries(10):  # the same for 4 or 7 offices
+        page = client.get(url)
+    assert page.status_code == 200 and "Répondre aux avis clients" in page.content.decode()
+    for department in ("64", "47", "33"):
+        submit_in(campaign, department, pick=lambda c: c[0])
+    with django_assert_num_queries(10):  # the same for 4 or 7 offices
+        assert client.get(url).status_code == 200
+
+    export = reverse("admin:diagnostics_training_needs_export", args=["csv"])
+    csv = b"".join(client.get(export).streaming_content).decode("utf-8-sig")
+    assert "Répondre aux avis clients;Atelier de 2 h;" in csv and ";6;" in csv
+    xlsx = client.get(reverse("admin:diagnostics_training_needs_export", args=["xlsx"]))
+    assert xlsx.status_code == 200
+
+
+def test_training_needs_are_for_the_network_only(client, director):
+    client.force_login(director)
+    response = client.get(reverse("admin:diagnostics_training_needs"))
+    assert response.status_code == 302  # directors have no admin access
+    client.logout()
+    assert client.get(reverse("admin:diagnostics_training_needs")).status_code == 302
