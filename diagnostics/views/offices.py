@@ -78,6 +78,9 @@ def office_detail(request, slug):
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,
+            "submitted_open": [
+                d for d in submitted if d.campaign.opens <= today <= d.campaign.closes
+            ],
             "plan_counts": selectors.office_plan_counts(office, today),
         },
     )

@@ -165,7 +165,8 @@ def test_once_submitted_the_office_cannot_start_again_in_the_campaign(
     factories.answer_all(diagnostic)
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
     page = client.get(reverse("diagnostics:office", args=[office.slug])).content.decode()
-    assert "Commencer" not in page
+    assert "Commencer" not in page and "Aucune campagne n’est ouverte" not in page
+    assert "est soumis : un seul diagnostic par campagne" in page
     response = client.post(start, {"campaign": campaign.pk}, follow=True)
     assert "un seul diagnostic par office et par campagne" in response.content.decode()
     assert Diagnostic.objects.count() == 1
