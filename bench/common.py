@@ -90,7 +90,7 @@ def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
             slug=f"bench-{i:04d}",
             department_id=departments[i % len(departments)],
             commune=f"Commune {i:04d}",
-            category=[Office.Category.CAT_1, Office.Category.CAT_2][i % 2],
+            segment=[Office.Segment.CAT_1, Office.Segment.CAT_2][i % 2],
             legal_form=Office.LegalForm.ASSOCIATION,
             staff_band=Office.StaffBand.S,
         )
@@ -100,7 +100,7 @@ def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
     diagnostics = Diagnostic.objects.bulk_create(
         (
             Diagnostic(
-                office=office,
+                organisation=office,
                 campaign=each,
                 questionnaire=questionnaire,
                 status=Diagnostic.Status.SUBMITTED,

@@ -64,7 +64,7 @@ def prepare(count: int, campaigns: int = 1):
     Membership.objects.create(user=director, office=offices[0], role=Membership.Role.DIRECTOR)
     staff = users.create_user("bench-staff", is_staff=True)
     staff.groups.add(services.network_group_sync())
-    submitted = Diagnostic.objects.get(office=offices[0], campaign=campaign)
+    submitted = Diagnostic.objects.get(organisation=offices[0], campaign=campaign)
     # One diagnostic per office and campaign: the draft is a second office's, same director.
     first = offices[0]
     filling = Office.objects.create(
@@ -72,12 +72,12 @@ def prepare(count: int, campaigns: int = 1):
         slug="bench-draft",
         department_id=first.department_id,
         commune="Commune en cours",
-        category=first.category,
+        segment=first.segment,
         legal_form=first.legal_form,
         staff_band=first.staff_band,
     )
     Membership.objects.create(user=director, office=filling, role=Membership.Role.DIRECTOR)
-    draft = services.diagnostic_start(office=filling, campaign=campaign, user=director)
+    draft = services.diagnostic_start(organisation=filling, campaign=campaign, user=director)
     print(
         f"Seeded {count} offices × {campaigns} campaign(s) in "
         f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
@@ -317,7 +317,7 @@ def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[flo
 
     def app():
         diagnostic = Diagnostic.objects.select_related(
-            "office__department", "campaign", "questionnaire", "overall_level"
+            "organisation__department", "campaign", "questionnaire", "overall_level"
         ).get(pk=submitted_pk)
         return render_html(build_results(diagnostic))
 
@@ -340,7 +340,7 @@ def pdf_peak_memory(submitted_pk: int) -> float:
         "import os, sys, resource; sys.path.insert(0, 'bench'); import common;"
         "from diagnostics.models import Diagnostic; from diagnostics.report import render_pdf;"
         "from diagnostics.results import build_results;"
-        f"d = Diagnostic.objects.select_related('office','campaign','questionnaire','overall_level').get(pk={submitted_pk});"
+        f"d = Diagnostic.objects.select_related('organisation','campaign','questionnaire','overall_level').get(pk={submitted_pk});"
         "render_pdf(build_results(d));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )

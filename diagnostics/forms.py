@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics.models import (
     Action,
     Answer,
+    Audience,
     Axis,
     AxisImportance,
     Membership,
@@ -216,11 +217,7 @@ class ActionForm(forms.ModelForm):
             .order_by("first_name", "last_name", "username")
         )
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
-        latest = (
-            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-            .order_by("-version")
-            .values("pk")[:1]
-        )
+        latest = Questionnaire.objects.latest(Audience.OFFICES).values("pk")
         axes = Axis.objects.filter(questionnaire__in=latest).order_by("order")
         if self.instance.axis_id:
             axes = axes | Axis.objects.filter(pk=self.instance.axis_id)

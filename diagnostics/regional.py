@@ -70,7 +70,7 @@ def offices_with_scores(
     queryset: QuerySet[Office], campaign: Campaign, axes: list[Axis]
 ) -> QuerySet[Office]:
     """Offices annotated with their campaign status and latest stored scores: one query."""
-    in_campaign = Diagnostic.objects.filter(office=OuterRef("pk"), campaign=campaign)
+    in_campaign = Diagnostic.objects.filter(organisation=OuterRef("pk"), campaign=campaign)
     latest = in_campaign.filter(status=Diagnostic.Status.SUBMITTED).order_by("-submitted_at", "-pk")
     annotations = {
         "campaign_status": Case(
@@ -88,7 +88,9 @@ def offices_with_scores(
     }
     latest_nested = (
         Diagnostic.objects.filter(
-            office=OuterRef(OuterRef("pk")), campaign=campaign, status=Diagnostic.Status.SUBMITTED
+            organisation=OuterRef(OuterRef("pk")),
+            campaign=campaign,
+            status=Diagnostic.Status.SUBMITTED,
         )
         .order_by("-submitted_at", "-pk")
         .values("pk")[:1]
@@ -348,7 +350,13 @@ class Dashboard:
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
-    return Campaign.objects.filter(opens__lt=campaign.opens).order_by("-opens").first()
+    return (
+        Campaign.objects.filter(
+            audience=campaign.audience, organiser=campaign.organiser_id, opens__lt=campaign.opens
+        )
+        .order_by("-opens")
+        .first()
+    )
 
 
 def status_counts(campaign: Campaign) -> dict[str, int]:

@@ -84,4 +84,4 @@ def pdf_for_html(html: str) -> bytes:
 
 
 def filename(diagnostic: Diagnostic) -> str:
-    return f"snut-{slugify(diagnostic.office.name)}-{slugify(diagnostic.campaign.name)}.pdf"
+    return f"snut-{slugify(diagnostic.organisation.name)}-{slugify(diagnostic.campaign.name)}.pdf"

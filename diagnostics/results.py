@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from diagnostics import charts, scoring, selectors
 from diagnostics.models import (
     Answer,
+    Audience,
     Axis,
     AxisImportance,
     AxisScore,
     Choice,
     Diagnostic,
     MaturityLevel,
-    Training,
 )
 
 PLAN_SIZE = 12
@@ -401,7 +401,9 @@ def build_results(diagnostic: Diagnostic) -> Results:
         )
 
     series = [
-        charts.Series("office", diagnostic.office.name, tuple(v.score for v in views), filled=True)
+        charts.Series(
+            "office", diagnostic.organisation.name, tuple(v.score for v in views), filled=True
+        )
     ]
     if peers.shown:
         series.append(
@@ -433,7 +435,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
         previous=previous,
         radar=radar,
         comments=comments,
-        actions=selectors.office_plan(diagnostic.office, timezone.localdate()).actions,
+        actions=selectors.office_plan(diagnostic.organisation, timezone.localdate()).actions,
         follow_ups=selectors.previous_plan(diagnostic, previous.diagnostic),
-        trainings=selectors.training_matches(Training.Audience.OFFICE_TEAMS, timezone.localdate()),
+        trainings=selectors.training_matches(Audience.OFFICES, timezone.localdate()),
     )

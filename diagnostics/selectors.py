@@ -27,6 +27,7 @@ from diagnostics import scoring
 from diagnostics.models import (
     Action,
     Answer,
+    Audience,
     Axis,
     AxisImportance,
     AxisNarrative,
@@ -159,16 +160,16 @@ def offices_for_user(user) -> QuerySet[Office]:
 def diagnostic_for_member(user, pk) -> Diagnostic:
     """The diagnostic if the user is a member of its office; 404 otherwise, whatever the id."""
     queryset = Diagnostic.objects.select_related(
-        "office__department", "campaign", "questionnaire", "overall_level"
+        "organisation__department", "campaign", "questionnaire", "overall_level"
     )
-    return get_object_or_404(queryset, pk=pk, office__memberships__user=user)
+    return get_object_or_404(queryset, pk=pk, organisation__memberships__user=user)
 
 
 def diagnostic_for_reader(user, pk) -> Diagnostic:
     """Members read their office's diagnostics; network staff read every one."""
     if user.is_staff and user.has_perm("diagnostics.view_diagnostic"):
         queryset = Diagnostic.objects.select_related(
-            "office__department", "campaign", "questionnaire", "overall_level"
+            "organisation__department", "campaign", "questionnaire", "overall_level"
         )
         return get_object_or_404(queryset, pk=pk)
     return diagnostic_for_member(user, pk)
@@ -182,7 +183,7 @@ MIN_PEERS = 5
 def latest_submitted() -> QuerySet[Diagnostic]:
     """Submitted diagnostics that are their office's latest in their campaign."""
     later = Diagnostic.objects.filter(
-        office=OuterRef("office"),
+        organisation=OuterRef("organisation"),
         campaign=OuterRef("campaign"),
         status=Diagnostic.Status.SUBMITTED,
         submitted_at__gt=OuterRef("submitted_at"),
@@ -247,11 +248,14 @@ def axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, tuple[float, in
 
 
 def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
-    """Medians of the other offices of the same campaign and category: two queries."""
+    """Medians of the other offices of the same campaign and segment: two queries."""
     peers = (
         latest_submitted()
-        .filter(campaign_id=diagnostic.campaign_id, office__category=diagnostic.office.category)
-        .exclude(office_id=diagnostic.office_id)
+        .filter(
+            campaign_id=diagnostic.campaign_id,
+            organisation__segment=diagnostic.organisation.segment,
+        )
+        .exclude(organisation_id=diagnostic.organisation_id)
     )
     overall, count = overall_median(peers)
     by_axis = axis_medians(peers)
@@ -274,7 +278,7 @@ class PreviousScores:
 def previous_diagnostics(office_id: int, campaign) -> QuerySet[Diagnostic]:
     """The office's submitted diagnostics of earlier campaigns, the latest campaign first."""
     return Diagnostic.objects.filter(
-        office_id=office_id,
+        organisation_id=office_id,
         status=Diagnostic.Status.SUBMITTED,
         campaign__opens__lt=campaign.opens,
     ).order_by("-campaign__opens", "-submitted_at")
@@ -282,7 +286,7 @@ def previous_diagnostics(office_id: int, campaign) -> QuerySet[Diagnostic]:
 
 def previous_scores(diagnostic: Diagnostic) -> PreviousScores:
     """The office's diagnostic of the previous campaign, matched by axis code: one query."""
-    before = previous_diagnostics(diagnostic.office_id, diagnostic.campaign).values("pk")[:1]
+    before = previous_diagnostics(diagnostic.organisation_id, diagnostic.campaign).values("pk")[:1]
     rows = list(
         AxisScore.objects.filter(diagnostic=Subquery(before)).select_related(
             "diagnostic__campaign", "diagnostic__questionnaire", "diagnostic__overall_level", "axis"
@@ -333,7 +337,7 @@ def office_team(office: Office) -> list[Membership]:
     One query whatever the size of the team.
     """
     last_answer = (
-        Answer.objects.filter(diagnostic__office=office, updated_by=OuterRef("user"))
+        Answer.objects.filter(diagnostic__organisation=office, updated_by=OuterRef("user"))
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
@@ -364,7 +368,7 @@ def reminder_offices(campaign) -> list[Office]:
     Two queries whatever the number of offices.
     """
     submitted = Diagnostic.objects.filter(
-        office=OuterRef("pk"), campaign=campaign, status=Diagnostic.Status.SUBMITTED
+        organisation=OuterRef("pk"), campaign=campaign, status=Diagnostic.Status.SUBMITTED
     )
     directors = Prefetch(
         "memberships",
@@ -567,7 +571,7 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
         for q in axis.questions.all()
     }
     trainings = list(
-        Training.objects.filter(audience=Training.Audience.OFFICE_TEAMS).prefetch_related(
+        Training.objects.filter(audience=Audience.OFFICES).prefetch_related(
             Prefetch("questions", queryset=Question.objects.only("code")),
             Prefetch(
                 "sessions",
@@ -583,7 +587,10 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
         question__code__in=codes,
         choice__isnull=False,
     ).values_list(
-        "question__code", "choice__points", "diagnostic__office__department", "diagnostic__office"
+        "question__code",
+        "choice__points",
+        "diagnostic__organisation__department",
+        "diagnostic__organisation",
     )
     for code, points, department, office in rows.iterator():
         if best.get(code) and points < WEAK_SHARE * best[code]:
@@ -630,17 +637,17 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
         Answer.objects.filter(
             diagnostic__in=latest_submitted().filter(
                 campaign=diagnostic.campaign_id,
-                office__department=diagnostic.office.department_id,
+                organisation__department=diagnostic.organisation.department_id,
             ),
             question__code__in={i.question.code for i in items},
             choice__isnull=False,
         )
-        .exclude(diagnostic__office=diagnostic.office_id)
+        .exclude(diagnostic__organisation=diagnostic.organisation_id)
         .values_list(
             "question__code",
             "choice__points",
-            "diagnostic__office__name",
-            "diagnostic__office__pooling_opt_in",
+            "diagnostic__organisation__name",
+            "diagnostic__organisation__pooling_opt_in",
         )
     )
     shared: dict[str, list[tuple[str, bool]]] = {}
@@ -684,8 +691,8 @@ def pooling_clusters(campaign) -> list[PoolingCluster]:
     ).values_list(
         "question__code",
         "choice__points",
-        "diagnostic__office__department",
-        "diagnostic__office__name",
+        "diagnostic__organisation__department",
+        "diagnostic__organisation__name",
     )
     groups: dict[tuple[str, str], list[str]] = {}
     for code, points, department, name in rows.iterator():

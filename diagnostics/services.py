@@ -45,6 +45,7 @@ from diagnostics.models import (
     MaturityLevel,
     Membership,
     Office,
+    Organisation,
     Question,
     Questionnaire,
     Reminder,
@@ -53,6 +54,10 @@ from diagnostics.tasks import report_pdf_at_submission, report_pdf_enqueue
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
+)
+NOT_IN_AUDIENCE = gettext_noop(
+    "La campagne « {campaign} » ne s’adresse pas à votre organisation : elle ne peut pas y "
+    "répondre."
 )
 ALREADY_STARTED = gettext_noop(
     "Un diagnostic est déjà en cours pour cet office dans la campagne « {campaign} » : "
@@ -117,22 +122,30 @@ def _check_director(user, office: Office) -> None:
 
 
 def diagnostic_start(
-    *, office: Office, campaign: Campaign, user, carry_over: bool = False, now=None
+    *,
+    organisation: Organisation,
+    campaign: Campaign,
+    user=None,
+    carry_over: bool = False,
+    now=None,
 ) -> Diagnostic:
-    """Opens the office's one diagnostic of an open campaign.
+    """Opens the organisation's one diagnostic of an open campaign of its audience.
 
-    With `carry_over`, the answers of the office's diagnostic of the previous
-    campaign pre-fill the questions of the same code, each to be confirmed.
+    With `carry_over`, the answers of its diagnostic of the previous campaign
+    pre-fill the questions of the same code, each to be confirmed. A business
+    starts from its link, without an account: `user` is then None.
     """
+    if not campaign.admits(organisation):
+        raise ValidationError(_(NOT_IN_AUDIENCE).format(campaign=campaign.name))
     _check_open(campaign, now)
     already = ValidationError(_(ALREADY_STARTED).format(campaign=campaign.name))
     try:
         with transaction.atomic():
             # Locking the office serialises two clicks on « Commencer »; the
             # database constraint still has the last word where locks are no-ops.
-            Office.objects.select_for_update().filter(pk=office.pk).first()
+            Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
             existing = Diagnostic.objects.filter(
-                office=office,
+                organisation=organisation,
                 campaign=campaign,
                 status__in=[Diagnostic.Status.DRAFT, Diagnostic.Status.SUBMITTED],
             ).first()
@@ -144,11 +157,11 @@ def diagnostic_start(
                 raise already
             previous = None
             if carry_over:
-                previous = selectors.previous_diagnostics(office.pk, campaign).first()
+                previous = selectors.previous_diagnostics(organisation.pk, campaign).first()
                 if previous is None:
                     raise ValidationError(_(NOTHING_TO_CARRY_OVER))
             diagnostic = Diagnostic.objects.create(
-                office=office,
+                organisation=organisation,
                 campaign=campaign,
                 questionnaire_id=campaign.questionnaire_id,
                 created_by=user,
@@ -209,14 +222,14 @@ def diagnostic_abandon(*, diagnostic: Diagnostic, user) -> None:
     """Deletes a draft and its answers: the director's act, logged."""
     with transaction.atomic():
         locked = _lock_draft(diagnostic)
-        _check_director(user, locked.office)
+        _check_director(user, locked.organisation)
         answers = locked.answers.count()
         locked.delete()
     logger.info(
         "diagnostic abandoned",
         extra={
             "diagnostic": diagnostic.pk,
-            "office": diagnostic.office_id,
+            "organisation": diagnostic.organisation_id,
             "campaign": diagnostic.campaign_id,
             "answers": answers,
             "user": user.pk,
@@ -228,7 +241,7 @@ def _lock_draft(diagnostic: Diagnostic) -> Diagnostic:
     """Re-reads the diagnostic under a row lock and checks it may still change."""
     locked = (
         Diagnostic.objects.select_for_update()
-        .select_related("campaign", "office")
+        .select_related("campaign", "organisation")
         .get(pk=diagnostic.pk)
     )
     if locked.status != Diagnostic.Status.DRAFT:
@@ -412,7 +425,7 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = No
     """Freezes a complete diagnostic and stores its scores for good: the director's act."""
     with transaction.atomic():
         locked = _lock_draft(diagnostic)
-        _check_director(user, locked.office)
+        _check_director(user, locked.organisation)
         # Read the clock once the lock is held: an answer saved while we waited
         # is scored, and stamped before the submission.
         now = now or timezone.now()
@@ -1115,7 +1128,7 @@ def action_create(
     (title and axis taken from the recommendation of the answer given), or free."""
     action = Action(office=office, created_by=user, updated_by=user, **fields)
     if question is not None:
-        if diagnostic is None or diagnostic.office_id != office.pk:
+        if diagnostic is None or diagnostic.organisation_id != office.pk:
             raise ValidationError(_(ACTION_FOREIGN_DIAGNOSTIC))
         if not diagnostic.is_submitted:
             raise ValidationError(_(ACTION_NOT_SUBMITTED))

@@ -58,7 +58,7 @@ def report_pdf_task(*, diagnostic_id: int, attempt: int = 1) -> int:
     """Prints a submitted diagnostic's report into the shared cache; returns its size."""
     diagnostic = (
         Diagnostic.objects.select_related(
-            "office__department", "campaign", "questionnaire", "overall_level"
+            "organisation__department", "campaign", "questionnaire", "overall_level"
         )
         .filter(pk=diagnostic_id, status=Diagnostic.Status.SUBMITTED)
         .first()

@@ -65,7 +65,10 @@ def stranger(other_office):
 @pytest.fixture
 def diagnostic(office, campaign, director):
     return Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=campaign.questionnaire, created_by=director
+        organisation=office,
+        campaign=campaign,
+        questionnaire=campaign.questionnaire,
+        created_by=director,
     )
 
 

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from diagnostics.models import (
     Answer,
+    Audience,
     Axis,
+    Business,
     Campaign,
     Choice,
     Diagnostic,
@@ -24,11 +26,20 @@ LEVELS = [(0, "Découverte"), (25, "Structuration"), (50, "Maîtrise"), (75, "Ex
 
 
 def build_questionnaire(
-    *, code=None, axes=2, questions=3, points=(0, 1, 2, 3), status="published"
+    *,
+    code=None,
+    axes=2,
+    questions=3,
+    points=(0, 1, 2, 3),
+    status="published",
+    audience=Audience.OFFICES,
 ) -> Questionnaire:
     """A sound questionnaire; the last question of each axis allows « non concerné »."""
     questionnaire = Questionnaire.objects.create(
-        code=code or f"q{next(_seq)}", name="Questionnaire de test", status=status
+        code=code or f"q{next(_seq)}",
+        name="Questionnaire de test",
+        status=status,
+        audience=audience,
     )
     for bound, name in LEVELS:
         MaturityLevel.objects.create(questionnaire=questionnaire, lower_bound=bound, name=name)
@@ -58,13 +69,17 @@ def build_questionnaire(
     return questionnaire
 
 
-def open_campaign(questionnaire, *, name=None, days_ago=10) -> Campaign:
+def open_campaign(questionnaire, *, name=None, days_ago=10, organiser=None) -> Campaign:
+    """An open campaign: the network's, or with `organiser` an office's for its businesses
+    (the questionnaire's audience then says businesses)."""
     today = timezone.localdate()
     return Campaign.objects.create(
         questionnaire=questionnaire,
         name=name or f"Campagne {next(_seq)}",
         opens=today - timedelta(days=days_ago),
         closes=today + timedelta(days=30),
+        audience=Audience.BUSINESSES if organiser else Audience.OFFICES,
+        organiser=organiser,
     )
 
 
@@ -85,13 +100,27 @@ def make_office(name=None, **fields) -> Office:
         "slug": f"office-{n}",
         "department_id": "33",
         "commune": f"Commune {n}",
-        "category": Office.Category.CAT_2,
+        "segment": Office.Segment.CAT_2,
         "legal_form": Office.LegalForm.ASSOCIATION,
         "staff_band": Office.StaffBand.S,
     }
     if "department" in fields:  # a department's code, as tests name it
         fields["department_id"] = fields.pop("department")
     return Office.objects.create(**{**defaults, **fields})
+
+
+def make_business(office: Office, name=None, **fields) -> Business:
+    n = next(_seq)
+    defaults = {
+        "name": name or f"Prestataire n°{n}",
+        "slug": f"prestataire-{n}",
+        "parent": office,
+        "department_id": office.department_id,
+        "commune": office.commune,
+        "segment": Business.Segment.ACCOMMODATION,
+        "email": f"prestataire{n}@example.org",
+    }
+    return Business.objects.create(**{**defaults, **fields})
 
 
 def make_user(username=None, *, office=None, role=Membership.Role.DIRECTOR, **fields):

@@ -34,7 +34,7 @@ TAMPERED_SCORE = Decimal("12.34")
 
 def _start(office, campaign, user, *, days_ago):
     """A diagnostic started days ago, at a time with microseconds."""
-    diagnostic = services.diagnostic_start(office=office, campaign=campaign, user=user)
+    diagnostic = services.diagnostic_start(organisation=office, campaign=campaign, user=user)
     created = timezone.now().replace(microsecond=123457) - timedelta(days=days_ago)
     Diagnostic.objects.filter(pk=diagnostic.pk).update(created_at=created)
     diagnostic.refresh_from_db()
@@ -99,7 +99,7 @@ def campaign():
 def snapshot():
     """Every row of the campaign as plain data keyed by natural identifiers."""
     User = get_user_model()
-    diagnostic = ("office__slug", "created_at")
+    diagnostic = ("organisation__slug", "created_at")
 
     def rows(queryset, *fields):
         return sorted(queryset.values_list(*fields), key=repr)
@@ -119,7 +119,7 @@ def snapshot():
             "name",
             "department",
             "commune",
-            "category",
+            "segment",
             "legal_form",
             "staff_band",
         ),

@@ -78,7 +78,7 @@ def new_diagnostic(office, questionnaire, user) -> Diagnostic:
     """A fresh draft in its own campaign (one draft per office and campaign)."""
     campaign = factories.open_campaign(questionnaire)
     return Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=questionnaire, created_by=user
+        organisation=office, campaign=campaign, questionnaire=questionnaire, created_by=user
     )
 
 
@@ -307,7 +307,7 @@ def test_two_clicks_on_commencer_at_once_open_one_draft(team):
         assert len(started) == 1 and len(refused) == 1, results
         assert isinstance(refused[0], ValidationError), refused[0]
         assert "déjà en cours" in " ".join(refused[0].messages)
-        drafts = Diagnostic.objects.filter(office=office, campaign=campaign)
+        drafts = Diagnostic.objects.filter(organisation=office, campaign=campaign)
         assert list(drafts.values_list("pk", "status")) == [
             (started[0].pk, Diagnostic.Status.DRAFT)
         ]

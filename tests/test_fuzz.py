@@ -121,7 +121,7 @@ def world(db):
     stranger = factories.make_user("voisin", office=other_office)
     questions = ordered_questions(questionnaire)
     closed_draft = Diagnostic.objects.create(
-        office=office, campaign=campaigns["closed"], questionnaire=questionnaire
+        organisation=office, campaign=campaigns["closed"], questionnaire=questionnaire
     )
     Answer.objects.create(
         diagnostic=closed_draft, question=questions[0], choice=questions[0].choices.all()[1]
@@ -129,7 +129,7 @@ def world(db):
 
     def diagnostic(owner, user, campaign, submit):
         diag = Diagnostic.objects.create(
-            office=owner, campaign=campaign, questionnaire=questionnaire, created_by=user
+            organisation=owner, campaign=campaign, questionnaire=questionnaire, created_by=user
         )
         if submit:
             factories.answer_all(diag, pick=lambda c: c[1])
@@ -167,7 +167,7 @@ def protected_state(world, submitted_ids):
     """What no post may change: the neighbour's data, submitted diagnostics, our draft in a
     closed campaign, the questionnaires."""
     diagnostics = Diagnostic.objects.filter(
-        Q(office=world.other_office) | Q(pk__in=[*submitted_ids, world.closed_draft.pk])
+        Q(organisation=world.other_office) | Q(pk__in=[*submitted_ids, world.closed_draft.pk])
     ).order_by("pk")
     ids = [d["id"] for d in diagnostics.values("id")]
     return {
@@ -515,7 +515,10 @@ def test_start_survives_any_post(world, web, data):
             assert response.url == reverse("diagnostics:resume", args=[created[0].pk])
             assert created[0].campaign_id == campaign_id
             assert created[0].questionnaire_id == created[0].campaign.questionnaire_id
-            assert (created[0].office, created[0].created_by) == (world.office, world.director)
+            assert (created[0].organisation, created[0].created_by) == (
+                world.office,
+                world.director,
+            )
         else:
             assert created == []
 

@@ -88,9 +88,11 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
         "/comptes/login/", {"username": DEMO_FILLER, "password": "wrong"}
     ).content
 
-    draft = Diagnostic.objects.get(office__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT)
+    draft = Diagnostic.objects.get(
+        organisation__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT
+    )
     submitted = Diagnostic.objects.filter(
-        office=draft.office, status=Diagnostic.Status.SUBMITTED
+        organisation=draft.organisation, status=Diagnostic.Status.SUBMITTED
     ).first()
     director = Client()
     director.force_login(User.objects.get(username=DEMO_FILLER))
@@ -101,7 +103,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     pages |= rendered(
         director,
         {
-            "office": f"/offices/{draft.office.slug}/",
+            "office": f"/offices/{draft.organisation.slug}/",
             **axes,
             "review": f"/diagnostics/{draft.pk}/relecture/",
             "abandon": f"/diagnostics/{draft.pk}/abandonner/",

@@ -301,10 +301,12 @@ def region(campaign, office, director):
     done = factories.make_office("Office de tourisme d’Ardoise")
     factories.make_user(email="dir@ardoise.fr", office=done)
     diagnostic = Diagnostic.objects.create(
-        office=done, campaign=campaign, questionnaire=campaign.questionnaire
+        organisation=done, campaign=campaign, questionnaire=campaign.questionnaire
     )
     factories.answer_all(diagnostic)
-    services.diagnostic_submit(diagnostic=diagnostic, user=factories.director_of(diagnostic.office))
+    services.diagnostic_submit(
+        diagnostic=diagnostic, user=factories.director_of(diagnostic.organisation)
+    )
     busy = factories.make_office("Office de tourisme de Brume")
     factories.make_user(email="a@brume.fr", office=busy)
     factories.make_user(email="b@brume.fr", office=busy)

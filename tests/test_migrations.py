@@ -71,3 +71,63 @@ def test_departments_and_duplicate_diagnostics_survive_the_migration(latest_afte
     assert Department.objects.count() == 101
     statuses = dict(Diagnostic.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "replaced", latest.pk: "submitted", draft.pk: "replaced"}
+
+
+def test_offices_become_organisations_with_their_diagnostics_and_teams(latest_after):
+    apps = migrate([("diagnostics", "0009_action_plan")])
+    Questionnaire = apps.get_model("diagnostics", "Questionnaire")
+    Campaign = apps.get_model("diagnostics", "Campaign")
+    Office = apps.get_model("diagnostics", "Office")
+    Diagnostic = apps.get_model("diagnostics", "Diagnostic")
+    Membership = apps.get_model("diagnostics", "Membership")
+    Action = apps.get_model("diagnostics", "Action")
+    User = apps.get_model("auth", "User")
+    questionnaire = Questionnaire.objects.create(code="m", name="Q", status="published")
+    campaign = Campaign.objects.create(
+        questionnaire=questionnaire, name="C", opens=date(2026, 1, 1), closes=date(2026, 12, 31)
+    )
+    office = Office.objects.create(
+        name="Office de tourisme de Castelroc",
+        slug="castelroc",
+        department_id="24",
+        commune="Castelroc",
+        category="cat1",
+        legal_form="epic",
+        staff_band="3-5",
+        pooling_opt_in=True,
+    )
+    user = User.objects.create(username="directrice")
+    Membership.objects.create(user=user, office=office, role="director")
+    diagnostic = Diagnostic.objects.create(
+        office=office,
+        campaign=campaign,
+        questionnaire=questionnaire,
+        status="submitted",
+        submitted_at=timezone.now(),
+        overall_score=61.5,
+    )
+    Action.objects.create(office=office, diagnostic=diagnostic, title="Refaire la fiche Google")
+
+    apps = migrate([("diagnostics", "0010_organisations")])
+    Organisation = apps.get_model("diagnostics", "Organisation")
+    Diagnostic = apps.get_model("diagnostics", "Diagnostic")
+    Campaign = apps.get_model("diagnostics", "Campaign")
+    migrated = Organisation.objects.get(pk=office.pk)
+    assert (migrated.kind, migrated.segment, migrated.parent_id) == ("office", "cat1", None)
+    assert (migrated.legal_form, migrated.pooling_opt_in, migrated.department_id) == (
+        "epic",
+        True,
+        "24",
+    )
+    kept = Diagnostic.objects.get(pk=diagnostic.pk)
+    assert (kept.organisation_id, kept.status, float(kept.overall_score)) == (
+        office.pk,
+        "submitted",
+        61.5,
+    )
+    assert list(migrated.memberships.values_list("user__username", "role")) == [
+        ("directrice", "director")
+    ]
+    assert migrated.actions.get().title == "Refaire la fiche Google"
+    assert Campaign.objects.filter(audience="offices", organiser=None).count() == 1
+    assert apps.get_model("diagnostics", "Questionnaire").objects.get().audience == "offices"

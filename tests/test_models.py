@@ -64,7 +64,7 @@ def test_an_answer_is_a_choice_or_not_applicable_never_both(diagnostic):
 def test_one_draft_per_office_and_campaign(diagnostic):
     raises_integrity(
         lambda: Diagnostic.objects.create(
-            office=diagnostic.office,
+            organisation=diagnostic.organisation,
             campaign=diagnostic.campaign,
             questionnaire=diagnostic.questionnaire,
         )

@@ -24,7 +24,7 @@ def first_priority(diagnostic) -> Question:
 def test_a_priority_becomes_an_action_titled_by_its_recommendation(submitted, director):
     question = first_priority(submitted)
     action = services.action_create(
-        office=submitted.office, user=director, diagnostic=submitted, question=question
+        office=submitted.organisation, user=director, diagnostic=submitted, question=question
     )
     assert action.title == "Faire mieux (2)"  # the recommendation of the answer given
     assert action.axis_id == question.axis_id
@@ -35,11 +35,11 @@ def test_a_priority_becomes_an_action_titled_by_its_recommendation(submitted, di
 def test_a_priority_is_planned_once(submitted, director):
     question = first_priority(submitted)
     services.action_create(
-        office=submitted.office, user=director, diagnostic=submitted, question=question
+        office=submitted.organisation, user=director, diagnostic=submitted, question=question
     )
     with pytest.raises(ValidationError) as error:
         services.action_create(
-            office=submitted.office, user=director, diagnostic=submitted, question=question
+            office=submitted.organisation, user=director, diagnostic=submitted, question=question
         )
     assert error.value.messages == [services.ACTION_ALREADY_PLANNED]
     assert Action.objects.count() == 1
@@ -48,7 +48,7 @@ def test_a_priority_is_planned_once(submitted, director):
 def test_a_draft_gives_no_action(diagnostic, director):
     with pytest.raises(ValidationError) as error:
         services.action_create(
-            office=diagnostic.office,
+            office=diagnostic.organisation,
             user=director,
             diagnostic=diagnostic,
             question=first_priority(diagnostic),
@@ -116,7 +116,9 @@ def test_update_refuses_a_foreign_field(office, director, other_office):
 def make_past(office, questionnaire, *, pick) -> Diagnostic:
     """A diagnostic submitted in an earlier campaign, with its answers and axis scores."""
     earlier = factories.closed_campaign(questionnaire, name="Campagne 2025")
-    past = Diagnostic.objects.create(office=office, campaign=earlier, questionnaire=questionnaire)
+    past = Diagnostic.objects.create(
+        organisation=office, campaign=earlier, questionnaire=questionnaire
+    )
     factories.answer_all(past, pick=pick)
     Diagnostic.objects.filter(pk=past.pk).update(
         status="submitted",

@@ -76,8 +76,10 @@ def test_seeds_offices_campaigns_and_accounts_idempotently(loaded):
     in_current = Diagnostic.objects.filter(campaign=current)
     assert in_current.filter(status=Diagnostic.Status.DRAFT).exists()
     assert in_current.count() < Office.objects.count()  # some offices have not started
-    peers = in_current.filter(status=Diagnostic.Status.SUBMITTED, office__category=office.category)
-    assert peers.exclude(office=office).count() >= 5  # enough for the similar-offices median
+    peers = in_current.filter(
+        status=Diagnostic.Status.SUBMITTED, organisation__segment=office.segment
+    )
+    assert peers.exclude(organisation=office).count() >= 5  # enough for the similar-offices median
 
 
 @override_settings(DEBUG=True)

@@ -109,7 +109,7 @@ def test_not_applicable_where_allowed(diagnostic, director):
 def test_closed_campaign_refuses_answers(questionnaire, office, director):
     campaign = factories.closed_campaign(questionnaire)
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=questionnaire
+        organisation=office, campaign=campaign, questionnaire=questionnaire
     )
     question = first_question(diagnostic)
     with pytest.raises(ValidationError, match="n’est pas ouverte"):
@@ -122,23 +122,23 @@ def test_closed_campaign_refuses_answers(questionnaire, office, director):
 def test_start_refuses_closed_campaign_and_second_draft(questionnaire, campaign, office, director):
     with pytest.raises(ValidationError, match="n’est pas ouverte"):
         services.diagnostic_start(
-            office=office, campaign=factories.closed_campaign(questionnaire), user=director
+            organisation=office, campaign=factories.closed_campaign(questionnaire), user=director
         )
-    first = services.diagnostic_start(office=office, campaign=campaign, user=director)
+    first = services.diagnostic_start(organisation=office, campaign=campaign, user=director)
     assert first.questionnaire == questionnaire and first.status == Diagnostic.Status.DRAFT
     with pytest.raises(ValidationError, match="déjà en cours"):
-        services.diagnostic_start(office=office, campaign=campaign, user=director)
+        services.diagnostic_start(organisation=office, campaign=campaign, user=director)
     assert Diagnostic.objects.count() == 1
 
 
 def test_no_second_diagnostic_once_submitted(campaign, office, director):
-    first = services.diagnostic_start(office=office, campaign=campaign, user=director)
+    first = services.diagnostic_start(organisation=office, campaign=campaign, user=director)
     factories.answer_all(first)
     services.diagnostic_submit(diagnostic=first, user=director)
     with pytest.raises(ValidationError) as error:
-        services.diagnostic_start(office=office, campaign=campaign, user=director)
+        services.diagnostic_start(organisation=office, campaign=campaign, user=director)
     assert "un seul diagnostic par office et par campagne" in error.value.messages[0]
-    assert Diagnostic.objects.filter(office=office, campaign=campaign).count() == 1
+    assert Diagnostic.objects.filter(organisation=office, campaign=campaign).count() == 1
 
 
 def test_submit_stores_scores_and_freezes(diagnostic, director):
@@ -218,7 +218,7 @@ def test_start_turns_a_lost_race_into_a_clear_message(campaign, office, director
 
     monkeypatch.setattr(Diagnostic.objects, "create", create)
     with pytest.raises(ValidationError, match="déjà en cours"):
-        services.diagnostic_start(office=office, campaign=campaign, user=director)
+        services.diagnostic_start(organisation=office, campaign=campaign, user=director)
 
 
 def test_frozen_structure_is_read_once_and_follows_every_revision(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics import services
 from diagnostics.models import (
     Answer,
+    Audience,
     AxisImportance,
     AxisNarrative,
     AxisScore,
@@ -48,6 +49,8 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["questionnaire"]
     search_fields = ["name"]
     date_hierarchy = "opens"
+    # The network's campaigns, asking the offices; offices run their businesses' own.
+    exclude = ["audience", "organiser"]
 
     def changelist_view(self, request, extra_context=None):
         # Every column, the link to the offices yet to submit included, fits a 1366 px laptop.
@@ -62,7 +65,9 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "questionnaire":
-            kwargs["queryset"] = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
+            kwargs["queryset"] = Questionnaire.objects.filter(
+                status=Questionnaire.Status.PUBLISHED, audience=Audience.OFFICES
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -73,7 +78,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         submitted = Count("diagnostics", filter=Q(diagnostics__status=Diagnostic.Status.SUBMITTED))
-        return super().get_queryset(request).annotate(n_submitted=submitted)
+        queryset = super().get_queryset(request).filter(audience=Audience.OFFICES)
+        return queryset.annotate(n_submitted=submitted)
 
     @admin.display(description=_("ouverte"), boolean=True)
     def is_open(self, obj):
@@ -118,7 +124,7 @@ class AxisScoreInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("axis", "level", "diagnostic__office", "diagnostic__campaign")
+            .select_related("axis", "level", "diagnostic__organisation", "diagnostic__campaign")
             .annotate(narrative_text=Coalesce(Subquery(own_text), "level__description"))
         )
 
@@ -148,7 +154,11 @@ class AnswerInline(ReadOnlyInline):
             super()
             .get_queryset(request)
             .select_related(
-                "question", "choice", "updated_by", "diagnostic__office", "diagnostic__campaign"
+                "question",
+                "choice",
+                "updated_by",
+                "diagnostic__organisation",
+                "diagnostic__campaign",
             )
             .order_by("question__axis__order", "question__order")
         )
@@ -200,18 +210,24 @@ class DiagnosticAdmin(admin.ModelAdmin):
     change_form_template = "admin/diagnostics/diagnostic/change_form.html"
 
     list_display = [
-        "office",
+        "organisation",
         "campaign",
         "status",
         "shown_overall_score",
         "overall_level",
         "submitted_at",
     ]
-    list_filter = ["status", "campaign", "office__department", "office__category", "overall_level"]
-    list_select_related = ["office", "campaign", "overall_level"]
-    search_fields = ["office__name", "office__commune"]
+    list_filter = [
+        "status",
+        "campaign",
+        "organisation__department",
+        "organisation__segment",
+        "overall_level",
+    ]
+    list_select_related = ["organisation", "campaign", "overall_level"]
+    search_fields = ["organisation__name", "organisation__commune"]
     readonly_fields = [
-        "office",
+        "organisation",
         "campaign",
         "questionnaire",
         "status",
@@ -258,7 +274,7 @@ class DiagnosticAdmin(admin.ModelAdmin):
         if not self.has_reopen_permission(request):
             raise PermissionDenied
         diagnostic = get_object_or_404(
-            Diagnostic.objects.select_related("office", "campaign", "overall_level"), pk=pk
+            Diagnostic.objects.select_related("organisation", "campaign", "overall_level"), pk=pk
         )
         change_url = reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk])
         form = ReopenForm(request.POST or None)
@@ -303,8 +319,8 @@ class AxisScoreAdmin(admin.ModelAdmin):
 
     list_display = ["diagnostic", "axis", "shown_score", "level", "answered", "total"]
     list_filter = ["diagnostic__campaign", "axis", "level"]
-    list_select_related = ["diagnostic__office", "diagnostic__campaign", "axis", "level"]
-    search_fields = ["diagnostic__office__name"]
+    list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "axis", "level"]
+    search_fields = ["diagnostic__organisation__name"]
 
     def has_add_permission(self, request):
         return False
@@ -324,8 +340,8 @@ class AxisScoreAdmin(admin.ModelAdmin):
 class AnswerAdmin(admin.ModelAdmin):
     list_display = ["diagnostic", "question", "choice", "not_applicable", "updated_at"]
     list_filter = ["diagnostic__campaign", "not_applicable"]
-    list_select_related = ["diagnostic__office", "diagnostic__campaign", "question", "choice"]
-    search_fields = ["diagnostic__office__name", "question__code"]
+    list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "question", "choice"]
+    search_fields = ["diagnostic__organisation__name", "question__code"]
     readonly_fields = [
         "diagnostic",
         "question",

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from diagnostics import regional, selectors
-from diagnostics.models import Answer, Department, Office
+from diagnostics.models import Answer, Department, Organisation
 from diagnostics.results import shown
 
 KINDS = ("scores", "reponses")
@@ -57,7 +57,7 @@ def score_rows(campaign, offices, axes) -> Iterator[list]:
             office.name,
             office.commune,
             str(office.department),
-            office.get_category_display(),
+            office.get_segment_display(),
             str(regional.STATUS_LABELS[office.campaign_status]),
             _shown(office.overall_score),
             office.overall_level_name or "",
@@ -89,19 +89,22 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
         for question in axis.questions.all()
     }
     diagnostics = selectors.latest_submitted().filter(
-        campaign=campaign, office__in=offices.values("pk")
+        campaign=campaign, organisation__in=offices.values("pk")
     )
     departments = {d.code: str(d) for d in Department.objects.all()}
-    categories = dict(Office.Category.choices)
+    segments = dict(Organisation.Segment.choices)
     answers = (
         Answer.objects.filter(diagnostic__in=diagnostics)
         .order_by(
-            "diagnostic__office__name", "diagnostic_id", "question__axis__order", "question__order"
+            "diagnostic__organisation__name",
+            "diagnostic_id",
+            "question__axis__order",
+            "question__order",
         )
         .values_list(
-            "diagnostic__office__name",
-            "diagnostic__office__department",
-            "diagnostic__office__category",
+            "diagnostic__organisation__name",
+            "diagnostic__organisation__department",
+            "diagnostic__organisation__segment",
             "question__axis__name",
             "question_id",
             "question__code",
@@ -116,7 +119,7 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
     for (
         office,
         department,
-        category,
+        segment,
         axis,
         question_id,
         code,
@@ -133,7 +136,7 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
         yield [
             office,
             str(departments.get(department, department)),
-            str(categories.get(category, category)),
+            str(segments.get(segment, segment)),
             axis,
             code,
             text,

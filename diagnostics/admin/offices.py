@@ -32,7 +32,9 @@ def campaign_for(request) -> Campaign | None:
     """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
     if not hasattr(request, "_snut_campaign"):
         value = selectors.parse_id(request.GET.get(CAMPAIGN_PARAM))
-        campaigns = Campaign.objects.select_related("questionnaire").order_by("-opens", "-pk")
+        campaigns = (
+            Campaign.objects.network().select_related("questionnaire").order_by("-opens", "-pk")
+        )
         chosen = campaigns.filter(pk=value).first() if value else None
         request._snut_campaign = chosen or campaigns.first()
     return request._snut_campaign
@@ -54,7 +56,7 @@ class CampaignFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        return [(str(c.pk), c.name) for c in Campaign.objects.order_by("-opens", "-pk")]
+        return [(str(c.pk), c.name) for c in Campaign.objects.network().order_by("-opens", "-pk")]
 
     def value(self):
         return str(self.current.pk) if self.current else None
@@ -156,7 +158,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
         StatusFilter,
         LevelFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
-        "category",
+        "segment",
     ]
     search_fields = ["name", "commune", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -164,7 +166,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
     actions = ["compare"]
     list_per_page = 50
     change_list_template = "admin/diagnostics/office/change_list.html"
-    fields = ["name", "slug", "commune", "department", "category", "legal_form", "staff_band"]
+    fields = ["name", "slug", "commune", "department", "segment", "legal_form", "staff_band"]
 
     class Media:
         css = {"all": ["css/snut-admin.css"]}
@@ -185,7 +187,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
         return [
             "name",
             "department_code",
-            "category",
+            "segment",
             "overall",
             *[axis_column(axis) for axis in axes_for(request)],
             "status",
@@ -257,7 +259,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": title,
-            "campaigns": Campaign.objects.order_by("-opens", "-pk"),
+            "campaigns": Campaign.objects.network().order_by("-opens", "-pk"),
             **extra,
         }
 
@@ -281,7 +283,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
                 return self._refuse(request, _("Cet office n’existe pas."))
             diagnostics = list(
                 selectors.latest_submitted()
-                .filter(office=office)
+                .filter(organisation=office)
                 .select_related("campaign", "overall_level")
                 .order_by("campaign__opens")[: regional.MAX_COMPARED]
             )
@@ -302,9 +304,9 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             if len(offices) != len(ids):
                 return self._refuse(request, _("Certains offices demandés n’existent pas."))
             latest = {
-                d.office_id: d
+                d.organisation_id: d
                 for d in selectors.latest_submitted()
-                .filter(campaign=campaign, office__in=offices)
+                .filter(campaign=campaign, organisation__in=offices)
                 .select_related("overall_level")
             }
             entries = [(o.name, latest.get(o.pk)) for o in offices]
@@ -361,4 +363,4 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "office__department"]
     list_select_related = ["user", "office"]
     search_fields = ["user__username", "user__email", "office__name"]
-    autocomplete_fields = ["user", "office"]
+    autocomplete_fields = ["user"]

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from diagnostics import selectors
 from diagnostics.admin import exports
 from diagnostics.admin.offices import campaign_for
-from diagnostics.models import Action, Axis, Question, Questionnaire, Training, TrainingSession
+from diagnostics.models import (
+    Action,
+    Audience,
+    Axis,
+    Question,
+    Questionnaire,
+    Training,
+    TrainingSession,
+)
 
 
 @admin.register(Action)
@@ -165,12 +173,12 @@ class TrainingAdmin(admin.ModelAdmin):
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # The latest published questionnaire's axes and questions: the codes carry over.
-        latest = (
-            Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-            .order_by("-version")
-            .values("pk")[:1]
-        )
+        # The latest published questionnaires' axes and questions (offices' and
+        # businesses'): the codes carry over from one version to the next.
+        latest = [
+            *Questionnaire.objects.latest(Audience.OFFICES).values_list("pk", flat=True),
+            *Questionnaire.objects.latest(Audience.BUSINESSES).values_list("pk", flat=True),
+        ]
         if db_field.name == "axes":
             kwargs["queryset"] = Axis.objects.filter(questionnaire__in=latest)
         elif db_field.name == "questions":

@@ -114,7 +114,7 @@ def _after_save(request, diagnostic: Diagnostic, axes: list[Axis], index: int, f
             request,
             _("Vos réponses sont enregistrées. Reprenez quand vous voulez, là où vous en étiez."),
         )
-        return redirect("diagnostics:office", slug=diagnostic.office.slug)
+        return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
     if "continue" in request.POST:
         if index + 1 < len(axes):
             return redirect("diagnostics:axis", pk=diagnostic.pk, code=axes[index + 1].code)
@@ -269,7 +269,7 @@ def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    is_director = services.is_director(request.user, diagnostic.office)
+    is_director = services.is_director(request.user, diagnostic.organisation)
     form = SubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -310,21 +310,21 @@ def diagnostic_abandon(request, pk):
     diagnostic = selectors.diagnostic_for_member(request.user, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    if not services.is_director(request.user, diagnostic.office):
+    if not services.is_director(request.user, diagnostic.organisation):
         messages.error(request, _(services.DIRECTOR_ONLY))
-        return redirect("diagnostics:office", slug=diagnostic.office.slug)
+        return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
     if request.method == "POST":
         try:
             services.diagnostic_abandon(diagnostic=diagnostic, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("diagnostics:office", slug=diagnostic.office.slug)
+            return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
         messages.success(
             request,
             _("Le diagnostic « %(campaign)s » a été abandonné et ses réponses supprimées.")
             % {"campaign": diagnostic.campaign.name},
         )
-        return redirect("diagnostics:office", slug=diagnostic.office.slug)
+        return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
     answered = Answer.objects.filter(diagnostic=diagnostic).count()
     return render(
         request,

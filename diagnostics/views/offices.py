@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
-from diagnostics.models import Answer, Campaign, Diagnostic, Membership, Question, Questionnaire
+from diagnostics.models import (
+    Answer,
+    Audience,
+    Campaign,
+    Diagnostic,
+    Membership,
+    Question,
+    Questionnaire,
+)
 
 
 def home(request):
@@ -20,11 +28,7 @@ def home(request):
             return redirect("diagnostics:office", slug=offices[0].slug)
         if offices:
             return render(request, "diagnostics/office_choice.html", {"offices": offices})
-    questionnaire = (
-        Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-        .order_by("-version")
-        .first()
-    )
+    questionnaire = Questionnaire.objects.latest(Audience.OFFICES).first()
     axes = selectors.questionnaire_axes(questionnaire) if questionnaire else []
     return render(request, "diagnostics/home.html", {"questionnaire": questionnaire, "axes": axes})
 
@@ -66,7 +70,9 @@ def office_detail(request, slug):
     # each with the diagnostic of the previous campaign whose answers can be carried over.
     open_campaigns = [
         (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
-        for c in Campaign.objects.filter(opens__lte=today, closes__gte=today).order_by("-opens")
+        for c in Campaign.objects.network()
+        .filter(opens__lte=today, closes__gte=today)
+        .order_by("-opens")
         if not any(d.campaign_id == c.pk for d in diagnostics)
     ]
     return render(
@@ -91,13 +97,13 @@ def office_detail(request, slug):
 def diagnostic_start(request, slug):
     office = _office_for_member(request.user, slug)
     campaign_id = selectors.parse_id(request.POST.get("campaign"))
-    campaign = Campaign.objects.filter(pk=campaign_id).first() if campaign_id else None
+    campaign = Campaign.objects.network().filter(pk=campaign_id).first() if campaign_id else None
     if campaign is None:
         messages.error(request, _("Choisissez une campagne ouverte pour commencer un diagnostic."))
         return redirect("diagnostics:office", slug=office.slug)
     try:
         diagnostic = services.diagnostic_start(
-            office=office,
+            organisation=office,
             campaign=campaign,
             user=request.user,
             carry_over=request.POST.get("carry_over") == "1",

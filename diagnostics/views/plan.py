@@ -61,7 +61,7 @@ def action_from_priority(request, slug):
     """« Ajouter au plan » beside a priority of the results page: one click."""
     office = _office_for_member(request.user, slug)
     diagnostic = get_object_or_404(
-        Diagnostic, pk=selectors.parse_id(request.POST.get("diagnostic")), office=office
+        Diagnostic, pk=selectors.parse_id(request.POST.get("diagnostic")), organisation=office
     )
     question = get_object_or_404(
         Question,

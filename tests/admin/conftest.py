@@ -22,7 +22,7 @@ def network_staff(db):
 
 
 def bulk_region(
-    campaign, count, *, start=0, category=Office.Category.CAT_2, department="33", score=None
+    campaign, count, *, start=0, segment=Office.Segment.CAT_2, department="33", score=None
 ):
     """`count` offices with a submitted diagnostic in `campaign` and stored scores, in a few queries.
 
@@ -34,7 +34,7 @@ def bulk_region(
             slug=f"office-{campaign.pk}-{start + i}",
             department_id=department,
             commune=f"Commune {start + i}",
-            category=category,
+            segment=segment,
             legal_form=Office.LegalForm.ASSOCIATION,
             staff_band=Office.StaffBand.S,
         )
@@ -56,7 +56,7 @@ def bulk_region(
 
     diagnostics = Diagnostic.objects.bulk_create(
         Diagnostic(
-            office=office,
+            organisation=office,
             campaign=campaign,
             questionnaire=campaign.questionnaire,
             status=Diagnostic.Status.SUBMITTED,

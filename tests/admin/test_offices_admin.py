@@ -21,7 +21,9 @@ def region(questionnaire):
     offices = bulk_region(previous, 6)
     current_offices = bulk_region(current, 4, start=100, department="64")
     draft_office = factories.make_office("Office en chemin", department="24")
-    Diagnostic.objects.create(office=draft_office, campaign=current, questionnaire=questionnaire)
+    Diagnostic.objects.create(
+        organisation=draft_office, campaign=current, questionnaire=questionnaire
+    )
     idle = factories.make_office("Office endormi", department="24")
     return {
         "previous": previous,
@@ -210,7 +212,7 @@ def test_tampered_comparisons_get_a_clear_message(client, network_staff, region,
 def test_office_evolution_across_campaigns(client, network_staff, region):
     office = region["current_offices"][1]
     earlier = region["offices"][1].diagnostics.get()
-    earlier.office = office  # the same office took part in the previous campaign
+    earlier.organisation = office  # the same office took part in the previous campaign
     earlier.save()
     client.force_login(network_staff)
     page = client.get(reverse(COMPARE), {"evolution": office.pk}).content.decode()
@@ -221,7 +223,7 @@ def test_office_evolution_across_campaigns(client, network_staff, region):
 def test_evolution_compares_each_campaign_with_its_own_median(client, network_staff, region):
     office = region["current_offices"][1]
     earlier = region["offices"][1].diagnostics.get()
-    earlier.office = office
+    earlier.organisation = office
     earlier.save()
     client.force_login(network_staff)
     response = client.get(reverse(COMPARE), {"evolution": office.pk})

@@ -18,7 +18,7 @@ OFFICE_FORM = {
     "slug": "trois-rivieres",
     "commune": "Trois-Rivières",
     "department": "24",
-    "category": "cat2",
+    "segment": "cat2",
     "legal_form": "association",
     "staff_band": "3-5",
     "memberships-TOTAL_FORMS": "0",
@@ -148,7 +148,7 @@ def to_remind(campaign, office):
     done = factories.make_office("Office de tourisme d’Ardoise")
     factories.make_user(email="dir@ardoise.fr", office=done)
     Diagnostic.objects.create(
-        office=done,
+        organisation=done,
         campaign=campaign,
         questionnaire=campaign.questionnaire,
         status="submitted",

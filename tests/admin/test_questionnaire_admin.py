@@ -200,7 +200,7 @@ def test_diagnostic_admin_page_runs_a_constant_number_of_queries(
         questionnaire = factories.build_questionnaire(axes=size, questions=size)
         campaign = factories.open_campaign(questionnaire)
         diagnostic = Diagnostic.objects.create(
-            office=office, campaign=campaign, questionnaire=questionnaire
+            organisation=office, campaign=campaign, questionnaire=questionnaire
         )
         factories.answer_all(diagnostic)
         client.force_login(superuser)

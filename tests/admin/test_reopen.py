@@ -55,7 +55,7 @@ def test_a_superuser_cannot_delete_a_submitted_diagnostic(client, superuser, sub
 
 def test_deleting_its_office_cannot_take_a_submitted_diagnostic_along(client, superuser, submitted):
     client.force_login(superuser)
-    delete = reverse("admin:diagnostics_office_delete", args=[submitted.office_id])
+    delete = reverse("admin:diagnostics_office_delete", args=[submitted.organisation_id])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Diagnostic.objects.filter(pk=submitted.pk).exists()
 

@@ -92,9 +92,11 @@ def test_anonymous_pages_have_no_serious_violation(page: Page, live_server, demo
 
 def test_director_pages_have_no_serious_violation(page: Page, live_server, demo):
     base = live_server.url
-    draft = Diagnostic.objects.get(office__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT)
+    draft = Diagnostic.objects.get(
+        organisation__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT
+    )
     submitted = Diagnostic.objects.filter(
-        office=draft.office, status=Diagnostic.Status.SUBMITTED
+        organisation=draft.organisation, status=Diagnostic.Status.SUBMITTED
     ).first()
     axis = draft.campaign.questionnaire.axes.order_by("order").first()
     login(page, base, DEMO_FILLER)
@@ -102,7 +104,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
         page,
         [
             f"{base}/",
-            f"{base}/offices/{draft.office.slug}/",
+            f"{base}/offices/{draft.organisation.slug}/",
             f"{base}/diagnostics/{draft.pk}/axes/{axis.code}/",
             f"{base}/diagnostics/{draft.pk}/relecture/",
             f"{base}/diagnostics/{draft.pk}/abandonner/",

@@ -28,10 +28,13 @@ LATENCY_MS = 600
 @pytest.fixture
 def draft(demo):
     diagnostic = Diagnostic.objects.get(
-        office__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT
+        organisation__name=DEMO_FILLING_OFFICE, status=Diagnostic.Status.DRAFT
     )
     user = factories.make_user(
-        DEMO_COLLEAGUE, office=diagnostic.office, role=Membership.Role.MEMBER, first_name="Léa"
+        DEMO_COLLEAGUE,
+        office=diagnostic.organisation,
+        role=Membership.Role.MEMBER,
+        first_name="Léa",
     )
     user.set_password(DEMO_PASSWORD)
     user.last_name = "Garat"

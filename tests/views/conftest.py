@@ -18,14 +18,14 @@ def submitted(diagnostic, director):
     return services.diagnostic_submit(diagnostic=diagnostic, user=director)
 
 
-def submit_peers(campaign, count, *, category, pick=lambda choices: choices[2]) -> list[Diagnostic]:
-    """`count` other offices of `category` that submitted in `campaign`."""
+def submit_peers(campaign, count, *, segment, pick=lambda choices: choices[2]) -> list[Diagnostic]:
+    """`count` other offices of `segment` that submitted in `campaign`."""
     result = []
     for _ in range(count):
-        office = factories.make_office(category=category)
+        office = factories.make_office(segment=segment)
         user = factories.make_user(office=office)
         diagnostic = Diagnostic.objects.create(
-            office=office, campaign=campaign, questionnaire=campaign.questionnaire
+            organisation=office, campaign=campaign, questionnaire=campaign.questionnaire
         )
         factories.answer_all(diagnostic, pick=pick)
         result.append(services.diagnostic_submit(diagnostic=diagnostic, user=user))

@@ -128,7 +128,7 @@ def test_importance_page_runs_a_constant_number_of_queries(
     for size in (2, 8):
         questionnaire = factories.build_questionnaire(axes=size, questions=2)
         diagnostic = factories.open_campaign(questionnaire).diagnostics.create(
-            office=office, questionnaire=questionnaire
+            organisation=office, questionnaire=questionnaire
         )
         client.force_login(director)
         client.get(url(diagnostic))  # the published structure is now in memory

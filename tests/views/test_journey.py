@@ -142,7 +142,9 @@ def test_a_page_saved_over_a_colleagues_change_writes_nothing_and_shows_both(
 def test_a_closed_campaign_shows_one_banner_and_disabled_answers(client, director, office):
     questionnaire = factories.build_questionnaire()
     closed = factories.closed_campaign(questionnaire)
-    draft = Diagnostic.objects.create(office=office, campaign=closed, questionnaire=questionnaire)
+    draft = Diagnostic.objects.create(
+        organisation=office, campaign=closed, questionnaire=questionnaire
+    )
     client.force_login(director)
     page = client.get(axis_url(draft)).content.decode()
     assert page.count("n’est pas ouverte") == 1
@@ -178,7 +180,7 @@ def last_year(office, director):
     questionnaire = factories.build_questionnaire()
     previous = factories.open_campaign(questionnaire, name="Campagne 2025", days_ago=380)
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=previous, questionnaire=questionnaire
+        organisation=office, campaign=previous, questionnaire=questionnaire
     )
     factories.answer_all(diagnostic, pick=lambda c: c[1])
     first = questions_of(diagnostic)[0]
@@ -225,7 +227,7 @@ def test_a_new_campaign_starts_from_last_years_answers_to_confirm(
 
 def test_previous_diagnostic_means_the_previous_campaigns(client, director, office, last_year):
     current = factories.open_campaign(last_year.questionnaire, name="Campagne 2026")
-    diagnostic = services.diagnostic_start(office=office, campaign=current, user=director)
+    diagnostic = services.diagnostic_start(organisation=office, campaign=current, user=director)
     factories.answer_all(diagnostic)
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
     client.force_login(director)

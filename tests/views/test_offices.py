@@ -43,7 +43,9 @@ def test_office_page_shows_draft_progress_and_past_diagnostics(
     client, director, diagnostic, questionnaire, office
 ):
     previous = factories.closed_campaign(questionnaire, name="Campagne 2025")
-    past = Diagnostic.objects.create(office=office, campaign=previous, questionnaire=questionnaire)
+    past = Diagnostic.objects.create(
+        organisation=office, campaign=previous, questionnaire=questionnaire
+    )
     factories.answer_all(past)
     Diagnostic.objects.filter(pk=past.pk).update(
         status="submitted", submitted_at=timezone.now(), overall_score=81
@@ -64,7 +66,9 @@ def test_office_page_runs_a_constant_number_of_queries(
         client.get(url)
     for _ in range(3):
         campaign = factories.closed_campaign(questionnaire)
-        Diagnostic.objects.create(office=office, campaign=campaign, questionnaire=questionnaire)
+        Diagnostic.objects.create(
+            organisation=office, campaign=campaign, questionnaire=questionnaire
+        )
     with django_assert_num_queries(6):
         client.get(url)
 

@@ -149,7 +149,7 @@ def test_the_plan_page_runs_a_constant_number_of_queries(
 
 def priority_post(client, diagnostic, question):
     return client.post(
-        reverse("diagnostics:plan_priority", args=[diagnostic.office.slug]),
+        reverse("diagnostics:plan_priority", args=[diagnostic.organisation.slug]),
         {"diagnostic": diagnostic.pk, "question": question.pk},
     )
 

@@ -15,7 +15,7 @@ def submit_in(campaign, name, *, department="33", pick, opt_in=False):
     office = factories.make_office(name, department=department, pooling_opt_in=opt_in)
     user = factories.make_user(office=office)
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=campaign.questionnaire
+        organisation=office, campaign=campaign, questionnaire=campaign.questionnaire
     )
     factories.answer_all(diagnostic, pick=pick)
     services.diagnostic_submit(diagnostic=diagnostic, user=user)
@@ -66,8 +66,10 @@ def test_an_office_that_did_not_agree_is_never_named_to_another(client, director
     page = results_page(client, director, submitted)
     pdf = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk])).content
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    plan = client.get(reverse("diagnostics:plan", args=[submitted.office.slug])).content.decode()
-    office = client.get(reverse("diagnostics:office", args=[submitted.office.slug])).content
+    plan = client.get(
+        reverse("diagnostics:plan", args=[submitted.organisation.slug])
+    ).content.decode()
+    office = client.get(reverse("diagnostics:office", args=[submitted.organisation.slug])).content
     for shown in (page, text, plan, office.decode()):
         assert "Office Discret" not in shown
 

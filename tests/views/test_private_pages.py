@@ -15,7 +15,7 @@ def test_office_pages_are_never_cached(client, director, office, submitted, diag
     client.force_login(director)
     draft = factories.open_campaign(diagnostic.questionnaire)
     open_one = Diagnostic.objects.create(
-        office=office, campaign=draft, questionnaire=draft.questionnaire
+        organisation=office, campaign=draft, questionnaire=draft.questionnaire
     )
     axis = diagnostic.questionnaire.axes.first()
     for url in (

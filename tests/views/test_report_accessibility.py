@@ -42,7 +42,7 @@ def test_the_report_is_a_tagged_french_pdf_that_shows_its_title(report, submitte
     assert catalog["/MarkInfo"]["/Marked"]
     assert catalog["/Lang"] == "fr"
     assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
-    assert submitted.office.name in report.metadata.title
+    assert submitted.organisation.name in report.metadata.title
 
 
 def test_headings_tables_lists_and_figures_are_tagged_figures_with_alt(report):

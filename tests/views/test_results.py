@@ -56,10 +56,10 @@ def test_results_page_shows_score_level_radar_and_plan(client, director, submitt
 def test_peer_median_needs_five_other_offices_of_the_same_category(
     client, director, submitted, campaign, office
 ):
-    submit_peers(campaign, 4, category=office.category)
-    submit_peers(campaign, 3, category=Office.Category.CAT_1)  # not comparable
+    submit_peers(campaign, 4, segment=office.segment)
+    submit_peers(campaign, 3, segment=Office.Segment.CAT_1)  # not comparable
     assert not build_results(submitted).peers.shown
-    submit_peers(campaign, 1, category=office.category)
+    submit_peers(campaign, 1, segment=office.segment)
     results = build_results(submitted)
     assert results.peers.shown and results.peers.count == 5
     assert results.peers.overall == pytest.approx(66.67)
@@ -83,7 +83,7 @@ def test_peer_medians_of_uneven_scores_and_an_even_count(submitted, campaign, of
     second_scores = [8, None, 2, None, 4, 6]
     for total, one, two in zip(overall, first_scores, second_scores, strict=True):
         peer = Diagnostic.objects.create(
-            office=factories.make_office(category=office.category),
+            organisation=factories.make_office(segment=office.segment),
             campaign=campaign,
             questionnaire=campaign.questionnaire,
             status="submitted",
@@ -101,10 +101,10 @@ def test_peer_medians_of_uneven_scores_and_an_even_count(submitted, campaign, of
 
 
 def test_peers_leave_out_diagnostics_replaced_before_one_per_campaign(submitted, campaign, office):
-    peers = submit_peers(campaign, 5, category=office.category, pick=lambda c: c[0])
+    peers = submit_peers(campaign, 5, segment=office.segment, pick=lambda c: c[0])
     # A second diagnostic found beside the first when « one per campaign » became a rule.
     legacy = Diagnostic.objects.create(
-        office=peers[0].office,
+        organisation=peers[0].organisation,
         campaign=campaign,
         questionnaire=campaign.questionnaire,
         status=Diagnostic.Status.REPLACED,
@@ -120,7 +120,9 @@ def test_previous_diagnostic_gives_the_evolution(
     client, director, office, questionnaire, submitted
 ):
     earlier = factories.closed_campaign(questionnaire, name="Campagne 2025")
-    past = Diagnostic.objects.create(office=office, campaign=earlier, questionnaire=questionnaire)
+    past = Diagnostic.objects.create(
+        organisation=office, campaign=earlier, questionnaire=questionnaire
+    )
     factories.answer_all(past, pick=lambda c: c[0])
     Diagnostic.objects.filter(pk=past.pk).update(
         status="submitted",
@@ -151,9 +153,9 @@ def test_results_and_pdf_run_a_constant_number_of_queries(
     for size in (2, 8):
         questionnaire = factories.build_questionnaire(axes=size, questions=size)
         campaign = factories.open_campaign(questionnaire)
-        submit_peers(campaign, size, category=office.category)
+        submit_peers(campaign, size, segment=office.segment)
         diagnostic = Diagnostic.objects.create(
-            office=office, campaign=campaign, questionnaire=questionnaire
+            organisation=office, campaign=campaign, questionnaire=questionnaire
         )
         factories.answer_all(diagnostic)
         from diagnostics import services
@@ -188,7 +190,7 @@ def test_pdf_report_is_an_a4_document_with_every_axis(client, director, submitte
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = pdf_text(response.content)
-    assert submitted.office.name in text
+    assert submitted.organisation.name in text
     for axis in Axis.objects.filter(questionnaire=submitted.questionnaire):
         assert axis.name in text
     assert "Plan d’action" in text and "Annexe" in text and "Page 2 / " in text
@@ -277,7 +279,8 @@ def test_demo_report_has_no_near_empty_page(db):
     seed(second, previous_questionnaire=first)
     diagnostic = (
         Diagnostic.objects.filter(
-            office__memberships__user__username="directeur", status=Diagnostic.Status.SUBMITTED
+            organisation__memberships__user__username="directeur",
+            status=Diagnostic.Status.SUBMITTED,
         )
         .order_by("-submitted_at")
         .first()

@@ -46,7 +46,7 @@ def answer_by_axis(diagnostic, picks, comments=None):
 
 def submit(office, campaign, picks, user, comments=None, now=None):
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=campaign.questionnaire
+        organisation=office, campaign=campaign, questionnaire=campaign.questionnaire
     )
     answer_by_axis(diagnostic, picks, comments)
     return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=now)
@@ -119,7 +119,7 @@ def test_an_axis_below_the_peer_median_is_not_called_a_strength(
     # Office: axis 1 at 66, axis 2 at 33, axis 3 at 0; similar offices: 100, 0, 0.
     diagnostic = submit(office, campaign, {"axe-1": 2, "axe-2": 1, "axe-3": 0}, director)
     for _ in range(5):
-        peer = factories.make_office(category=office.category)
+        peer = factories.make_office(segment=office.segment)
         submit(
             peer, campaign, {"axe-1": 3, "axe-2": 0, "axe-3": 0}, factories.make_user(office=peer)
         )
@@ -148,7 +148,7 @@ def test_tied_axes_are_named_together_and_equal_axes_name_none(contrasted, offic
 def test_an_axis_still_at_the_first_level_is_no_strength(client, contrasted, office, director):
     campaign = factories.open_campaign(contrasted)
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=contrasted
+        organisation=office, campaign=campaign, questionnaire=contrasted
     )
     answer_by_axis(diagnostic, {"axe-1": 0, "axe-2": 0, "axe-3": 0})
     # One point on the first question: axis 1 is the best, at 13, still « Découverte ».
@@ -262,7 +262,9 @@ def test_importance_orders_the_plan_and_places_the_axes_in_the_matrix(
     client, planned, office, director
 ):
     campaign = factories.open_campaign(planned)
-    diagnostic = Diagnostic.objects.create(office=office, campaign=campaign, questionnaire=planned)
+    diagnostic = Diagnostic.objects.create(
+        organisation=office, campaign=campaign, questionnaire=planned
+    )
     first, second = Axis.objects.filter(questionnaire=planned).order_by("order")
     services.axis_importance_save(
         diagnostic=diagnostic,

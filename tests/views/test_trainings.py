@@ -104,7 +104,7 @@ def submit_in(campaign, department, pick):
     office = factories.make_office(department=department)
     user = factories.make_user(office=office)
     diagnostic = Diagnostic.objects.create(
-        office=office, campaign=campaign, questionnaire=campaign.questionnaire
+        organisation=office, campaign=campaign, questionnaire=campaign.questionnaire
     )
     factories.answer_all(diagnostic, pick=pick)
     services.diagnostic_submit(diagnostic=diagnostic, user=user)

@@ -61,7 +61,7 @@ def find_campaign(value: str) -> Campaign:
 
 def campaign_objects(campaign: Campaign) -> dict[str, list]:
     """Every row that restoring the campaign needs, in loading order."""
-    diagnostic_path = ("office", "campaign__questionnaire")
+    diagnostic_path = ("organisation", "campaign__questionnaire")
     diagnostics = list(
         Diagnostic.objects.filter(campaign=campaign)
         .select_related(
@@ -71,7 +71,7 @@ def campaign_objects(campaign: Campaign) -> dict[str, list]:
             "submitted_by",
             "overall_level__questionnaire",
         )
-        .order_by("office__slug", "created_at", "pk")
+        .order_by("organisation__slug", "created_at", "pk")
     )
     keys = Counter(d.natural_key() for d in diagnostics)
     twins = sorted(key for key, seen in keys.items() if seen > 1)
@@ -90,12 +90,12 @@ def campaign_objects(campaign: Campaign) -> dict[str, list]:
             "choice__question__questionnaire",
             "updated_by",
         )
-        .order_by("diagnostic__office__slug", "diagnostic__created_at", "question__code")
+        .order_by("diagnostic__organisation__slug", "diagnostic__created_at", "question__code")
     )
     scores = list(
         AxisScore.objects.filter(diagnostic__campaign=campaign)
         .select_related(*related_path, "axis__questionnaire", "level__questionnaire")
-        .order_by("diagnostic__office__slug", "diagnostic__created_at", "axis__code")
+        .order_by("diagnostic__organisation__slug", "diagnostic__created_at", "axis__code")
     )
     offices = list(
         Office.objects.filter(diagnostics__campaign=campaign).distinct().order_by("slug")

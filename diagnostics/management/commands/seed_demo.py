@@ -21,6 +21,7 @@ from diagnostics import scoring, selectors, services, tasks
 from diagnostics.french import de
 from diagnostics.models import (
     Answer,
+    Audience,
     Axis,
     Campaign,
     Diagnostic,
@@ -94,13 +95,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo refuse de tourner quand DEBUG est désactivé : ce sont des données fictives."
             )
-        published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-        questionnaire = published.order_by("-version").first()
+        questionnaire = Questionnaire.objects.latest(Audience.OFFICES).first()
         if questionnaire is None:
             raise CommandError(
                 "Aucun questionnaire publié : chargez-le d’abord avec "
                 "« python manage.py loaddata questionnaire_snut »."
             )
+        published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
         earliest = published.filter(code=questionnaire.code).order_by("version").first()
         with transaction.atomic():
             summary = seed(questionnaire, previous_questionnaire=earliest)
@@ -187,7 +188,7 @@ def _campaigns(
 
 
 def _offices() -> list[Office]:
-    categories = [Office.Category.CAT_1, Office.Category.CAT_2, Office.Category.CAT_2]
+    categories = [Office.Segment.CAT_1, Office.Segment.CAT_2, Office.Segment.CAT_2]
     legal_forms = list(Office.LegalForm)
     bands = list(Office.StaffBand)
     offices = []
@@ -201,7 +202,7 @@ def _offices() -> list[Office]:
                     "name": f"Office de tourisme {de(commune)}",
                     "department_id": department,
                     "commune": commune,
-                    "category": categories[i % 3],
+                    "segment": categories[i % 3],
                     "legal_form": legal_forms[i % len(legal_forms)],
                     "staff_band": bands[(i * 2) % len(bands)],
                 },
@@ -263,7 +264,7 @@ def _office_director(office: Office):
 def _carried_over(office: Office, campaign: Campaign, user) -> Diagnostic:
     """This year's draft from last year's answers, the first axes already confirmed."""
     diagnostic = services.diagnostic_start(
-        office=office, campaign=campaign, user=user, carry_over=True
+        organisation=office, campaign=campaign, user=user, carry_over=True
     )
     Answer.objects.filter(diagnostic=diagnostic, question__axis__order__lte=2).update(
         carried_over=False
@@ -278,7 +279,7 @@ def _diagnostic(
         datetime.combine(campaign.opens + timedelta(days=rng.randint(5, 40)), time(10))
     )
     diagnostic = Diagnostic.objects.create(
-        office=office,
+        organisation=office,
         campaign=campaign,
         questionnaire_id=campaign.questionnaire_id,
         created_by=user,

@@ -1,0 +1,61 @@
+"""SNUT's models, by subject: the questionnaire engine, who answers, campaigns and diagnostics, plans."""
+
+from .diagnostics import (
+    Answer,
+    AxisImportance,
+    AxisScore,
+    Campaign,
+    Diagnostic,
+    DiagnosticReopening,
+    Reminder,
+)
+from .organisations import (
+    MEMBER_NEVER_STAFF,
+    STAFF_NEVER_MEMBER,
+    Business,
+    Department,
+    Invitation,
+    Membership,
+    Office,
+    Organisation,
+    Region,
+)
+from .plans import Action, Training, TrainingSession
+from .questionnaires import (
+    Audience,
+    Axis,
+    AxisNarrative,
+    Choice,
+    MaturityLevel,
+    Question,
+    Questionnaire,
+)
+
+__all__ = [
+    "MEMBER_NEVER_STAFF",
+    "STAFF_NEVER_MEMBER",
+    "Action",
+    "Answer",
+    "Audience",
+    "Axis",
+    "AxisImportance",
+    "AxisNarrative",
+    "AxisScore",
+    "Business",
+    "Campaign",
+    "Choice",
+    "Department",
+    "Diagnostic",
+    "DiagnosticReopening",
+    "Invitation",
+    "MaturityLevel",
+    "Membership",
+    "Office",
+    "Organisation",
+    "Question",
+    "Questionnaire",
+    "Region",
+    "Reminder",
+    "Training",
+    "TrainingSession",
+]
