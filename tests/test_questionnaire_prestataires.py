@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from diagnostics import scoring
-from diagnostics.models import AxisNarrative, Choice, Question, Questionnaire, Training
+from diagnostics.models import Audience, AxisNarrative, Choice, Question, Questionnaire, Training
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AXES = ["vis", "resa", "avis", "rel", "secu"]
@@ -121,7 +121,7 @@ def test_the_workshops_are_for_businesses_and_cover_every_question(
     workshops, business_questionnaire
 ):
     assert len(workshops) == 12
-    assert {w.audience for w in workshops} == {Training.Audience.BUSINESSES}
+    assert {w.audience for w in workshops} == {Audience.BUSINESSES}
     assert {w.format for w in workshops} >= {"workshop", "webinar", "coaching"}
     covered = set()
     for workshop in workshops:
