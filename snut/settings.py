@@ -251,6 +251,8 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 # Onboarding by invitation: how long a link stays valid, and who sends it
 # (diagnostics.network.network_info reads the network's name and contact).
 INVITATION_MAX_AGE_DAYS = envint("INVITATION_MAX_AGE_DAYS", "7")
+# A business's personal link lives until its campaign closes, and at least this long.
+BUSINESS_LINK_MIN_AGE_DAYS = envint("BUSINESS_LINK_MIN_AGE_DAYS", "14")
 SNUT_NETWORK_NAME = os.getenv("SNUT_NETWORK_NAME", "Réseau régional des offices de tourisme")
 SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
 # The network's territory: INSEE codes of its regions (fixtures/territoires.json);

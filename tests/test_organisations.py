@@ -1,5 +1,7 @@
 """Issue 11, part 1: one model for every respondent; campaigns have an organiser and an audience."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -103,3 +105,61 @@ def test_peers_are_grouped_by_segment(office):
     assert Organisation.Segment.CAT_2 in Organisation.OFFICE_SEGMENTS
     assert office.segment == Organisation.Segment.CAT_2
     assert set(Organisation.BUSINESS_SEGMENTS).isdisjoint(Organisation.OFFICE_SEGMENTS)
+
+
+def test_a_business_link_opens_its_own_diagnostic_until_revoked_or_expired(
+    business, business_campaign
+):
+    link, token = services.business_link_issue(business=business, campaign=business_campaign)
+    assert link.token_hash != token and len(token) >= 40
+    opened = services.business_link_open(token=token)
+    assert (opened.pk, opened.business, opened.opened_at is not None) == (link.pk, business, True)
+    later = link.expires_at + timedelta(seconds=1)
+    with pytest.raises(ValidationError) as refused:
+        services.business_link_open(token=token, now=later)
+    assert refused.value.code == "expired"
+    services.business_link_revoke(link=link)
+    with pytest.raises(ValidationError) as refused:
+        services.business_link_open(token=token)
+    assert refused.value.code == "revoked"
+    with pytest.raises(ValidationError) as refused:
+        services.business_link_open(token=token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert refused.value.code == "invalid"
+
+
+def test_resending_a_link_replaces_the_previous_token(business, business_campaign):
+    first, old = services.business_link_issue(business=business, campaign=business_campaign)
+    second, new = services.business_link_issue(business=business, campaign=business_campaign)
+    assert services.business_link_open(token=new).pk == second.pk
+    with pytest.raises(ValidationError, match="désactivé"):
+        services.business_link_open(token=old)
+    assert second.expires_at.date() > business_campaign.closes
+
+
+def test_no_link_for_an_office_or_another_office_business(office, business_campaign):
+    neighbour = factories.make_office("Office de tourisme de Port-Voisin")
+    for organisation in (office, factories.make_business(neighbour)):
+        with pytest.raises(ValidationError, match="ne peut pas"):
+            services.business_link_issue(business=organisation, campaign=business_campaign)
+
+
+def test_a_business_submits_without_account_and_may_keep_its_answers_to_itself(
+    business, business_campaign
+):
+    diagnostic = services.diagnostic_start(organisation=business, campaign=business_campaign)
+    factories.answer_all(diagnostic)
+    submitted = services.diagnostic_submit(diagnostic=diagnostic, share_details=False)
+    assert (submitted.status, submitted.submitted_by, submitted.share_details) == (
+        Diagnostic.Status.SUBMITTED,
+        None,
+        False,
+    )
+    assert submitted.overall_score == 100
+
+
+def test_an_office_diagnostic_still_needs_its_director(office):
+    campaign = factories.open_campaign(factories.build_questionnaire())
+    diagnostic = services.diagnostic_start(organisation=office, campaign=campaign)
+    factories.answer_all(diagnostic)
+    with pytest.raises(ValidationError, match="direction"):
+        services.diagnostic_submit(diagnostic=diagnostic, share_details=False)

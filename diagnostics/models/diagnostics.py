@@ -178,6 +178,11 @@ class Diagnostic(models.Model):
         related_name="+",
         verbose_name=_("niveau global"),
     )
+    # A business chooses at submission whether its office may read its answers
+    # one by one; without consent it counts only inside aggregates.
+    share_details = models.BooleanField(
+        _("l’office peut lire le détail des réponses"), default=True
+    )
 
     objects = DiagnosticManager()
 
@@ -441,3 +446,46 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.sent_at:%d/%m/%Y}"
+
+
+class BusinessLink(models.Model):
+    """A business's personal link to its diagnostic of one campaign: no account, no password.
+
+    The link carries a random token of which only the SHA-256 is stored; it
+    opens this business's diagnostic of this campaign and nothing else, until it
+    expires or the office revokes it. Resending issues a new token.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="links", verbose_name=_("campagne")
+    )
+    business = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        limit_choices_to={"kind": "business"},
+        related_name="links",
+        verbose_name=_("prestataire"),
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
+    sent_count = models.PositiveIntegerField(_("envois"), default=0)
+    opened_at = models.DateTimeField(_("première ouverture"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien prestataire")
+        verbose_name_plural = _("liens prestataires")
+        ordering = ["-created_at"]
+        constraints = [
+            # One live link per business and campaign: a resend replaces the token.
+            models.UniqueConstraint(
+                fields=["campaign", "business"],
+                condition=Q(revoked_at__isnull=True),
+                name="business_link_one_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} — {self.campaign}"

@@ -421,11 +421,23 @@ def _decimal(score: float | None) -> Decimal | None:
     return None if score is None else Decimal(f"{score:.2f}")
 
 
-def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = None) -> Diagnostic:
-    """Freezes a complete diagnostic and stores its scores for good: the director's act."""
+def diagnostic_submit(
+    *,
+    diagnostic: Diagnostic,
+    user=None,
+    share_details: bool = True,
+    now: datetime | None = None,
+) -> Diagnostic:
+    """Freezes a complete diagnostic and stores its scores for good.
+
+    An office's diagnostic is submitted by its director; a business's by the
+    business itself, from its personal link (the caller checked it: no user),
+    saying whether its office may read the detail of its answers.
+    """
     with transaction.atomic():
         locked = _lock_draft(diagnostic)
-        _check_director(user, locked.organisation)
+        if not locked.organisation.is_business:
+            _check_director(user, locked.organisation)
         # Read the clock once the lock is held: an answer saved while we waited
         # is scored, and stamped before the submission.
         now = now or timezone.now()
@@ -452,6 +464,7 @@ def diagnostic_submit(*, diagnostic: Diagnostic, user, now: datetime | None = No
         locked.submitted_at = now
         locked.overall_score = _decimal(profile.score)
         locked.overall_level_id = profile.level.id if profile.level else None
+        locked.share_details = share_details if locked.organisation.is_business else True
         locked.save()
         # The report is printed in the background once the submission is
         # committed, so that its first download is immediate.
@@ -1188,3 +1201,16 @@ def office_pooling_set(*, office: Office, user, opt_in: bool) -> Office:
         Office.objects.filter(pk=office.pk).update(pooling_opt_in=opt_in)
     office.pooling_opt_in = opt_in
     return office
+
+
+# The office's business campaigns (issue 11) live in their own module.
+from .businesses import (  # noqa: E402, F401  (re-exported)
+    LINK_EXPIRED,
+    LINK_INVALID,
+    LINK_NOT_A_BUSINESS,
+    LINK_REVOKED,
+    business_diagnostic,
+    business_link_issue,
+    business_link_open,
+    business_link_revoke,
+)
