@@ -298,7 +298,7 @@ def test_two_clicks_on_commencer_at_once_open_one_draft(team):
         campaign = factories.open_campaign(questionnaire)
         results = run_together(
             *(
-                partial(services.diagnostic_start, office=office, campaign=campaign, user=u)
+                partial(services.diagnostic_start, organisation=office, campaign=campaign, user=u)
                 for u in (director, colleague)
             )
         )
