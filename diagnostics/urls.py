@@ -1,7 +1,7 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import team
+from diagnostics.views import business, team
 
 app_name = "diagnostics"
 
@@ -46,6 +46,8 @@ urlpatterns = [
         name="invitation",
     ),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
+    # A business's pages, from its personal link (diagnostics/views/business.py)
+    path("prestataire/<str:token>/", business.business_home, name="business_home"),
     path("offices/<slug:slug>/plan/", views.plan, name="plan"),
     path("offices/<slug:slug>/mutualisation/", views.pooling_opt_in, name="pooling"),
     path("offices/<slug:slug>/plan/priorite/", views.action_from_priority, name="plan_priority"),

@@ -14,18 +14,18 @@ from diagnostics.models import Audience, BusinessLink, Campaign, Diagnostic, Org
 from . import _new_token, _token_hash
 
 LINK_INVALID = gettext_noop(
-    "Ce lien n’est pas valide : vérifiez qu’il est complet, ou demandez-en un nouveau à votre "
+    "Ce lien n’est pas valide : vérifiez qu’il est complet, ou demandez-en un nouveau à votre "
     "office de tourisme."
 )
 LINK_EXPIRED = gettext_noop(
-    "Ce lien a expiré : demandez-en un nouveau à votre office de tourisme, vos réponses déjà "
+    "Ce lien a expiré : demandez-en un nouveau à votre office de tourisme, vos réponses déjà "
     "enregistrées sont conservées."
 )
 LINK_REVOKED = gettext_noop(
-    "Ce lien a été désactivé par votre office de tourisme : demandez-lui un nouveau lien."
+    "Ce lien a été désactivé par votre office de tourisme : demandez-lui un nouveau lien."
 )
 LINK_NOT_A_BUSINESS = gettext_noop(
-    "Cette campagne s’adresse aux prestataires de l’office qui l’organise : ce lien ne peut pas "
+    "Cette campagne s’adresse aux prestataires de l’office qui l’organise : ce lien ne peut pas "
     "être créé pour cette organisation."
 )
 
