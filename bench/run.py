@@ -308,11 +308,8 @@ def print_in_process(rows, floor):
 def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:
     """The PDF's first print split in two: the app (queries, context, HTML) and
     WeasyPrint's own work on that HTML (layout and PDF), in milliseconds."""
-    from django.conf import settings
-    from weasyprint import HTML
-
     from diagnostics.models import Diagnostic
-    from diagnostics.report import STATIC_PREFIX, StaticOnlyFetcher, render_html
+    from diagnostics.report import STATIC_PREFIX, print_html, render_html
     from diagnostics.results import build_results
 
     def app():
@@ -325,11 +322,7 @@ def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[flo
     assert STATIC_PREFIX in html
 
     def weasyprint():
-        HTML(
-            string=html,
-            base_url=str(settings.BASE_DIR),
-            url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
-        ).write_pdf()
+        print_html(html)
 
     return measure(app, runs), measure(weasyprint, max(3, runs // 4))
 
