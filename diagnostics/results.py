@@ -302,7 +302,7 @@ class Results:
     @property
     def next_actions(self) -> list[PlanItem]:
         """The recommended plan after the three priorities, when the office planned nothing."""
-        return self.plan[SUMMARY_SIZE : SUMMARY_SIZE + FIRST_ACTIONS]
+        return self.plan[SUMMARY_SIZE:][:FIRST_ACTIONS]
 
     @property
     def top_strengths(self) -> tuple[scoring.QuestionResult, ...]:
