@@ -303,3 +303,21 @@ def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db
     assert len(pages) <= 18
     assert min(filled) >= 1200, filled  # no page holding a single item
     assert filled[-1] >= 0.25 * max(filled), filled  # no near-empty last page
+
+
+def test_report_summary_lists_the_open_actions_of_the_plan_else_the_next_recommendations(
+    submitted, office, director
+):
+    from diagnostics import report, services
+
+    html = report.render_html(build_results(submitted))
+    results = build_results(submitted)
+    assert "Les actions suivantes du plan" in html and results.next_actions
+    assert results.next_actions[0].recommendation in html.split('class="plan')[0]
+    services.action_create(office=office, user=director, title="Ouvrir le compte Instagram")
+    done = services.action_create(office=office, user=director, title="Action terminée")
+    done.status = done.Status.DONE
+    done.save()
+    summary = report.render_html(build_results(submitted)).split('class="plan')[0]
+    assert "Premières actions du plan de l’office" in summary
+    assert "Ouvrir le compte Instagram" in summary and "Action terminée" not in summary
