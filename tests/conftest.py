@@ -6,6 +6,7 @@ from weasyprint import Document
 from diagnostics import selectors
 from diagnostics.models import Diagnostic
 from tests import factories
+from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
 
 
 @pytest.fixture(autouse=True)
