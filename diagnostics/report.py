@@ -83,11 +83,11 @@ def pdf_for_html(html: str) -> bytes:
 def print_html(html: str) -> bytes:
     """WeasyPrint's own work: lays the HTML out and writes the tagged PDF, never cached."""
     document = _layout(html)
-    if _page_text_length(document.pages[-1]) < LAST_PAGE_SHARE * max(
-        _page_text_length(page) for page in document.pages
-    ):
+    lengths = [_page_text_length(page) for page in document.pages]
+    if lengths[-1] < LAST_PAGE_SHARE * max(lengths):
         # A near-empty last page: the annex set a little tighter usually absorbs it
-        # (a second layout, for a minority of reports).
+        # (a second layout, for a minority of reports; the first is freed before).
+        del document
         document = _layout(html.replace('<body class="', '<body class="tight ', 1))
     return document.write_pdf(**_PDF_OPTIONS)
 
