@@ -1,7 +1,7 @@
 """`make bench`: seeds N offices and prints medians and p95 of every measured path.
 
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
-       [--http-seconds S] [--users U] [--port P] [--port2 P2]
+       [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
 
 `--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
 submitted diagnostic in each of three campaigns, measures every director and
@@ -133,8 +133,9 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         def action():
             response = client.get(url, data or {})
             assert response.status_code == 200, (url, response.status_code)
-            if stream:
-                b"".join(response.streaming_content)
+            if stream:  # read whole as a browser would, keeping no more than a chunk
+                for _chunk in response.streaming_content:
+                    pass
 
         return action
 
@@ -308,11 +309,8 @@ def print_in_process(rows, floor):
 def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:
     """The PDF's first print split in two: the app (queries, context, HTML) and
     WeasyPrint's own work on that HTML (layout and PDF), in milliseconds."""
-    from django.conf import settings
-    from weasyprint import HTML
-
     from diagnostics.models import Diagnostic
-    from diagnostics.report import STATIC_PREFIX, StaticOnlyFetcher, render_html
+    from diagnostics.report import STATIC_PREFIX, print_html, render_html
     from diagnostics.results import build_results
 
     def app():
@@ -325,11 +323,7 @@ def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[flo
     assert STATIC_PREFIX in html
 
     def weasyprint():
-        HTML(
-            string=html,
-            base_url=str(settings.BASE_DIR),
-            url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
-        ).write_pdf()
+        print_html(html)
 
     return measure(app, runs), measure(weasyprint, max(3, runs // 4))
 
@@ -531,6 +525,11 @@ def main() -> None:
     parser.add_argument("--port2", type=int, default=8766, help="second app server (france)")
     parser.add_argument("--restart-seconds", type=int, default=30)
     parser.add_argument("--scale", choices=["region", "france"], default="region")
+    parser.add_argument(
+        "--exports-only",
+        action="store_true",
+        help="seed, then only the exports' time and peak memory (compare --offices 1000 and 5000)",
+    )
     args = parser.parse_args()
     france = args.scale == "france"
     campaigns = 1
@@ -551,6 +550,12 @@ def main() -> None:
     exports_memory = {
         label: export_peak_memory(action) for label, action in pages if label.startswith("export")
     }
+    if args.exports_only:
+        for label, action in pages:
+            if label.startswith("export"):
+                median = statistics.median(measure(action, 3))
+                print(f"{label:<40}{median:>9.0f} ms   peak {exports_memory[label]:.1f} MB")
+        return
     for label, action in pages:
         runs = (
             args.runs

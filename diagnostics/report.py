@@ -14,7 +14,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
-from weasyprint import HTML
+from weasyprint import DEFAULT_OPTIONS, HTML, Document
+from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.urls import URLFetcher
 
 from diagnostics.models import Diagnostic
@@ -74,13 +75,38 @@ def pdf_for_html(html: str) -> bytes:
     key = _cache_key(html)
     pdf = cache.get(key)
     if pdf is None:
-        pdf = HTML(
-            string=html,
-            base_url=str(settings.BASE_DIR),
-            url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
-        ).write_pdf(pdf_variant=PDF_VARIANT)
+        pdf = print_html(html)
         cache.set(key, pdf, CACHE_SECONDS)
     return pdf
+
+
+def print_html(html: str) -> bytes:
+    """WeasyPrint's own work: lays the HTML out and writes the tagged PDF, never cached."""
+    document = _layout(html)
+    lengths = [_page_text_length(page) for page in document.pages]
+    if lengths[-1] < LAST_PAGE_SHARE * max(lengths):
+        # A near-empty last page: the annex set a little tighter usually absorbs it
+        # (a second layout, for a minority of reports; the first is freed before).
+        del document
+        document = _layout(html.replace('<body class="', '<body class="tight ', 1))
+    return document.write_pdf(**_PDF_OPTIONS)
+
+
+# Below this share of the fullest page's text, the last page counts as near-empty.
+LAST_PAGE_SHARE = 0.3
+_PDF_OPTIONS = {**DEFAULT_OPTIONS, "pdf_variant": PDF_VARIANT}
+
+
+def _layout(html: str) -> Document:
+    return HTML(
+        string=html,
+        base_url=str(settings.BASE_DIR),
+        url_fetcher=StaticOnlyFetcher(allowed_protocols={"file"}),
+    ).render(**_PDF_OPTIONS)
+
+
+def _page_text_length(page) -> int:
+    return sum(len(box.text) for box in page._page_box.descendants() if isinstance(box, TextBox))
 
 
 def filename(diagnostic: Diagnostic) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import charts, scoring, selectors
 from diagnostics.models import (
+    Action,
     Answer,
     Audience,
     Axis,
@@ -27,6 +28,8 @@ PLAN_SIZE = 12
 PEERS_COLOR = "#d08c00"
 PREVIOUS_COLOR = "#7a5ea8"
 SUMMARY_SIZE = 3
+# Actions listed on the report's second page.
+FIRST_ACTIONS = 4
 STRONG_AXES = 2  # how many of its best axes an office may call strengths (more on a tie)
 
 EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
@@ -289,6 +292,17 @@ class Results:
     @property
     def top_priorities(self) -> list[PlanItem]:
         return self.plan[:SUMMARY_SIZE]
+
+    @property
+    def open_actions(self) -> list:
+        """The office's planned actions not done yet, the first ones (report's summary)."""
+        open_ = (Action.Status.TODO, Action.Status.DOING)
+        return [a for a in self.actions if a.status in open_][:FIRST_ACTIONS]
+
+    @property
+    def next_actions(self) -> list[PlanItem]:
+        """The recommended plan after the three priorities, when the office planned nothing."""
+        return self.plan[SUMMARY_SIZE:][:FIRST_ACTIONS]
 
     @property
     def top_strengths(self) -> tuple[scoring.QuestionResult, ...]:

@@ -12,12 +12,13 @@ fails, so every failed attempt stays recorded.
 """
 
 import logging
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
@@ -115,25 +116,94 @@ def report_pdf_pending(*, diagnostic_id: int) -> bool:
 
 
 # --- e-mails ------------------------------------------------------------------
+#
+# A batch of e-mails is a list of message descriptions (plain JSON, stored as is by the
+# database backend): EmailMultiAlternatives' arguments "subject", "body" (plain text),
+# "to" (a list), optionally "from_email", "cc", "bcc", "reply_to", plus "html", the
+# HTML alternative. `messages_enqueue` turns built messages into descriptions, names the
+# batch and returns its id; `messages_progress(batch_id=…)` then reads, from the shared
+# cache, how many of the batch were sent so far:
+#     {"total": 250, "sent": 120, "state": "sending", "attempt": 1, "error": ""}
+# with state "pending", "sending", "sent", "retrying" (an attempt failed, the rest
+# waits for the next one) or "failed" (no attempt left; the task's traceback is in the
+# admin). Progress is kept MAIL_PROGRESS_SECONDS; it informs, the sending never relies on it.
+
+MAIL_PROGRESS_SECONDS = 7 * 24 * 3600
+_DESCRIBED = ("subject", "body", "from_email", "to", "cc", "bcc", "reply_to")
+
+
+def message_description(message: EmailMessage) -> dict:
+    """What send_messages_task needs of a built message, in JSON."""
+    description = {name: getattr(message, name) for name in _DESCRIBED}
+    for content, mimetype in getattr(message, "alternatives", ()):
+        if mimetype == "text/html":
+            description["html"] = content
+    return description
+
+
+def _message(description: dict, connection) -> EmailMultiAlternatives:
+    fields = {name: value for name, value in description.items() if name != "html"}
+    message = EmailMultiAlternatives(connection=connection, **fields)
+    if description.get("html"):
+        message.attach_alternative(description["html"], "text/html")
+    return message
+
+
+def _progress_key(batch_id: str) -> str:
+    return f"snut-mail-batch:{batch_id}"
+
+
+def messages_progress(*, batch_id: str) -> dict | None:
+    """How far the batch has gone (see above), or None for an unknown or expired batch."""
+    return cache.get(_progress_key(batch_id))
+
+
+def _progress_update(batch_id: str, **changes) -> None:
+    progress = messages_progress(batch_id=batch_id) if batch_id else None
+    if progress is not None:
+        cache.set(_progress_key(batch_id), {**progress, **changes}, MAIL_PROGRESS_SECONDS)
+
+
+def messages_enqueue(*, messages: list[EmailMessage | dict], batch_id: str = "") -> str:
+    """Sends a batch of e-mails in the background, one SMTP connection for the batch;
+    returns the batch's id for messages_progress().
+
+    Call it once the decision to send is committed (the immediate backend of
+    development sends at once).
+    """
+    descriptions = [m if isinstance(m, dict) else message_description(m) for m in messages]
+    batch_id = batch_id or uuid.uuid4().hex
+    cache.set(
+        _progress_key(batch_id),
+        {"total": len(descriptions), "sent": 0, "state": "pending", "attempt": 1, "error": ""},
+        MAIL_PROGRESS_SECONDS,
+    )
+    send_messages_task.enqueue(messages=descriptions, batch_id=batch_id)
+    return batch_id
 
 
 @task()
-def send_messages_task(*, messages: list[dict], attempt: int = 1) -> int:
-    """Sends a batch of e-mails, one connection for all; returns how many were sent.
+def send_messages_task(*, messages: list[dict], batch_id: str = "", attempt: int = 1) -> int:
+    """Sends a batch of message descriptions through one connection; returns how many
+    this attempt sent.
 
-    Each message is a dict of EmailMessage's arguments: "subject", "body",
-    "to" (a list), optionally "from_email", "reply_to", "cc", "bcc".
-    When one fails, it and those after it are retried; those sent are not sent again.
-    Enqueue after the transaction that decided the sending:
-    transaction.on_commit(partial(send_messages_task.enqueue, messages=[...])).
+    When one fails, it and those after it are retried (RETRY_DELAYS); those sent are not
+    sent again. Prefer messages_enqueue(), which also records the batch's progress.
     """
+    progress = messages_progress(batch_id=batch_id) if batch_id else None
+    sent_before = progress["sent"] if progress else 0
+    _progress_update(batch_id, state="sending", attempt=attempt)
     sent = 0
     try:
         with get_connection() as connection:
-            for message in messages:
-                EmailMessage(connection=connection, **message).send()
+            for description in messages:
+                _message(description, connection).send()
                 sent += 1
-    except Exception:
-        _retry(send_messages_task, attempt=attempt, messages=messages[sent:])
+                _progress_update(batch_id, sent=sent_before + sent)
+    except Exception as error:
+        state = "retrying" if attempt <= len(RETRY_DELAYS) else "failed"
+        _progress_update(batch_id, state=state, error=str(error)[:200])
+        _retry(send_messages_task, attempt=attempt, messages=messages[sent:], batch_id=batch_id)
         raise
+    _progress_update(batch_id, state="sent", error="")
     return sent

@@ -1,11 +1,12 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from weasyprint import HTML
+from weasyprint import Document
 
 from diagnostics import selectors
 from diagnostics.models import Diagnostic
 from tests import factories
+from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
 
 
 @pytest.fixture(autouse=True)
@@ -83,8 +84,10 @@ def complete(diagnostic):
 def printed(monkeypatch):
     """Counts WeasyPrint's prints."""
     calls = []
-    real_write_pdf = HTML.write_pdf
+    real_write_pdf = Document.write_pdf
     monkeypatch.setattr(
-        HTML, "write_pdf", lambda self, *a, **k: calls.append(1) or real_write_pdf(self, *a, **k)
+        Document,
+        "write_pdf",
+        lambda self, *a, **k: calls.append(1) or real_write_pdf(self, *a, **k),
     )
     return calls

@@ -1,22 +1,21 @@
 """Onboarding by invitation: the services, the link's refusals, and mail through real SMTP."""
 
-import email
 import re
-import socket
 from datetime import timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from diagnostics import selectors, services
 from diagnostics.models import Diagnostic, Invitation, Membership, Reminder
 from tests import factories
+from tests.smtp import free_port
+from tests.test_tasks import DATABASE_TASKS, run_worker
 
 BASE = "https://snut.example.org/"
 User = get_user_model()
@@ -124,14 +123,23 @@ def test_an_expired_invitation_gives_way_to_a_new_one(office):
     assert old.revoked_at is not None and new.pk != old.pk
 
 
-def test_a_mail_that_cannot_leave_keeps_the_invitation_for_a_resend(office, settings):
+def test_a_mail_that_cannot_leave_is_retried_by_the_task_queue_and_the_invitation_kept(
+    office, settings
+):
+    # (through the settings fixture, not override_settings: the two would not unwind in order)
+    settings.TASKS = DATABASE_TASKS.options["TASKS"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _free_port()
-    with pytest.raises(ValidationError) as error:
-        invite(office)
-    assert error.value.code == "send_failed" and "renvoyez-la" in error.value.messages[0]
-    invitation = Invitation.objects.get()
-    assert invitation.last_sent_at is None
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    invitation = invite(office)  # the page answers at once: the e-mail waits in the queue
+    assert invitation.last_sent_at is not None
+    run_worker()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "Connection refused" in failed.traceback or "Errno" in failed.traceback
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert retry.args_kwargs["kwargs"]["messages"][0]["to"] == ["camille@office.fr"]
+    # The invitation stays pending: it can be resent (a new link) meanwhile.
+    assert services.invitation_resend(invitation=invitation, base_url=BASE).pk == invitation.pk
 
 
 # --- accepting ---------------------------------------------------------------------
@@ -337,34 +345,6 @@ def test_a_closed_campaign_or_nobody_to_remind_sends_nothing(questionnaire, offi
 
 
 # --- a real SMTP server -------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self):
-        self.messages, self.sessions = [], set()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.sessions.add(id(session))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield inbox
-    controller.stop()
 
 
 def test_an_invitation_travels_through_a_real_smtp_server(client, office, smtp_server):

@@ -4,7 +4,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
@@ -90,7 +89,8 @@ def test_send_messages_task_sends_a_batch(db):
     assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2"]
 
 
-def test_send_messages_task_retries_only_what_was_not_sent(db, monkeypatch):
+def flaky_send(monkeypatch, failures: int):
+    """EmailMessage.send failing `failures` times on « Relance 2 »; returns the subjects tried."""
     from django.core.mail import EmailMessage
 
     real_send = EmailMessage.send
@@ -98,15 +98,86 @@ def test_send_messages_task_retries_only_what_was_not_sent(db, monkeypatch):
 
     def flaky(self, *args, **kwargs):
         tried.append(self.subject)
-        if self.subject == "Relance 2" and tried.count("Relance 2") < 2:
+        if self.subject == "Relance 2" and tried.count("Relance 2") <= failures:
             raise OSError("serveur SMTP indisponible")
         return real_send(self, *args, **kwargs)
 
     monkeypatch.setattr(EmailMessage, "send", flaky)
-    tasks.send_messages_task.enqueue(messages=[message(1), message(2), message(3)])
+    return tried
+
+
+def test_send_messages_task_retries_only_what_was_not_sent(db, monkeypatch):
+    tried = flaky_send(monkeypatch, failures=1)
+    batch = tasks.messages_enqueue(messages=[message(1), message(2), message(3)])
     assert tried == ["Relance 1", "Relance 2", "Relance 2", "Relance 3"]
     assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2", "Relance 3"]
-    assert cache  # (the immediate backend ran the retry at once)
+    progress = tasks.messages_progress(batch_id=batch)
+    assert progress == {"total": 3, "sent": 3, "state": "sent", "attempt": 2, "error": ""}
+
+
+def html_message(number):
+    from django.core.mail import EmailMultiAlternatives
+
+    built = EmailMultiAlternatives(
+        subject=f"Relance {number}", body="Bonjour,\n\nle lien", to=[f"d{number}@example.org"]
+    )
+    built.attach_alternative(f"<p>Bonjour, <a href='#'>le lien {number}</a></p>", "text/html")
+    return built
+
+
+def test_a_batch_is_sent_as_multipart_messages_and_its_progress_can_be_polled(db):
+    batch = tasks.messages_enqueue(messages=[html_message(1), html_message(2)], batch_id="b1")
+    assert batch == "b1"
+    assert tasks.messages_progress(batch_id="b1") == {
+        "total": 2,
+        "sent": 2,
+        "state": "sent",
+        "attempt": 1,
+        "error": "",
+    }
+    for sent in mail.outbox:
+        assert sent.body.startswith("Bonjour")
+        assert sent.alternatives[0][1] == "text/html" and "<a href" in sent.alternatives[0][0]
+    assert tasks.messages_progress(batch_id="inconnu") is None
+
+
+def test_a_batch_through_a_real_smtp_server_uses_one_connection(db, smtp_server):
+    tasks.messages_enqueue(messages=[html_message(number) for number in range(1, 6)])
+    assert len(smtp_server.messages) == 5 and len(smtp_server.sessions) == 1
+    for received in smtp_server.messages:
+        assert received.get_content_type() == "multipart/alternative"
+        assert "le lien" in received.get_body(preferencelist=("plain",)).get_content()
+        assert "<a href" in received.get_body(preferencelist=("html",)).get_content()
+
+
+@DATABASE_TASKS
+def test_a_batch_waits_for_its_retry_then_finishes_its_progress_says_so(db, monkeypatch):
+    flaky_send(monkeypatch, failures=1)
+    batch = tasks.messages_enqueue(messages=[message(1), message(2), message(3)])
+    assert tasks.messages_progress(batch_id=batch)["state"] == "pending" and not mail.outbox
+    run_worker()
+    progress = tasks.messages_progress(batch_id=batch)
+    assert progress["sent"] == 1 and progress["state"] == "retrying"
+    assert "SMTP indisponible" in progress["error"]
+    retry = DBTaskResult.objects.get(status="READY")
+    assert [m["subject"] for m in retry.args_kwargs["kwargs"]["messages"]] == [
+        "Relance 2",
+        "Relance 3",
+    ]
+    retry.run_after = timezone.now()
+    retry.save()
+    run_worker()
+    assert tasks.messages_progress(batch_id=batch)["sent"] == 3
+    assert tasks.messages_progress(batch_id=batch)["state"] == "sent"
+    assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2", "Relance 3"]
+
+
+def test_a_batch_that_never_leaves_is_marked_failed_after_three_attempts(db, monkeypatch):
+    tried = flaky_send(monkeypatch, failures=99)
+    batch = tasks.messages_enqueue(messages=[message(1), message(2)])
+    assert tried.count("Relance 2") == 3
+    progress = tasks.messages_progress(batch_id=batch)
+    assert progress["state"] == "failed" and progress["sent"] == 1 and progress["attempt"] == 3
 
 
 def test_seeding_many_submissions_prints_no_report(

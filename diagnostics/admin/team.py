@@ -269,8 +269,8 @@ class CampaignRemindersAdmin(CampaignAdmin):
                 self.message_user(
                     request,
                     ngettext(
-                        "Relance envoyée à la direction de %(count)s office.",
-                        "Relance envoyée aux directions de %(count)s offices.",
+                        "Relance en cours d’envoi à la direction de %(count)s office.",
+                        "Relance en cours d’envoi aux directions de %(count)s offices.",
                         reminder.recipients,
                     )
                     % {"count": reminder.recipients},

@@ -8,7 +8,6 @@ or is refused after it.
 import hashlib
 import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -50,7 +49,7 @@ from diagnostics.models import (
     Questionnaire,
     Reminder,
 )
-from diagnostics.tasks import report_pdf_at_submission, report_pdf_enqueue
+from diagnostics.tasks import messages_enqueue, report_pdf_at_submission, report_pdf_enqueue
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -753,9 +752,6 @@ ACCOUNT_EXISTS = gettext_noop(
     "Un compte existe déjà pour {email} : connectez-vous pour accepter l’invitation."
 )
 NAME_REQUIRED = gettext_noop("Indiquez votre prénom et votre nom.")
-SEND_FAILED = gettext_noop(
-    "L’e-mail n’a pas pu partir ({error}). L’invitation est enregistrée : renvoyez-la plus tard."
-)
 REMINDER_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : il n’y a personne à relancer."
 )
@@ -763,7 +759,6 @@ REMINDER_NOBODY = gettext_noop(
     "Aucun office à relancer dans la campagne « {campaign} » : tous ont soumis, ou aucun "
     "n’a de direction inscrite."
 )
-REMINDER_FAILED = gettext_noop("Les relances n’ont pas pu partir ({error}) : rien n’a été envoyé.")
 
 # Usernames are the invitee's e-mail address (lower case): people log in with it.
 USERNAME_MAX_LENGTH = 150
@@ -849,6 +844,8 @@ def _invitation_link(invitation: Invitation, token: str, base_url: str) -> str:
 
 
 def _invitation_send(invitation: Invitation, token: str, *, base_url: str, now) -> None:
+    """Hands the e-mail to the task queue (retried there if the SMTP server refuses);
+    `last_sent_at` records when it was handed over."""
     inviter = invitation.invited_by
     message = build_email(
         "invitation",
@@ -863,10 +860,7 @@ def _invitation_send(invitation: Invitation, token: str, *, base_url: str, now) 
         },
         to=[invitation.email],
     )
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        raise ValidationError(_(SEND_FAILED).format(error=error), code="send_failed") from None
+    messages_enqueue(messages=[message], batch_id=f"invitation-{invitation.pk}-{now.timestamp()}")
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=now)
     invitation.last_sent_at = now
 
@@ -901,8 +895,8 @@ def invitation_create(
 ) -> Invitation:
     """Invites `email` to join `office` with `role` and sends the link.
 
-    The invitation is kept even when the e-mail cannot leave (ValidationError with
-    code "send_failed"): it can be resent.
+    The e-mail leaves through the task queue, retried there when the SMTP server
+    refuses it; the invitation can be resent meanwhile.
     """
     _check_role(role)
     now = now or timezone.now()
@@ -1075,7 +1069,9 @@ def campaign_reminder_messages(
 def campaign_remind(
     *, campaign: Campaign, sent_by, base_url: str, now: datetime | None = None
 ) -> Reminder:
-    """Reminds the directors of every office that has not submitted, through one connection."""
+    """Reminds the directors of every office that has not submitted: one batch on the task
+    queue, one SMTP connection; its progress is tasks.messages_progress(batch_id=
+    reminder_batch_id(reminder))."""
     now = now or timezone.now()
     if not campaign.is_open(timezone.localdate(now)):
         raise ValidationError(_(REMINDER_CLOSED).format(campaign=campaign.name))
@@ -1084,13 +1080,15 @@ def campaign_remind(
     ]
     if not messages:
         raise ValidationError(_(REMINDER_NOBODY).format(campaign=campaign.name))
-    try:
-        get_connection().send_messages(messages)
-    except (OSError, smtplib.SMTPException) as error:
-        raise ValidationError(_(REMINDER_FAILED).format(error=error)) from None
-    return Reminder.objects.create(
+    reminder = Reminder.objects.create(
         campaign=campaign, sent_at=now, sent_by=sent_by, recipients=len(messages)
     )
+    messages_enqueue(messages=messages, batch_id=reminder_batch_id(reminder))
+    return reminder
+
+
+def reminder_batch_id(reminder: Reminder) -> str:
+    return f"reminder-{reminder.pk}"
 
 
 # --- the followed action plan ------------------------------------------------

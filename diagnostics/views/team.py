@@ -77,9 +77,6 @@ def team_invite(request, slug):
             base_url=_base_url(request),
         )
     except ValidationError as error:
-        if getattr(error, "code", None) == "send_failed":
-            messages.warning(request, " ".join(error.messages))
-            return redirect("diagnostics:team", slug=office.slug)
         form.add_error("email", error)
         return _team_page(request, office, form=form, status=400)
     messages.success(

@@ -186,7 +186,7 @@ def test_pdf_report_is_an_a4_document_with_every_axis(client, director, submitte
         and ".pdf" in response["Content-Disposition"]
     )
     reader = PdfReader(io.BytesIO(response.content))
-    assert len(reader.pages) >= 6
+    assert len(reader.pages) >= 4  # the two-page summary, then the detail
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = pdf_text(response.content)
@@ -247,13 +247,15 @@ def test_report_fetcher_refuses_everything_but_static_files():
 
 def test_pdf_is_printed_once_per_content(client, director, submitted, office, monkeypatch):
     from django.core.cache import cache
-    from weasyprint import HTML
+    from weasyprint import Document
 
     cache.clear()
     printed = []
-    real_write_pdf = HTML.write_pdf
+    real_write_pdf = Document.write_pdf
     monkeypatch.setattr(
-        HTML, "write_pdf", lambda self, *a, **k: printed.append(1) or real_write_pdf(self, *a, **k)
+        Document,
+        "write_pdf",
+        lambda self, *a, **k: printed.append(1) or real_write_pdf(self, *a, **k),
     )
     client.force_login(director)
     url = reverse("diagnostics:report_pdf", args=[submitted.pk])
@@ -265,9 +267,10 @@ def test_pdf_is_printed_once_per_content(client, director, submitted, office, mo
     assert len(printed) == 2
 
 
-def test_demo_report_has_no_near_empty_page(db):
-    """The demo director's report (full questionnaire): every page is well filled,
-    the last one too; the axes follow one another instead of each opening a page."""
+def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db):
+    """The demo director's report (full questionnaire): pages 1–2 are the summary (score,
+    level, radar, priorities, first actions, comparisons), the detail starts on page 3;
+    every page is well filled, the last one too; the sections follow one another."""
     from django.core.management import call_command
 
     from diagnostics.management.commands.seed_demo import seed
@@ -285,8 +288,39 @@ def test_demo_report_has_no_near_empty_page(db):
         .order_by("-submitted_at")
         .first()
     )
-    pages = PdfReader(io.BytesIO(render_pdf(build_results(diagnostic)))).pages
-    filled = [len(page.extract_text()) for page in pages]
-    fullest = max(filled)
+    results = build_results(diagnostic)
+    pages = PdfReader(io.BytesIO(render_pdf(results))).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    summary = texts[0] + " " + texts[1]
+    assert f"{round(results.score)}/100" in texts[0] and results.level.name in texts[0]
+    assert "Trois priorités" in texts[0] and "Radar des scores" not in texts[0]
+    for item in results.top_priorities:
+        assert " ".join(item.recommendation.split())[:60] in texts[0]
+    assert "Comparaisons" in texts[1] and "Médiane comparable" in texts[1]
+    assert "Diagnostic précédent" in texts[1]
+    assert results.open_actions and all(a.title[:40] in summary for a in results.open_actions)
+    # Page 3 opens the detail with the plan; no detail before.
+    assert texts[2].startswith("Plan d’action"), texts[2][:120]
+    assert "Annexe" not in summary and "Importance ×" not in summary
+    filled = [len(text) for text in texts]
     assert len(pages) <= 18
-    assert all(count >= 0.2 * fullest for count in filled[1:]), filled
+    assert min(filled) >= 1200, filled  # no page holding a single item
+    assert filled[-1] >= 0.25 * max(filled), filled  # no near-empty last page
+
+
+def test_report_summary_lists_the_open_actions_of_the_plan_else_the_next_recommendations(
+    submitted, office, director
+):
+    from diagnostics import report, services
+
+    html = report.render_html(build_results(submitted))
+    results = build_results(submitted)
+    assert "Les actions suivantes du plan" in html and results.next_actions
+    assert results.next_actions[0].recommendation in html.split('class="plan')[0]
+    services.action_create(office=office, user=director, title="Ouvrir le compte Instagram")
+    done = services.action_create(office=office, user=director, title="Action terminée")
+    done.status = done.Status.DONE
+    done.save()
+    summary = report.render_html(build_results(submitted)).split('class="plan')[0]
+    assert "Premières actions du plan de l’office" in summary
+    assert "Ouvrir le compte Instagram" in summary and "Action terminée" not in summary

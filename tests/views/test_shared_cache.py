@@ -78,7 +78,9 @@ def test_a_report_printed_by_one_process_is_served_by_another(
     assert printed.returncode == 0, printed.stderr
 
     client.force_login(director)
-    with mock.patch.object(report.HTML, "write_pdf", side_effect=AssertionError("printed again")):
+    with mock.patch.object(
+        report.Document, "write_pdf", side_effect=AssertionError("printed again")
+    ):
         response = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
