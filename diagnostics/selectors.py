@@ -557,6 +557,10 @@ class TrainingNeed:
 WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
 
 
+def _weak(points: int, best: int) -> bool:
+    return bool(best) and points < WEAK_SHARE * best
+
+
 def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
@@ -586,7 +590,7 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
         "question__code", "choice__points", "diagnostic__office__department", "diagnostic__office"
     )
     for code, points, department, office in rows.iterator():
-        if best.get(code) and points < WEAK_SHARE * best[code]:
+        if _weak(points, best.get(code, 0)):
             weak.setdefault(code, set()).add((department, office))
     needs = []
     for training in trainings:
@@ -610,14 +614,15 @@ class PoolingLead:
     """A recommendation beyond the office alone, and the neighbours that share the need."""
 
     item: object  # a results PlanItem
-    named: list[str]  # offices that agreed to be named
+    named: list[str]  # offices that agreed to be named (a neighbouring department's in brackets)
     others: int  # offices that share it without having agreed: only counted
 
 
 def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     """For the plan's items whose scale is beyond the office alone: the other offices of
-    its department whose latest submitted diagnostic of the campaign answered the same
-    question weakly. An office is named only if it opted in. One query."""
+    its department or of a neighbouring one whose latest submitted diagnostic of the
+    campaign answered the same question weakly. An office is named only if it opted in.
+    One query."""
     items = [i for i in items if not i.alone]
     if not items:
         return []
@@ -626,11 +631,12 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
         for axis in questionnaire_axes(diagnostic.questionnaire)
         for q in axis.questions.all()
     }
+    own = diagnostic.office.department_id
+    area = Department.objects.filter(Q(code=own) | Q(neighbours__code=own)).values("code")
     rows = (
         Answer.objects.filter(
             diagnostic__in=latest_submitted().filter(
-                campaign=diagnostic.campaign_id,
-                office__department=diagnostic.office.department_id,
+                campaign=diagnostic.campaign_id, office__department__in=area
             ),
             question__code__in={i.question.code for i in items},
             choice__isnull=False,
@@ -641,11 +647,15 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
             "choice__points",
             "diagnostic__office__name",
             "diagnostic__office__pooling_opt_in",
+            "diagnostic__office__department",
+            "diagnostic__office__department__name",
         )
     )
     shared: dict[str, list[tuple[str, bool]]] = {}
-    for code, points, name, opt_in in rows:
-        if best.get(code) and points < WEAK_SHARE * best[code]:
+    for code, points, name, opt_in, department, department_name in rows:
+        if _weak(points, best.get(code, 0)):
+            if department != own:
+                name = f"{name} ({department_name})"
             shared.setdefault(code, []).append((name, opt_in))
     leads = []
     for item in items:
@@ -661,13 +671,16 @@ class PoolingCluster:
     question: Question
     department: Department
     offices: list[str]
+    # Offices of the neighbouring departments with the same weak answer, by department.
+    neighbours: list[tuple[Department, int]]
 
 
 def pooling_clusters(campaign) -> list[PoolingCluster]:
     """For the network staff: per question whose recommendations go beyond the office
     alone, the offices of each department (latest submitted diagnostic of the campaign)
-    that answered it weakly, where a pooled tool or a shared training would serve.
-    Clusters of two offices or more, largest first. Two queries at most."""
+    that answered it weakly, where a pooled tool or a shared training would serve, and
+    how many share it across the department's borders. Clusters of two offices or more,
+    largest first. Three queries at most."""
     questions = {
         q.code: q
         for axis in questionnaire_axes(campaign.questionnaire)
@@ -687,14 +700,31 @@ def pooling_clusters(campaign) -> list[PoolingCluster]:
         "diagnostic__office__department",
         "diagnostic__office__name",
     )
-    groups: dict[tuple[str, str], list[str]] = {}
+    everywhere: dict[tuple[str, str], list[str]] = {}
     for code, points, department, name in rows.iterator():
-        if best[code] and points < WEAK_SHARE * best[code]:
-            groups.setdefault((code, department), []).append(name)
-    groups = {key: sorted(names) for key, names in groups.items() if len(names) >= 2}
-    departments = {d.code: d for d in Department.objects.filter(code__in={d for _c, d in groups})}
+        if _weak(points, best[code]):
+            everywhere.setdefault((code, department), []).append(name)
+    groups = {key: sorted(names) for key, names in everywhere.items() if len(names) >= 2}
+    if not groups:
+        return []
+    borders: dict[str, list[str]] = {}
+    for code, other in Department.neighbours.through.objects.filter(
+        from_department__code__in={d for _c, d in groups}
+    ).values_list("from_department__code", "to_department__code"):
+        borders.setdefault(code, []).append(other)
+    shown = {d for _c, d in groups} | {o for d in borders.values() for o in d}
+    departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
     clusters = [
-        PoolingCluster(questions[code], departments[department], names)
+        PoolingCluster(
+            questions[code],
+            departments[department],
+            names,
+            [
+                (departments[other], len(everywhere[code, other]))
+                for other in sorted(borders.get(department, []))
+                if (code, other) in everywhere
+            ],
+        )
         for (code, department), names in groups.items()
     ]
     clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))
