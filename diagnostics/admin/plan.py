@@ -59,7 +59,7 @@ class ActionAdmin(admin.ModelAdmin):
                     f"{c.question.code} — {c.question.text}",
                     str(c.department),
                     len(c.offices),
-                    ", ".join(c.offices),
+                    c.names,
                     ", ".join(f"{d}\u00a0: {n}" for d, n in c.neighbours),
                 ]
                 for c in clusters

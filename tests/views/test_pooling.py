@@ -167,7 +167,7 @@ def test_staff_see_clusters_by_department_and_export_them(
     submit_in(campaign, "Office Landais", department="40", pick=lambda c: c[0])
     client.force_login(staff)
     url = reverse("admin:diagnostics_action_pooling")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         page = client.get(url)
     clusters = [
         (c.question, c.department.code, c.offices, [(d.code, n) for d, n in c.neighbours])
@@ -181,8 +181,10 @@ def test_staff_see_clusters_by_department_and_export_them(
     for n in range(3):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):  # a submission changed the cached weak answers' key
         page = client.get(url)
+    with django_assert_num_queries(9):  # then they come from the cache
+        client.get(url)
     assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
         ("24", 3),
         ("40", 1),
