@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 import tracemalloc
+from datetime import timedelta
 from pathlib import Path
 
 from common import ROOT, fresh_database, measure, p95, seed_region  # noqa: I001
@@ -41,6 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 TARGET_MS = 50
 TARGET_RATIO = 10
@@ -48,6 +50,11 @@ PDF_TARGET_MS = 1000
 # Whole-France targets: ratio to the trivial view, by who reads the page.
 FRANCE_RATIO = {"director": 15, "staff": 25}
 FRANCE = {"offices": 1200, "campaigns": 3}
+# Issue 12's pages: the plan, the training needs, pooling (median at 1,000 offices).
+PLAN_TARGET_MS = 150
+PLAN_PAGES = ("plan page", "admin training needs", "admin pooling", "pooling section")
+# A regional network: Nouvelle-Aquitaine's twelve departments.
+NETWORK_DEPARTMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]
 
 
 def prepare(count: int, campaigns: int = 1):
@@ -58,7 +65,9 @@ def prepare(count: int, campaigns: int = 1):
 
     start = time.perf_counter()
     fresh_database()
+    carried_beyond_the_office()
     campaign, offices = seed_region(count, campaigns=campaigns)
+    plans_and_catalogue(campaign, offices)
     users = get_user_model().objects
     director = users.create_user("bench-director")
     Membership.objects.create(user=director, office=offices[0], role=Membership.Role.DIRECTOR)
@@ -83,6 +92,118 @@ def prepare(count: int, campaigns: int = 1):
         f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
     )
     return campaign, offices, director, staff, submitted, draft
+
+
+def carried_beyond_the_office() -> None:
+    """Questionnaire v1 has no scale: as in v2, a quarter of the questions' recommendations
+    are carried with the department, so that pooling has something to suggest. Written
+    before anything reads the questionnaire, whose structure is then kept in memory."""
+    from diagnostics.models import Choice, Question
+
+    questions = list(Question.objects.order_by("pk").values_list("pk", flat=True))
+    Choice.objects.filter(question__in=questions[::4]).update(scale="department")
+    Choice.objects.exclude(question__in=questions[::4]).update(scale="office")
+
+
+def plans_and_catalogue(campaign, offices) -> None:
+    """Issue 12's data: 12 actions in every office's plan, half the offices named in
+    pooling suggestions, a catalogue of 15 trainings on 4 questions each with 2 sessions."""
+    from diagnostics.models import Action, Office, Question, Training, TrainingSession
+
+    due = timezone.localdate()
+    questions = list(Question.objects.filter(questionnaire=campaign.questionnaire).order_by("pk"))
+    diagnostics = dict(campaign.diagnostics.values_list("organisation_id", "pk"))
+    Action.objects.bulk_create(
+        (
+            Action(
+                office=office,
+                diagnostic_id=diagnostics[office.pk],
+                axis_id=question.axis_id,
+                question=question,
+                title=f"Action {n} : {question.text[:200]}",
+                status=list(Action.Status)[n % 4],
+                due_date=due + timedelta(days=30 * n - 90),
+            )
+            for office in offices
+            for n, question in enumerate(questions[3 : 3 + 12 * 5 : 5])
+        ),
+        batch_size=5000,
+    )
+    Office.objects.filter(pk__in=[o.pk for o in offices[::2]]).update(pooling_opt_in=True)
+    for n in range(15):
+        training = Training.objects.create(
+            title=f"Formation {n:02d}", format=Training.Format.WORKSHOP, duration="2 h"
+        )
+        training.questions.set(questions[n : n + 4 * 15 : 15])
+        TrainingSession.objects.bulk_create(
+            TrainingSession(training=training, starts=due + timedelta(days=d), place="Bordeaux")
+            for d in (20 + n, 120 + n)
+        )
+
+
+def network_in_one_region(offices) -> None:
+    """The same 1,000 offices moved into one region's 12 departments (about 83 each):
+    the density a regional network has, the worst case for pooling."""
+    from diagnostics.models import Office
+
+    for index, code in enumerate(NETWORK_DEPARTMENTS):
+        Office.objects.filter(
+            pk__in=[o.pk for o in offices[index :: len(NETWORK_DEPARTMENTS)]]
+        ).update(department=code)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def plan_rows(campaign, offices, director, staff, submitted, where: str):
+    """The director's plan page, the results page's pooling section (the selector alone,
+    on a results object built once), and the staff's training needs and pooling pages."""
+    from diagnostics import selectors
+    from diagnostics.models import Diagnostic
+    from diagnostics.results import build_results
+
+    director_client, staff_client = Client(), Client()
+    director_client.force_login(director)
+    staff_client.force_login(staff)
+    diagnostic = Diagnostic.objects.select_related(
+        "office__department", "campaign", "questionnaire", "overall_level"
+    ).get(pk=submitted.pk)
+    results = build_results(diagnostic)
+
+    def get(client, url, cold=False):
+        def action():
+            if cold:
+                cache.clear()  # what a new submission does to the cached weak answers
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return action
+
+    leads = selectors.pooling_leads(diagnostic, results.plan)
+    shared = sum(len(lead.named) + lead.others for lead in leads)
+    print(f"{where}: the pooling section names or counts {shared} offices in {len(leads)} leads.")
+    return [
+        (
+            f"plan page, {where}",
+            get(director_client, reverse("diagnostics:plan", args=[offices[0].slug])),
+        ),
+        (
+            f"pooling section, {where}",
+            lambda: selectors.pooling_leads(diagnostic, results.plan),
+        ),
+        (
+            f"admin training needs, {where}",
+            get(staff_client, reverse("admin:diagnostics_training_needs")),
+        ),
+        (f"admin pooling, {where}", get(staff_client, reverse("admin:diagnostics_action_pooling"))),
+        (
+            f"admin training needs, cold, {where}",
+            get(staff_client, reverse("admin:diagnostics_training_needs"), cold=True),
+        ),
+        (
+            f"admin pooling, cold, {where}",
+            get(staff_client, reverse("admin:diagnostics_action_pooling"), cold=True),
+        ),
+    ]
 
 
 def scoring_rows(campaign, runs):
@@ -231,6 +352,8 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
 
 
 DIRECTOR_PAGES = (
+    "plan page",
+    "pooling section",
     "office page",
     "questionnaire page",
     "review page",
@@ -294,6 +417,8 @@ def print_in_process(rows, floor):
         ratio = median / floor if floor else 0
         if label.startswith("PDF report, first"):
             target = "≤ 1000 ms " + ("ok" if median <= PDF_TARGET_MS else "MISSED")
+        elif label.startswith(PLAN_PAGES):
+            target = f"≤ {PLAN_TARGET_MS} ms " + ("ok" if median <= PLAN_TARGET_MS else "MISSED")
         elif label.startswith(("export", "scoring", "re-scoring", "floor")):
             target = (
                 ("≤ 1000 ms " + ("ok" if median <= 1000 else "MISSED"))
@@ -563,6 +688,13 @@ def main() -> None:
             else max(3, args.runs // 4)
         )
         rows.append((label, measure(action, runs)))
+    # Issue 12's pages, offices spread over France's departments, then packed in one region.
+    for where in ("spread", "1 region"):
+        if where == "1 region":
+            network_in_one_region(offices)
+        plans = plan_rows(campaign, offices, director, staff, submitted, where)
+        queries |= query_counts(plans)
+        rows += [(label, measure(action, args.runs)) for label, action in plans]
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
     if france:
         print_france(rows, floor, queries, exports_memory)

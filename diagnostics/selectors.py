@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -561,15 +562,74 @@ class TrainingNeed:
 WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
 
 
+def _weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
+    """The choices of these questions (by code) that earn less than WEAK_SHARE of their
+    question's best points, with their question's code: read from the questionnaire's
+    structure in memory, so that the database filters the weak answers itself."""
+    weak = {}
+    for axis in questionnaire_axes(questionnaire):
+        for question in axis.questions.all():
+            if question.code not in codes:
+                continue
+            best = max((c.points for c in question.choices.all()), default=0)
+            for choice in question.choices.all():
+                if best and choice.points < WEAK_SHARE * best:
+                    weak[choice.pk] = question.code
+    return weak
+
+
+WEAK_CACHE_SECONDS = 3600
+
+
+def weak_offices(campaign) -> dict[str, list[tuple[int, str, str]]]:
+    """Question code → (office id, department, name) of the offices whose latest submitted
+    diagnostic of the campaign answered it weakly. Drawn from every weak answer of the
+    campaign: computed once per submission, cached under a key that any submission
+    changes (as the dashboard's figures), plus one query for the offices' names and
+    departments, read live. Two queries when cached, three otherwise."""
+    from diagnostics.regional import _submissions_key  # regional reads selectors
+
+    key = "snut-weak:" + _submissions_key(campaign, None)
+    by_code = cache.get(key)
+    if by_code is None:
+        codes = {
+            q.code
+            for axis in questionnaire_axes(campaign.questionnaire)
+            for q in axis.questions.all()
+        }
+        choices, rows = weak_answers(
+            campaign.questionnaire, campaign.pk, codes, "diagnostic__organisation"
+        )
+        by_code = {}
+        for choice, office in rows.iterator():
+            by_code.setdefault(choices[choice], []).append(office)
+        cache.set(key, by_code, WEAK_CACHE_SECONDS)
+    offices = {
+        pk: (pk, department, name)
+        for pk, department, name in Office.objects.filter(
+            pk__in={o for ids in by_code.values() for o in ids}
+        ).values_list("pk", "department", "name")
+    }
+    return {code: [offices[o] for o in ids if o in offices] for code, ids in by_code.items()}
+
+
+def weak_answers(
+    questionnaire: Questionnaire, campaign_id: int, codes, *fields: str, **filters
+) -> tuple[dict[int, str], QuerySet]:
+    """The answers of the campaign's latest submitted diagnostics that are weak on these
+    questions, as `values_list("choice", *fields)`; with the choice → question code map."""
+    choices = _weak_choices(questionnaire, set(codes))
+    rows = Answer.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign_id, **filters),
+        choice__in=choices,
+    ).values_list("choice", *fields)
+    return choices, rows
+
+
 def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
     by department. The departments concerned, and the needs, most needed first."""
-    best = {
-        q.code: max((c.points for c in q.choices.all()), default=0)
-        for axis in questionnaire_axes(campaign.questionnaire)
-        for q in axis.questions.all()
-    }
     trainings = list(
         Training.objects.filter(audience=Audience.OFFICES).prefetch_related(
             Prefetch("questions", queryset=Question.objects.only("code")),
@@ -580,26 +640,12 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
             ),
         )
     )
-    codes = {q.code for t in trainings for q in t.questions.all()}
-    weak: dict[str, set[tuple[str, int]]] = {}  # question code → (department, office)
-    rows = Answer.objects.filter(
-        diagnostic__in=latest_submitted().filter(campaign=campaign),
-        question__code__in=codes,
-        choice__isnull=False,
-    ).values_list(
-        "question__code",
-        "choice__points",
-        "diagnostic__organisation__department",
-        "diagnostic__organisation",
-    )
-    for code, points, department, office in rows.iterator():
-        if best.get(code) and points < WEAK_SHARE * best[code]:
-            weak.setdefault(code, set()).add((department, office))
+    weak = weak_offices(campaign)
     needs = []
     for training in trainings:
-        offices = set().union(*(weak.get(q.code, set()) for q in training.questions.all()))
+        offices = set().union(*(weak.get(q.code, ()) for q in training.questions.all()))
         counts: dict[str, int] = {}
-        for department, _office in offices:
+        for _office, department, _name in offices:
             counts[department] = counts.get(department, 0) + 1
         needs.append(TrainingNeed(training, counts))
     needs.sort(key=lambda n: (-n.total, n.training.title))
@@ -617,43 +663,37 @@ class PoolingLead:
     """A recommendation beyond the office alone, and the neighbours that share the need."""
 
     item: object  # a results PlanItem
-    named: list[str]  # offices that agreed to be named
+    named: list[str]  # offices that agreed to be named (a neighbouring department's in brackets)
     others: int  # offices that share it without having agreed: only counted
 
 
 def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     """For the plan's items whose scale is beyond the office alone: the other offices of
-    its department whose latest submitted diagnostic of the campaign answered the same
-    question weakly. An office is named only if it opted in. One query."""
+    its department or of a neighbouring one whose latest submitted diagnostic of the
+    campaign answered the same question weakly. An office is named only if it opted in.
+    One query."""
     items = [i for i in items if not i.alone]
     if not items:
         return []
-    best = {
-        q.code: max((c.points for c in q.choices.all()), default=0)
-        for axis in questionnaire_axes(diagnostic.questionnaire)
-        for q in axis.questions.all()
-    }
-    rows = (
-        Answer.objects.filter(
-            diagnostic__in=latest_submitted().filter(
-                campaign=diagnostic.campaign_id,
-                organisation__department=diagnostic.organisation.department_id,
-            ),
-            question__code__in={i.question.code for i in items},
-            choice__isnull=False,
-        )
-        .exclude(diagnostic__organisation=diagnostic.organisation_id)
-        .values_list(
-            "question__code",
-            "choice__points",
-            "diagnostic__organisation__name",
-            "diagnostic__organisation__pooling_opt_in",
-        )
+    own = diagnostic.organisation.department_id
+    area = Department.objects.filter(Q(code=own) | Q(neighbours__code=own)).values("code")
+    choices, rows = weak_answers(
+        diagnostic.questionnaire,
+        diagnostic.campaign_id,
+        {i.question.code for i in items},
+        "diagnostic__organisation__name",
+        "diagnostic__organisation__pooling_opt_in",
+        "diagnostic__organisation__department",
+        "diagnostic__organisation__department__name",
+        organisation__department__in=area,
     )
     shared: dict[str, list[tuple[str, bool]]] = {}
-    for code, points, name, opt_in in rows:
-        if best.get(code) and points < WEAK_SHARE * best[code]:
-            shared.setdefault(code, []).append((name, opt_in))
+    for choice, name, opt_in, department, department_name in rows.exclude(
+        diagnostic__organisation=diagnostic.organisation_id
+    ):
+        if department != own:
+            name = f"{name} ({department_name})"
+        shared.setdefault(choices[choice], []).append((name, opt_in))
     leads = []
     for item in items:
         offices = shared.get(item.question.code, [])
@@ -668,40 +708,53 @@ class PoolingCluster:
     question: Question
     department: Department
     offices: list[str]
+    # Offices of the neighbouring departments with the same weak answer, by department.
+    neighbours: list[tuple[Department, int]]
+
+    @property
+    def names(self) -> str:
+        """The offices in one string: a page escapes it once, not name by name."""
+        return ", ".join(self.offices)
 
 
 def pooling_clusters(campaign) -> list[PoolingCluster]:
     """For the network staff: per question whose recommendations go beyond the office
     alone, the offices of each department (latest submitted diagnostic of the campaign)
-    that answered it weakly, where a pooled tool or a shared training would serve.
-    Clusters of two offices or more, largest first. Two queries at most."""
+    that answered it weakly, where a pooled tool or a shared training would serve, and
+    how many share it across the department's borders. Clusters of two offices or more,
+    largest first. Five queries at most (see weak_offices)."""
     questions = {
         q.code: q
         for axis in questionnaire_axes(campaign.questionnaire)
         for q in axis.questions.all()
         if any(c.scale not in ("", "office") for c in q.choices.all())
     }
-    best = {
-        code: max((c.points for c in q.choices.all()), default=0) for code, q in questions.items()
-    }
-    rows = Answer.objects.filter(
-        diagnostic__in=latest_submitted().filter(campaign=campaign),
-        question__code__in=questions,
-        choice__isnull=False,
-    ).values_list(
-        "question__code",
-        "choice__points",
-        "diagnostic__organisation__department",
-        "diagnostic__organisation__name",
-    )
-    groups: dict[tuple[str, str], list[str]] = {}
-    for code, points, department, name in rows.iterator():
-        if best[code] and points < WEAK_SHARE * best[code]:
-            groups.setdefault((code, department), []).append(name)
-    groups = {key: sorted(names) for key, names in groups.items() if len(names) >= 2}
-    departments = {d.code: d for d in Department.objects.filter(code__in={d for _c, d in groups})}
+    everywhere: dict[tuple[str, str], list[str]] = {}
+    for code, offices in weak_offices(campaign).items():
+        if code in questions:
+            for _office, department, name in offices:
+                everywhere.setdefault((code, department), []).append(name)
+    groups = {key: sorted(names) for key, names in everywhere.items() if len(names) >= 2}
+    if not groups:
+        return []
+    borders: dict[str, list[str]] = {}
+    for code, other in Department.neighbours.through.objects.filter(
+        from_department__code__in={d for _c, d in groups}
+    ).values_list("from_department__code", "to_department__code"):
+        borders.setdefault(code, []).append(other)
+    shown = {d for _c, d in groups} | {o for d in borders.values() for o in d}
+    departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
     clusters = [
-        PoolingCluster(questions[code], departments[department], names)
+        PoolingCluster(
+            questions[code],
+            departments[department],
+            names,
+            [
+                (departments[other], len(everywhere[code, other]))
+                for other in sorted(borders.get(department, []))
+                if (code, other) in everywhere
+            ],
+        )
         for (code, department), names in groups.items()
     ]
     clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))

@@ -109,6 +109,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "abandon": f"/diagnostics/{draft.pk}/abandonner/",
             "importance": f"/diagnostics/{draft.pk}/importance/",
             "results": f"/diagnostics/{submitted.pk}/resultats/",
+            "plan": f"/offices/{draft.organisation.slug}/plan/",
         },
     )
     staff = Client()
@@ -122,6 +123,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-compare": f"{admin}/comparer/?offices={','.join(map(str, offices))}",
             "admin-evolution": f"{admin}/comparer/?evolution={offices[0]}",
             "admin-dashboard": f"{admin}/tableau-de-bord/",
+            "admin-training-needs": "/admin/diagnostics/training/besoins/",
+            "admin-pooling": "/admin/diagnostics/action/mutualisation/",
         },
     )
     errors = nu_errors(pages, tmp_path)

@@ -53,13 +53,22 @@ class ActionAdmin(admin.ModelAdmin):
         campaign = campaign_for(request)
         clusters = selectors.pooling_clusters(campaign) if campaign else []
         if request.GET.get("format") == "csv" and campaign is not None:
-            rows = [[_("Question"), _("Département"), _("Offices"), _("Noms des offices")]]
+            rows = [
+                [
+                    _("Question"),
+                    _("Département"),
+                    _("Offices"),
+                    _("Noms des offices"),
+                    _("Départements voisins"),
+                ]
+            ]
             rows += [
                 [
                     f"{c.question.code} — {c.question.text}",
                     str(c.department),
                     len(c.offices),
-                    ", ".join(c.offices),
+                    c.names,
+                    ", ".join(f"{d}\u00a0: {n}" for d, n in c.neighbours),
                 ]
                 for c in clusters
             ]

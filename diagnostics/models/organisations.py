@@ -39,6 +39,10 @@ class Department(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("région")
     )
+    # Land borders, cross-region ones included: pooling looks this far.
+    neighbours = models.ManyToManyField(
+        "self", symmetrical=True, blank=True, verbose_name=_("départements voisins")
+    )
 
     objects = CodeManager()
 

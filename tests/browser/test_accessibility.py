@@ -110,6 +110,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/diagnostics/{draft.pk}/abandonner/",
             f"{base}/diagnostics/{draft.pk}/importance/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
+            f"{base}/offices/{draft.organisation.slug}/plan/",
         ],
     )
 
@@ -126,5 +127,7 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{admin}/comparer/?offices={','.join(map(str, offices))}",
             f"{admin}/comparer/?evolution={offices[0]}",
             f"{admin}/tableau-de-bord/",
+            f"{base}/admin/diagnostics/training/besoins/",
+            f"{base}/admin/diagnostics/action/mutualisation/",
         ],
     )

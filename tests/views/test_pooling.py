@@ -10,6 +10,8 @@ from diagnostics import services
 from diagnostics.models import Choice, Diagnostic, Membership, Office, Question
 from tests import factories
 
+N = "\u00a0"  # French typography: a no-break space before « : »
+
 
 def submit_in(campaign, name, *, department="33", pick, opt_in=False):
     office = factories.make_office(name, department=department, pooling_opt_in=opt_in)
@@ -29,9 +31,18 @@ def shared(campaign):
     Choice.objects.filter(question=question).update(scale="department")
     submit_in(campaign, "Office des Volontaires", pick=lambda c: c[0], opt_in=True)
     submit_in(campaign, "Office Discret", pick=lambda c: c[0])
-    submit_in(campaign, "Office Lointain", department="24", pick=lambda c: c[0], opt_in=True)
+    submit_in(campaign, "Office Lointain", department="67", pick=lambda c: c[0], opt_in=True)
     submit_in(campaign, "Office Avancé", pick=lambda c: c[3], opt_in=True)
     return question
+
+
+@pytest.fixture
+def across_the_border(campaign, shared):
+    """Gironde (33) borders Dordogne (24) and Lot-et-Garonne (47), not Lot (46)."""
+    submit_in(campaign, "Office Périgourdin", department="24", pick=lambda c: c[0], opt_in=True)
+    submit_in(campaign, "Office Réservé", department="47", pick=lambda c: c[0])
+    submit_in(campaign, "Office Quercynois", department="46", pick=lambda c: c[0], opt_in=True)
+    return shared
 
 
 @pytest.fixture
@@ -52,26 +63,61 @@ def test_only_offices_that_agreed_are_named(client, director, submitted):
     assert "Office Discret" not in page  # did not agree: counted only
     assert (
         "Office Lointain" not in page and "Office Avancé" not in page
-    )  # other department; no need
+    )  # a department that is not a neighbour; no need
+
+
+def test_neighbouring_departments_share_the_lead(client, director, submitted, across_the_border):
+    page = results_page(client, director, submitted)
+    # Named with their department when they agreed; counted otherwise; Lot is not a neighbour.
+    assert "Office Périgourdin (Dordogne), Office des Volontaires" in page
+    assert (
+        "et 2 autres offices" in page
+    )  # Office Discret (Gironde), Office Réservé (Lot-et-Garonne)
+    assert "Office Réservé" not in page and "Office Quercynois" not in page
+
+
+def test_the_lead_looks_from_the_other_side_of_the_border_too(
+    client, campaign, submitted, across_the_border
+):
+    Office.objects.update(pooling_opt_in=False)
+    reader = Office.objects.get(name="Office Périgourdin")
+    diagnostic = Diagnostic.objects.get(organisation=reader, campaign=campaign)
+    user = reader.memberships.get().user
+    page = results_page(client, user, diagnostic)
+    # Dordogne borders Gironde (the director's office, Volontaires, Discret), Lot-et-Garonne
+    # and Lot, which Gironde does not: one office each. Bas-Rhin is nobody's neighbour here.
+    assert "5 autres offices du département ou des départements voisins ont le même besoin." in page
 
 
 def test_without_consent_it_is_a_count(client, director, submitted):
     Office.objects.update(pooling_opt_in=False)
     page = results_page(client, director, submitted)
-    assert "2 autres offices du département ont le même besoin." in page
+    assert "2 autres offices du département ou des départements voisins ont le même besoin." in page
     assert "Office des Volontaires" not in page and "Office Discret" not in page
 
 
-def test_an_office_that_did_not_agree_is_never_named_to_another(client, director, submitted):
+def test_an_office_that_did_not_agree_is_never_named_to_another(
+    client, director, submitted, across_the_border
+):
     page = results_page(client, director, submitted)
+    assert "Office Périgourdin" in page  # the neighbours are there, named when they agreed
     pdf = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk])).content
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    plan = client.get(
-        reverse("diagnostics:plan", args=[submitted.organisation.slug])
-    ).content.decode()
-    office = client.get(reverse("diagnostics:office", args=[submitted.organisation.slug])).content
-    for shown in (page, text, plan, office.decode()):
-        assert "Office Discret" not in shown
+    slug = submitted.organisation.slug
+    shown = [page, text] + [
+        client.get(url).content.decode()
+        for url in (
+            reverse("diagnostics:home"),
+            reverse("diagnostics:office", args=[slug]),
+            reverse("diagnostics:plan", args=[slug]),
+            reverse("diagnostics:team", args=[slug]),
+            reverse("diagnostics:review", args=[submitted.pk]),
+            reverse("diagnostics:importance", args=[submitted.pk]),
+        )
+    ]
+    for content in shown:
+        assert "Office Discret" not in content  # same department
+        assert "Office Réservé" not in content  # neighbouring department
 
 
 def test_the_pooling_lead_costs_one_query_whatever_the_neighbours(
@@ -83,6 +129,7 @@ def test_the_pooling_lead_costs_one_query_whatever_the_neighbours(
         client.get(url)
     for n in range(4):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0], opt_in=n % 2 == 0)
+        submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0], opt_in=n < 2)
     with django_assert_num_queries(15):
         client.get(url)
 
@@ -116,22 +163,35 @@ def test_nobody_else_opts_in(client, request, office, who):
 def test_staff_see_clusters_by_department_and_export_them(
     client, staff, shared, campaign, django_assert_num_queries
 ):
-    submit_in(campaign, "Office Voisin du Lointain", department="24", pick=lambda c: c[0])
+    submit_in(campaign, "Office Voisin du Lointain", department="67", pick=lambda c: c[0])
+    submit_in(campaign, "Office Landais", department="40", pick=lambda c: c[0])
     client.force_login(staff)
     url = reverse("admin:diagnostics_action_pooling")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         page = client.get(url)
-    clusters = [(c.question, c.department.code, c.offices) for c in page.context["clusters"]]
-    assert clusters == [
-        (shared, "24", ["Office Lointain", "Office Voisin du Lointain"]),
-        (shared, "33", ["Office Discret", "Office des Volontaires"]),
+    clusters = [
+        (c.question, c.department.code, c.offices, [(d.code, n) for d, n in c.neighbours])
+        for c in page.context["clusters"]
     ]
+    assert clusters == [
+        (shared, "33", ["Office Discret", "Office des Volontaires"], [("40", 1)]),
+        (shared, "67", ["Office Lointain", "Office Voisin du Lointain"], []),
+    ]
+    assert f"Landes{N}(40){N}:{N}1" in page.content.decode()
     for n in range(3):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
-    with django_assert_num_queries(7):
+        submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
+    with django_assert_num_queries(10):  # a submission changed the cached weak answers' key
+        page = client.get(url)
+    with django_assert_num_queries(9):  # then they come from the cache
         client.get(url)
+    assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
+        ("24", 3),
+        ("40", 1),
+    ]
     csv = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "Office Discret" in csv and ";5;" in csv
+    assert f"Dordogne (24){N}: 3, Landes (40){N}: 1" in csv
 
 
 def test_directors_have_no_pooling_page(client, director):

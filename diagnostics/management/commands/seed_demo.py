@@ -205,6 +205,8 @@ def _offices() -> list[Office]:
                     "segment": categories[i % 3],
                     "legal_form": legal_forms[i % len(legal_forms)],
                     "staff_band": bands[(i * 2) % len(bands)],
+                    # Some neighbours agreed to be named in pooling suggestions.
+                    "pooling_opt_in": i % 3 == 1,
                 },
             )
             offices.append(office)
