@@ -1,4 +1,4 @@
-"""Onboarding in the admin: invitations of an office's people, reminders of a campaign.
+"""Onboarding in the admin: invitations of an office's people, reminders of a campaign, accounts.
 
 Network staff create an office and invite its director in the same form; they
 resend or revoke invitations from the invitation list, and remind the offices
@@ -8,6 +8,9 @@ Every write goes through diagnostics.services.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
@@ -18,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from diagnostics import selectors, services
 from diagnostics.admin.diagnostics import CampaignAdmin
-from diagnostics.models import Campaign, Invitation, Reminder
+from diagnostics.models import MEMBER_NEVER_STAFF, Campaign, Invitation, Membership, Reminder
 
 
 def _base_url(request) -> str:
@@ -294,3 +297,26 @@ class CampaignRemindersAdmin(CampaignAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+class UserChangeWithoutMembersAsStaffForm(UserChangeForm):
+    """Refuses, with the reason, to make an office's member network staff (the database
+    and a signal refuse it too; the form says why instead of failing)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("is_staff")
+            and self.instance.pk
+            and Membership.objects.filter(user=self.instance.pk).exists()
+        ):
+            self.add_error("is_staff", MEMBER_NEVER_STAFF)
+        return cleaned
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class SnutUserAdmin(UserAdmin):
+    form = UserChangeWithoutMembersAsStaffForm

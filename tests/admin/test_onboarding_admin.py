@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
@@ -200,3 +201,32 @@ def test_one_campaign_at_a_time(client, network_staff, campaign, questionnaire, 
     )
     assert "Choisissez une seule campagne à relancer." in response.content.decode()
     assert not mail.outbox
+
+
+def test_a_superuser_making_a_member_staff_is_told_why_and_nothing_changes(client, db):
+    member = factories.make_user("membre", office=factories.make_office())
+    admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[member.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        k: v
+        for k, v in page.context["adminform"].form.initial.items()
+        if v is not None and k not in ("groups", "user_permissions", "password")
+    }
+    data.update(
+        {
+            "is_staff": "on",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "last_login_0": "",
+            "last_login_1": "",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "retirez-le d’abord de ses offices" in response.content.decode()
+    member.refresh_from_db()
+    assert not member.is_staff
