@@ -253,6 +253,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 INVITATION_MAX_AGE_DAYS = envint("INVITATION_MAX_AGE_DAYS", "7")
 # A business's personal link lives until its campaign closes, and at least this long.
 BUSINESS_LINK_MIN_AGE_DAYS = envint("BUSINESS_LINK_MIN_AGE_DAYS", "14")
+# An office's CSV of businesses: at most this many bytes and data lines (refused beyond).
+BUSINESS_IMPORT_MAX_BYTES = envint("BUSINESS_IMPORT_MAX_BYTES", str(1024 * 1024))
+BUSINESS_IMPORT_MAX_LINES = envint("BUSINESS_IMPORT_MAX_LINES", "2000")
 SNUT_NETWORK_NAME = os.getenv("SNUT_NETWORK_NAME", "Réseau régional des offices de tourisme")
 SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
 # The network's territory: INSEE codes of its regions (fixtures/territoires.json);

@@ -282,8 +282,14 @@ class Membership(models.Model):
         verbose_name=_("office"),
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # A director always manages the office's businesses; a member only once a director allows it.
+    can_manage_businesses = models.BooleanField(_("gère les prestataires"), default=False)
 
     objects = MembershipManager()
+
+    @property
+    def manages_businesses(self) -> bool:
+        return self.role == self.Role.DIRECTOR or self.can_manage_businesses
 
     class Meta:
         verbose_name = _("membre")
