@@ -290,9 +290,7 @@ def _row(line: int, cells: list[str], columns: dict[str, int]) -> ImportRow:
     row.email = row.email.lower()
     for name in REQUIRED:
         if not values[name]:
-            row.errors.append(
-                _(LINE_MISSING) % {"line": line, "column": _(COLUMN_LABELS[name])}
-            )
+            row.errors.append(_(LINE_MISSING) % {"line": line, "column": _(COLUMN_LABELS[name])})
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(row, name)) > limit:
             label = _(COLUMN_LABELS.get(name, gettext_noop("téléphone")))
