@@ -249,6 +249,9 @@ class BusinessForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         help_text=_("L’invitation au diagnostic est envoyée à cette adresse."),
+        error_messages={
+            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@gite.fr.")
+        },
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
 

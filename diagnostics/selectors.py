@@ -765,14 +765,7 @@ def pooling_clusters(campaign) -> list[PoolingCluster]:
 
 # --- an office's businesses and their invitations (issue 11) -----------------------
 
-BUSINESS_STATUSES = {
-    "none": "pas encore invité",
-    "invited": "invité",
-    "opened": "lien ouvert",
-    "started": "commencé",
-    "submitted": "soumis",
-    "revoked": "lien désactivé",
-}
+BUSINESS_STATUSES = ("none", "invited", "opened", "started", "submitted", "revoked")
 
 
 def office_businesses(

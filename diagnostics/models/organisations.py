@@ -287,10 +287,6 @@ class Membership(models.Model):
 
     objects = MembershipManager()
 
-    @property
-    def manages_businesses(self) -> bool:
-        return self.role == self.Role.DIRECTOR or self.can_manage_businesses
-
     class Meta:
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
