@@ -59,7 +59,7 @@ COLUMN_LABELS = {
 }
 
 # Normalised word of the activity column → (segment, sub-type shown to the office).
-# Looked up whole first, then word by word, so « Hôtel restaurant » is an hotel.
+# Looked up whole first, then word by word, so « Hôtel restaurant » is an hotel.
 ACTIVITIES_BY_WORD = {
     "hebergement": (ACCOMMODATION, ""),
     "hebergements": (ACCOMMODATION, ""),
@@ -126,33 +126,33 @@ ACTIVITIES_BY_WORD = {
     "artisan": (SHOPS, "artisan"),
 }
 
-FILE_EMPTY = gettext_noop("Le fichier est vide : rien à importer.")
+FILE_EMPTY = gettext_noop("Le fichier est vide : rien à importer.")
 FILE_TOO_BIG = gettext_noop(
-    "Le fichier dépasse %(size)s Ko : découpez-le en plusieurs fichiers plus petits."
+    "Le fichier dépasse %(size)s Ko : découpez-le en plusieurs fichiers plus petits."
 )
 FILE_TOO_LONG = gettext_noop(
-    "Le fichier compte plus de %(lines)s lignes : découpez-le en plusieurs fichiers."
+    "Le fichier compte plus de %(lines)s lignes : découpez-le en plusieurs fichiers."
 )
 FILE_ENCODING = gettext_noop(
-    "Le fichier n’est pas un fichier texte lisible (ni UTF-8, ni Windows-1252) : "
-    "enregistrez-le depuis votre tableur au format « CSV UTF-8 »."
+    "Le fichier n’est pas un fichier texte lisible (ni UTF-8, ni Windows-1252) : "
+    "enregistrez-le depuis votre tableur au format « CSV UTF-8 »."
 )
 FILE_UNREADABLE = gettext_noop(
-    "Le fichier n’est pas un CSV lisible (%(error)s) : enregistrez-le depuis votre tableur "
-    "au format « CSV »."
+    "Le fichier n’est pas un CSV lisible (%(error)s) : enregistrez-le depuis votre tableur "
+    "au format « CSV »."
 )
 FILE_MISSING_COLUMNS = gettext_noop(
-    "Colonnes manquantes dans la première ligne : %(columns)s. La première ligne doit nommer "
-    "les colonnes « nom ; activité ; commune ; e-mail », et « téléphone » si vous le souhaitez."
+    "Colonnes manquantes dans la première ligne : %(columns)s. La première ligne doit nommer "
+    "les colonnes « nom ; activité ; commune ; e-mail », et « téléphone » si vous le souhaitez."
 )
-LINE_MISSING = gettext_noop("Ligne %(line)s : %(column)s manquant.")
-LINE_EMAIL = gettext_noop("Ligne %(line)s : l’adresse e-mail « %(value)s » n’est pas valide.")
+LINE_MISSING = gettext_noop("Ligne %(line)s : %(column)s manquant.")
+LINE_EMAIL = gettext_noop("Ligne %(line)s : l’adresse e-mail « %(value)s » n’est pas valide.")
 LINE_ACTIVITY = gettext_noop(
-    "Ligne %(line)s : activité « %(value)s » non reconnue (hébergement, gîte, hôtel, camping, "
+    "Ligne %(line)s : activité « %(value)s » non reconnue (hébergement, gîte, hôtel, camping, "
     "chambre d’hôtes, restaurant, activités et loisirs, site de visite, musée, commerce…)."
 )
-LINE_TOO_LONG = gettext_noop("Ligne %(line)s : %(column)s trop long (%(max)s caractères au plus).")
-LINE_PHONE = gettext_noop("Ligne %(line)s : le téléphone « %(value)s » n’est pas valide.")
+LINE_TOO_LONG = gettext_noop("Ligne %(line)s : %(column)s trop long (%(max)s caractères au plus).")
+LINE_PHONE = gettext_noop("Ligne %(line)s : le téléphone « %(value)s » n’est pas valide.")
 
 MAX_LENGTHS = {"name": 200, "commune": 120, "email": 254, "phone": 30}
 PHONE_CHARACTERS = set("0123456789+ .-()/")
@@ -195,7 +195,7 @@ class ImportRow:
 
 
 def normalised(text: str) -> str:
-    """Lower case, no accents, letters and digits only: « Chambre d'Hôtes » → chambredhotes."""
+    """Lower case, no accents, letters and digits only: « Chambre d'Hôtes » → chambredhotes."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
@@ -206,10 +206,11 @@ def activity_segment(value: str) -> tuple[str, str] | None:
     if whole in ACTIVITIES_BY_WORD:
         return ACTIVITIES_BY_WORD[whole]
     words = "".join(c if c.isalnum() else " " for c in value.replace("’", "'")).split()
-    # « chambre d'hôtes » in a longer text: try word pairs and triples before single words.
+    # « chambre d'hôtes » in a longer text: try word pairs and triples before single words.
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
-            found = ACTIVITIES_BY_WORD.get(normalised("".join(words[start : start + size])))
+            group = words[start:][:size]
+            found = ACTIVITIES_BY_WORD.get(normalised("".join(group)))
             if found:
                 return found
     return None

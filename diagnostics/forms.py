@@ -243,7 +243,7 @@ class BusinessForm(forms.Form):
         label=_("Précision"),
         max_length=80,
         required=False,
-        help_text=_("Par exemple : gîte, camping, hôtel, crêperie."),
+        help_text=_("Par exemple : gîte, camping, hôtel, crêperie."),
     )
     commune = forms.CharField(label=_("Commune"), max_length=120)
     email = forms.EmailField(
@@ -260,8 +260,8 @@ class BusinessImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier CSV de vos prestataires"),
         help_text=_(
-            "Colonnes « nom ; activité ; commune ; e-mail », et « téléphone » si vous le "
-            "souhaitez. Séparateur « ; » ou « , », enregistré depuis Excel, LibreOffice ou "
+            "Colonnes « nom ; activité ; commune ; e-mail », et « téléphone » si vous le "
+            "souhaitez. Séparateur « ; » ou « , », enregistré depuis Excel, LibreOffice ou "
             "un autre tableur."
         ),
     )

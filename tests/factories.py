@@ -34,7 +34,7 @@ def build_questionnaire(
     status="published",
     audience=Audience.OFFICES,
 ) -> Questionnaire:
-    """A sound questionnaire; the last question of each axis allows « non concerné »."""
+    """A sound questionnaire; the last question of each axis allows « non concerné »."""
     questionnaire = Questionnaire.objects.create(
         code=code or f"q{next(_seq)}",
         name="Questionnaire de test",

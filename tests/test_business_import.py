@@ -79,14 +79,14 @@ def test_invalid_lines_carry_a_line_numbered_french_error():
         + "Camping;camping;Castelroc;c@example.org;=1+1\n"
     )
     assert [r.errors for r in rows] == [
-        ["Ligne 2 : l’adresse e-mail « pas-une-adresse » n’est pas valide."],
-        ["Ligne 3 : nom manquant."],
+        ["Ligne 2 : l’adresse e-mail « pas-une-adresse » n’est pas valide."],
+        ["Ligne 3 : nom manquant."],
         [
-            "Ligne 4 : activité « boulangerie » non reconnue (hébergement, gîte, hôtel, "
+            "Ligne 4 : activité « boulangerie » non reconnue (hébergement, gîte, hôtel, "
             "camping, chambre d’hôtes, restaurant, activités et loisirs, site de visite, "
             "musée, commerce…)."
         ],
-        ["Ligne 5 : le téléphone « =1+1 » n’est pas valide."],
+        ["Ligne 5 : le téléphone « =1+1 » n’est pas valide."],
     ]
 
 
@@ -164,9 +164,9 @@ def test_the_preview_writes_nothing_and_the_confirmation_creates_the_valid_lines
     assert response.status_code == 200
     page = response.text
     assert "2 prestataires seront créés" in page
-    assert "Ligne 4 : « Camping du Lac » figure déjà parmi vos prestataires." in page
-    assert "Ligne 5 : doublon de la ligne 2 du fichier." in page
-    assert "Ligne 6 : activité « boulangerie » non reconnue" in page
+    assert "Ligne 4 : « Camping du Lac » figure déjà parmi vos prestataires." in page
+    assert "Ligne 5 : doublon de la ligne 2 du fichier." in page
+    assert "Ligne 6 : activité « boulangerie » non reconnue" in page
     assert Business.objects.filter(parent=office).count() == 1
     key = preview_key(response)
     response = confirm(client, office, key)
@@ -210,7 +210,7 @@ def test_a_malformed_file_is_refused_with_a_french_message(client, office, direc
     client.force_login(director)
     response = upload(client, office, b"nom;commune\nGite;Castelroc\n")
     assert response.status_code == 400
-    assert "Colonnes manquantes dans la première ligne : activité, e-mail." in response.text
+    assert "Colonnes manquantes dans la première ligne : activité, e-mail." in response.text
     assert 'name="key"' not in response.text
 
 

@@ -125,15 +125,15 @@ def business_diagnostic(link: BusinessLink) -> Diagnostic | None:
 # --- the office's list of businesses ---------------------------------------------
 
 BUSINESS_DUPLICATE_EMAIL = gettext_noop(
-    "Un prestataire de l’office a déjà l’adresse {email} : « {name} »."
+    "Un prestataire de l’office a déjà l’adresse {email} : « {name} »."
 )
 BUSINESS_DUPLICATE_NAME = gettext_noop(
-    "Un prestataire de l’office s’appelle déjà « {name} » à {commune}."
+    "Un prestataire de l’office s’appelle déjà « {name} » à {commune}."
 )
 BUSINESS_BAD_SEGMENT = gettext_noop("Choisissez l’activité du prestataire.")
-IMPORT_LINE_DUPLICATE_FILE = gettext_noop("Ligne {line} : doublon de la ligne {first} du fichier.")
+IMPORT_LINE_DUPLICATE_FILE = gettext_noop("Ligne {line} : doublon de la ligne {first} du fichier.")
 IMPORT_LINE_DUPLICATE_EXISTING = gettext_noop(
-    "Ligne {line} : « {name} » figure déjà parmi vos prestataires."
+    "Ligne {line} : « {name} » figure déjà parmi vos prestataires."
 )
 BUSINESS_FIELDS = ("name", "segment", "subtype", "commune", "email", "phone")
 
@@ -276,19 +276,19 @@ def businesses_import(*, office: Organisation, rows: list[dict]) -> list[Organis
 # --- the office's business campaign and its invitations ------------------------------
 
 CAMPAIGN_NO_QUESTIONNAIRE = gettext_noop(
-    "Aucun questionnaire destiné aux prestataires n’est publié : le réseau doit d’abord en "
+    "Aucun questionnaire destiné aux prestataires n’est publié : le réseau doit d’abord en "
     "publier un."
 )
 CAMPAIGN_ALREADY_OPEN = gettext_noop(
-    "La campagne « {name} » est déjà en cours jusqu’au {closes} : une seule campagne auprès "
+    "La campagne « {name} » est déjà en cours jusqu’au {closes} : une seule campagne auprès "
     "des prestataires à la fois."
 )
 CAMPAIGN_DATES = gettext_noop("La date de clôture doit suivre la date d’ouverture.")
 CAMPAIGN_PAST = gettext_noop("La date de clôture est déjà passée.")
 INVITE_CAMPAIGN_CLOSED = gettext_noop(
-    "La campagne « {name} » est close : elle n’accepte plus d’invitation."
+    "La campagne « {name} » est close : elle n’accepte plus d’invitation."
 )
-INVITE_NO_EMAIL = gettext_noop("« {name} » n’a pas d’adresse e-mail : complétez sa fiche.")
+INVITE_NO_EMAIL = gettext_noop("« {name} » n’a pas d’adresse e-mail : complétez sa fiche.")
 
 
 def business_campaign_current(office: Organisation, today: date | None = None) -> Campaign | None:

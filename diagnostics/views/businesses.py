@@ -42,7 +42,7 @@ STATUS_LABELS = {
 }
 IMPORT_SESSION_PREFIX = "business-import:"
 IMPORT_EXPIRED = gettext_lazy(
-    "Cet aperçu n’est plus disponible (déjà importé ou expiré) : déposez à nouveau le fichier."
+    "Cet aperçu n’est plus disponible (déjà importé ou expiré) : déposez à nouveau le fichier."
 )
 
 
@@ -102,7 +102,7 @@ def business_add(request, slug):
     except ValidationError as error:
         form.add_error(None, error)
         return _business_form_page(request, office, form, status=400)
-    messages.success(request, _("« %(name)s » ajouté à vos prestataires.") % {"name": business})
+    messages.success(request, _("« %(name)s » ajouté à vos prestataires.") % {"name": business})
     return redirect("diagnostics:businesses", slug=office.slug)
 
 
@@ -121,7 +121,7 @@ def business_edit(request, slug, pk):
     except ValidationError as error:
         form.add_error(None, error)
         return _business_form_page(request, office, form, business, status=400)
-    messages.success(request, _("Fiche de « %(name)s » enregistrée.") % {"name": business})
+    messages.success(request, _("Fiche de « %(name)s » enregistrée.") % {"name": business})
     return redirect("diagnostics:businesses", slug=office.slug)
 
 
@@ -230,13 +230,13 @@ def business_campaign_open(request, slug):
         else:
             messages.success(
                 request,
-                _("Campagne « %(name)s » ouverte : invitez maintenant vos prestataires.")
+                _("Campagne « %(name)s » ouverte : invitez maintenant vos prestataires.")
                 % {"name": campaign.name},
             )
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         messages.error(
-            request, _("Campagne non ouverte : %(errors)s") % {"errors": " ".join(errors)}
+            request, _("Campagne non ouverte : %(errors)s") % {"errors": " ".join(errors)}
         )
     return redirect("diagnostics:businesses", slug=office.slug)
 
@@ -314,7 +314,7 @@ def business_link_resend(request, slug, pk):
     else:
         messages.success(
             request,
-            _("Nouveau lien envoyé à « %(name)s » : l’ancien ne fonctionne plus.")
+            _("Nouveau lien envoyé à « %(name)s » : l’ancien ne fonctionne plus.")
             % {"name": business.name},
         )
     return redirect("diagnostics:businesses", slug=office.slug)
@@ -330,12 +330,12 @@ def business_link_revoke(request, slug, pk):
         else None
     )
     if link is None:
-        messages.error(request, _("« %(name)s » n’a pas de lien actif.") % {"name": business.name})
+        messages.error(request, _("« %(name)s » n’a pas de lien actif.") % {"name": business.name})
     else:
         services.business_link_revoke(link=link)
         messages.success(
             request,
-            _("Lien de « %(name)s » désactivé : ses réponses sont conservées.")
+            _("Lien de « %(name)s » désactivé : ses réponses sont conservées.")
             % {"name": business.name},
         )
     return redirect("diagnostics:businesses", slug=office.slug)

@@ -223,7 +223,7 @@ def test_a_duplicate_business_is_refused_clearly(client, office, director, gite)
     same_name["email"] = "autre@example.org"
     response = client.post(url("business_add", office), same_name)
     assert response.status_code == 400
-    assert "s’appelle déjà « Gîte des Trois Chênes » à Castelroc" in response.text
+    assert "s’appelle déjà « Gîte des Trois Chênes » à Castelroc" in response.text
     assert Business.objects.filter(parent=office).count() == 1
 
 
