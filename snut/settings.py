@@ -126,8 +126,10 @@ RATELIMIT_IP_META_KEY = "snut.accounts.client_address"
 RATELIMIT_FAIL_OPEN = True
 
 # Request size: a body announced above REQUEST_MAX_BODY_SIZE is refused before
-# it is read; form fields are capped in memory and in number; no page takes
-# files, so a file part is refused (snut.middleware.NoFileUploadHandler).
+# it is read; form fields are capped in memory and in number; a file part is
+# refused (snut.middleware.NoFileUploadHandler) except on the one page that takes
+# a file, the import of an office's businesses, which keeps at most
+# BUSINESS_IMPORT_MAX_BYTES of it in memory (diagnostics.views.businesses).
 REQUEST_MAX_BODY_SIZE = envint("REQUEST_MAX_BODY_SIZE", str(2 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
