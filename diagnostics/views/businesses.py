@@ -256,6 +256,11 @@ def businesses_invite(request, slug):
         ids = {selectors.parse_id(value) for value in request.POST.getlist("business")}
         chosen = list(Business.objects.filter(parent=office, pk__in=ids - {None}))
     chosen = [business for business in chosen if business.email]
+    if not chosen and request.POST.get("uninvited") == "1":
+        messages.info(
+            request, _("Tous vos prestataires qui ont une adresse e-mail ont déjà reçu leur lien.")
+        )
+        return redirect("diagnostics:businesses", slug=office.slug)
     if not chosen:
         messages.error(request, _("Choisissez au moins un prestataire qui a une adresse e-mail."))
         return redirect("diagnostics:businesses", slug=office.slug)
