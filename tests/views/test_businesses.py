@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -408,3 +410,59 @@ def test_a_batch_of_invitations_travels_through_one_smtp_connection(
         page = client.get(reverse("diagnostics:business_home", args=[token]))
         assert page.status_code == 200 and business.name in page.text
     assert "5 / 5 envoyés" in client.get(response.url).text
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_every_business_page_checks_who_asks(client, office, people, gite, business_campaign, who):
+    """Each page and action of the office's businesses, with each kind of visitor."""
+    batch = services.business_invitations_send(
+        campaign=business_campaign, businesses=[gite], base_url="http://testserver"
+    )
+    mail.outbox.clear()
+    today = timezone.localdate()
+    requests = [
+        ("get", url("businesses", office), {}),
+        ("get", url("business_add", office), {}),
+        ("get", url("business_edit", office, gite.pk), {}),
+        ("get", url("businesses_import", office), {}),
+        ("get", url("businesses_progress", office, batch), {}),
+        ("post", url("businesses_import_confirm", office), {"key": "0" * 32}),
+        ("post", url("business_campaign_open", office), {"name": "X", "opens": today}),
+        ("post", url("business_link_resend", office, gite.pk), {}),
+        ("post", url("business_link_revoke", office, gite.pk), {}),
+    ]
+    login_as(client, people, who)
+    for method, address, data in requests:
+        response = getattr(client, method)(address, data)
+        expected = EXPECTED[who]
+        if expected == 200:
+            assert response.status_code in (200, 302), address
+            if response.status_code == 302:
+                assert response.url.startswith(f"/offices/{office.slug}/"), address
+        elif expected == 302:
+            assert response.status_code == 302 and "/comptes/login/" in response.url, address
+        else:
+            assert response.status_code == expected, address
+    link = BusinessLink.objects.get(business=gite, campaign=business_campaign, sent_count=1)
+    if EXPECTED[who] == 200:
+        assert link.revoked_at is not None and len(mail.outbox) == 1  # resent, then revoked
+    else:
+        assert link.revoked_at is None and not mail.outbox
+        assert BusinessLink.objects.filter(business=gite).count() == 1
+
+
+def test_sending_invitations_runs_the_same_queries_whatever_their_number(
+    client, office, director, business_campaign
+):
+    """Links are issued in bulk: hundreds of invitations cost no more queries than three."""
+    client.force_login(director)
+    counts = []
+    for size in (3, 30):
+        Business.objects.filter(parent=office).delete()
+        for _ in range(size):
+            factories.make_business(office)
+        with CaptureQueriesContext(connection) as queries:
+            client.post(url("businesses_invite", office), {"uninvited": "1"})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert len(mail.outbox) == 33
