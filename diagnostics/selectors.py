@@ -33,12 +33,14 @@ from diagnostics.models import (
     AxisImportance,
     AxisNarrative,
     AxisScore,
+    BusinessLink,
     Choice,
     Department,
     Diagnostic,
     Invitation,
     Membership,
     Office,
+    Organisation,
     Question,
     Questionnaire,
     Training,
@@ -759,3 +761,58 @@ def pooling_clusters(campaign) -> list[PoolingCluster]:
     ]
     clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))
     return clusters
+
+
+# --- an office's businesses and their invitations (issue 11) -----------------------
+
+BUSINESS_STATUSES = ("none", "invited", "opened", "started", "submitted", "revoked")
+
+
+def office_businesses(
+    office: Office, campaign=None, *, segment: str = "", status: str = ""
+) -> list[Organisation]:
+    """The office's businesses with, for `campaign`, their live link and diagnostic.
+
+    Each carries `status` (a key of BUSINESS_STATUSES) and the dates behind it:
+    `link_id`, `sent_at`, `sent_count`, `opened_at`, `revoked_at`, `started_at`,
+    `submitted_at`. One query whatever the number of businesses.
+    """
+    businesses = Organisation.objects.filter(parent=office, kind=Organisation.Kind.BUSINESS)
+    if segment:
+        businesses = businesses.filter(segment=segment)
+    if campaign is not None:
+        link = BusinessLink.objects.filter(campaign=campaign, business=OuterRef("pk")).order_by(
+            F("revoked_at").desc(nulls_first=True), "-created_at"
+        )
+        diagnostic = Diagnostic.objects.filter(
+            campaign=campaign,
+            organisation=OuterRef("pk"),
+            status__in=[Diagnostic.Status.DRAFT, Diagnostic.Status.SUBMITTED],
+        )
+        businesses = businesses.annotate(
+            link_id=Subquery(link.values("pk")[:1]),
+            sent_at=Subquery(link.values("last_sent_at")[:1]),
+            sent_count=Subquery(link.values("sent_count")[:1]),
+            opened_at=Subquery(link.values("opened_at")[:1]),
+            revoked_at=Subquery(link.values("revoked_at")[:1]),
+            started_at=Subquery(diagnostic.values("created_at")[:1]),
+            submitted_at=Subquery(diagnostic.values("submitted_at")[:1]),
+        )
+    result = []
+    for business in businesses.order_by("name", "pk"):
+        business.status = _business_status(business) if campaign is not None else "none"
+        if not status or business.status == status:
+            result.append(business)
+    return result
+
+
+def _business_status(business) -> str:
+    if business.submitted_at:
+        return "submitted"
+    if business.started_at:
+        return "started"
+    if business.link_id is None:
+        return "none"
+    if business.revoked_at:
+        return "revoked"
+    return "opened" if business.opened_at else "invited"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import business, team
+from diagnostics.views import business, businesses, team
 
 app_name = "diagnostics"
 
@@ -44,6 +44,54 @@ urlpatterns = [
         "offices/<slug:slug>/invitation/<str:token>/",
         team.invitation_accept,
         name="invitation",
+    ),
+    path(
+        "offices/<slug:slug>/equipe/membres/<int:pk>/prestataires/",
+        team.member_businesses,
+        name="member_businesses",
+    ),
+    # The office's businesses and their invitations (diagnostics/views/businesses.py)
+    path("offices/<slug:slug>/prestataires/", businesses.businesses, name="businesses"),
+    path("offices/<slug:slug>/prestataires/ajouter/", businesses.business_add, name="business_add"),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/",
+        businesses.business_edit,
+        name="business_edit",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/importer/",
+        businesses.businesses_import,
+        name="businesses_import",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/importer/confirmer/",
+        businesses.businesses_import_confirm,
+        name="businesses_import_confirm",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/campagne/",
+        businesses.business_campaign_open,
+        name="business_campaign_open",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/inviter/",
+        businesses.businesses_invite,
+        name="businesses_invite",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/envois/<str:batch>/",
+        businesses.businesses_progress,
+        name="businesses_progress",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/renvoyer/",
+        businesses.business_link_resend,
+        name="business_link_resend",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/desactiver/",
+        businesses.business_link_revoke,
+        name="business_link_revoke",
     ),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
     # A business's pages, from its personal link (diagnostics/views/business.py)

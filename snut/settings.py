@@ -126,8 +126,10 @@ RATELIMIT_IP_META_KEY = "snut.accounts.client_address"
 RATELIMIT_FAIL_OPEN = True
 
 # Request size: a body announced above REQUEST_MAX_BODY_SIZE is refused before
-# it is read; form fields are capped in memory and in number; no page takes
-# files, so a file part is refused (snut.middleware.NoFileUploadHandler).
+# it is read; form fields are capped in memory and in number; a file part is
+# refused (snut.middleware.NoFileUploadHandler) except on the one page that takes
+# a file, the import of an office's businesses, which keeps at most
+# BUSINESS_IMPORT_MAX_BYTES of it in memory (diagnostics.views.businesses).
 REQUEST_MAX_BODY_SIZE = envint("REQUEST_MAX_BODY_SIZE", str(2 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000")
@@ -253,6 +255,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 INVITATION_MAX_AGE_DAYS = envint("INVITATION_MAX_AGE_DAYS", "7")
 # A business's personal link lives until its campaign closes, and at least this long.
 BUSINESS_LINK_MIN_AGE_DAYS = envint("BUSINESS_LINK_MIN_AGE_DAYS", "14")
+# An office's CSV of businesses: at most this many bytes and data lines (refused beyond).
+BUSINESS_IMPORT_MAX_BYTES = envint("BUSINESS_IMPORT_MAX_BYTES", str(1024 * 1024))
+BUSINESS_IMPORT_MAX_LINES = envint("BUSINESS_IMPORT_MAX_LINES", "2000")
 SNUT_NETWORK_NAME = os.getenv("SNUT_NETWORK_NAME", "Réseau régional des offices de tourisme")
 SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
 # The network's territory: INSEE codes of its regions (fixtures/territoires.json);

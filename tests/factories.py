@@ -34,7 +34,7 @@ def build_questionnaire(
     status="published",
     audience=Audience.OFFICES,
 ) -> Questionnaire:
-    """A sound questionnaire; the last question of each axis allows « non concerné »."""
+    """A sound questionnaire; the last question of each axis allows « non concerné »."""
     questionnaire = Questionnaire.objects.create(
         code=code or f"q{next(_seq)}",
         name="Questionnaire de test",
@@ -151,3 +151,40 @@ def answer_all(diagnostic: Diagnostic, pick=lambda choices: choices[-1]) -> None
         )
         for question in questions
     )
+
+
+def business_pages(office: Office, base_url: str = "http://testserver") -> dict[str, str]:
+    """An office with a business campaign, a few businesses and a sent batch: the URLs of
+    its business pages, for the accessibility and HTML validity tests."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from diagnostics import services
+
+    call_command("loaddata", "questionnaire_prestataires", verbosity=0)
+    today = timezone.localdate()
+    campaign = services.business_campaign_open(
+        office=office, name="Prestataires 2026", opens=today, closes=today + timedelta(days=30)
+    )
+    gite = make_business(office, "Gîte des Trois Chênes", subtype="gîte")
+    make_business(office, "Le Relais du Pont", segment=Business.Segment.FOOD)
+    make_business(office, "Musée de la Noix", segment=Business.Segment.SITES, email="")
+    batch = services.business_invitations_send(
+        campaign=campaign, businesses=[gite], base_url=base_url
+    )
+    slug = office.slug
+    return {
+        "businesses": reverse("diagnostics:businesses", args=[slug]),
+        "business-add": reverse("diagnostics:business_add", args=[slug]),
+        "business-edit": reverse("diagnostics:business_edit", args=[slug, gite.pk]),
+        "businesses-import": reverse("diagnostics:businesses_import", args=[slug]),
+        "businesses-progress": reverse("diagnostics:businesses_progress", args=[slug, batch]),
+    }
+
+
+BUSINESS_CSV = (
+    "nom;activité;commune;e-mail;téléphone\n"
+    "Camping du Lac;camping;Castelroc;lac@example.org;05 53 00 00 00\n"
+    "Gîte des Trois Chênes;gîte;Castelroc;autre@example.org;\n"
+    "Boulangerie;boulangerie;Castelroc;pain@example.org;\n"
+).encode("utf-8-sig")

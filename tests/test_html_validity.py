@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
@@ -19,6 +20,7 @@ from diagnostics.management.commands.seed_demo import (
     seed,
 )
 from diagnostics.models import Diagnostic, Office, Questionnaire
+from tests import factories
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
@@ -112,6 +114,12 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "plan": f"/offices/{draft.organisation.slug}/plan/",
         },
     )
+    business_urls = factories.business_pages(draft.organisation)
+    pages |= rendered(director, business_urls)
+    pages["businesses-import-preview"] = director.post(
+        business_urls["businesses-import"],
+        {"file": SimpleUploadedFile("prestataires.csv", factories.BUSINESS_CSV)},
+    ).content
     staff = Client()
     staff.force_login(User.objects.get(username=DEMO_STAFF))
     offices = list(Office.objects.order_by("pk").values_list("pk", flat=True)[:3])

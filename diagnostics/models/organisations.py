@@ -282,6 +282,8 @@ class Membership(models.Model):
         verbose_name=_("office"),
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # A director always manages the office's businesses; a member only once a director allows it.
+    can_manage_businesses = models.BooleanField(_("gère les prestataires"), default=False)
 
     objects = MembershipManager()
 

@@ -1203,12 +1203,30 @@ def office_pooling_set(*, office: Office, user, opt_in: bool) -> Office:
 
 # The office's business campaigns (issue 11) live in their own module.
 from .businesses import (  # noqa: E402, F401  (re-exported)
+    BUSINESS_DUPLICATE_EMAIL,
+    BUSINESS_DUPLICATE_NAME,
+    CAMPAIGN_ALREADY_OPEN,
     LINK_EXPIRED,
     LINK_INVALID,
     LINK_NOT_A_BUSINESS,
     LINK_REVOKED,
+    business_campaign_current,
+    business_campaign_open,
+    business_create,
     business_diagnostic,
+    business_duplicate,
+    business_invitations_send,
     business_link_issue,
     business_link_open,
     business_link_revoke,
+    business_update,
+    businesses_import,
+    businesses_import_preview,
 )
+
+
+def membership_businesses_allow(*, membership: Membership, allowed: bool) -> Membership:
+    """Lets a member (or not) manage the office's businesses; a director always does."""
+    membership.can_manage_businesses = allowed
+    membership.save(update_fields=["can_manage_businesses"])
+    return membership

@@ -41,8 +41,11 @@ def _count(queryset):
 
 def _office_for_member(user, slug):
     """The user's office, with the user's role in it (`member_role`)."""
-    role = Membership.objects.filter(office=OuterRef("pk"), user=user).values("role")[:1]
-    offices = selectors.offices_for_user(user).annotate(member_role=Subquery(role))
+    mine = Membership.objects.filter(office=OuterRef("pk"), user=user)
+    offices = selectors.offices_for_user(user).annotate(
+        member_role=Subquery(mine.values("role")[:1]),
+        member_businesses=Subquery(mine.values("can_manage_businesses")[:1]),
+    )
     return get_object_or_404(offices, slug=slug)
 
 
@@ -81,6 +84,8 @@ def office_detail(request, slug):
         {
             "office": office,
             "is_director": office.member_role == Membership.Role.DIRECTOR,
+            "manages_businesses": office.member_role == Membership.Role.DIRECTOR
+            or bool(office.member_businesses),
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,

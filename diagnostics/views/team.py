@@ -117,6 +117,22 @@ def member_role(request, slug, pk):
 
 
 @login_required
+@require_POST
+def member_businesses(request, slug, pk):
+    """The director lets a member manage the office's businesses, or stops it."""
+    office = _office_for_director(request.user, slug)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, office=office)
+    allowed = request.POST.get("allowed") == "1"
+    services.membership_businesses_allow(membership=membership, allowed=allowed)
+    name = membership.user.get_full_name() or membership.user.email or membership.user.username
+    if allowed:
+        messages.success(request, _("%(name)s peut gérer les prestataires.") % {"name": name})
+    else:
+        messages.success(request, _("%(name)s ne gère plus les prestataires.") % {"name": name})
+    return redirect("diagnostics:team", slug=office.slug)
+
+
+@login_required
 def member_remove(request, slug, pk):
     """GET asks for confirmation; POST removes."""
     office = _office_for_director(request.user, slug)

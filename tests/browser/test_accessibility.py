@@ -17,6 +17,7 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_STAFF,
 )
 from diagnostics.models import Diagnostic, Office
+from tests import factories
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.exists():
@@ -113,6 +114,27 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/offices/{draft.organisation.slug}/plan/",
         ],
     )
+
+
+def test_business_pages_have_no_serious_violation(page: Page, live_server, demo, tmp_path):
+    base = live_server.url
+    office = Office.objects.get(name=DEMO_FILLING_OFFICE)
+    urls = factories.business_pages(office, base)
+    login(page, base, DEMO_FILLER)
+    check(page, [base + url for url in urls.values()])
+    # The import's preview, as a director sees it after choosing a file.
+    csv = tmp_path / "prestataires.csv"
+    csv.write_bytes(factories.BUSINESS_CSV)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + urls["businesses-import"])
+        page.get_by_label("Fichier CSV de vos prestataires").set_input_files(str(csv))
+        page.get_by_role("button", name="Voir l’aperçu").click()
+        page.wait_for_load_state()
+        assert "Aperçu de l’import" in page.content()
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert not [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
 
 
 def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
