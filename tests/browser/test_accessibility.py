@@ -131,3 +131,9 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{base}/admin/diagnostics/action/mutualisation/",
         ],
     )
+
+
+def test_business_pages_have_no_serious_violation(page: Page, live_server, transactional_db):
+    from tests.factories import business_pages
+
+    check(page, [f"{live_server.url}{path}" for path in business_pages().values()])
