@@ -297,7 +297,7 @@ class Results:
     @property
     def workshops(self) -> list:
         """The catalogue's trainings that fit the plan's priorities, the first priority's first,
-        each once (a business's page and report: « Les ateliers qui vous correspondent »)."""
+        each once (a business's page and report: « Les ateliers qui vous correspondent »)."""
         if self.trainings is None:
             return []
         found = {}

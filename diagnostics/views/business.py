@@ -29,7 +29,7 @@ REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
 NOT_STARTED = gettext_noop("Commencez d’abord votre diagnostic.")
 NOT_SUBMITTED = gettext_noop("Vos résultats seront disponibles une fois le diagnostic envoyé.")
 SUBMITTED_READ_ONLY = gettext_noop(
-    "Votre diagnostic est envoyé : il ne peut plus être modifié. Voici vos résultats."
+    "Votre diagnostic est envoyé : il ne peut plus être modifié. Voici vos résultats."
 )
 
 
@@ -86,7 +86,7 @@ def _submitted(request, link: BusinessLink, token: str):
 @require_http_methods(["GET", "POST"])
 @business_page
 def business_home(request, link: BusinessLink, token: str):
-    """The start page: what the diagnostic is, who sees what; « Commencer » or « Reprendre »."""
+    """The start page: what the diagnostic is, who sees what; « Commencer » or « Reprendre »."""
     diagnostic = services.business_diagnostic(link)
     if request.method == "POST":
         if diagnostic is None:
@@ -185,7 +185,7 @@ def business_review(request, link: BusinessLink, token: str):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:business_review", token=token)
-            messages.success(request, _("Diagnostic envoyé : voici vos résultats."))
+            messages.success(request, _("Diagnostic envoyé : voici vos résultats."))
             return redirect("diagnostics:business_results", token=token)
         status = 400
     context = {

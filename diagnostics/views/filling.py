@@ -80,7 +80,7 @@ class Routes:
 
     prefix: str
     key: object
-    home: str  # where « Enregistrer et quitter » leads
+    home: str  # where « Enregistrer et quitter » leads
 
     def url(self, name: str, *args) -> str:
         return reverse(f"diagnostics:{self.prefix}{name}", args=[self.key, *args])
@@ -155,7 +155,7 @@ def _after_save(request, routes: Routes, axes: list[Axis], index: int, form):
         if index + 1 < len(axes):
             return routes.redirect("axis", axes[index + 1].code)
         return routes.redirect("review")
-    # A « Confirmer » button: back to that question.
+    # A « Confirmer » button: back to that question.
     confirmed = next((q for q in form.questions if request.POST.get(confirm_field_name(q))), None)
     return routes.redirect(
         "axis", axes[index].code, anchor=f"q-{confirmed.code}" if confirmed else ""
@@ -163,11 +163,11 @@ def _after_save(request, routes: Routes, axes: list[Axis], index: int, form):
 
 
 CONFLICT_TEAM = gettext_noop(
-    "Rien n’a été enregistré : un membre de l’équipe a modifié entre-temps des réponses de "
+    "Rien n’a été enregistré : un membre de l’équipe a modifié entre-temps des réponses de "
     "cette page. Pour chacune, gardez votre version (enregistrez à nouveau) ou reprenez la sienne."
 )
 CONFLICT_ELSEWHERE = gettext_noop(
-    "Rien n’a été enregistré : des réponses de cette page ont été modifiées entre-temps, depuis "
+    "Rien n’a été enregistré : des réponses de cette page ont été modifiées entre-temps, depuis "
     "un autre onglet ou un autre appareil. Pour chacune, gardez la version de cette page "
     "(enregistrez à nouveau) ou reprenez l’autre."
 )
@@ -228,7 +228,7 @@ def axis_page(
             messages.error(
                 request,
                 _(
-                    "Certaines réponses n’ont pas pu être enregistrées : corrigez les erreurs signalées."
+                    "Certaines réponses n’ont pas pu être enregistrées : corrigez les erreurs signalées."
                 ),
             )
             status = 400
