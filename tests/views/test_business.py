@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -355,3 +357,25 @@ def test_the_report_task_prints_the_business_short_report(
     html = report.render_html(build_results(Diagnostic.objects.get(pk=draft.pk)))
     assert "Le profil numérique de votre activité" in html
     assert report.cached_pdf(html) is not None  # printed at submission (immediate task backend)
+
+
+def test_the_results_page_reads_a_fixed_number_of_queries(
+    client, token, submitted, office, django_assert_max_num_queries
+):
+    """Ten more workshops with their sessions cost no query."""
+    with CaptureQueriesContext(connection) as first:
+        client.get(url("results", token))
+    axis = Question.objects.filter(questionnaire=submitted.questionnaire).first().axis
+    for n in range(10):
+        workshop = Training.objects.create(
+            title=f"Atelier {n}",
+            format=Training.Format.WORKSHOP,
+            audience=Audience.BUSINESSES,
+            organiser=office,
+        )
+        workshop.axes.add(axis)
+        TrainingSession.objects.create(
+            training=workshop, starts=timezone.localdate() + timedelta(days=n + 1), place="Ici"
+        )
+    with django_assert_max_num_queries(len(first)):
+        assert client.get(url("results", token)).status_code == 200
