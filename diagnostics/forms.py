@@ -137,6 +137,43 @@ class SubmitForm(forms.Form):
     )
 
 
+class BusinessSubmitForm(forms.Form):
+    """A business submits its diagnostic and says whether its office may read its answers."""
+
+    share_details = forms.TypedChoiceField(
+        label=_("Votre office de tourisme peut-il voir le détail de vos réponses ?"),
+        choices=[
+            (
+                "yes",
+                _(
+                    "Oui : l’office voit mes réponses, mon score et mes priorités, pour "
+                    "m’accompagner et me proposer les bons ateliers."
+                ),
+            ),
+            (
+                "no",
+                _(
+                    "Non : l’office ne voit pas mes réponses ; elles comptent seulement, sans "
+                    "mon nom, dans les statistiques de son territoire."
+                ),
+            ),
+        ],
+        coerce=lambda value: value == "yes",
+        initial="yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Dites si votre office peut voir le détail de vos réponses."),
+            "invalid_choice": _("Choisissez « oui » ou « non »."),
+        },
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme mes réponses : après l’envoi, le diagnostic ne pourra plus être modifié."
+        ),
+        error_messages={"required": _("Cochez la case pour confirmer l’envoi.")},
+    )
+
+
 class AxisImportanceForm(forms.Form):
     """How much each axis matters for the territory: one radio group per axis."""
 

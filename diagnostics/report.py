@@ -43,9 +43,15 @@ class StaticOnlyFetcher(URLFetcher):
 PDF_VARIANT = "pdf/ua-1"
 
 
+REPORT_TEMPLATE = "diagnostics/report/report.html"
+# A business's short report: its profile, its three priorities, the workshops that fit.
+BUSINESS_REPORT_TEMPLATE = "diagnostics/report/business.html"
+
+
 def render_html(results: Results, request=None) -> str:
+    business = results.diagnostic.organisation.is_business
     return render_to_string(
-        "diagnostics/report/report.html",
+        BUSINESS_REPORT_TEMPLATE if business else REPORT_TEMPLATE,
         {"results": results, "static_prefix": STATIC_PREFIX, "generated_at": timezone.localtime()},
         request=request,
     )

@@ -30,6 +30,7 @@ PREVIOUS_COLOR = "#7a5ea8"
 SUMMARY_SIZE = 3
 # Actions listed on the report's second page.
 FIRST_ACTIONS = 4
+WORKSHOPS_SHOWN = 5  # a business's page and report list at most these workshops
 STRONG_AXES = 2  # how many of its best axes an office may call strengths (more on a tie)
 
 EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
@@ -294,6 +295,18 @@ class Results:
         return self.plan[:SUMMARY_SIZE]
 
     @property
+    def workshops(self) -> list:
+        """The catalogue's trainings that fit the plan's priorities, the first priority's first,
+        each once (a business's page and report: « Les ateliers qui vous correspondent »)."""
+        if self.trainings is None:
+            return []
+        found = {}
+        for item in self.plan:
+            for training in self.trainings.for_priority(item.question.code, item.axis.code):
+                found.setdefault(training.pk, training)
+        return list(found.values())[:WORKSHOPS_SHOWN]
+
+    @property
     def open_actions(self) -> list:
         """The office's planned actions not done yet, the first ones (report's summary)."""
         open_ = (Action.Status.TODO, Action.Status.DOING)
@@ -414,16 +427,17 @@ def build_results(diagnostic: Diagnostic) -> Results:
             )
         )
 
+    organisation = diagnostic.organisation
     series = [
-        charts.Series(
-            "office", diagnostic.organisation.name, tuple(v.score for v in views), filled=True
-        )
+        charts.Series("office", organisation.name, tuple(v.score for v in views), filled=True)
     ]
     if peers.shown:
         series.append(
             charts.Series(
                 "peers",
-                _("Offices comparables (médiane)"),
+                _("Prestataires comparables (médiane)")
+                if organisation.is_business
+                else _("Offices comparables (médiane)"),
                 tuple(v.peer_median for v in views),
                 color=PEERS_COLOR,
                 dash="6 4",
@@ -440,6 +454,17 @@ def build_results(diagnostic: Diagnostic) -> Results:
             )
         )
     radar = charts.radar([a.name for a in axes], series)
+    today = timezone.localdate()
+    if organisation.is_business:
+        # A business has no action plan: its office's workshops and the network's fit its priorities.
+        actions, follow_ups = [], []
+        trainings = selectors.training_matches(
+            Audience.BUSINESSES, today, organiser_id=organisation.parent_id
+        )
+    else:
+        actions = selectors.office_plan(organisation, today).actions
+        follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
+        trainings = selectors.training_matches(Audience.OFFICES, today)
     return Results(
         diagnostic=diagnostic,
         profile=profile,
@@ -449,7 +474,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
         previous=previous,
         radar=radar,
         comments=comments,
-        actions=selectors.office_plan(diagnostic.organisation, timezone.localdate()).actions,
-        follow_ups=selectors.previous_plan(diagnostic, previous.diagnostic),
-        trainings=selectors.training_matches(Audience.OFFICES, timezone.localdate()),
+        actions=actions,
+        follow_ups=follow_ups,
+        trainings=trainings,
     )

@@ -533,10 +533,14 @@ class TrainingMatches:
         return self.by_question.get(question_code) or self.by_axis.get(axis_code, [])
 
 
-def training_matches(audience: str, today) -> TrainingMatches:
-    """Every training for `audience`, each with `upcoming` sessions: four queries."""
+def training_matches(audience: str, today, organiser_id: int | None = None) -> TrainingMatches:
+    """Every training for `audience` of the network's catalogue, and of the office
+    `organiser_id` when given (its own workshops), each with `upcoming` sessions: four queries."""
     upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
-    trainings = Training.objects.filter(audience=audience).prefetch_related(
+    catalogue = Q(organiser__isnull=True)
+    if organiser_id is not None:
+        catalogue |= Q(organiser_id=organiser_id)
+    trainings = Training.objects.filter(catalogue, audience=audience).prefetch_related(
         Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
         Prefetch("questions", queryset=Question.objects.only("code")),
         Prefetch("axes", queryset=Axis.objects.only("code")),

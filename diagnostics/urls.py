@@ -96,6 +96,20 @@ urlpatterns = [
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
     # A business's pages, from its personal link (diagnostics/views/business.py)
     path("prestataire/<str:token>/", business.business_home, name="business_home"),
+    path("prestataire/<str:token>/reprendre/", business.business_resume, name="business_resume"),
+    path("prestataire/<str:token>/axes/<slug:code>/", business.business_axis, name="business_axis"),
+    path(
+        "prestataire/<str:token>/questions/<int:question_pk>/",
+        business.business_autosave,
+        name="business_autosave",
+    ),
+    path("prestataire/<str:token>/relecture/", business.business_review, name="business_review"),
+    path("prestataire/<str:token>/resultats/", business.business_results, name="business_results"),
+    path(
+        "prestataire/<str:token>/rapport.pdf",
+        business.business_report_pdf,
+        name="business_report_pdf",
+    ),
     path("offices/<slug:slug>/plan/", views.plan, name="plan"),
     path("offices/<slug:slug>/mutualisation/", views.pooling_opt_in, name="pooling"),
     path("offices/<slug:slug>/plan/priorite/", views.action_from_priority, name="plan_priority"),

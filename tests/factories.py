@@ -188,3 +188,43 @@ BUSINESS_CSV = (
     "Gîte des Trois Chênes;gîte;Castelroc;autre@example.org;\n"
     "Boulangerie;boulangerie;Castelroc;pain@example.org;\n"
 ).encode("utf-8-sig")
+
+
+def business_journey_pages() -> dict[str, str]:
+    """The pages of a business's journey, from the business questionnaire and workshops
+    fixtures: a fresh link's start page, a draft's axis and review pages, a submitted
+    diagnostic's results (for the HTML and accessibility checks)."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from diagnostics import services
+
+    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    office = make_office("Office de tourisme du Val de Garonne")
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).get()
+    campaign = open_campaign(questionnaire, organiser=office)
+    tokens = []
+    for name in ("Le Bistrot du Port", "Gîte des Trois Chênes", "Camping de la Plage"):
+        business = make_business(office, name)
+        tokens.append(services.business_link_issue(business=business, campaign=campaign)[1])
+    _fresh, started, done = tokens
+    services.diagnostic_start(
+        organisation=Business.objects.get(name="Gîte des Trois Chênes"), campaign=campaign
+    )
+    diagnostic = services.diagnostic_start(
+        organisation=Business.objects.get(name="Camping de la Plage"), campaign=campaign
+    )
+    answer_all(diagnostic, pick=lambda choices: choices[1])
+    services.diagnostic_submit(diagnostic=diagnostic)
+    first_axis = questionnaire.axes.order_by("order").first().code
+
+    def url(name, token, *args):
+        return reverse(f"diagnostics:business_{name}", args=[token, *args])
+
+    return {
+        "business-start": url("home", tokens[0]),
+        "business-resume": url("home", started),
+        "business-axis": url("axis", started, first_axis),
+        "business-review": url("review", started),
+        "business-results": url("results", done),
+    }

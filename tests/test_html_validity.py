@@ -137,3 +137,11 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     )
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+def test_the_business_journey_pages_have_no_html_error(db, tmp_path):
+    from tests.factories import business_journey_pages
+
+    pages = rendered(Client(), business_journey_pages())
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)

@@ -297,10 +297,11 @@ class Conflict:
 
     @property
     def message(self) -> str:
-        if self.answer is None:
+        # A business answers without an account: nobody to name.
+        if self.answer is None or self.answer.updated_by is None:
             return _(ANSWER_CHANGED)
         user = self.answer.updated_by
-        name = (user.get_full_name() or user.get_username()) if user else _("Un membre de l’équipe")
+        name = user.get_full_name() or user.get_username()
         when = timezone.localtime(self.answer.updated_at)
         return _(ANSWER_CHANGED_BY).format(
             name=name, date=date_format(when, "j F"), time=time_format(when, "H:i")

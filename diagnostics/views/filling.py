@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
 from diagnostics.forms import AnswersForm, SubmitForm, confirm_field_name
-from diagnostics.models import Answer, Axis, Diagnostic
+from diagnostics.models import Answer, Axis, Diagnostic, Question
 
 SESSION_EXPIRED = gettext_noop(
     "Votre session a expiré : reconnectez-vous. Les réponses pas encore enregistrées restent "
@@ -57,15 +57,51 @@ def _overall_percent(progress: list[AxisProgress]) -> int:
     return round(100 * sum(p.answered for p in progress) / total) if total else 100
 
 
-def _load(request, pk):
-    """The member's diagnostic with its axes and answers: six queries whatever its size."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]:
+    """The diagnostic's axes (questions and choices) and its answers by question id."""
     axes = selectors.questionnaire_axes(diagnostic.questionnaire)
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")
     }
-    return diagnostic, axes, answers
+    return axes, answers
+
+
+def _load(request, pk):
+    """The member's diagnostic with its axes and answers: six queries whatever its size."""
+    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    return diagnostic, *load_answers(diagnostic)
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Where the filling pages lead: an office's diagnostic by its id (URL names
+    "axis", "review"…), a business's by its link's token ("business_axis"…)."""
+
+    prefix: str
+    key: object
+    home: str  # where « Enregistrer et quitter » leads
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"diagnostics:{self.prefix}{name}", args=[self.key, *args])
+
+    def redirect(self, name: str, *args, anchor: str = ""):
+        return redirect(self.url(name, *args) + (f"#{anchor}" if anchor else ""))
+
+    def for_page(self, axes: list[Axis]) -> dict:
+        """The URLs a filling page's template needs, by axis code and question id."""
+        return {
+            "axes": {a.code: self.url("axis", a.code) for a in axes},
+            "autosave": {q.pk: self.url("autosave", q.pk) for a in axes for q in a.questions.all()},
+            "review": self.url("review"),
+            "home": self.home,
+        }
+
+
+def office_routes(diagnostic: Diagnostic) -> Routes:
+    return Routes(
+        "", diagnostic.pk, reverse("diagnostics:office", args=[diagnostic.organisation.slug])
+    )
 
 
 def _to_results(request, diagnostic: Diagnostic):
@@ -100,39 +136,74 @@ def diagnostic_resume(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return redirect("diagnostics:results", pk=diagnostic.pk)
-    for item in _progress(axes, answers):
-        if item.unanswered:
-            url = reverse("diagnostics:axis", args=[diagnostic.pk, item.axis.code])
-            return redirect(f"{url}#q-{item.unanswered[0].code}")
-    return redirect("diagnostics:review", pk=diagnostic.pk)
+    routes = office_routes(diagnostic)
+    where = first_unanswered(axes, answers)
+    if where:
+        return routes.redirect("axis", where[0].code, anchor=f"q-{where[1].code}")
+    return routes.redirect("review")
 
 
-def _after_save(request, diagnostic: Diagnostic, axes: list[Axis], index: int, form):
+def _after_save(request, routes: Routes, axes: list[Axis], index: int, form):
     """Where the buttons lead once the page is saved."""
     if "quit" in request.POST:
         messages.success(
             request,
             _("Vos réponses sont enregistrées. Reprenez quand vous voulez, là où vous en étiez."),
         )
-        return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
+        return redirect(routes.home)
     if "continue" in request.POST:
         if index + 1 < len(axes):
-            return redirect("diagnostics:axis", pk=diagnostic.pk, code=axes[index + 1].code)
-        return redirect("diagnostics:review", pk=diagnostic.pk)
+            return routes.redirect("axis", axes[index + 1].code)
+        return routes.redirect("review")
     # A « Confirmer » button: back to that question.
     confirmed = next((q for q in form.questions if request.POST.get(confirm_field_name(q))), None)
-    url = reverse("diagnostics:axis", args=[diagnostic.pk, axes[index].code])
-    return redirect(f"{url}#q-{confirmed.code}" if confirmed else url)
+    return routes.redirect(
+        "axis", axes[index].code, anchor=f"q-{confirmed.code}" if confirmed else ""
+    )
+
+
+CONFLICT_TEAM = gettext_noop(
+    "Rien n’a été enregistré : un membre de l’équipe a modifié entre-temps des réponses de "
+    "cette page. Pour chacune, gardez votre version (enregistrez à nouveau) ou reprenez la sienne."
+)
+CONFLICT_ELSEWHERE = gettext_noop(
+    "Rien n’a été enregistré : des réponses de cette page ont été modifiées entre-temps, depuis "
+    "un autre onglet ou un autre appareil. Pour chacune, gardez la version de cette page "
+    "(enregistrez à nouveau) ou reprenez l’autre."
+)
 
 
 @login_required
 def diagnostic_axis(request, pk, code):
     diagnostic, axes, answers = _load(request, pk)
+    if diagnostic.is_submitted:
+        return _to_results(request, diagnostic)
+    return axis_page(
+        request,
+        diagnostic=diagnostic,
+        axes=axes,
+        answers=answers,
+        code=code,
+        user=request.user,
+        routes=office_routes(diagnostic),
+    )
+
+
+def axis_page(
+    request,
+    *,
+    diagnostic: Diagnostic,
+    axes: list[Axis],
+    answers: dict[int, Answer],
+    code: str,
+    user,
+    routes: Routes,
+    business: bool = False,
+):
+    """An axis's page of a draft: its questions, saved by the page's buttons (and autosave)."""
     index = next((i for i, a in enumerate(axes) if a.code == code), None)
     if index is None:
         raise Http404(_("Cet axe n’existe pas dans ce questionnaire."))
-    if diagnostic.is_submitted:
-        return _to_results(request, diagnostic)
     axis = axes[index]
     campaign_open = diagnostic.campaign.is_open()
     form = AnswersForm(
@@ -144,24 +215,15 @@ def diagnostic_axis(request, pk, code):
     if form.is_bound:
         if form.is_valid():
             try:
-                services.answers_save(
-                    diagnostic=diagnostic, changes=form.changes(), user=request.user
-                )
-                return _after_save(request, diagnostic, axes, index, form)
+                services.answers_save(diagnostic=diagnostic, changes=form.changes(), user=user)
+                return _after_save(request, routes, axes, index, form)
             except services.AnswerConflict as conflict:
                 conflicts = _conflicts_by_question(conflict)
                 status = 409
-                messages.error(
-                    request,
-                    _(
-                        "Rien n’a été enregistré : un membre de l’équipe a modifié entre-temps "
-                        "des réponses de cette page. Pour chacune, gardez votre version "
-                        "(enregistrez à nouveau) ou reprenez la sienne."
-                    ),
-                )
+                messages.error(request, _(CONFLICT_ELSEWHERE if business else CONFLICT_TEAM))
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-                return redirect("diagnostics:axis", pk=diagnostic.pk, code=axis.code)
+                return routes.redirect("axis", axis.code)
         else:
             messages.error(
                 request,
@@ -186,6 +248,8 @@ def diagnostic_axis(request, pk, code):
             "overall_percent": _overall_percent(progress),
             "previous_axis": axes[index - 1] if index else None,
             "next_axis": axes[index + 1] if index + 1 < len(axes) else None,
+            "urls": routes.for_page(axes),
+            "business": business,
         },
         status=status,
     )
@@ -202,11 +266,7 @@ def _stored_state(answer: Answer | None) -> dict:
 
 @require_POST
 def answer_autosave(request, pk, question_pk):
-    """Saves one answer at once (JavaScript); answers JSON with the answer as stored.
-
-    Only what was stored is acknowledged: a change a colleague made since the
-    page was loaded comes back as a conflict (409) with their version.
-    """
+    """Saves one answer at once (JavaScript) for a member: see autosave_answer."""
     if not request.user.is_authenticated:
         return JsonResponse(
             {
@@ -216,6 +276,30 @@ def answer_autosave(request, pk, question_pk):
             status=401,
         )
     diagnostic, axes, answers = _load(request, pk)
+    return autosave_answer(
+        request,
+        diagnostic=diagnostic,
+        axes=axes,
+        answers=answers,
+        question_pk=question_pk,
+        user=request.user,
+    )
+
+
+def autosave_answer(
+    request,
+    *,
+    diagnostic: Diagnostic,
+    axes: list[Axis],
+    answers: dict[int, Answer],
+    question_pk: int,
+    user,
+):
+    """Saves one answer at once; answers JSON with the answer as stored.
+
+    Only what was stored is acknowledged: a change made elsewhere since the
+    page was loaded comes back as a conflict (409) with that version.
+    """
     if diagnostic.is_submitted:
         return JsonResponse({"error": _(services.ALREADY_SUBMITTED), "closed": True}, status=409)
     question = next((q for a in axes for q in a.questions.all() if q.pk == question_pk), None)
@@ -227,7 +311,7 @@ def answer_autosave(request, pk, question_pk):
         return JsonResponse({"error": " ".join(errors)}, status=400)
     try:
         for answer in services.answers_save(
-            diagnostic=diagnostic, changes=form.changes(sent=True), user=request.user
+            diagnostic=diagnostic, changes=form.changes(sent=True), user=user
         ):
             answers[question.pk] = answer
     except services.AnswerConflict as conflict:
@@ -264,6 +348,28 @@ def answer_autosave(request, pk, question_pk):
     )
 
 
+def review_context(diagnostic: Diagnostic, axes: list[Axis], answers: dict[int, Answer]) -> dict:
+    """What the review page shows: each axis's questions with their answers, what is missing."""
+    progress = _progress(axes, answers)
+    return {
+        "diagnostic": diagnostic,
+        "sections": [
+            (item, [(q, answers.get(q.pk)) for q in item.axis.questions.all()]) for item in progress
+        ],
+        "overall_percent": _overall_percent(progress),
+        "missing": sum(len(p.unanswered) for p in progress),
+        "campaign_open": diagnostic.campaign.is_open(),
+    }
+
+
+def first_unanswered(axes: list[Axis], answers: dict[int, Answer]) -> tuple[Axis, Question] | None:
+    """Where a respondent left off: the first question without an answer."""
+    for item in _progress(axes, answers):
+        if item.unanswered:
+            return item.axis, item.unanswered[0]
+    return None
+
+
 @login_required
 def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
@@ -284,19 +390,12 @@ def diagnostic_review(request, pk):
             )
             return redirect("diagnostics:results", pk=diagnostic.pk)
         status = 400
-    progress = _progress(axes, answers)
-    sections = [
-        (item, [(q, answers.get(q.pk)) for q in item.axis.questions.all()]) for item in progress
-    ]
     return render(
         request,
         "diagnostics/review.html",
         {
-            "diagnostic": diagnostic,
-            "sections": sections,
-            "overall_percent": _overall_percent(progress),
-            "missing": sum(len(p.unanswered) for p in progress),
-            "campaign_open": diagnostic.campaign.is_open(),
+            **review_context(diagnostic, axes, answers),
+            "urls": office_routes(diagnostic).for_page(axes),
             "is_director": is_director,
             "form": form,
         },

@@ -153,3 +153,11 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{base}/admin/diagnostics/action/mutualisation/",
         ],
     )
+
+
+def test_business_journey_pages_have_no_serious_violation(
+    page: Page, live_server, transactional_db
+):
+    from tests.factories import business_journey_pages
+
+    check(page, [f"{live_server.url}{path}" for path in business_journey_pages().values()])
