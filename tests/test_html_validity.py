@@ -125,6 +125,9 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-dashboard": f"{admin}/tableau-de-bord/",
             "admin-training-needs": "/admin/diagnostics/training/besoins/",
             "admin-pooling": "/admin/diagnostics/action/mutualisation/",
+            "admin-business-campaigns": "/admin/diagnostics/businesscampaign/",
+            "admin-business-weakest": "/admin/diagnostics/businesscampaign/points-faibles/",
+            "admin-businesses": "/admin/diagnostics/business/",
         },
     )
     errors = nu_errors(pages, tmp_path)
