@@ -23,22 +23,20 @@ from diagnostics.models import (
 )
 
 
-def campaign_axis_medians(campaign_ids) -> dict[int, list[tuple[str, str, float]]]:
-    """campaign id → [(axis code, axis name, median score)] over its submitted
-    diagnostics, axes in their questionnaire's order: one query."""
+def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
+    """campaign id → {axis code: median score} over its submitted diagnostics: one query."""
     scores = AxisScore.objects.filter(
         diagnostic__in=selectors.latest_submitted().filter(campaign_id__in=list(campaign_ids))
     )
     rows = selectors._middle(scores, "score", "diagnostic__campaign_id", "axis_id").values_list(
-        "diagnostic__campaign_id", "axis__order", "axis__code", "axis__name", "score", "size"
+        "diagnostic__campaign_id", "axis__code", "score", "size"
     )
     medians = selectors._medians(
-        ((campaign, order, code, name), score, size)
-        for campaign, order, code, name, score, size in rows
+        ((campaign, code), score, size) for campaign, code, score, size in rows
     )
-    by_campaign: dict[int, list] = {}
-    for (campaign, _order, code, name), (median, _size) in sorted(medians.items()):
-        by_campaign.setdefault(campaign, []).append((code, name, median))
+    by_campaign: dict[int, dict[str, float]] = {}
+    for (campaign, code), (median, _size) in medians.items():
+        by_campaign.setdefault(campaign, {})[code] = median
     return by_campaign
 
 

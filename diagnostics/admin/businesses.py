@@ -10,12 +10,12 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import regional_businesses
-from diagnostics.models import Business, BusinessCampaign
+from diagnostics.models import Audience, Axis, Business, BusinessCampaign, Questionnaire
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
 
@@ -40,6 +40,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def median_column(axis):
+    """The businesses' median on `axis`, a compact column headed by the axis's code."""
+    header = format_html(
+        '<abbr title="{}">{}</abbr>',
+        _("Médiane des prestataires — %(axis)s") % {"axis": axis.name},
+        axis.code,
+    )
+
+    @admin.display(description=header)
+    def column(obj):
+        median = getattr(obj, "axis_medians", {}).get(axis.code)
+        if median is None:
+            return format_html('<span class="snut-na">{}</span>', "—")
+        return format_html(
+            '<span class="snut-badge tone-{}">{}</span>', tone(median), format_score(median)
+        )
+
+    column.__name__ = f"median_{axis.code}"
+    return column
+
+
 class MediansChangeList(ChangeList):
     """Adds the page's axis medians to its campaigns in one query, after pagination."""
 
@@ -53,15 +74,13 @@ class MediansChangeList(ChangeList):
 @admin.register(BusinessCampaign)
 class BusinessCampaignAdmin(ReadOnlyAdmin):
     list_display = [
-        "name",
-        "organiser",
+        "organiser_and_name",
         "department",
         "opens",
         "closes",
         "invited",
         "started",
         "submitted",
-        "medians",
     ]
     list_filter = [("organiser__department", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organiser__department"]
@@ -77,6 +96,15 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
     def get_changelist(self, request, **kwargs):
         return MediansChangeList
 
+    def get_list_display(self, request):
+        # One column per axis of the latest business questionnaire, as on the office list.
+        if not hasattr(request, "_snut_business_axes"):
+            questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES)
+            request._snut_business_axes = list(
+                Axis.objects.filter(questionnaire__in=questionnaire).order_by("order")
+            )
+        return [*self.list_display, *map(median_column, request._snut_business_axes)]
+
     def get_queryset(self, request):
         return regional_businesses.business_campaign_counts(super().get_queryset(request))
 
@@ -87,6 +115,10 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
             "snut_consent_help": CONSENT_HELP,
         }
         return super().changelist_view(request, extra_context)
+
+    @admin.display(description=gettext_lazy("office et campagne"), ordering="organiser__name")
+    def organiser_and_name(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.organiser.name, obj.name)
 
     @admin.display(description=gettext_lazy("dép."), ordering="organiser__department__code")
     def department(self, obj):
@@ -104,20 +136,6 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("soumis"), ordering="n_submitted")
     def submitted(self, obj):
         return obj.n_submitted
-
-    @admin.display(description=gettext_lazy("médiane des prestataires par axe"))
-    def medians(self, obj):
-        medians = getattr(obj, "axis_medians", [])
-        if not medians:
-            return format_html('<span class="snut-na">{}</span>', "—")
-        return format_html_join(
-            " ",
-            '<span class="snut-badge tone-{}" title="{}"><abbr title="{}">{}</abbr> {}</span>',
-            (
-                (tone(median), name, name, code, format_score(median))
-                for code, name, median in medians
-            ),
-        )
 
     # --- the regional view of the businesses' weak spots ---------------------------
 

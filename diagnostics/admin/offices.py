@@ -208,7 +208,13 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             "business_median_column",
         ]
 
-    @admin.display(description=gettext_lazy("médiane des prestataires"))
+    @admin.display(
+        description=format_html(
+            '<abbr title="{}">{}</abbr>',
+            gettext_lazy("Médiane des prestataires (dernière campagne de l’office)"),
+            gettext_lazy("prest."),
+        )
+    )
     def business_median_column(self, obj):
         median, count = getattr(obj, "business_median", (None, 0))
         if median is None:
@@ -216,7 +222,7 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
         return format_html(
             '<span class="snut-badge tone-{}" title="{}">{}</span>',
             tone(median),
-            _("%(count)s prestataires, dernière campagne de l’office") % {"count": count},
+            _("Médiane de %(count)s prestataires") % {"count": count},
             format_score(median),
         )
 

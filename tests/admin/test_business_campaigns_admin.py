@@ -62,13 +62,10 @@ def test_staff_read_business_campaigns_with_counts_and_medians(
     current = rows["Prestataires"]
     assert (current.n_invited, current.n_started, current.n_submitted) == (6, 4, 3)
     # Every question answered with choices[0], [1], [3] (0, 1, 4 points of 4): 0, 25, 100.
-    assert [(code, round(m)) for code, _name, m in current.axis_medians] == [
-        ("axe-1", 25),
-        ("axe-2", 25),
-    ]
-    assert rows["Voisins"].axis_medians[0][2] == 50
+    assert current.axis_medians == {"axe-1": 25.0, "axe-2": 25.0}
+    assert rows["Voisins"].axis_medians["axe-1"] == 50
     page = response.content.decode()
-    assert "Médiane des prestataires par axe" in page and "l’équipe du réseau lit" in page
+    assert "Médiane des prestataires — Axe 2" in page and "l’équipe du réseau lit" in page
 
 
 def test_business_campaigns_are_read_only(client, network_staff, superuser, territory):
