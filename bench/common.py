@@ -243,6 +243,24 @@ def seed_businesses(offices, per_office: int = 50, seed: int = 2026):
         ),
         batch_size=5000,
     )
+    axes = selectors.questionnaire_axes(questionnaire)
+    specs = selectors.scoring_axes(axes)
+    levels = selectors.scoring_levels(questionnaire)
+    questions = [q for axis in axes for q in axis.questions.all()]
+    choices_of = {q.pk: list(q.choices.all()) for q in questions}
+    # Scored first, so that each diagnostic is inserted once with its scores.
+    picks, profiles = [], []
+    for _business in businesses:
+        maturity = rng.random()
+        picked = []
+        for question in questions:
+            choices = choices_of[question.pk]
+            index = min(
+                len(choices) - 1, int(rng.triangular(0, len(choices), maturity * len(choices)))
+            )
+            picked.append(scoring.AnswerSpec(question_id=question.pk, choice_id=choices[index].pk))
+        picks.append(picked)
+        profiles.append(scoring.score_diagnostic(specs, levels, picked))
     diagnostics = Diagnostic.objects.bulk_create(
         (
             Diagnostic(
@@ -252,50 +270,38 @@ def seed_businesses(offices, per_office: int = 50, seed: int = 2026):
                 status=Diagnostic.Status.SUBMITTED,
                 submitted_at=now,
                 share_details=rng.random() > 0.2,
+                overall_score=Decimal(f"{profile.score:.2f}"),
+                overall_level_id=profile.level.id,
             )
-            for business in businesses
+            for business, profile in zip(businesses, profiles, strict=True)
         ),
         batch_size=5000,
     )
-    axes = selectors.questionnaire_axes(questionnaire)
-    specs = selectors.scoring_axes(axes)
-    levels = selectors.scoring_levels(questionnaire)
-    answers, axis_scores = [], []
-    for diagnostic in diagnostics:
-        maturity = rng.random()
-        picked = []
-        for axis in axes:
-            for question in axis.questions.all():
-                choices = list(question.choices.all())
-                index = min(
-                    len(choices) - 1, int(rng.triangular(0, len(choices), maturity * len(choices)))
+    for start in range(0, len(diagnostics), 2000):  # bounded memory
+        chunk = range(start, min(start + 2000, len(diagnostics)))
+        Answer.objects.bulk_create(
+            (
+                Answer(diagnostic=diagnostics[i], question_id=p.question_id, choice_id=p.choice_id)
+                for i in chunk
+                for p in picks[i]
+            ),
+            batch_size=5000,
+        )
+        AxisScore.objects.bulk_create(
+            (
+                AxisScore(
+                    diagnostic=diagnostics[i],
+                    axis_id=result.axis.id,
+                    score=Decimal(f"{result.score:.2f}"),
+                    level_id=result.level.id,
+                    answered=result.answered,
+                    total=result.total,
                 )
-                picked.append(
-                    scoring.AnswerSpec(question_id=question.pk, choice_id=choices[index].pk)
-                )
-                answers.append(
-                    Answer(diagnostic=diagnostic, question=question, choice=choices[index])
-                )
-        profile = scoring.score_diagnostic(specs, levels, picked)
-        diagnostic.overall_score = Decimal(f"{profile.score:.2f}")
-        diagnostic.overall_level_id = profile.level.id
-        axis_scores += [
-            AxisScore(
-                diagnostic=diagnostic,
-                axis_id=result.axis.id,
-                score=Decimal(f"{result.score:.2f}"),
-                level_id=result.level.id,
-                answered=result.answered,
-                total=result.total,
-            )
-            for result in profile.axes
-        ]
-        if len(answers) >= 50_000:  # bounded memory
-            Answer.objects.bulk_create(answers, batch_size=5000)
-            answers.clear()
-    Answer.objects.bulk_create(answers, batch_size=5000)
-    AxisScore.objects.bulk_create(axis_scores, batch_size=5000)
-    Diagnostic.objects.bulk_update(diagnostics, ["overall_score", "overall_level"], batch_size=2000)
+                for i in chunk
+                for result in profiles[i].axes
+            ),
+            batch_size=5000,
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return campaigns
