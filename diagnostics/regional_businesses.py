@@ -5,9 +5,11 @@ offices and businesses: the database ranks the scores (selectors._middle) and
 counts the weak answers; Python only arranges the few rows that come back.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Avg, Count, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from diagnostics import selectors
@@ -23,10 +25,18 @@ from diagnostics.models import (
 )
 
 
+def _submitted():
+    """Submitted diagnostics. One per organisation and campaign (the unique constraint
+    diagnostic_one_per_campaign): no need of selectors.latest_submitted's anti-join,
+    which would cost a lookup per diagnostic over 50,000 businesses."""
+    return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
+
+
 def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
     """campaign id → {axis code: median score} over its submitted diagnostics: one query."""
+    # A semi-join: PostgreSQL then reads the page's scores by index, not the whole table.
     scores = AxisScore.objects.filter(
-        diagnostic__in=selectors.latest_submitted().filter(campaign_id__in=list(campaign_ids))
+        diagnostic__in=_submitted().filter(campaign_id__in=list(campaign_ids))
     )
     rows = selectors._middle(scores, "score", "diagnostic__campaign_id", "axis_id").values_list(
         "diagnostic__campaign_id", "axis__code", "score", "size"
@@ -50,7 +60,7 @@ def office_business_medians(office_ids) -> dict[int, tuple[float, int]]:
         .order_by("-opens", "-pk")
         .values("pk")[:1]
     )
-    diagnostics = selectors.latest_submitted().filter(
+    diagnostics = _submitted().filter(
         campaign__organiser__in=list(office_ids), campaign_id=Subquery(latest)
     )
     rows = selectors._middle(diagnostics, "overall_score", "campaign__organiser_id").values_list(
@@ -77,20 +87,46 @@ class BusinessWeakness:
     questions: list[WeakBusinessQuestion]
 
 
+WEAKEST_CACHE_SECONDS = 3600
+
+
 def business_weakest_questions(limit: int = 10) -> BusinessWeakness:
-    """Where the region's businesses are weakest, across every office's campaigns on
-    the latest business questionnaire: the `limit` questions with the lowest mean
-    share of the best points, and how many businesses answered each weakly, by
-    department (where regional workshops or tools should go). Seven queries."""
+    """The businesses' weakest questions (see _weakest), cached under a key that any
+    business submission or a revision of the questionnaire changes: the aggregate
+    reads every business answer, the key only the diagnostics. Two queries when
+    cached."""
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
     if questionnaire is None:
         return BusinessWeakness(None, 0, [], [])
+    stamp = (
+        Diagnostic.objects.filter(
+            questionnaire=questionnaire,
+            campaign__audience=Audience.BUSINESSES,
+            status=Diagnostic.Status.SUBMITTED,
+        )
+        .aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("submitted_at"))
+        .values()
+    )
+    parts = [questionnaire.pk, questionnaire.revised_at, limit, *stamp]
+    key = "snut-business-weakest:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    weakness = cache.get(key)
+    if weakness is None:
+        weakness = _weakest(questionnaire, limit)
+        cache.set(key, weakness, WEAKEST_CACHE_SECONDS)
+    return weakness
+
+
+def _weakest(questionnaire: Questionnaire, limit: int) -> BusinessWeakness:
+    """Where the region's businesses are weakest, across every office's campaigns on
+    the latest business questionnaire: the `limit` questions with the lowest mean
+    share of the best points, and how many businesses answered each weakly, by
+    department (where regional workshops or tools should go). Six queries."""
     axes = selectors.questionnaire_axes(questionnaire)  # two queries, prefetched
     questions = {q.pk: (q, axis) for axis in axes for q in axis.questions.all()}
     best = {
         pk: max((c.points for c in q.choices.all()), default=0) for pk, (q, _a) in questions.items()
     }
-    submitted = selectors.latest_submitted().filter(
+    submitted = _submitted().filter(
         questionnaire=questionnaire, campaign__audience=Audience.BUSINESSES
     )
     answers = Answer.objects.filter(diagnostic__in=submitted, choice__isnull=False)

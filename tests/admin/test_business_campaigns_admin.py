@@ -159,3 +159,15 @@ def test_business_list_filters_by_activity(client, network_staff, territory):
     found = response.context["cl"].result_list
     assert found and {b.segment for b in found} == {"restauration"}
     assert client.get(reverse("admin:diagnostics_business_add")).status_code == 403
+
+
+def test_weakest_questions_are_cached_until_a_business_submits(
+    business_questionnaire, territory, office, django_assert_num_queries
+):
+    first = regional_businesses.business_weakest_questions()
+    with django_assert_num_queries(2):  # the questionnaire, the submissions' stamp
+        assert regional_businesses.business_weakest_questions() == first
+    run_campaign(business_questionnaire, factories.make_office("Office tardif"), [0])
+    again = regional_businesses.business_weakest_questions()
+    assert again.diagnostics == first.diagnostics + 1
+    assert again.questions[0].weak == first.questions[0].weak + 1
