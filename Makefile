@@ -30,11 +30,13 @@ demo: install system-check
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata questionnaire_snut
 	$(MANAGE) loaddata questionnaire_snut_v2
+	$(MANAGE) loaddata questionnaire_prestataires ateliers_prestataires
 	$(MANAGE) validate_questionnaire
 	$(MANAGE) seed_demo
 
 run: demo
 	@echo "SNUT sur http://127.0.0.1:$(PORT) — comptes de démo (mot de passe snut-demo) : directeur (office, diagnostic soumis), directrice (office, diagnostic en cours), mopa (réseau, /admin/)."
+	@$(MANAGE) demo_business_link --base http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install node_modules/.installed system-check

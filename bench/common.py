@@ -174,3 +174,134 @@ def print_table(title: str, rows: list[tuple[str, list[float]]]) -> None:
     print(f"{'':<36}{'median':>10}{'p95':>10}")
     for label, values in rows:
         print(f"{label:<36}{statistics.median(values):>8.1f}ms{p95(values):>8.1f}ms")
+
+
+def seed_businesses(offices, per_office: int = 50, seed: int = 2026):
+    """`per_office` businesses for each office, each office's business campaign, and a
+    submitted diagnostic of the business questionnaire for every business (answers,
+    axis scores and overall score from the real scoring service), written in bulk.
+    Returns the business campaigns, in the offices' order."""
+    from diagnostics import scoring, selectors
+    from diagnostics.models import (
+        Answer,
+        Audience,
+        AxisScore,
+        Business,
+        BusinessLink,
+        Campaign,
+        Diagnostic,
+        Questionnaire,
+    )
+
+    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    rng = random.Random(seed)
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).get()
+    today = timezone.localdate()
+    now = timezone.now()
+    campaigns = Campaign.objects.bulk_create(
+        Campaign(
+            questionnaire=questionnaire,
+            name="Diagnostic des prestataires",
+            opens=today - timezone.timedelta(days=40),
+            closes=today + timezone.timedelta(days=40),
+            audience=Audience.BUSINESSES,
+            organiser=office,
+        )
+        for office in offices
+    )
+    segments = Business.BUSINESS_SEGMENTS
+    businesses = Business.objects.bulk_create(
+        (
+            Business(
+                kind=Business.Kind.BUSINESS,
+                parent=office,
+                name=f"Prestataire {o:04d}-{b:03d}",
+                slug=f"bench-p-{o:04d}-{b:03d}",
+                department_id=office.department_id,
+                commune=office.commune,
+                segment=segments[b % len(segments)],
+                email=f"p{o}-{b}@example.org",
+            )
+            for o, office in enumerate(offices)
+            for b in range(per_office)
+        ),
+        batch_size=5000,
+    )
+    campaign_of = {c.organiser_id: c for c in campaigns}
+    BusinessLink.objects.bulk_create(
+        (
+            BusinessLink(
+                campaign=campaign_of[business.parent_id],
+                business=business,
+                token_hash=f"{business.pk:064x}",
+                expires_at=now + timezone.timedelta(days=60),
+                sent_count=1,
+                last_sent_at=now,
+                opened_at=now,
+            )
+            for business in businesses
+        ),
+        batch_size=5000,
+    )
+    axes = selectors.questionnaire_axes(questionnaire)
+    specs = selectors.scoring_axes(axes)
+    levels = selectors.scoring_levels(questionnaire)
+    questions = [q for axis in axes for q in axis.questions.all()]
+    choices_of = {q.pk: list(q.choices.all()) for q in questions}
+    # Scored first, so that each diagnostic is inserted once with its scores.
+    picks, profiles = [], []
+    for _business in businesses:
+        maturity = rng.random()
+        picked = []
+        for question in questions:
+            choices = choices_of[question.pk]
+            index = min(
+                len(choices) - 1, int(rng.triangular(0, len(choices), maturity * len(choices)))
+            )
+            picked.append(scoring.AnswerSpec(question_id=question.pk, choice_id=choices[index].pk))
+        picks.append(picked)
+        profiles.append(scoring.score_diagnostic(specs, levels, picked))
+    diagnostics = Diagnostic.objects.bulk_create(
+        (
+            Diagnostic(
+                organisation=business,
+                campaign=campaign_of[business.parent_id],
+                questionnaire=questionnaire,
+                status=Diagnostic.Status.SUBMITTED,
+                submitted_at=now,
+                share_details=rng.random() > 0.2,
+                overall_score=Decimal(f"{profile.score:.2f}"),
+                overall_level_id=profile.level.id,
+            )
+            for business, profile in zip(businesses, profiles, strict=True)
+        ),
+        batch_size=5000,
+    )
+    for start in range(0, len(diagnostics), 2000):  # bounded memory
+        chunk = range(start, min(start + 2000, len(diagnostics)))
+        Answer.objects.bulk_create(
+            (
+                Answer(diagnostic=diagnostics[i], question_id=p.question_id, choice_id=p.choice_id)
+                for i in chunk
+                for p in picks[i]
+            ),
+            batch_size=5000,
+        )
+        AxisScore.objects.bulk_create(
+            (
+                AxisScore(
+                    diagnostic=diagnostics[i],
+                    axis_id=result.axis.id,
+                    score=Decimal(f"{result.score:.2f}"),
+                    level_id=result.level.id,
+                    answered=result.answered,
+                    total=result.total,
+                )
+                for i in chunk
+                for result in profiles[i].axes
+            ),
+            batch_size=5000,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return campaigns

@@ -208,13 +208,13 @@ class PeerMedians:
         return self.count >= MIN_PEERS
 
 
-def _middle(queryset: QuerySet, value: str, partition: str | None = None) -> QuerySet:
+def _middle(queryset: QuerySet, value: str, *partition: str) -> QuerySet:
     """The one or two rows at the middle of `value` (per partition), with the count.
 
     The database ranks the values: a constant number of rows comes back however
     many offices there are. Rows where `value` is null are left out.
     """
-    over = {"partition_by": F(partition)} if partition else {}
+    over = {"partition_by": [F(field) for field in partition]} if partition else {}
     return (
         queryset.filter(**{f"{value}__isnull": False})
         .annotate(

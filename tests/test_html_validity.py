@@ -68,6 +68,7 @@ def rendered(client: Client, urls: dict[str, str]) -> dict[str, bytes]:
 @pytest.fixture
 def demo(db):
     call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
     first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
     seed(second, previous_questionnaire=first)
 
@@ -133,6 +134,9 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-dashboard": f"{admin}/tableau-de-bord/",
             "admin-training-needs": "/admin/diagnostics/training/besoins/",
             "admin-pooling": "/admin/diagnostics/action/mutualisation/",
+            "admin-business-campaigns": "/admin/diagnostics/businesscampaign/",
+            "admin-business-weakest": "/admin/diagnostics/businesscampaign/points-faibles/",
+            "admin-businesses": "/admin/diagnostics/business/",
         },
     )
     errors = nu_errors(pages, tmp_path)

@@ -1,11 +1,23 @@
 """Demo data: refused without DEBUG, idempotent, and rich enough for comparisons."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from diagnostics.models import Campaign, Diagnostic, Office
+from diagnostics.management.commands.seed_demo import DEMO_OFFICE
+from diagnostics.models import (
+    Audience,
+    AxisScore,
+    Business,
+    BusinessLink,
+    Campaign,
+    Diagnostic,
+    Office,
+    Training,
+)
 
 
 @pytest.fixture
@@ -110,3 +122,85 @@ def test_latest_campaign_runs_on_version_2_and_the_evolution_crosses_it(loaded):
     assert any(item.comment for item in results.plan) or any(
         p.comment for a in results.axes for p in a.focus + a.later
     )
+
+
+@pytest.fixture
+def with_businesses(loaded):
+    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+
+
+def business_counts():
+    return (
+        Business.objects.count(),
+        Campaign.objects.filter(audience=Audience.BUSINESSES).count(),
+        Diagnostic.objects.filter(organisation__kind="business").count(),
+        BusinessLink.objects.count(),
+        Training.objects.count(),
+    )
+
+
+@override_settings(DEBUG=True)
+def test_seeds_businesses_and_their_campaigns_idempotently(with_businesses):
+    call_command("seed_demo", verbosity=0)
+    counts = business_counts()
+    call_command("seed_demo", verbosity=0)
+    assert business_counts() == counts
+
+    demo = Office.objects.get(name=DEMO_OFFICE)
+    assert demo.businesses.count() == 40
+    assert set(demo.businesses.values_list("segment", flat=True)) == set(Business.BUSINESS_SEGMENTS)
+    assert all(b.email.endswith(".example.org") for b in demo.businesses.all())
+    campaigns = Campaign.objects.filter(audience=Audience.BUSINESSES)
+    assert sorted(c.organiser.businesses.count() for c in campaigns) == [12, 12, 40]
+    assert len({c.organiser.department_id for c in campaigns}) == 2
+    campaign = campaigns.get(organiser=demo)
+    diagnostics = campaign.diagnostics
+    submitted = diagnostics.filter(status=Diagnostic.Status.SUBMITTED)
+    assert submitted.count() == 30 and diagnostics.filter(status="draft").count() == 4
+    assert all(d.overall_score is not None and d.axis_scores.count() == 5 for d in submitted)
+    assert 0 < submitted.filter(share_details=False).count() < 15
+    # Every business is invited (one live link each); six have not started.
+    assert campaign.links.filter(revoked_at__isnull=True).count() == 40
+    assert campaign.links.filter(opened_at__isnull=True).count() == 6
+    # Varied profiles: campsites sell online better than restaurants.
+    resa = {
+        segment: [
+            s.score
+            for s in AxisScore.objects.filter(
+                diagnostic__in=submitted,
+                axis__code="resa",
+                diagnostic__organisation__segment=segment,
+            )
+        ]
+        for segment in (Business.Segment.ACCOMMODATION, Business.Segment.FOOD)
+    }
+    mean = {k: sum(v) / len(v) for k, v in resa.items()}
+    assert mean[Business.Segment.ACCOMMODATION] > mean[Business.Segment.FOOD]
+    assert len({d.overall_score for d in submitted}) > 10
+    # Both catalogues: the network's trainings for office teams and the businesses' workshops.
+    assert set(Training.objects.values_list("audience", flat=True)) == {
+        Audience.OFFICES,
+        Audience.BUSINESSES,
+    }
+
+
+@override_settings(DEBUG=True)
+def test_demo_business_link_opens_a_business_that_has_not_submitted(with_businesses, client):
+    call_command("seed_demo", verbosity=0)
+    out = io.StringIO()
+    call_command("demo_business_link", "--base", "http://testserver", stdout=out)
+    url = out.getvalue().strip().rsplit(" ", 1)[-1]
+    assert url.startswith("http://testserver/prestataire/")
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    # The newest link, opened just now, belongs to the business named, which has not submitted.
+    link = BusinessLink.objects.latest("created_at")
+    assert link.revoked_at is None and link.opened_at is not None
+    assert not link.business.diagnostics.filter(status=Diagnostic.Status.SUBMITTED).exists()
+    assert link.business.name in out.getvalue()
+
+
+@override_settings(DEBUG=True)
+def test_demo_business_link_needs_the_demo(loaded):
+    with pytest.raises(CommandError, match="make demo"):
+        call_command("demo_business_link")

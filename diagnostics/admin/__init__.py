@@ -3,7 +3,14 @@
 Importing the modules registers their ModelAdmins.
 """
 
-from diagnostics.admin import diagnostics, offices, plan, questionnaire, team  # noqa: F401
+from diagnostics.admin import (  # noqa: F401
+    businesses,
+    diagnostics,
+    offices,
+    plan,
+    questionnaire,
+    team,
+)
 from diagnostics.admin.questionnaire import FROZEN_MESSAGE
 
 __all__ = ["FROZEN_MESSAGE"]

@@ -6,6 +6,7 @@ offices. The campaign is chosen with the « campagne » filter (default: lates
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, OrderBy
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import regional, selectors
+from diagnostics import regional, regional_businesses, selectors
 from diagnostics.admin import exports
 from diagnostics.admin.team import OfficeInvitationsMixin
 from diagnostics.models import Campaign, MaturityLevel, Membership, Office
@@ -145,6 +146,16 @@ def axis_column(axis):
     return column
 
 
+class BusinessMediansChangeList(ChangeList):
+    """Adds the page's businesses' medians to its offices in one query, after pagination."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        medians = regional_businesses.office_business_medians(o.pk for o in self.result_list)
+        for office in self.result_list:
+            office.business_median = medians.get(office.pk, (None, 0))
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -176,6 +187,9 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             kwargs["queryset"] = network_departments()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_changelist(self, request, **kwargs):
+        return BusinessMediansChangeList
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         campaign = campaign_for(request)
@@ -191,7 +205,26 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             "overall",
             *[axis_column(axis) for axis in axes_for(request)],
             "status",
+            "business_median_column",
         ]
+
+    @admin.display(
+        description=format_html(
+            '<abbr title="{}">{}</abbr>',
+            gettext_lazy("Médiane des prestataires (dernière campagne de l’office)"),
+            gettext_lazy("prest."),
+        )
+    )
+    def business_median_column(self, obj):
+        median, count = getattr(obj, "business_median", (None, 0))
+        if median is None:
+            return format_html('<span class="snut-na">{}</span>', "—")
+        return format_html(
+            '<span class="snut-badge tone-{}" title="{}">{}</span>',
+            tone(median),
+            _("Médiane de %(count)s prestataires") % {"count": count},
+            format_score(median),
+        )
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")
     def department_code(self, obj):

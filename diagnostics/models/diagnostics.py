@@ -95,6 +95,23 @@ class Campaign(models.Model):
         return not organisation.is_business
 
 
+class BusinessCampaignManager(CampaignManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(audience=Audience.BUSINESSES)
+
+
+class BusinessCampaign(Campaign):
+    """A campaign an office runs among its businesses: the network staff read it in the admin."""
+
+    objects = BusinessCampaignManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("campagne auprès des prestataires")
+        verbose_name_plural = _("campagnes auprès des prestataires")
+        ordering = ["-opens", "-pk"]
+
+
 def _diagnostic_lookup(prefix, slug, code, version, campaign, created):
     """Filters for the diagnostic whose natural key is given, its fields behind `prefix`.
 

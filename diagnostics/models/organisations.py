@@ -167,6 +167,8 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # Offices and businesses are listed by name, each apart (50,000 businesses).
+        indexes = [models.Index(fields=["kind", "name"], name="organisation_kind_name")]
         constraints = [
             models.CheckConstraint(
                 condition=(

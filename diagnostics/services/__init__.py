@@ -496,6 +496,9 @@ NETWORK_READ_MODELS = [
     "diagnosticreopening",
     "axisimportance",
     "action",  # the admin shows counts per axis only, never an action's content
+    # The offices run their businesses' campaigns; the network reads them.
+    "businesscampaign",
+    "business",
 ]
 # Reading accounts lets staff attach a director to an office; creating or
 # changing accounts stays with the superusers.

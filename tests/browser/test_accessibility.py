@@ -151,6 +151,9 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{admin}/tableau-de-bord/",
             f"{base}/admin/diagnostics/training/besoins/",
             f"{base}/admin/diagnostics/action/mutualisation/",
+            f"{base}/admin/diagnostics/businesscampaign/",
+            f"{base}/admin/diagnostics/businesscampaign/points-faibles/",
+            f"{base}/admin/diagnostics/business/",
         ],
     )
 

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services, tasks
 from diagnostics.french import de
+from diagnostics.management.demo_businesses import seed_businesses
 from diagnostics.models import (
     Answer,
     Audience,
@@ -154,8 +155,11 @@ def seed(
             created += 1
     _demo_plan(offices[0], previous, director, colleague)
     _demo_catalogue(questionnaire, today)
+    # The demo office, its neighbour and one in Gironde: the staff see two departments.
+    business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
     return (
         f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
+        f"{business_diagnostics} diagnostic(s) de prestataires créé(s), "
         f"campagnes « {previous.name} » et « {current.name} ».\n"
         f"Comptes (mot de passe « {DEMO_PASSWORD} », démo uniquement) : "
         f"{director.username} et {colleague.username} ({offices[0].name}), "
@@ -529,8 +533,9 @@ DEMO_CATALOGUE = [
 
 
 def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
-    """The network's training catalogue (once)."""
-    if Training.objects.exists():
+    """The network's training catalogue for office teams (once); the businesses' workshops
+    (fixture ateliers_prestataires) live beside it in the same catalogue."""
+    if Training.objects.filter(audience=Audience.OFFICES).exists():
         return
     axes = {a.code: a for a in Axis.objects.filter(questionnaire=questionnaire)}
     questions = {q.code: q for q in Question.objects.filter(questionnaire=questionnaire)}

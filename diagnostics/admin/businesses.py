@@ -1,0 +1,182 @@
+"""The offices' business campaigns, read by the network staff (offices run them).
+
+Read-only: the staff see each office's response rate and its businesses' medians,
+the businesses themselves, and where the region's businesses are weakest.
+Medians are ranked by the database for the whole page at once
+(diagnostics.regional_businesses): a fixed number of queries per page.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diagnostics import regional_businesses
+from diagnostics.models import Audience, Axis, Business, BusinessCampaign, Questionnaire
+from diagnostics.templatetags.snut import score as format_score
+from diagnostics.templatetags.snut import tone
+
+CONSENT_HELP = gettext_lazy(
+    "Les prestataires choisissent, en soumettant, si leur office peut lire le détail de leurs "
+    "réponses ; sans leur accord l’office ne les voit que dans les agrégats. Ce choix concerne "
+    "l’office : l’équipe du réseau lit les scores de tous les diagnostics et, dans "
+    "l’administration, le détail des réponses de chacun."
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to the network staff, written only by the offices through the app."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def median_column(axis):
+    """The businesses' median on `axis`, a compact column headed by the axis's code."""
+    header = format_html(
+        '<abbr title="{}">{}</abbr>',
+        _("Médiane des prestataires — %(axis)s") % {"axis": axis.name},
+        axis.code,
+    )
+
+    @admin.display(description=header)
+    def column(obj):
+        median = getattr(obj, "axis_medians", {}).get(axis.code)
+        if median is None:
+            return format_html('<span class="snut-na">{}</span>', "—")
+        return format_html(
+            '<span class="snut-badge tone-{}">{}</span>', tone(median), format_score(median)
+        )
+
+    column.__name__ = f"median_{axis.code}"
+    return column
+
+
+class MediansChangeList(ChangeList):
+    """Adds the page's axis medians to its campaigns in one query, after pagination."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        medians = regional_businesses.campaign_axis_medians(c.pk for c in self.result_list)
+        for campaign in self.result_list:
+            campaign.axis_medians = medians.get(campaign.pk, [])
+
+
+@admin.register(BusinessCampaign)
+class BusinessCampaignAdmin(ReadOnlyAdmin):
+    list_display = [
+        "organiser_and_name",
+        "department",
+        "opens",
+        "closes",
+        "invited",
+        "started",
+        "submitted",
+    ]
+    list_filter = [("organiser__department", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["organiser__department"]
+    search_fields = ["name", "organiser__name"]
+    date_hierarchy = "opens"
+    fields = ["name", "organiser", "questionnaire", "opens", "closes"]
+    list_per_page = 50
+    change_list_template = "admin/diagnostics/businesscampaign/change_list.html"
+
+    class Media:
+        css = {"all": ["css/snut-admin.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return MediansChangeList
+
+    def get_list_display(self, request):
+        # One column per axis of the latest business questionnaire, as on the office list.
+        if not hasattr(request, "_snut_business_axes"):
+            questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES)
+            request._snut_business_axes = list(
+                Axis.objects.filter(questionnaire__in=questionnaire).order_by("order")
+            )
+        return [*self.list_display, *map(median_column, request._snut_business_axes)]
+
+    def get_queryset(self, request):
+        return regional_businesses.business_campaign_counts(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "is_nav_sidebar_enabled": False,
+            "snut_consent_help": CONSENT_HELP,
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=gettext_lazy("office et campagne"), ordering="organiser__name")
+    def organiser_and_name(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.organiser.name, obj.name)
+
+    @admin.display(description=gettext_lazy("dép."), ordering="organiser__department__code")
+    def department(self, obj):
+        department = obj.organiser.department
+        return format_html('<abbr title="{}">{}</abbr>', department.name, department.code)
+
+    @admin.display(description=gettext_lazy("invités"), ordering="n_invited")
+    def invited(self, obj):
+        return obj.n_invited
+
+    @admin.display(description=gettext_lazy("commencés"), ordering="n_started")
+    def started(self, obj):
+        return obj.n_started
+
+    @admin.display(description=gettext_lazy("soumis"), ordering="n_submitted")
+    def submitted(self, obj):
+        return obj.n_submitted
+
+    # --- the regional view of the businesses' weak spots ---------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.weakest_view)
+        return [
+            path("points-faibles/", view, name="diagnostics_businesscampaign_weakest"),
+            *super().get_urls(),
+        ]
+
+    def weakest_view(self, request):
+        if not self.has_view_permission(request):
+            raise admin.sites.PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Points faibles des prestataires de la région"),
+            "weakness": regional_businesses.business_weakest_questions(),
+            "snut_consent_help": CONSENT_HELP,
+        }
+        return TemplateResponse(request, "admin/diagnostics/businesscampaign/weakest.html", context)
+
+
+@admin.register(Business)
+class BusinessAdmin(ReadOnlyAdmin):
+    list_display = ["name", "parent", "department_code", "segment", "subtype", "commune"]
+    list_filter = [("parent__department", admin.RelatedOnlyFieldListFilter), "segment"]
+    list_select_related = ["parent", "department"]
+    search_fields = ["name", "commune", "parent__name"]
+    fields = [
+        "name",
+        "parent",
+        "segment",
+        "subtype",
+        "commune",
+        "department",
+        "email",
+        "phone",
+    ]
+    list_per_page = 100
+
+    @admin.display(description=gettext_lazy("dép."), ordering="department__code")
+    def department_code(self, obj):
+        return format_html('<abbr title="{}">{}</abbr>', obj.department.name, obj.department.code)

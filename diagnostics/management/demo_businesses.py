@@ -1,0 +1,259 @@
+"""Demo businesses (prestataires) of three demo offices and their business campaigns.
+
+Called by seed_demo. Idempotent: businesses are looked up by slug, campaigns by
+name and organiser, and a business that already has a diagnostic or a live link
+in its campaign is left alone. Profiles follow the activity (campsites sell
+online, small restaurants rarely answer reviews, shops seldom sell online), so
+that « Mon territoire » and the workshop programme have something to say.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from diagnostics import selectors, services, tasks
+from diagnostics.french import de
+from diagnostics.models import (
+    Answer,
+    Audience,
+    Business,
+    BusinessLink,
+    Campaign,
+    Diagnostic,
+    Office,
+    Questionnaire,
+)
+
+S = Business.Segment
+
+# The demo office's 40 businesses: (name, activity, précision).
+DEMO_BUSINESSES = [
+    ("Gîte du Moulin de la Dronne", S.ACCOMMODATION, "gîte"),
+    ("Camping Les Berges de la Dronne", S.ACCOMMODATION, "camping"),
+    ("Hôtel du Périgord Vert", S.ACCOMMODATION, "hôtel"),
+    ("Chambres d’hôtes La Closerie des Noyers", S.ACCOMMODATION, "chambres d’hôtes"),
+    ("Camping Le Pré des Truffiers", S.ACCOMMODATION, "camping"),
+    ("Gîte de la Forge", S.ACCOMMODATION, "gîte"),
+    ("Hôtel Les Tilleuls", S.ACCOMMODATION, "hôtel"),
+    ("Domaine des Combes", S.ACCOMMODATION, "gîte de groupe"),
+    ("Village vacances Les Châtaigniers", S.ACCOMMODATION, "village vacances"),
+    ("Roulottes du Bois Joli", S.ACCOMMODATION, "hébergement insolite"),
+    ("Le Logis de Brumevieille", S.ACCOMMODATION, "chambres d’hôtes"),
+    ("Cabanes perchées de Chantegrel", S.ACCOMMODATION, "hébergement insolite"),
+    ("Restaurant Le Périgord Vert", S.FOOD, "restaurant"),
+    ("Auberge de la Dronne", S.FOOD, "restaurant"),
+    ("Crêperie du Vieux Pont", S.FOOD, "crêperie"),
+    ("Bistrot des Halles", S.FOOD, "bistrot"),
+    ("La Table de Margot", S.FOOD, "restaurant"),
+    ("Ferme-auberge du Bournat", S.FOOD, "ferme-auberge"),
+    ("Pizzeria Le Four à Bois", S.FOOD, "pizzeria"),
+    ("Salon de thé Les Gourmandises", S.FOOD, "salon de thé"),
+    ("Guinguette du Moulin", S.FOOD, "guinguette"),
+    ("Canoë Dronne Aventure", S.ACTIVITIES, "canoë-kayak"),
+    ("Les Écuries du Val", S.ACTIVITIES, "équitation"),
+    ("Accrobranche Les Écureuils", S.ACTIVITIES, "parc aventure"),
+    ("Vélos de la Voie Verte", S.ACTIVITIES, "location de vélos"),
+    ("Golf du Château de Fayolle", S.ACTIVITIES, "golf"),
+    ("Balades en gabare de la Dronne", S.ACTIVITIES, "promenade en bateau"),
+    ("Escape game Le Secret du Prieuré", S.ACTIVITIES, "escape game"),
+    ("Pêche et nature en Périgord", S.ACTIVITIES, "guide de pêche"),
+    ("Abbaye de Brumevieille", S.SITES, "monument"),
+    ("Château de Puyrenier", S.SITES, "château"),
+    ("Musée de la Truffe et du Terroir", S.SITES, "musée"),
+    ("Grottes de Lasgrottes", S.SITES, "site naturel"),
+    ("Jardins du Prieuré", S.SITES, "jardin"),
+    ("Moulin à huile de noix de la Veyssière", S.SITES, "savoir-faire"),
+    ("Épicerie fine Au Panier Périgourdin", S.SHOPS, "épicerie fine"),
+    ("Marché des producteurs de pays", S.SHOPS, "marché"),
+    ("Librairie La Plume et la Dronne", S.SHOPS, "librairie"),
+    ("Distillerie Les Trois Noix", S.SHOPS, "artisan"),
+    ("Ferme de la Truffière", S.SHOPS, "vente à la ferme"),
+]
+
+# A dozen for each of two other offices, `{de}` standing for « de <commune> ».
+OTHER_BUSINESSES = [
+    ("Gîte des Remparts {de}", S.ACCOMMODATION, "gîte"),
+    ("Camping municipal {de}", S.ACCOMMODATION, "camping"),
+    ("Hôtel de la Place {de}", S.ACCOMMODATION, "hôtel"),
+    ("Chambres d’hôtes Le Pigeonnier {de}", S.ACCOMMODATION, "chambres d’hôtes"),
+    ("Auberge du Bourg {de}", S.FOOD, "restaurant"),
+    ("Restaurant La Terrasse {de}", S.FOOD, "restaurant"),
+    ("Bistrot du Marché {de}", S.FOOD, "bistrot"),
+    ("Randonnées accompagnées {de}", S.ACTIVITIES, "randonnée"),
+    ("Canoë-kayak {de}", S.ACTIVITIES, "canoë-kayak"),
+    ("Église fortifiée {de}", S.SITES, "monument"),
+    ("Musée des métiers d’autrefois {de}", S.SITES, "musée"),
+    ("Boulangerie-épicerie {de}", S.SHOPS, "commerce de proximité"),
+]
+
+# How an activity tends to fare on each axis of the business questionnaire.
+SEGMENT_BIAS = {
+    S.ACCOMMODATION: {"resa": 0.15, "avis": 0.1, "secu": -0.1},
+    S.FOOD: {"resa": -0.25, "avis": -0.3, "rel": -0.1},
+    S.ACTIVITIES: {"vis": 0.1, "resa": 0.1, "secu": -0.15},
+    S.SITES: {"vis": 0.15, "resa": -0.1, "rel": 0.05},
+    S.SHOPS: {"vis": -0.1, "resa": -0.3, "avis": -0.1},
+}
+SUBTYPE_BIAS = {"camping": {"resa": 0.3}, "hôtel": {"resa": 0.2, "avis": 0.15}}
+# Only furnished rentals register as such; few shops sell online.
+NOT_CONCERNED = {
+    "secu-05": lambda business: business.subtype not in ("gîte", "gîte de groupe"),
+    "resa-02": lambda business: business.segment in (S.SHOPS, S.SITES),
+}
+
+DEMO_SUBMITTED, DEMO_STARTED = 30, 4  # the other 6 of the demo office: invited only
+OTHER_SUBMITTED, OTHER_STARTED = 8, 2
+
+
+def campaign_name(opens: date) -> str:
+    return f"Diagnostic numérique des prestataires {opens.year}"
+
+
+def seed_businesses(offices: list[Office], today: date) -> int:
+    """Businesses, a business campaign and its diagnostics for each of `offices` (the
+    demo office first): the number of diagnostics created. Nothing without a published
+    business questionnaire (loaddata questionnaire_prestataires)."""
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
+    if questionnaire is None:
+        return 0
+    created = 0
+    for index, office in enumerate(offices):
+        if index == 0:
+            rows, submitted, started = DEMO_BUSINESSES, DEMO_SUBMITTED, DEMO_STARTED
+        else:
+            rows = [(n.format(de=de(office.commune)), s, t) for n, s, t in OTHER_BUSINESSES]
+            submitted, started = OTHER_SUBMITTED, OTHER_STARTED
+        businesses = [_business(office, *row) for row in rows]
+        campaign = _campaign(office, questionnaire, today)
+        rng = random.Random(office.slug)
+        # Interleaved, so that every activity has submitted, started and invited-only ones.
+        order = sorted(businesses, key=lambda b: rng.random())
+        for position, business in enumerate(order):
+            if business.diagnostics.filter(campaign=campaign).exists():
+                continue
+            link = _link(business, campaign)
+            if position >= submitted + started:
+                continue  # invited, not started
+            link.opened_at = timezone.make_aware(
+                datetime.combine(campaign.opens + timedelta(days=2 + position % 20), time(9))
+            )
+            link.save(update_fields=["opened_at"])
+            _diagnostic(business, campaign, rng, submit=position < submitted, opened=link.opened_at)
+            created += 1
+    return created
+
+
+def demo_link(office: Office) -> tuple[Business, str] | None:
+    """A fresh link for a business of `office` that has not submitted yet (invited only
+    first): the business and its token, for `make run` to print."""
+    campaign = _latest_campaign(office)
+    if campaign is None:
+        return None
+    businesses = Business.objects.filter(parent=office).order_by("name")
+    waiting = businesses.exclude(diagnostics__campaign=campaign)
+    business = (
+        waiting.first()
+        or businesses.exclude(
+            diagnostics__campaign=campaign, diagnostics__status=Diagnostic.Status.SUBMITTED
+        ).first()
+    )
+    if business is None:
+        return None
+    _link, token = services.business_link_issue(business=business, campaign=campaign)
+    return business, token
+
+
+def _latest_campaign(office: Office) -> Campaign | None:
+    return (
+        Campaign.objects.filter(audience=Audience.BUSINESSES, organiser=office)
+        .order_by("-opens", "-pk")
+        .first()
+    )
+
+
+def _business(office: Office, name: str, segment: str, subtype: str) -> Business:
+    slug = slugify(f"{name}-{office.commune}")[:200]
+    business, _ = Business.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "parent": office,
+            "department_id": office.department_id,
+            "commune": office.commune,
+            "segment": segment,
+            "subtype": subtype,
+            "email": f"contact@{slugify(name)[:40]}.example.org",
+            "phone": f"05 53 {len(name):02d} {sum(map(ord, name)) % 100:02d} 00",
+        },
+    )
+    return business
+
+
+def _campaign(office: Office, questionnaire: Questionnaire, today: date) -> Campaign:
+    opens = today - timedelta(days=45)
+    campaign, _ = Campaign.objects.get_or_create(
+        name=campaign_name(opens),
+        organiser=office,
+        defaults={
+            "questionnaire": questionnaire,
+            "audience": Audience.BUSINESSES,
+            "opens": opens,
+            "closes": today + timedelta(days=45),
+        },
+    )
+    return campaign
+
+
+def _link(business: Business, campaign: Campaign) -> BusinessLink:
+    live = BusinessLink.objects.filter(
+        business=business, campaign=campaign, revoked_at__isnull=True
+    ).first()
+    if live is not None:
+        return live
+    # The token goes in the invitation e-mail; the demo never sends it (see demo_link).
+    link, _token = services.business_link_issue(
+        business=business,
+        campaign=campaign,
+        now=timezone.make_aware(datetime.combine(campaign.opens, time(8))),
+    )
+    return link
+
+
+def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, opened) -> None:
+    diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+    maturity = rng.uniform(0.2, 0.8)
+    bias = {**SEGMENT_BIAS.get(business.segment, {})}
+    for code, shift in SUBTYPE_BIAS.get(business.subtype, {}).items():
+        bias[code] = bias.get(code, 0) + shift
+    answers = []
+    for axis in selectors.questionnaire_axes(campaign.questionnaire):
+        questions = list(axis.questions.all())
+        if not submit:
+            questions = questions[: max(1, len(questions) // 2)]
+        for question in questions:
+            not_concerned = NOT_CONCERNED.get(question.code, lambda b: False)(business)
+            if question.allow_not_applicable and not_concerned:
+                answers.append(
+                    Answer(diagnostic=diagnostic, question=question, not_applicable=True)
+                )
+                continue
+            choices = list(question.choices.all())
+            p = min(0.98, max(0.0, rng.gauss(maturity + bias.get(axis.code, 0), 0.22)))
+            answers.append(
+                Answer(
+                    diagnostic=diagnostic,
+                    question=question,
+                    choice=choices[round(p * (len(choices) - 1))],
+                )
+            )
+    Answer.objects.bulk_create(answers)
+    if submit:
+        with tasks.reports_printed_on_demand():
+            services.diagnostic_submit(
+                diagnostic=diagnostic,
+                # One business in five keeps its detailed answers from its office.
+                share_details=rng.random() >= 0.2,
+                now=opened + timedelta(days=rng.randint(0, 6), hours=1),
+            )

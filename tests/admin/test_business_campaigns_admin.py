@@ -1,0 +1,173 @@
+"""The network staff's admin of the offices' business campaigns, businesses and weak spots."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from diagnostics import regional_businesses, services
+from diagnostics.models import Audience, Business, Diagnostic
+from tests import factories
+
+CAMPAIGNS = "admin:diagnostics_businesscampaign_changelist"
+WEAKEST = "admin:diagnostics_businesscampaign_weakest"
+BUSINESSES = "admin:diagnostics_business_changelist"
+OFFICES = "admin:diagnostics_office_changelist"
+
+
+@pytest.fixture
+def business_questionnaire(db):
+    return factories.build_questionnaire(audience=Audience.BUSINESSES, points=(0, 1, 2, 4))
+
+
+def run_campaign(questionnaire, office, picks, *, invited_only=0, started=0, name=None):
+    """A business campaign of `office`: one business per pick submitted (answering every
+    question with choices[pick]), `started` drafts and `invited_only` links without a
+    diagnostic."""
+    campaign = factories.open_campaign(questionnaire, organiser=office, name=name)
+    for i, pick in enumerate([*picks, *[None] * (started + invited_only)]):
+        business = factories.make_business(office, segment=Business.BUSINESS_SEGMENTS[i % 5])
+        services.business_link_issue(business=business, campaign=campaign)
+        if i >= len(picks) + started:
+            continue
+        diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+        if pick is None:
+            continue
+        factories.answer_all(diagnostic, lambda choices, pick=pick: choices[pick])
+        services.diagnostic_submit(diagnostic=diagnostic, share_details=i % 2 == 0)
+    return campaign
+
+
+@pytest.fixture
+def territory(business_questionnaire, office, other_office):
+    """Two offices' business campaigns; the first office also ran an older one."""
+    older = run_campaign(business_questionnaire, office, [3, 3], name="Anciens prestataires")
+    older.opens = older.opens.replace(year=older.opens.year - 1)
+    older.save()
+    current = run_campaign(
+        business_questionnaire, office, [0, 1, 3], started=1, invited_only=2, name="Prestataires"
+    )
+    other = run_campaign(business_questionnaire, other_office, [2], name="Voisins")
+    return {"older": older, "current": current, "other": other}
+
+
+def test_staff_read_business_campaigns_with_counts_and_medians(
+    client, network_staff, territory, campaign
+):
+    client.force_login(network_staff)
+    response = client.get(reverse(CAMPAIGNS))
+    assert response.status_code == 200
+    rows = {c.name: c for c in response.context["cl"].result_list}
+    assert campaign.name not in rows  # the network's campaigns live in the Campaign admin
+    current = rows["Prestataires"]
+    assert (current.n_invited, current.n_started, current.n_submitted) == (6, 4, 3)
+    # Every question answered with choices[0], [1], [3] (0, 1, 4 points of 4): 0, 25, 100.
+    assert current.axis_medians == {"axe-1": 25.0, "axe-2": 25.0}
+    assert rows["Voisins"].axis_medians["axe-1"] == 50
+    page = response.content.decode()
+    assert "Médiane des prestataires — Axe 2" in page and "l’équipe du réseau lit" in page
+
+
+def test_business_campaigns_are_read_only(client, network_staff, superuser, territory):
+    client.force_login(superuser)
+    pk = territory["current"].pk
+    assert client.get(reverse("admin:diagnostics_businesscampaign_add")).status_code == 403
+    response = client.get(reverse("admin:diagnostics_businesscampaign_change", args=[pk]))
+    assert response.status_code == 200 and b'name="_save"' not in response.content
+    url = reverse("admin:diagnostics_businesscampaign_delete", args=[pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Diagnostic.objects.filter(campaign_id=pk).count() == 4
+
+
+@pytest.mark.parametrize("name", [CAMPAIGNS, WEAKEST, BUSINESSES])
+def test_anonymous_and_directors_are_sent_to_the_admin_login(client, director, name):
+    assert client.get(reverse(name)).status_code == 302
+    client.force_login(director)
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def count_queries(client, name, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(name), params or {}).status_code == 200
+    return len(queries)
+
+
+def test_pages_run_the_same_number_of_queries_for_more_campaigns(
+    client, network_staff, business_questionnaire, territory, campaign
+):
+    client.force_login(network_staff)
+    before = {name: count_queries(client, name) for name in (CAMPAIGNS, WEAKEST, OFFICES)}
+    for i in range(3):
+        office = factories.make_office(f"Office de plus {i}", department="64")
+        run_campaign(business_questionnaire, office, [1, 2, 3], started=1)
+    after = {name: count_queries(client, name) for name in (CAMPAIGNS, WEAKEST, OFFICES)}
+    assert after == before
+
+
+def test_office_list_shows_its_businesses_median_in_its_latest_campaign(
+    client, network_staff, territory, office, campaign
+):
+    client.force_login(network_staff)
+    response = client.get(reverse(OFFICES))
+    rows = {o.name: o for o in response.context["cl"].result_list}
+    # The latest campaign's 0, 25, 100 — not the older one's 100, 100.
+    assert rows[office.name].business_median == (25.0, 3)
+    assert rows["Office sans prestataires"].business_median == (None, 0)
+    assert "Médiane des prestataires" in response.content.decode()
+
+
+@pytest.fixture
+def office_without_businesses(db):
+    return factories.make_office("Office sans prestataires")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_office(request):
+    if "office_list" in request.node.name:
+        request.getfixturevalue("office_without_businesses")
+
+
+def test_weakest_questions_count_weak_answers_by_department(
+    client, network_staff, territory, office, other_office
+):
+    weakness = regional_businesses.business_weakest_questions()
+    # Six submitted (the older campaign's two included): choices 3, 3, 0, 1, 3, 2.
+    assert weakness.diagnostics == 6
+    assert [d.code for d in weakness.departments] == sorted(
+        {office.department_id, other_office.department_id}
+    )
+    first = weakness.questions[0]
+    # 0 and 1 point of 4 are weak (under half the best), 2 is not: two weak answers.
+    assert first.weak == 2 and sum(first.by_department) == 2
+    client.force_login(network_staff)
+    page = client.get(reverse(WEAKEST)).content.decode()
+    assert first.question.text in page and "réponses faibles par département" in page
+
+
+def test_weakest_page_says_when_nothing_was_submitted(
+    client, network_staff, business_questionnaire
+):
+    client.force_login(network_staff)
+    page = client.get(reverse(WEAKEST)).content.decode()
+    assert "Aucun prestataire n’a encore soumis" in page
+
+
+def test_business_list_filters_by_activity(client, network_staff, territory):
+    client.force_login(network_staff)
+    response = client.get(reverse(BUSINESSES), {"segment__exact": "restauration"})
+    found = response.context["cl"].result_list
+    assert found and {b.segment for b in found} == {"restauration"}
+    assert client.get(reverse("admin:diagnostics_business_add")).status_code == 403
+
+
+def test_weakest_questions_are_cached_until_a_business_submits(
+    business_questionnaire, territory, office, django_assert_num_queries
+):
+    first = regional_businesses.business_weakest_questions()
+    with django_assert_num_queries(2):  # the questionnaire, the submissions' stamp
+        assert regional_businesses.business_weakest_questions() == first
+    run_campaign(business_questionnaire, factories.make_office("Office tardif"), [0])
+    again = regional_businesses.business_weakest_questions()
+    assert again.diagnostics == first.diagnostics + 1
+    assert again.questions[0].weak == first.questions[0].weak + 1
