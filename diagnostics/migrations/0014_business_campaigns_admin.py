@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0012_department_neighbours'),
+        ('diagnostics', '0013_business_managers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
