@@ -1212,3 +1212,4 @@ from .businesses import (  # noqa: E402, F401  (re-exported)
     business_link_open,
     business_link_revoke,
 )
+from .workshops import WORKSHOP_NOT_OURS, workshop_delete, workshop_save  # noqa: E402, F401
