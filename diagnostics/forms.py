@@ -249,7 +249,7 @@ class WorkshopForm(forms.ModelForm):
         )
         self.fields["questions"].label_from_instance = lambda q: q.text
         self.fields["questions"].help_text = _(
-            "Les questions du diagnostic des prestataires sur lesquelles l’atelier fait progresser : "
+            "Les questions du diagnostic des prestataires sur lesquelles l’atelier fait progresser : "
             "le programme le propose aux prestataires qui y ont répondu faiblement."
         )
         for name in ("title", "duration", "description"):

@@ -355,3 +355,43 @@ def programme(
         )
     proposed.sort(key=lambda p: (-p.count, -p.gain, p.training.title))
     return proposed
+
+
+# --- the office's results page and report ------------------------------------------
+
+
+@dataclass
+class Summary:
+    """« Diagnostic territorial des prestataires », in the office's results and report."""
+
+    campaign: Campaign
+    rates: Rates
+    overall: Group
+    programme: list[ProposedWorkshop]
+
+
+def summary(office: Office) -> Summary | None:
+    """The office's latest business campaign with submissions, summed up: none without one.
+
+    Counts and medians only (none under MIN_GROUP) and workshop titles: no business is
+    named, whatever it consented to, since the report travels beyond the office's team.
+    """
+    submitted = Diagnostic.objects.filter(
+        campaign=OuterRef("pk"), status=Diagnostic.Status.SUBMITTED
+    )
+    campaign = (
+        Campaign.objects.filter(organiser=office, audience=Audience.BUSINESSES)
+        .filter(Exists(submitted))
+        .select_related("questionnaire")
+        .order_by("-opens", "-pk")
+        .first()
+    )
+    if campaign is None:
+        return None
+    found = respondents(office, campaign)
+    return Summary(
+        campaign=campaign,
+        rates=response_rates(office, campaign),
+        overall=group("", found, regional.campaign_axes(campaign)),
+        programme=programme(office, campaign, found)[:PROGRAMME_SHOWN],
+    )

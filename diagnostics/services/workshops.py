@@ -7,7 +7,7 @@ from django.utils.translation import gettext_noop
 from diagnostics.models import Audience, Office, Training
 
 WORKSHOP_NOT_OURS = gettext_noop(
-    "Cet atelier appartient au catalogue du réseau ou à un autre office : vous ne pouvez pas le "
+    "Cet atelier appartient au catalogue du réseau ou à un autre office : vous ne pouvez pas le "
     "modifier."
 )
 

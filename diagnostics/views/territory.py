@@ -1,4 +1,4 @@
-"""« Mon territoire »: the office's picture of its businesses, its workshop programme and
+"""« Mon territoire »: the office's picture of its businesses, its workshop programme and
 its own workshops. Members read; the direction manages the office's workshops."""
 
 from django.contrib import messages

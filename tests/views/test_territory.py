@@ -360,3 +360,70 @@ def test_the_latest_business_campaign_is_the_offices_own(office, questionnaire):
     factories.open_campaign(factories.build_questionnaire(), days_ago=0)  # the network's
 
     assert territory.latest_business_campaign(office) == mine
+
+
+# --- « Diagnostic territorial des prestataires » in the office's results and report -----
+
+
+@pytest.fixture
+def office_diagnostic(office, director):
+    from diagnostics import services
+
+    campaign = factories.open_campaign(factories.build_questionnaire())
+    diagnostic = services.diagnostic_start(organisation=office, campaign=campaign, user=director)
+    factories.answer_all(diagnostic)
+    return services.diagnostic_submit(diagnostic=diagnostic, user=director)
+
+
+def test_results_and_report_sum_up_the_business_campaign(
+    client_of, office, director, campaign, questionnaire, office_diagnostic
+):
+    from diagnostics import report
+    from diagnostics.results import build_results
+
+    submit_businesses(office, campaign, 5, pick=WEAKEST)
+    secret = submit_businesses(office, campaign, 1, pick=WEAKEST, share_details=False)[0]
+    named = submit_businesses(office, campaign, 1, pick=WEAKEST)[0]
+    network_workshop(questionnaire, "Revendiquer sa fiche Google")
+
+    page = client_of(director).get(reverse("diagnostics:results", args=[office_diagnostic.pk]))
+    html = report.render_html(build_results(office_diagnostic))
+
+    for text in (page.text, html):
+        assert "Diagnostic territorial des prestataires" in text
+        assert "7 ont soumis leur diagnostic" in text
+        assert "Revendiquer sa fiche Google" in text
+        # Counts and medians only: no business is named, consenting or not.
+        assert secret.organisation.name not in text and named.organisation.name not in text
+    assert html.index("Diagnostic territorial") < html.index('class="annex')
+
+
+def test_without_submissions_there_is_no_territorial_section(
+    client_of, office, director, campaign, office_diagnostic
+):
+    submit_businesses(office, campaign, 0)
+    page = client_of(director).get(reverse("diagnostics:results", args=[office_diagnostic.pk]))
+    assert "Diagnostic territorial des prestataires" not in page.text
+
+
+def test_the_section_under_five_responses_shows_no_profile(
+    client_of, office, director, campaign, office_diagnostic
+):
+    submit_businesses(office, campaign, 2)
+    page = client_of(director).get(reverse("diagnostics:results", args=[office_diagnostic.pk]))
+    assert "Moins de 5 réponses" in page.text
+
+
+def test_the_results_page_keeps_a_constant_number_of_queries_with_businesses(
+    client_of, office, director, campaign, questionnaire, office_diagnostic,
+    django_assert_num_queries,
+):  # fmt: skip
+    client = client_of(director)
+    url = reverse("diagnostics:results", args=[office_diagnostic.pk])
+    _seed(office, campaign, questionnaire, 3)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _seed(office, campaign, questionnaire, 27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
