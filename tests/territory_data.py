@@ -43,3 +43,54 @@ def network_workshop(questionnaire, title="Revendiquer sa fiche Google", codes=N
     questions = questionnaire.questions.all()
     training.questions.set(questions.filter(code__in=codes) if codes else questions[:1])
     return training
+
+
+def seed_office_territory(office) -> None:
+    """The business questionnaire and the network's workshops (fixtures), a business campaign
+    of the office with seven varied submissions across activities (one without consent),
+    and a workshop of the office's own with a session: what the territory pages show."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from diagnostics.models import Audience, Questionnaire
+
+    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).get()
+    campaign = factories.open_campaign(
+        questionnaire, name="Diagnostic des prestataires 2026", organiser=office
+    )
+    names = [
+        ("Gîte des Trois Chênes", Business.Segment.ACCOMMODATION),
+        ("Hôtel du Lac", Business.Segment.ACCOMMODATION),
+        ("Camping Les Pins", Business.Segment.ACCOMMODATION),
+        ("Auberge de la Place", Business.Segment.FOOD),
+        ("Crêperie du Port", Business.Segment.FOOD),
+        ("Canoë Vallée Verte", Business.Segment.ACTIVITIES),
+        ("Musée de la Tonnellerie", Business.Segment.SITES),
+    ]
+    for i, (name, segment) in enumerate(names):
+        business = factories.make_business(office, name, segment=segment, phone=f"05 56 00 00 0{i}")
+        services.business_link_issue(business=business, campaign=campaign)
+        diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+        factories.answer_all(
+            diagnostic,
+            pick=lambda choices, i=i: choices[min(i % 3, len(choices) - 1)],
+        )
+        services.diagnostic_submit(diagnostic=diagnostic, share_details=i != 2)
+    waiting = factories.make_business(
+        office, "Boulangerie Au Bon Pain", segment=Business.Segment.SHOPS
+    )
+    services.business_link_issue(business=waiting, campaign=campaign)
+    own = Training.objects.create(
+        title="Café numérique : photos de votre établissement",
+        format=Training.Format.WORKSHOP,
+        duration="1 h 30",
+        audience=Audience.BUSINESSES,
+        organiser=office,
+    )
+    own.questions.set(questionnaire.questions.all()[:3])
+    own.sessions.create(
+        starts=timezone.localdate() + timedelta(days=14), place="Office de tourisme"
+    )
