@@ -239,7 +239,7 @@ class WorkshopForm(forms.ModelForm):
         fields = ["title", "format", "duration", "description", "questions"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "questions": forms.CheckboxSelectMultiple,
+            "questions": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         }
 
     def __init__(self, *args, questions=None, **kwargs):
