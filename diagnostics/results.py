@@ -6,6 +6,7 @@ priorities come from the scoring service over the frozen answers.
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,6 +217,15 @@ class Results:
     actions: list = field(default_factory=list)  # the office's followed plan, as it stands
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
+
+    @cached_property
+    def territory(self):
+        """The office's business campaign summed up (diagnostics/territory.py), if it ran one."""
+        from diagnostics import territory  # territory reads results' helpers
+
+        if self.diagnostic.organisation.is_business:
+            return None
+        return territory.summary(self.diagnostic.organisation)
 
     @property
     def pooling(self) -> list[selectors.PoolingLead]:

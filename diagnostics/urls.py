@@ -1,7 +1,7 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import business, businesses, team
+from diagnostics.views import business, businesses, team, territory
 
 app_name = "diagnostics"
 
@@ -92,6 +92,36 @@ urlpatterns = [
         "offices/<slug:slug>/prestataires/<int:pk>/desactiver/",
         businesses.business_link_revoke,
         name="business_link_revoke",
+    ),
+    # The office's territory: its businesses and their workshops (diagnostics/views/territory.py)
+    path("offices/<slug:slug>/territoire/", territory.territory_page, name="territory"),
+    path(
+        "offices/<slug:slug>/territoire/prestataires.<slug:fmt>",
+        territory.territory_export,
+        name="territory_export",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/ateliers/", territory.workshop_programme, name="workshops"
+    ),
+    path(
+        "offices/<slug:slug>/territoire/ateliers/<int:pk>/contacts.csv",
+        territory.workshop_contacts,
+        name="workshop_contacts",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/ateliers/nouveau/",
+        territory.workshop_edit,
+        name="workshop_add",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/ateliers/<int:pk>/modifier/",
+        territory.workshop_edit,
+        name="workshop_edit",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/ateliers/<int:pk>/supprimer/",
+        territory.workshop_delete,
+        name="workshop_delete",
     ),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
     # A business's pages, from its personal link (diagnostics/views/business.py)

@@ -19,8 +19,9 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_STAFF,
     seed,
 )
-from diagnostics.models import Diagnostic, Office, Questionnaire
+from diagnostics.models import Diagnostic, Office, Questionnaire, Training
 from tests import factories
+from tests.territory_data import seed_office_territory
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
@@ -121,6 +122,23 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
         business_urls["businesses-import"],
         {"file": SimpleUploadedFile("prestataires.csv", factories.BUSINESS_CSV)},
     ).content
+    seed_office_territory(draft.organisation)
+    own = Training.objects.get(organiser=draft.organisation)
+    slug = draft.organisation.slug
+    pages |= rendered(
+        director,
+        {
+            "territory": f"/offices/{slug}/territoire/",
+            "workshops": f"/offices/{slug}/territoire/ateliers/",
+            "workshop-add": f"/offices/{slug}/territoire/ateliers/nouveau/",
+            "workshop-edit": f"/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
+            "results-territory": f"/diagnostics/{submitted.pk}/resultats/",
+        },
+    )
+    pages["workshop-invalid"] = director.post(
+        f"/offices/{slug}/territoire/ateliers/nouveau/",
+        {"title": "", "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0"},
+    ).content
     staff = Client()
     staff.force_login(User.objects.get(username=DEMO_STAFF))
     offices = list(Office.objects.order_by("pk").values_list("pk", flat=True)[:3])
@@ -137,6 +155,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-business-campaigns": "/admin/diagnostics/businesscampaign/",
             "admin-business-weakest": "/admin/diagnostics/businesscampaign/points-faibles/",
             "admin-businesses": "/admin/diagnostics/business/",
+            "admin-trainings": "/admin/diagnostics/training/",
         },
     )
     errors = nu_errors(pages, tmp_path)

@@ -227,3 +227,8 @@ def respond(kind: str, fmt: str, campaign, offices, axes):
         return _csv(rows, filename)
     title = _("Scores") if kind == "scores" else _("Réponses")
     return _xlsx(rows, filename, title)
+
+
+# The office's own exports (its territory, a workshop's contacts) stream the same way.
+csv_response = _csv
+xlsx_response = _xlsx

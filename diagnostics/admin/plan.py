@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diagnostics import selectors
 from diagnostics.admin import exports
@@ -99,12 +100,33 @@ class TrainingSessionInline(admin.TabularInline):
     extra = 1
 
 
+class OrganiserFilter(admin.SimpleListFilter):
+    """The network's catalogue, or the workshops offices added for their businesses."""
+
+    title = gettext_lazy("organisateur")
+    parameter_name = "organisateur"
+
+    def lookups(self, request, model_admin):
+        return [("reseau", _("Catalogue du réseau")), ("offices", _("Ateliers d’un office"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "reseau":
+            return queryset.filter(organiser__isnull=True)
+        if self.value() == "offices":
+            return queryset.filter(organiser__isnull=False)
+        return queryset
+
+
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
-    """The catalogue, managed by the network staff; priorities match it by question code."""
+    """The catalogue, managed by the network staff; priorities match it by question code.
 
-    list_display = ["title", "format", "duration", "audience", "next_session"]
-    list_filter = ["audience", "format", "axes__code"]
+    Offices' own workshops show here too (organiser column and filter): staff read them.
+    """
+
+    list_display = ["title", "format", "duration", "audience", "organiser_name", "next_session"]
+    list_filter = ["audience", OrganiserFilter, "format", "axes__code"]
+    list_select_related = ["organiser"]
     search_fields = ["title", "description"]
     filter_horizontal = ["axes", "questions"]
     inlines = [TrainingSessionInline]
@@ -193,6 +215,10 @@ class TrainingAdmin(admin.ModelAdmin):
         elif db_field.name == "questions":
             kwargs["queryset"] = Question.objects.filter(questionnaire__in=latest)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=gettext_lazy("organisateur"), ordering="organiser__name")
+    def organiser_name(self, obj):
+        return obj.organiser.name if obj.organiser else _("Réseau")
 
     @admin.display(description=_("prochaine session"), ordering="next_starts")
     def next_session(self, obj):

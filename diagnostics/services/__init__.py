@@ -1234,3 +1234,6 @@ def membership_businesses_allow(*, membership: Membership, allowed: bool) -> Mem
     membership.can_manage_businesses = allowed
     membership.save(update_fields=["can_manage_businesses"])
     return membership
+
+
+from .workshops import WORKSHOP_NOT_OURS, workshop_delete, workshop_save  # noqa: E402, F401

@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 from diagnostics import selectors, services
 from diagnostics.business_import import ImportRefused
 from diagnostics.forms import BusinessCampaignForm, BusinessForm, BusinessImportForm
-from diagnostics.models import Business, Membership, Organisation
+from diagnostics.models import Business, Organisation
 from diagnostics.tasks import messages_progress
-from diagnostics.views.offices import _office_for_member
+from diagnostics.views.offices import _office_for_member, manages_businesses
 
 NOT_MANAGER = gettext_lazy(
     "Seules la direction de l’office et les personnes qu’elle autorise gèrent les prestataires."
@@ -48,7 +48,7 @@ IMPORT_EXPIRED = gettext_lazy(
 
 def _office_for_manager(user, slug):
     office = _office_for_member(user, slug)
-    if office.member_role != Membership.Role.DIRECTOR and not office.member_businesses:
+    if not manages_businesses(office):
         raise PermissionDenied(NOT_MANAGER)
     return office
 

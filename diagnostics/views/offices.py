@@ -49,6 +49,12 @@ def _office_for_member(user, slug):
     return get_object_or_404(offices, slug=slug)
 
 
+def manages_businesses(office) -> bool:
+    """The director, or a member the director allowed, manages the office's businesses
+    and workshops (an office from _office_for_member)."""
+    return office.member_role == Membership.Role.DIRECTOR or bool(office.member_businesses)
+
+
 @login_required
 def office_detail(request, slug):
     office = _office_for_member(request.user, slug)
@@ -84,8 +90,7 @@ def office_detail(request, slug):
         {
             "office": office,
             "is_director": office.member_role == Membership.Role.DIRECTOR,
-            "manages_businesses": office.member_role == Membership.Role.DIRECTOR
-            or bool(office.member_businesses),
+            "manages_businesses": manages_businesses(office),
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,

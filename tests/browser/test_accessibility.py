@@ -16,8 +16,9 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_PASSWORD,
     DEMO_STAFF,
 )
-from diagnostics.models import Diagnostic, Office
+from diagnostics.models import Diagnostic, Office, Training
 from tests import factories
+from tests.territory_data import seed_office_territory
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.exists():
@@ -114,6 +115,19 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/offices/{draft.organisation.slug}/plan/",
         ],
     )
+    seed_office_territory(draft.organisation)
+    slug = draft.organisation.slug
+    own = Training.objects.get(organiser=draft.organisation)
+    check(
+        page,
+        [
+            f"{base}/offices/{slug}/territoire/",
+            f"{base}/offices/{slug}/territoire/ateliers/",
+            f"{base}/offices/{slug}/territoire/ateliers/nouveau/",
+            f"{base}/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
+            f"{base}/diagnostics/{submitted.pk}/resultats/",
+        ],
+    )
 
 
 def test_business_pages_have_no_serious_violation(page: Page, live_server, demo, tmp_path):
@@ -154,6 +168,7 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{base}/admin/diagnostics/businesscampaign/",
             f"{base}/admin/diagnostics/businesscampaign/points-faibles/",
             f"{base}/admin/diagnostics/business/",
+            f"{base}/admin/diagnostics/training/",
         ],
     )
 

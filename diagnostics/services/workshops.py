@@ -1,0 +1,36 @@
+"""Use cases of an office's own workshops for its businesses."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from diagnostics.models import Audience, Office, Training
+
+WORKSHOP_NOT_OURS = gettext_noop(
+    "Cet atelier appartient au catalogue du réseau ou à un autre office : vous ne pouvez pas le "
+    "modifier."
+)
+
+
+def workshop_save(*, office: Office, workshop: Training, questions, sessions) -> Training:
+    """Saves the office's workshop (new or its own), its questions and its sessions' formset.
+
+    The organiser and the audience are set here, whatever the form sent: an office
+    never writes the network's catalogue or another office's workshops.
+    """
+    if workshop.pk and workshop.organiser_id != office.pk:
+        raise PermissionDenied(WORKSHOP_NOT_OURS)
+    workshop.organiser = office
+    workshop.audience = Audience.BUSINESSES
+    with transaction.atomic():
+        workshop.save()
+        workshop.questions.set(questions)
+        sessions.instance = workshop
+        sessions.save()
+    return workshop
+
+
+def workshop_delete(*, office: Office, workshop: Training) -> None:
+    if workshop.organiser_id != office.pk:
+        raise PermissionDenied(WORKSHOP_NOT_OURS)
+    workshop.delete()

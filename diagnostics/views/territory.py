@@ -1,0 +1,191 @@
+"""« Mon territoire »: the office's picture of its businesses, its workshop programme and
+its own workshops. Members read; the direction manages the office's workshops."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from diagnostics import services, territory
+from diagnostics.admin.exports import csv_response, xlsx_response
+from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
+from diagnostics.models import Audience, Business, Question, Questionnaire, Training
+from diagnostics.results import shown
+from diagnostics.views.offices import _office_for_member, manages_businesses
+
+
+def _territory(request, slug):
+    office = _office_for_member(request.user, slug)
+    campaign = territory.latest_business_campaign(office)
+    return office, campaign
+
+
+def _filters(request, picture) -> dict[str, str]:
+    """The activity and level asked for, kept only when they are real choices."""
+    segment = request.GET.get("activite", "")
+    level = request.GET.get("niveau", "")
+    return {
+        "segment": segment if segment in Business.BUSINESS_SEGMENTS else "",
+        "level": level if level in {str(lv.pk) for lv in picture.levels} else "",
+    }
+
+
+@login_required
+def territory_page(request, slug):
+    office, campaign = _territory(request, slug)
+    picture = territory.territory(office, campaign) if campaign else None
+    filters = _filters(request, picture) if picture else {"segment": "", "level": ""}
+    return render(
+        request,
+        "diagnostics/territory.html",
+        {
+            "office": office,
+            "campaign": campaign,
+            "t": picture,
+            "filters": filters,
+            "listed": territory.filter_respondents(picture.respondents, **filters)
+            if picture
+            else [],
+            "segments": [(s, str(Business.Segment(s).label)) for s in Business.BUSINESS_SEGMENTS],
+            "min_group": territory.MIN_GROUP,
+        },
+    )
+
+
+def _business_rows(picture, listed):
+    """The consenting businesses, as the page lists them: French headers, whole scores."""
+    yield [
+        _("Prestataire"),
+        _("Activité"),
+        _("Commune"),
+        _("Score global"),
+        _("Niveau global"),
+        *[axis.name for axis in picture.axes],
+    ]
+    for r in listed:
+        yield [
+            r.name,
+            r.segment_label,
+            r.commune,
+            r.shown_score,
+            r.level,
+            *[None if r.axes.get(a.code) is None else shown(r.axes[a.code]) for a in picture.axes],
+        ]
+
+
+@login_required
+def territory_export(request, slug, fmt):
+    office, campaign = _territory(request, slug)
+    if campaign is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    picture = territory.territory(office, campaign)
+    listed = territory.filter_respondents(picture.respondents, **_filters(request, picture))
+    rows = _business_rows(picture, listed)
+    filename = f"snut-prestataires-{slugify(office.name)}.{fmt}"
+    if fmt == "csv":
+        return csv_response(rows, filename)
+    return xlsx_response(rows, filename, _("Prestataires"))
+
+
+@login_required
+def workshop_programme(request, slug):
+    office, campaign = _territory(request, slug)
+    found = territory.respondents(office, campaign) if campaign else []
+    proposed = territory.programme(office, campaign, found) if campaign else []
+    own = list(
+        territory.office_workshops(office).filter(organiser=office).prefetch_related("sessions")
+    )
+    return render(
+        request,
+        "diagnostics/workshops.html",
+        {
+            "office": office,
+            "campaign": campaign,
+            "respondents": len(found),
+            "proposed": proposed,
+            "own": own,
+            "can_manage": manages_businesses(office),
+        },
+    )
+
+
+@login_required
+def workshop_contacts(request, slug, pk):
+    """The contacts of the consenting businesses a proposed workshop is for, as CSV."""
+    office, campaign = _territory(request, slug)
+    if campaign is None:
+        raise Http404
+    found = territory.respondents(office, campaign)
+    workshop = next(
+        (p for p in territory.programme(office, campaign, found) if p.training.pk == pk), None
+    )
+    if workshop is None:
+        raise Http404
+
+    def rows():
+        yield [_("Prestataire"), _("Activité"), _("Commune"), _("Adresse e-mail"), _("Téléphone")]
+        for r in workshop.named:
+            yield [r.name, r.segment_label, r.commune, r.email, r.phone]
+
+    return csv_response(rows(), f"snut-atelier-{slugify(workshop.training.title)}-contacts.csv")
+
+
+# --- the office's own workshops ----------------------------------------------------
+
+
+def _manager_office(request, slug):
+    office = _office_for_member(request.user, slug)
+    if not manages_businesses(office):
+        raise PermissionDenied
+    return office
+
+
+def _business_questions():
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
+    return (
+        Question.objects.filter(questionnaire=questionnaire)
+        .select_related("axis")
+        .order_by("axis__order", "order")
+    )
+
+
+@login_required
+def workshop_edit(request, slug, pk=None):
+    office = _manager_office(request, slug)
+    workshop = (
+        get_object_or_404(Training, pk=pk, organiser=office, audience=Audience.BUSINESSES)
+        if pk
+        else Training(organiser=office, audience=Audience.BUSINESSES)
+    )
+    data = request.POST if request.method == "POST" else None
+    form = WorkshopForm(data, instance=workshop, questions=_business_questions())
+    sessions = WorkshopSessionFormSet(data, instance=workshop, prefix="sessions")
+    if data is not None and form.is_valid() and sessions.is_valid():
+        services.workshop_save(
+            office=office,
+            workshop=form.save(commit=False),
+            questions=form.cleaned_data["questions"],
+            sessions=sessions,
+        )
+        messages.success(request, _("Atelier enregistré."))
+        return redirect("diagnostics:workshops", slug=office.slug)
+    return render(
+        request,
+        "diagnostics/workshop_edit.html",
+        {"office": office, "workshop": workshop, "form": form, "sessions": sessions},
+        status=400 if data is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def workshop_delete(request, slug, pk):
+    office = _manager_office(request, slug)
+    workshop = get_object_or_404(Training, pk=pk, organiser=office)
+    services.workshop_delete(office=office, workshop=workshop)
+    messages.success(request, _("Atelier supprimé."))
+    return redirect("diagnostics:workshops", slug=office.slug)

@@ -1,0 +1,96 @@
+"""Businesses of an office that answered its campaign: the territory pages' test data."""
+
+from diagnostics import services
+from diagnostics.models import Business, Diagnostic, Training
+from tests import factories
+
+SEGMENTS = [
+    Business.Segment.ACCOMMODATION,
+    Business.Segment.FOOD,
+    Business.Segment.ACTIVITIES,
+]
+
+
+def submit_businesses(
+    office,
+    campaign,
+    count: int,
+    *,
+    segments=SEGMENTS,
+    pick=lambda choices: choices[0],
+    share_details=True,
+    invited=True,
+) -> list[Diagnostic]:
+    """`count` businesses of the office, invited to the campaign, that submitted with pick()."""
+    submitted = []
+    for i in range(count):
+        business = factories.make_business(office, segment=segments[i % len(segments)])
+        if invited:
+            services.business_link_issue(business=business, campaign=campaign)
+        diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+        factories.answer_all(diagnostic, pick=pick)
+        submitted.append(
+            services.diagnostic_submit(diagnostic=diagnostic, share_details=share_details)
+        )
+    return submitted
+
+
+def network_workshop(questionnaire, title="Revendiquer sa fiche Google", codes=None) -> Training:
+    """A workshop of the network's catalogue for businesses on these questions (by code)."""
+    training = Training.objects.create(
+        title=title, format=Training.Format.WORKSHOP, audience="businesses"
+    )
+    questions = questionnaire.questions.all()
+    training.questions.set(questions.filter(code__in=codes) if codes else questions[:1])
+    return training
+
+
+def seed_office_territory(office) -> None:
+    """The business questionnaire and the network's workshops (fixtures), a business campaign
+    of the office with seven varied submissions across activities (one without consent),
+    and a workshop of the office's own with a session: what the territory pages show."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from diagnostics.models import Audience, Questionnaire
+
+    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).get()
+    campaign = factories.open_campaign(
+        questionnaire, name="Diagnostic des prestataires 2026", organiser=office
+    )
+    names = [
+        ("Gîte des Trois Chênes", Business.Segment.ACCOMMODATION),
+        ("Hôtel du Lac", Business.Segment.ACCOMMODATION),
+        ("Camping Les Pins", Business.Segment.ACCOMMODATION),
+        ("Auberge de la Place", Business.Segment.FOOD),
+        ("Crêperie du Port", Business.Segment.FOOD),
+        ("Canoë Vallée Verte", Business.Segment.ACTIVITIES),
+        ("Musée de la Tonnellerie", Business.Segment.SITES),
+    ]
+    for i, (name, segment) in enumerate(names):
+        business = factories.make_business(office, name, segment=segment, phone=f"05 56 00 00 0{i}")
+        services.business_link_issue(business=business, campaign=campaign)
+        diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+        factories.answer_all(
+            diagnostic,
+            pick=lambda choices, i=i: choices[min(i % 3, len(choices) - 1)],
+        )
+        services.diagnostic_submit(diagnostic=diagnostic, share_details=i != 2)
+    waiting = factories.make_business(
+        office, "Boulangerie Au Bon Pain", segment=Business.Segment.SHOPS
+    )
+    services.business_link_issue(business=waiting, campaign=campaign)
+    own = Training.objects.create(
+        title="Café numérique : photos de votre établissement",
+        format=Training.Format.WORKSHOP,
+        duration="1 h 30",
+        audience=Audience.BUSINESSES,
+        organiser=office,
+    )
+    own.questions.set(questionnaire.questions.all()[:3])
+    own.sessions.create(
+        starts=timezone.localdate() + timedelta(days=14), place="Office de tourisme"
+    )
