@@ -163,3 +163,11 @@ def test_an_office_diagnostic_still_needs_its_director(office):
     factories.answer_all(diagnostic)
     with pytest.raises(ValidationError, match="direction"):
         services.diagnostic_submit(diagnostic=diagnostic, share_details=False)
+
+
+def test_a_training_says_its_duration_once():
+    from diagnostics.models import Training
+
+    assert Training(format="workshop", duration="2 h").format_label == "Atelier de 2 h"
+    assert Training(format="webinar", duration="1 h 30").format_label == "Webinaire, 1 h 30"
+    assert Training(format="course").format_label == "Formation d’un ou plusieurs jours"

@@ -154,6 +154,14 @@ class Training(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def format_label(self) -> str:
+        """The format, and the duration where it says more (« Atelier de 2 h » is enough)."""
+        label = str(self.get_format_display())
+        if self.duration and self.duration not in label:
+            return f"{label}, {self.duration}"
+        return label
+
 
 class TrainingSession(models.Model):
     training = models.ForeignKey(
