@@ -163,7 +163,7 @@ def business_pages(office: Office, base_url: str = "http://testserver") -> dict[
 
     call_command("loaddata", "questionnaire_prestataires", verbosity=0)
     today = timezone.localdate()
-    campaign = services.business_campaign_open(
+    campaign = services.business_campaign_current(office) or services.business_campaign_open(
         office=office, name="Prestataires 2026", opens=today, closes=today + timedelta(days=30)
     )
     gite = make_business(office, "Gîte des Trois Chênes", subtype="gîte")

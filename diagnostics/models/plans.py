@@ -156,7 +156,7 @@ class Training(models.Model):
 
     @property
     def format_label(self) -> str:
-        """The format, and the duration where it says more (« Atelier de 2 h » is enough)."""
+        """The format, and the duration where it says more (« Atelier de 2 h » is enough)."""
         label = str(self.get_format_display())
         if self.duration and self.duration not in label:
             return f"{label}, {self.duration}"
