@@ -198,6 +198,8 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
         return regional.offices_with_scores(queryset, campaign, axes_for(request))
 
     def get_list_display(self, request):
+        if campaign_for(request) is None:  # no network campaign yet: nothing scored
+            return ["name", "department_code", "segment", "business_median_column"]
         return [
             "name",
             "department_code",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostics import regional, selectors
-from diagnostics.models import Axis, Diagnostic, MaturityLevel, Office
+from diagnostics.models import Axis, Campaign, Diagnostic, MaturityLevel, Office
 from diagnostics.results import difference
 from tests import factories
 from tests.admin.conftest import bulk_region
@@ -263,3 +263,12 @@ def test_office_change_page_still_works(client, network_staff, region):
     office = Office.objects.get(name="Office endormi")
     response = client.get(reverse("admin:diagnostics_office_change", args=[office.pk]))
     assert response.status_code == 200
+
+
+def test_the_office_list_opens_before_any_network_campaign(client, network_staff):
+    Campaign.objects.all().delete()
+    factories.make_office("Office de tourisme de Castelroc")
+    client.force_login(network_staff)
+    response = client.get(reverse("admin:diagnostics_office_changelist"))
+    assert response.status_code == 200
+    assert "Office de tourisme de Castelroc" in response.text
