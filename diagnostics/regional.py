@@ -27,6 +27,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import charts, selectors
+from diagnostics.formatting import difference
 from diagnostics.models import (
     Answer,
     Axis,
@@ -36,7 +37,6 @@ from diagnostics.models import (
     MaturityLevel,
     Office,
 )
-from diagnostics.results import difference
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"

@@ -4,7 +4,6 @@ Scores and levels come from what was stored at submission; strengths and
 priorities come from the scoring service over the frozen answers.
 """
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import charts, scoring, selectors
+from diagnostics.formatting import difference, shown
 from diagnostics.models import (
     Action,
     Answer,
@@ -49,19 +49,6 @@ QUADRANT_HINTS = {
     "watch": gettext_lazy("axe secondaire, performance forte"),
     "secondary": gettext_lazy("axe secondaire, performance faible"),
 }
-
-
-def shown(score: float) -> int:
-    """The whole number a score is shown as. Rounding down keeps it consistent with
-    the levels, whose bounds are whole numbers: 74.6 shows as 74, still « Maîtrise »."""
-    return math.floor(score)
-
-
-def difference(score: float | None, reference: float | None) -> int | None:
-    """Points gained over a reference, between the numbers as shown; None when either is missing."""
-    if score is None or reference is None:
-        return None
-    return shown(score) - shown(reference)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from diagnostics import charts, regional, selectors
+from diagnostics.formatting import shown
 from diagnostics.models import (
     Audience,
     Axis,
@@ -27,7 +28,6 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
-from diagnostics.results import shown
 
 MIN_GROUP = 5  # fewer submitted businesses would let the office single one out
 PROGRAMME_SHOWN = 5  # workshops in the results page's and the report's section

@@ -19,8 +19,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from diagnostics import regional, selectors
+from diagnostics.formatting import shown
 from diagnostics.models import Answer, Department, Organisation
-from diagnostics.results import shown
 
 KINDS = ("scores", "reponses")
 FORMATS = ("csv", "xlsx")

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.formats import number_format
 
+from diagnostics.formatting import shown
 from diagnostics.forms import confirm_field_name
-from diagnostics.results import shown
 
 register = template.Library()
 

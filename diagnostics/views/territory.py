@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import services, territory
 from diagnostics.admin.exports import csv_response, xlsx_response
+from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.results import shown
 from diagnostics.views.offices import _office_for_member, manages_businesses
 
 

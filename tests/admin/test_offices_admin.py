@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from diagnostics import regional, selectors
+from diagnostics.formatting import difference
 from diagnostics.models import Axis, Campaign, Diagnostic, MaturityLevel, Office
-from diagnostics.results import difference
 from tests import factories
 from tests.admin.conftest import bulk_region
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from diagnostics import scoring, services
+from diagnostics.formatting import shown
 from diagnostics.models import (
     Answer,
     Axis,
@@ -21,7 +22,7 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
 )
-from diagnostics.results import AxisView, build_results, shown, strong_axes
+from diagnostics.results import AxisView, build_results, strong_axes
 from tests import factories
 
 PICKS = {"axe-1": 3, "axe-2": 0, "axe-3": 2}  # Excellence, Découverte, Maîtrise
