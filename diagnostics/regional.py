@@ -388,9 +388,7 @@ def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> 
     """Questions where the region is weakest: lowest mean share of the best points."""
     prefetched = selectors.questionnaire_axes(campaign.questionnaire)
     questions = {q.pk: (q, axis) for axis in prefetched for q in axis.questions.all()}
-    best = {
-        pk: max((c.points for c in q.choices.all()), default=0) for pk, (q, _a) in questions.items()
-    }
+    best = {pk: q.best_points for pk, (q, _a) in questions.items()}
     rows = (
         Answer.objects.filter(
             diagnostic__in=selectors.latest_submitted().filter(campaign=campaign),

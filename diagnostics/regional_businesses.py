@@ -123,9 +123,7 @@ def _weakest(questionnaire: Questionnaire, limit: int) -> BusinessWeakness:
     department (where regional workshops or tools should go). Six queries."""
     axes = selectors.questionnaire_axes(questionnaire)  # two queries, prefetched
     questions = {q.pk: (q, axis) for axis in axes for q in axis.questions.all()}
-    best = {
-        pk: max((c.points for c in q.choices.all()), default=0) for pk, (q, _a) in questions.items()
-    }
+    best = {pk: q.best_points for pk, (q, _a) in questions.items()}
     submitted = _submitted().filter(
         questionnaire=questionnaire, campaign__audience=Audience.BUSINESSES
     )

@@ -577,7 +577,7 @@ def _weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
         for question in axis.questions.all():
             if question.code not in codes:
                 continue
-            best = max((c.points for c in question.choices.all()), default=0)
+            best = question.best_points
             for choice in question.choices.all():
                 if best and choice.points < WEAK_SHARE * best:
                     weak[choice.pk] = question.code

@@ -309,7 +309,7 @@ def programme(
     structure = selectors.questionnaire_axes(campaign.questionnaire)
     questions = {q.code: q for axis in structure for q in axis.questions.all()}
     axis_codes = {axis.code: [q.code for q in axis.questions.all()] for axis in structure}
-    best = {q.code: max((c.points for c in q.choices.all()), default=0) for q in questions.values()}
+    best = {q.code: q.best_points for q in questions.values()}
     points = {c.pk: c.points for q in questions.values() for c in q.choices.all()}
     choices, rows = selectors.weak_answers(
         campaign.questionnaire,

@@ -84,7 +84,7 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
         _("Commentaire"),
     ]
     best = {
-        question.pk: max((c.points for c in question.choices.all()), default=0)
+        question.pk: question.best_points
         for axis in selectors.questionnaire_axes(campaign.questionnaire)
         for question in axis.questions.all()
     }

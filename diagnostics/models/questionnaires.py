@@ -188,6 +188,12 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.text}"
 
+    @property
+    def best_points(self) -> int:
+        """The points of its best choice (0 without choices): what « weak » and shares are
+        measured against. Reads prefetched choices when there are."""
+        return max((c.points for c in self.choices.all()), default=0)
+
     def natural_key(self):
         return (*self.questionnaire.natural_key(), self.code)
 
