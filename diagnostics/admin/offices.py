@@ -199,11 +199,11 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
 
     def get_list_display(self, request):
         if campaign_for(request) is None:  # no network campaign yet: nothing scored
-            return ["name", "department_code", "segment", "business_median_column"]
+            return ["name", "department_code", "classement", "business_median_column"]
         return [
             "name",
             "department_code",
-            "segment",
+            "classement",
             "overall",
             *[axis_column(axis) for axis in axes_for(request)],
             "status",
@@ -227,6 +227,11 @@ class OfficeAdmin(OfficeInvitationsMixin, admin.ModelAdmin):
             _("Médiane de %(count)s prestataires") % {"count": count},
             format_score(median),
         )
+
+    @admin.display(description=gettext_lazy("classement"), ordering="segment")
+    def classement(self, obj):
+        """An office's segment is its classement."""
+        return obj.get_segment_display()
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")
     def department_code(self, obj):
