@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import regional_businesses
+from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.models import Audience, Axis, Business, BusinessCampaign, Questionnaire
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
@@ -25,19 +26,6 @@ CONSENT_HELP = gettext_lazy(
     "l’office : l’équipe du réseau lit les scores de tous les diagnostics et, dans "
     "l’administration, le détail des réponses de chacun."
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown to the network staff, written only by the offices through the app."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def median_column(axis):

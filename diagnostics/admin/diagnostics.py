@@ -100,6 +100,19 @@ class CampaignAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to the network staff, written only through the app (by the offices, or at submission)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """What a submission stored or a director answered: shown, never edited here."""
 
@@ -314,22 +327,13 @@ class DiagnosticAdmin(admin.ModelAdmin):
 
 
 @admin.register(AxisScore)
-class AxisScoreAdmin(admin.ModelAdmin):
+class AxisScoreAdmin(ReadOnlyAdmin):
     """Scores stored at submission: read them, never change them."""
 
     list_display = ["diagnostic", "axis", "shown_score", "level", "answered", "total"]
     list_filter = ["diagnostic__campaign", "axis", "level"]
     list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "axis", "level"]
     search_fields = ["diagnostic__organisation__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("score"), ordering="score")
     def shown_score(self, obj):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import selectors
 from diagnostics.admin import exports
+from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.offices import campaign_for
 from diagnostics.models import (
     Action,
@@ -27,17 +28,8 @@ from diagnostics.models import (
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ReadOnlyAdmin):
     """Only the summary page: an action's content stays the office's own."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

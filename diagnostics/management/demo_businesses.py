@@ -221,26 +221,24 @@ def _link(business: Business, campaign: Campaign) -> BusinessLink:
     return link
 
 
-def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, opened) -> None:
-    diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
-    maturity = rng.uniform(0.2, 0.8)
-    bias = {**SEGMENT_BIAS.get(business.segment, {})}
-    for code, shift in SUBTYPE_BIAS.get(business.subtype, {}).items():
-        bias[code] = bias.get(code, 0) + shift
+def demo_answers(diagnostic, axes, *, rng, maturity, bias, spread, submit, not_applicable) -> None:
+    """Plausible answers around `maturity` (0–1), shifted per axis by `bias`: every
+    question when `submit`, else the first half of each axis (a draft). A question
+    that allows it is « non concerné » when `not_applicable(question)` says so. Stored,
+    and returned."""
     answers = []
-    for axis in selectors.questionnaire_axes(campaign.questionnaire):
+    for axis in axes:
         questions = list(axis.questions.all())
         if not submit:
             questions = questions[: max(1, len(questions) // 2)]
         for question in questions:
-            not_concerned = NOT_CONCERNED.get(question.code, lambda b: False)(business)
-            if question.allow_not_applicable and not_concerned:
+            if question.allow_not_applicable and not_applicable(question):
                 answers.append(
                     Answer(diagnostic=diagnostic, question=question, not_applicable=True)
                 )
                 continue
             choices = list(question.choices.all())
-            p = min(0.98, max(0.0, rng.gauss(maturity + bias.get(axis.code, 0), 0.22)))
+            p = min(0.98, max(0.0, rng.gauss(maturity + bias.get(axis.code, 0), spread)))
             answers.append(
                 Answer(
                     diagnostic=diagnostic,
@@ -248,7 +246,25 @@ def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, op
                     choice=choices[round(p * (len(choices) - 1))],
                 )
             )
-    Answer.objects.bulk_create(answers)
+    return Answer.objects.bulk_create(answers)
+
+
+def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, opened) -> None:
+    diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+    maturity = rng.uniform(0.2, 0.8)
+    bias = {**SEGMENT_BIAS.get(business.segment, {})}
+    for code, shift in SUBTYPE_BIAS.get(business.subtype, {}).items():
+        bias[code] = bias.get(code, 0) + shift
+    demo_answers(
+        diagnostic,
+        selectors.questionnaire_axes(campaign.questionnaire),
+        rng=rng,
+        maturity=maturity,
+        bias=bias,
+        spread=0.22,
+        submit=submit,
+        not_applicable=lambda q: NOT_CONCERNED.get(q.code, lambda b: False)(business),
+    )
     if submit:
         with tasks.reports_printed_on_demand():
             services.diagnostic_submit(

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services, tasks
 from diagnostics.french import de
-from diagnostics.management.demo_businesses import seed_businesses
+from diagnostics.management.demo_businesses import demo_answers, seed_businesses
 from diagnostics.models import (
     Answer,
     Audience,
@@ -291,27 +291,16 @@ def _diagnostic(
         created_by=user,
     )
     axes = selectors.questionnaire_axes(campaign.questionnaire)
-    answers = []
-    for axis in axes:
-        questions = list(axis.questions.all())
-        if not submit:
-            questions = questions[: len(questions) // 2]
-        for question in questions:
-            if question.allow_not_applicable and rng.random() < 0.1:
-                answers.append(
-                    Answer(diagnostic=diagnostic, question=question, not_applicable=True)
-                )
-                continue
-            choices = list(question.choices.all())
-            p = min(0.98, max(0.0, rng.gauss(maturity + axis_bias.get(axis.code, 0), 0.2)))
-            answers.append(
-                Answer(
-                    diagnostic=diagnostic,
-                    question=question,
-                    choice=choices[round(p * (len(choices) - 1))],
-                )
-            )
-    Answer.objects.bulk_create(answers)
+    answers = demo_answers(
+        diagnostic,
+        axes,
+        rng=rng,
+        maturity=maturity,
+        bias=axis_bias,
+        spread=0.2,
+        submit=submit,
+        not_applicable=lambda _question: rng.random() < 0.1,
+    )
     if demo:
         importance = {a.pk: DEMO_IMPORTANCE[a.code] for a in axes if a.code in DEMO_IMPORTANCE}
         services.axis_importance_save(
