@@ -593,9 +593,9 @@ def weak_offices(campaign) -> dict[str, list[tuple[int, str, str]]]:
     campaign: computed once per submission, cached under a key that any submission
     changes (as the dashboard's figures), plus one query for the offices' names and
     departments, read live. Two queries when cached, three otherwise."""
-    from diagnostics.regional import _submissions_key  # regional reads selectors
+    from diagnostics.regional import submissions_key  # regional reads selectors
 
-    key = "snut-weak:" + _submissions_key(campaign, None)
+    key = "snut-weak:" + submissions_key(campaign, None)
     by_code = cache.get(key)
     if by_code is None:
         codes = {

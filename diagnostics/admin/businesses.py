@@ -3,7 +3,7 @@
 Read-only: the staff see each office's response rate and its businesses' medians,
 the businesses themselves, and where the region's businesses are weakest.
 Medians are ranked by the database for the whole page at once
-(diagnostics.regional_businesses): a fixed number of queries per page.
+(diagnostics.regional.businesses): a fixed number of queries per page.
 """
 
 from django.contrib import admin
@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import regional_businesses
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.models import Audience, Axis, Business, BusinessCampaign, Questionnaire
+from diagnostics.regional import businesses as regional_businesses
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
 

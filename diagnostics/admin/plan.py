@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from diagnostics import selectors
 from diagnostics.admin import exports
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
-from diagnostics.admin.offices import campaign_for
+from diagnostics.admin.office_analytics import campaign_for
 from diagnostics.models import (
     Action,
     Audience,

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import regional_businesses, services
+from diagnostics import services
 from diagnostics.models import Audience, Business, Diagnostic
+from diagnostics.regional import businesses as regional_businesses
 from tests import factories
 
 CAMPAIGNS = "admin:diagnostics_businesscampaign_changelist"

@@ -1,0 +1,179 @@
+"""The staff's analysis pages beside the office list: comparison of offices, one office's
+evolution, the regional dashboard and the exports. All of them look at one campaign, chosen
+with the list's « campagne » filter (default: the latest network campaign).
+"""
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diagnostics import regional, selectors
+from diagnostics.admin import exports
+from diagnostics.models import Campaign, Office
+
+CAMPAIGN_PARAM = "campagne"
+COMPARE_COUNT_ERROR = gettext_lazy(
+    "Sélectionnez de 2 à {max} offices à comparer (vous en avez choisi {count})."
+)
+
+
+def campaign_for(request) -> Campaign | None:
+    """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
+    if not hasattr(request, "_snut_campaign"):
+        value = selectors.parse_id(request.GET.get(CAMPAIGN_PARAM))
+        campaigns = (
+            Campaign.objects.network().select_related("questionnaire").order_by("-opens", "-pk")
+        )
+        chosen = campaigns.filter(pk=value).first() if value else None
+        request._snut_campaign = chosen or campaigns.first()
+    return request._snut_campaign
+
+
+def axes_for(request):
+    if not hasattr(request, "_snut_axes"):
+        campaign = campaign_for(request)
+        request._snut_axes = regional.campaign_axes(campaign) if campaign else []
+    return request._snut_axes
+
+
+class OfficeAnalyticsMixin:
+    """The office admin's compare action and its pages of its own (comparer/,
+    tableau-de-bord/, export/…)."""
+
+    actions = ["compare"]
+
+    @admin.action(description=gettext_lazy("Comparer les offices sélectionnés (2 à 12)"))
+    def compare(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True)[: regional.MAX_COMPARED + 1])
+        if not 2 <= len(ids) <= regional.MAX_COMPARED:
+            self.message_user(
+                request,
+                str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=queryset.count()),
+                messages.ERROR,
+            )
+            return None
+        campaign = campaign_for(request)
+        query = f"{CAMPAIGN_PARAM}={campaign.pk}&offices={','.join(map(str, ids))}"
+        return redirect(f"{reverse('admin:diagnostics_office_compare')}?{query}")
+
+    # --- pages of our own inside the admin ----------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("comparer/", view(self.compare_view), name="diagnostics_office_compare"),
+            path(
+                "tableau-de-bord/", view(self.dashboard_view), name="diagnostics_office_dashboard"
+            ),
+            path(
+                "export/<slug:kind>.<slug:fmt>",
+                view(self.export_view),
+                name="diagnostics_office_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "campaigns": Campaign.objects.network().order_by("-opens", "-pk"),
+            **extra,
+        }
+
+    def _refuse(self, request, message):
+        self.message_user(request, message, messages.ERROR)
+        return redirect("admin:diagnostics_office_changelist")
+
+    def compare_view(self, request):
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        campaign = campaign_for(request)
+        if campaign is None:
+            return self._refuse(
+                request, _("Aucune campagne : créez-en une pour comparer des offices.")
+            )
+        evolution = request.GET.get("evolution", "")
+        if evolution:
+            office_id = selectors.parse_id(evolution)
+            office = Office.objects.filter(pk=office_id).first() if office_id else None
+            if office is None:
+                return self._refuse(request, _("Cet office n’existe pas."))
+            diagnostics = list(
+                selectors.latest_submitted()
+                .filter(organisation=office)
+                .select_related("campaign", "overall_level")
+                .order_by("campaign__opens")[: regional.MAX_COMPARED]
+            )
+            if not diagnostics:
+                return self._refuse(request, _("Cet office n’a encore soumis aucun diagnostic."))
+            campaign = diagnostics[-1].campaign
+            comparison = regional.evolution(diagnostics)
+            title = _("Évolution de %(office)s") % {"office": office.name}
+        else:
+            raw = [part for part in request.GET.get("offices", "").split(",") if part]
+            ids = {selectors.parse_id(part) for part in raw}
+            if None in ids or not 2 <= len(ids) <= regional.MAX_COMPARED:
+                return self._refuse(
+                    request,
+                    str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=len(ids)),
+                )
+            offices = list(Office.objects.filter(pk__in=ids).order_by("name"))
+            if len(offices) != len(ids):
+                return self._refuse(request, _("Certains offices demandés n’existent pas."))
+            latest = {
+                d.organisation_id: d
+                for d in selectors.latest_submitted()
+                .filter(campaign=campaign, organisation__in=offices)
+                .select_related("overall_level")
+            }
+            entries = [(o.name, latest.get(o.pk)) for o in offices]
+            title = _("Comparaison de %(count)s offices") % {"count": len(offices)}
+            comparison = regional.comparison(campaign, entries)
+        return TemplateResponse(
+            request,
+            "admin/diagnostics/office/compare.html",
+            self._context(
+                request,
+                title,
+                comparison=comparison,
+                campaign=comparison.campaign,
+                evolution=bool(evolution),
+            ),
+        )
+
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        campaign = campaign_for(request)
+        if campaign is None:
+            return self._refuse(
+                request, _("Aucune campagne : créez-en une pour voir le tableau de bord.")
+            )
+        return TemplateResponse(
+            request,
+            "admin/diagnostics/office/dashboard.html",
+            self._context(
+                request,
+                _("Tableau de bord régional — %(campaign)s") % {"campaign": campaign.name},
+                dashboard=regional.dashboard(campaign),
+                campaign=campaign,
+                snut_query=request.GET.urlencode(),
+            ),
+        )
+
+    def export_view(self, request, kind, fmt):
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        if kind not in exports.KINDS or fmt not in exports.FORMATS:
+            return self._refuse(request, _("Cet export n’existe pas."))
+        campaign = campaign_for(request)
+        if campaign is None:
+            return self._refuse(request, _("Aucune campagne à exporter."))
+        # The office list's own filters and search select the offices.
+        offices = self.get_changelist_instance(request).get_queryset(request)
+        return exports.respond(kind, fmt, campaign, offices, axes_for(request))

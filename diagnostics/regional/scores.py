@@ -1,0 +1,120 @@
+"""Where each office stands in a campaign: its status and the scores stored at submission.
+
+Every function runs a fixed number of queries whatever the number of offices.
+"""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
+
+from diagnostics import selectors
+from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, Office
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+SUBMITTED = "submitted"
+STATUS_LABELS = {
+    NOT_STARTED: _("Pas commencé"),
+    IN_PROGRESS: _("En cours"),
+    SUBMITTED: _("Soumis"),
+}
+
+
+def campaign_axes(campaign: Campaign) -> list[Axis]:
+    return list(
+        Axis.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by("order", "pk")
+    )
+
+
+def axis_alias(axis: Axis) -> str:
+    return f"axis_{axis.pk}"
+
+
+def offices_with_scores(
+    queryset: QuerySet[Office], campaign: Campaign, axes: list[Axis]
+) -> QuerySet[Office]:
+    """Offices annotated with their campaign status and latest stored scores: one query."""
+    in_campaign = Diagnostic.objects.filter(organisation=OuterRef("pk"), campaign=campaign)
+    latest = in_campaign.filter(status=Diagnostic.Status.SUBMITTED).order_by("-submitted_at", "-pk")
+    annotations = {
+        "campaign_status": Case(
+            When(Exists(latest), then=Value(SUBMITTED)),
+            When(
+                Exists(in_campaign.filter(status=Diagnostic.Status.DRAFT)), then=Value(IN_PROGRESS)
+            ),
+            default=Value(NOT_STARTED),
+            output_field=CharField(),
+        ),
+        "diagnostic_id": Subquery(latest.values("pk")[:1]),
+        "overall_score": Subquery(latest.values("overall_score")[:1]),
+        "overall_level_id": Subquery(latest.values("overall_level_id")[:1]),
+        "overall_level_name": Subquery(latest.values("overall_level__name")[:1]),
+    }
+    latest_nested = (
+        Diagnostic.objects.filter(
+            organisation=OuterRef(OuterRef("pk")),
+            campaign=campaign,
+            status=Diagnostic.Status.SUBMITTED,
+        )
+        .order_by("-submitted_at", "-pk")
+        .values("pk")[:1]
+    )
+    for axis in axes:
+        # Found through the latest diagnostic's id, so that the (diagnostic, axis)
+        # unique index answers each lookup: no scan of every office's scores.
+        stored = AxisScore.objects.filter(axis=axis, diagnostic_id=Subquery(latest_nested))
+        alias = axis_alias(axis)
+        annotations[alias] = Subquery(stored.values("score")[:1])
+        annotations[f"{alias}_level"] = Subquery(stored.values("level__name")[:1])
+    return queryset.select_related("department").annotate(**annotations)
+
+
+def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:
+    if status == "pending":
+        return queryset.exclude(campaign_status=SUBMITTED)
+    return queryset.filter(campaign_status=status)
+
+
+def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
+    """axis code → score for each office's latest submitted diagnostic: one query."""
+    rows = AxisScore.objects.filter(
+        diagnostic__in=selectors.latest_submitted().filter(campaign=campaign)
+    ).values_list("diagnostic_id", "axis__code", "score")
+    result: dict[int, dict[str, float | None]] = {}
+    for diagnostic_id, code, score in rows:
+        result.setdefault(diagnostic_id, {})[code] = None if score is None else float(score)
+    return result
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    return (
+        Campaign.objects.filter(
+            audience=campaign.audience, organiser=campaign.organiser_id, opens__lt=campaign.opens
+        )
+        .order_by("-opens")
+        .first()
+    )
+
+
+def status_counts(campaign: Campaign) -> dict[str, int]:
+    """How many offices have submitted, are in progress or have not started: one query."""
+    counts = offices_with_scores(Office.objects.all(), campaign, []).aggregate(
+        submitted=Count("pk", filter=Q(campaign_status=SUBMITTED)),
+        in_progress=Count("pk", filter=Q(campaign_status=IN_PROGRESS)),
+        not_started=Count("pk", filter=Q(campaign_status=NOT_STARTED)),
+    )
+    return {
+        SUBMITTED: counts["submitted"],
+        IN_PROGRESS: counts["in_progress"],
+        NOT_STARTED: counts["not_started"],
+    }
