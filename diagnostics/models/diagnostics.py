@@ -445,7 +445,7 @@ class Reminder(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("campagne")
     )
-    sent_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoi demandé le"), default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
