@@ -21,7 +21,7 @@ COMPARE_COUNT_ERROR = gettext_lazy(
 
 
 def campaign_for(request) -> Campaign | None:
-    """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
+    """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
     if not hasattr(request, "_snut_campaign"):
         value = selectors.parse_id(request.GET.get(CAMPAIGN_PARAM))
         campaigns = (
@@ -123,7 +123,7 @@ class OfficeAnalyticsMixin:
                     str(COMPARE_COUNT_ERROR).format(max=regional.MAX_COMPARED, count=len(ids)),
                 )
             offices = list(Office.objects.filter(pk__in=ids).order_by("name"))
-            if len(offices) != len(ids):
+            if len(offices) != len(ids):
                 return self._refuse(request, _("Certains offices demandés n’existent pas."))
             latest = {
                 d.organisation_id: d
