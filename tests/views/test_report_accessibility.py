@@ -4,6 +4,7 @@ pdfua validator can decide from the file alone."""
 
 import io
 
+import pikepdf
 import pytest
 from django.urls import reverse
 from pdfua import Severity, default_registry, validate
@@ -151,3 +152,35 @@ def test_every_data_cell_names_its_headers(pdf):
             if cell["/S"] == "/TD" and marks_content(cell):
                 named = cell["/A"].get("/Headers", [])
                 assert named and set(named) <= header_ids
+
+
+MARGIN_BOXES = 4  # @top-left, @top-right, @bottom-left and @bottom-right in report.css
+
+
+def reachable_content(node, page=None, found=None) -> set[tuple[tuple, int]]:
+    """(page, MCID) of every marked-content item the structure tree leads to."""
+    found = set() if found is None else found
+    page = node.get("/Pg").objgen if node.get("/Pg") is not None else page
+    kids = node.get("/K")
+    for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int):
+            found.add((page, int(kid)))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR":
+            reachable_content(kid, page, found)
+    return found
+
+
+def test_only_running_headers_and_footers_are_left_out_of_the_structure_tree(pdf):
+    """WeasyPrint 70 tags the margin boxes outside the tree (it can only make them artifacts
+    in PDF 2.0), which pdfua does not see: every other thing a page shows must be reachable."""
+    document = pikepdf.open(io.BytesIO(pdf))
+    reachable = reachable_content(document.Root.StructTreeRoot)
+    for page in document.pages:
+        marked = [
+            int(op.operands[-1].MCID)
+            for op in pikepdf.parse_content_stream(page, "BDC")
+            if isinstance(op.operands[-1], pikepdf.Dictionary) and "/MCID" in op.operands[-1]
+        ]
+        assert marked
+        left_out = [mcid for mcid in marked if (page.obj.objgen, mcid) not in reachable]
+        assert len(left_out) <= MARGIN_BOXES
