@@ -174,6 +174,9 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
 
     change_form_template = "admin/diagnostics/diagnostic/change_form.html"
 
+    class Media:
+        css = {"all": ["css/snut-admin.css"]}  # the read-only tables scroll on a phone
+
     list_display = [
         "organisation",
         "campaign",
