@@ -210,16 +210,19 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     # Reopenings, axis scores, importance and answers follow as plain tables
     # (diagnostic_sections, _sections.html), not inlines.
 
-    def get_queryset(self, request):
-        # The change page shows every one of these (and answers_by_axis reads the questionnaire).
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "organisation", "campaign", "questionnaire", "overall_level", "created_by",
-                "submitted_by",
-            )
+    def get_object(self, request, object_id, from_field=None):
+        """As Django's, with everything the change page shows read in the same query."""
+        queryset = self.get_queryset(request).select_related(
+            "organisation", "campaign", "questionnaire", "overall_level", "created_by",
+            "submitted_by",
         )  # fmt: skip
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def has_add_permission(self, request):
         return False
