@@ -2,10 +2,12 @@
 shown as read-only tables (issue 14, part 5), and the list of diagnostics."""
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.models import Answer, AxisImportance, Diagnostic
+from diagnostics.models import Answer, AxisImportance, Diagnostic, Office
 from tests import factories
 from tests.admin.conftest import bulk_region
 
@@ -89,3 +91,11 @@ def test_diagnostic_list_runs_a_constant_number_of_queries(
     assert page.count('class="action-select"') == shown
     first = Diagnostic.objects.select_related("organisation").order_by("-created_at").first()
     assert f'aria-label="Choisir cet objet pour une action - {first}"' in page
+
+
+@pytest.mark.parametrize("model", [Diagnostic, Office])
+def test_the_quick_action_checkbox_is_the_one_django_renders(model, office, diagnostic):
+    model_admin = admin.site._registry[model]
+    obj = diagnostic if model is Diagnostic else office
+    office.name = "Office <b>« Dune »</b> & co"  # in the aria-label, escaped
+    assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)
