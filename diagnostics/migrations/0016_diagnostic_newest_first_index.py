@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0014_business_campaigns_admin'),
+        ('diagnostics', '0015_reminder_requested_label'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
