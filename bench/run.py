@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
        [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
-       [--businesses [--per-office B]]
+       [--businesses [--per-office B]] [--only pooling]
 
 `--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
 submitted diagnostic in each of three campaigns, measures every director and
@@ -166,7 +166,7 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
     director_client.force_login(director)
     staff_client.force_login(staff)
     diagnostic = Diagnostic.objects.select_related(
-        "office__department", "campaign", "questionnaire", "overall_level"
+        "organisation__department", "campaign", "questionnaire", "overall_level"
     ).get(pk=submitted.pk)
     results = build_results(diagnostic)
 
@@ -205,6 +205,31 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
             get(staff_client, reverse("admin:diagnostics_action_pooling"), cold=True),
         ),
     ]
+
+
+def measure_plans(campaign, offices, director, staff, submitted, runs):
+    """Issue 12's pages, offices spread over France's departments, then packed in one region:
+    (label, timings) rows and their SQL queries."""
+    rows, queries = [], {}
+    for where in ("spread", "1 region"):
+        if where == "1 region":
+            network_in_one_region(offices)
+        plans = plan_rows(campaign, offices, director, staff, submitted, where)
+        queries |= query_counts(plans)
+        rows += [(label, measure(action, runs)) for label, action in plans]
+    return rows, queries
+
+
+def run_plans(count: int, runs: int) -> None:
+    """`--only pooling`: the floor and issue 12's pages, nothing else."""
+    campaign, offices, director, staff, submitted, _draft = prepare(count)
+    client = Client()
+    client.force_login(director)
+    rows = [("floor: trivial view", measure(lambda: client.get("/bench/floor"), runs))]
+    plans, queries = measure_plans(campaign, offices, director, staff, submitted, runs)
+    rows += plans
+    print_in_process(rows, statistics.median(rows[0][1]))
+    print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
 
 
 def scoring_rows(campaign, runs):
@@ -735,7 +760,15 @@ def main() -> None:
         action="store_true",
         help="seed, then only the exports' time and peak memory (compare --offices 1000 and 5000)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["pooling"],
+        help="pooling: seed, then only issue 12's pages (plan, training needs, pooling) and the floor",
+    )
     args = parser.parse_args()
+    if args.only == "pooling":
+        run_plans(args.offices or 1000, args.runs)
+        return
     if args.businesses:
         run_businesses(args.offices or 1000, args.per_office, args.runs)
         return
@@ -772,12 +805,9 @@ def main() -> None:
         )
         rows.append((label, measure(action, runs)))
     # Issue 12's pages, offices spread over France's departments, then packed in one region.
-    for where in ("spread", "1 region"):
-        if where == "1 region":
-            network_in_one_region(offices)
-        plans = plan_rows(campaign, offices, director, staff, submitted, where)
-        queries |= query_counts(plans)
-        rows += [(label, measure(action, args.runs)) for label, action in plans]
+    plans, plan_queries = measure_plans(campaign, offices, director, staff, submitted, args.runs)
+    rows += plans
+    queries |= plan_queries
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
     if france:
         print_france(rows, floor, queries, exports_memory)

@@ -1,5 +1,6 @@
 """Read paths: plain data for pages and services, in a fixed number of queries."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -632,10 +633,11 @@ def weak_answers(
     return choices, rows
 
 
-def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
+def training_needs(campaign, region: str = "") -> tuple[list[Department], list[TrainingNeed]]:
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
-    by department. The departments concerned, and the needs, most needed first."""
+    by department; only the departments of `region` (code) if given. The departments
+    concerned (with their region), and the needs, most needed first."""
     trainings = list(
         Training.objects.filter(audience=Audience.OFFICES).prefetch_related(
             Prefetch("questions", queryset=Question.objects.only("code")),
@@ -647,18 +649,39 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
         )
     )
     weak = weak_offices(campaign)
+    departments = {
+        d.code: d
+        for d in Department.objects.filter(
+            code__in={department for offices in weak.values() for _o, department, _n in offices}
+        ).select_related("region")
+    }
+    if region:
+        departments = {code: d for code, d in departments.items() if d.region.code == region}
     needs = []
     for training in trainings:
         offices = set().union(*(weak.get(q.code, ()) for q in training.questions.all()))
         counts: dict[str, int] = {}
         for _office, department, _name in offices:
-            counts[department] = counts.get(department, 0) + 1
+            if department in departments:
+                counts[department] = counts.get(department, 0) + 1
         needs.append(TrainingNeed(training, counts))
     needs.sort(key=lambda n: (-n.total, n.training.title))
-    departments = list(
-        Department.objects.filter(code__in={d for n in needs for d in n.by_department})
-    )
-    return departments, needs
+    concerned = {d for n in needs for d in n.by_department}
+    return [d for code, d in sorted(departments.items()) if code in concerned], needs
+
+
+def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:
+    """The needs page's columns: one per department within a region, one per region when
+    the departments span several (a national network: 18 columns, not 101). Each column
+    is its department or region and the department codes it adds up."""
+    regions: dict[str, tuple[object, list[str]]] = {}
+    for department in departments:
+        regions.setdefault(department.region.code, (department.region, []))[1].append(
+            department.code
+        )
+    if len(regions) > 1:
+        return sorted(regions.values(), key=lambda column: column[0].name)
+    return [(d, [d.code]) for d in departments]
 
 
 # --- pooling ---------------------------------------------------------------------
@@ -723,24 +746,35 @@ class PoolingCluster:
         return ", ".join(self.offices)
 
 
-def pooling_clusters(campaign) -> list[PoolingCluster]:
+def pooling_questions(questionnaire: Questionnaire) -> list[Question]:
+    """The questions whose recommendations go beyond the office alone, in the
+    questionnaire's order: the ones pooling looks at. From the structure in memory."""
+    return [
+        q
+        for axis in questionnaire_axes(questionnaire)
+        for q in axis.questions.all()
+        if any(c.scale not in ("", "office") for c in q.choices.all())
+    ]
+
+
+def pooling_clusters(campaign, departments: Collection[str] | None = None) -> list[PoolingCluster]:
     """For the network staff: per question whose recommendations go beyond the office
     alone, the offices of each department (latest submitted diagnostic of the campaign)
     that answered it weakly, where a pooled tool or a shared training would serve, and
     how many share it across the department's borders. Clusters of two offices or more,
-    largest first. Five queries at most (see weak_offices)."""
-    questions = {
-        q.code: q
-        for axis in questionnaire_axes(campaign.questionnaire)
-        for q in axis.questions.all()
-        if any(c.scale not in ("", "office") for c in q.choices.all())
-    }
+    largest first; only those of `departments` (codes) if given. Five queries at most
+    (see weak_offices)."""
+    questions = {q.code: q for q in pooling_questions(campaign.questionnaire)}
     everywhere: dict[tuple[str, str], list[str]] = {}
     for code, offices in weak_offices(campaign).items():
         if code in questions:
             for _office, department, name in offices:
                 everywhere.setdefault((code, department), []).append(name)
-    groups = {key: sorted(names) for key, names in everywhere.items() if len(names) >= 2}
+    groups = {
+        key: sorted(names)
+        for key, names in everywhere.items()
+        if len(names) >= 2 and (departments is None or key[1] in departments)
+    }
     if not groups:
         return []
     borders: dict[str, list[str]] = {}
@@ -749,14 +783,14 @@ def pooling_clusters(campaign) -> list[PoolingCluster]:
     ).values_list("from_department__code", "to_department__code"):
         borders.setdefault(code, []).append(other)
     shown = {d for _c, d in groups} | {o for d in borders.values() for o in d}
-    departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
+    departments_by_code = {d.code: d for d in Department.objects.filter(code__in=shown)}
     clusters = [
         PoolingCluster(
             questions[code],
-            departments[department],
+            departments_by_code[department],
             names,
             [
-                (departments[other], len(everywhere[code, other]))
+                (departments_by_code[other], len(everywhere[code, other]))
                 for other in sorted(borders.get(department, []))
                 if (code, other) in everywhere
             ],
@@ -765,6 +799,27 @@ def pooling_clusters(campaign) -> list[PoolingCluster]:
     ]
     clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))
     return clusters
+
+
+@dataclass
+class PoolingSummary:
+    """One question's clusters, counted: what a national network reads before the names."""
+
+    question: Question
+    clusters: int = 0
+    offices: int = 0
+    largest: int = 0
+
+
+def pooling_summary(clusters: list[PoolingCluster]) -> list[PoolingSummary]:
+    """Per question, its clusters and their offices; the most shared need first."""
+    by_question: dict[str, PoolingSummary] = {}
+    for cluster in clusters:
+        row = by_question.setdefault(cluster.question.code, PoolingSummary(cluster.question))
+        row.clusters += 1
+        row.offices += len(cluster.offices)
+        row.largest = max(row.largest, len(cluster.offices))
+    return sorted(by_question.values(), key=lambda r: (-r.offices, r.question.code))
 
 
 # --- an office's businesses and their invitations (issue 11) -----------------------
