@@ -77,7 +77,8 @@ class ActionAdmin(ReadOnlyAdmin):
             departments=network_departments(),
             questions=selectors.pooling_questions(campaign.questionnaire),
         )
-        in_territory = selectors.pooling_clusters(campaign, form.department_codes())
+        territory = form.department_codes()
+        in_territory = selectors.pooling_clusters(campaign, territory)
         codes = form.question_codes()
         clusters = [c for c in in_territory if codes is None or c.question.code in codes]
         if request.GET.get("format") == "csv":
@@ -92,6 +93,7 @@ class ActionAdmin(ReadOnlyAdmin):
                 "form": form,
                 "summary": selectors.pooling_summary(in_territory),
                 "chosen": chosen,
+                "territory": territory is not None,
                 "page": Paginator(clusters, POOLING_PER_PAGE).get_page(request.GET.get("page"))
                 if chosen
                 else None,
