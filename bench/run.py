@@ -55,6 +55,7 @@ FRANCE = {"offices": 1200, "campaigns": 3}
 PLAN_TARGET_MS = 150
 PLAN_PAGES = ("plan page", "admin training needs", "admin pooling", "pooling section")
 # A regional network: Nouvelle-Aquitaine's twelve departments.
+NETWORK_REGION = "75"
 NETWORK_DEPARTMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]
 
 
@@ -182,7 +183,7 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
     leads = selectors.pooling_leads(diagnostic, results.plan)
     shared = sum(len(lead.named) + lead.others for lead in leads)
     print(f"{where}: the pooling section names or counts {shared} offices in {len(leads)} leads.")
-    return [
+    rows = [
         (
             f"plan page, {where}",
             get(director_client, reverse("diagnostics:plan", args=[offices[0].slug])),
@@ -191,18 +192,29 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
             f"pooling section, {where}",
             lambda: selectors.pooling_leads(diagnostic, results.plan),
         ),
+    ]
+    needs = reverse("admin:diagnostics_training_needs")
+    pooling = reverse("admin:diagnostics_action_pooling")
+    question = selectors.pooling_questions(campaign.questionnaire)[0].code
+    region = f"{pooling}?region={NETWORK_REGION}"
+    return [
+        *rows,
+        (f"admin training needs, {where}", get(staff_client, needs)),
         (
-            f"admin training needs, {where}",
-            get(staff_client, reverse("admin:diagnostics_training_needs")),
+            f"admin training needs, a region, {where}",
+            get(staff_client, f"{needs}?region={NETWORK_REGION}"),
         ),
-        (f"admin pooling, {where}", get(staff_client, reverse("admin:diagnostics_action_pooling"))),
+        (f"admin pooling, summary, {where}", get(staff_client, pooling)),
+        (f"admin pooling, a region's 1st page, {where}", get(staff_client, region)),
         (
-            f"admin training needs, cold, {where}",
-            get(staff_client, reverse("admin:diagnostics_training_needs"), cold=True),
+            f"admin pooling, a question's 1st page, {where}",
+            get(staff_client, f"{pooling}?question={question}"),
         ),
+        (f"admin training needs, cold, {where}", get(staff_client, needs, cold=True)),
+        (f"admin pooling, summary, cold, {where}", get(staff_client, pooling, cold=True)),
         (
-            f"admin pooling, cold, {where}",
-            get(staff_client, reverse("admin:diagnostics_action_pooling"), cold=True),
+            f"admin pooling, a region's 1st page, cold, {where}",
+            get(staff_client, region, cold=True),
         ),
     ]
 
@@ -510,7 +522,7 @@ def print_france(rows, floor, queries, exports_memory):
 
 
 def print_in_process(rows, floor):
-    print(f"\n{'in-process (test client)':<40}{'median':>10}{'p95':>10}{'× floor':>9}  target")
+    print(f"\n{'in-process (test client)':<52}{'median':>10}{'p95':>10}{'× floor':>9}  target")
     for label, values in rows:
         median = statistics.median(values)
         ratio = median / floor if floor else 0
@@ -527,7 +539,7 @@ def print_in_process(rows, floor):
         else:
             ok = median <= TARGET_MS and ratio <= TARGET_RATIO
             target = f"≤ {TARGET_MS} ms and ≤ {TARGET_RATIO}× " + ("ok" if ok else "MISSED")
-        print(f"{label:<40}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}")
+        print(f"{label:<52}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}")
 
 
 def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import (
@@ -365,10 +367,40 @@ DEPARTMENT_NOT_IN_REGION = _("Ce département n’est pas dans la région choisi
 QUESTION_NOT_IN_AXIS = _("Cette question n’est pas dans l’axe choisi.")
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python: Django renders each option through a
+    template, about 20 ms for the 150 departments and questions of the staff's filters."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+
+        def options(group):
+            return format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], " selected" if o["selected"] else "", o["label"]) for o in group),
+            )
+
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt({"name": widget["name"], **widget["attrs"]}),
+            format_html_join(
+                "",
+                "{}",
+                (
+                    (format_html('<optgroup label="{}">{}</optgroup>', label, options(group)),)
+                    if label
+                    else (options(group),)
+                    for label, group, _index in widget["optgroups"]
+                ),
+            ),
+        )
+
+
 class TerritoryFilterForm(forms.Form):
     """The staff's filter by region (GET): which part of the network a page shows."""
 
-    region = forms.ChoiceField(label=_("Région"), required=False)
+    region = forms.ChoiceField(label=_("Région"), required=False, widget=PlainSelect)
 
     def __init__(self, data, *, departments, **kwargs):
         super().__init__(data, **kwargs)
@@ -387,9 +419,9 @@ class TerritoryFilterForm(forms.Form):
 class PoolingFilterForm(TerritoryFilterForm):
     """« Mutualisation »: by region or department, and by axis or question."""
 
-    departement = forms.ChoiceField(label=_("Département"), required=False)
-    axe = forms.ChoiceField(label=_("Axe"), required=False)
-    question = forms.ChoiceField(label=_("Question"), required=False)
+    departement = forms.ChoiceField(label=_("Département"), required=False, widget=PlainSelect)
+    axe = forms.ChoiceField(label=_("Axe"), required=False, widget=PlainSelect)
+    question = forms.ChoiceField(label=_("Question"), required=False, widget=PlainSelect)
 
     def __init__(self, data, *, departments, questions, **kwargs):
         super().__init__(data, departments=departments, **kwargs)

@@ -78,14 +78,16 @@ class ActionAdmin(ReadOnlyAdmin):
             questions=selectors.pooling_questions(campaign.questionnaire),
         )
         territory = form.department_codes()
-        in_territory = selectors.pooling_clusters(campaign, territory)
+        in_territory, counts = selectors.pooling_groups(campaign, territory)
         codes = form.question_codes()
-        clusters = [c for c in in_territory if codes is None or c.question.code in codes]
+        groups = [g for g in in_territory if codes is None or g.question.code in codes]
         if request.GET.get("format") == "csv":
             return exports._csv(
-                pooling_rows(clusters), f"snut-mutualisation-{slugify(campaign.name)}.csv"
+                pooling_rows(selectors.pooling_clusters(groups, counts)),
+                f"snut-mutualisation-{slugify(campaign.name)}.csv",
             )
         chosen = any(form.filters().values())
+        page = Paginator(groups, POOLING_PER_PAGE).get_page(request.GET.get("page"))
         return self._pooling_page(
             request,
             {
@@ -94,9 +96,8 @@ class ActionAdmin(ReadOnlyAdmin):
                 "summary": selectors.pooling_summary(in_territory),
                 "chosen": chosen,
                 "territory": territory is not None,
-                "page": Paginator(clusters, POOLING_PER_PAGE).get_page(request.GET.get("page"))
-                if chosen
-                else None,
+                "page": page if chosen else None,
+                "clusters": selectors.pooling_clusters(page.object_list, counts) if chosen else [],
             },
         )
 
@@ -194,6 +195,7 @@ class TrainingAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "campaign": campaign,
             "form": form,
+            "chosen": any(form.filters().values()),
             "columns": [column for column, _codes in columns],
             "by_region": bool(columns) and not isinstance(columns[0][0], Department),
             "rows": rows,

@@ -171,7 +171,7 @@ def test_staff_see_clusters_by_department_and_export_them(
         page = client.get(url, {"question": shared.code})
     clusters = [
         (c.question, c.department.code, c.offices, [(d.code, n) for d, n in c.neighbours])
-        for c in page.context["page"]
+        for c in page.context["clusters"]
     ]
     assert clusters == [
         (shared, "33", ["Office Discret", "Office des Volontaires"], [("40", 1)]),
@@ -185,7 +185,7 @@ def test_staff_see_clusters_by_department_and_export_them(
         page = client.get(url, {"question": shared.code})
     with django_assert_num_queries(10):  # then they come from the cache
         client.get(url, {"question": shared.code})
-    assert [(d.code, n) for d, n in page.context["page"][0].neighbours] == [
+    assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
         ("24", 3),
         ("40", 1),
     ]
@@ -217,14 +217,14 @@ def test_staff_filter_by_territory_and_question(client, staff, shared, campaign)
     client.force_login(staff)
     # Nouvelle-Aquitaine (75): Gironde's cluster only; the summary counts the region's.
     page = pooling_page(client, region="75")
-    assert [c.department.code for c in page.context["page"]] == ["33"]
+    assert [c.department.code for c in page.context["clusters"]] == ["33"]
     assert [(r.clusters, r.offices) for r in page.context["summary"]] == [(1, 2)]
     page = pooling_page(client, departement="67")
-    assert [c.offices for c in page.context["page"]] == [
+    assert [c.offices for c in page.context["clusters"]] == [
         ["Office Lointain", "Office Voisin du Lointain"]
     ]
     page = pooling_page(client, axe=shared.axis.code)
-    assert len(page.context["page"]) == 2
+    assert len(page.context["clusters"]) == 2
     # The export keeps the filter and takes every cluster it chooses, not one page.
     export = page.content.decode().split('class="button" href="')[1].split('"')[0]
     assert "axe=" in export and "format=csv" in export
@@ -275,6 +275,8 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
     pooling_page(client, region="75")  # fills the cache
     with django_assert_num_queries(10):
         small = pooling_page(client, region="75")
+    with django_assert_num_queries(8):  # the summary: no department read for its rows
+        pooling_page(client)
     for department in ("24", "40", "47", "64", "17", "16", "79", "86", "87", "19", "23"):
         for n in range(2):
             submit_in(
@@ -283,8 +285,12 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
     pooling_page(client, region="75")
     with django_assert_num_queries(10):
         large = pooling_page(client, region="75", page="2")
-    assert len(small.context["page"]) < 50
-    assert large.context["page"].paginator.count > 50 and len(large.context["page"]) <= 50
+    with django_assert_num_queries(8):
+        summary = pooling_page(client)
+    assert len(summary.context["summary"]) == questions.count()
+    assert len(small.context["clusters"]) < 50
+    count = large.context["page"].paginator.count
+    assert count > 50 and len(large.context["clusters"]) == count - 50
     assert "Page 2 sur" in large.content.decode()
 
 
