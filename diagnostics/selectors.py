@@ -675,25 +675,25 @@ def training_needs(campaign, region: str = "") -> tuple[list[Department], list[T
         )
     )
     weak = weak_offices(campaign)
-    departments = {
-        d.code: d
-        for d in Department.objects.filter(
-            code__in={department for offices in weak.values() for _o, department, _n in offices}
-        ).select_related("region")
-    }
-    if region:
-        departments = {code: d for code, d in departments.items() if d.region.code == region}
     needs = []
     for training in trainings:
         offices = set().union(*(weak.get(q.code, ()) for q in training.questions.all()))
         counts: dict[str, int] = {}
         for _office, department, _name in offices:
-            if department in departments:
-                counts[department] = counts.get(department, 0) + 1
+            counts[department] = counts.get(department, 0) + 1
         needs.append(TrainingNeed(training, counts))
+    departments = list(
+        Department.objects.filter(
+            code__in={d for n in needs for d in n.by_department}
+        ).select_related("region")
+    )
+    if region:
+        departments = [d for d in departments if d.region.code == region]
+        kept = {d.code for d in departments}
+        for need in needs:
+            need.by_department = {d: n for d, n in need.by_department.items() if d in kept}
     needs.sort(key=lambda n: (-n.total, n.training.title))
-    concerned = {d for n in needs for d in n.by_department}
-    return [d for code, d in sorted(departments.items()) if code in concerned], needs
+    return departments, needs
 
 
 def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:
