@@ -461,6 +461,7 @@ class PoolingFilterForm(TerritoryFilterForm):
         return None
 
     def question_codes(self) -> set[str] | None:
+        """The chosen axis's or question's codes, None for every question."""
         chosen = self.filters()
         if chosen["question"]:
             return {chosen["question"]}
