@@ -295,5 +295,9 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
 
 
 def test_directors_have_no_pooling_page(client, director):
+    url = reverse("admin:diagnostics_action_pooling")
     client.force_login(director)
-    assert client.get(reverse("admin:diagnostics_action_pooling")).status_code == 302
+    assert client.get(url).status_code == 302
+    assert client.get(url, {"region": "75", "format": "csv"}).status_code == 302
+    client.logout()
+    assert client.get(url, {"region": "75", "format": "csv"}).status_code == 302
