@@ -417,7 +417,7 @@ class TerritoryFilterForm(forms.Form):
 
 
 class PoolingFilterForm(TerritoryFilterForm):
-    """« Mutualisation »: by region or department, and by axis or question."""
+    """« Mutualisation »: by region or department, and by axis or question."""
 
     departement = forms.ChoiceField(label=_("Département"), required=False, widget=PlainSelect)
     axe = forms.ChoiceField(label=_("Axe"), required=False, widget=PlainSelect)

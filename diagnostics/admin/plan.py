@@ -64,7 +64,7 @@ class ActionAdmin(ReadOnlyAdmin):
         ]
 
     def pooling_view(self, request):
-        """« Mutualisation »: per question, how many clusters of offices by department share
+        """« Mutualisation »: per question, how many clusters of offices by department share
         a weak answer; the clusters themselves (names, neighbours) once a territory or a
         question is chosen, a page at a time. ?format=csv exports every cluster chosen."""
         if not request.user.has_perm("diagnostics.view_office"):
@@ -181,7 +181,7 @@ class TrainingAdmin(admin.ModelAdmin):
         return campaign, form, departments, needs
 
     def needs_view(self, request):
-        """« Besoins de formation »: where to schedule the next sessions; by region for a
+        """« Besoins de formation »: where to schedule the next sessions; by region for a
         national network, by department within a region."""
         campaign, form, departments, needs = self._needs(request)
         columns = selectors.training_needs_columns(departments)
