@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics import charts, selectors
 from diagnostics.formatting import difference
-from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic
+from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, MaturityLevel
 from diagnostics.regional.distributions import axis_median_values
-from diagnostics.regional.scores import campaign_axes
+from diagnostics.regional.scores import campaign_axes, campaign_levels
 
 MAX_COMPARED = 12
 # Colours told apart with the common colour-vision deficiencies: the Okabe–Ito palette (its
@@ -45,6 +45,7 @@ class Comparison:
     rows: list[ComparisonRow]
     overall_row: ComparisonRow
     radar: dict
+    levels: list[MaturityLevel]  # the campaign's, lowest first: they colour the scores
 
 
 def _cells(values: list[float | None], levels: list[str], reference: float | None) -> list[dict]:
@@ -143,6 +144,7 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
             cells=_cells(overall_values, overall_levels, overall_median),
         ),
         radar=charts.radar([a.name for a in axes], series),
+        levels=campaign_levels(campaign),
     )
 
 

@@ -17,6 +17,7 @@ from diagnostics.regional.distributions import (
 )
 from diagnostics.regional.scores import (
     campaign_axes,
+    campaign_levels,
     previous_campaign,
     status_counts,
     stored_scores,
@@ -54,6 +55,7 @@ class Dashboard:
     previous_overall_median: float | None
     weakest: list[WeakQuestion]
     boxplot: dict
+    levels: list[MaturityLevel]  # the campaign's, lowest first: they colour the scores
 
     @property
     def total(self) -> int:
@@ -105,17 +107,13 @@ def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
         revised=Max("campaign__questionnaire__revised_at"),
     )
     parts = [campaign.pk, previous.pk if previous else 0, *stamp.values()]
-    return "snut-dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "snut-dashboard-v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
     """Everything the dashboard draws from submitted diagnostics."""
     axes = campaign_axes(campaign)
-    levels = list(
-        MaturityLevel.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by(
-            "lower_bound"
-        )
-    )
+    levels = campaign_levels(campaign)
     current = stored_scores(campaign)
     before = selectors.latest_submitted().filter(campaign=previous)
     previous_medians = axis_median_values(before) if previous else {}
@@ -137,6 +135,7 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
         .values_list("overall_score", flat=True)
     ]
     return {
+        "levels": levels,
         "axes": summaries,
         "overall": distribution(overall_values),
         "overall_levels": level_counts(levels, overall_values),

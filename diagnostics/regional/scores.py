@@ -20,7 +20,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import selectors
-from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, Office
+from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, MaturityLevel, Office
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -35,6 +35,15 @@ STATUS_LABELS = {
 def campaign_axes(campaign: Campaign) -> list[Axis]:
     return list(
         Axis.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by("order", "pk")
+    )
+
+
+def campaign_levels(campaign: Campaign) -> list[MaturityLevel]:
+    """The maturity levels of the campaign's questionnaire, lowest first: one query."""
+    return list(
+        MaturityLevel.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by(
+            "lower_bound"
+        )
     )
 
 

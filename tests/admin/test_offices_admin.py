@@ -145,6 +145,11 @@ def test_office_scores_are_coloured_by_the_campaign_questionnaire_levels(
     assert '<td class="field-overall"><span class="snut-badge tone-t4">' in (
         response.content.decode()
     )
+    ids = ",".join(str(o.pk) for o in region["current_offices"][:2])
+    compared = client.get(reverse(COMPARE), {"offices": ids}).content.decode()
+    assert '<span class="snut-badge tone-t4">7</span>' in compared  # t1 with 0/25/50/75
+    dashboard = client.get(reverse("admin:diagnostics_office_dashboard")).content.decode()
+    assert 'class="tone-t4"' in dashboard
 
 
 @pytest.mark.parametrize("size", [10, 1000])
@@ -284,7 +289,7 @@ def test_comparison_runs_a_constant_number_of_queries(
     offices = bulk_region(campaign, 20)
     client.force_login(network_staff)
     ids = ",".join(str(o.pk) for o in offices[:count])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # 12: the campaign's levels colour the scores
         assert (
             client.get(reverse(COMPARE), {"offices": ids, "campagne": campaign.pk}).status_code
             == 200

@@ -86,17 +86,7 @@ def test_a_business_follows_its_own_questionnaire_levels(client, office):
     assert 'cover-level tone-t3">Présent' in html and not TONE_T2.search(html)
 
 
-# The staff pages fed by diagnostics/admin/offices.py and diagnostics/regional.py still fall
-# back on NETWORK_BOUNDS until their split hands them their campaign's levels.
-WITHOUT_LEVELS_YET = {
-    "admin/diagnostics/office/compare.html",
-    "admin/diagnostics/office/dashboard.html",
-    "admin/diagnostics/office/_levels_bar.html",
-}
-
-
-def test_every_other_template_passes_the_levels_to_tone(settings):
+def test_every_template_passes_the_levels_to_tone(settings):
     root = Path(settings.BASE_DIR, "templates")
     for path in root.rglob("*.html"):
-        if str(path.relative_to(root)) not in WITHOUT_LEVELS_YET:
-            assert not re.search(r"\|tone\s*}}", path.read_text()), path
+        assert not re.search(r"\|tone\s*}}", path.read_text()), path
