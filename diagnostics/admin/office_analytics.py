@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,7 +49,7 @@ def filters_description(changelist, count: int) -> str:
         if getattr(spec, "parameter_name", "") == CAMPAIGN_PARAM:
             continue  # the export records its campaign apart
         choices = list(spec.choices(changelist))[1:]  # the first one is « Tout »
-        parts += [f"{spec.title}\u00a0: {c['display']}" for c in choices if c["selected"]]
+        parts += [f"{capfirst(spec.title)}\u00a0: {c['display']}" for c in choices if c["selected"]]
     if changelist.query:
         parts.append(_("recherche « %(terms)s »") % {"terms": changelist.query})
     parts.append(_("%(count)s offices") % {"count": count})
