@@ -26,8 +26,10 @@ CAMPAIGN_PARAM = "campagne"
 COMPARE_COUNT_ERROR = gettext_lazy(
     "Sélectionnez de 2 à {max} offices à comparer (vous en avez choisi {count})."
 )
-# « Mes exports » reloads itself this often while an export is being written.
+# « Mes exports » reloads itself this often while an export is being written, unless
+# the staff member stops it (?actualiser=non): WCAG 2.2.1 lets a user turn a timing off.
 EXPORTS_REFRESH_SECONDS = 5
+NO_REFRESH_PARAM = "actualiser"
 
 
 def campaign_for(request) -> Campaign | None:
@@ -236,6 +238,7 @@ class OfficeAnalyticsMixin:
             return self._refuse(request, _("Vous n’avez pas accès aux offices."))
         mine = list(export_services.exports_of(request.user))
         waiting = (Export.Status.PENDING, Export.Status.RUNNING)
+        pending = any(export.status in waiting for export in mine)
         return TemplateResponse(
             request,
             "admin/diagnostics/office/exports.html",
@@ -243,7 +246,8 @@ class OfficeAnalyticsMixin:
                 request,
                 _("Mes exports"),
                 exports=mine,
-                pending=any(export.status in waiting for export in mine),
+                pending=pending,
+                refresh=pending and request.GET.get(NO_REFRESH_PARAM) != "non",
                 refresh_seconds=EXPORTS_REFRESH_SECONDS,
                 max_age_days=settings.EXPORT_MAX_AGE_DAYS,
             ),

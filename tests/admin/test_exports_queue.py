@@ -190,7 +190,11 @@ def test_with_the_database_backend_the_worker_writes_it_and_the_page_reloads_mea
     assert "Export demandé\u00a0: il apparaîtra ci-dessous" in page
     assert '<meta http-equiv="refresh" content="5">' in page
     assert "cette page se recharge toutes les 5 secondes" in page and "En attente" in page
+    assert "Arrêter le rechargement automatique" in page
     assert client.get(download_url(export)).status_code == 302  # not ready: no file
+    # The reloading can be stopped (WCAG 2.2.1): the page then offers to reload by hand.
+    page = client.get(reverse(EXPORTS), {"actualiser": "non"}).content.decode()
+    assert 'http-equiv="refresh"' not in page and "Actualiser la page" in page
     run_worker()
     export.refresh_from_db()
     assert export.status == Export.Status.READY and export.rows == 6
