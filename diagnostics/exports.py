@@ -1,6 +1,6 @@
 """Exports of scores and raw answers, written row by row so that 1,000 offices never sit in memory.
 
-CSV is written line by line (UTF-8 with a BOM and « ; » separators, as French
+CSV is written line by line (UTF-8 with a BOM and « ; » separators, as French
 Excel expects); XLSX goes through openpyxl's write-only mode. The staff's
 exports are written into a file by a background task (diagnostics.services.exports);
 the office's own exports (its territory, a workshop's contacts) are streamed back.
@@ -244,7 +244,8 @@ def offices_in_order(campaign, office_ids: list[int], axes) -> Iterator:
     """The offices with their scores (regional.offices_with_scores) in the order of
     `office_ids`, read CHUNK at a time."""
     for start in range(0, len(office_ids), CHUNK):
-        chunk = office_ids[start : start + CHUNK]
+        stop = start + CHUNK
+        chunk = office_ids[start:stop]
         found = regional.offices_with_scores(Office.objects.filter(pk__in=chunk), campaign, axes)
         by_id = {office.pk: office for office in found}
         yield from (by_id[pk] for pk in chunk if pk in by_id)

@@ -1,9 +1,9 @@
 """The staff's analysis pages beside the office list: comparison of offices, one office's
 evolution, the regional dashboard and the exports. All of them look at one campaign, chosen
-with the list's « campagne » filter (default: the latest network campaign).
+with the list's « campagne » filter (default: the latest network campaign).
 
 An export is written by a background task (diagnostics.services.exports); the staff member
-downloads it from « Mes exports » once it is ready.
+downloads it from « Mes exports » once it is ready.
 """
 
 from django.conf import settings
@@ -26,7 +26,7 @@ CAMPAIGN_PARAM = "campagne"
 COMPARE_COUNT_ERROR = gettext_lazy(
     "Sélectionnez de 2 à {max} offices à comparer (vous en avez choisi {count})."
 )
-# « Mes exports » reloads itself this often while an export is being written, unless
+# « Mes exports » reloads itself this often while an export is being written, unless
 # the staff member stops it (?actualiser=non): WCAG 2.2.1 lets a user turn a timing off.
 EXPORTS_REFRESH_SECONDS = 5
 NO_REFRESH_PARAM = "actualiser"
@@ -45,12 +45,12 @@ def campaign_for(request) -> Campaign | None:
 
 
 def filters_description(changelist, count: int) -> str:
-    """The office list's chosen filters and search in words, for « Mes exports »."""
+    """The office list's chosen filters and search in words, for « Mes exports »."""
     parts = []
     for spec in changelist.filter_specs:
         if getattr(spec, "parameter_name", "") == CAMPAIGN_PARAM:
             continue  # the export records its campaign apart
-        choices = list(spec.choices(changelist))[1:]  # the first one is « Tout »
+        choices = list(spec.choices(changelist))[1:]  # the first one is « Tout »
         parts += [f"{capfirst(spec.title)}\u00a0: {c['display']}" for c in choices if c["selected"]]
     if changelist.query:
         parts.append(_("recherche « %(terms)s »") % {"terms": changelist.query})
@@ -233,7 +233,7 @@ class OfficeAnalyticsMixin:
         return redirect("admin:diagnostics_office_exports")
 
     def exports_view(self, request):
-        """« Mes exports »: the staff member's exports, reloaded while one is being written."""
+        """« Mes exports »: the staff member's exports, reloaded while one is being written."""
         if not self.has_view_permission(request):
             return self._refuse(request, _("Vous n’avez pas accès aux offices."))
         mine = list(export_services.exports_of(request.user))

@@ -2,7 +2,7 @@
 
 A request records an Export and enqueues export_file_task; the task writes the
 file into a temporary file, copies it into Django's default storage (under
-EXPORTS_DIR, never served) and only then marks the export « prête ». Exports
+EXPORTS_DIR, never served) and only then marks the export « prête ». Exports
 older than EXPORT_MAX_AGE_DAYS are deleted with their file at each new request
 and by `manage.py prune_exports`.
 """
@@ -48,8 +48,8 @@ def export_request(
 def export_write(*, export_id: int, attempt: int = 1) -> int:
     """Writes the export's file (the task's work); returns its data rows.
 
-    Raises on failure, after recording it on the export: « en attente » again when
-    an attempt is left (the task retries), « échec » after the last one.
+    Raises on failure, after recording it on the export: « en attente » again when
+    an attempt is left (the task retries), « échec » after the last one.
     """
     export = Export.objects.select_related("campaign__questionnaire").filter(pk=export_id).first()
     if export is None or export.status == Export.Status.READY:  # pruned, or done already
