@@ -1,5 +1,7 @@
 """Background work on a task queue: django-tasks, the backport of Django 6's Tasks.
 
+The tasks: the PDF report printed at submission, batches of e-mails, the staff's exports.
+
 In development and tests the immediate backend runs a task at once in the
 process that enqueues it; in production (TASKS_BACKEND=database) tasks are rows
 of django-tasks-db's table, run by `manage.py db_worker`, and shown to the
@@ -236,3 +238,21 @@ def send_messages_task(*, messages: list[dict], batch_id: str = "", attempt: int
         raise
     _progress_update(batch_id, state="sent", error="")
     return sent
+
+
+# --- the staff's exports -----------------------------------------------------------
+
+
+@task()
+def export_file_task(*, export_id: int, attempt: int = 1) -> int:
+    """Writes a staff member's export into private storage; returns its data rows.
+
+    The export records each failure (diagnostics.services.exports.export_write)."""
+    # Imported here: the services import this module to enqueue.
+    from diagnostics.services.exports import export_write
+
+    try:
+        return export_write(export_id=export_id, attempt=attempt)
+    except Exception:
+        _retry(export_file_task, attempt=attempt, export_id=export_id)
+        raise

@@ -221,6 +221,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Private files (the staff's exports), in Django's default storage: a folder that
+# neither Django nor the reverse proxy serves (no MEDIA_URL route); files leave it
+# only through the admin's download view, which checks who asks.
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "private")))
+EXPORTS_DIR = "exports"
+# Exports are deleted after this many days (`manage.py prune_exports`, and at each new request).
+EXPORT_MAX_AGE_DAYS = envint("EXPORT_MAX_AGE_DAYS", "7")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings plus speed-ups."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault(
     "SECRET_KEY", "test-only-key-never-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -13,3 +15,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SECURE_SSL_REDIRECT = False
+# Exports written by the tests never land in the checkout.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "snut-test-private"

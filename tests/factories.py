@@ -228,3 +228,36 @@ def business_journey_pages() -> dict[str, str]:
         "business-review": url("review", started),
         "business-results": url("results", done),
     }
+
+
+def staff_exports(user) -> None:
+    """« Mes exports » in each state: one ready (written by the task), one that failed
+    after its three attempts, one waiting for the worker."""
+    from diagnostics.models import Export
+    from diagnostics.services.exports import export_request
+
+    campaign = Campaign.objects.network().order_by("-opens").first()
+    office_ids = list(Office.objects.order_by("name").values_list("pk", flat=True))
+    export_request(
+        user=user,
+        kind="scores",
+        fmt="xlsx",
+        campaign=campaign,
+        office_ids=office_ids,
+        filters=f"{len(office_ids)} offices",
+    )
+    for status, error in (
+        (Export.Status.FAILED, "OSError: disque plein"),
+        (Export.Status.PENDING, ""),
+    ):
+        Export.objects.create(
+            requested_by=user,
+            kind="reponses",
+            format="csv",
+            campaign=campaign,
+            office_ids=office_ids,
+            filters=f"{len(office_ids)} offices",
+            status=status,
+            attempts=3 if error else 0,
+            error=error,
+        )

@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diagnostics.admin.exports import _csv_cell
 from diagnostics.business_import import ImportRefused, activity_segment, parse_businesses
+from diagnostics.exports import _csv_cell
 from diagnostics.models import Business, Membership
 from tests import factories
 

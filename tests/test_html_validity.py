@@ -141,6 +141,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     ).content
     staff = Client()
     staff.force_login(User.objects.get(username=DEMO_STAFF))
+    factories.staff_exports(User.objects.get(username=DEMO_STAFF))
     offices = list(Office.objects.order_by("pk").values_list("pk", flat=True)[:3])
     admin = "/admin/diagnostics/office"
     pages |= rendered(
@@ -161,6 +162,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-trainings": "/admin/diagnostics/training/",
             "admin-diagnostics": "/admin/diagnostics/diagnostic/",
             "admin-diagnostic": f"/admin/diagnostics/diagnostic/{submitted.pk}/change/",
+            "admin-exports": f"{admin}/exports/",
+            "admin-exports-not-reloading": f"{admin}/exports/?actualiser=non",
         },
     )
     errors = nu_errors(pages, tmp_path)

@@ -1,24 +1,36 @@
 """The staff's analysis pages beside the office list: comparison of offices, one office's
 evolution, the regional dashboard and the exports. All of them look at one campaign, chosen
 with the list's « campagne » filter (default: the latest network campaign).
+
+An export is written by a background task (diagnostics.services.exports); the staff member
+downloads it from « Mes exports » once it is ready.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.files.storage import default_storage
 from django.db.models import Q
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import regional, selectors
-from diagnostics.admin import exports
-from diagnostics.models import Audience, Campaign, MaturityLevel, Office, Questionnaire
+from diagnostics import exports, regional, selectors
+from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
+from diagnostics.services import exports as export_services
 
 CAMPAIGN_PARAM = "campagne"
 COMPARE_COUNT_ERROR = gettext_lazy(
     "Sélectionnez de 2 à {max} offices à comparer (vous en avez choisi {count})."
 )
+# « Mes exports » reloads itself this often while an export is being written, unless
+# the staff member stops it (?actualiser=non): WCAG 2.2.1 lets a user turn a timing off.
+EXPORTS_REFRESH_SECONDS = 5
+NO_REFRESH_PARAM = "actualiser"
 
 
 def campaign_for(request) -> Campaign | None:
@@ -31,6 +43,20 @@ def campaign_for(request) -> Campaign | None:
         chosen = campaigns.filter(pk=value).first() if value else None
         request._snut_campaign = chosen or campaigns.first()
     return request._snut_campaign
+
+
+def filters_description(changelist, count: int) -> str:
+    """The office list's chosen filters and search in words, for « Mes exports »."""
+    parts = []
+    for spec in changelist.filter_specs:
+        if getattr(spec, "parameter_name", "") == CAMPAIGN_PARAM:
+            continue  # the export records its campaign apart
+        choices = list(spec.choices(changelist))[1:]  # the first one is « Tout »
+        parts += [f"{capfirst(spec.title)}\u00a0: {c['display']}" for c in choices if c["selected"]]
+    if changelist.query:
+        parts.append(_("recherche « %(terms)s »") % {"terms": changelist.query})
+    parts.append(_("%(count)s offices") % {"count": count})
+    return " · ".join(parts)
 
 
 def axes_for(request):
@@ -91,6 +117,12 @@ class OfficeAnalyticsMixin:
                 "export/<slug:kind>.<slug:fmt>",
                 view(self.export_view),
                 name="diagnostics_office_export",
+            ),
+            path("exports/", view(self.exports_view), name="diagnostics_office_exports"),
+            path(
+                "exports/<int:export_id>/",
+                view(self.export_download_view),
+                name="diagnostics_office_export_download",
             ),
             *super().get_urls(),
         ]
@@ -182,17 +214,88 @@ class OfficeAnalyticsMixin:
                 dashboard=regional.dashboard(campaign),
                 campaign=campaign,
                 snut_query=request.GET.urlencode(),
+                export_query=f"{CAMPAIGN_PARAM}={campaign.pk}",
             ),
         )
 
     def export_view(self, request, kind, fmt):
+        """Records the export of the list's filtered offices and has a task write it."""
         if not self.has_view_permission(request):
             return self._refuse(request, _("Vous n’avez pas accès aux offices."))
         if kind not in exports.KINDS or fmt not in exports.FORMATS:
             return self._refuse(request, _("Cet export n’existe pas."))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         campaign = campaign_for(request)
         if campaign is None:
             return self._refuse(request, _("Aucune campagne à exporter."))
-        # The office list's own filters and search select the offices.
-        offices = self.get_changelist_instance(request).get_queryset(request)
-        return exports.respond(kind, fmt, campaign, offices, axes_for(request))
+        # The office list's own filters and search select the offices, in its order.
+        changelist = self.get_changelist_instance(request)
+        office_ids = list(changelist.get_queryset(request).values_list("pk", flat=True))
+        export = export_services.export_request(
+            user=request.user,
+            kind=kind,
+            fmt=fmt,
+            campaign=campaign,
+            office_ids=office_ids,
+            filters=filters_description(changelist, len(office_ids)),
+        )
+        export.refresh_from_db(fields=["status"])
+        if export.status == Export.Status.READY:
+            self.message_user(request, _("Votre export est prêt."), messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                _("Export demandé : il apparaîtra ci-dessous dès qu’il sera prêt."),
+                messages.INFO,
+            )
+        return redirect("admin:diagnostics_office_exports")
+
+    def exports_view(self, request):
+        """« Mes exports »: the staff member's exports, reloaded while one is being written."""
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        mine = list(export_services.exports_of(request.user))
+        waiting = (Export.Status.PENDING, Export.Status.RUNNING)
+        pending = any(export.status in waiting for export in mine)
+        return TemplateResponse(
+            request,
+            "admin/diagnostics/office/exports.html",
+            self._context(
+                request,
+                _("Mes exports"),
+                exports=mine,
+                pending=pending,
+                refresh=pending and request.GET.get(NO_REFRESH_PARAM) != "non",
+                refresh_seconds=EXPORTS_REFRESH_SECONDS,
+                max_age_days=settings.EXPORT_MAX_AGE_DAYS,
+            ),
+        )
+
+    def export_download_view(self, request, export_id):
+        """The file of a ready export: its requester's, or any for a superuser."""
+        if not self.has_view_permission(request):
+            return self._refuse(request, _("Vous n’avez pas accès aux offices."))
+        export = export_services.export_for_download(user=request.user, export_id=export_id)
+        if export is None:
+            self.message_user(
+                request, _("Cet export n’existe pas ou n’est pas prêt."), messages.ERROR
+            )
+            return redirect("admin:diagnostics_office_exports")
+        try:
+            handle = default_storage.open(export.file, "rb")
+        except FileNotFoundError:
+            self.message_user(
+                request,
+                _("Le fichier de cet export a disparu : demandez-le à nouveau."),
+                messages.ERROR,
+            )
+            return redirect("admin:diagnostics_office_exports")
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=export_services.export_filename(export),
+            content_type=exports.CONTENT_TYPES[export.format],
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        return response

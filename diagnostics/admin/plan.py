@@ -13,8 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import selectors
-from diagnostics.admin import exports
+from diagnostics import exports, selectors
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.office_analytics import campaign_for
 from diagnostics.forms import PoolingFilterForm, TerritoryFilterForm

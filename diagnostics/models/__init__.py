@@ -11,6 +11,7 @@ from .diagnostics import (
     DiagnosticReopening,
     Reminder,
 )
+from .exports import Export
 from .organisations import (
     MEMBER_NEVER_STAFF,
     STAFF_NEVER_MEMBER,
@@ -51,6 +52,7 @@ __all__ = [
     "Department",
     "Diagnostic",
     "DiagnosticReopening",
+    "Export",
     "Invitation",
     "MaturityLevel",
     "Membership",

@@ -2,9 +2,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from diagnostics.models import Axis, AxisScore, Diagnostic, MaturityLevel, Office
+from diagnostics.models import Axis, AxisScore, Diagnostic, Export, MaturityLevel, Office
 from diagnostics.services import network_group_sync
 from tests import factories
 
@@ -79,3 +81,15 @@ def bulk_region(
         for a, axis in enumerate(axes)
     )
     return offices
+
+
+def exported(client, kind, fmt, query=None):
+    """Asks for an export as the office list's buttons do and downloads it: with the
+    immediate backend of the tests, the task has written it when the redirect lands."""
+    url = reverse("admin:diagnostics_office_export", args=[kind, fmt])
+    response = client.post(f"{url}?{urlencode(query or {})}")
+    assert response.status_code == 302, response
+    assert response.url == reverse("admin:diagnostics_office_exports")
+    export = Export.objects.latest("pk")
+    assert export.status == Export.Status.READY, export.error
+    return client.get(reverse("admin:diagnostics_office_export_download", args=[export.pk]))

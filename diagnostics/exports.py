@@ -1,17 +1,17 @@
-"""Exports of scores and raw answers, streamed so that 1,000 offices never sit in memory.
+"""Exports of scores and raw answers, written row by row so that 1,000 offices never sit in memory.
 
-CSV is written row by row (UTF-8 with a BOM and « ; » separators, as French
-Excel expects); XLSX goes through openpyxl's write-only mode into a temporary
-file that is streamed back and deleted.
+CSV is written line by line (UTF-8 with a BOM and « ; » separators, as French
+Excel expects); XLSX goes through openpyxl's write-only mode. The staff's
+exports are written into a file by a background task (diagnostics.services.exports);
+the office's own exports (its territory, a workshop's contacts) are streamed back.
 """
 
 import csv
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,11 +20,12 @@ from openpyxl.utils import get_column_letter
 
 from diagnostics import regional, selectors
 from diagnostics.formatting import shown
-from diagnostics.models import Answer, Department, Organisation
+from diagnostics.models import Answer, Department, Office, Organisation
 
 KINDS = ("scores", "reponses")
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE}
 CHUNK = 500
 
 
@@ -37,8 +38,10 @@ def _shown(value) -> int | None:
     return None if value is None else shown(float(value))
 
 
-def score_rows(campaign, offices, axes) -> Iterator[list]:
-    """Scores as shown everywhere (whole numbers); the exact values in columns of their own, last."""
+def score_rows(campaign, offices: Iterable, axes) -> Iterator[list]:
+    """Scores as shown everywhere (whole numbers); the exact values in columns of their own, last.
+
+    `offices` are annotated by regional.offices_with_scores, in the order of the rows."""
     exact = _("score exact")
     yield [
         _("Office"),
@@ -52,7 +55,7 @@ def score_rows(campaign, offices, axes) -> Iterator[list]:
         f"{_('Score global')} — {exact}",
         *[f"{axis.name} — {exact}" for axis in axes],
     ]
-    for office in offices.iterator(chunk_size=CHUNK):
+    for office in offices:
         row = [
             office.name,
             office.commune,
@@ -70,7 +73,8 @@ def score_rows(campaign, offices, axes) -> Iterator[list]:
         yield row
 
 
-def answer_rows(campaign, offices, axes) -> Iterator[list]:
+def answer_rows(campaign, office_ids: list[int], axes) -> Iterator[list]:
+    """One row per answer of the offices' latest submitted diagnostic, by office name."""
     yield [
         _("Office"),
         _("Département"),
@@ -89,7 +93,7 @@ def answer_rows(campaign, offices, axes) -> Iterator[list]:
         for question in axis.questions.all()
     }
     diagnostics = selectors.latest_submitted().filter(
-        campaign=campaign, organisation__in=offices.values("pk")
+        campaign=campaign, organisation__in=office_ids
     )
     departments = {d.code: str(d) for d in Department.objects.all()}
     segments = dict(Organisation.Segment.choices)
@@ -170,15 +174,25 @@ def _csv_cell(value):
     return "" if value is None else _text(value)
 
 
-def _csv(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
+def _csv_lines(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"  # lets Excel read the file as UTF-8
+    for row in rows:
+        yield writer.writerow([_csv_cell(v) for v in row])
 
-    def lines():
-        yield "\ufeff"  # lets Excel read the file as UTF-8
-        for row in rows:
-            yield writer.writerow([_csv_cell(v) for v in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def write_csv(rows: Iterable[list], handle) -> int:
+    """Writes the rows into a binary file; returns how many data rows (the header aside)."""
+    lines = 0
+    for line in _csv_lines(rows):
+        handle.write(line.encode("utf-8"))
+        lines += 1
+    return max(lines - 2, 0)  # the BOM and the header are no data
+
+
+def _csv(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    lines = _csv_lines(rows)
+    response = StreamingHttpResponse(lines, content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -192,7 +206,8 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
-def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
+def write_xlsx(rows: Iterator[list], handle, title: str) -> int:
+    """Writes the rows as a one-sheet workbook into a binary file; returns how many data rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     header = [str(value) for value in next(rows)]
@@ -208,25 +223,44 @@ def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
-    count = 1
+    count = 0
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
         count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    workbook.save(handle)
+    return count
+
+
+def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
     # An unnamed temporary file disappears when the response closes it.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
+    write_xlsx(rows, handle, title)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
-def respond(kind: str, fmt: str, campaign, offices, axes):
-    rows = (score_rows if kind == "scores" else answer_rows)(campaign, offices, axes)
-    filename = f"snut-{kind}-{slugify(campaign.name)}.{fmt}"
+def offices_in_order(campaign, office_ids: list[int], axes) -> Iterator:
+    """The offices with their scores (regional.offices_with_scores) in the order of
+    `office_ids`, read CHUNK at a time."""
+    for start in range(0, len(office_ids), CHUNK):
+        stop = start + CHUNK
+        chunk = office_ids[start:stop]
+        found = regional.offices_with_scores(Office.objects.filter(pk__in=chunk), campaign, axes)
+        by_id = {office.pk: office for office in found}
+        yield from (by_id[pk] for pk in chunk if pk in by_id)
+
+
+def write(kind: str, fmt: str, campaign, office_ids: list[int], axes, handle) -> int:
+    """Writes one of the staff's exports of these offices into a binary file; returns its
+    data rows."""
+    if kind == "scores":
+        rows = score_rows(campaign, offices_in_order(campaign, office_ids, axes), axes)
+    else:
+        rows = answer_rows(campaign, office_ids, axes)
     if fmt == "csv":
-        return _csv(rows, filename)
-    title = _("Scores") if kind == "scores" else _("Réponses")
-    return _xlsx(rows, filename, title)
+        return write_csv(rows, handle)
+    return write_xlsx(rows, handle, _("Scores") if kind == "scores" else _("Réponses"))
 
 
 # The office's own exports (its territory, a workshop's contacts) stream the same way.
