@@ -41,6 +41,7 @@ STATUS_LABELS = {
     "revoked": gettext_lazy("lien désactivé"),
 }
 IMPORT_SESSION_PREFIX = "business-import:"
+PROGRESS_RELOAD_SECONDS = 10
 IMPORT_EXPIRED = gettext_lazy(
     "Cet aperçu n’est plus disponible (déjà importé ou expiré) : déposez à nouveau le fichier."
 )
@@ -293,6 +294,10 @@ def businesses_progress(request, slug, batch):
         "done": done,
         "percent": percent,
         "list_url": reverse("diagnostics:businesses", args=[office.slug]),
+        # Without JavaScript the page reloads itself while the batch runs, unless the
+        # reader stops it (WCAG 2.2.1: a reload the reader can turn off).
+        "reload_seconds": PROGRESS_RELOAD_SECONDS,
+        "reload": not done and request.GET.get("actualiser") != "non",
     }
     return render(request, "diagnostics/businesses/progress.html", context)
 

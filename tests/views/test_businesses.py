@@ -14,6 +14,7 @@ from diagnostics import services
 from diagnostics.models import Audience, Business, BusinessLink, Campaign, Diagnostic, Membership
 from diagnostics.tasks import messages_progress
 from tests import factories
+from tests.test_tasks import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db
 WHO = ["director", "manager", "member", "stranger", "staff", "anonymous"]
@@ -352,6 +353,25 @@ def test_another_office_cannot_read_a_batch_progress(
     assert client.get(progress_url).status_code == 404
     response = client.get(url("businesses_progress", other_office, batch))
     assert response.status_code == 403
+
+
+@DATABASE_TASKS
+def test_the_progress_page_reloads_itself_without_javascript_until_the_batch_is_sent(
+    client, office, director, business_campaign, gite, django_capture_on_commit_callbacks
+):
+    client.force_login(director)
+    with django_capture_on_commit_callbacks(execute=True):
+        progress_url = client.post(url("businesses_invite", office), {"uninvited": "1"}).url
+    refresh = '<noscript><meta http-equiv="refresh" content="10"></noscript>'
+    waiting = client.get(progress_url).text
+    assert "0 / 1 envoyés" in waiting and refresh in waiting
+    assert "cette page se recharge toutes les 10 secondes" in waiting
+    stopped = client.get(progress_url, {"actualiser": "non"}).text
+    assert refresh not in stopped and "Rechargement automatique arrêté." in stopped
+    run_worker()
+    sent = client.get(progress_url).text
+    assert "1 / 1 envoyés" in sent and 'http-equiv="refresh"' not in sent
+    assert "se recharge" not in sent and [m.to for m in mail.outbox] == [[gite.email]]
 
 
 def test_resending_replaces_the_link_and_counts_the_sendings(
