@@ -78,3 +78,9 @@ def trainings_for(results, item) -> list:
     if results.trainings is None:
         return []
     return results.trainings.for_priority(item.question.code, item.axis.code)
+
+
+@register.filter
+def page_numbers(page) -> list:
+    """The numbers to link around a Paginator page: 1 2 … 6 7 8 … 39 40."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

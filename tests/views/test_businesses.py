@@ -159,7 +159,7 @@ def test_the_director_lets_a_member_manage_businesses(client, office, people):
 # --- the list -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("size", [3, 130])
 def test_the_list_runs_the_same_queries_whatever_the_number_of_businesses(
     client, office, director, business_campaign, size, django_assert_num_queries
 ):
@@ -173,11 +173,41 @@ def test_the_list_runs_the_same_queries_whatever_the_number_of_businesses(
             questionnaire=business_campaign.questionnaire,
         )
     client.force_login(director)
-    # session, user, office (with the role), current campaign, businesses (with links
-    # and diagnostics)
-    with django_assert_num_queries(5):
-        response = client.get(url("businesses", office))
-    assert response.text.count('name="business"') == size
+    # session, user, office (with the role), current campaign, count, the page's
+    # businesses (with links and diagnostics)
+    for number in (1, 3):
+        with django_assert_num_queries(6):
+            response = client.get(url("businesses", office), {"page": number})
+    assert response.text.count('name="business"') == (size if size < 50 else 30)
+
+
+def test_the_list_is_paginated_and_its_links_keep_the_filters_and_the_order(
+    client, office, director, business_campaign
+):
+    for n in range(120):
+        factories.make_business(office, f"Prestataire {n:03}", commune=f"Commune {119 - n:03}")
+    factories.make_business(office, "Restaurant", segment="restauration")
+    client.force_login(director)
+    first = client.get(url("businesses", office)).text
+    assert first.count('name="business"') == 50
+    assert "Prestataire 000" in first and "Prestataire 050" not in first
+    assert "121 prestataires, page 1 sur 3 (1 à 50)" in first
+    assert '<nav class="mt-3" aria-label="Pages de la liste des prestataires">' in first
+    assert 'href="?page=1" aria-current="page">1</a>' in first
+    assert 'href="?page=2">Page suivante</a>' in first
+    query = {"activite": "hebergement", "statut": "none", "tri": "commune", "page": "3"}
+    last = client.get(url("businesses", office), query).text
+    assert last.count('name="business"') == 20  # 120 accommodations, the restaurant filtered
+    assert "Prestataire 119" not in last and "Prestataire 000" in last  # by commune
+    assert "120 prestataires (filtrés), page 3 sur 3 (101 à 120)" in last
+    kept = "activite=hebergement&amp;statut=none&amp;tri=commune"
+    assert f'href="?{kept}&amp;page=3" aria-current="page">3</a>' in last
+    assert f'href="?{kept}&amp;page=2">Page précédente</a>' in last
+    # a page past the end shows the last one; a bad order the default one
+    beyond = client.get(url("businesses", office), {"page": "99", "tri": "x"}).text
+    assert "page 3 sur 3" in beyond and "Restaurant" in beyond
+    one_page = client.get(url("businesses", office), {"activite": "restauration"}).text
+    assert "aria-current" not in one_page and "Pages de la liste" not in one_page
 
 
 def test_the_list_shows_each_status_and_filters_by_it(
