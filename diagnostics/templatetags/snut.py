@@ -84,3 +84,10 @@ def trainings_for(results, item) -> list:
 def page_numbers(page) -> list:
     """The numbers to link around a Paginator page: 1 2 … 6 7 8 … 39 40."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def with_article(name: str) -> str:
+    """An organisation's name after « par », « de »: « Office de tourisme de Castelroc » →
+    « l’Office de tourisme de Castelroc »; other names (« Destination Castelroc ») as they are."""
+    return f"l’{name}" if name[:6].lower() == "office" else name
