@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 
 from diagnostics.formatting import shown
 from diagnostics.forms import confirm_field_name
+from diagnostics.french import with_article
 
 register = template.Library()
 
@@ -86,8 +87,4 @@ def page_numbers(page) -> list:
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
-@register.filter
-def with_article(name: str) -> str:
-    """An organisation's name after « par », « de »: « Office de tourisme de Castelroc » →
-    « l’Office de tourisme de Castelroc »; other names (« Destination Castelroc ») as they are."""
-    return f"l’{name}" if name[:6].lower() == "office" else name
+register.filter(with_article)
