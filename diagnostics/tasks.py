@@ -190,13 +190,15 @@ def messages_enqueue(*, messages: list[EmailMessage | dict], batch_id: str = "")
     )
 
 
-def _send_batch(items: list, build, *, batch_id: str, attempt: int, retry) -> int:
+def _send_batch(
+    task_, name: str, items: list, build, *, batch_id: str, attempt: int, **kwargs
+) -> int:
     """Sends the message `build(item, connection)` of each item (None: nothing to send)
     through one connection, recording the batch's progress; returns how many items this
     attempt went through.
 
-    When one fails, `retry(rest, attempt)` is called with it and those after it; those
-    sent are not sent again.
+    When one fails, the next attempt of `task_` gets it and those after it (as its
+    argument `name`, beside `kwargs`); those sent are not sent again.
     """
     progress = messages_progress(batch_id=batch_id) if batch_id else None
     done_before = progress["sent"] if progress else 0
@@ -213,7 +215,7 @@ def _send_batch(items: list, build, *, batch_id: str, attempt: int, retry) -> in
     except Exception as error:
         state = "retrying" if attempt <= len(RETRY_DELAYS) else "failed"
         _progress_update(batch_id, state=state, error=str(error)[:200])
-        retry(items[done:], attempt)
+        _retry(task_, attempt=attempt, batch_id=batch_id, **{name: items[done:]}, **kwargs)
         raise
     _progress_update(batch_id, state="sent", error="")
     return done
@@ -228,13 +230,7 @@ def send_messages_task(*, messages: list[dict], batch_id: str = "", attempt: int
     sent again. Prefer messages_enqueue(), which also records the batch's progress.
     """
     return _send_batch(
-        messages,
-        _message,
-        batch_id=batch_id,
-        attempt=attempt,
-        retry=lambda rest, attempt: _retry(
-            send_messages_task, attempt=attempt, messages=rest, batch_id=batch_id
-        ),
+        send_messages_task, "messages", messages, _message, batch_id=batch_id, attempt=attempt
     )
 
 
@@ -283,15 +279,11 @@ def business_invitations_task(
         return message
 
     return _send_batch(
+        business_invitations_task,
+        "invitations",
         invitations,
         build,
         batch_id=batch_id,
         attempt=attempt,
-        retry=lambda rest, attempt: _retry(
-            business_invitations_task,
-            attempt=attempt,
-            invitations=rest,
-            base_url=base_url,
-            batch_id=batch_id,
-        ),
+        base_url=base_url,
     )
