@@ -24,7 +24,7 @@ USER_FIELDS = ("first_name", "last_name", "email")
 
 
 def answers_counted(diagnostics: int, answers: int, scores: int) -> str:
-    """« 4 diagnostics, 20 réponses, 6 scores par axe », each word in the right number."""
+    """« 4 diagnostics, 20 réponses, 6 scores par axe », each word in the right number."""
     return ", ".join(
         [
             counted(diagnostics, "%(count)s diagnostic", "%(count)s diagnostics"),
