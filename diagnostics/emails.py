@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from diagnostics.network import network_info
 
@@ -19,3 +20,22 @@ def build_email(name: str, context: dict, *, to: list[str]) -> EmailMultiAlterna
     )
     message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
     return message
+
+
+def business_link_url(token: str, base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("diagnostics:business_home", args=[token])
+
+
+def business_invitation_message(*, link, token: str, base_url: str) -> EmailMultiAlternatives:
+    """The e-mail that carries a business's personal link (a BusinessLink), from its office."""
+    return build_email(
+        "business_invitation",
+        {
+            "office": link.campaign.organiser,
+            "business": link.business,
+            "campaign": link.campaign,
+            "link": business_link_url(token, base_url),
+            "expires_at": link.expires_at,
+        },
+        to=[link.business.email],
+    )

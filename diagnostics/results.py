@@ -207,12 +207,13 @@ class Results:
 
     @cached_property
     def territory(self):
-        """The office's business campaign summed up (diagnostics/territory.py), if it ran one."""
+        """The office's business campaign of the diagnostic's time summed up
+        (diagnostics/territory.py), if it ran one."""
         from diagnostics import territory  # territory reads results' helpers
 
         if self.diagnostic.organisation.is_business:
             return None
-        return territory.summary(self.diagnostic.organisation)
+        return territory.summary(self.diagnostic)
 
     @property
     def pooling(self) -> list[selectors.PoolingLead]:

@@ -26,7 +26,8 @@ from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from diagnostics import regional, report
-from diagnostics.models import Campaign, Diagnostic
+from diagnostics.emails import business_invitation_message
+from diagnostics.models import BusinessLink, Campaign, Diagnostic
 from diagnostics.results import build_results
 
 logger = logging.getLogger(__name__)
@@ -195,6 +196,18 @@ def _progress_update(batch_id: str, **changes) -> None:
         cache.set(_progress_key(batch_id), {**progress, **changes}, MAIL_PROGRESS_SECONDS)
 
 
+def _batch_enqueue(task_, *, batch_id: str, total: int, **kwargs) -> str:
+    """Records a batch of `total` e-mails as pending, then enqueues the task that sends it."""
+    batch_id = batch_id or uuid.uuid4().hex
+    cache.set(
+        _progress_key(batch_id),
+        {"total": total, "sent": 0, "state": "pending", "attempt": 1, "error": ""},
+        MAIL_PROGRESS_SECONDS,
+    )
+    task_.enqueue(batch_id=batch_id, **kwargs)
+    return batch_id
+
+
 def messages_enqueue(*, messages: list[EmailMessage | dict], batch_id: str = "") -> str:
     """Sends a batch of e-mails in the background, one SMTP connection for the batch;
     returns the batch's id for messages_progress().
@@ -203,14 +216,40 @@ def messages_enqueue(*, messages: list[EmailMessage | dict], batch_id: str = "")
     development sends at once).
     """
     descriptions = [m if isinstance(m, dict) else message_description(m) for m in messages]
-    batch_id = batch_id or uuid.uuid4().hex
-    cache.set(
-        _progress_key(batch_id),
-        {"total": len(descriptions), "sent": 0, "state": "pending", "attempt": 1, "error": ""},
-        MAIL_PROGRESS_SECONDS,
+    return _batch_enqueue(
+        send_messages_task, batch_id=batch_id, total=len(descriptions), messages=descriptions
     )
-    send_messages_task.enqueue(messages=descriptions, batch_id=batch_id)
-    return batch_id
+
+
+def _send_batch(
+    task_, name: str, items: list, build, *, batch_id: str, attempt: int, **kwargs
+) -> int:
+    """Sends the message `build(item, connection)` of each item (None: nothing to send)
+    through one connection, recording the batch's progress; returns how many items this
+    attempt went through.
+
+    When one fails, the next attempt of `task_` gets it and those after it (as its
+    argument `name`, beside `kwargs`); those sent are not sent again.
+    """
+    progress = messages_progress(batch_id=batch_id) if batch_id else None
+    done_before = progress["sent"] if progress else 0
+    _progress_update(batch_id, state="sending", attempt=attempt)
+    done = 0
+    try:
+        with get_connection() as connection:
+            for item in items:
+                message = build(item, connection)
+                if message is not None:
+                    message.send()
+                done += 1
+                _progress_update(batch_id, sent=done_before + done)
+    except Exception as error:
+        state = "retrying" if attempt <= len(RETRY_DELAYS) else "failed"
+        _progress_update(batch_id, state=state, error=str(error)[:200])
+        _retry(task_, attempt=attempt, batch_id=batch_id, **{name: items[done:]}, **kwargs)
+        raise
+    _progress_update(batch_id, state="sent", error="")
+    return done
 
 
 @task()
@@ -221,23 +260,64 @@ def send_messages_task(*, messages: list[dict], batch_id: str = "", attempt: int
     When one fails, it and those after it are retried (RETRY_DELAYS); those sent are not
     sent again. Prefer messages_enqueue(), which also records the batch's progress.
     """
-    progress = messages_progress(batch_id=batch_id) if batch_id else None
-    sent_before = progress["sent"] if progress else 0
-    _progress_update(batch_id, state="sending", attempt=attempt)
-    sent = 0
-    try:
-        with get_connection() as connection:
-            for description in messages:
-                _message(description, connection).send()
-                sent += 1
-                _progress_update(batch_id, sent=sent_before + sent)
-    except Exception as error:
-        state = "retrying" if attempt <= len(RETRY_DELAYS) else "failed"
-        _progress_update(batch_id, state=state, error=str(error)[:200])
-        _retry(send_messages_task, attempt=attempt, messages=messages[sent:], batch_id=batch_id)
-        raise
-    _progress_update(batch_id, state="sent", error="")
-    return sent
+    return _send_batch(
+        send_messages_task, "messages", messages, _message, batch_id=batch_id, attempt=attempt
+    )
+
+
+# --- a business campaign's invitations ----------------------------------------------
+#
+# Rendered here rather than in the request: the request stores the links, then
+# enqueues (link id, token) pairs once committed; each e-mail is rendered just
+# before it leaves. The token travels with the task (its hash only is stored on the
+# link), as the link inside a rendered e-mail did.
+
+
+def business_invitations_enqueue(
+    *, invitations: list[tuple[int, str]], base_url: str, batch_id: str
+) -> str:
+    """E-mails each (link id, token) its personal link in the background; returns the
+    batch's id for messages_progress()."""
+    return _batch_enqueue(
+        business_invitations_task,
+        batch_id=batch_id,
+        total=len(invitations),
+        invitations=[[link_id, token] for link_id, token in invitations],
+        base_url=base_url,
+    )
+
+
+@task()
+def business_invitations_task(
+    *, invitations: list[list], base_url: str, batch_id: str = "", attempt: int = 1
+) -> int:
+    """Renders and sends each business's invitation through one connection; returns how
+    many this attempt went through.
+
+    A link revoked or deleted since the request (resent, revoked) is skipped: its
+    token opens nothing any more. Retries as send_messages_task does.
+    """
+    links = BusinessLink.objects.select_related("business", "campaign__organiser").in_bulk(
+        [link_id for link_id, _token in invitations]
+    )
+
+    def build(invitation: list, connection) -> EmailMessage | None:
+        link = links.get(invitation[0])
+        if link is None or link.revoked_at is not None:
+            return None
+        message = business_invitation_message(link=link, token=invitation[1], base_url=base_url)
+        message.connection = connection
+        return message
+
+    return _send_batch(
+        business_invitations_task,
+        "invitations",
+        invitations,
+        build,
+        batch_id=batch_id,
+        attempt=attempt,
+        base_url=base_url,
+    )
 
 
 # --- the staff's exports -----------------------------------------------------------

@@ -370,22 +370,42 @@ class Summary:
     programme: list[ProposedWorkshop]
 
 
-def summary(office: Office) -> Summary | None:
-    """The office's latest business campaign with submissions, summed up: none without one.
+def contemporary_business_campaign(diagnostic: Diagnostic) -> Campaign | None:
+    """The office's business campaign that goes with its diagnostic, one query.
 
-    Counts and medians only (none under MIN_GROUP) and workshop titles: no business is
-    named, whatever it consented to, since the report travels beyond the office's team.
+    The latest business campaign with submissions, among those opened by the day the
+    diagnostic was submitted once a later diagnostic of the office has been submitted
+    (last year's report keeps last year's picture of the businesses); the current
+    diagnostic (a draft, or the office's latest submitted) follows the latest one.
     """
     submitted = Diagnostic.objects.filter(
         campaign=OuterRef("pk"), status=Diagnostic.Status.SUBMITTED
     )
-    campaign = (
-        Campaign.objects.filter(organiser=office, audience=Audience.BUSINESSES)
-        .filter(Exists(submitted))
-        .select_related("questionnaire")
-        .order_by("-opens", "-pk")
-        .first()
-    )
+    campaigns = Campaign.objects.filter(
+        organiser=diagnostic.organisation_id, audience=Audience.BUSINESSES
+    ).filter(Exists(submitted))
+    if diagnostic.submitted_at is not None:
+        later = Diagnostic.objects.filter(
+            organisation=diagnostic.organisation_id,
+            status=Diagnostic.Status.SUBMITTED,
+            campaign__audience=Audience.OFFICES,
+            campaign__opens__gt=diagnostic.campaign.opens,
+        )
+        campaigns = campaigns.filter(
+            Q(opens__lte=timezone.localdate(diagnostic.submitted_at)) | ~Exists(later)
+        )
+    return campaigns.select_related("questionnaire").order_by("-opens", "-pk").first()
+
+
+def summary(diagnostic: Diagnostic) -> Summary | None:
+    """The office diagnostic's business campaign (contemporary_business_campaign) summed
+    up: none without one.
+
+    Counts and medians only (none under MIN_GROUP) and workshop titles: no business is
+    named, whatever it consented to, since the report travels beyond the office's team.
+    """
+    office = diagnostic.organisation
+    campaign = contemporary_business_campaign(diagnostic)
     if campaign is None:
         return None
     found = respondents(office, campaign)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from diagnostics.models import (
@@ -154,8 +155,9 @@ def answer_all(diagnostic: Diagnostic, pick=lambda choices: choices[-1]) -> None
 
 
 def business_pages(office: Office, base_url: str = "http://testserver") -> dict[str, str]:
-    """An office with a business campaign, a few businesses and a sent batch: the URLs of
-    its business pages, for the accessibility and HTML validity tests."""
+    """An office with a business campaign, two pages of businesses, a sent batch and a
+    waiting one: the URLs of its business pages, for the accessibility and HTML validity
+    tests."""
     from django.core.management import call_command
     from django.urls import reverse
 
@@ -167,14 +169,27 @@ def business_pages(office: Office, base_url: str = "http://testserver") -> dict[
         office=office, name="Prestataires 2026", opens=today, closes=today + timedelta(days=30)
     )
     gite = make_business(office, "Gîte des Trois Chênes", subtype="gîte")
-    make_business(office, "Le Relais du Pont", segment=Business.Segment.FOOD)
+    relais = make_business(office, "Le Relais du Pont", segment=Business.Segment.FOOD)
     make_business(office, "Musée de la Noix", segment=Business.Segment.SITES, email="")
-    batch = services.business_invitations_send(
-        campaign=campaign, businesses=[gite], base_url=base_url
-    )
+    for number in range(1, 51):  # a second page of the list
+        make_business(office, f"Chambre d’hôtes n°{number:02}")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail leaves once committed
+        batch = services.business_invitations_send(
+            campaign=campaign, businesses=[gite], base_url=base_url
+        )
+    # A batch still waiting for the worker: its page reloads itself without JavaScript.
+    with (
+        override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        waiting = services.business_invitations_send(
+            campaign=campaign, businesses=[relais], base_url=base_url
+        )
     slug = office.slug
     return {
         "businesses": reverse("diagnostics:businesses", args=[slug]),
+        "businesses-page-2": reverse("diagnostics:businesses", args=[slug]) + "?tri=commune&page=2",
+        "businesses-waiting": reverse("diagnostics:businesses_progress", args=[slug, waiting]),
         "business-add": reverse("diagnostics:business_add", args=[slug]),
         "business-edit": reverse("diagnostics:business_edit", args=[slug, gite.pk]),
         "businesses-import": reverse("diagnostics:businesses_import", args=[slug]),

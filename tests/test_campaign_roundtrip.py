@@ -208,7 +208,7 @@ def test_roundtrip_restores_every_row_and_the_stored_scores(campaign, tmp_path):
     path = tmp_path / "campagne.json"
     summary = export(campaign, path)
     assert summary.startswith("Campagne «\u00a0Campagne 2025")
-    assert "4 diagnostic(s), 20 réponse(s), 6 score(s) par axe." in summary
+    assert "4 diagnostics, 20 réponses, 6 scores par axe." in summary
     text = path.read_text(encoding="utf-8")
     assert COMMENT in text  # ensure_ascii=False
     assert "password" not in text
@@ -219,7 +219,7 @@ def test_roundtrip_restores_every_row_and_the_stored_scores(campaign, tmp_path):
     assert not get_user_model().objects.exists()
 
     summary = import_(path)
-    assert "importée\u00a0: 4 diagnostic(s), 20 réponse(s), 6 score(s) par axe" in summary
+    assert "importée\u00a0: 4 diagnostics, 20 réponses, 6 scores par axe" in summary
     assert snapshot() == before
     for user in get_user_model().objects.all():
         assert not user.has_usable_password()
@@ -234,7 +234,7 @@ def test_import_keeps_offices_and_accounts_already_there(campaign, tmp_path):
 
     summary = import_(path)
 
-    assert "0 office(s) créé(s), 4 déjà présent(s)" in summary
+    assert "0 offices créés, 4 déjà présents" in summary
     after = snapshot()
     assert after["diagnostics"] == before["diagnostics"]
     assert after["answers"] == before["answers"]

@@ -107,9 +107,10 @@ def test_validate_fails_with_a_message_per_fault_on_a_broken_copy(db, tmp_path):
     call_command("loaddata", str(broken), verbosity=0)
 
     err = StringIO()
-    with pytest.raises(CommandError, match="1 questionnaire"):
+    with pytest.raises(CommandError, match="^1 questionnaire invalide.$"):
         call_command("validate_questionnaire", "casse", stderr=err)
     report = err.getvalue()
+    assert "défauts" in report and "(s)" not in report
     assert "premier commence à 10" in report
     assert "Question web-01" in report and "n’a pas de recommandation" in report
     assert "Question web-02 : 1 choix, il en faut au moins 2" in report.replace("\u00a0", " ")

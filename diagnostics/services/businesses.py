@@ -3,11 +3,11 @@
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics.business_import import ImportRow, normalised, parse_businesses
-from diagnostics.emails import build_email
 from diagnostics.models import (
     Audience,
     Business,
@@ -25,7 +24,7 @@ from diagnostics.models import (
     Organisation,
     Questionnaire,
 )
-from diagnostics.tasks import messages_enqueue
+from diagnostics.tasks import business_invitations_enqueue
 
 from . import _new_token, _token_hash
 
@@ -334,29 +333,9 @@ def business_campaign_open(
         )
 
 
-def business_link_url(token: str, base_url: str) -> str:
-    return base_url.rstrip("/") + reverse("diagnostics:business_home", args=[token])
-
-
-def business_invitation_message(*, link: BusinessLink, token: str, base_url: str):
-    """The e-mail that carries a business's personal link, from its office."""
-    office = link.campaign.organiser
-    return build_email(
-        "business_invitation",
-        {
-            "office": office,
-            "business": link.business,
-            "campaign": link.campaign,
-            "link": business_link_url(token, base_url),
-            "expires_at": link.expires_at,
-        },
-        to=[link.business.email],
-    )
-
-
-def business_invitations_batch_id(office: Organisation) -> str:
+def business_invitations_batch_id(office_id: int) -> str:
     """A batch id that names its office, so that only this office reads its progress."""
-    return f"businesses-{office.pk}-{uuid.uuid4().hex}"
+    return f"businesses-{office_id}-{uuid.uuid4().hex}"
 
 
 def business_invitations_send(
@@ -369,8 +348,8 @@ def business_invitations_send(
     """Gives each business a new personal link and e-mails it; returns the batch's id.
 
     Links are issued in one transaction (a previous link stops working: this is
-    also the resend); the e-mails then leave on the task queue through one SMTP
-    connection, so hundreds of them never hold the request.
+    also the resend); once it is committed, the task queue renders the e-mails and
+    sends them through one SMTP connection, so hundreds of them never hold the request.
     """
     now = now or timezone.now()
     businesses = list({business.pk: business for business in businesses}.values())
@@ -404,11 +383,17 @@ def business_invitations_send(
                 for business, (_token, token_hash) in zip(businesses, tokens, strict=True)
             ]
         )
-    messages = [
-        business_invitation_message(link=link, token=token, base_url=base_url)
-        for link, (token, _hash) in zip(links, tokens, strict=True)
-    ]
-    batch_id = business_invitations_batch_id(campaign.organiser)
-    if messages:
-        messages_enqueue(messages=messages, batch_id=batch_id)
+    batch_id = business_invitations_batch_id(campaign.organiser_id)
+    if links:
+        # Once the links are stored: no e-mail ever carries a link that was rolled back.
+        transaction.on_commit(
+            partial(
+                business_invitations_enqueue,
+                invitations=[
+                    (link.pk, token) for link, (token, _hash) in zip(links, tokens, strict=True)
+                ],
+                base_url=base_url,
+                batch_id=batch_id,
+            )
+        )
     return batch_id

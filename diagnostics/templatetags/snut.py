@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 
 from diagnostics.formatting import shown
 from diagnostics.forms import confirm_field_name
+from diagnostics.french import with_article
 from diagnostics.scoring import level_for
 
 register = template.Library()
@@ -85,3 +86,12 @@ def trainings_for(results, item) -> list:
     if results.trainings is None:
         return []
     return results.trainings.for_priority(item.question.code, item.axis.code)
+
+
+@register.filter
+def page_numbers(page) -> list:
+    """The numbers to link around a Paginator page: 1 2 … 6 7 8 … 39 40."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+register.filter(with_article)

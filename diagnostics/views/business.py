@@ -43,15 +43,20 @@ def refused(request, error: ValidationError):
 
 
 def business_page(view):
-    """Opens the token's link (or refuses it) and keeps every answer out of any cache."""
+    """Opens the token's link (or refuses it), names its office for the page's header,
+    and keeps every answer out of any cache."""
 
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
+        # A business is not a user: base.html shows no login nor account link here,
+        # but the office that proposes the diagnostic.
+        request.business_page = True
         try:
             link = services.business_link_open(token=token)
         except ValidationError as error:
             response = refused(request, error)
         else:
+            request.business_office = link.business.parent
             response = view(request, link, token, *args, **kwargs)
         patch_cache_control(response, private=True, no_store=True)
         return response

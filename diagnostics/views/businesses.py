@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,7 +41,15 @@ STATUS_LABELS = {
     "submitted": gettext_lazy("soumis"),
     "revoked": gettext_lazy("lien désactivé"),
 }
+# Keys of selectors.BUSINESS_ORDERINGS.
+ORDER_LABELS = {
+    "nom": gettext_lazy("nom"),
+    "commune": gettext_lazy("commune"),
+    "activite": gettext_lazy("activité"),
+}
+BUSINESSES_PER_PAGE = 50
 IMPORT_SESSION_PREFIX = "business-import:"
+PROGRESS_RELOAD_SECONDS = 10
 IMPORT_EXPIRED = gettext_lazy(
     "Cet aperçu n’est plus disponible (déjà importé ou expiré) : déposez à nouveau le fichier."
 )
@@ -66,7 +75,13 @@ def businesses(request, slug):
     segments = {s.value: s.label for s in Organisation.BUSINESS_SEGMENTS}
     segment = segment if segment in segments else ""
     status = status if status in STATUS_LABELS else ""
-    rows = selectors.office_businesses(office, campaign, segment=segment, status=status)
+    order = request.GET.get("tri", "")
+    order = order if order in ORDER_LABELS else "nom"
+    page = Paginator(
+        selectors.office_businesses(office, campaign, segment=segment, status=status, order=order),
+        BUSINESSES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     for row in rows:
         row.status_label = STATUS_LABELS[row.status]
     context = {
@@ -74,10 +89,13 @@ def businesses(request, slug):
         "campaign": campaign,
         "campaign_open": campaign is not None and campaign.is_open(),
         "businesses": rows,
+        "page": page,
         "segments": segments,
         "statuses": STATUS_LABELS,
+        "orders": ORDER_LABELS,
         "segment": segment,
         "status": status,
+        "order": order,
         "filtered": bool(segment or status),
         "campaign_form": BusinessCampaignForm(),
     }
@@ -293,6 +311,10 @@ def businesses_progress(request, slug, batch):
         "done": done,
         "percent": percent,
         "list_url": reverse("diagnostics:businesses", args=[office.slug]),
+        # Without JavaScript the page reloads itself while the batch runs, unless the
+        # reader stops it (WCAG 2.2.1: a reload the reader can turn off).
+        "reload_seconds": PROGRESS_RELOAD_SECONDS,
+        "reload": not done and request.GET.get("actualiser") != "non",
     }
     return render(request, "diagnostics/businesses/progress.html", context)
 

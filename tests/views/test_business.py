@@ -337,6 +337,26 @@ def test_a_session_neither_opens_nor_widens_a_link(client, token, draft, office,
     assert client.get(url("results", token)).url == url("home", token)
 
 
+@pytest.mark.parametrize("who", ["director", "staff", "anonymous"])
+def test_the_header_names_the_office_and_offers_no_account(client, token, draft, office, who):
+    """A business is not a user: neither « Se connecter » nor a session's account links
+    on its pages, whoever's browser holds the link, but the office that proposes it."""
+    if who == "director":
+        client.force_login(factories.director_of(office))
+    elif who == "staff":
+        client.force_login(factories.make_user("mopa", is_staff=True, is_superuser=True))
+    account = ("Se connecter", "Se déconnecter", "Administration", "/comptes/")
+    for name, args in [("home", ()), ("axis", ("axe-1",)), ("review", ())]:
+        page = client.get(url(name, token, *args)).text
+        assert "Diagnostic proposé par l’Office de tourisme de Castelroc" in page, name
+        assert not [text for text in account if text in page], name
+    refused = client.get(url("home", "x" * 43)).text
+    assert "proposé par" not in refused
+    assert not [text for text in account if text in refused]
+    if who == "anonymous":  # elsewhere, the header is as it was
+        assert "Se connecter" in client.get(reverse("diagnostics:home")).text
+
+
 def test_every_business_page_is_private(client, token, submitted):
     for name, args in [("home", ()), ("results", ())]:
         response = client.get(url(name, token, *args))

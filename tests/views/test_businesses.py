@@ -6,14 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import Audience, Business, BusinessLink, Campaign, Diagnostic, Membership
+from diagnostics.tasks import messages_progress
 from tests import factories
+from tests.test_tasks import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db
 WHO = ["director", "manager", "member", "stranger", "staff", "anonymous"]
@@ -124,10 +125,11 @@ def test_a_business_of_another_office_is_not_found(client, office, other_office,
 
 @pytest.mark.parametrize("who", WHO)
 def test_invitations_are_sent_only_by_managers(
-    client, office, people, gite, business_campaign, who
+    client, office, people, gite, business_campaign, who, django_capture_on_commit_callbacks
 ):
     login_as(client, people, who)
-    response = client.post(url("businesses_invite", office), {"uninvited": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("businesses_invite", office), {"uninvited": "1"})
     sent = BusinessLink.objects.filter(business=gite).exists()
     if EXPECTED[who] == 200:
         assert response.status_code == 302 and sent and len(mail.outbox) == 1
@@ -157,7 +159,7 @@ def test_the_director_lets_a_member_manage_businesses(client, office, people):
 # --- the list -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [3, 30])
+@pytest.mark.parametrize("size", [3, 130])
 def test_the_list_runs_the_same_queries_whatever_the_number_of_businesses(
     client, office, director, business_campaign, size, django_assert_num_queries
 ):
@@ -171,11 +173,41 @@ def test_the_list_runs_the_same_queries_whatever_the_number_of_businesses(
             questionnaire=business_campaign.questionnaire,
         )
     client.force_login(director)
-    # session, user, office (with the role), current campaign, businesses (with links
-    # and diagnostics)
-    with django_assert_num_queries(5):
-        response = client.get(url("businesses", office))
-    assert response.text.count('name="business"') == size
+    # session, user, office (with the role), current campaign, count, the page's
+    # businesses (with links and diagnostics)
+    for number in (1, 3):
+        with django_assert_num_queries(6):
+            response = client.get(url("businesses", office), {"page": number})
+    assert response.text.count('name="business"') == (size if size < 50 else 30)
+
+
+def test_the_list_is_paginated_and_its_links_keep_the_filters_and_the_order(
+    client, office, director, business_campaign
+):
+    for n in range(120):
+        factories.make_business(office, f"Prestataire {n:03}", commune=f"Commune {119 - n:03}")
+    factories.make_business(office, "Restaurant", segment="restauration")
+    client.force_login(director)
+    first = client.get(url("businesses", office)).text
+    assert first.count('name="business"') == 50
+    assert "Prestataire 000" in first and "Prestataire 050" not in first
+    assert "121 prestataires, page 1 sur 3 (1 à 50)" in first
+    assert '<nav class="mt-3" aria-label="Pages de la liste des prestataires">' in first
+    assert 'href="?page=1" aria-current="page">1</a>' in first
+    assert 'href="?page=2">Page suivante</a>' in first
+    query = {"activite": "hebergement", "statut": "none", "tri": "commune", "page": "3"}
+    last = client.get(url("businesses", office), query).text
+    assert last.count('name="business"') == 20  # 120 accommodations, the restaurant filtered
+    assert "Prestataire 119" not in last and "Prestataire 000" in last  # by commune
+    assert "120 prestataires (filtrés), page 3 sur 3 (101 à 120)" in last
+    kept = "activite=hebergement&amp;statut=none&amp;tri=commune"
+    assert f'href="?{kept}&amp;page=3" aria-current="page">3</a>' in last
+    assert f'href="?{kept}&amp;page=2">Page précédente</a>' in last
+    # a page past the end shows the last one; a bad order the default one
+    beyond = client.get(url("businesses", office), {"page": "99", "tri": "x"}).text
+    assert "page 3 sur 3" in beyond and "Restaurant" in beyond
+    one_page = client.get(url("businesses", office), {"activite": "restauration"}).text
+    assert "aria-current" not in one_page and "Pages de la liste" not in one_page
 
 
 def test_the_list_shows_each_status_and_filters_by_it(
@@ -299,14 +331,15 @@ def test_no_business_campaign_without_a_business_questionnaire(client, office, d
 
 
 def test_inviting_the_uninvited_sends_each_its_own_link(
-    client, office, director, business_campaign, gite
+    client, office, director, business_campaign, gite, django_capture_on_commit_callbacks
 ):
     other = factories.make_business(office, "Le Relais du Pont", email="relais@example.org")
     already = factories.make_business(office, "Camping du Lac", email="lac@example.org")
     services.business_link_issue(business=already, campaign=business_campaign)
     factories.make_business(office, "Sans adresse", email="")
     client.force_login(director)
-    response = client.post(url("businesses_invite", office), {"uninvited": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("businesses_invite", office), {"uninvited": "1"})
     assert response.status_code == 302
     assert response.url.startswith(f"/offices/{office.slug}/prestataires/envois/")
     assert sorted(m.to[0] for m in mail.outbox) == ["gite@troischenes.fr", "relais@example.org"]
@@ -324,11 +357,18 @@ def test_inviting_the_uninvited_sends_each_its_own_link(
 
 
 def test_inviting_chosen_businesses_ignores_those_of_another_office(
-    client, office, other_office, director, business_campaign, gite
+    client,
+    office,
+    other_office,
+    director,
+    business_campaign,
+    gite,
+    django_capture_on_commit_callbacks,
 ):
     theirs = factories.make_business(other_office, "Camping du Lac")
     client.force_login(director)
-    client.post(url("businesses_invite", office), {"business": [gite.pk, theirs.pk, "x"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("businesses_invite", office), {"business": [gite.pk, theirs.pk, "x"]})
     assert [m.to for m in mail.outbox] == [[gite.email]]
     assert not BusinessLink.objects.filter(business=theirs).exists()
 
@@ -345,13 +385,34 @@ def test_another_office_cannot_read_a_batch_progress(
     assert response.status_code == 403
 
 
-def test_resending_replaces_the_link_and_counts_the_sendings(
-    client, office, director, business_campaign, gite
+@DATABASE_TASKS
+def test_the_progress_page_reloads_itself_without_javascript_until_the_batch_is_sent(
+    client, office, director, business_campaign, gite, django_capture_on_commit_callbacks
 ):
     client.force_login(director)
-    client.post(url("business_link_resend", office, gite.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        progress_url = client.post(url("businesses_invite", office), {"uninvited": "1"}).url
+    refresh = '<noscript><meta http-equiv="refresh" content="10"></noscript>'
+    waiting = client.get(progress_url).text
+    assert "0 / 1 envoyés" in waiting and refresh in waiting
+    assert "cette page se recharge toutes les 10 secondes" in waiting
+    stopped = client.get(progress_url, {"actualiser": "non"}).text
+    assert refresh not in stopped and "Rechargement automatique arrêté." in stopped
+    run_worker()
+    sent = client.get(progress_url).text
+    assert "1 / 1 envoyés" in sent and 'http-equiv="refresh"' not in sent
+    assert "se recharge" not in sent and [m.to for m in mail.outbox] == [[gite.email]]
+
+
+def test_resending_replaces_the_link_and_counts_the_sendings(
+    client, office, director, business_campaign, gite, django_capture_on_commit_callbacks
+):
+    client.force_login(director)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("business_link_resend", office, gite.pk))
     first = re.search(r"/prestataire/([^/\s]+)/", mail.outbox[0].body).group(1)
-    client.post(url("business_link_resend", office, gite.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("business_link_resend", office, gite.pk))
     second = re.search(r"/prestataire/([^/\s]+)/", mail.outbox[1].body).group(1)
     assert first != second
     assert client.get(reverse("diagnostics:business_home", args=[first])).status_code == 410
@@ -387,14 +448,15 @@ def test_a_closed_campaign_sends_nothing(client, office, director, business_ques
 
 
 def test_a_batch_of_invitations_travels_through_one_smtp_connection(
-    client, office, director, business_campaign, smtp_server
+    client, office, director, business_campaign, smtp_server, django_capture_on_commit_callbacks
 ):
     businesses = [
         factories.make_business(office, f"Prestataire {n}", email=f"p{n}@example.org")
         for n in range(5)
     ]
     client.force_login(director)
-    response = client.post(url("businesses_invite", office), {"uninvited": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("businesses_invite", office), {"uninvited": "1"})
     assert response.status_code == 302
     assert len(smtp_server.messages) == 5
     assert len(smtp_server.sessions) == 1  # one SMTP connection for the batch
@@ -413,11 +475,14 @@ def test_a_batch_of_invitations_travels_through_one_smtp_connection(
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_every_business_page_checks_who_asks(client, office, people, gite, business_campaign, who):
+def test_every_business_page_checks_who_asks(
+    client, office, people, gite, business_campaign, who, django_capture_on_commit_callbacks
+):
     """Each page and action of the office's businesses, with each kind of visitor."""
-    batch = services.business_invitations_send(
-        campaign=business_campaign, businesses=[gite], base_url="http://testserver"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.business_invitations_send(
+            campaign=business_campaign, businesses=[gite], base_url="http://testserver"
+        )
     mail.outbox.clear()
     today = timezone.localdate()
     requests = [
@@ -433,7 +498,8 @@ def test_every_business_page_checks_who_asks(client, office, people, gite, busin
     ]
     login_as(client, people, who)
     for method, address, data in requests:
-        response = getattr(client, method)(address, data)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = getattr(client, method)(address, data)
         expected = EXPECTED[who]
         if expected == 200:
             assert response.status_code in (200, 302), address
@@ -451,18 +517,94 @@ def test_every_business_page_checks_who_asks(client, office, people, gite, busin
         assert BusinessLink.objects.filter(business=gite).count() == 1
 
 
+@pytest.mark.parametrize("size", [3, 30])
 def test_sending_invitations_runs_the_same_queries_whatever_their_number(
-    client, office, director, business_campaign
+    client,
+    office,
+    director,
+    business_campaign,
+    size,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
 ):
-    """Links are issued in bulk: hundreds of invitations cost no more queries than three."""
+    """Links are issued in bulk and the e-mails rendered by the task: 30 invitations cost
+    the request, and then the task, no more queries than 3."""
+    for _ in range(size):
+        factories.make_business(office)
     client.force_login(director)
-    counts = []
-    for size in (3, 30):
-        Business.objects.filter(parent=office).delete()
-        for _ in range(size):
-            factories.make_business(office)
-        with CaptureQueriesContext(connection) as queries:
-            client.post(url("businesses_invite", office), {"uninvited": "1"})
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
-    assert len(mail.outbox) == 33
+    # session, user, office (with the role), current campaign, uninvited businesses;
+    # savepoint, live links (locked on PostgreSQL), revoked, new links, release
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(10):
+        client.post(url("businesses_invite", office), {"uninvited": "1"})
+    with django_assert_num_queries(1):  # the links with their business and office
+        for callback in callbacks:
+            callback()
+    assert len(mail.outbox) == size
+
+
+def test_the_request_stores_the_links_and_the_task_renders_the_emails(
+    client, office, director, business_campaign, gite, django_capture_on_commit_callbacks
+):
+    client.force_login(director)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(url("businesses_invite", office), {"uninvited": "1"})
+    rendered = [template.name for template in response.templates]
+    assert not [name for name in rendered if name.startswith("emails/")]
+    assert BusinessLink.objects.filter(business=gite).exists() and not mail.outbox
+    assert len(callbacks) == 1  # the batch, enqueued once the links are committed
+    callbacks[0]()
+    assert [m.to for m in mail.outbox] == [[gite.email]]
+    token = re.search(r"/prestataire/([^/\s]+)/", mail.outbox[0].body).group(1)
+    assert services.business_link_open(token=token).business == gite
+
+
+def test_no_invitation_leaves_for_links_that_were_rolled_back(business_campaign, gite):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.business_invitations_send(
+            campaign=business_campaign, businesses=[gite], base_url="http://testserver"
+        )
+        raise RuntimeError("la transaction de la requête échoue après coup")
+    assert not mail.outbox and not BusinessLink.objects.exists()
+
+
+def test_a_failed_invitation_is_retried_without_resending_those_that_left(
+    office, business_campaign, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMessage
+
+    businesses = [
+        factories.make_business(office, f"Prestataire {n}", email=f"p{n}@example.org")
+        for n in range(3)
+    ]
+    real_send, tried = EmailMessage.send, []
+
+    def flaky(self, *args, **kwargs):
+        tried.append(self.to[0])
+        if self.to == ["p1@example.org"] and tried.count("p1@example.org") == 1:
+            raise OSError("serveur SMTP indisponible")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.business_invitations_send(
+            campaign=business_campaign, businesses=businesses, base_url="http://testserver"
+        )
+    assert tried == ["p0@example.org", "p1@example.org", "p1@example.org", "p2@example.org"]
+    assert [m.to[0] for m in mail.outbox] == ["p0@example.org", "p1@example.org", "p2@example.org"]
+    progress = messages_progress(batch_id=batch)
+    assert (progress["sent"], progress["total"], progress["state"]) == (3, 3, "sent")
+    assert progress["attempt"] == 2
+
+
+def test_a_link_revoked_before_its_email_left_is_not_sent(
+    office, business_campaign, gite, django_capture_on_commit_callbacks
+):
+    other = factories.make_business(office, "Le Relais du Pont", email="relais@example.org")
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = services.business_invitations_send(
+            campaign=business_campaign, businesses=[gite, other], base_url="http://testserver"
+        )
+    services.business_link_revoke(link=BusinessLink.objects.get(business=gite))
+    callbacks[0]()
+    assert [m.to for m in mail.outbox] == [[other.email]]
+    assert messages_progress(batch_id=batch)["sent"] == 2

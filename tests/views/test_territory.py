@@ -398,6 +398,53 @@ def test_results_and_report_sum_up_the_business_campaign(
     assert html.index("Diagnostic territorial") < html.index('class="annex')
 
 
+def _moved_back(campaign, days: int):
+    """The campaign as if it had opened `days` ago and lasted 60 days."""
+    today = timezone.localdate()
+    campaign.opens, campaign.closes = today - timedelta(days=days), today - timedelta(days - 60)
+    campaign.save(update_fields=["opens", "closes"])
+    return campaign
+
+
+def test_each_office_diagnostic_sums_up_the_business_campaign_of_its_time(
+    client_of, office, director, questionnaire
+):
+    """Last year's results keep last year's business campaign; this year's, the latest."""
+    from diagnostics import services
+
+    def office_diagnostic(days_ago: int):
+        campaign = factories.open_campaign(factories.build_questionnaire())
+        diagnostic = services.diagnostic_start(
+            organisation=office, campaign=campaign, user=director
+        )
+        factories.answer_all(diagnostic)
+        services.diagnostic_submit(diagnostic=diagnostic, user=director)
+        _moved_back(campaign, days_ago + 30)
+        diagnostic.submitted_at = timezone.now() - timedelta(days=days_ago)
+        diagnostic.save(update_fields=["submitted_at"])
+        return diagnostic
+
+    def section(diagnostic) -> str:
+        page = client.get(reverse("diagnostics:results", args=[diagnostic.pk])).text
+        return page[page.index("Diagnostic territorial des prestataires") :].replace("\xa0", " ")
+
+    client = client_of(director)
+    earlier = factories.open_campaign(questionnaire, organiser=office, name="Prestataires 2025")
+    submit_businesses(office, earlier, 5)
+    _moved_back(earlier, 380)
+    last_year = office_diagnostic(350)
+    later = factories.open_campaign(questionnaire, organiser=office, name="Prestataires 2026")
+    submit_businesses(office, later, 6)
+    # Until this year's diagnostic is submitted, last year's is the current one.
+    assert "Campagne « Prestataires 2026 » : 6 prestataires" in section(last_year)
+
+    this_year = office_diagnostic(5)
+
+    assert "Campagne « Prestataires 2025 » : 5 prestataires" in section(last_year)
+    assert "Campagne « Prestataires 2026 » : 6 prestataires" in section(this_year)
+    assert "Prestataires 2025" not in section(this_year)
+
+
 def test_without_submissions_there_is_no_territorial_section(
     client_of, office, director, campaign, office_diagnostic
 ):

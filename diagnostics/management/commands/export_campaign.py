@@ -17,9 +17,21 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils.text import slugify
 
+from diagnostics.french import counted
 from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic, Membership, Office
 
 USER_FIELDS = ("first_name", "last_name", "email")
+
+
+def answers_counted(diagnostics: int, answers: int, scores: int) -> str:
+    """« 4 diagnostics, 20 réponses, 6 scores par axe », each word in the right number."""
+    return ", ".join(
+        [
+            counted(diagnostics, "%(count)s diagnostic", "%(count)s diagnostics"),
+            counted(answers, "%(count)s réponse", "%(count)s réponses"),
+            counted(scores, "%(count)s score par axe", "%(count)s scores par axe"),
+        ]
+    )
 
 
 def user_fields() -> tuple[str, ...]:
@@ -161,7 +173,12 @@ class Command(BaseCommand):
         counts = {name: len(instances) for name, instances in objects.items()}
         self.stdout.write(
             f"Campagne « {campaign.name} » exportée dans {path} : "
-            f"{counts['offices']} office(s), {counts['users']} compte(s), "
-            f"{counts['memberships']} rattachement(s), {counts['diagnostics']} diagnostic(s), "
-            f"{counts['answers']} réponse(s), {counts['scores']} score(s) par axe."
+            + counted(counts["offices"], "%(count)s office", "%(count)s offices")
+            + ", "
+            + counted(counts["users"], "%(count)s compte", "%(count)s comptes")
+            + ", "
+            + counted(counts["memberships"], "%(count)s rattachement", "%(count)s rattachements")
+            + ", "
+            + answers_counted(counts["diagnostics"], counts["answers"], counts["scores"])
+            + "."
         )

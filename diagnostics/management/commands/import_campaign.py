@@ -14,7 +14,8 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from diagnostics.management.commands.export_campaign import user_fields
+from diagnostics.french import counted
+from diagnostics.management.commands.export_campaign import answers_counted, user_fields
 from diagnostics.models import (
     Answer,
     AxisScore,
@@ -58,7 +59,11 @@ def read_rows(path: Path) -> list[dict]:
             raise CommandError(NOT_AN_EXPORT.format(path=path, reason=reason))
     campaigns = [row for row in rows if row["model"] == "diagnostics.campaign"]
     if len(campaigns) != 1:
-        reason = f"il contient {len(campaigns)} campagne(s) au lieu d’une"
+        reason = (
+            f"il contient {len(campaigns)} campagnes au lieu d’une"
+            if campaigns
+            else "il ne contient aucune campagne"
+        )
         raise CommandError(NOT_AN_EXPORT.format(path=path, reason=reason))
     user_label, allowed = order[0], user_fields()
     for row in rows:
@@ -117,11 +122,25 @@ class Command(BaseCommand):
         User = get_user_model()
         self.stdout.write(
             f"Campagne « {name} » importée : "
-            f"{created[Diagnostic]} diagnostic(s), {created[Answer]} réponse(s), "
-            f"{created[AxisScore]} score(s) par axe ; "
-            f"{created[Office]} office(s) créé(s), {kept[Office]} déjà présent(s) ; "
-            f"{created[User]} compte(s) créé(s) sans mot de passe, "
-            f"{kept[User]} déjà présent(s) ; {created[Membership]} rattachement(s) créé(s)."
+            + answers_counted(created[Diagnostic], created[Answer], created[AxisScore])
+            + " ; "
+            + counted(created[Office], "%(count)s office créé", "%(count)s offices créés")
+            + ", "
+            + counted(kept[Office], "%(count)s déjà présent", "%(count)s déjà présents")
+            + " ; "
+            + counted(
+                created[User],
+                "%(count)s compte créé sans mot de passe",
+                "%(count)s comptes créés sans mot de passe",
+            )
+            + ", "
+            + counted(kept[User], "%(count)s déjà présent", "%(count)s déjà présents")
+            + " ; "
+            + counted(
+                created[Membership],
+                "%(count)s rattachement créé.",
+                "%(count)s rattachements créés.",
+            )
         )
 
     def _load(self, rows, created: Counter, kept: Counter) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services, tasks
-from diagnostics.french import de
+from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, seed_businesses
 from diagnostics.models import (
     Answer,
@@ -158,8 +158,15 @@ def seed(
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
     return (
-        f"Démo prête : {len(offices)} offices, {created} diagnostic(s) créé(s), "
-        f"{business_diagnostics} diagnostic(s) de prestataires créé(s), "
+        f"Démo prête : {len(offices)} offices, "
+        + counted(created, "%(count)s diagnostic créé", "%(count)s diagnostics créés")
+        + ", "
+        + counted(
+            business_diagnostics,
+            "%(count)s diagnostic de prestataires créé",
+            "%(count)s diagnostics de prestataires créés",
+        )
+        + ", "
         f"campagnes « {previous.name} » et « {current.name} ».\n"
         f"Comptes (mot de passe « {DEMO_PASSWORD} », démo uniquement) : "
         f"{director.username} et {colleague.username} ({offices[0].name}), "

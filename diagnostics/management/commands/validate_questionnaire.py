@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from diagnostics.french import counted
 from diagnostics.models import Questionnaire
 from diagnostics.validation import questionnaire_faults
 
@@ -30,10 +31,17 @@ class Command(BaseCommand):
             label = f"{questionnaire.code} v{questionnaire.version}"
             if faults:
                 failed += 1
-                self.stderr.write(f"{label} : {len(faults)} défaut(s)")
+                faults_count = counted(len(faults), "%(count)s défaut", "%(count)s défauts")
+                self.stderr.write(f"{label} : {faults_count}")
                 for fault in faults:
                     self.stderr.write(f"  - {fault}")
             else:
                 self.stdout.write(self.style.SUCCESS(f"{label} : structure valide."))
         if failed:
-            raise CommandError(f"{failed} questionnaire(s) invalide(s).")
+            raise CommandError(
+                counted(
+                    failed,
+                    "%(count)s questionnaire invalide.",
+                    "%(count)s questionnaires invalides.",
+                )
+            )
