@@ -2,15 +2,17 @@
 
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
        [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
-       [--businesses [--per-office B]]
+       [--businesses [--per-office B]] [--business-diagnostics N] [--only TEXT …]
 
 `--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
-submitted diagnostic in each of three campaigns, measures every director and
-staff page against its own target (director ≤ 15×, staff ≤ 25× the trivial
-view), the exports' time and peak memory, runs the HTTP load against two
+submitted diagnostic in each of three campaigns and 50,000 business diagnostics
+(N; 0 for none), measures every director and staff page, the businesses' among
+them, against its own target (director ≤ 15×, staff ≤ 25× the trivial view),
+the exports' time and peak memory, runs the HTTP load against two
 gunicorn servers (P and P2) sharing the database and the cache (CACHE_URL,
 Redis), then a concurrency run where clients spread over both servers save
 answers while one server is restarted, and counts acknowledged-but-lost answers.
+`--only TEXT` measures in-process only the pages whose label holds TEXT, then stops.
 
 1. In-process, with Django's test client: scoring, the director's pages, the
    PDF, the staff's pages and exports, and a trivial view (the floor) that every
@@ -50,7 +52,7 @@ TARGET_RATIO = 10
 PDF_TARGET_MS = 1000
 # Whole-France targets: ratio to the trivial view, by who reads the page.
 FRANCE_RATIO = {"director": 15, "staff": 25}
-FRANCE = {"offices": 1200, "campaigns": 3}
+FRANCE = {"offices": 1200, "campaigns": 3, "business_diagnostics": 50_000}
 # Issue 12's pages: the plan, the training needs, pooling (median at 1,000 offices).
 PLAN_TARGET_MS = 150
 PLAN_PAGES = ("plan page", "admin training needs", "admin pooling", "pooling section")
@@ -166,7 +168,7 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
     director_client.force_login(director)
     staff_client.force_login(staff)
     diagnostic = Diagnostic.objects.select_related(
-        "office__department", "campaign", "questionnaire", "overall_level"
+        "organisation__department", "campaign", "questionnaire", "overall_level"
     ).get(pk=submitted.pk)
     results = build_results(diagnostic)
 
@@ -402,16 +404,20 @@ def business_rows(offices, director, staff):
     return rows
 
 
+def seed_business_diagnostics(offices, count: int) -> None:
+    start = time.perf_counter()
+    seed_businesses(offices, count)
+    print(
+        f"Seeded {count} business diagnostics in "
+        f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
+    )
+
+
 def run_businesses(count: int, per_office: int, runs: int) -> None:
     """Seeds `count` offices and `per_office` submitted business diagnostics each, then
     times the business pages (median, p95, queries) against BUSINESS_TARGET_MS."""
     _campaign, offices, director, staff, _submitted, _draft = prepare(count)
-    start = time.perf_counter()
-    seed_businesses(offices, per_office)
-    print(
-        f"Seeded {count * per_office} business diagnostics in "
-        f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
-    )
+    seed_business_diagnostics(offices, count * per_office)
     rows = business_rows(offices, director, staff)
     queries = query_counts(rows)
     print(f"\n{'in-process (test client)':<42}{'median':>10}{'p95':>10}{'queries':>9}  target")
@@ -426,6 +432,8 @@ def run_businesses(count: int, per_office: int, runs: int) -> None:
 
 
 DIRECTOR_PAGES = (
+    "territory page",
+    "workshop programme",
     "plan page",
     "pooling section",
     "office page",
@@ -731,6 +739,18 @@ def main() -> None:
     )
     parser.add_argument("--per-office", type=int, default=BUSINESSES_PER_OFFICE)
     parser.add_argument(
+        "--business-diagnostics",
+        type=int,
+        default=FRANCE["business_diagnostics"],
+        help="france: business diagnostics spread over the offices (0: none, seeds faster)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="in-process, only the pages whose label holds TEXT (repeatable), beside the floor",
+    )
+    parser.add_argument(
         "--exports-only",
         action="store_true",
         help="seed, then only the exports' time and peak memory (compare --offices 1000 and 5000)",
@@ -747,13 +767,29 @@ def main() -> None:
             print("--scale france is meant for PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
         if not os.environ.get("CACHE_URL"):
             print("No CACHE_URL: the two app servers will not share a cache (CACHE_URL=redis://…).")
-        print("Business diagnostics are measured apart: bench/run.py --businesses.")
+
+    def wanted(rows):
+        return [
+            (label, action)
+            for label, action in rows
+            if not args.only or label.startswith("floor") or any(t in label for t in args.only)
+        ]
 
     campaign, offices, director, staff, submitted, draft = prepare(args.offices or 1000, campaigns)
-    rows = scoring_rows(campaign, args.runs)
     pages, (director_client, staff_client, autosave, question, choices) = page_rows(
         campaign, offices, director, staff, submitted, draft, args.runs
     )
+    if france and args.business_diagnostics:
+        seed_business_diagnostics(offices, args.business_diagnostics)
+        # Issue 11's pages beside the others (the office list is already there, now
+        # with its businesses' median).
+        pages += [
+            (label, action)
+            for label, action in business_rows(offices, director, staff)
+            if not label.startswith(("floor", "admin office list"))
+        ]
+    pages = wanted(pages)
+    rows = [] if args.only else scoring_rows(campaign, args.runs)
     queries = query_counts([p for p in pages if not p[0].startswith(("export", "PDF report, f"))])
     exports_memory = {
         label: export_peak_memory(action) for label, action in pages if label.startswith("export")
@@ -775,7 +811,7 @@ def main() -> None:
     for where in ("spread", "1 region"):
         if where == "1 region":
             network_in_one_region(offices)
-        plans = plan_rows(campaign, offices, director, staff, submitted, where)
+        plans = wanted(plan_rows(campaign, offices, director, staff, submitted, where))
         queries |= query_counts(plans)
         rows += [(label, measure(action, args.runs)) for label, action in plans]
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
@@ -788,6 +824,8 @@ def main() -> None:
             "exports' peak memory: "
             + ", ".join(f"{label} {mb:.1f} MB" for label, mb in exports_memory.items())
         )
+    if args.only:
+        return
     app_ms, weasyprint_ms = report_overhead(submitted.pk, args.runs)
     app_median, weasyprint_median = statistics.median(app_ms), statistics.median(weasyprint_ms)
     print(

@@ -1,5 +1,8 @@
 """Read paths: plain data for pages and services, in a fixed number of queries."""
 
+import math
+import statistics
+from array import array
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -250,25 +253,83 @@ def axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, tuple[float, in
     return _medians(_middle(scores, "score", "axis_id").values_list("axis__code", "score", "size"))
 
 
-def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
-    """Medians of the other offices of the same campaign and segment: two queries."""
-    peers = (
-        latest_submitted()
-        .filter(
-            campaign_id=diagnostic.campaign_id,
-            organisation__segment=diagnostic.organisation.segment,
+PEERS_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class CampaignScores:
+    """The scores of a campaign's latest submitted diagnostics, one column per measure
+    aligned with `organisations`, nan where there is none. Arrays of numbers, so that
+    a cached copy loads at once (a dict per office costs more to unpickle than the
+    medians cost to compute)."""
+
+    organisations: array  # of ids
+    overall: array  # of scores
+    axes: dict[str, array]  # axis code → scores
+
+    def values(self, column: array, rows: list[int]) -> list[float]:
+        return [column[row] for row in rows if not math.isnan(column[row])]
+
+
+def _campaign_scores(campaign_id: int) -> CampaignScores:
+    """Two queries, over every participant of the campaign."""
+    latest = latest_submitted().filter(campaign_id=campaign_id)
+    rows = list(latest.values_list("organisation_id", "overall_score"))
+    position = {organisation: row for row, (organisation, _score) in enumerate(rows)}
+    axes: dict[str, array] = {}
+    for organisation, code, score in AxisScore.objects.filter(
+        diagnostic__in=latest, score__isnull=False
+    ).values_list("diagnostic__organisation_id", "axis__code", "score"):
+        axes.setdefault(code, array("d", [math.nan] * len(rows)))[position[organisation]] = float(
+            score
         )
-        .exclude(organisation_id=diagnostic.organisation_id)
+    return CampaignScores(
+        organisations=array("q", position),
+        overall=array("d", (math.nan if score is None else float(score) for _o, score in rows)),
+        axes=axes,
     )
-    overall, count = overall_median(peers)
-    by_axis = axis_medians(peers)
-    if count < MIN_PEERS:
-        return PeerMedians(count=count, overall=None, axes={})
+
+
+def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
+    """Medians of the other organisations of the same campaign and segment.
+
+    The campaign's scores are read once per submission, cached under a key that any
+    submission, reopening or deletion changes (as the dashboard's figures), so that
+    the page does not rank a whole network's diagnostics each time; who shares the
+    segment is read live. Two queries when cached, four otherwise."""
+    from diagnostics.regional import _submissions_key  # regional reads selectors
+
+    key = "snut-peers:" + _submissions_key(diagnostic.campaign, None)
+    scores = cache.get(key)
+    if scores is None:
+        scores = _campaign_scores(diagnostic.campaign_id)
+        cache.set(key, scores, PEERS_CACHE_SECONDS)
+    position = {organisation: row for row, organisation in enumerate(scores.organisations)}
+    peers = [
+        position[pk]
+        for pk in Organisation.objects.filter(
+            segment=diagnostic.organisation.segment,
+            diagnostics__campaign_id=diagnostic.campaign_id,
+            diagnostics__status=Diagnostic.Status.SUBMITTED,
+        )
+        .exclude(pk=diagnostic.organisation_id)
+        .values_list("pk", flat=True)
+        .distinct()
+        if pk in position
+    ]
+    overall = scores.values(scores.overall, peers)
+    if len(overall) < MIN_PEERS:
+        return PeerMedians(count=len(overall), overall=None, axes={})
+    by_axis = {code: scores.values(column, peers) for code, column in scores.axes.items()}
     return PeerMedians(
-        count=count,
-        overall=overall,
+        count=len(overall),
+        overall=statistics.median(overall),
         # An axis median also needs MIN_PEERS scores, or it could name an office.
-        axes={code: value for code, (value, size) in by_axis.items() if size >= MIN_PEERS},
+        axes={
+            code: statistics.median(values)
+            for code, values in by_axis.items()
+            if len(values) >= MIN_PEERS
+        },
     )
 
 
