@@ -253,7 +253,21 @@ def axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, tuple[float, in
     return _medians(_middle(scores, "score", "axis_id").values_list("axis__code", "score", "size"))
 
 
-PEERS_CACHE_SECONDS = 3600
+SUBMISSIONS_CACHE_SECONDS = 3600
+
+
+def per_submission(name: str, campaign, compute):
+    """`compute()` once per submission: cached under a key that any submission,
+    reopening or deletion of the campaign's diagnostics changes, as the dashboard's
+    figures are. One query when cached."""
+    from diagnostics.regional import submissions_key  # regional reads selectors
+
+    key = f"snut-{name}:" + submissions_key(campaign, None)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SUBMISSIONS_CACHE_SECONDS)
+    return value
 
 
 @dataclass(frozen=True)
@@ -297,13 +311,9 @@ def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
     submission, reopening or deletion changes (as the dashboard's figures), so that
     the page does not rank a whole network's diagnostics each time; who shares the
     segment is read live. Two queries when cached, four otherwise."""
-    from diagnostics.regional import _submissions_key  # regional reads selectors
-
-    key = "snut-peers:" + _submissions_key(diagnostic.campaign, None)
-    scores = cache.get(key)
-    if scores is None:
-        scores = _campaign_scores(diagnostic.campaign_id)
-        cache.set(key, scores, PEERS_CACHE_SECONDS)
+    scores = per_submission(
+        "peers", diagnostic.campaign, lambda: _campaign_scores(diagnostic.campaign_id)
+    )
     position = {organisation: row for row, organisation in enumerate(scores.organisations)}
     peers = [
         position[pk]
@@ -645,20 +655,12 @@ def _weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
     return weak
 
 
-WEAK_CACHE_SECONDS = 3600
+def weak_organisations(campaign) -> dict[str, list[int]]:
+    """Question code → ids of the organisations whose latest submitted diagnostic of the
+    campaign answered it weakly. Drawn from every weak answer of the campaign, once per
+    submission (`per_submission`). One query when cached, three otherwise."""
 
-
-def weak_offices(campaign) -> dict[str, list[tuple[int, str, str]]]:
-    """Question code → (office id, department, name) of the offices whose latest submitted
-    diagnostic of the campaign answered it weakly. Drawn from every weak answer of the
-    campaign: computed once per submission, cached under a key that any submission
-    changes (as the dashboard's figures), plus one query for the offices' names and
-    departments, read live. Two queries when cached, three otherwise."""
-    from diagnostics.regional import submissions_key  # regional reads selectors
-
-    key = "snut-weak:" + submissions_key(campaign, None)
-    by_code = cache.get(key)
-    if by_code is None:
+    def compute() -> dict[str, list[int]]:
         codes = {
             q.code
             for axis in questionnaire_axes(campaign.questionnaire)
@@ -667,10 +669,20 @@ def weak_offices(campaign) -> dict[str, list[tuple[int, str, str]]]:
         choices, rows = weak_answers(
             campaign.questionnaire, campaign.pk, codes, "diagnostic__organisation"
         )
-        by_code = {}
+        by_code: dict[str, list[int]] = {}
         for choice, office in rows.iterator():
             by_code.setdefault(choices[choice], []).append(office)
-        cache.set(key, by_code, WEAK_CACHE_SECONDS)
+        return by_code
+
+    return per_submission("weak", campaign, compute)
+
+
+def weak_offices(campaign) -> dict[str, list[tuple[int, str, str]]]:
+    """Question code → (office id, department, name) of the offices whose latest submitted
+    diagnostic of the campaign answered it weakly: `weak_organisations`, plus one query
+    for the offices' names and departments, read live. Two queries when cached, three
+    otherwise."""
+    by_code = weak_organisations(campaign)
     offices = {
         pk: (pk, department, name)
         for pk, department, name in Office.objects.filter(
@@ -738,32 +750,29 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     """For the plan's items whose scale is beyond the office alone: the other offices of
     its department or of a neighbouring one whose latest submitted diagnostic of the
     campaign answered the same question weakly. An office is named only if it opted in.
-    One query."""
+    Two queries when the campaign's weak answers are cached, three otherwise."""
     items = [i for i in items if not i.alone]
     if not items:
         return []
     own = diagnostic.organisation.department_id
     area = Department.objects.filter(Q(code=own) | Q(neighbours__code=own)).values("code")
-    choices, rows = weak_answers(
-        diagnostic.questionnaire,
-        diagnostic.campaign_id,
-        {i.question.code for i in items},
-        "diagnostic__organisation__name",
-        "diagnostic__organisation__pooling_opt_in",
-        "diagnostic__organisation__department",
-        "diagnostic__organisation__department__name",
-        organisation__department__in=area,
-    )
-    shared: dict[str, list[tuple[str, bool]]] = {}
-    for choice, name, opt_in, department, department_name in rows.exclude(
-        diagnostic__organisation=diagnostic.organisation_id
-    ):
-        if department != own:
-            name = f"{name} ({department_name})"
-        shared.setdefault(choices[choice], []).append((name, opt_in))
+    # Who answered weakly comes from the campaign's cached weak answers; who is in
+    # the area, their names and their consent are read live.
+    neighbours = {
+        pk: (name if department == own else f"{name} ({department_name})", opt_in)
+        for pk, name, opt_in, department, department_name in Organisation.objects.filter(
+            department__in=area,
+            diagnostics__campaign_id=diagnostic.campaign_id,
+            diagnostics__status=Diagnostic.Status.SUBMITTED,
+        )
+        .exclude(pk=diagnostic.organisation_id)
+        .values_list("pk", "name", "pooling_opt_in", "department", "department__name")
+        .distinct()
+    }
+    weak = weak_organisations(diagnostic.campaign)
     leads = []
     for item in items:
-        offices = shared.get(item.question.code, [])
+        offices = [neighbours[o] for o in weak.get(item.question.code, []) if o in neighbours]
         if offices:
             named = sorted(name for name, opt_in in offices if opt_in)
             leads.append(PoolingLead(item, named, len(offices) - len(named)))
