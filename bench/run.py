@@ -536,14 +536,16 @@ def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[flo
 
 
 def pdf_peak_memory(submitted_pk: int) -> float:
-    """Peak RSS (MB) of a fresh process that renders one PDF report."""
+    """Peak RSS (MB) of a fresh process that renders one PDF report (Linux)."""
     code = (
         "import os, sys, resource; sys.path.insert(0, 'bench'); import common;"
         "from diagnostics.models import Diagnostic; from diagnostics.report import render_pdf;"
         "from diagnostics.results import build_results;"
         f"d = Diagnostic.objects.select_related('organisation','campaign','questionnaire','overall_level').get(pk={submitted_pk});"
         "render_pdf(build_results(d));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        # VmHWM, not ru_maxrss: Linux carries the parent's ru_maxrss over fork and exec,
+        # which reported this benchmark's own peak instead of the report's.
+        "print(int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
