@@ -288,18 +288,18 @@ class CampaignScores:
 def _campaign_scores(campaign_id: int) -> CampaignScores:
     """Two queries, over every participant of the campaign."""
     latest = latest_submitted().filter(campaign_id=campaign_id)
-    rows = list(latest.values_list("organisation_id", "overall_score"))
-    position = {organisation: row for row, (organisation, _score) in enumerate(rows)}
+    # One row per organisation, so that the columns stay aligned with `organisations`.
+    overall = dict(latest.values_list("organisation_id", "overall_score"))
+    position = {organisation: row for row, organisation in enumerate(overall)}
     axes: dict[str, array] = {}
     for organisation, code, score in AxisScore.objects.filter(
         diagnostic__in=latest, score__isnull=False
     ).values_list("diagnostic__organisation_id", "axis__code", "score"):
-        axes.setdefault(code, array("d", [math.nan] * len(rows)))[position[organisation]] = float(
-            score
-        )
+        column = axes.setdefault(code, array("d", [math.nan] * len(position)))
+        column[position[organisation]] = float(score)
     return CampaignScores(
         organisations=array("q", position),
-        overall=array("d", (math.nan if score is None else float(score) for _o, score in rows)),
+        overall=array("d", (math.nan if s is None else float(s) for s in overall.values())),
         axes=axes,
     )
 
