@@ -154,10 +154,14 @@ def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
 
 
 def measure(action, runs: int) -> list[float]:
-    """Milliseconds of each of `runs` calls, after one warm-up call."""
+    """Milliseconds of each of `runs` calls, after one warm-up call. An action's
+    `setup` attribute, if any, runs before each call, untimed."""
+    setup = getattr(action, "setup", lambda: None)
+    setup()
     action()
     times = []
     for _ in range(runs):
+        setup()
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)

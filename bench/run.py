@@ -2,7 +2,13 @@
 
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
        [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
-       [--businesses [--per-office B]] [--business-diagnostics N] [--only TEXT …]
+       [--businesses [--per-office B]] [--business-diagnostics N]
+       [--reuse] [--pages LABEL[,LABEL…]]
+
+`--reuse` keeps the database seeded by an earlier run of the same scale (it only
+migrates it; seeding France takes minutes); `--pages admin` measures only the
+pages whose label contains one of the comma-separated words, then stops (no
+issue 12 pages, PDF figures or HTTP run).
 
 `--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
 submitted diagnostic in each of three campaigns and 50,000 business diagnostics
@@ -12,7 +18,6 @@ the exports' time and peak memory, runs the HTTP load against two
 gunicorn servers (P and P2) sharing the database and the cache (CACHE_URL,
 Redis), then a concurrency run where clients spread over both servers save
 answers while one server is restarted, and counts acknowledged-but-lost answers.
-`--only TEXT` measures in-process only the pages whose label holds TEXT, then stops.
 
 1. In-process, with Django's test client: scoring, the director's pages, the
    PDF, the staff's pages and exports, and a trivial view (the floor) that every
@@ -94,6 +99,27 @@ def prepare(count: int, campaigns: int = 1):
         f"Seeded {count} offices × {campaigns} campaign(s) in "
         f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
     )
+    return campaign, offices, director, staff, submitted, draft
+
+
+def reuse(count: int, campaigns: int = 1):
+    """The objects `prepare` returns, found in the database it seeded earlier with the same
+    `count` and `campaigns` (migrated first, in case the code has a new migration)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from diagnostics.models import Campaign, Diagnostic, Office
+
+    call_command("migrate", verbosity=0)
+    offices = list(Office.objects.filter(slug__regex=r"^bench-[0-9]{4}$").order_by("slug"))
+    if len(offices) != count:
+        raise SystemExit(f"--reuse: the database holds {len(offices)} offices, not {count}.")
+    campaign = Campaign.objects.latest("opens")
+    users = get_user_model().objects
+    director, staff = users.get(username="bench-director"), users.get(username="bench-staff")
+    submitted = Diagnostic.objects.get(organisation=offices[0], campaign=campaign)
+    draft = Diagnostic.objects.get(organisation__slug="bench-draft", campaign=campaign)
+    print(f"Reused {count} offices ({connection.vendor}).")
     return campaign, offices, director, staff, submitted, draft
 
 
@@ -278,9 +304,20 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         cache.clear()
         get(director_client, reverse("diagnostics:report_pdf", args=[submitted.pk]))()
 
-    def dashboard_after_a_submission():
-        cache.clear()  # what a new submission does to the dashboard's cached figures
+    def dashboard_task_not_run():
+        cache.clear()  # a new submission, its dashboard task not run yet: computed on demand
         get(staff_client, reverse("admin:diagnostics_office_dashboard"))()
+
+    # A new submission whose dashboard task has run (untimed), as staff usually find it.
+    dashboard_after_a_submission = get(staff_client, reverse("admin:diagnostics_office_dashboard"))
+
+    def submission_and_its_task():
+        from diagnostics.tasks import dashboard_figures_task
+
+        cache.clear()
+        dashboard_figures_task.call(campaign_id=campaign.pk)
+
+    dashboard_after_a_submission.setup = submission_and_its_task
 
     export = "admin:diagnostics_office_export"
     return [
@@ -313,7 +350,8 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
             "admin comparison of 12 offices",
             get(staff_client, reverse("admin:diagnostics_office_compare"), {"offices": twelve}),
         ),
-        ("admin dashboard, cold (new submission)", dashboard_after_a_submission),
+        ("admin dashboard, task run (submission)", dashboard_after_a_submission),
+        ("admin dashboard, cold (task not run yet)", dashboard_task_not_run),
         (
             "admin regional dashboard",
             get(staff_client, reverse("admin:diagnostics_office_dashboard")),
@@ -458,6 +496,7 @@ def query_counts(pages) -> dict[str, int]:
     """SQL queries of one call of each page (the test suite asserts they stay constant)."""
     counts = {}
     for label, action in pages:
+        getattr(action, "setup", lambda: None)()
         with CaptureQueriesContext(connection) as captured:
             action()
         counts[label] = len(captured.captured_queries)
@@ -490,6 +529,25 @@ def print_france(rows, floor, queries, exports_memory):
             target = f"peak {exports_memory[label]:.1f} MB"
         count = queries.get(label, "")
         print(f"{label:<40}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×{count:>9}  {target}")
+
+
+def run_some(pages, words: list[str], runs: int, france: bool) -> None:
+    """The trivial view and the pages whose label holds one of `words`, measured alone."""
+    chosen = [
+        (label, action)
+        for label, action in pages
+        if label.startswith("floor") or any(word in label for word in words)
+    ]
+    queries = query_counts([p for p in chosen if not p[0].startswith(("export", "PDF report, f"))])
+    rows = [(label, measure(action, runs)) for label, action in chosen]
+    floor = statistics.median(rows[0][1])
+    if france:
+        memory = {label: 0.0 for label, _action in chosen if label.startswith("export")}
+        print_france(rows, floor, queries, memory)
+    else:
+        print_in_process(rows, floor)
+        print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
+    print(f"load average (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
 
 
 def print_in_process(rows, floor):
@@ -747,10 +805,10 @@ def main() -> None:
         help="france: business diagnostics spread over the offices (0: none, seeds faster)",
     )
     parser.add_argument(
-        "--only",
-        action="append",
-        metavar="TEXT",
-        help="in-process, only the pages whose label holds TEXT (repeatable), beside the floor",
+        "--reuse", action="store_true", help="keep the database an earlier run seeded"
+    )
+    parser.add_argument(
+        "--pages", help="only the pages whose label holds one of these words (comma-separated)"
     )
     parser.add_argument(
         "--exports-only",
@@ -770,19 +828,14 @@ def main() -> None:
         if not os.environ.get("CACHE_URL"):
             print("No CACHE_URL: the two app servers will not share a cache (CACHE_URL=redis://…).")
 
-    def wanted(rows):
-        return [
-            (label, action)
-            for label, action in rows
-            if not args.only or label.startswith("floor") or any(t in label for t in args.only)
-        ]
-
-    campaign, offices, director, staff, submitted, draft = prepare(args.offices or 1000, campaigns)
+    seeded = (reuse if args.reuse else prepare)(args.offices or 1000, campaigns)
+    campaign, offices, director, staff, submitted, draft = seeded
     pages, (director_client, staff_client, autosave, question, choices) = page_rows(
         campaign, offices, director, staff, submitted, draft, args.runs
     )
     if france and args.business_diagnostics:
-        seed_business_diagnostics(offices, args.business_diagnostics)
+        if not args.reuse:
+            seed_business_diagnostics(offices, args.business_diagnostics)
         # Issue 11's pages beside the others (the office list is already there, now
         # with its businesses' median).
         pages += [
@@ -790,8 +843,10 @@ def main() -> None:
             for label, action in business_rows(offices, director, staff)
             if not label.startswith(("floor", "admin office list"))
         ]
-    pages = wanted(pages)
-    rows = [] if args.only else scoring_rows(campaign, args.runs)
+    if args.pages:
+        run_some(pages, args.pages.split(","), args.runs, france)
+        return
+    rows = scoring_rows(campaign, args.runs)
     queries = query_counts([p for p in pages if not p[0].startswith(("export", "PDF report, f"))])
     exports_memory = {
         label: export_peak_memory(action) for label, action in pages if label.startswith("export")
@@ -813,7 +868,7 @@ def main() -> None:
     for where in ("spread", "1 region"):
         if where == "1 region":
             network_in_one_region(offices)
-        plans = wanted(plan_rows(campaign, offices, director, staff, submitted, where))
+        plans = plan_rows(campaign, offices, director, staff, submitted, where)
         queries |= query_counts(plans)
         rows += [(label, measure(action, args.runs)) for label, action in plans]
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
@@ -826,8 +881,6 @@ def main() -> None:
             "exports' peak memory: "
             + ", ".join(f"{label} {mb:.1f} MB" for label, mb in exports_memory.items())
         )
-    if args.only:
-        return
     app_ms, weasyprint_ms = report_overhead(submitted.pk, args.runs)
     app_median, weasyprint_median = statistics.median(app_ms), statistics.median(weasyprint_ms)
     print(

@@ -4,6 +4,7 @@ import math
 import statistics
 from array import array
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.core.cache import cache
 from django.db.models import (
@@ -187,16 +188,14 @@ MIN_PEERS = 5
 
 
 def latest_submitted() -> QuerySet[Diagnostic]:
-    """Submitted diagnostics that are their office's latest in their campaign."""
-    later = Diagnostic.objects.filter(
-        organisation=OuterRef("organisation"),
-        campaign=OuterRef("campaign"),
-        status=Diagnostic.Status.SUBMITTED,
-        submitted_at__gt=OuterRef("submitted_at"),
-    )
-    # (two submissions at the very same instant are not told apart; the unique
-    # draft per campaign makes them impossible in practice)
-    return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).filter(~Exists(later))
+    """Submitted diagnostics that are their office's latest in their campaign.
+
+    That is every submitted one: the unique constraint diagnostic_one_per_campaign
+    allows one draft-or-submitted diagnostic per organisation and campaign (a
+    reopened one becomes the draft again), so no anti-join on later submissions is
+    needed; at whole-France scale it cost an index lookup per diagnostic.
+    """
+    return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
 
 
 @dataclass(frozen=True)
@@ -389,6 +388,14 @@ def axis_importances(diagnostic: Diagnostic) -> dict[int, str]:
     """axis id → importance the office gave it (absent: « important »): one query."""
     rows = AxisImportance.objects.filter(diagnostic=diagnostic).values_list("axis_id", "importance")
     return dict(rows)
+
+
+def answers_by_axis(diagnostic: Diagnostic) -> list[tuple[Axis, list[Answer]]]:
+    """The diagnostic's answers grouped by axis, axes and questions in order: one query."""
+    answers = diagnostic.answers.select_related("question__axis", "choice", "updated_by").order_by(
+        "question__axis__order", "question__axis_id", "question__order", "question_id"
+    )
+    return [(axis, list(group)) for axis, group in groupby(answers, key=lambda a: a.question.axis)]
 
 
 def invitations_with_status(queryset: QuerySet, *, now=None) -> QuerySet:

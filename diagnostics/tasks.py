@@ -23,8 +23,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from diagnostics import report
-from diagnostics.models import Diagnostic
+from diagnostics import regional, report
+from diagnostics.models import Campaign, Diagnostic
 from diagnostics.results import build_results
 
 logger = logging.getLogger(__name__)
@@ -78,8 +78,8 @@ _print_at_submission = ContextVar("print_at_submission", default=True)
 
 @contextmanager
 def reports_printed_on_demand():
-    """Submissions made inside print no report in the background (seeding many
-    at once): each report is printed on its first download."""
+    """Submissions made inside print no report and compute no dashboard figures in
+    the background (seeding many at once): each is computed when first shown."""
     token = _print_at_submission.set(False)
     try:
         yield
@@ -113,6 +113,35 @@ def report_pdf_pending(*, diagnostic_id: int) -> bool:
         return False
     since = result.started_at or result.enqueued_at
     return since is not None and timezone.now() - since < timedelta(seconds=REPORT_PENDING_SECONDS)
+
+
+# --- the regional dashboard -----------------------------------------------------
+
+
+@task()
+def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
+    """Computes the regional dashboard's figures of a network campaign, and of the
+    campaign after it (which compares itself with this one), into the shared cache:
+    staff then find them ready after a submission. Returns how many were computed."""
+    campaign = Campaign.objects.network().select_related("questionnaire").filter(pk=campaign_id)
+    campaign = campaign.first()
+    if campaign is None:  # a business campaign, or deleted since
+        return 0
+    following = (
+        Campaign.objects.network()
+        .select_related("questionnaire")
+        .filter(opens__gt=campaign.opens)
+        .order_by("opens")
+        .first()
+    )
+    try:
+        for each in (campaign, following):
+            if each is not None:
+                regional.submitted_figures(each, regional.previous_campaign(each))
+    except Exception:
+        _retry(dashboard_figures_task, attempt=attempt, campaign_id=campaign_id)
+        raise
+    return 1 if following is None else 2
 
 
 # --- e-mails ------------------------------------------------------------------

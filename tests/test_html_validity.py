@@ -156,6 +156,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-business-weakest": "/admin/diagnostics/businesscampaign/points-faibles/",
             "admin-businesses": "/admin/diagnostics/business/",
             "admin-trainings": "/admin/diagnostics/training/",
+            "admin-diagnostics": "/admin/diagnostics/diagnostic/",
+            "admin-diagnostic": f"/admin/diagnostics/diagnostic/{submitted.pk}/change/",
         },
     )
     errors = nu_errors(pages, tmp_path)

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
-from diagnostics.models import Audience, Axis, Business, BusinessCampaign, Questionnaire
+from diagnostics.models import (
+    Audience,
+    Axis,
+    Business,
+    BusinessCampaign,
+    MaturityLevel,
+    Questionnaire,
+)
 from diagnostics.regional import businesses as regional_businesses
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
@@ -28,8 +35,9 @@ CONSENT_HELP = gettext_lazy(
 )
 
 
-def median_column(axis):
-    """The businesses' median on `axis`, a compact column headed by the axis's code."""
+def median_column(axis, levels):
+    """The businesses' median on `axis`, a compact column headed by the axis's code and
+    coloured by the questionnaire's `levels`."""
     header = format_html(
         '<abbr title="{}">{}</abbr>',
         _("Médiane des prestataires — %(axis)s") % {"axis": axis.name},
@@ -42,7 +50,7 @@ def median_column(axis):
         if median is None:
             return format_html('<span class="snut-na">{}</span>', "—")
         return format_html(
-            '<span class="snut-badge tone-{}">{}</span>', tone(median), format_score(median)
+            '<span class="snut-badge tone-{}">{}</span>', tone(median, levels), format_score(median)
         )
 
     column.__name__ = f"median_{axis.code}"
@@ -91,7 +99,14 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
             request._snut_business_axes = list(
                 Axis.objects.filter(questionnaire__in=questionnaire).order_by("order")
             )
-        return [*self.list_display, *map(median_column, request._snut_business_axes)]
+            request._snut_business_levels = list(
+                MaturityLevel.objects.filter(questionnaire__in=questionnaire)
+            )
+        levels = request._snut_business_levels
+        return [
+            *self.list_display,
+            *(median_column(axis, levels) for axis in request._snut_business_axes),
+        ]
 
     def get_queryset(self, request):
         return regional_businesses.business_campaign_counts(super().get_queryset(request))

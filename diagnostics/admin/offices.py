@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import regional, selectors
+from diagnostics.admin.diagnostics import QuickCheckboxMixin
 from diagnostics.admin.office_analytics import (
     CAMPAIGN_PARAM,
     OfficeAnalyticsMixin,
@@ -143,7 +144,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(OfficeInvitationsMixin, OfficeAnalyticsMixin, admin.ModelAdmin):
+class OfficeAdmin(
+    QuickCheckboxMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, admin.ModelAdmin
+):
     list_filter = [
         CampaignFilter,
         StatusFilter,
@@ -170,11 +173,15 @@ class OfficeAdmin(OfficeInvitationsMixin, OfficeAnalyticsMixin, admin.ModelAdmin
         return BusinessMediansChangeList
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        campaign = campaign_for(request)
-        if campaign is None:
-            return queryset
-        return regional.offices_with_scores(queryset, campaign, axes_for(request))
+        # Built once per request (the list, its filters and its count all ask for it):
+        # its annotations cost more to build than to run.
+        if not hasattr(request, "_snut_offices"):
+            queryset = super().get_queryset(request)
+            campaign = campaign_for(request)
+            if campaign is not None:
+                queryset = regional.offices_with_scores(queryset, campaign, axes_for(request))
+            request._snut_offices = queryset
+        return request._snut_offices.all()
 
     def get_list_display(self, request):
         if campaign_for(request) is None:  # no network campaign yet: nothing scored

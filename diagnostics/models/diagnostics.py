@@ -207,6 +207,8 @@ class Diagnostic(models.Model):
         verbose_name = _("diagnostic")
         verbose_name_plural = _("diagnostics")
         ordering = ["-created_at"]
+        # The admin's list, newest first, reads its page by index, not by sorting them all.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="diagnostic_newest_first")]
         constraints = [
             # One diagnostic per organisation and campaign: prepared, then submitted once.
             models.UniqueConstraint(

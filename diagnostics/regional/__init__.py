@@ -23,6 +23,7 @@ from diagnostics.regional.dashboard import (
     WeakQuestion,
     dashboard,
     submissions_key,
+    submitted_figures,
     weakest_questions,
 )
 from diagnostics.regional.distributions import (
@@ -74,5 +75,6 @@ __all__ = [
     "status_counts",
     "stored_scores",
     "submissions_key",
+    "submitted_figures",
     "weakest_questions",
 ]

@@ -8,6 +8,8 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -43,40 +45,41 @@ def axis_alias(axis: Axis) -> str:
 def offices_with_scores(
     queryset: QuerySet[Office], campaign: Campaign, axes: list[Axis]
 ) -> QuerySet[Office]:
-    """Offices annotated with their campaign status and latest stored scores: one query."""
-    in_campaign = Diagnostic.objects.filter(organisation=OuterRef("pk"), campaign=campaign)
-    latest = in_campaign.filter(status=Diagnostic.Status.SUBMITTED).order_by("-submitted_at", "-pk")
+    """Offices annotated with their campaign status and stored scores: one query.
+
+    An office has at most one submitted diagnostic per campaign (the unique constraint
+    diagnostic_one_per_campaign): it is joined, not looked up row by row, and each
+    axis score is found by the (diagnostic, axis) unique index.
+    """
+    drafting = Diagnostic.objects.filter(
+        organisation=OuterRef("pk"), campaign=campaign, status=Diagnostic.Status.DRAFT
+    )
     annotations = {
         "campaign_status": Case(
-            When(Exists(latest), then=Value(SUBMITTED)),
-            When(
-                Exists(in_campaign.filter(status=Diagnostic.Status.DRAFT)), then=Value(IN_PROGRESS)
-            ),
+            When(submitted__pk__isnull=False, then=Value(SUBMITTED)),
+            When(Exists(drafting), then=Value(IN_PROGRESS)),
             default=Value(NOT_STARTED),
             output_field=CharField(),
         ),
-        "diagnostic_id": Subquery(latest.values("pk")[:1]),
-        "overall_score": Subquery(latest.values("overall_score")[:1]),
-        "overall_level_id": Subquery(latest.values("overall_level_id")[:1]),
-        "overall_level_name": Subquery(latest.values("overall_level__name")[:1]),
+        "diagnostic_id": F("submitted__pk"),
+        "overall_score": F("submitted__overall_score"),
+        "overall_level_id": F("submitted__overall_level_id"),
+        "overall_level_name": F("submitted__overall_level__name"),
     }
-    latest_nested = (
-        Diagnostic.objects.filter(
-            organisation=OuterRef(OuterRef("pk")),
-            campaign=campaign,
-            status=Diagnostic.Status.SUBMITTED,
-        )
-        .order_by("-submitted_at", "-pk")
-        .values("pk")[:1]
-    )
     for axis in axes:
-        # Found through the latest diagnostic's id, so that the (diagnostic, axis)
-        # unique index answers each lookup: no scan of every office's scores.
-        stored = AxisScore.objects.filter(axis=axis, diagnostic_id=Subquery(latest_nested))
+        stored = AxisScore.objects.filter(axis=axis, diagnostic_id=OuterRef("submitted__pk"))
         alias = axis_alias(axis)
         annotations[alias] = Subquery(stored.values("score")[:1])
         annotations[f"{alias}_level"] = Subquery(stored.values("level__name")[:1])
-    return queryset.select_related("department").annotate(**annotations)
+    submitted = FilteredRelation(
+        "diagnostics",
+        condition=Q(
+            diagnostics__campaign=campaign, diagnostics__status=Diagnostic.Status.SUBMITTED
+        ),
+    )
+    return (
+        queryset.select_related("department").annotate(submitted=submitted).annotate(**annotations)
+    )
 
 
 def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:

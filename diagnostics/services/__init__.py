@@ -32,6 +32,7 @@ from diagnostics.emails import build_email
 from diagnostics.models import (
     Action,
     Answer,
+    Audience,
     Axis,
     AxisImportance,
     AxisNarrative,
@@ -49,7 +50,12 @@ from diagnostics.models import (
     Questionnaire,
     Reminder,
 )
-from diagnostics.tasks import messages_enqueue, report_pdf_at_submission, report_pdf_enqueue
+from diagnostics.tasks import (
+    dashboard_figures_task,
+    messages_enqueue,
+    report_pdf_at_submission,
+    report_pdf_enqueue,
+)
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -467,9 +473,15 @@ def diagnostic_submit(
         locked.share_details = share_details if locked.organisation.is_business else True
         locked.save()
         # The report is printed in the background once the submission is
-        # committed, so that its first download is immediate.
+        # committed, so that its first download is immediate; so are the
+        # regional dashboard's figures, which the submission has made stale.
         if report_pdf_at_submission():
             transaction.on_commit(partial(report_pdf_enqueue, diagnostic_id=locked.pk), robust=True)
+            if locked.campaign.audience == Audience.OFFICES:
+                transaction.on_commit(
+                    partial(dashboard_figures_task.enqueue, campaign_id=locked.campaign_id),
+                    robust=True,
+                )
     return locked
 
 

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 
 from diagnostics.formatting import shown
 from diagnostics.forms import confirm_field_name
+from diagnostics.scoring import LevelSpec, level_for
 
 register = template.Library()
 
@@ -39,19 +40,26 @@ def delta_tone(value) -> str:
     return "up" if float(value) > 0 else "down"
 
 
+# The lower bounds of the network's questionnaires, only for the staff pages that do not pass
+# their campaign's levels yet (diagnostics/admin/offices.py and the pages regional.py feeds).
+NETWORK_BOUNDS = (LevelSpec(0, ""), LevelSpec(25, ""), LevelSpec(50, ""), LevelSpec(75, ""))
+TONES = 4  # .tone-t1 (lowest level, red) to .tone-t4 (highest, green) in the CSS
+
+
 @register.filter
-def tone(value) -> str:
-    """A colour band for a 0–100 score, shared by pages, charts and the report."""
+def tone(value, levels=NETWORK_BOUNDS) -> str:
+    """The colour of a 0–100 score: the rank, among the questionnaire's levels (any objects
+    with a lower_bound, in order), of the level it reaches, spread over the four tones."""
     if value is None or value == "":
         return "none"
-    value = float(value)
-    if value < 25:
-        return "t1"
-    if value < 50:
-        return "t2"
-    if value < 75:
-        return "t3"
-    return "t4"
+    levels = list(levels)
+    level = level_for(float(value), levels)
+    if level is None:
+        return "none"
+    last = len(levels) - 1
+    if not last:
+        return "t3"  # a single level is neither low nor high
+    return f"t{1 + round((TONES - 1) * levels.index(level) / last)}"
 
 
 @register.filter

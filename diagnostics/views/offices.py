@@ -60,7 +60,8 @@ def office_detail(request, slug):
     office = _office_for_member(request.user, slug)
     diagnostics = list(
         office.diagnostics.exclude(status=Diagnostic.Status.REPLACED)
-        .select_related("campaign", "overall_level")
+        .select_related("campaign", "overall_level", "questionnaire")
+        .prefetch_related("questionnaire__levels")  # the score colours follow them
         .annotate(
             n_answered=_count(
                 Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=False).filter(

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.models import Audience, Business, Diagnostic
+from diagnostics.models import Audience, Business, Diagnostic, MaturityLevel
 from diagnostics.regional import businesses as regional_businesses
 from tests import factories
 
@@ -172,3 +172,16 @@ def test_weakest_questions_are_cached_until_a_business_submits(
     again = regional_businesses.business_weakest_questions()
     assert again.diagnostics == first.diagnostics + 1
     assert again.questions[0].weak == first.questions[0].weak + 1
+
+
+def test_medians_and_weak_spots_are_coloured_by_the_business_levels(client, network_staff, office):
+    questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
+    questionnaire.levels.all().delete()
+    for bound, name in [(0, "Invisible"), (30, "Présent"), (90, "Relais")]:
+        MaturityLevel.objects.create(questionnaire=questionnaire, lower_bound=bound, name=name)
+    run_campaign(questionnaire, office, [1])  # 1 point of 3 everywhere: 33, « Présent »
+    client.force_login(network_staff)
+    # The middle of three levels: t3 (fixed quarters made 33 a t2).
+    assert 'snut-badge tone-t3">33<' in client.get(reverse(CAMPAIGNS)).text
+    weakest = client.get(reverse(WEAKEST)).text
+    assert 'snut-badge tone-t3">33' in weakest and "snut-badge tone-t2" not in weakest

@@ -6,11 +6,20 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from diagnostics import regional, services
-from diagnostics.models import AxisScore, Campaign, Choice, Diagnostic, Question, Questionnaire
+from diagnostics import regional, services, tasks
+from diagnostics.models import (
+    Audience,
+    AxisScore,
+    Campaign,
+    Choice,
+    Diagnostic,
+    Question,
+    Questionnaire,
+)
 from tests import factories
 from tests.admin.conftest import bulk_region
 
@@ -118,6 +127,39 @@ def test_dashboard_figures_follow_every_submission(campaigns, office, director):
     assert dashboard.overall.count == 6 and dashboard.overall.maximum == 100
     Diagnostic.objects.filter(pk=diagnostic.pk).delete()
     assert regional.dashboard(current).overall.count == 5
+
+
+def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
+    client, network_staff, campaigns, office, director, django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):  # fmt: skip
+    previous, current = campaigns
+    bulk_region(previous, 4)
+    bulk_region(current, 5, start=50)
+    diagnostic = Diagnostic.objects.create(
+        organisation=office, campaign=current, questionnaire=current.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=lambda choices: choices[-1])
+    with django_capture_on_commit_callbacks(execute=True):  # the immediate task backend
+        services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    figures = cache.get(regional.submissions_key(current, previous))
+    assert figures is not None and figures["overall"].count == 6
+    client.force_login(network_staff)
+    with django_assert_num_queries(9):  # staff find the figures ready
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+
+
+def test_the_dashboard_task_skips_business_campaigns_and_computes_the_next_campaign(
+    campaigns, office
+):
+    previous, current = campaigns
+    bulk_region(previous, 3)
+    assert tasks.dashboard_figures_task.call(campaign_id=previous.pk) == 2
+    # The current campaign compares itself with the previous one: ready too.
+    assert cache.get(regional.submissions_key(current, previous)) is not None
+    businesses = factories.build_questionnaire(audience=Audience.BUSINESSES)
+    theirs = factories.open_campaign(businesses, organiser=office)
+    assert tasks.dashboard_figures_task.call(campaign_id=theirs.pk) == 0
 
 
 # --- exports ----------------------------------------------------------------------

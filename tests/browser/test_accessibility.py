@@ -154,6 +154,8 @@ def test_business_pages_have_no_serious_violation(page: Page, live_server, demo,
 def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
     base = live_server.url
     offices = list(Office.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    submitted = Diagnostic.objects.filter(status="submitted", organisation__in=Office.objects.all())
+    submitted = submitted.order_by("pk").first()
     login(page, base, DEMO_STAFF)
     admin = f"{base}/admin/diagnostics/office"
     check(
@@ -169,6 +171,8 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{base}/admin/diagnostics/businesscampaign/points-faibles/",
             f"{base}/admin/diagnostics/business/",
             f"{base}/admin/diagnostics/training/",
+            f"{base}/admin/diagnostics/diagnostic/",
+            f"{base}/admin/diagnostics/diagnostic/{submitted.pk}/change/",
         ],
     )
 

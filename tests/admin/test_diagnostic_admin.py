@@ -1,0 +1,101 @@
+"""A diagnostic in the admin: its reopenings, axis scores, axes' importance and answers,
+shown as read-only tables (issue 14, part 5), and the list of diagnostics."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.urls import reverse
+
+from diagnostics import services
+from diagnostics.models import Answer, AxisImportance, Diagnostic, Office
+from tests import factories
+from tests.admin.conftest import bulk_region
+
+LIST = "admin:diagnostics_diagnostic_changelist"
+
+
+def change_url(diagnostic):
+    return reverse("admin:diagnostics_diagnostic_change", args=[diagnostic.pk])
+
+
+@pytest.fixture
+def reopened_and_resubmitted(complete, director, network_staff):
+    """Submitted, reopened with a reason, given an importance and a comment, submitted again."""
+    services.diagnostic_submit(diagnostic=complete, user=director)
+    services.diagnostic_reopen(
+        diagnostic=complete, user=network_staff, reason="Soumis par erreur <b>trop tôt</b>"
+    )
+    axis = complete.questionnaire.axes.order_by("order").first()
+    AxisImportance.objects.create(
+        diagnostic=complete, axis=axis, importance=AxisImportance.Importance.ESSENTIAL
+    )
+    first = Answer.objects.filter(diagnostic=complete).order_by("question__order").first()
+    first.comment = "Site refait en <script>2025</script>"
+    first.updated_by = director
+    first.save()
+    return services.diagnostic_submit(diagnostic=complete, user=director)
+
+
+def test_staff_read_every_section_of_a_submitted_diagnostic(
+    client, network_staff, reopened_and_resubmitted
+):
+    diagnostic = reopened_and_resubmitted
+    client.force_login(network_staff)
+    page = client.get(change_url(diagnostic)).content.decode()
+    # The reopening, escaped.
+    assert "Réouvertures de diagnostics" in page
+    assert "Soumis par erreur &lt;b&gt;trop tôt&lt;/b&gt;" in page
+    assert "reseau" in page
+    # Each axis's score, level and narrative, and the importance the office gave.
+    assert '<caption id="scores-axes">Scores par axe</caption>' in page
+    for axis_score in diagnostic.axis_scores.select_related("axis", "level"):
+        assert f'<th scope="row">{axis_score.axis}</th>' in page
+        assert axis_score.level.name in page
+    assert ">Importance des axes</caption>" in page and "Essentiel" in page
+    # Every answer, under its axis's caption, the comment escaped.
+    for axis in diagnostic.questionnaire.axes.all():
+        assert f">{axis.code} — {axis.name}</caption>" in page
+    for answer in diagnostic.answers.select_related("question", "choice"):
+        assert str(answer.question) in page and answer.choice.label in page
+    assert "Site refait en &lt;script&gt;2025&lt;/script&gt;" in page
+    assert page.count("<tr>") >= diagnostic.answers.count()
+    # Read-only: no field to edit, no button to save.
+    assert 'name="_save"' not in page and "<textarea" not in page
+
+
+@pytest.mark.parametrize("role", ["anonymous", "director", "staff_without_group"])
+def test_a_diagnostic_is_not_shown_outside_the_network_staff(
+    client, reopened_and_resubmitted, role
+):
+    if role == "director":
+        client.force_login(reopened_and_resubmitted.organisation.memberships.first().user)
+    elif role == "staff_without_group":
+        client.force_login(factories.make_user("stagiaire", is_staff=True))
+    response = client.get(change_url(reopened_and_resubmitted))
+    assert response.status_code in (302, 403)
+    assert "Réponses" not in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_diagnostic_list_runs_a_constant_number_of_queries(
+    client, superuser, questionnaire, size, django_assert_num_queries
+):
+    campaign = factories.open_campaign(questionnaire)
+    bulk_region(campaign, size)
+    client.force_login(superuser)  # who may delete drafts: the rows have their checkboxes
+    # The same 8 queries for 5 or 200 diagnostics (the page shows 100).
+    with django_assert_num_queries(8):
+        response = client.get(reverse(LIST))
+    page = response.content.decode()
+    shown = min(size, 100)
+    assert page.count('class="action-select"') == shown
+    first = Diagnostic.objects.select_related("organisation").order_by("-created_at").first()
+    assert f'aria-label="Choisir cet objet pour une action - {first}"' in page
+
+
+@pytest.mark.parametrize("model", [Diagnostic, Office])
+def test_the_quick_action_checkbox_is_the_one_django_renders(model, office, diagnostic):
+    model_admin = admin.site._registry[model]
+    obj = diagnostic if model is Diagnostic else office
+    office.name = "Office <b>« Dune »</b> & co"  # in the aria-label, escaped
+    assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)
