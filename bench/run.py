@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
        [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
        [--businesses [--per-office B]] [--business-diagnostics N]
-       [--reuse] [--pages LABEL[,LABEL…]]
+       [--reuse] [--pages LABEL[,LABEL…]] [--only pooling]
 
 `--reuse` keeps the database seeded by an earlier run of the same scale (it only
 migrates it; seeding France takes minutes); `--pages admin` measures only the
@@ -62,6 +62,7 @@ FRANCE = {"offices": 1200, "campaigns": 3, "business_diagnostics": 50_000}
 PLAN_TARGET_MS = 150
 PLAN_PAGES = ("plan page", "admin training needs", "admin pooling", "pooling section")
 # A regional network: Nouvelle-Aquitaine's twelve departments.
+NETWORK_REGION = "75"
 NETWORK_DEPARTMENTS = ["16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"]
 
 
@@ -210,7 +211,7 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
     leads = selectors.pooling_leads(diagnostic, results.plan)
     shared = sum(len(lead.named) + lead.others for lead in leads)
     print(f"{where}: the pooling section names or counts {shared} offices in {len(leads)} leads.")
-    return [
+    rows = [
         (
             f"plan page, {where}",
             get(director_client, reverse("diagnostics:plan", args=[offices[0].slug])),
@@ -219,20 +220,56 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
             f"pooling section, {where}",
             lambda: selectors.pooling_leads(diagnostic, results.plan),
         ),
+    ]
+    needs = reverse("admin:diagnostics_training_needs")
+    pooling = reverse("admin:diagnostics_action_pooling")
+    question = selectors.pooling_questions(campaign.questionnaire)[0].code
+    region = f"{pooling}?region={NETWORK_REGION}"
+    return [
+        *rows,
+        (f"admin training needs, {where}", get(staff_client, needs)),
         (
-            f"admin training needs, {where}",
-            get(staff_client, reverse("admin:diagnostics_training_needs")),
+            f"admin training needs, a region, {where}",
+            get(staff_client, f"{needs}?region={NETWORK_REGION}"),
         ),
-        (f"admin pooling, {where}", get(staff_client, reverse("admin:diagnostics_action_pooling"))),
+        (f"admin pooling, summary, {where}", get(staff_client, pooling)),
+        (f"admin pooling, a region's 1st page, {where}", get(staff_client, region)),
         (
-            f"admin training needs, cold, {where}",
-            get(staff_client, reverse("admin:diagnostics_training_needs"), cold=True),
+            f"admin pooling, a question's 1st page, {where}",
+            get(staff_client, f"{pooling}?question={question}"),
         ),
+        (f"admin training needs, cold, {where}", get(staff_client, needs, cold=True)),
+        (f"admin pooling, summary, cold, {where}", get(staff_client, pooling, cold=True)),
         (
-            f"admin pooling, cold, {where}",
-            get(staff_client, reverse("admin:diagnostics_action_pooling"), cold=True),
+            f"admin pooling, a region's 1st page, cold, {where}",
+            get(staff_client, region, cold=True),
         ),
     ]
+
+
+def measure_plans(campaign, offices, director, staff, submitted, runs):
+    """Issue 12's pages, offices spread over France's departments, then packed in one region:
+    (label, timings) rows and their SQL queries."""
+    rows, queries = [], {}
+    for where in ("spread", "1 region"):
+        if where == "1 region":
+            network_in_one_region(offices)
+        plans = plan_rows(campaign, offices, director, staff, submitted, where)
+        queries |= query_counts(plans)
+        rows += [(label, measure(action, runs)) for label, action in plans]
+    return rows, queries
+
+
+def run_plans(count: int, runs: int) -> None:
+    """`--only pooling`: the floor and issue 12's pages, nothing else."""
+    campaign, offices, director, staff, submitted, _draft = prepare(count)
+    client = Client()
+    client.force_login(director)
+    rows = [("floor: trivial view", measure(lambda: client.get("/bench/floor"), runs))]
+    plans, queries = measure_plans(campaign, offices, director, staff, submitted, runs)
+    rows += plans
+    print_in_process(rows, statistics.median(rows[0][1]))
+    print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
 
 
 def scoring_rows(campaign, runs):
@@ -551,7 +588,7 @@ def run_some(pages, words: list[str], runs: int, france: bool) -> None:
 
 
 def print_in_process(rows, floor):
-    print(f"\n{'in-process (test client)':<40}{'median':>10}{'p95':>10}{'× floor':>9}  target")
+    print(f"\n{'in-process (test client)':<52}{'median':>10}{'p95':>10}{'× floor':>9}  target")
     for label, values in rows:
         median = statistics.median(values)
         ratio = median / floor if floor else 0
@@ -568,7 +605,7 @@ def print_in_process(rows, floor):
         else:
             ok = median <= TARGET_MS and ratio <= TARGET_RATIO
             target = f"≤ {TARGET_MS} ms and ≤ {TARGET_RATIO}× " + ("ok" if ok else "MISSED")
-        print(f"{label:<40}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}")
+        print(f"{label:<52}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}")
 
 
 def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:
@@ -815,7 +852,15 @@ def main() -> None:
         action="store_true",
         help="seed, then only the exports' time and peak memory (compare --offices 1000 and 5000)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["pooling"],
+        help="pooling: seed, then only issue 12's pages (plan, training needs, pooling) and the floor",
+    )
     args = parser.parse_args()
+    if args.only == "pooling":
+        run_plans(args.offices or 1000, args.runs)
+        return
     if args.businesses:
         run_businesses(args.offices or 1000, args.per_office, args.runs)
         return
@@ -865,12 +910,9 @@ def main() -> None:
         )
         rows.append((label, measure(action, runs)))
     # Issue 12's pages, offices spread over France's departments, then packed in one region.
-    for where in ("spread", "1 region"):
-        if where == "1 region":
-            network_in_one_region(offices)
-        plans = plan_rows(campaign, offices, director, staff, submitted, where)
-        queries |= query_counts(plans)
-        rows += [(label, measure(action, args.runs)) for label, action in plans]
+    plans, plan_queries = measure_plans(campaign, offices, director, staff, submitted, args.runs)
+    rows += plans
+    queries |= plan_queries
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
     if france:
         print_france(rows, floor, queries, exports_memory)

@@ -3,11 +3,13 @@
 import math
 import statistics
 from array import array
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import groupby
 
 from django.core.cache import cache
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -668,28 +670,52 @@ def weak_organisations(campaign) -> dict[str, list[int]]:
     submission (`per_submission`). One query when cached, three otherwise."""
 
     def compute() -> dict[str, list[int]]:
-        codes = {
+        every = {
             q.code
             for axis in questionnaire_axes(campaign.questionnaire)
             for q in axis.questions.all()
         }
-        choices, rows = weak_answers(
-            campaign.questionnaire, campaign.pk, codes, "diagnostic__organisation"
-        )
+        choices, rows = weak_answers(campaign.questionnaire, campaign.pk, every)
         by_code: dict[str, list[int]] = {}
-        for choice, office in rows.iterator():
-            by_code.setdefault(choices[choice], []).append(office)
+        for choice, offices in (
+            rows.order_by()
+            .values("choice")
+            .annotate(offices=IdList("diagnostic__organisation"))
+            .values_list("choice", "offices")
+        ):
+            by_code.setdefault(choices[choice], []).extend(map(int, offices.split(",")))
         return by_code
 
     return per_submission("weak", campaign, compute)
 
 
-def weak_offices(campaign) -> dict[str, list[tuple[int, str, str]]]:
+class IdList(Aggregate):
+    """A group's ids in one comma-separated string: one row per weak choice (a few hundred)
+    instead of one per weak answer (tens of thousands, each made a tuple by Django)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def weak_offices(
+    campaign, codes: Collection[str] | None = None
+) -> dict[str, list[tuple[int, str, str]]]:
     """Question code → (office id, department, name) of the offices whose latest submitted
-    diagnostic of the campaign answered it weakly: `weak_organisations`, plus one query
-    for the offices' names and departments, read live. Two queries when cached, three
-    otherwise."""
+    diagnostic of the campaign answered it weakly; only these questions' (codes) if given:
+    `weak_organisations`, plus one query for the offices' names and departments, read
+    live. Two queries when cached, four otherwise."""
     by_code = weak_organisations(campaign)
+    if codes is not None:
+        by_code = {code: ids for code, ids in by_code.items() if code in codes}
     offices = {
         pk: (pk, department, name)
         for pk, department, name in Office.objects.filter(
@@ -712,10 +738,11 @@ def weak_answers(
     return choices, rows
 
 
-def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
+def training_needs(campaign, region: str = "") -> tuple[list[Department], list[TrainingNeed]]:
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
-    by department. The departments concerned, and the needs, most needed first."""
+    by department; only the departments of `region` (code) if given. The departments
+    concerned (with their region), and the needs, most needed first."""
     trainings = list(
         Training.objects.filter(audience=Audience.OFFICES).prefetch_related(
             Prefetch("questions", queryset=Question.objects.only("code")),
@@ -734,11 +761,32 @@ def training_needs(campaign) -> tuple[list, list[TrainingNeed]]:
         for _office, department, _name in offices:
             counts[department] = counts.get(department, 0) + 1
         needs.append(TrainingNeed(training, counts))
-    needs.sort(key=lambda n: (-n.total, n.training.title))
     departments = list(
-        Department.objects.filter(code__in={d for n in needs for d in n.by_department})
+        Department.objects.filter(
+            code__in={d for n in needs for d in n.by_department}
+        ).select_related("region")
     )
+    if region:
+        departments = [d for d in departments if d.region.code == region]
+        kept = {d.code for d in departments}
+        for need in needs:
+            need.by_department = {d: n for d, n in need.by_department.items() if d in kept}
+    needs.sort(key=lambda n: (-n.total, n.training.title))
     return departments, needs
+
+
+def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:
+    """The needs page's columns: one per department within a region, one per region when
+    the departments span several (a national network: 18 columns, not 101). Each column
+    is its department or region and the department codes it adds up."""
+    regions: dict[str, tuple[object, list[str]]] = {}
+    for department in departments:
+        regions.setdefault(department.region.code, (department.region, []))[1].append(
+            department.code
+        )
+    if len(regions) > 1:
+        return sorted(regions.values(), key=lambda column: column[0].name)
+    return [(d, [d.code]) for d in departments]
 
 
 # --- pooling ---------------------------------------------------------------------
@@ -800,48 +848,99 @@ class PoolingCluster:
         return ", ".join(self.offices)
 
 
-def pooling_clusters(campaign) -> list[PoolingCluster]:
-    """For the network staff: per question whose recommendations go beyond the office
-    alone, the offices of each department (latest submitted diagnostic of the campaign)
-    that answered it weakly, where a pooled tool or a shared training would serve, and
-    how many share it across the department's borders. Clusters of two offices or more,
-    largest first. Five queries at most (see weak_offices)."""
-    questions = {
-        q.code: q
-        for axis in questionnaire_axes(campaign.questionnaire)
+def pooling_questions(questionnaire: Questionnaire) -> list[Question]:
+    """The questions whose recommendations go beyond the office alone, in the
+    questionnaire's order: the ones pooling looks at. From the structure in memory."""
+    return [
+        q
+        for axis in questionnaire_axes(questionnaire)
         for q in axis.questions.all()
         if any(c.scale not in ("", "office") for c in q.choices.all())
-    }
+    ]
+
+
+@dataclass
+class PoolingGroup:
+    """The offices of one department that answered one question weakly: two or more."""
+
+    question: Question
+    department: str  # its code
+    offices: list[str]
+
+
+def pooling_groups(
+    campaign, departments: Collection[str] | None = None
+) -> tuple[list[PoolingGroup], dict[tuple[str, str], int]]:
+    """For the network staff: per question whose recommendations go beyond the office
+    alone, the offices of each department (latest submitted diagnostic of the campaign)
+    that answered it weakly, where a pooled tool or a shared training would serve; only
+    the departments given (codes), if any; largest first. With, for every question and
+    department, how many offices answered it weakly (what pooling_clusters counts across
+    the borders). Drawn from weak_offices: two queries when cached, three otherwise;
+    plain data, so that a national network's 1,700 groups cost little until shown."""
+    questions = {q.code: q for q in pooling_questions(campaign.questionnaire)}
     everywhere: dict[tuple[str, str], list[str]] = {}
-    for code, offices in weak_offices(campaign).items():
-        if code in questions:
-            for _office, department, name in offices:
-                everywhere.setdefault((code, department), []).append(name)
-    groups = {key: sorted(names) for key, names in everywhere.items() if len(names) >= 2}
+    for code, offices in weak_offices(campaign, questions).items():
+        for _office, department, name in offices:
+            everywhere.setdefault((code, department), []).append(name)
+    groups = [
+        PoolingGroup(questions[code], department, names)
+        for (code, department), names in everywhere.items()
+        if len(names) >= 2 and (departments is None or department in departments)
+    ]
+    groups.sort(key=lambda g: (-len(g.offices), g.question.code, g.department))
+    return groups, {key: len(names) for key, names in everywhere.items()}
+
+
+def pooling_clusters(
+    groups: list[PoolingGroup], counts: dict[tuple[str, str], int]
+) -> list[PoolingCluster]:
+    """The groups shown (a page of them, or an export's) with their department, their
+    offices' names in order, and how many offices share the need in each neighbouring
+    department. Two queries whatever the number of groups; none if there is none."""
     if not groups:
         return []
     borders: dict[str, list[str]] = {}
     for code, other in Department.neighbours.through.objects.filter(
-        from_department__code__in={d for _c, d in groups}
+        from_department__code__in={g.department for g in groups}
     ).values_list("from_department__code", "to_department__code"):
         borders.setdefault(code, []).append(other)
-    shown = {d for _c, d in groups} | {o for d in borders.values() for o in d}
+    shown = {g.department for g in groups} | {o for d in borders.values() for o in d}
     departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
-    clusters = [
+    return [
         PoolingCluster(
-            questions[code],
-            departments[department],
-            names,
+            group.question,
+            departments[group.department],
+            sorted(group.offices),
             [
-                (departments[other], len(everywhere[code, other]))
-                for other in sorted(borders.get(department, []))
-                if (code, other) in everywhere
+                (departments[other], counts[group.question.code, other])
+                for other in sorted(borders.get(group.department, []))
+                if (group.question.code, other) in counts
             ],
         )
-        for (code, department), names in groups.items()
+        for group in groups
     ]
-    clusters.sort(key=lambda c: (-len(c.offices), c.question.code, c.department.code))
-    return clusters
+
+
+@dataclass
+class PoolingSummary:
+    """One question's groups, counted: what a national network reads before the names."""
+
+    question: Question
+    clusters: int = 0
+    offices: int = 0
+    largest: int = 0
+
+
+def pooling_summary(groups: list[PoolingGroup]) -> list[PoolingSummary]:
+    """Per question, its groups and their offices; the most shared need first."""
+    by_question: dict[str, PoolingSummary] = {}
+    for group in groups:
+        row = by_question.setdefault(group.question.code, PoolingSummary(group.question))
+        row.clusters += 1
+        row.offices += len(group.offices)
+        row.largest = max(row.largest, len(group.offices))
+    return sorted(by_question.values(), key=lambda r: (-r.offices, r.question.code))
 
 
 # --- an office's businesses and their invitations (issue 11) -----------------------

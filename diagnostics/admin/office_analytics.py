@@ -4,6 +4,7 @@ with the list's « campagne » filter (default: the latest network campaign).
 """
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import regional, selectors
 from diagnostics.admin import exports
-from diagnostics.models import Campaign, Office
+from diagnostics.models import Audience, Campaign, MaturityLevel, Office, Questionnaire
 
 CAMPAIGN_PARAM = "campagne"
 COMPARE_COUNT_ERROR = gettext_lazy(
@@ -37,6 +38,24 @@ def axes_for(request):
         campaign = campaign_for(request)
         request._snut_axes = regional.campaign_axes(campaign) if campaign else []
     return request._snut_axes
+
+
+def levels_for(request) -> tuple[list[MaturityLevel], list[MaturityLevel]]:
+    """The levels of the chosen campaign's questionnaire and of the latest business
+    questionnaire, lowest first, which colour the scores: one query."""
+    if not hasattr(request, "_snut_levels"):
+        campaign = campaign_for(request)
+        businesses = Questionnaire.objects.latest(Audience.BUSINESSES).values("pk")
+        levels = MaturityLevel.objects.filter(
+            Q(questionnaire_id=campaign.questionnaire_id if campaign else None)
+            | Q(questionnaire__in=businesses)
+        ).order_by("lower_bound", "pk")
+        office_questionnaire = campaign.questionnaire_id if campaign else None
+        request._snut_levels = (
+            [lv for lv in levels if lv.questionnaire_id == office_questionnaire],
+            [lv for lv in levels if lv.questionnaire_id != office_questionnaire],
+        )
+    return request._snut_levels
 
 
 class OfficeAnalyticsMixin:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Min, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -16,15 +17,39 @@ from diagnostics import selectors
 from diagnostics.admin import exports
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.office_analytics import campaign_for
+from diagnostics.forms import PoolingFilterForm, TerritoryFilterForm
 from diagnostics.models import (
     Action,
     Audience,
     Axis,
+    Department,
     Question,
     Questionnaire,
     Training,
     TrainingSession,
 )
+from diagnostics.network import network_departments
+
+POOLING_PER_PAGE = 50
+
+
+def pooling_rows(clusters):
+    """The clusters as CSV rows, one at a time (the export is streamed)."""
+    yield [
+        _("Question"),
+        _("Département"),
+        _("Offices"),
+        _("Noms des offices"),
+        _("Départements voisins"),
+    ]
+    for c in clusters:
+        yield [
+            f"{c.question.code} — {c.question.text}",
+            str(c.department),
+            len(c.offices),
+            c.names,
+            ", ".join(f"{d}\u00a0: {n}" for d, n in c.neighbours),
+        ]
 
 
 @admin.register(Action)
@@ -39,39 +64,49 @@ class ActionAdmin(ReadOnlyAdmin):
         ]
 
     def pooling_view(self, request):
-        """« Mutualisation »: clusters of offices by department sharing a weak question;
-        ?format=csv exports them."""
+        """« Mutualisation »: per question, how many clusters of offices by department share
+        a weak answer; the clusters themselves (names, neighbours) once a territory or a
+        question is chosen, a page at a time. ?format=csv exports every cluster chosen."""
         if not request.user.has_perm("diagnostics.view_office"):
             raise PermissionDenied
         campaign = campaign_for(request)
-        clusters = selectors.pooling_clusters(campaign) if campaign else []
-        if request.GET.get("format") == "csv" and campaign is not None:
-            rows = [
-                [
-                    _("Question"),
-                    _("Département"),
-                    _("Offices"),
-                    _("Noms des offices"),
-                    _("Départements voisins"),
-                ]
-            ]
-            rows += [
-                [
-                    f"{c.question.code} — {c.question.text}",
-                    str(c.department),
-                    len(c.offices),
-                    c.names,
-                    ", ".join(f"{d}\u00a0: {n}" for d, n in c.neighbours),
-                ]
-                for c in clusters
-            ]
-            return exports._csv(iter(rows), f"snut-mutualisation-{slugify(campaign.name)}.csv")
+        if campaign is None:
+            return self._pooling_page(request, {"campaign": None})
+        form = PoolingFilterForm(
+            request.GET,
+            departments=network_departments(),
+            questions=selectors.pooling_questions(campaign.questionnaire),
+        )
+        territory = form.department_codes()
+        in_territory, counts = selectors.pooling_groups(campaign, territory)
+        codes = form.question_codes()
+        groups = [g for g in in_territory if codes is None or g.question.code in codes]
+        if request.GET.get("format") == "csv":
+            return exports._csv(
+                pooling_rows(selectors.pooling_clusters(groups, counts)),
+                f"snut-mutualisation-{slugify(campaign.name)}.csv",
+            )
+        chosen = any(form.filters().values())
+        page = Paginator(groups, POOLING_PER_PAGE).get_page(request.GET.get("page"))
+        return self._pooling_page(
+            request,
+            {
+                "campaign": campaign,
+                "form": form,
+                "summary": selectors.pooling_summary(in_territory),
+                "chosen": chosen,
+                "territory": territory is not None,
+                "page": page if chosen else None,
+                "clusters": selectors.pooling_clusters(page.object_list, counts) if chosen else [],
+            },
+        )
+
+    def _pooling_page(self, request, context):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Mutualisation"),
             "opts": self.model._meta,
-            "campaign": campaign,
-            "clusters": clusters,
+            **context,
         }
         return TemplateResponse(request, "admin/diagnostics/action/pooling.html", context)
 
@@ -140,19 +175,29 @@ class TrainingAdmin(admin.ModelAdmin):
         if not request.user.has_perm("diagnostics.view_training"):
             raise PermissionDenied
         campaign = campaign_for(request)
-        departments, needs = selectors.training_needs(campaign) if campaign else ([], [])
-        return campaign, departments, needs
+        form = TerritoryFilterForm(request.GET, departments=network_departments())
+        region = form.filters()["region"]
+        departments, needs = selectors.training_needs(campaign, region) if campaign else ([], [])
+        return campaign, form, departments, needs
 
     def needs_view(self, request):
-        """« Besoins de formation »: where to schedule the next sessions."""
-        campaign, departments, needs = self._needs(request)
-        rows = [(n, [n.by_department.get(d.code, 0) for d in departments]) for n in needs]
+        """« Besoins de formation »: where to schedule the next sessions; by region for a
+        national network, by department within a region."""
+        campaign, form, departments, needs = self._needs(request)
+        columns = selectors.training_needs_columns(departments)
+        rows = [
+            (n, [sum(n.by_department.get(code, 0) for code in codes) for _c, codes in columns])
+            for n in needs
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Besoins de formation"),
             "opts": self.model._meta,
             "campaign": campaign,
-            "departments": departments,
+            "form": form,
+            "chosen": any(form.filters().values()),
+            "columns": [column for column, _codes in columns],
+            "by_region": bool(columns) and not isinstance(columns[0][0], Department),
             "rows": rows,
         }
         return TemplateResponse(request, "admin/diagnostics/training/needs.html", context)
@@ -160,7 +205,7 @@ class TrainingAdmin(admin.ModelAdmin):
     def needs_export(self, request, fmt):
         if fmt not in exports.FORMATS:
             raise Http404
-        campaign, departments, needs = self._needs(request)
+        campaign, _form, departments, needs = self._needs(request)
         if campaign is None:
             raise Http404
 

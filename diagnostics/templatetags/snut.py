@@ -18,7 +18,9 @@ def score(value) -> str:
     """63 → « 63 », None → « — » (no score is not zero)."""
     if value is None or value == "":
         return "—"
-    return number_format(shown(float(value)), 0)
+    whole = shown(float(value))
+    # A score is 0–100: no separator of thousands to localise (and a list shows hundreds).
+    return str(whole) if -1000 < whole < 1000 else number_format(whole, 0)
 
 
 @register.filter

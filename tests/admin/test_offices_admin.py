@@ -114,6 +114,39 @@ def test_sorting_by_an_axis_column(client, network_staff, region):
     assert found[:4] == ["Office 0103", "Office 0102", "Office 0101", "Office 0100"]
 
 
+@pytest.mark.parametrize("query", [{}, {"statut": "submitted", "o": "-4"}, {"campagne": "prev"}])
+def test_office_rows_are_the_html_django_would_write(client, network_staff, region, query):
+    """QuickRowsMixin writes each row itself: cell for cell what items_for_result gives,
+    links keeping the list's filters included."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    if query.get("campagne") == "prev":
+        query = {"campagne": region["previous"].pk}
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST), query)
+    cl = response.context["cl"]
+    assert cl.result_list
+    for office in cl.result_list:
+        quick = cl.model_admin.quick_cells(cl, office)
+        assert quick == list(items_for_result(cl, office, None))
+        assert "".join(quick) in response.content.decode()
+
+
+def test_office_scores_are_coloured_by_the_campaign_questionnaire_levels(
+    client, network_staff, region
+):
+    """Another questionnaire's levels (here: 7 reaches the top level) colour the list."""
+    levels = MaturityLevel.objects.filter(questionnaire=region["current"].questionnaire)
+    for bound, level in zip([0, 2, 4, 6], levels.order_by("lower_bound"), strict=True):
+        level.lower_bound = bound
+        level.save()
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST), {"q": "Office 0101"})
+    assert '<td class="field-overall"><span class="snut-badge tone-t4">' in (
+        response.content.decode()
+    )
+
+
 @pytest.mark.parametrize("size", [10, 1000])
 def test_office_list_runs_a_constant_number_of_queries(
     client, network_staff, questionnaire, size, django_assert_num_queries

@@ -166,7 +166,11 @@ def test_staff_pages_have_no_serious_violation(page: Page, live_server, demo):
             f"{admin}/comparer/?evolution={offices[0]}",
             f"{admin}/tableau-de-bord/",
             f"{base}/admin/diagnostics/training/besoins/",
+            f"{base}/admin/diagnostics/training/besoins/?region=75",
             f"{base}/admin/diagnostics/action/mutualisation/",
+            # A region's clusters, a page at a time, and a filter refused with its message.
+            f"{base}/admin/diagnostics/action/mutualisation/?region=75",
+            f"{base}/admin/diagnostics/action/mutualisation/?region=75&departement=67",
             f"{base}/admin/diagnostics/businesscampaign/",
             f"{base}/admin/diagnostics/businesscampaign/points-faibles/",
             f"{base}/admin/diagnostics/business/",

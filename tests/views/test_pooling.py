@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from diagnostics import services
-from diagnostics.models import Choice, Diagnostic, Membership, Office, Question
+from diagnostics import selectors, services
+from diagnostics.models import Axis, Choice, Diagnostic, Membership, Office, Question
 from tests import factories
 
 N = "\u00a0"  # French typography: a no-break space before « : »
@@ -174,8 +174,8 @@ def test_staff_see_clusters_by_department_and_export_them(
     submit_in(campaign, "Office Landais", department="40", pick=lambda c: c[0])
     client.force_login(staff)
     url = reverse("admin:diagnostics_action_pooling")
-    with django_assert_num_queries(10):
-        page = client.get(url)
+    with django_assert_num_queries(11):
+        page = client.get(url, {"question": shared.code})
     clusters = [
         (c.question, c.department.code, c.offices, [(d.code, n) for d, n in c.neighbours])
         for c in page.context["clusters"]
@@ -188,10 +188,10 @@ def test_staff_see_clusters_by_department_and_export_them(
     for n in range(3):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
-    with django_assert_num_queries(10):  # a submission changed the cached weak answers' key
-        page = client.get(url)
-    with django_assert_num_queries(9):  # then they come from the cache
-        client.get(url)
+    with django_assert_num_queries(11):  # a submission changed the cached weak answers' key
+        page = client.get(url, {"question": shared.code})
+    with django_assert_num_queries(10):  # then they come from the cache
+        client.get(url, {"question": shared.code})
     assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
         ("24", 3),
         ("40", 1),
@@ -201,6 +201,110 @@ def test_staff_see_clusters_by_department_and_export_them(
     assert f"Dordogne (24){N}: 3, Landes (40){N}: 1" in csv
 
 
+def pooling_page(client, **filters):
+    return client.get(reverse("admin:diagnostics_action_pooling"), filters)
+
+
+def test_by_default_staff_read_a_summary_per_question(client, staff, shared, campaign):
+    """A national network's page: per question, its clusters and offices, no names."""
+    submit_in(campaign, "Office Voisin du Lointain", department="67", pick=lambda c: c[0])
+    client.force_login(staff)
+    page = pooling_page(client)
+    [row] = page.context["summary"]
+    assert (row.question, row.clusters, row.offices, row.largest) == (shared, 2, 4, 2)
+    assert page.context["page"] is None
+    content = page.content.decode()
+    assert "Office Discret" not in content
+    assert f"?question={shared.code}" in content  # drills into the question
+
+
+def test_staff_filter_by_territory_and_question(client, staff, shared, campaign):
+    submit_in(campaign, "Office Voisin du Lointain", department="67", pick=lambda c: c[0])
+    other = Question.objects.filter(questionnaire=campaign.questionnaire).order_by("pk")[1]
+    client.force_login(staff)
+    # Nouvelle-Aquitaine (75): Gironde's cluster only; the summary counts the region's.
+    page = pooling_page(client, region="75")
+    assert [c.department.code for c in page.context["clusters"]] == ["33"]
+    assert [(r.clusters, r.offices) for r in page.context["summary"]] == [(1, 2)]
+    page = pooling_page(client, departement="67")
+    assert [c.offices for c in page.context["clusters"]] == [
+        ["Office Lointain", "Office Voisin du Lointain"]
+    ]
+    page = pooling_page(client, axe=shared.axis.code)
+    assert len(page.context["clusters"]) == 2
+    # The export keeps the filter and takes every cluster it chooses, not one page.
+    export = page.content.decode().split('class="button" href="')[1].split('"')[0]
+    assert "axe=" in export and "format=csv" in export
+    csv = b"".join(pooling_page(client, region="44", format="csv").streaming_content)
+    assert "Office Lointain" in csv.decode("utf-8-sig")
+    assert "Office Discret" not in csv.decode("utf-8-sig")
+    assert other.code  # a question without scale beyond the office is not offered
+    assert other.code not in dict(page.context["form"].fields["question"].choices[1][1])
+
+
+@pytest.mark.parametrize(
+    ("filters", "field", "message"),
+    [
+        ({"region": "99"}, "region", "Sélectionnez un choix valide"),
+        ({"region": "44", "departement": "33"}, "departement", "pas dans la région choisie"),
+        ({"axe": "nope"}, "axe", "Sélectionnez un choix valide"),
+    ],
+)
+def test_a_wrong_filter_is_told_and_shows_the_whole_network(
+    client, staff, shared, filters, field, message
+):
+    client.force_login(staff)
+    page = pooling_page(client, **filters)
+    assert message in page.context["form"].errors[field][0]
+    assert page.context["page"] is None and len(page.context["summary"]) == 1
+    assert message in page.content.decode()
+
+
+def test_a_question_outside_its_axis_is_told(client, staff, shared, campaign):
+    other_axis = Axis.objects.filter(questionnaire=campaign.questionnaire).exclude(
+        pk=shared.axis_id
+    )[0]
+    Choice.objects.filter(question__axis=other_axis).update(scale="region")
+    selectors._frozen_axes.clear()  # the questionnaire's structure was read before the change
+    client.force_login(staff)
+    page = pooling_page(client, axe=other_axis.code, question=shared.code)
+    assert "pas dans l’axe choisi" in page.content.decode()
+
+
+def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
+    client, staff, shared, campaign, django_assert_num_queries
+):
+    """Rows are bounded by the pagination; queries by the page's design."""
+    client.force_login(staff)
+    questions = Question.objects.filter(questionnaire=campaign.questionnaire)
+    Choice.objects.filter(question__in=questions).update(scale="department")
+    selectors._frozen_axes.clear()
+    pooling_page(client, region="75")  # fills the cache
+    with django_assert_num_queries(10):
+        small = pooling_page(client, region="75")
+    with django_assert_num_queries(8):  # the summary: no department read for its rows
+        pooling_page(client)
+    for department in ("24", "40", "47", "64", "17", "16", "79", "86", "87", "19", "23"):
+        for n in range(2):
+            submit_in(
+                campaign, f"Office {department}-{n}", department=department, pick=lambda c: c[0]
+            )
+    pooling_page(client, region="75")
+    with django_assert_num_queries(10):
+        large = pooling_page(client, region="75", page="2")
+    with django_assert_num_queries(8):
+        summary = pooling_page(client)
+    assert len(summary.context["summary"]) == questions.count()
+    assert len(small.context["clusters"]) < 50
+    count = large.context["page"].paginator.count
+    assert count > 50 and len(large.context["clusters"]) == count - 50
+    assert "Page 2 sur" in large.content.decode()
+
+
 def test_directors_have_no_pooling_page(client, director):
+    url = reverse("admin:diagnostics_action_pooling")
     client.force_login(director)
-    assert client.get(reverse("admin:diagnostics_action_pooling")).status_code == 302
+    assert client.get(url).status_code == 302
+    assert client.get(url, {"region": "75", "format": "csv"}).status_code == 302
+    client.logout()
+    assert client.get(url, {"region": "75", "format": "csv"}).status_code == 302

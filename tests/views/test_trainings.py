@@ -133,17 +133,17 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
 
     client.force_login(staff)
     url = reverse("admin:diagnostics_training_needs")
-    # The weak answers are cached per submission (11 queries); a submission changes the key
-    # and they are read again (12). The same for 4 or 7 offices.
-    with django_assert_num_queries(11):
+    # The weak answers are cached per submission (12 queries); a submission changes the key
+    # and they are read again (13). The same for 4 or 7 offices.
+    with django_assert_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200 and "Répondre aux avis clients" in page.content.decode()
     for department in ("64", "47", "33"):
         submit_in(campaign, department, pick=lambda c: c[0])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         page = client.get(url)
     assert page.context["rows"][0][0].total == 6  # the new submissions are counted
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
     export = reverse("admin:diagnostics_training_needs_export", args=["csv"])
@@ -151,6 +151,39 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
     assert "Répondre aux avis clients;Atelier de 2 h;" in csv and ";6;" in csv
     xlsx = client.get(reverse("admin:diagnostics_training_needs_export", args=["xlsx"]))
     assert xlsx.status_code == 200
+
+
+def test_a_national_network_reads_training_needs_by_region_then_by_department(
+    client, staff, campaign, django_assert_num_queries
+):
+    q1 = Question.objects.filter(questionnaire=campaign.questionnaire).order_by("pk").first()
+    make_training("Répondre aux avis clients", questions=[q1])
+    for department in ("33", "24", "67", "67", "75"):
+        submit_in(campaign, department, pick=lambda c: c[0])
+    client.force_login(staff)
+    url = reverse("admin:diagnostics_training_needs")
+    page = client.get(url)
+    assert page.context["by_region"]
+    assert [str(r) for r in page.context["columns"]] == [
+        "Grand Est",
+        "Nouvelle-Aquitaine",
+        "Île-de-France",
+    ]
+    assert page.context["rows"][0][1] == [2, 2, 1]
+    with django_assert_num_queries(12):
+        page = client.get(url, {"region": "75"})
+    assert not page.context["by_region"]
+    assert [d.code for d in page.context["columns"]] == ["24", "33"]
+    assert page.context["rows"][0][0].total == 2
+    content = page.content.decode()
+    assert "region=75" in content.split("Exporter en CSV")[0].rsplit("href", 1)[1]
+    export = reverse("admin:diagnostics_training_needs_export", args=["csv"])
+    csv = b"".join(client.get(export, {"region": "44"}).streaming_content).decode("utf-8-sig")
+    assert "Bas-Rhin (67)" in csv and "Gironde" not in csv
+
+    page = client.get(url, {"region": "nope"})
+    assert "Sélectionnez un choix valide" in page.content.decode()
+    assert page.context["by_region"]  # the whole network, as without a filter
 
 
 def test_training_needs_are_for_the_network_only(client, director):
