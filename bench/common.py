@@ -180,9 +180,9 @@ def print_table(title: str, rows: list[tuple[str, list[float]]]) -> None:
         print(f"{label:<36}{statistics.median(values):>8.1f}ms{p95(values):>8.1f}ms")
 
 
-def seed_businesses(offices, per_office: int = 50, seed: int = 2026):
-    """`per_office` businesses for each office, each office's business campaign, and a
-    submitted diagnostic of the business questionnaire for every business (answers,
+def seed_businesses(offices, count: int, seed: int = 2026):
+    """`count` businesses spread evenly over the offices, each office's business campaign,
+    and a submitted diagnostic of the business questionnaire for every business (answers,
     axis scores and overall score from the real scoring service), written in bulk.
     Returns the business campaigns, in the offices' order."""
     from diagnostics import scoring, selectors
@@ -227,7 +227,7 @@ def seed_businesses(offices, per_office: int = 50, seed: int = 2026):
                 email=f"p{o}-{b}@example.org",
             )
             for o, office in enumerate(offices)
-            for b in range(per_office)
+            for b in range(count // len(offices) + (o < count % len(offices)))
         ),
         batch_size=5000,
     )

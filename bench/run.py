@@ -2,8 +2,8 @@
 
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
        [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
-       [--businesses [--per-office B]] [--reuse] [--pages LABEL[,LABEL…]]
-       [--only pooling]
+       [--businesses [--per-office B]] [--business-diagnostics N]
+       [--reuse] [--pages LABEL[,LABEL…]] [--only pooling]
 
 `--reuse` keeps the database seeded by an earlier run of the same scale (it only
 migrates it; seeding France takes minutes); `--pages admin` measures only the
@@ -11,9 +11,10 @@ pages whose label contains one of the comma-separated words, then stops (no
 issue 12 pages, PDF figures or HTTP run).
 
 `--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
-submitted diagnostic in each of three campaigns, measures every director and
-staff page against its own target (director ≤ 15×, staff ≤ 25× the trivial
-view), the exports' time and peak memory, runs the HTTP load against two
+submitted diagnostic in each of three campaigns and 50,000 business diagnostics
+(N; 0 for none), measures every director and staff page, the businesses' among
+them, against its own target (director ≤ 15×, staff ≤ 25× the trivial view),
+the exports' time and peak memory, runs the HTTP load against two
 gunicorn servers (P and P2) sharing the database and the cache (CACHE_URL,
 Redis), then a concurrency run where clients spread over both servers save
 answers while one server is restarted, and counts acknowledged-but-lost answers.
@@ -56,7 +57,7 @@ TARGET_RATIO = 10
 PDF_TARGET_MS = 1000
 # Whole-France targets: ratio to the trivial view, by who reads the page.
 FRANCE_RATIO = {"director": 15, "staff": 25}
-FRANCE = {"offices": 1200, "campaigns": 3}
+FRANCE = {"offices": 1200, "campaigns": 3, "business_diagnostics": 50_000}
 # Issue 12's pages: the plan, the training needs, pooling (median at 1,000 offices).
 PLAN_TARGET_MS = 150
 PLAN_PAGES = ("plan page", "admin training needs", "admin pooling", "pooling section")
@@ -496,16 +497,20 @@ def business_rows(offices, director, staff):
     return rows
 
 
+def seed_business_diagnostics(offices, count: int) -> None:
+    start = time.perf_counter()
+    seed_businesses(offices, count)
+    print(
+        f"Seeded {count} business diagnostics in "
+        f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
+    )
+
+
 def run_businesses(count: int, per_office: int, runs: int) -> None:
     """Seeds `count` offices and `per_office` submitted business diagnostics each, then
     times the business pages (median, p95, queries) against BUSINESS_TARGET_MS."""
     _campaign, offices, director, staff, _submitted, _draft = prepare(count)
-    start = time.perf_counter()
-    seed_businesses(offices, per_office)
-    print(
-        f"Seeded {count * per_office} business diagnostics in "
-        f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
-    )
+    seed_business_diagnostics(offices, count * per_office)
     rows = business_rows(offices, director, staff)
     queries = query_counts(rows)
     print(f"\n{'in-process (test client)':<42}{'median':>10}{'p95':>10}{'queries':>9}  target")
@@ -520,6 +525,8 @@ def run_businesses(count: int, per_office: int, runs: int) -> None:
 
 
 DIRECTOR_PAGES = (
+    "territory page",
+    "workshop programme",
     "plan page",
     "pooling section",
     "office page",
@@ -642,14 +649,16 @@ def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[flo
 
 
 def pdf_peak_memory(submitted_pk: int) -> float:
-    """Peak RSS (MB) of a fresh process that renders one PDF report."""
+    """Peak RSS (MB) of a fresh process that renders one PDF report (Linux)."""
     code = (
         "import os, sys, resource; sys.path.insert(0, 'bench'); import common;"
         "from diagnostics.models import Diagnostic; from diagnostics.report import render_pdf;"
         "from diagnostics.results import build_results;"
         f"d = Diagnostic.objects.select_related('organisation','campaign','questionnaire','overall_level').get(pk={submitted_pk});"
         "render_pdf(build_results(d));"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        # VmHWM, not ru_maxrss: Linux carries the parent's ru_maxrss over fork and exec,
+        # which reported this benchmark's own peak instead of the report's.
+        "print(int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1]) / 1024)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
@@ -845,6 +854,12 @@ def main() -> None:
     )
     parser.add_argument("--per-office", type=int, default=BUSINESSES_PER_OFFICE)
     parser.add_argument(
+        "--business-diagnostics",
+        type=int,
+        default=FRANCE["business_diagnostics"],
+        help="france: business diagnostics spread over the offices (0: none, seeds faster)",
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep the database an earlier run seeded"
     )
     parser.add_argument(
@@ -875,13 +890,22 @@ def main() -> None:
             print("--scale france is meant for PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
         if not os.environ.get("CACHE_URL"):
             print("No CACHE_URL: the two app servers will not share a cache (CACHE_URL=redis://…).")
-        print("Business diagnostics are measured apart: bench/run.py --businesses.")
 
     seeded = (reuse if args.reuse else prepare)(args.offices or 1000, campaigns)
     campaign, offices, director, staff, submitted, draft = seeded
     pages, (director_client, staff_client, autosave, question, choices) = page_rows(
         campaign, offices, director, staff, submitted, draft, args.runs
     )
+    if france and args.business_diagnostics:
+        if not args.reuse:
+            seed_business_diagnostics(offices, args.business_diagnostics)
+        # Issue 11's pages beside the others (the office list is already there, now
+        # with its businesses' median).
+        pages += [
+            (label, action)
+            for label, action in business_rows(offices, director, staff)
+            if not label.startswith(("floor", "admin office list"))
+        ]
     if args.pages:
         run_some(pages, args.pages.split(","), args.runs, france)
         return

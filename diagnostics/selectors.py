@@ -1,5 +1,8 @@
 """Read paths: plain data for pages and services, in a fixed number of queries."""
 
+import math
+import statistics
+from array import array
 from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import groupby
@@ -251,25 +254,93 @@ def axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, tuple[float, in
     return _medians(_middle(scores, "score", "axis_id").values_list("axis__code", "score", "size"))
 
 
-def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
-    """Medians of the other offices of the same campaign and segment: two queries."""
-    peers = (
-        latest_submitted()
-        .filter(
-            campaign_id=diagnostic.campaign_id,
-            organisation__segment=diagnostic.organisation.segment,
-        )
-        .exclude(organisation_id=diagnostic.organisation_id)
+SUBMISSIONS_CACHE_SECONDS = 3600
+
+
+def per_submission(name: str, campaign, compute):
+    """`compute()` once per submission: cached under a key that any submission,
+    reopening or deletion of the campaign's diagnostics changes, as the dashboard's
+    figures are. One query when cached."""
+    from diagnostics.regional import submissions_key  # regional reads selectors
+
+    key = f"snut-{name}:" + submissions_key(campaign, None)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SUBMISSIONS_CACHE_SECONDS)
+    return value
+
+
+@dataclass(frozen=True)
+class CampaignScores:
+    """The scores of a campaign's latest submitted diagnostics, one column per measure
+    aligned with `organisations`, nan where there is none. Arrays of numbers, so that
+    a cached copy loads at once (a dict per office costs more to unpickle than the
+    medians cost to compute)."""
+
+    organisations: array  # of ids
+    overall: array  # of scores
+    axes: dict[str, array]  # axis code → scores
+
+    def values(self, column: array, rows: list[int]) -> list[float]:
+        return [column[row] for row in rows if not math.isnan(column[row])]
+
+
+def _campaign_scores(campaign_id: int) -> CampaignScores:
+    """Two queries, over every participant of the campaign."""
+    latest = latest_submitted().filter(campaign_id=campaign_id)
+    # One row per organisation, so that the columns stay aligned with `organisations`.
+    overall = dict(latest.values_list("organisation_id", "overall_score"))
+    position = {organisation: row for row, organisation in enumerate(overall)}
+    axes: dict[str, array] = {}
+    for organisation, code, score in AxisScore.objects.filter(
+        diagnostic__in=latest, score__isnull=False
+    ).values_list("diagnostic__organisation_id", "axis__code", "score"):
+        column = axes.setdefault(code, array("d", [math.nan] * len(position)))
+        column[position[organisation]] = float(score)
+    return CampaignScores(
+        organisations=array("q", position),
+        overall=array("d", (math.nan if s is None else float(s) for s in overall.values())),
+        axes=axes,
     )
-    overall, count = overall_median(peers)
-    by_axis = axis_medians(peers)
-    if count < MIN_PEERS:
-        return PeerMedians(count=count, overall=None, axes={})
+
+
+def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
+    """Medians of the other organisations of the same campaign and segment.
+
+    The campaign's scores are read once per submission, cached under a key that any
+    submission, reopening or deletion changes (as the dashboard's figures), so that
+    the page does not rank a whole network's diagnostics each time; who shares the
+    segment is read live. Two queries when cached, four otherwise."""
+    scores = per_submission(
+        "peers", diagnostic.campaign, lambda: _campaign_scores(diagnostic.campaign_id)
+    )
+    position = {organisation: row for row, organisation in enumerate(scores.organisations)}
+    peers = [
+        position[pk]
+        for pk in Organisation.objects.filter(
+            segment=diagnostic.organisation.segment,
+            diagnostics__campaign_id=diagnostic.campaign_id,
+            diagnostics__status=Diagnostic.Status.SUBMITTED,
+        )
+        .exclude(pk=diagnostic.organisation_id)
+        .values_list("pk", flat=True)
+        .distinct()
+        if pk in position
+    ]
+    overall = scores.values(scores.overall, peers)
+    if len(overall) < MIN_PEERS:
+        return PeerMedians(count=len(overall), overall=None, axes={})
+    by_axis = {code: scores.values(column, peers) for code, column in scores.axes.items()}
     return PeerMedians(
-        count=count,
-        overall=overall,
+        count=len(overall),
+        overall=statistics.median(overall),
         # An axis median also needs MIN_PEERS scores, or it could name an office.
-        axes={code: value for code, (value, size) in by_axis.items() if size >= MIN_PEERS},
+        axes={
+            code: statistics.median(values)
+            for code, values in by_axis.items()
+            if len(values) >= MIN_PEERS
+        },
     )
 
 
@@ -593,7 +664,29 @@ def _weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
     return weak
 
 
-WEAK_CACHE_SECONDS = 3600
+def weak_organisations(campaign) -> dict[str, list[int]]:
+    """Question code → ids of the organisations whose latest submitted diagnostic of the
+    campaign answered it weakly. Drawn from every weak answer of the campaign, once per
+    submission (`per_submission`). One query when cached, three otherwise."""
+
+    def compute() -> dict[str, list[int]]:
+        every = {
+            q.code
+            for axis in questionnaire_axes(campaign.questionnaire)
+            for q in axis.questions.all()
+        }
+        choices, rows = weak_answers(campaign.questionnaire, campaign.pk, every)
+        by_code: dict[str, list[int]] = {}
+        for choice, offices in (
+            rows.order_by()
+            .values("choice")
+            .annotate(offices=IdList("diagnostic__organisation"))
+            .values_list("choice", "offices")
+        ):
+            by_code.setdefault(choices[choice], []).extend(map(int, offices.split(",")))
+        return by_code
+
+    return per_submission("weak", campaign, compute)
 
 
 class IdList(Aggregate):
@@ -617,31 +710,10 @@ def weak_offices(
     campaign, codes: Collection[str] | None = None
 ) -> dict[str, list[tuple[int, str, str]]]:
     """Question code → (office id, department, name) of the offices whose latest submitted
-    diagnostic of the campaign answered it weakly; only these questions' (codes) if given.
-    Drawn from every weak answer of the campaign: computed once per submission, cached
-    under a key that any submission changes (as the dashboard's figures), plus one query
-    for the offices' names and departments, read live. Two queries when cached, three
-    otherwise."""
-    from diagnostics.regional import submissions_key  # regional reads selectors
-
-    key = "snut-weak:" + submissions_key(campaign, None)
-    by_code = cache.get(key)
-    if by_code is None:
-        every = {
-            q.code
-            for axis in questionnaire_axes(campaign.questionnaire)
-            for q in axis.questions.all()
-        }
-        choices, rows = weak_answers(campaign.questionnaire, campaign.pk, every)
-        by_code = {}
-        for choice, offices in (
-            rows.order_by()
-            .values("choice")
-            .annotate(offices=IdList("diagnostic__organisation"))
-            .values_list("choice", "offices")
-        ):
-            by_code.setdefault(choices[choice], []).extend(map(int, offices.split(",")))
-        cache.set(key, by_code, WEAK_CACHE_SECONDS)
+    diagnostic of the campaign answered it weakly; only these questions' (codes) if given:
+    `weak_organisations`, plus one query for the offices' names and departments, read
+    live. Two queries when cached, four otherwise."""
+    by_code = weak_organisations(campaign)
     if codes is not None:
         by_code = {code: ids for code, ids in by_code.items() if code in codes}
     offices = {
@@ -733,32 +805,29 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     """For the plan's items whose scale is beyond the office alone: the other offices of
     its department or of a neighbouring one whose latest submitted diagnostic of the
     campaign answered the same question weakly. An office is named only if it opted in.
-    One query."""
+    Two queries when the campaign's weak answers are cached, three otherwise."""
     items = [i for i in items if not i.alone]
     if not items:
         return []
     own = diagnostic.organisation.department_id
     area = Department.objects.filter(Q(code=own) | Q(neighbours__code=own)).values("code")
-    choices, rows = weak_answers(
-        diagnostic.questionnaire,
-        diagnostic.campaign_id,
-        {i.question.code for i in items},
-        "diagnostic__organisation__name",
-        "diagnostic__organisation__pooling_opt_in",
-        "diagnostic__organisation__department",
-        "diagnostic__organisation__department__name",
-        organisation__department__in=area,
-    )
-    shared: dict[str, list[tuple[str, bool]]] = {}
-    for choice, name, opt_in, department, department_name in rows.exclude(
-        diagnostic__organisation=diagnostic.organisation_id
-    ):
-        if department != own:
-            name = f"{name} ({department_name})"
-        shared.setdefault(choices[choice], []).append((name, opt_in))
+    # Who answered weakly comes from the campaign's cached weak answers; who is in
+    # the area, their names and their consent are read live.
+    neighbours = {
+        pk: (name if department == own else f"{name} ({department_name})", opt_in)
+        for pk, name, opt_in, department, department_name in Organisation.objects.filter(
+            department__in=area,
+            diagnostics__campaign_id=diagnostic.campaign_id,
+            diagnostics__status=Diagnostic.Status.SUBMITTED,
+        )
+        .exclude(pk=diagnostic.organisation_id)
+        .values_list("pk", "name", "pooling_opt_in", "department", "department__name")
+        .distinct()
+    }
+    weak = weak_organisations(diagnostic.campaign)
     leads = []
     for item in items:
-        offices = shared.get(item.question.code, [])
+        offices = [neighbours[o] for o in weak.get(item.question.code, []) if o in neighbours]
         if offices:
             named = sorted(name for name, opt_in in offices if opt_in)
             leads.append(PoolingLead(item, named, len(offices) - len(named)))
