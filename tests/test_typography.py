@@ -27,3 +27,21 @@ def test_the_check_can_fail():
     assert BAD.search("Bienvenue : entrez")
     assert BAD.search("« non concerné »")
     assert not BAD.search("Bienvenue\u00a0: entrez\u202f?")
+
+
+# A format string, not a named format (SHORT_DATE_FORMAT…), holding M, b or N unescaped.
+ENGLISH_MONTH = re.compile(r"""date:["'](?![A-Z_]+["'])[^"']*(?<!\\)[MbN]""")
+
+
+def test_dates_spell_their_month_out():
+    """Django's « M », « b » and « N » give « Oct », « oct » or « oct. » in French: a date a
+    user reads says « 20 octobre 2026 » (F) or 20/10/2026."""
+    faults = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in SOURCES
+        if path.suffix in (".html", ".txt")
+        for match in ENGLISH_MONTH.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not faults, "\n".join(faults)
+    assert ENGLISH_MONTH.search('|date:"j M Y"') and not ENGLISH_MONTH.search('|date:"j F Y"')
+    assert not ENGLISH_MONTH.search('|date:"SHORT_DATETIME_FORMAT"')
