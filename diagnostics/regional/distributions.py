@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from diagnostics import selectors
 from diagnostics.models import Diagnostic, MaturityLevel
+from diagnostics.scoring import level_for
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ def axis_median_values(diagnostics: QuerySet[Diagnostic]) -> dict[str, float]:
 def level_counts(
     levels: list[MaturityLevel], scores: list[float]
 ) -> list[tuple[MaturityLevel, int]]:
+    """How many scores reach each level (scoring.level_for: the one level lookup)."""
     counts = {level.pk: 0 for level in levels}
     for score in scores:
-        reached = [lv for lv in levels if lv.lower_bound <= score]
-        if reached:
-            counts[reached[-1].pk] += 1
+        reached = level_for(score, levels)
+        if reached is not None:
+            counts[reached.pk] += 1
     return [(level, counts[level.pk]) for level in levels]
