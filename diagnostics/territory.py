@@ -221,11 +221,7 @@ class Territory:
 def territory(office: Office, campaign: Campaign) -> Territory:
     """The office's picture of its businesses for one campaign: seven queries at most."""
     axes = regional.campaign_axes(campaign)
-    levels = list(
-        MaturityLevel.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by(
-            "lower_bound"
-        )
-    )
+    levels = regional.campaign_levels(campaign)
     found = respondents(office, campaign)
     overall = group("", found, axes)
     # Read whatever the count, hidden below MIN_GROUP: the same queries for 3 or 3,000.
