@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from diagnostics.models import Membership
 from diagnostics.network import network_info
 
 
@@ -38,4 +39,29 @@ def business_invitation_message(*, link, token: str, base_url: str) -> EmailMult
             "expires_at": link.expires_at,
         },
         to=[link.business.email],
+    )
+
+
+def invitation_url(invitation, token: str, base_url: str) -> str:
+    path = reverse(
+        "diagnostics:invitation", kwargs={"slug": invitation.office.slug, "token": token}
+    )
+    return base_url.rstrip("/") + path
+
+
+def invitation_message(*, invitation, token: str, base_url: str) -> EmailMultiAlternatives:
+    """The e-mail that carries a team invitation's link (an Invitation)."""
+    inviter = invitation.invited_by
+    return build_email(
+        "invitation",
+        {
+            "office": invitation.office,
+            "role": invitation.get_role_display(),
+            "is_director": invitation.role == Membership.Role.DIRECTOR,
+            "inviter": (inviter.get_full_name() or inviter.username) if inviter else "",
+            "inviter_is_staff": bool(inviter and inviter.is_staff),
+            "link": invitation_url(invitation, token, base_url),
+            "expires_at": invitation.expires_at,
+        },
+        to=[invitation.email],
     )

@@ -1,6 +1,7 @@
 """Background work on a task queue: django-tasks, the backport of Django 6's Tasks.
 
 The tasks: the PDF report printed at submission, batches of e-mails, the staff's exports.
+Their arguments hold ids and plain values, never a secret: staff can read them.
 
 In development and tests the immediate backend runs a task at once in the
 process that enqueues it; in production (TASKS_BACKEND=database) tasks are rows
@@ -26,9 +27,10 @@ from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from diagnostics import regional, report
-from diagnostics.emails import business_invitation_message
-from diagnostics.models import BusinessLink, Campaign, Diagnostic
+from diagnostics.emails import business_invitation_message, invitation_message
+from diagnostics.models import BusinessLink, Campaign, Diagnostic, Invitation
 from diagnostics.results import build_results
+from diagnostics.tokens import new_token
 
 logger = logging.getLogger(__name__)
 
@@ -265,55 +267,102 @@ def send_messages_task(*, messages: list[dict], batch_id: str = "", attempt: int
     )
 
 
-# --- a business campaign's invitations ----------------------------------------------
+# --- e-mails that carry a secret link ------------------------------------------------
 #
-# Rendered here rather than in the request: the request stores the links, then
-# enqueues (link id, token) pairs once committed; each e-mail is rendered just
-# before it leaves. The token travels with the task (its hash only is stored on the
-# link), as the link inside a rendered e-mail did.
+# A task's arguments are rows that the network's staff can list, so they hold ids
+# only, never a token or a rendered link. The task makes each link's token just
+# before its e-mail leaves, stores the token's hash on the link (the link opened
+# nothing until then), and renders the message: the token exists in clear only in
+# the e-mail. A retried attempt makes a new token; the unsent one never worked.
 
 
-def business_invitations_enqueue(
-    *, invitations: list[tuple[int, str]], base_url: str, batch_id: str
-) -> str:
-    """E-mails each (link id, token) its personal link in the background; returns the
+def _rekeyed(model, links: dict) -> dict[int, str]:
+    """A new token for each open link of `links` ({pk: BusinessLink or Invitation}), their
+    hashes stored in one query; {pk: token}. A link revoked, accepted or expired
+    meanwhile gets no token: its hash would open nothing anyway, its status is checked."""
+    tokens = {}
+    for link in links.values():
+        if link.revoked_at is None and getattr(link, "accepted_at", None) is None:
+            tokens[link.pk], link.token_hash = new_token()
+    model.objects.bulk_update([links[pk] for pk in tokens], ["token_hash"])
+    return tokens
+
+
+def business_invitations_enqueue(*, link_ids: list[int], base_url: str, batch_id: str) -> str:
+    """E-mails each business link its personal link in the background; returns the
     batch's id for messages_progress()."""
     return _batch_enqueue(
         business_invitations_task,
         batch_id=batch_id,
-        total=len(invitations),
-        invitations=[[link_id, token] for link_id, token in invitations],
+        total=len(link_ids),
+        link_ids=list(link_ids),
+        base_url=base_url,
+    )
+
+
+def _send_keyed(task_, name: str, links, render, *, ids: list[int], **kwargs) -> int:
+    """Keys the open links among `links` (a queryset) with the ids `ids`, renders each
+    one's e-mail as `render(link, token)` and sends them as a batch (_send_batch)."""
+    found = links.in_bulk(ids)
+    tokens = _rekeyed(links.model, found)
+
+    def build(pk: int, connection) -> EmailMessage | None:
+        if pk not in tokens:
+            return None
+        message = render(found[pk], tokens[pk])
+        message.connection = connection
+        return message
+
+    return _send_batch(task_, name, ids, build, **kwargs)
+
+
+@task()
+def business_invitations_task(
+    *, link_ids: list[int], base_url: str, batch_id: str = "", attempt: int = 1
+) -> int:
+    """Keys, renders and sends each business's invitation through one connection;
+    returns how many this attempt went through.
+
+    A link revoked or deleted since the request (resent, revoked) is skipped.
+    Retries as send_messages_task does.
+    """
+    return _send_keyed(
+        business_invitations_task,
+        "link_ids",
+        BusinessLink.objects.select_related("business", "campaign__organiser"),
+        lambda link, token: business_invitation_message(link=link, token=token, base_url=base_url),
+        ids=link_ids,
+        batch_id=batch_id,
+        attempt=attempt,
+        base_url=base_url,
+    )
+
+
+def invitation_email_enqueue(*, invitation_id: int, base_url: str, batch_id: str) -> str:
+    """E-mails a team invitation its link in the background; returns the batch's id."""
+    return _batch_enqueue(
+        invitation_email_task,
+        batch_id=batch_id,
+        total=1,
+        invitation_ids=[invitation_id],
         base_url=base_url,
     )
 
 
 @task()
-def business_invitations_task(
-    *, invitations: list[list], base_url: str, batch_id: str = "", attempt: int = 1
+def invitation_email_task(
+    *, invitation_ids: list[int], base_url: str, batch_id: str = "", attempt: int = 1
 ) -> int:
-    """Renders and sends each business's invitation through one connection; returns how
-    many this attempt went through.
-
-    A link revoked or deleted since the request (resent, revoked) is skipped: its
-    token opens nothing any more. Retries as send_messages_task does.
-    """
-    links = BusinessLink.objects.select_related("business", "campaign__organiser").in_bulk(
-        [link_id for link_id, _token in invitations]
-    )
-
-    def build(invitation: list, connection) -> EmailMessage | None:
-        link = links.get(invitation[0])
-        if link is None or link.revoked_at is not None:
-            return None
-        message = business_invitation_message(link=link, token=invitation[1], base_url=base_url)
-        message.connection = connection
-        return message
-
-    return _send_batch(
-        business_invitations_task,
-        "invitations",
-        invitations,
-        build,
+    """Keys, renders and sends team invitations; an invitation accepted or revoked
+    since is skipped. Retries as send_messages_task does."""
+    return _send_keyed(
+        invitation_email_task,
+        "invitation_ids",
+        Invitation.objects.select_related("office", "invited_by"),
+        lambda invitation, token: invitation_message(
+            invitation=invitation, token=token, base_url=base_url
+        ),
+        ids=invitation_ids,
         batch_id=batch_id,
         attempt=attempt,
         base_url=base_url,

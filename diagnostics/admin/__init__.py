@@ -4,6 +4,7 @@ Importing the modules registers their ModelAdmins.
 """
 
 from diagnostics.admin import (  # noqa: F401
+    background,
     businesses,
     diagnostics,
     offices,

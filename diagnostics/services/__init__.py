@@ -5,9 +5,7 @@ colleague's answer never interleave: the answer lands before the submission
 or is refused after it.
 """
 
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -52,10 +50,12 @@ from diagnostics.models import (
 )
 from diagnostics.tasks import (
     dashboard_figures_task,
+    invitation_email_enqueue,
     messages_enqueue,
     report_pdf_at_submission,
     report_pdf_enqueue,
 )
+from diagnostics.tokens import token_hash, unusable_hash
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -780,15 +780,6 @@ REMINDER_NOBODY = gettext_noop(
 USERNAME_MAX_LENGTH = 150
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, _token_hash(token)
-
-
 def _normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     try:
@@ -852,31 +843,19 @@ def membership_remove(*, membership: Membership) -> None:
         membership.delete()
 
 
-def _invitation_link(invitation: Invitation, token: str, base_url: str) -> str:
-    path = reverse(
-        "diagnostics:invitation", kwargs={"slug": invitation.office.slug, "token": token}
-    )
-    return base_url.rstrip("/") + path
-
-
-def _invitation_send(invitation: Invitation, token: str, *, base_url: str, now) -> None:
+def _invitation_send(invitation: Invitation, *, base_url: str, now) -> None:
     """Hands the e-mail to the task queue (retried there if the SMTP server refuses);
-    `last_sent_at` records when it was handed over."""
-    inviter = invitation.invited_by
-    message = build_email(
-        "invitation",
-        {
-            "office": invitation.office,
-            "role": invitation.get_role_display(),
-            "is_director": invitation.role == Membership.Role.DIRECTOR,
-            "inviter": (inviter.get_full_name() or inviter.username) if inviter else "",
-            "inviter_is_staff": bool(inviter and inviter.is_staff),
-            "link": _invitation_link(invitation, token, base_url),
-            "expires_at": invitation.expires_at,
-        },
-        to=[invitation.email],
+    `last_sent_at` records when it was handed over.
+
+    The task receives the invitation's id only: it makes the link's token and
+    stores its hash just before the message leaves, so that no token ever sits
+    in the queue.
+    """
+    invitation_email_enqueue(
+        invitation_id=invitation.pk,
+        base_url=base_url,
+        batch_id=f"invitation-{invitation.pk}-{now.timestamp()}",
     )
-    messages_enqueue(messages=[message], batch_id=f"invitation-{invitation.pk}-{now.timestamp()}")
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=now)
     invitation.last_sent_at = now
 
@@ -916,12 +895,11 @@ def invitation_create(
     """
     _check_role(role)
     now = now or timezone.now()
-    token, token_hash = _new_token()
     try:
-        invitation = _invitation_insert(office, email, role, invited_by, token_hash, now)
+        invitation = _invitation_insert(office, email, role, invited_by, unusable_hash(), now)
     except IntegrityError:  # a colleague invited the same address at the same moment
         raise ValidationError(_(INVITATION_PENDING).format(email=email.strip().lower())) from None
-    _invitation_send(invitation, token, base_url=base_url, now=now)
+    _invitation_send(invitation, base_url=base_url, now=now)
     return invitation
 
 
@@ -961,13 +939,12 @@ def invitation_resend(
 ) -> Invitation:
     """Sends a new link (the previous one stops working), valid for the full period again."""
     now = now or timezone.now()
-    token, token_hash = _new_token()
     with transaction.atomic():
         locked = _lock_open_invitation(invitation)
-        locked.token_hash = token_hash
+        locked.token_hash = unusable_hash()  # the previous link stops working at once
         locked.expires_at = _expiry(now)
         locked.save(update_fields=["token_hash", "expires_at"])
-    _invitation_send(locked, token, base_url=base_url, now=now)
+    _invitation_send(locked, base_url=base_url, now=now)
     return locked
 
 
@@ -997,7 +974,7 @@ def invitation_for_link(
         queryset = queryset.select_for_update(of=("self",))
     invitation = (
         selectors.invitations_with_status(queryset, now=now)
-        .filter(token_hash=_token_hash(token or ""), office__slug=slug)
+        .filter(token_hash=token_hash(token or ""), office__slug=slug)
         .first()
     )
     if invitation is None:

@@ -25,8 +25,7 @@ from diagnostics.models import (
     Questionnaire,
 )
 from diagnostics.tasks import business_invitations_enqueue
-
-from . import _new_token, _token_hash
+from diagnostics.tokens import new_token, token_hash, unusable_hash
 
 LINK_INVALID = gettext_noop(
     "Ce lien n’est pas valide : vérifiez qu’il est complet, ou demandez-en un nouveau à votre "
@@ -64,7 +63,7 @@ def business_link_issue(
     if campaign.audience != Audience.BUSINESSES or not campaign.admits(business):
         raise ValidationError(_(LINK_NOT_A_BUSINESS))
     now = now or timezone.now()
-    token, token_hash = _new_token()
+    token, hashed = new_token()
     with transaction.atomic():
         BusinessLink.objects.select_for_update().filter(
             campaign=campaign, business=business, revoked_at__isnull=True
@@ -72,7 +71,7 @@ def business_link_issue(
         link = BusinessLink.objects.create(
             campaign=campaign,
             business=business,
-            token_hash=token_hash,
+            token_hash=hashed,
             created_at=now,
             expires_at=business_link_expiry(campaign, now),
         )
@@ -97,7 +96,7 @@ def business_link_open(*, token: str, now: datetime | None = None) -> BusinessLi
     now = now or timezone.now()
     link = (
         BusinessLink.objects.select_related("business__parent", "campaign__questionnaire")
-        .filter(token_hash=_token_hash(token or ""))
+        .filter(token_hash=token_hash(token or ""))
         .first()
     )
     if link is None or not link.business.is_business:
@@ -368,19 +367,19 @@ def business_invitations_send(
         )
         previous = dict(live.values_list("business_id", "sent_count"))
         live.update(revoked_at=now)
-        tokens = [_new_token() for _business in businesses]
         links = BusinessLink.objects.bulk_create(
             [
                 BusinessLink(
                     campaign=campaign,
                     business=business,
-                    token_hash=token_hash,
+                    # Keyed by the e-mail's task: no token is ever in the queue.
+                    token_hash=unusable_hash(),
                     created_at=now,
                     expires_at=business_link_expiry(campaign, now),
                     last_sent_at=now,
                     sent_count=previous.get(business.pk, 0) + 1,
                 )
-                for business, (_token, token_hash) in zip(businesses, tokens, strict=True)
+                for business in businesses
             ]
         )
     batch_id = business_invitations_batch_id(campaign.organiser_id)
@@ -389,9 +388,7 @@ def business_invitations_send(
         transaction.on_commit(
             partial(
                 business_invitations_enqueue,
-                invitations=[
-                    (link.pk, token) for link, (token, _hash) in zip(links, tokens, strict=True)
-                ],
+                link_ids=[link.pk for link in links],
                 base_url=base_url,
                 batch_id=batch_id,
             )
