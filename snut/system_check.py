@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 if sys.version_info[:2] != (3, 11):
     sys.exit(f"SNUT a besoin de Python 3.11 (trouvé {sys.version.split()[0]}).")
@@ -30,7 +31,8 @@ class Need:
     name: str  # what it is, named in the message of systems without a known package manager
     purpose: str  # what SNUT does with it, in the message
     debian: str
-    homebrew: str = ""  # empty: nothing to install on macOS
+    ubuntu: str = ""  # when Ubuntu names it otherwise
+    homebrew: str = ""  # a formula (or a cask); empty where macOS has it already
     fedora: str = ""
     commands: tuple[str, ...] = ()  # present when one is on PATH, whoever installed it
     library: str = ""  # off Debian, present when the dynamic loader finds it
@@ -57,12 +59,36 @@ def _redis_answers() -> bool:
 
 
 PDF = "rapports PDF"
+BROWSER = "tests dans le navigateur"
 RUN = [
-    Need("Pango", PDF, "libpango-1.0-0", "pango", "pango", library="pango-1.0"),
-    Need("Pango", PDF, "libpangoft2-1.0-0", "pango", "pango", library="pangoft2-1.0"),
-    Need("HarfBuzz", PDF, "libharfbuzz0b", "harfbuzz", "harfbuzz", library="harfbuzz"),
-    Need("HarfBuzz", PDF, "libharfbuzz-subset0", "harfbuzz", "harfbuzz", library="harfbuzz-subset"),
-    Need("Fontconfig", PDF, "libfontconfig1", "fontconfig", "fontconfig", library="fontconfig"),
+    Need("Pango", PDF, "libpango-1.0-0", homebrew="pango", fedora="pango", library="pango-1.0"),
+    Need(
+        "Pango",
+        PDF,
+        "libpangoft2-1.0-0",
+        homebrew="pango",
+        fedora="pango",
+        library="pangoft2-1.0",
+    ),
+    Need(
+        "HarfBuzz", PDF, "libharfbuzz0b", homebrew="harfbuzz", fedora="harfbuzz", library="harfbuzz"
+    ),
+    Need(
+        "HarfBuzz",
+        PDF,
+        "libharfbuzz-subset0",
+        homebrew="harfbuzz",
+        fedora="harfbuzz",
+        library="harfbuzz-subset",
+    ),
+    Need(
+        "Fontconfig",
+        PDF,
+        "libfontconfig1",
+        homebrew="fontconfig",
+        fedora="fontconfig",
+        library="fontconfig",
+    ),
     # macOS and Fedora come with fonts; a minimal Debian has none.
     Need("DejaVu", PDF, "fonts-dejavu-core"),
     # Debian's python3.11 makes virtualenvs only with this package (ensurepip).
@@ -72,28 +98,29 @@ TEST = [
     *RUN,
     Need(
         "Chromium",
-        "tests dans le navigateur",
+        BROWSER,
         "chromium",
-        "chromium",
-        "chromium",
-        commands=("chromium", "chromium-browser"),
+        ubuntu="chromium-browser",  # which installs the snap
+        homebrew="chromium",
         cask=True,
+        fedora="chromium",
+        commands=("chromium", "chromium-browser"),
     ),
     Need(
         "Java",
         "vérificateur HTML",
         "default-jre-headless",
-        "openjdk",
-        "java-21-openjdk-headless",
+        homebrew="openjdk",
+        fedora="java-21-openjdk-headless",
         commands=("java",),
     ),
-    Need("npm", "outils d’accessibilité", "npm", "node", "npm", commands=("npm",)),
+    Need("npm", "outils d’accessibilité", "npm", homebrew="node", fedora="npm", commands=("npm",)),
     Need(
         "Redis",
         "cache partagé",
         "redis-server",
-        "redis",
-        "redis",
+        homebrew="redis",
+        fedora="redis",
         commands=("redis-server",),
         probe=_redis_answers,
     ),
@@ -126,6 +153,25 @@ def _installed_debian_packages(packages: list[str]) -> set[str]:
     }
 
 
+def is_ubuntu(os_release: str) -> bool:
+    fields = dict(
+        line.split("=", 1) for line in os_release.splitlines() if "=" in line and line[0] != "#"
+    )
+    return "ubuntu" in f"{fields.get('ID', '')} {fields.get('ID_LIKE', '')}".replace('"', "")
+
+
+def debian_packages(missing: list[Need], os_release: str) -> list[str]:
+    ubuntu = is_ubuntu(os_release)
+    return _unique((need.ubuntu if ubuntu and need.ubuntu else need.debian) for need in missing)
+
+
+def _os_release() -> str:
+    try:
+        return Path("/etc/os-release").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 def _purposes(missing: list[Need]) -> str:
     return ", ".join(dict.fromkeys(need.purpose for need in missing))
 
@@ -136,10 +182,9 @@ def _unique(names) -> list[str]:
 
 def missing_on_debian(needs: list[Need]) -> list[Need]:
     to_query = [need for need in needs if not need.present_without_packages()]
-    installed = (
-        _installed_debian_packages([need.debian for need in to_query]) if to_query else set()
-    )
-    return [need for need in to_query if need.debian not in installed]
+    names = [name for need in to_query for name in _unique((need.debian, need.ubuntu))]
+    installed = _installed_debian_packages(names) if to_query else set()
+    return [need for need in to_query if not installed & {need.debian, need.ubuntu}]
 
 
 def missing_elsewhere(needs: list[Need]) -> list[Need]:
@@ -163,7 +208,7 @@ def _sudo_prefix() -> list[str] | None:
 
 
 def install_on_debian(missing: list[Need]) -> None:
-    packages = _unique(need.debian for need in missing)
+    packages = debian_packages(missing, _os_release())
     install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
     prefix = _sudo_prefix()
     if prefix is None:

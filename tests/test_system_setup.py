@@ -77,6 +77,27 @@ def test_everything_present_installs_nothing(tmp_path):
     assert [line.split()[0] for line in asked] == ["dpkg-query"]
 
 
+def test_ubuntus_chromium_browser_counts_as_chromium(tmp_path):
+    installed = EVERY_DEBIAN_PACKAGE - {"chromium"} | {"chromium-browser"}
+    process, asked = check(tmp_path, "test", tools=DEBIAN, installed=installed)
+    assert process.returncode == 0, process.stderr
+
+
+@pytest.mark.parametrize(
+    "os_release, chromium",
+    [
+        ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n', "chromium"),
+        ('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n', "chromium-browser"),
+        ('NAME="Linux Mint"\nID=linuxmint\nID_LIKE="ubuntu debian"\n', "chromium-browser"),
+        ("", "chromium"),
+    ],
+)
+def test_ubuntu_installs_its_own_chromium_package(os_release, chromium):
+    missing = [need for need in system_check.TEST if need.name in ("Chromium", "Java")]
+    packages = system_check.debian_packages(missing, os_release)
+    assert packages == [chromium, "default-jre-headless"]
+
+
 def test_missing_libraries_are_installed_as_root_after_one_update(tmp_path):
     installed = EVERY_DEBIAN_PACKAGE - {"libharfbuzz-subset0", "fonts-dejavu-core"}
     process, asked = check(tmp_path, "run", tools=DEBIAN, installed=installed, uid=0)
