@@ -192,7 +192,7 @@ def messages_progress(*, batch_id: str) -> dict | None:
     return cache.get(_progress_key(batch_id))
 
 
-def _progress_update(batch_id: str, **changes) -> None:
+def progress_update(batch_id: str, **changes) -> None:
     progress = messages_progress(batch_id=batch_id) if batch_id else None
     if progress is not None:
         cache.set(_progress_key(batch_id), {**progress, **changes}, MAIL_PROGRESS_SECONDS)
@@ -235,7 +235,7 @@ def _send_batch(
     """
     progress = messages_progress(batch_id=batch_id) if batch_id else None
     done_before = progress["sent"] if progress else 0
-    _progress_update(batch_id, state="sending", attempt=attempt)
+    progress_update(batch_id, state="sending", attempt=attempt)
     done = 0
     try:
         with get_connection() as connection:
@@ -244,13 +244,13 @@ def _send_batch(
                 if message is not None:
                     message.send()
                 done += 1
-                _progress_update(batch_id, sent=done_before + done)
+                progress_update(batch_id, sent=done_before + done)
     except Exception as error:
         state = "retrying" if attempt <= len(RETRY_DELAYS) else "failed"
-        _progress_update(batch_id, state=state, error=str(error)[:200])
+        progress_update(batch_id, state=state, error=str(error)[:200])
         _retry(task_, attempt=attempt, batch_id=batch_id, **{name: items[done:]}, **kwargs)
         raise
-    _progress_update(batch_id, state="sent", error="")
+    progress_update(batch_id, state="sent", error="")
     return done
 
 
