@@ -28,11 +28,11 @@ from diagnostics.business_import import ImportRefused
 from diagnostics.forms import BusinessCampaignForm, BusinessForm, BusinessImportForm
 from diagnostics.models import Business, Organisation
 from diagnostics.tasks import messages_progress
-from diagnostics.views.offices import _office_for_member, manages_businesses
-
-NOT_MANAGER = gettext_lazy(
-    "Seules la direction de l’office et les personnes qu’elle autorise gèrent les prestataires."
+from diagnostics.views.offices import (
+    NOT_MANAGER,
+    office_for_business_manager,
 )
+
 STATUS_LABELS = {
     "none": gettext_lazy("pas encore invité"),
     "invited": gettext_lazy("invité"),
@@ -55,20 +55,13 @@ IMPORT_EXPIRED = gettext_lazy(
 )
 
 
-def _office_for_manager(user, slug):
-    office = _office_for_member(user, slug)
-    if not manages_businesses(office):
-        raise PermissionDenied(NOT_MANAGER)
-    return office
-
-
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
 @login_required
 def businesses(request, slug):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     campaign = services.business_campaign_current(office)
     segment = request.GET.get("activite", "")
     status = request.GET.get("statut", "")
@@ -109,7 +102,7 @@ def _business_form_page(request, office, form, business=None, status=200):
 
 @login_required
 def business_add(request, slug):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     form = BusinessForm(request.POST or None)
     if request.method != "POST":
         return _business_form_page(request, office, form)
@@ -126,7 +119,7 @@ def business_add(request, slug):
 
 @login_required
 def business_edit(request, slug, pk):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     business = get_object_or_404(Business.objects.all(), pk=pk, parent=office)
     initial = {name: getattr(business, name) for name in services.businesses.BUSINESS_FIELDS}
     form = BusinessForm(request.POST or None, initial=initial)
@@ -181,7 +174,7 @@ def businesses_import(request, slug):
 
 @csrf_protect
 def _businesses_import(request, slug):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     form = BusinessImportForm(request.POST or None, request.FILES or None)
     context = {"office": office, "form": form}
     if request.method != "POST":
@@ -217,7 +210,7 @@ def _businesses_import(request, slug):
 @login_required
 @require_POST
 def businesses_import_confirm(request, slug):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     key = request.POST.get("key", "")
     stored = request.session.pop(IMPORT_SESSION_PREFIX + key, None) if key.isalnum() else None
     if not stored or stored.get("office") != office.pk:
@@ -238,7 +231,7 @@ def businesses_import_confirm(request, slug):
 @login_required
 @require_POST
 def business_campaign_open(request, slug):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     form = BusinessCampaignForm(request.POST)
     if form.is_valid():
         try:
@@ -263,7 +256,7 @@ def business_campaign_open(request, slug):
 @require_POST
 def businesses_invite(request, slug):
     """Sends the personal links of the chosen businesses, or of all not yet invited."""
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     campaign = services.business_campaign_current(office)
     if campaign is None:
         messages.error(request, _("Ouvrez d’abord une campagne auprès de vos prestataires."))
@@ -294,7 +287,7 @@ def businesses_invite(request, slug):
 
 @login_required
 def businesses_progress(request, slug, batch):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     if not batch.startswith(f"businesses-{office.pk}-"):
         raise PermissionDenied(NOT_MANAGER)
     progress = messages_progress(batch_id=batch)
@@ -320,7 +313,7 @@ def businesses_progress(request, slug, batch):
 
 
 def _business_link(request, slug, pk):
-    office = _office_for_manager(request.user, slug)
+    office = office_for_business_manager(request.user, slug)
     business = get_object_or_404(Business.objects.all(), pk=pk, parent=office)
     return office, business, services.business_campaign_current(office)
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from diagnostics import selectors, services
@@ -53,6 +54,20 @@ def manages_businesses(office) -> bool:
     """The director, or a member the director allowed, manages the office's businesses
     and workshops (an office from _office_for_member)."""
     return office.member_role == Membership.Role.DIRECTOR or bool(office.member_businesses)
+
+
+NOT_MANAGER = gettext_lazy(
+    "Seules la direction de l’office et les personnes qu’elle autorise gèrent les prestataires."
+)
+
+
+def office_for_business_manager(user, slug):
+    """The office, for who manages its businesses: their contacts, links and invitations
+    (every page, file and export that shows a business's e-mail or phone); 403 otherwise."""
+    office = _office_for_member(user, slug)
+    if not manages_businesses(office):
+        raise PermissionDenied(NOT_MANAGER)
+    return office
 
 
 @login_required

@@ -15,7 +15,11 @@ from diagnostics.exports import csv_response, xlsx_response
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.views.offices import _office_for_member, manages_businesses
+from diagnostics.views.offices import (
+    _office_for_member,
+    manages_businesses,
+    office_for_business_manager,
+)
 
 
 def _territory(request, slug):
@@ -115,8 +119,10 @@ def workshop_programme(request, slug):
 
 @login_required
 def workshop_contacts(request, slug, pk):
-    """The contacts of the consenting businesses a proposed workshop is for, as CSV."""
-    office, campaign = _territory(request, slug)
+    """The contacts of the consenting businesses a proposed workshop is for, as CSV: for
+    who manages the businesses only, as their contacts are on « Prestataires »."""
+    office = office_for_business_manager(request.user, slug)
+    campaign = territory.latest_business_campaign(office)
     if campaign is None:
         raise Http404
     found = territory.respondents(office, campaign)
