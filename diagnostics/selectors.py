@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from diagnostics import scoring
+from diagnostics.collation import french, french_key
 from diagnostics.models import (
     Action,
     Answer,
@@ -162,7 +163,9 @@ def parse_id(value: str | None) -> int | None:
 
 def offices_for_user(user) -> QuerySet[Office]:
     return (
-        Office.objects.filter(memberships__user=user).select_related("department").order_by("name")
+        Office.objects.filter(memberships__user=user)
+        .select_related("department")
+        .order_by(french("name"))
     )
 
 
@@ -461,7 +464,9 @@ def reminder_offices(campaign) -> list[Office]:
         to_attr="directors",
     )
     return list(
-        Office.objects.filter(~Exists(submitted)).prefetch_related(directors).order_by("name")
+        Office.objects.filter(~Exists(submitted))
+        .prefetch_related(directors)
+        .order_by(french("name"))
     )
 
 
@@ -829,7 +834,7 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     for item in items:
         offices = [neighbours[o] for o in weak.get(item.question.code, []) if o in neighbours]
         if offices:
-            named = sorted(name for name, opt_in in offices if opt_in)
+            named = sorted((name for name, opt_in in offices if opt_in), key=french_key)
             leads.append(PoolingLead(item, named, len(offices) - len(named)))
     return leads
 
@@ -911,7 +916,7 @@ def pooling_clusters(
         PoolingCluster(
             group.question,
             departments[group.department],
-            sorted(group.offices),
+            sorted(group.offices, key=french_key),
             [
                 (departments[other], counts[group.question.code, other])
                 for other in sorted(borders.get(group.department, []))
@@ -949,9 +954,9 @@ BUSINESS_STATUSES = ("none", "invited", "opened", "started", "submitted", "revok
 
 
 BUSINESS_ORDERINGS = {
-    "nom": ("name", "pk"),
-    "commune": ("commune", "name", "pk"),
-    "activite": ("segment", "name", "pk"),
+    "nom": (french("name"), "pk"),
+    "commune": (french("commune"), french("name"), "pk"),
+    "activite": ("segment", french("name"), "pk"),
 }
 
 
