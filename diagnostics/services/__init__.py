@@ -875,6 +875,7 @@ def _invitation_send(invitation: Invitation, token: str, *, base_url: str, now) 
             "expires_at": invitation.expires_at,
         },
         to=[invitation.email],
+        base_url=base_url,
     )
     messages_enqueue(messages=[message], batch_id=f"invitation-{invitation.pk}-{now.timestamp()}")
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=now)
@@ -1078,7 +1079,7 @@ def campaign_reminder_messages(
             continue
         link = base_url.rstrip("/") + reverse("diagnostics:office", kwargs={"slug": office.slug})
         context = {"office": office, "campaign": campaign, "link": link}
-        messages.append((office, build_email("reminder", context, to=to)))
+        messages.append((office, build_email("reminder", context, to=to, base_url=base_url)))
     return messages
 
 
