@@ -1,5 +1,5 @@
-"""French order for names: « Épicerie » between « Distillerie » and « Ferme », « Pêche »
-before « Pizzeria » — accents and case matter only between otherwise equal names.
+"""French order for names: « Épicerie » between « Distillerie » and « Ferme », « Pêche »
+before « Pizzeria » — accents and case matter only between otherwise equal names.
 
 The database sorts with the collation FRENCH: ICU's French on PostgreSQL (created by
 migration 0020), and on SQLite the same rule in Python, registered on each new

@@ -84,6 +84,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
         {
             "home": "/",
             "accessibility": "/accessibilite/",
+            "personal-data": "/donnees-personnelles/",
+            "legal-notice": "/mentions-legales/",
             "login": "/comptes/login/",
             "password-reset": "/comptes/password_reset/",
         },

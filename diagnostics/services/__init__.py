@@ -1055,7 +1055,7 @@ def campaign_reminder_messages(
             continue
         link = base_url.rstrip("/") + reverse("diagnostics:office", kwargs={"slug": office.slug})
         context = {"office": office, "campaign": campaign, "link": link}
-        messages.append((office, build_email("reminder", context, to=to)))
+        messages.append((office, build_email("reminder", context, to=to, base_url=base_url)))
     return messages
 
 

@@ -80,6 +80,8 @@ def test_anonymous_pages_have_no_serious_violation(page: Page, live_server, demo
         [
             f"{base}/",
             f"{base}/accessibilite/",
+            f"{base}/donnees-personnelles/",
+            f"{base}/mentions-legales/",
             f"{base}/comptes/login/",
             f"{base}/comptes/password_reset/",
         ],
