@@ -448,6 +448,23 @@ def office_open_invitations(office: Office, *, now=None) -> list[Invitation]:
     return list(invitations_with_status(queryset, now=now).order_by("-created_at"))
 
 
+def reminder_recipients(office: Office) -> list[str]:
+    """Where an office's reminder goes: its directors' addresses; without any, the
+    office's own address (which staff edit on the office's page); else nowhere.
+    `office` comes from reminder_offices (its `directors` prefetched)."""
+    return [m.user.email for m in office.directors if m.user.email] or (
+        [office.email] if office.email else []
+    )
+
+
+def unreachable_offices() -> QuerySet[Office]:
+    """Offices a reminder cannot reach: no director with an address, no address of their own."""
+    reachable = Membership.objects.filter(
+        office=OuterRef("pk"), role=Membership.Role.DIRECTOR
+    ).exclude(user__email="")
+    return Office.objects.filter(~Exists(reachable), email="")
+
+
 def reminder_offices(campaign) -> list[Office]:
     """Offices with no submitted diagnostic in `campaign`, each with its `directors`.
 

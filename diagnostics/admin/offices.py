@@ -70,6 +70,21 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReachFilter(admin.SimpleListFilter):
+    """Offices a reminder cannot reach (no address for the direction nor the office)."""
+
+    title = gettext_lazy("relance par e-mail")
+    parameter_name = "joignable"
+
+    def lookups(self, request, model_admin):
+        return [("non", gettext_lazy("impossible : aucune adresse"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "non":
+            return queryset.filter(pk__in=selectors.unreachable_offices().values("pk"))
+        return queryset
+
+
 class LevelFilter(admin.SimpleListFilter):
     title = gettext_lazy("niveau global")
     parameter_name = "niveau"
@@ -237,13 +252,24 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         LevelFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
         "segment",
+        ReachFilter,
     ]
     search_fields = ["name", "commune", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     list_per_page = 50
     change_list_template = "admin/diagnostics/office/change_list.html"
-    fields = ["name", "slug", "commune", "department", "segment", "legal_form", "staff_band"]
+    fields = [
+        "name",
+        "slug",
+        "commune",
+        "department",
+        "segment",
+        "legal_form",
+        "staff_band",
+        "email",
+        "phone",
+    ]
 
     class Media:
         css = {"all": ["css/snut-admin.css"]}
