@@ -332,3 +332,13 @@ def test_carry_over_from_a_version_2_diagnostic_to_version_3(snut_v3):
     assert carried["infra-10"].choice.points == 3
     assert "organisation-19" not in carried and "mobilite-12" not in carried
     assert Diagnostic.objects.filter(organisation=office).count() == 2
+
+
+def test_duplicating_keeps_the_audience(db):
+    """The businesses' questionnaire duplicated stays the businesses' (it became an office
+    questionnaire before)."""
+    call_command("loaddata", "questionnaire_prestataires", verbosity=0)
+    original = Questionnaire.objects.get(code="snut-prestataires", version=1)
+    copy = services.questionnaire_duplicate(questionnaire=original)
+    assert copy.audience == Audience.BUSINESSES == original.audience
+    assert copy.status == Questionnaire.Status.DRAFT
