@@ -171,23 +171,14 @@ def test_version_3_is_what_duplicating_version_2_makes_then_edits(db):
     )
     fixture = json.loads(V3.read_text(encoding="utf-8"))
     assert all("pk" not in row for row in fixture)
-    shape = {(r["model"], tuple(sorted(r["fields"]))) for r in duplicated}
-    fixture_shape = {(r["model"], tuple(sorted(r["fields"]))) for r in fixture}
-    # revised_at is set on loading; status is « publié » instead of the copy's draft.
-    shape = {(m, tuple(f for f in fields if f != "revised_at")) for m, fields in shape}
-    fixture_shape = {
-        (m, tuple(f for f in fields if f not in ("status", "audience")))
-        if m == "diagnostics.questionnaire"
-        else (m, fields)
-        for m, fields in fixture_shape
-    }
-    shape = {
-        (m, tuple(f for f in fields if f not in ("status", "audience")))
-        if m == "diagnostics.questionnaire"
-        else (m, fields)
-        for m, fields in shape
-    }
-    assert shape == fixture_shape
+    # The copy is a draft with a revision date; the fixture says « publié » and lets the
+    # database date it on loading.
+    bookkeeping = {"status", "audience", "revised_at"}
+
+    def shape(rows):
+        return {(r["model"], frozenset(r["fields"]) - bookkeeping) for r in rows}
+
+    assert shape(fixture) == shape(duplicated)
 
     def by_code(rows):
         parts = {}
