@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics import selectors, services
+from diagnostics import selectors, services, visibility
 from diagnostics.models import (
     Answer,
     Audience,
@@ -213,6 +213,10 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     # Reopenings, axis scores, importance and answers follow as plain tables
     # (diagnostic_sections, _sections.html), not inlines.
 
+    def get_queryset(self, request):
+        # The businesses' diagnostics are read only in aggregates here (visibility.py).
+        return visibility.named_for_staff(super().get_queryset(request))
+
     def get_object(self, request, object_id, from_field=None):
         """As Django's, with everything the change page shows read in the same query."""
         queryset = self.get_queryset(request).select_related(
@@ -313,6 +317,9 @@ class AxisScoreAdmin(ReadOnlyAdmin):
     list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "axis", "level"]
     search_fields = ["diagnostic__organisation__name"]
 
+    def get_queryset(self, request):
+        return visibility.named_for_staff(super().get_queryset(request), "diagnostic__")
+
     @admin.display(description=_("score"), ordering="score")
     def shown_score(self, obj):
         return format_score(obj.score)
@@ -332,6 +339,9 @@ class AnswerAdmin(admin.ModelAdmin):
         "comment",
         "updated_by",
     ]
+
+    def get_queryset(self, request):
+        return visibility.named_for_staff(super().get_queryset(request), "diagnostic__")
 
     def has_add_permission(self, request):
         return False
