@@ -70,7 +70,8 @@ def _scope_headers(pdf: pydyf.PDF, row) -> None:
     }
     for cell in cells:
         if cell["S"] == "/TH":
-            cell["A"]["Scope"] = ROW if cell["ID"].string in named_here else COLUMN
+            key = cell.get("ID")
+            cell["A"]["Scope"] = ROW if key is not None and key.string in named_here else COLUMN
 
 
 def _margin_boxes_as_artifacts(pdf: pydyf.PDF, parent_tree, reachable: set[int]) -> None:
