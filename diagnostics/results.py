@@ -202,6 +202,7 @@ class Results:
     radar: dict
     comments: dict[int, str] = field(default_factory=dict)  # question id → comment
     actions: list = field(default_factory=list)  # the office's followed plan, as it stands
+    overdue: list = field(default_factory=list)  # those late, by the plan page's rule (OfficePlan)
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
 
@@ -455,12 +456,13 @@ def build_results(diagnostic: Diagnostic) -> Results:
     today = timezone.localdate()
     if organisation.is_business:
         # A business has no action plan: its office's workshops and the network's fit its priorities.
-        actions, follow_ups = [], []
+        actions, follow_ups, overdue = [], [], []
         trainings = selectors.training_matches(
             Audience.BUSINESSES, today, organiser_id=organisation.parent_id
         )
     else:
-        actions = selectors.office_plan(organisation, today).actions
+        plan = selectors.office_plan(organisation, today)
+        actions, overdue = plan.actions, plan.overdue
         follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
         trainings = selectors.training_matches(Audience.OFFICES, today)
     return Results(
@@ -473,6 +475,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
         radar=radar,
         comments=comments,
         actions=actions,
+        overdue=overdue,
         follow_ups=follow_ups,
         trainings=trainings,
     )

@@ -5,6 +5,7 @@ import statistics
 from array import array
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from django.core.cache import cache
@@ -512,8 +513,9 @@ class OfficePlan:
     actions: list
     today: object
 
-    @property
+    @cached_property
     def overdue(self) -> list:
+        """The open actions past their due date: the one rule of the plan page and the report."""
         return [a for a in self.actions if a.is_open and a.due_date and a.due_date < self.today]
 
     @property
