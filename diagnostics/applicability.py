@@ -75,6 +75,10 @@ class Applicable:
     def scored_count(self) -> int:
         return sum(len(a.questions.all()) for a in self.scored)
 
+    @property
+    def asked_count(self) -> int:
+        return sum(len(a.questions.all()) for a in self.axes)
+
 
 def applicable(axes: list[Axis], organisation: Organisation) -> Applicable:
     """The axes and questions this organisation is asked, and those its scores count."""
@@ -96,6 +100,12 @@ def is_required(question: Question) -> bool:
 
 def required_questions(axis: Axis) -> list[Question]:
     return [q for q in axis.questions.all() if is_required(q)]
+
+
+def required_answered(axes: list[Axis], answers: dict) -> tuple[int, int]:
+    """How many of the required questions of these axes have an answer, and how many there are."""
+    required = [q.pk for axis in axes for q in required_questions(axis)]
+    return sum(1 for pk in required if pk in answers and answers[pk].is_answered), len(required)
 
 
 # --- reading time ---------------------------------------------------------------

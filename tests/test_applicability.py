@@ -236,3 +236,13 @@ def test_submitted_diagnostics_keep_their_count_per_activity(office, campaign):
         "commerces": 18,
     }
     assert Diagnostic.objects.filter(campaign=campaign).count() == 5
+
+
+def test_the_start_page_counts_the_activity_questions(client, office, campaign):
+    business = factories.make_business(office, "Épicerie du Marché", segment="commerces")
+    token = services.business_link_issue(business=business, campaign=campaign)[1]
+    assert "22 questions à choix" in client.get(url("home", token)).text
+    diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
+    _answer(diagnostic, _asked(diagnostic).axes[:1])
+    page = client.get(url("home", token)).text.replace("\u00a0", " ")
+    assert "questions sur 18 ont déjà une réponse" in page
