@@ -1,5 +1,5 @@
-"""« Besoins et disponibilités »: what an office's businesses said they want, for « Mon
-territoire ». Read path only (the selectors' layer): counts per answer of the unscored
+"""« Besoins et disponibilités »: what an office's businesses said they want, for « Mon
+territoire ». Read path only (the selectors' layer): counts per answer of the unscored
 questions of a business campaign, never a name.
 
 Counts only from territory.MIN_GROUP submitted answers to a question: fewer would let
