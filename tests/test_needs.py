@@ -65,3 +65,13 @@ def test_a_questionnaire_without_unscored_questions_has_no_needs(office):
     questionnaire = factories.build_questionnaire()
     campaign = factories.open_campaign(questionnaire, organiser=office)
     assert needs.campaign_needs(office, campaign) == []
+
+
+def test_the_workshop_programme_shows_them_too(client, office, director, campaign):
+    for _ in range(5):
+        _respond(office, campaign, "Intelligence artificielle")
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:workshops", args=[office.slug])).text
+    assert "Besoins et disponibilités" in page
+    cell = '<th scope="row" class="fw-normal">Intelligence artificielle</th><td class="text-end">5</td>'
+    assert cell in page

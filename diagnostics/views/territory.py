@@ -114,6 +114,8 @@ def workshop_programme(request, slug):
             "proposed": proposed,
             "own": own,
             "can_manage": manages_businesses(office),
+            "needs": needs.campaign_needs(office, campaign) if campaign else [],
+            "min_group": territory.MIN_GROUP,
         },
     )
 
