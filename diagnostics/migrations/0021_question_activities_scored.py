@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0017_exports'),
+        ('diagnostics', '0020_french_collation'),
     ]
 
     operations = [
