@@ -246,3 +246,17 @@ def test_the_start_page_counts_the_activity_questions(client, office, campaign):
     _answer(diagnostic, _asked(diagnostic).axes[:1])
     page = client.get(url("home", token)).text.replace("\u00a0", " ")
     assert "questions sur 18 ont déjà une réponse" in page
+
+
+def test_the_office_reads_which_questions_counted_for_a_business_that_agreed(
+    client, office, restaurant
+):
+    _business, _token, diagnostic = restaurant
+    _answer(diagnostic, _asked(diagnostic).scored, pick=lambda choices: choices[1])
+    services.diagnostic_submit(diagnostic=diagnostic, share_details=True)
+    client.force_login(factories.director_of(office))
+    page = client.get(
+        reverse("diagnostics:business_detail", args=[office.slug, diagnostic.pk])
+    ).text.replace("\u00a0", " ")
+    assert "compte les 19 questions qui concernent son activité (restauration)" in page
+    assert "votre activité (restauration)" not in page
