@@ -31,7 +31,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from diagnostics import scoring, visibility
+from diagnostics import applicability, scoring, visibility
 from diagnostics.collation import french, french_key
 from diagnostics.models import (
     Action,
@@ -145,8 +145,10 @@ def scoring_answers(answers) -> list[scoring.AnswerSpec]:
 
 
 def diagnostic_profile(diagnostic: Diagnostic) -> scoring.Profile:
-    """The live profile of a diagnostic from its current answers: five queries."""
-    axes = scoring_axes(questionnaire_axes(diagnostic.questionnaire))
+    """The live profile of a diagnostic from its current answers, over the questions its
+    organisation is scored on: five queries."""
+    structure = questionnaire_axes(diagnostic.questionnaire)
+    axes = scoring_axes(applicability.applicable(structure, diagnostic.organisation).scored)
     levels = scoring_levels(diagnostic.questionnaire)
     answers = scoring_answers(Answer.objects.filter(diagnostic=diagnostic))
     return scoring.score_diagnostic(axes, levels, answers)

@@ -4,6 +4,7 @@ It is edited top-down (questionnaire → axes → questions →
 choices), each level linking to the next. Once published it is read-only.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
@@ -17,6 +18,7 @@ from diagnostics.models import (
     AxisNarrative,
     Choice,
     MaturityLevel,
+    Organisation,
     Question,
     Questionnaire,
 )
@@ -230,10 +232,25 @@ class ChoiceInline(FrozenInlineMixin, admin.TabularInline):
     ordering = ["order"]
 
 
+class QuestionForm(forms.ModelForm):
+    """Activities as boxes to tick (the business segments), stored as a list of codes."""
+
+    activities = forms.TypedMultipleChoiceField(
+        label=Question._meta.get_field("activities").verbose_name,
+        help_text=_("Aucune case cochée : la question est posée à tous les prestataires."),
+        choices=[
+            (code, Organisation.Segment(code).label) for code in Organisation.BUSINESS_SEGMENTS
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 @admin.register(Question)
 class QuestionAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
-    list_display = ["code", "text", "axis", "version", "weight", "allow_not_applicable"]
-    list_filter = ["questionnaire", "axis", "allow_not_applicable"]
+    form = QuestionForm
+    list_display = ["code", "text", "axis", "version", "weight", "allow_not_applicable", "scored"]
+    list_filter = ["questionnaire", "axis", "allow_not_applicable", "scored"]
     list_select_related = ["axis", "questionnaire"]
     search_fields = ["code", "text", "help_text"]
     inlines = [ChoiceInline]
