@@ -30,11 +30,11 @@ node_modules/.installed: package.json package-lock.json | system-check
 
 install: $(BIN)/.installed
 
+# The production's setup (every version of the questionnaires: the demo crosses a revision),
+# then the fictional offices and businesses.
 demo: install system-check
 	$(MANAGE) migrate --noinput
-	$(MANAGE) loaddata questionnaire_snut
-	$(MANAGE) loaddata questionnaire_snut_v2
-	$(MANAGE) loaddata questionnaire_prestataires ateliers_prestataires
+	$(MANAGE) snut_setup --all-versions
 	$(MANAGE) validate_questionnaire
 	$(MANAGE) seed_demo
 

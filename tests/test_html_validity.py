@@ -69,8 +69,7 @@ def rendered(client: Client, urls: dict[str, str]) -> dict[str, bytes]:
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    call_command("snut_setup", "--all-versions", verbosity=0)
     first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
     seed(second, previous_questionnaire=first)
 

@@ -34,7 +34,7 @@ def test_refuses_when_debug_is_off(loaded, settings):
 
 @override_settings(DEBUG=True)
 def test_needs_the_questionnaire(db):
-    with pytest.raises(CommandError, match="loaddata questionnaire_snut"):
+    with pytest.raises(CommandError, match="snut_setup --all-versions"):
         call_command("seed_demo")
 
 
@@ -126,7 +126,8 @@ def test_latest_campaign_runs_on_version_2_and_the_evolution_crosses_it(loaded):
 
 @pytest.fixture
 def with_businesses(loaded):
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    """As `make demo`: the setup's questionnaires and catalogue, then the demo."""
+    call_command("snut_setup", verbosity=0)
 
 
 def business_counts():

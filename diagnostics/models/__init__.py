@@ -33,6 +33,7 @@ from .questionnaires import (
     Question,
     Questionnaire,
 )
+from .setup import SetupRecord
 from .workers import WorkerHeartbeat
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "Questionnaire",
     "Region",
     "Reminder",
+    "SetupRecord",
     "Training",
     "TrainingSession",
 ]

@@ -45,8 +45,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def demo(transactional_db):
     """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    call_command("snut_setup", "--all-versions", verbosity=0)
     first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
     seed(second, previous_questionnaire=first)
     return second

@@ -306,7 +306,7 @@ def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db
     from diagnostics.models import Questionnaire
     from diagnostics.report import render_pdf
 
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    call_command("snut_setup", "--all-versions", verbosity=0)
     first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
     seed(second, previous_questionnaire=first)
     diagnostic = (

@@ -10,6 +10,7 @@ import random
 import secrets
 from datetime import date, datetime, time, timedelta
 
+import holidays
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -23,17 +24,15 @@ from diagnostics.management.demo_businesses import demo_answers, seed_businesses
 from diagnostics.models import (
     Answer,
     Audience,
-    Axis,
     Campaign,
     Diagnostic,
     Invitation,
     Membership,
     Office,
-    Question,
     Questionnaire,
-    Training,
     TrainingSession,
 )
+from diagnostics.services.setup import starter_trainings
 
 DEMO_PASSWORD = "snut-demo"
 DEMO_DIRECTOR = "directeur"
@@ -89,7 +88,10 @@ COMMUNES = {
 
 
 class Command(BaseCommand):
-    help = "Crée des offices fictifs, des comptes et des diagnostics de démonstration (DEBUG uniquement)."
+    help = (
+        "Crée des offices fictifs, des comptes et des diagnostics de démonstration "
+        "(DEBUG uniquement), après snut_setup --all-versions."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -99,8 +101,8 @@ class Command(BaseCommand):
         questionnaire = Questionnaire.objects.latest(Audience.OFFICES).first()
         if questionnaire is None:
             raise CommandError(
-                "Aucun questionnaire publié : chargez-le d’abord avec "
-                "« python manage.py loaddata questionnaire_snut »."
+                "Aucun questionnaire publié : installez d’abord le contenu de départ avec "
+                "« python manage.py snut_setup --all-versions »."
             )
         published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
         earliest = published.filter(code=questionnaire.code).order_by("version").first()
@@ -154,7 +156,7 @@ def seed(
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
     _demo_plan(offices[0], previous, director, colleague)
-    _demo_catalogue(questionnaire, today)
+    _demo_sessions(today)
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
     return (
@@ -381,172 +383,56 @@ def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
     )
 
 
-# The network's catalogue: (title, format, duration, axes, questions, description, sessions),
-# sessions as (days from today, length in days, place).
-DEMO_CATALOGUE = [
-    (
-        "Management numérique de destination",
-        "course",
-        "4 jours (2 × 2 jours)",
-        ["organisation"],
-        ["organisation-01", "organisation-13", "organisation-08"],
-        "Construire et piloter la stratégie numérique de la destination : diagnostic, "
-        "priorités, budget, mutualisation et évaluation. Deux modules de deux jours.",
-        [(35, 2, "Bordeaux, maison du tourisme"), (63, 2, "Bordeaux, maison du tourisme")],
-    ),
-    (
-        "E-réputation : répondre aux avis en ligne",
-        "workshop",
-        "",
-        ["social"],
-        ["social-07", "social-08"],
-        "Surveiller ce qui se dit de la destination, répondre aux avis positifs comme négatifs, "
-        "avec des modèles de réponse.",
-        [(21, 1, "Périgueux"), (49, 1, "Pau")],
-    ),
-    (
-        "Revendiquer et animer ses fiches Google Business Profile",
-        "workshop",
-        "",
-        [],
-        ["social-09", "social-10"],
-        "Revendiquer une fiche par bureau d’information, la tenir à jour, y publier et "
-        "aider les prestataires à en faire autant.",
-        [(14, 1, "Agen")],
-    ),
-    (
-        "Ligne éditoriale et réseaux sociaux",
-        "course",
-        "1 jour",
-        ["social"],
-        ["social-01", "social-02", "social-06"],
-        "Choisir ses réseaux selon ses clientèles, écrire une ligne éditoriale, "
-        "planifier et animer sa communauté.",
-        [(28, 1, "Mont-de-Marsan")],
-    ),
-    (
-        "Vidéo verticale au smartphone",
-        "workshop",
-        "",
-        [],
-        ["social-03"],
-        "Tourner, monter et sous-titrer une vidéo courte au smartphone.",
-        [(42, 1, "Bordeaux")],
-    ),
-    (
-        "Mesurer ses réseaux sociaux",
-        "webinar",
-        "1 h 30",
-        [],
-        ["social-12"],
-        "Les indicateurs qui comptent au-delà du nombre d’abonnés, et un tableau simple.",
-        [(10, 1, "en ligne")],
-    ),
-    (
-        "Accessibilité des sites web (RGAA)",
-        "workshop",
-        "",
-        [],
-        ["web-06"],
-        "Lire une déclaration d’accessibilité, corriger les défauts les plus fréquents, "
-        "répondre aux obligations de l’Acte européen sur l’accessibilité.",
-        [(30, 1, "Pau")],
-    ),
-    (
-        "Un site de destination pensé pour le mobile",
-        "course",
-        "1 jour",
-        ["web"],
-        ["web-13", "web-07", "web-01"],
-        "Tester son site au smartphone, alléger ses pages et revoir ses parcours clés.",
-        [(56, 1, "Bordeaux")],
-    ),
-    (
-        "RGPD et cookies pour les offices de tourisme",
-        "webinar",
-        "1 h 30",
-        [],
-        ["web-12", "infra-04", "accueil-09"],
-        "Bandeau cookies, mesure d’audience exemptée de consentement, fichiers de contacts.",
-        [(7, 1, "en ligne")],
-    ),
-    (
-        "Données et observation touristique",
-        "course",
-        "1 jour",
-        [],
-        ["organisation-14", "infra-14", "web-14"],
-        "Réunir taxe de séjour, fréquentation et statistiques web dans un tableau de bord "
-        "partagé de la destination.",
-        [(45, 1, "Périgueux")],
-    ),
-    (
-        "Accueil numérique : conseiller avec une tablette",
-        "workshop",
-        "",
-        ["accueil"],
-        ["accueil-02", "accueil-04"],
-        "Construire le conseil avec le visiteur sur un écran partagé, au comptoir et hors les murs.",
-        [(18, 1, "Agen"), (60, 1, "Mont-de-Marsan")],
-    ),
-    (
-        "Messagerie instantanée et délais de réponse",
-        "webinar",
-        "1 h",
-        [],
-        ["accueil-06", "accueil-07"],
-        "Ouvrir WhatsApp ou la messagerie des réseaux sans s’y noyer : règles, horaires, modèles.",
-        [(24, 1, "en ligne")],
-    ),
-    (
-        "Cybersécurité : les gestes essentiels",
-        "workshop",
-        "",
-        ["infra"],
-        ["infra-10"],
-        "Sauvegardes testées, double authentification, hameçonnage : les mesures de base.",
-        [(12, 1, "Bordeaux"), (40, 1, "Pau")],
-    ),
-    (
-        "Animer le numérique de son territoire",
-        "course",
-        "2 jours",
-        [],
-        ["organisation-06", "organisation-07", "organisation-17"],
-        "Diagnostiquer ses prestataires et leur proposer un programme d’ateliers adaptés.",
-        [(70, 2, "Périgueux")],
-    ),
-    (
-        "Accompagnement individuel : plan de formation numérique",
-        "coaching",
-        "½ journée",
-        [],
-        ["organisation-04", "organisation-03"],
-        "Un conseiller du réseau aide la direction à écrire le plan de formation de l’équipe.",
-        [],
-    ),
-]
+# Example sessions of the starter catalogue (fixtures/formations_offices.json, installed by
+# snut_setup), by the entry's key: (days from today, length in days, place). Each moves to
+# the next working days (no weekend, no French public holiday).
+DEMO_SESSIONS = {
+    2001: [(35, 2, "Bordeaux, maison du tourisme"), (63, 2, "Bordeaux, maison du tourisme")],
+    2002: [(16, 1, "Bordeaux"), (52, 1, "Pau")],
+    2003: [(45, 1, "Périgueux")],
+    2004: [(30, 1, "Pau")],
+    2006: [(21, 1, "Périgueux"), (49, 1, "Pau")],
+    2008: [(14, 1, "Agen")],
+    2009: [(28, 1, "Mont-de-Marsan")],
+    2010: [(42, 1, "Bordeaux")],
+    2011: [(10, 1, "en ligne")],
+    2012: [(56, 1, "Bordeaux")],
+    2014: [(7, 1, "en ligne")],
+    2015: [(77, 2, "Bordeaux, maison du tourisme")],
+    2016: [(18, 1, "Agen"), (60, 1, "Mont-de-Marsan")],
+    2017: [(24, 1, "en ligne")],
+    2018: [(12, 1, "Bordeaux"), (40, 1, "Pau")],
+    2021: [(70, 2, "Périgueux")],
+}
 
 
-def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
-    """The network's training catalogue for office teams (once); the businesses' workshops
-    (fixture ateliers_prestataires) live beside it in the same catalogue."""
-    if Training.objects.filter(audience=Audience.OFFICES).exists():
-        return
-    axes = {a.code: a for a in Axis.objects.filter(questionnaire=questionnaire)}
-    questions = {q.code: q for q in Question.objects.filter(questionnaire=questionnaire)}
-    for title, fmt, duration, axis_codes, codes, description, sessions in DEMO_CATALOGUE:
-        training = Training.objects.create(
-            title=title, format=fmt, duration=duration, description=description
-        )
-        training.axes.set([axes[c] for c in axis_codes if c in axes])
-        training.questions.set([questions[c] for c in codes if c in questions])
-        TrainingSession.objects.bulk_create(
-            TrainingSession(
+def _working_days(start: date, length: int) -> date:
+    """The first day from `start` that begins `length` days in a row without a weekend, a
+    French public holiday or the year-end break (24 December to 1 January)."""
+    closed = holidays.France(years=range(start.year, start.year + 2))
+
+    def off(day: date) -> bool:
+        year_end = (day.month, day.day) >= (12, 24) or (day.month, day.day) == (1, 1)
+        return day.weekday() >= 5 or day in closed or year_end
+
+    while any(off(start + timedelta(days=n)) for n in range(length)):
+        start += timedelta(days=1)
+    return start
+
+
+def _demo_sessions(today: date) -> None:
+    """Example sessions for the network's starter catalogue (once per training), so that
+    priorities and « Besoins de formation » show dates; the catalogue itself is snut_setup's."""
+    trainings = starter_trainings()
+    for key, sessions in DEMO_SESSIONS.items():
+        training = trainings.get(key)
+        if training is None or training.sessions.exists():
+            continue
+        for days, length, place in sessions:
+            starts = _working_days(today + timedelta(days=days), length)
+            TrainingSession.objects.create(
                 training=training,
-                starts=today + timedelta(days=days),
-                ends=today + timedelta(days=days + length - 1) if length > 1 else None,
+                starts=starts,
+                ends=starts + timedelta(days=length - 1) if length > 1 else None,
                 place=place,
             )
-            for days, length, place in sessions
-        )
