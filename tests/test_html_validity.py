@@ -70,7 +70,7 @@ def rendered(client: Client, urls: dict[str, str]) -> dict[str, bytes]:
 @pytest.fixture
 def demo(db):
     call_command("snut_setup", "--all-versions", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
     seed(second, previous_questionnaire=first)
 
 

@@ -43,6 +43,15 @@ def catalogue_size(name: str) -> int:
     return len(fixture_records(name))
 
 
+def embedded_workshops(*, all_versions: bool = False) -> int:
+    """The workshops that the installed questionnaires' fixtures carry."""
+    return sum(
+        record["model"] == "diagnostics.training"
+        for name, _code, _version in questionnaire_fixtures(all_versions=all_versions)
+        for record in fixture_records(name)
+    )
+
+
 def test_on_an_empty_migrated_database_it_installs_everything(db):
     assert not Questionnaire.objects.exists() and not Training.objects.exists()
     output = setup_command()
@@ -60,7 +69,7 @@ def test_on_an_empty_migrated_database_it_installs_everything(db):
     offices = Training.objects.filter(audience=Audience.OFFICES, organiser=None)
     businesses = Training.objects.filter(audience=Audience.BUSINESSES, organiser=None)
     assert offices.count() == catalogue_size("formations_offices") >= 20
-    assert businesses.count() == catalogue_size("ateliers_prestataires")
+    assert businesses.count() == catalogue_size("ateliers_prestataires") + embedded_workshops()
     assert SetupRecord.objects.count() == Training.objects.count()
     assert not TrainingSession.objects.exists()  # no dated session in the starter catalogue
     management = offices.get(title="Management numérique de destination")
@@ -69,7 +78,12 @@ def test_on_an_empty_migrated_database_it_installs_everything(db):
     for training in Training.objects.prefetch_related("questions"):
         assert training.questions.exists(), training.title
         assert {q.questionnaire.version for q in training.questions.all()} <= set(latest.values())
-    assert "lien ignoré" not in output
+    # The office catalogue names only codes of the latest office questionnaire.
+    name = next(n for n, code, _v in questionnaire_fixtures() if code == "snut-ot")
+    codes = {r["fields"]["code"] for r in fixture_records(name) if "code" in r["fields"]}
+    for record in fixture_records("formations_offices"):
+        refs = record["fields"]["axes"] + record["fields"]["questions"]
+        assert {ref[2] for ref in refs} <= codes, record["fields"]["title"]
     assert "Contenu de départ en place." in output
 
     out = io.StringIO()
@@ -134,11 +148,15 @@ def test_a_database_loaded_by_hand_is_completed_without_duplicates(db):
 
     setup_command()
 
-    assert Questionnaire.objects.count() == 3  # nothing reloaded, version 1 kept
-    assert (
-        set(Training.objects.filter(audience=Audience.BUSINESSES).values_list("pk", flat=True))
-        == workshops
-    )
+    # Nothing reloaded; the latest versions added beside those loaded by hand.
+    assert set(Questionnaire.objects.values_list("code", "version")) == {
+        ("snut-ot", 1),
+        ("snut-ot", 2),
+        ("snut-prestataires", 1),
+    } | {(code, version) for _name, code, version in questionnaire_fixtures()}
+    businesses = Training.objects.filter(audience=Audience.BUSINESSES)
+    assert workshops <= set(businesses.values_list("pk", flat=True))
+    assert businesses.count() == len(workshops) + embedded_workshops()
     assert Training.objects.filter(audience=Audience.OFFICES).count() == catalogue_size(
         "formations_offices"
     )
@@ -216,28 +234,32 @@ def test_every_catalogue_entry_has_its_own_key_and_real_content():
 
 def test_adding_a_questionnaire_version_is_one_line(db, tmp_path, monkeypatch):
     """A new fixture in the list becomes the latest version: installed on the next run."""
-    v2 = json.loads((setup.FIXTURES / "questionnaire_snut_v2.json").read_text("utf-8"))
-    for record in v2:
+    name, code, version = next(f for f in questionnaire_fixtures() if f[1] == "snut-ot")
+    following = []
+    for record in fixture_records(name):
+        if record["model"] == "diagnostics.training":
+            continue
         fields = record["fields"]
         if record["model"] == "diagnostics.questionnaire":
-            fields["version"] = 3
+            fields["version"] = version + 1
         for key in ("questionnaire", "question", "axis", "level"):
-            if isinstance(fields.get(key), list) and fields[key][:2] == ["snut-ot", 2]:
-                fields[key] = ["snut-ot", 3, *fields[key][2:]]
-    (tmp_path / "questionnaire_snut_v3.json").write_text(json.dumps(v2), "utf-8")
+            if isinstance(fields.get(key), list) and fields[key][:2] == [code, version]:
+                fields[key] = [code, version + 1, *fields[key][2:]]
+        following.append(record)
     for path in setup.FIXTURES.glob("*.json"):
         shutil.copy(path, tmp_path)
+    (tmp_path / "questionnaire_snut_next.json").write_text(json.dumps(following), "utf-8")
     setup_command()
     monkeypatch.setattr(setup, "FIXTURES", tmp_path)
     monkeypatch.setattr(
-        setup, "QUESTIONNAIRE_FIXTURES", [*setup.QUESTIONNAIRE_FIXTURES, "questionnaire_snut_v3"]
+        setup, "QUESTIONNAIRE_FIXTURES", [*setup.QUESTIONNAIRE_FIXTURES, "questionnaire_snut_next"]
     )
 
     output = setup_command()
 
-    assert "snut-ot v3 : installé (publié)" in output
-    assert Questionnaire.objects.latest(Audience.OFFICES).get().version == 3
-    assert Questionnaire.objects.filter(code="snut-ot", version=2).exists()  # kept
+    assert f"snut-ot v{version + 1} : installé (publié)" in output
+    assert Questionnaire.objects.latest(Audience.OFFICES).get().version == version + 1
+    assert Questionnaire.objects.filter(code="snut-ot", version=version).exists()  # kept
 
 
 def test_demo_sessions_fall_on_working_days():

@@ -8,7 +8,8 @@ missing and never changes nor deletes a row**.
 - Questionnaires: the latest version of each official questionnaire (every version
   with `all_versions`), published as its fixture is. A version whose code and number
   are already in the database is left as it is, whatever its content or status.
-- The network's catalogue (trainings for office teams, workshops for businesses): each
+- The network's catalogue (trainings for office teams, workshops for businesses, and the
+  workshops a questionnaire's fixture carries, never loaded by loaddata): each
   entry's key is `training:<pk of the fixture>`, recorded in `SetupRecord` once the entry
   is installed, or found already there by its audience and title (a database loaded by
   hand before this command). A recorded entry is never installed again, even after the
@@ -16,6 +17,7 @@ missing and never changes nor deletes a row**.
 """
 
 import json
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +46,9 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 QUESTIONNAIRE_FIXTURES = [
     "questionnaire_snut",
     "questionnaire_snut_v2",
+    "questionnaire_snut_v3",
     "questionnaire_prestataires",
+    "questionnaire_prestataires_v2",
 ]
 # The network's starter catalogue, which it then edits in the admin.
 CATALOGUE_FIXTURES = [
@@ -81,6 +85,8 @@ class SetupReport:
     trainings_created: int = 0
     trainings_found: int = 0
     trainings_kept: int = 0
+    # (training, question or axis code) of no installed version: a link that matches nothing
+    links_ignored: list[tuple[str, str]] = field(default_factory=list)
 
 
 def setup_run(*, all_versions: bool = False) -> SetupReport:
@@ -88,8 +94,8 @@ def setup_run(*, all_versions: bool = False) -> SetupReport:
     report = SetupReport()
     with transaction.atomic():
         _territories(report)
-        _questionnaires(report, all_versions=all_versions)
-        _catalogue(report)
+        trainings = _questionnaires(report, all_versions=all_versions)
+        _catalogue(report, trainings)
     return report
 
 
@@ -179,14 +185,26 @@ def _territories(report: SetupReport) -> None:
     )
 
 
-def _questionnaires(report: SetupReport, *, all_versions: bool) -> None:
+def _questionnaires(report: SetupReport, *, all_versions: bool) -> list[tuple[str, dict]]:
+    """Installs the questionnaires; returns the workshops their fixtures carry (fixture,
+    record), installed by the catalogue's rule rather than by loaddata, which would
+    overwrite a training that has the same id."""
+    trainings = []
     for name, code, version in questionnaire_fixtures(all_versions=all_versions):
         label = f"{code} v{version}"
+        records = fixture_records(name)
+        trainings += [(name, r) for r in records if r.get("model") == "diagnostics.training"]
         if Questionnaire.objects.filter(code=code, version=version).exists():
             report.questionnaires_kept.append(label)
             report.lines.append(f"Questionnaire {label} : déjà là, laissé tel quel.")
             continue
-        call_command("loaddata", str(FIXTURES / f"{name}.json"), verbosity=0)
+        with tempfile.TemporaryDirectory() as directory:
+            parts = Path(directory) / f"{name}.json"
+            parts.write_text(
+                json.dumps([r for r in records if r.get("model") != "diagnostics.training"]),
+                encoding="utf-8",
+            )
+            call_command("loaddata", str(parts), verbosity=0)
         questionnaire = Questionnaire.objects.get(code=code, version=version)
         faults = questionnaire_faults(questionnaire)
         if faults:
@@ -197,49 +215,74 @@ def _questionnaires(report: SetupReport, *, all_versions: bool) -> None:
         report.lines.append(
             f"Questionnaire {label} : installé ({questionnaire.get_status_display().lower()})."
         )
+    return trainings
 
 
-def _catalogue(report: SetupReport) -> None:
-    recorded = set(SetupRecord.objects.values_list("key", flat=True))
+def _catalogue_records() -> list[tuple[str, dict]]:
+    records = []
     for name in CATALOGUE_FIXTURES:
         for record in fixture_records(name):
             if record.get("model") != "diagnostics.training":
                 raise SetupError(
                     CATALOGUE_NOT_TRAINING.format(name=name, model=record.get("model"))
                 )
-            key = f"training:{record['pk']}"
-            if key in recorded:
-                report.trainings_kept += 1
-                continue
-            fields = record["fields"]
-            audience = fields.get("audience", Training._meta.get_field("audience").default)
-            existing = Training.objects.filter(
-                organiser__isnull=True, audience=audience, title=fields["title"]
-            ).first()
-            if existing is not None:
-                report.trainings_found += 1
-                SetupRecord.objects.create(key=key, object_id=existing.pk)
-                continue
+            records.append((name, record))
+    return records
+
+
+def _catalogue(report: SetupReport, embedded: list[tuple[str, dict]]) -> None:
+    """The catalogue's fixtures, then the workshops of the questionnaires' fixtures."""
+    recorded = set(SetupRecord.objects.values_list("key", flat=True))
+    for name, record in _catalogue_records() + embedded:
+        key = f"training:{record['pk']}"
+        if key in recorded:
+            report.trainings_kept += 1
+            continue
+        fields = record["fields"]
+        audience = fields.get("audience", Training._meta.get_field("audience").default)
+        existing = Training.objects.filter(
+            organiser__isnull=True, audience=audience, title=fields["title"]
+        ).first()
+        if existing is not None:
+            report.trainings_found += 1
+            training = existing
+        else:
             training = _training(name, fields, audience, report)
-            SetupRecord.objects.create(key=key, object_id=training.pk)
-            recorded.add(key)
             report.trainings_created += 1
+        SetupRecord.objects.create(key=key, object_id=training.pk)
+        recorded.add(key)
     added = (
         counted(report.trainings_created, "%(count)s entrée ajoutée", "%(count)s entrées ajoutées")
         if report.trainings_created
         else "aucune entrée ajoutée"
     )
+    there = report.trainings_found + report.trainings_kept
     report.lines.append(
-        "Catalogue des formations et ateliers : "
-        + added
-        + ", "
-        + counted(
-            report.trainings_found + report.trainings_kept,
-            "%(count)s déjà installée (laissée telle quelle)",
-            "%(count)s déjà installées (laissées telles quelles)",
+        f"Catalogue des formations et ateliers : {added}"
+        + (
+            ", "
+            + counted(
+                there,
+                "%(count)s déjà installée (laissée telle quelle)",
+                "%(count)s déjà installées (laissées telles quelles)",
+            )
+            if there
+            else ""
         )
         + "."
     )
+    if report.links_ignored:
+        codes = ", ".join(sorted({code for _title, code in report.links_ignored}))
+        report.lines.append(
+            counted(
+                len(report.links_ignored),
+                "%(count)s lien vers une question qu’aucune version installée ne contient "
+                "n’a pas été posé",
+                "%(count)s liens vers des questions qu’aucune version installée ne contient "
+                "n’ont pas été posés",
+            )
+            + f" : {codes}."
+        )
 
 
 def _training(name: str, fields: dict, audience: str, report: SetupReport) -> Training:
@@ -264,10 +307,7 @@ def _training(name: str, fields: dict, audience: str, report: SetupReport) -> Tr
         for ref in fields.get(relation, []):
             part = _questionnaire_part(model, ref)
             if part is None:
-                report.lines.append(
-                    f"« {training.title} » : {ref[2]} n’existe dans aucune version installée "
-                    f"de {ref[0]}, lien ignoré."
-                )
+                report.links_ignored.append((fields["title"], ref[2]))
             else:
                 parts.append(part)
         getattr(training, relation).set(parts)
@@ -288,9 +328,15 @@ def _questionnaire_part(model, ref):
 
 
 def unique_catalogue_keys() -> dict[str, list[str]]:
-    """Catalogue keys used by more than one fixture entry (must be none): key → fixtures."""
+    """Catalogue keys used by more than one entry of the catalogue's fixtures and of the
+    questionnaires' (must be none): key → fixtures."""
     seen: dict[str, list[str]] = defaultdict(list)
-    for name in CATALOGUE_FIXTURES:
-        for record in fixture_records(name):
-            seen[f"training:{record.get('pk')}"].append(name)
+    embedded = [
+        (name, record)
+        for name in QUESTIONNAIRE_FIXTURES
+        for record in fixture_records(name)
+        if record.get("model") == "diagnostics.training"
+    ]
+    for name, record in _catalogue_records() + embedded:
+        seen[f"training:{record.get('pk')}"].append(name)
     return {key: names for key, names in seen.items() if len(names) > 1}

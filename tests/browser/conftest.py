@@ -46,6 +46,6 @@ def browser_type_launch_args(browser_type_launch_args):
 def demo(transactional_db):
     """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
     call_command("snut_setup", "--all-versions", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
     seed(second, previous_questionnaire=first)
     return second

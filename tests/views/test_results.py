@@ -307,7 +307,7 @@ def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db
     from diagnostics.report import render_pdf
 
     call_command("snut_setup", "--all-versions", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
     seed(second, previous_questionnaire=first)
     diagnostic = (
         Diagnostic.objects.filter(

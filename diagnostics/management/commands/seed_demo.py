@@ -3,7 +3,7 @@
 Idempotent: offices, users and campaigns are looked up by name, and an office
 that already has diagnostics in a campaign is left alone. The latest campaign runs
 on the newest published version of the questionnaire, the earlier one on the
-oldest (version 1 when version 2 is loaded): the evolution crosses a revision.
+version before (version 2 when version 3 is loaded): the evolution crosses a revision.
 """
 
 import random
@@ -105,7 +105,13 @@ class Command(BaseCommand):
                 "« python manage.py snut_setup --all-versions »."
             )
         published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-        earliest = published.filter(code=questionnaire.code).order_by("version").first()
+        # The version before the newest: the evolution and the carry-over cross one revision.
+        earliest = (
+            published.filter(code=questionnaire.code, version__lt=questionnaire.version)
+            .order_by("-version")
+            .first()
+            or questionnaire
+        )
         with transaction.atomic():
             summary = seed(questionnaire, previous_questionnaire=earliest)
         self.stdout.write(self.style.SUCCESS(summary))
