@@ -6,8 +6,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -140,3 +142,17 @@ def test_members_still_land_on_their_office(client, office):
     client.force_login(factories.make_user("directrice", office=office))
     response = client.get("/")
     assert response.status_code == 302 and response.url == f"/offices/{office.slug}/"
+
+
+PO_ENTRY = re.compile(r'(?:msgctxt "([^"]*)"\n)?msgid "([^"]+)"\nmsgstr "([^"]*)"')
+
+
+def test_the_compiled_locale_says_what_its_source_says():
+    """locale/fr/LC_MESSAGES/django.mo is committed: recompile it (msgfmt) with its .po."""
+    source = (settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = PO_ENTRY.findall(source)
+    assert len(entries) >= 19
+    with translation.override("fr"):
+        for context, msgid, msgstr in entries:
+            said = pgettext(context, msgid) if context else gettext(msgid)
+            assert said == msgstr, msgid
