@@ -88,9 +88,6 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
     list_per_page = 50
     change_list_template = "admin/diagnostics/businesscampaign/change_list.html"
 
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}
-
     def get_changelist(self, request, **kwargs):
         return MediansChangeList
 
