@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import regional, selectors
 from diagnostics.admin.diagnostics import QuickCheckboxMixin
+from diagnostics.admin.filters import OfficeSegmentFilter
 from diagnostics.admin.office_analytics import (
     CAMPAIGN_PARAM,
     OfficeAnalyticsMixin,
@@ -236,7 +237,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         StatusFilter,
         LevelFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
-        "segment",
+        ("segment", OfficeSegmentFilter),
     ]
     search_fields = ["name", "commune", "slug"]
     prepopulated_fields = {"slug": ["name"]}
