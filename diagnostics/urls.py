@@ -1,7 +1,15 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import business, business_detail, businesses, legal, team, territory
+from diagnostics.views import (
+    answers,
+    business,
+    business_detail,
+    businesses,
+    legal,
+    team,
+    territory,
+)
 
 app_name = "diagnostics"
 
@@ -20,6 +28,7 @@ urlpatterns = [
     path("diagnostics/<int:pk>/abandonner/", views.diagnostic_abandon, name="abandon"),
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
+    path("diagnostics/<int:pk>/reponses/", answers.diagnostic_answers, name="answers"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     # The office's team and invitations (diagnostics/views/team.py)
     path("offices/<slug:slug>/equipe/", team.team, name="team"),

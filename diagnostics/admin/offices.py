@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import regional, selectors
 from diagnostics.admin.diagnostics import QuickCheckboxMixin
+from diagnostics.admin.filters import OfficeSegmentFilter
 from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import (
     CAMPAIGN_PARAM,
@@ -252,7 +253,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         StatusFilter,
         LevelFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
-        "segment",
+        ("segment", OfficeSegmentFilter),
         ReachFilter,
     ]
     search_fields = ["name", "commune", "slug"]

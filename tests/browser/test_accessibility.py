@@ -49,6 +49,8 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
         organisation=draft.organisation, status=Diagnostic.Status.SUBMITTED
     ).first()
     axis = draft.campaign.questionnaire.axes.order_by("order").first()
+    # An axis whose answers wait for confirmation: « Confirmer toutes les réponses reprises ».
+    carried = draft.answers.filter(carried_over=True).select_related("question__axis").first()
     action = Action.objects.create(office=draft.organisation, title="Refaire la fiche Google")
     login(page, base, DEMO_FILLER)
     check(
@@ -57,10 +59,12 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/",
             f"{base}/offices/{draft.organisation.slug}/",
             f"{base}/diagnostics/{draft.pk}/axes/{axis.code}/",
+            f"{base}/diagnostics/{draft.pk}/axes/{carried.question.axis.code}/",
             f"{base}/diagnostics/{draft.pk}/relecture/",
             f"{base}/diagnostics/{draft.pk}/abandonner/",
             f"{base}/diagnostics/{draft.pk}/importance/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
+            f"{base}/diagnostics/{submitted.pk}/reponses/",
             f"{base}/offices/{draft.organisation.slug}/plan/",
             f"{base}/offices/{draft.organisation.slug}/plan/{action.pk}/",
         ],

@@ -84,6 +84,9 @@ def admin_pages(staff) -> dict[str, list[str]]:
         f"{office}/exports/?actualiser=non",
         # « Tâches en arrière-plan »: a failed task, as staff open it to read why.
         reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk]),
+        # Staff read every office's results and answers.
+        f"/diagnostics/{submitted.order_by('pk').first().pk}/resultats/",
+        f"/diagnostics/{submitted.order_by('pk').first().pk}/reponses/",
     ]
     return {"changelists": changelists, "with_inlines": with_inlines, "staff": staff_pages}
 
