@@ -263,8 +263,17 @@ class BusinessCopy:
         return handle.getvalue()
 
 
-def business_copy(business: Organisation) -> BusinessCopy:
-    """The business's data, in five queries whatever its number of answers."""
+def office_reads_detail(diagnostic: Diagnostic) -> bool:
+    """Whether the business's office may read this diagnostic's answers and scores: only
+    once submitted with the business's consent (Diagnostic.share_details)."""
+    return diagnostic.is_submitted and diagnostic.share_details
+
+
+def business_copy(business: Organisation, *, for_office: bool = False) -> BusinessCopy:
+    """The business's data, in five queries whatever its number of answers.
+
+    `for_office`: the copy its office downloads for it, which holds the answers and
+    scores only of the diagnostics the business shared; the business itself gets all."""
     links = list(
         BusinessLink.objects.filter(business=business)
         .select_related("campaign")
@@ -275,7 +284,11 @@ def business_copy(business: Organisation) -> BusinessCopy:
         .select_related("campaign", "questionnaire", "overall_level")
         .order_by("created_at", "pk")
     )
-    ids = [d.pk for d in diagnostics]
+    if for_office:
+        for diagnostic in diagnostics:
+            if not office_reads_detail(diagnostic):
+                diagnostic.overall_score = diagnostic.overall_level = None
+    ids = [d.pk for d in diagnostics if not for_office or office_reads_detail(d)]
     return BusinessCopy(
         business=business,
         links=links,
@@ -560,7 +573,7 @@ def _business_tables(office: Office) -> list[Table]:
         .order_by("organisation__name", "created_at", "pk")
     )
     # The office reads a business's scores and answers only once it agreed.
-    shared = [d for d in diagnostics if d.is_submitted and d.share_details]
+    shared = [d for d in diagnostics if office_reads_detail(d)]
     names = {d.pk: f"{d.organisation.name} — {d.campaign.name}" for d in shared}
     shared_ids = [d.pk for d in shared]
     answers = _answers(shared_ids)
@@ -637,7 +650,7 @@ def office_zip(office: Office) -> bytes:
     made_at = timezone.now()
     readme = "\n".join(
         [
-            _("Données de %(office)s gardées par SNUT, copie du %(when)s.")
+            _("Ce que SNUT garde sur «\u00a0%(office)s\u00a0», copie du %(when)s.")
             % {"office": office.name, "when": _when(made_at)},
             "",
             _(

@@ -5,7 +5,8 @@
   link still opens these two pages (the rights outlive the campaign); a revoked or
   unknown one is refused as every business page refuses it.
 - The office, for one of its businesses, from the business's page in « Prestataires »:
-  the same download and erasure (who manages the businesses only: 403 otherwise).
+  the erasure, and a download that holds the answers and scores only of what the
+  business shared with it (who manages the businesses only: 403 otherwise).
 - The office's director: a ZIP of everything SNUT holds about the office.
 """
 
@@ -37,10 +38,11 @@ FORMATS = {
 NOT_DIRECTOR = gettext_lazy("Seule la direction de l’office télécharge toutes ses données.")
 
 
-def _download(business, fmt: str) -> HttpResponse:
+def _download(business, fmt: str, *, for_office: bool = False) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(_("Format inconnu : choisissez CSV ou JSON."))
-    copy = personal_data.business_copy(personal_data.business_for_copy(business.pk))
+    business = personal_data.business_for_copy(business.pk)
+    copy = personal_data.business_copy(business, for_office=for_office)
     content = copy.csv_bytes() if fmt == "csv" else copy.json_bytes()
     response = HttpResponse(content, content_type=FORMATS[fmt])
     name = slugify(business.name) or "prestataire"
@@ -110,7 +112,7 @@ def _office_business(request, slug, pk):
 @login_required
 def office_business_data_download(request, slug, pk, fmt):
     _office, business = _office_business(request, slug, pk)
-    return _download(business, fmt)
+    return _download(business, fmt, for_office=True)
 
 
 @login_required

@@ -245,7 +245,12 @@ def test_the_office_downloads_and_erases_for_its_business(client, office, direct
         reverse("diagnostics:office_business_data_download", args=[office.slug, business.pk, "csv"])
     )
     assert download.status_code == 200
-    assert len(_rows(download)) == 7  # the header and six answers, consent or not
+    header, *rows = _rows(download)
+    assert len(rows) == 1  # it refused sharing: its contact data and status, no answer
+    record = dict(zip(header, rows[0], strict=True))
+    assert record["adresse e-mail"] == business.email and record["statut"] == "Soumis"
+    assert record["score global"] == record["réponse choisie"] == record["commentaire"] == ""
+    assert COMMENT not in download.content.decode()
     assert client.get(erase_url).status_code == 200
 
     response = client.post(erase_url)
@@ -253,6 +258,20 @@ def test_the_office_downloads_and_erases_for_its_business(client, office, direct
     assert response.status_code == 302
     assert not Organisation.objects.filter(pk=business.pk).exists()
     assert not Answer.objects.filter(diagnostic__organisation_id=business.pk).exists()
+
+
+def test_the_office_copy_holds_what_the_business_shared(client, office, director, campaign):
+    business, _token, _diagnostic = _answered(office, campaign, share=True)
+    client.force_login(director)
+    url = reverse(
+        "diagnostics:office_business_data_download", args=[office.slug, business.pk, "json"]
+    )
+    (shared,) = json.loads(client.get(url).content)["diagnostics"]
+    assert len(shared["réponses"]) == 6 and shared["score global"] is not None
+    draft, _token, _diagnostic = _answered(office, campaign, "Brouillon", submit=False)
+    url = reverse("diagnostics:office_business_data_download", args=[office.slug, draft.pk, "json"])
+    (unsent,) = json.loads(client.get(url).content)["diagnostics"]
+    assert unsent["réponses"] == [] and unsent["scores par axe"] == []
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
