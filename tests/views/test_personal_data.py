@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics import services, territory
+from diagnostics.regional.businesses import business_weakest_questions
 from diagnostics.models import (
     Answer,
     Audience,
@@ -211,8 +212,10 @@ def test_the_territory_figures_stay_consistent_after_an_erasure(client, office, 
     _answered(office, campaign, "Auberge de la Place")
     factories.make_business(office, "Jamais invité")
     before = territory.territory(office, campaign)
+    network_before = business_weakest_questions()
     assert (before.rates.businesses, before.rates.submitted, before.overall.count) == (8, 7, 7)
     _business, token, _diagnostic = _answered(office, campaign, "Effacé ensuite")
+    assert business_weakest_questions().diagnostics == 8  # cached with it
 
     client.post(reverse("diagnostics:business_data_erase", args=[token]))
 
@@ -224,6 +227,10 @@ def test_the_territory_figures_stay_consistent_after_an_erasure(client, office, 
         (w.question.pk, w.answers) for w in before.weakest
     ]
     assert len(submitted) == 6
+    # The network's figures (cached per submission) drop it too.
+    network_after = business_weakest_questions()
+    assert network_after.diagnostics == network_before.diagnostics == 7
+    assert network_after.questions == network_before.questions
 
 
 # --- the office, for one of its businesses ---------------------------------------------
@@ -333,6 +340,7 @@ def test_the_director_downloads_everything_about_the_office(client, office, dire
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
     archive = _zip(response)
     names = set(archive.namelist())
     assert {"LISEZMOI.txt", "donnees.json", "office.csv", "membres.csv", "invitations.csv"} <= names
