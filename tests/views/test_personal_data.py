@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics import services, territory
-from diagnostics.regional.businesses import business_weakest_questions
 from diagnostics.models import (
     Answer,
     Audience,
@@ -25,6 +24,7 @@ from diagnostics.models import (
     Membership,
     Organisation,
 )
+from diagnostics.regional.businesses import business_weakest_questions
 from tests import factories
 from tests.territory_data import submit_businesses
 
