@@ -114,21 +114,19 @@ def personal_data_purge(*, today: date | None = None, dry_run: bool = False) -> 
         Exists(Diagnostic.objects.filter(organisation=OuterRef("pk"), campaign__in=kept))
     ) | Q(Exists(BusinessLink.objects.filter(business=OuterRef("pk"), campaign__in=kept)))
     with transaction.atomic():
-        # Read once: the deletions below would empty the query.
-        gone = list(
-            Business.objects.filter(in_expired).exclude(in_kept).values_list("pk", flat=True)
-        )
+        gone = Business.objects.filter(in_expired).exclude(in_kept)
         diagnostics = Diagnostic.objects.filter(
             Q(campaign__in=expired) | Q(organisation__in=gone),
             organisation__kind=Organisation.Kind.BUSINESS,
         )
         links = BusinessLink.objects.filter(Q(campaign__in=expired) | Q(business__in=gone))
-        erased = _counts(len(gone), diagnostics, links)
+        erased = _counts(gone.count(), diagnostics, links)
         if not dry_run:
-            # Answers and scores go with their diagnostic.
-            diagnostics.delete()
-            links.delete()
-            Business.objects.filter(pk__in=gone).delete()
+            # The businesses first (their links, diagnostics, answers and scores go with
+            # them): once their expired rows are deleted, `gone` would no longer find them.
+            gone.delete()
+            Diagnostic.objects.filter(campaign__in=expired).delete()
+            BusinessLink.objects.filter(campaign__in=expired).delete()
     logger.info(
         "personal data purge%s: campaigns closed before %s, %s business(es), "
         "%s diagnostic(s), %s answer(s), %s link(s)",
