@@ -165,6 +165,10 @@ class BusinessSubmitForm(forms.Form):
         coerce=lambda value: value == "yes",
         initial="yes",
         widget=forms.RadioSelect,
+        help_text=_(
+            "Dans les deux cas, le réseau régional des offices ne voit jamais vos réponses ni "
+            "votre score : seulement des chiffres d’ensemble."
+        ),
         error_messages={
             "required": _("Dites si votre office peut voir le détail de vos réponses."),
             "invalid_choice": _("Choisissez « oui » ou « non »."),

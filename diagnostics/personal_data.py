@@ -40,6 +40,7 @@ from diagnostics.models import (
     Organisation,
     Training,
 )
+from diagnostics.visibility import office_reads
 
 
 def _when(value) -> str:
@@ -263,12 +264,6 @@ class BusinessCopy:
         return handle.getvalue()
 
 
-def office_reads_detail(diagnostic: Diagnostic) -> bool:
-    """Whether the business's office may read this diagnostic's answers and scores: only
-    once submitted with the business's consent (Diagnostic.share_details)."""
-    return diagnostic.is_submitted and diagnostic.share_details
-
-
 def business_copy(business: Organisation, *, for_office: bool = False) -> BusinessCopy:
     """The business's data, in five queries whatever its number of answers.
 
@@ -286,9 +281,9 @@ def business_copy(business: Organisation, *, for_office: bool = False) -> Busine
     )
     if for_office:
         for diagnostic in diagnostics:
-            if not office_reads_detail(diagnostic):
+            if not office_reads(diagnostic):
                 diagnostic.overall_score = diagnostic.overall_level = None
-    ids = [d.pk for d in diagnostics if not for_office or office_reads_detail(d)]
+    ids = [d.pk for d in diagnostics if not for_office or office_reads(d)]
     return BusinessCopy(
         business=business,
         links=links,
@@ -573,7 +568,7 @@ def _business_tables(office: Office) -> list[Table]:
         .order_by("organisation__name", "created_at", "pk")
     )
     # The office reads a business's scores and answers only once it agreed.
-    shared = [d for d in diagnostics if office_reads_detail(d)]
+    shared = [d for d in diagnostics if office_reads(d)]
     names = {d.pk: f"{d.organisation.name} — {d.campaign.name}" for d in shared}
     shared_ids = [d.pk for d in shared]
     answers = _answers(shared_ids)

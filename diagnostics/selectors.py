@@ -5,6 +5,7 @@ import statistics
 from array import array
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from django.core.cache import cache
@@ -30,7 +31,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from diagnostics import scoring
+from diagnostics import applicability, scoring, visibility
 from diagnostics.collation import french, french_key
 from diagnostics.models import (
     Action,
@@ -144,8 +145,10 @@ def scoring_answers(answers) -> list[scoring.AnswerSpec]:
 
 
 def diagnostic_profile(diagnostic: Diagnostic) -> scoring.Profile:
-    """The live profile of a diagnostic from its current answers: five queries."""
-    axes = scoring_axes(questionnaire_axes(diagnostic.questionnaire))
+    """The live profile of a diagnostic from its current answers, over the questions its
+    organisation is scored on: five queries."""
+    structure = questionnaire_axes(diagnostic.questionnaire)
+    axes = scoring_axes(applicability.applicable(structure, diagnostic.organisation).scored)
     levels = scoring_levels(diagnostic.questionnaire)
     answers = scoring_answers(Answer.objects.filter(diagnostic=diagnostic))
     return scoring.score_diagnostic(axes, levels, answers)
@@ -178,12 +181,13 @@ def diagnostic_for_member(user, pk) -> Diagnostic:
 
 
 def diagnostic_for_reader(user, pk) -> Diagnostic:
-    """Members read their office's diagnostics; network staff read every one."""
+    """Members read their office's diagnostics; network staff read every office's."""
     if user.is_staff and user.has_perm("diagnostics.view_diagnostic"):
         queryset = Diagnostic.objects.select_related(
             "organisation__department", "campaign", "questionnaire", "overall_level"
         )
-        return get_object_or_404(queryset, pk=pk)
+        # Offices' only: the businesses' are read in aggregates (visibility.py).
+        return get_object_or_404(visibility.named_for_staff(queryset), pk=pk)
     return diagnostic_for_member(user, pk)
 
 
@@ -511,8 +515,9 @@ class OfficePlan:
     actions: list
     today: object
 
-    @property
+    @cached_property
     def overdue(self) -> list:
+        """The open actions past their due date: the one rule of the plan page and the report."""
         return [a for a in self.actions if a.is_open and a.due_date and a.due_date < self.today]
 
     @property
@@ -985,7 +990,8 @@ def office_businesses(
 
     Each carries `status` (a key of BUSINESS_STATUSES, computed in SQL so that the
     database filters and paginates by it) and the dates behind it: `link_id`, `sent_at`,
-    `sent_count`, `opened_at`, `revoked_at`, `started_at`, `submitted_at`. One query
+    `sent_count`, `opened_at`, `revoked_at`, `started_at`, `submitted_at`, and
+    `shared_diagnostic_id` (a submitted diagnostic whose detail it shares). One query
     whatever the number of businesses.
     """
     businesses = Organisation.objects.filter(parent=office, kind=Organisation.Kind.BUSINESS)
@@ -1010,6 +1016,13 @@ def office_businesses(
             revoked_at=Subquery(link.values("revoked_at")[:1]),
             started_at=Subquery(diagnostic.values("created_at")[:1]),
             submitted_at=Subquery(diagnostic.values("submitted_at")[:1]),
+            # The office reads the detail of a submitted diagnostic it was allowed to
+            # (diagnostics/visibility.py): its id, or None.
+            shared_diagnostic_id=Subquery(
+                diagnostic.filter(status=Diagnostic.Status.SUBMITTED, share_details=True).values(
+                    "pk"
+                )[:1]
+            ),
         ).annotate(
             status=Case(
                 When(submitted_at__isnull=False, then=Value("submitted")),

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import business, businesses, legal, personal_data, team, territory
+from diagnostics.views import (
+    business,
+    business_detail,
+    businesses,
+    legal,
+    personal_data,
+    team,
+    territory,
+)
 
 app_name = "diagnostics"
 
@@ -57,6 +65,17 @@ urlpatterns = [
         "offices/<slug:slug>/prestataires/<int:pk>/",
         businesses.business_edit,
         name="business_edit",
+    ),
+    # A business's diagnostic, for its office when it agreed (diagnostics/visibility.py)
+    path(
+        "offices/<slug:slug>/prestataires/diagnostics/<int:pk>/",
+        business_detail.business_detail,
+        name="business_detail",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/diagnostics/<int:pk>/pdf/",
+        business_detail.business_detail_pdf,
+        name="business_detail_pdf",
     ),
     path(
         "offices/<slug:slug>/prestataires/importer/",

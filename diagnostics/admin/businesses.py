@@ -30,9 +30,10 @@ from diagnostics.templatetags.snut import tone
 
 CONSENT_HELP = gettext_lazy(
     "Les prestataires choisissent, en soumettant, si leur office peut lire le détail de leurs "
-    "réponses ; sans leur accord l’office ne les voit que dans les agrégats. Ce choix concerne "
-    "l’office : l’équipe du réseau lit les scores de tous les diagnostics et, dans "
-    "l’administration, le détail des réponses de chacun."
+    "réponses ; sans leur accord l’office ne les voit que dans les agrégats. L’équipe du "
+    "réseau, elle, ne lit jamais le détail d’un prestataire nommé : seulement des chiffres "
+    "d’ensemble (participation, médianes, points faibles, besoins d’ateliers), comme on le "
+    "leur annonce avant qu’ils commencent."
 )
 
 
@@ -86,9 +87,6 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
     fields = ["name", "organiser", "questionnaire", "opens", "closes"]
     list_per_page = 50
     change_list_template = "admin/diagnostics/businesscampaign/change_list.html"
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}
 
     def get_changelist(self, request, **kwargs):
         return MediansChangeList
@@ -176,9 +174,7 @@ class BusinessAdmin(ReadOnlyAdmin):
         "subtype",
         "commune",
         "department",
-        "email",
-        "phone",
-    ]
+    ]  # no contact data: the network reads the businesses in aggregates (visibility.py)
     list_per_page = 100
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")

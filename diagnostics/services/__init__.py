@@ -450,7 +450,10 @@ def diagnostic_submit(
         _check_open(locked.campaign, now)
         profile = selectors.diagnostic_profile(locked)
         missing = profile.total - profile.answered
-        missing += Answer.objects.filter(diagnostic=locked, carried_over=True).count()
+        counted = [q.id for result in profile.axes for q in result.axis.questions]
+        missing += Answer.objects.filter(
+            diagnostic=locked, carried_over=True, question_id__in=counted
+        ).count()
         if missing:
             message = ngettext(UNANSWERED_ONE, UNANSWERED_MANY, missing)
             raise ValidationError(message.format(count=missing))
@@ -602,6 +605,8 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
                 order=q.order,
                 weight=q.weight,
                 allow_not_applicable=q.allow_not_applicable,
+                activities=q.activities,
+                scored=q.scored,
             )
             for q, new_axis in old_questions
         )

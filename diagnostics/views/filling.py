@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import applicability, selectors, services
 from diagnostics.forms import AnswersForm, SubmitForm, confirm_field_name
 from diagnostics.models import Answer, Axis, Diagnostic, Question
 
@@ -44,7 +44,7 @@ class AxisProgress:
 def _progress(axes: list[Axis], answers: dict[int, Answer]) -> list[AxisProgress]:
     result = []
     for axis in axes:
-        questions = list(axis.questions.all())
+        questions = applicability.required_questions(axis)
         unanswered = [q for q in questions if q.pk not in answers or not answers[q.pk].is_answered]
         result.append(
             AxisProgress(axis, len(questions) - len(unanswered), len(questions), unanswered)
@@ -58,8 +58,10 @@ def _overall_percent(progress: list[AxisProgress]) -> int:
 
 
 def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]:
-    """The diagnostic's axes (questions and choices) and its answers by question id."""
-    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
+    """The diagnostic's axes (the questions its organisation is asked, with their choices)
+    and its answers by question id."""
+    structure = selectors.questionnaire_axes(diagnostic.questionnaire)
+    axes = applicability.applicable(structure, diagnostic.organisation).axes
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services, territory
+from diagnostics import needs, services, territory
 from diagnostics.exports import csv_response, xlsx_response
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
@@ -56,6 +56,7 @@ def territory_page(request, slug):
             else [],
             "segments": [(s, str(Business.Segment(s).label)) for s in Business.BUSINESS_SEGMENTS],
             "min_group": territory.MIN_GROUP,
+            "needs": needs.campaign_needs(office, campaign) if campaign else [],
         },
     )
 
@@ -113,6 +114,8 @@ def workshop_programme(request, slug):
             "proposed": proposed,
             "own": own,
             "can_manage": manages_businesses(office),
+            "needs": needs.campaign_needs(office, campaign) if campaign else [],
+            "min_group": territory.MIN_GROUP,
         },
     )
 
