@@ -7,6 +7,7 @@ from diagnostics.views import (
     business_detail,
     businesses,
     legal,
+    personal_data,
     team,
     territory,
 )
@@ -162,6 +163,28 @@ urlpatterns = [
         business.business_report_pdf,
         name="business_report_pdf",
     ),
+    # The data subjects' rights (diagnostics/views/personal_data.py)
+    path(
+        "prestataire/<str:token>/donnees.<slug:fmt>",
+        personal_data.business_data_download,
+        name="business_data_download",
+    ),
+    path(
+        "prestataire/<str:token>/effacer/",
+        personal_data.business_data_erase,
+        name="business_data_erase",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/donnees.<slug:fmt>",
+        personal_data.office_business_data_download,
+        name="office_business_data_download",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/effacer/",
+        personal_data.office_business_data_erase,
+        name="office_business_data_erase",
+    ),
+    path("offices/<slug:slug>/donnees.zip", personal_data.office_data_zip, name="office_data_zip"),
     path("offices/<slug:slug>/plan/", views.plan, name="plan"),
     path("offices/<slug:slug>/mutualisation/", views.pooling_opt_in, name="pooling"),
     path("offices/<slug:slug>/plan/priorite/", views.action_from_priority, name="plan_priority"),
