@@ -217,7 +217,7 @@ class Results:
             return None
         return territory.summary(self.diagnostic)
 
-    @property
+    @cached_property
     def pooling(self) -> list[selectors.PoolingLead]:
         """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
         return selectors.pooling_leads(self.diagnostic, self.plan)

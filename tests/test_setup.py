@@ -4,13 +4,11 @@ run creates only what is missing, changes nothing and deletes nothing."""
 import io
 import json
 import shutil
-from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from diagnostics.management.commands.seed_demo import _working_days
 from diagnostics.models import (
     Audience,
     Choice,
@@ -260,10 +258,3 @@ def test_adding_a_questionnaire_version_is_one_line(db, tmp_path, monkeypatch):
     assert f"snut-ot v{version + 1} : installé (publié)" in output
     assert Questionnaire.objects.latest(Audience.OFFICES).get().version == version + 1
     assert Questionnaire.objects.filter(code="snut-ot", version=version).exists()  # kept
-
-
-def test_demo_sessions_fall_on_working_days():
-    assert _working_days(date(2026, 12, 24), 1) == date(2027, 1, 4)
-    assert _working_days(date(2027, 5, 7), 2) == date(2027, 5, 10)  # Friday → Monday
-    assert _working_days(date(2027, 7, 14), 1) == date(2027, 7, 15)  # fête nationale
-    assert _working_days(date(2027, 3, 29), 1) == date(2027, 3, 30)  # lundi de Pâques

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
+from diagnostics.admin.filters import BusinessSegmentFilter
 from diagnostics.models import (
     Audience,
     Axis,
@@ -87,9 +88,6 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
     fields = ["name", "organiser", "questionnaire", "opens", "closes"]
     list_per_page = 50
     change_list_template = "admin/diagnostics/businesscampaign/change_list.html"
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}
 
     def get_changelist(self, request, **kwargs):
         return MediansChangeList
@@ -167,7 +165,10 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
 @admin.register(Business)
 class BusinessAdmin(ReadOnlyAdmin):
     list_display = ["name", "parent", "department_code", "segment", "subtype", "commune"]
-    list_filter = [("parent__department", admin.RelatedOnlyFieldListFilter), "segment"]
+    list_filter = [
+        ("parent__department", admin.RelatedOnlyFieldListFilter),
+        ("segment", BusinessSegmentFilter),
+    ]
     list_select_related = ["parent", "department"]
     search_fields = ["name", "commune", "parent__name"]
     fields = [

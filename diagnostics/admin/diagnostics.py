@@ -53,9 +53,6 @@ class CampaignAdmin(admin.ModelAdmin):
     # The network's campaigns, asking the offices; offices run their businesses' own.
     exclude = ["audience", "organiser"]
 
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}  # headers that wrap: every column fits 1366 px
-
     def changelist_view(self, request, extra_context=None):
         # Every column, the link to the offices yet to submit included, fits a 1366 px laptop.
         extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
@@ -176,9 +173,6 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     """Diagnostics are written by directors through the app; here they are read."""
 
     change_form_template = "admin/diagnostics/diagnostic/change_form.html"
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}  # the read-only tables scroll on a phone
 
     list_display = [
         "organisation",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from diagnostics import services
+from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.models import (
     Axis,
     AxisNarrative,
@@ -82,13 +83,13 @@ class FrozenInlineMixin:
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
-class MaturityLevelInline(FrozenInlineMixin, admin.TabularInline):
+class MaturityLevelInline(FrozenInlineMixin, LabelledTabularInline):
     model = MaturityLevel
     extra = 0
     fields = ["lower_bound", "name", "description"]
 
 
-class AxisInline(FrozenInlineMixin, admin.TabularInline):
+class AxisInline(FrozenInlineMixin, LabelledTabularInline):
     model = Axis
     extra = 0
     fields = ["order", "code", "name", "weight"]
@@ -178,7 +179,7 @@ class QuestionnaireAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
         )
 
 
-class QuestionInline(FrozenInlineMixin, admin.TabularInline):
+class QuestionInline(FrozenInlineMixin, LabelledTabularInline):
     model = Question
     extra = 0
     fields = ["order", "code", "text", "weight", "allow_not_applicable"]
@@ -186,7 +187,7 @@ class QuestionInline(FrozenInlineMixin, admin.TabularInline):
     ordering = ["order"]
 
 
-class AxisNarrativeInline(FrozenInlineMixin, admin.TabularInline):
+class AxisNarrativeInline(FrozenInlineMixin, LabelledTabularInline):
     """The axis's own text for each level (the level's general text stands in when absent)."""
 
     model = AxisNarrative
@@ -225,7 +226,7 @@ class AxisAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
             obj.delete()
 
 
-class ChoiceInline(FrozenInlineMixin, admin.TabularInline):
+class ChoiceInline(FrozenInlineMixin, LabelledTabularInline):
     model = Choice
     extra = 0
     fields = ["order", "label", "points", "recommendation", "effort", "scale"]

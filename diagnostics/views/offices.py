@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import network, selectors, services
 from diagnostics.models import (
     Answer,
     Audience,
@@ -22,7 +22,10 @@ from diagnostics.models import (
 
 
 def home(request):
-    """Anonymous visitors read what SNUT is; members go to their office."""
+    """Anonymous visitors read what SNUT is; members go to their office, network staff (never
+    members) to their dashboard."""
+    if request.user.is_staff:
+        return redirect(network.staff_landing_url(request.user))
     if request.user.is_authenticated:
         offices = list(selectors.offices_for_user(request.user))
         if len(offices) == 1:

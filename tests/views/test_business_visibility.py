@@ -3,6 +3,9 @@ surface by surface and party by party (issue 20): the business through its link;
 office's team when it agreed; nobody else by name — the network's staff in aggregates
 only, another office and an anonymous visitor never."""
 
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -159,3 +162,43 @@ def test_the_business_is_told_before_it_starts_what_happens(client, office):
     text = client.get(reverse("diagnostics:business_home", args=[token])).content.decode()
     assert "ne voit jamais vos réponses ni votre score" in text
     assert "peut voir le détail de vos réponses, votre score et vos priorités" in text
+
+
+# The office's copy of one business's data, and the director's ZIP of the office's
+# (views/personal_data.py): the detail of a business only if it agreed.
+COPIES_EXPECTED = {
+    "director": 200,
+    "colleague": 403,
+    "staff": 404,
+    "other_office": 404,
+    "anonymous": 302,
+}
+
+
+def _content(response) -> bytes:
+    if response.get("Content-Type") != "application/zip":
+        return response.content
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    return b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize("party", COPIES_EXPECTED)
+def test_the_offices_copies_hold_a_business_detail_only_if_it_agreed(client, world, party):
+    user, slug = world["parties"][party], world["office"].slug
+    urls = [  # (url, whether it holds the business that agreed)
+        (
+            reverse(
+                "diagnostics:office_business_data_download",
+                args=[slug, diagnostic.organisation_id, fmt],
+            ),
+            diagnostic == world["shared"],
+        )
+        for diagnostic in (world["shared"], world["secret"])
+        for fmt in ("csv", "json")
+    ] + [(reverse("diagnostics:office_data_zip", args=[slug]), True)]
+    for url, holds_shared in urls:
+        response = get(client, user, url)
+        assert response.status_code == COPIES_EXPECTED[party], url
+        assert SECRET_NOTE.encode() not in _content(response), url
+        if party == "director" and holds_shared:
+            assert SHARED_NOTE.encode() in _content(response), url

@@ -14,7 +14,9 @@ from tests import factories
 from tests.views.conftest import submit_peers
 
 
-@pytest.mark.parametrize("name", ["diagnostics:results", "diagnostics:report_pdf"])
+@pytest.mark.parametrize(
+    "name", ["diagnostics:results", "diagnostics:report_pdf", "diagnostics:answers"]
+)
 def test_owner_and_staff_read_strangers_get_404_anonymous_log_in(
     client, submitted, director, stranger, staff, name
 ):
@@ -392,3 +394,15 @@ def test_the_report_flags_the_actions_the_plan_page_flags_as_overdue(
     assert "1 action en retard" in summary and summary.count("en retard") == 2
     assert f"{late:%d/%m/%Y} en retard" in detail
     assert "1 action en retard" in detail and detail.count("en retard") == 2
+
+
+def test_a_table_of_contents_leads_to_every_section_of_the_page(client, director, submitted):
+    """The page is long (about 12,000 px): a « Sommaire » nav links to its sections."""
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    nav = re.search(r'<nav [^>]*aria-label="Sommaire"[^>]*>(.*?)</nav>', page, re.S)
+    assert nav is not None
+    anchors = re.findall(r'href="#([^"]+)"', nav.group(1))
+    assert len(anchors) >= 8 and "plan" in anchors and "axes" in anchors
+    for anchor in anchors:
+        assert page.count(f'id="{anchor}"') == 1, anchor

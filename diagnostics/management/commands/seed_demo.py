@@ -412,33 +412,30 @@ DEMO_SESSIONS = {
 }
 
 
-def _working_days(start: date, length: int) -> date:
-    """The first day from `start` that begins `length` days in a row without a weekend, a
-    French public holiday or the year-end break (24 December to 1 January)."""
-    closed = holidays.France(years=range(start.year, start.year + 2))
-
-    def off(day: date) -> bool:
-        year_end = (day.month, day.day) >= (12, 24) or (day.month, day.day) == (1, 1)
-        return day.weekday() >= 5 or day in closed or year_end
-
-    while any(off(start + timedelta(days=n)) for n in range(length)):
-        start += timedelta(days=1)
-    return start
-
-
 def _demo_sessions(today: date) -> None:
     """Example sessions for the network's starter catalogue (once per training), so that
-    priorities and « Besoins de formation » show dates; the catalogue itself is snut_setup's."""
+    priorities and « Besoins de formation » show dates; the catalogue itself is snut_setup's."""
     trainings = starter_trainings()
     for key, sessions in DEMO_SESSIONS.items():
         training = trainings.get(key)
         if training is None or training.sessions.exists():
             continue
-        for days, length, place in sessions:
-            starts = _working_days(today + timedelta(days=days), length)
-            TrainingSession.objects.create(
-                training=training,
-                starts=starts,
-                ends=starts + timedelta(days=length - 1) if length > 1 else None,
-                place=place,
+        TrainingSession.objects.bulk_create(
+            TrainingSession(training=training, starts=starts, ends=ends, place=place)
+            for starts, ends, place in (
+                (*session_days(today + timedelta(days=days), length), place)
+                for days, length, place in sessions
             )
+        )
+
+
+def session_days(day: date, length: int) -> tuple[date, date | None]:
+    """A session of `length` days on the first run of working days from `day` on: no
+    weekend, no French public holiday (no training on 25 December or 1 January)."""
+    public_holidays = holidays.country_holidays("FR")
+    while any(
+        d.weekday() >= 5 or d in public_holidays
+        for d in (day + timedelta(days=i) for i in range(length))
+    ):
+        day += timedelta(days=1)
+    return day, day + timedelta(days=length - 1) if length > 1 else None
