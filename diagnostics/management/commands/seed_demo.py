@@ -414,7 +414,7 @@ DEMO_SESSIONS = {
 
 def _demo_sessions(today: date) -> None:
     """Example sessions for the network's starter catalogue (once per training), so that
-    priorities and « Besoins de formation » show dates; the catalogue itself is snut_setup's."""
+    priorities and « Besoins de formation » show dates; the catalogue itself is snut_setup's."""
     trainings = starter_trainings()
     for key, sessions in DEMO_SESSIONS.items():
         training = trainings.get(key)
