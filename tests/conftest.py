@@ -1,6 +1,5 @@
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from weasyprint import Document
 
 from diagnostics import selectors
@@ -27,10 +26,7 @@ def _territories(request):
         transactional = True
     if transactional:
         request.getfixturevalue("transactional_db")
-        from diagnostics.models import Department
-
-        if not Department.objects.exists():
-            call_command("loaddata", "territoires", verbosity=0)
+        factories.territories_loaded()
 
 
 @pytest.fixture

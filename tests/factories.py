@@ -70,6 +70,16 @@ def build_questionnaire(
     return questionnaire
 
 
+def territories_loaded() -> None:
+    """Departments come from a data migration, which a transactional test's flush empties."""
+    from django.core.management import call_command
+
+    from diagnostics.models import Department
+
+    if not Department.objects.exists():
+        call_command("loaddata", "territoires", verbosity=0)
+
+
 def open_campaign(questionnaire, *, name=None, days_ago=10, organiser=None) -> Campaign:
     """An open campaign: the network's, or with `organiser` an office's for its businesses
     (the questionnaire's audience then says businesses)."""

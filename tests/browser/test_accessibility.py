@@ -30,6 +30,8 @@ if not AXE.exists():
         "accessibility tests skipped: axe-core not installed (npm ci)", allow_module_level=True
     )
 
+# One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibility")]
 WIDTHS = (1366, 320)
 BLOCKING = {"serious", "critical"}
 # WCAG 1.4.10: at 320 px nothing but a table's own scroller may scroll sideways. Returns the

@@ -46,9 +46,14 @@ def redis_cache(settings):
         }
     }
     yield prefix
-    from django.core.cache import cache
+    import redis
 
-    cache.clear()  # only this database, the tests' own
+    # Only this test's keys: cache.clear() would empty the whole database under the feet of
+    # another pytest-xdist worker (or another run) using it at the same moment.
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def print_in_another_process(html: str, prefix: str) -> subprocess.CompletedProcess:
