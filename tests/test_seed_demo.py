@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 
 from diagnostics.management.commands.seed_demo import DEMO_OFFICE
@@ -18,11 +19,33 @@ from diagnostics.models import (
     Office,
     Training,
 )
+from tests.snapshot import Snapshot
+
+# The demo is seeded once for the module, on one pytest-xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("seed-demo")]
 
 
 @pytest.fixture
 def loaded(db):
     call_command("loaddata", "questionnaire_snut", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo seeded once for the module, on the offices' questionnaire (`offices`) and
+    with the businesses' too (`businesses`, seeded over it as `make demo` does again once
+    their questionnaire is loaded): each test restores the one it needs, and reseeds it to
+    see that nothing changes."""
+    snapshots = {}
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        call_command("loaddata", "questionnaire_snut", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        snapshots["offices"] = Snapshot.take()
+        call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        snapshots["businesses"] = Snapshot.take()
+        transaction.set_rollback(True)
+    return snapshots
 
 
 def test_refuses_when_debug_is_off(loaded, settings):
@@ -39,8 +62,8 @@ def test_needs_the_questionnaire(db):
 
 
 @override_settings(DEBUG=True)
-def test_seeds_offices_campaigns_and_accounts_idempotently(loaded):
-    call_command("seed_demo", verbosity=0)
+def test_seeds_offices_campaigns_and_accounts_idempotently(db, seeded):
+    seeded["offices"].restore()
     counts = (
         Office.objects.count(),
         Campaign.objects.count(),
@@ -124,11 +147,6 @@ def test_latest_campaign_runs_on_version_2_and_the_evolution_crosses_it(loaded):
     )
 
 
-@pytest.fixture
-def with_businesses(loaded):
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
-
-
 def business_counts():
     return (
         Business.objects.count(),
@@ -140,8 +158,8 @@ def business_counts():
 
 
 @override_settings(DEBUG=True)
-def test_seeds_businesses_and_their_campaigns_idempotently(with_businesses):
-    call_command("seed_demo", verbosity=0)
+def test_seeds_businesses_and_their_campaigns_idempotently(db, seeded):
+    seeded["businesses"].restore()
     counts = business_counts()
     call_command("seed_demo", verbosity=0)
     assert business_counts() == counts
@@ -185,8 +203,8 @@ def test_seeds_businesses_and_their_campaigns_idempotently(with_businesses):
 
 
 @override_settings(DEBUG=True)
-def test_demo_business_link_opens_a_business_that_has_not_submitted(with_businesses, client):
-    call_command("seed_demo", verbosity=0)
+def test_demo_business_link_opens_a_business_that_has_not_submitted(db, seeded, client):
+    seeded["businesses"].restore()
     out = io.StringIO()
     call_command("demo_business_link", "--base", "http://testserver", stdout=out)
     url = out.getvalue().strip().rsplit(" ", 1)[-1]

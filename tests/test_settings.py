@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # each test boots manage.py in a subprocess
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k9#Qv2!pX7@wLr4$Zt8^Hn3&Bd6*Fy1(Jm5)Cs0+Ge_Ua-Wo=Ti",

@@ -23,7 +23,11 @@ from diagnostics.models import Audience, Diagnostic
 from tests import factories
 
 # Both reports are printed once for the module, on one pytest-xdist worker.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("report-accessibility")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("report-accessibility"),
+]
 
 OFFICE = "Office de tourisme du Val d’Albret"
 BUSINESS = "Gîte des Trois Chênes"

@@ -30,9 +30,12 @@ def _redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(
-    not _redis_answers(), reason="no Redis answers on 127.0.0.1:6379 (.ci/run starts one)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not _redis_answers(), reason="no Redis answers on 127.0.0.1:6379 (.ci/run starts one)"
+    ),
+    pytest.mark.slow,  # a second process prints a report
+]
 
 
 @pytest.fixture
