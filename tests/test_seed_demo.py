@@ -25,20 +25,16 @@ from tests.snapshot import Snapshot
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("seed-demo")]
 
 
-@pytest.fixture
-def loaded(db):
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
-
-
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The demo seeded once for the module, on the offices' questionnaire (`offices`) and
-    with the businesses' too (`businesses`, seeded over it as `make demo` does again once
-    their questionnaire is loaded): each test restores the one it needs, and reseeds it to
-    see that nothing changes."""
+    """The questionnaire loaded (`loaded`), then the demo seeded once for the module on it
+    (`offices`) and with the businesses' questionnaire too (`businesses`, seeded over it as
+    `make demo` does again once that one is loaded): each test restores the one it needs,
+    and reseeds it to see that nothing changes."""
     snapshots = {}
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
         call_command("loaddata", "questionnaire_snut", verbosity=0)
+        snapshots["loaded"] = Snapshot.take()
         call_command("seed_demo", verbosity=0)
         snapshots["offices"] = Snapshot.take()
         call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
@@ -46,6 +42,11 @@ def seeded(django_db_setup, django_db_blocker):
         snapshots["businesses"] = Snapshot.take()
         transaction.set_rollback(True)
     return snapshots
+
+
+@pytest.fixture
+def loaded(db, seeded):
+    seeded["loaded"].restore()
 
 
 def test_refuses_when_debug_is_off(loaded, settings):
