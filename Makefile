@@ -53,7 +53,7 @@ test: install node_modules/.installed system-check
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The edit loop: everything but the browser and slow tests (pyproject.toml's markers).
-test-fast: install
+test-fast: install system-check
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install
