@@ -24,6 +24,7 @@ from tests import factories
 from tests.idrefs import missing_idrefs
 from tests.territory_data import seed_office_territory
 
+pytestmark = pytest.mark.browser
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
 if not (JAVA and VNU.exists()):

@@ -73,6 +73,7 @@ def test_the_network_manages_the_catalogue(client, staff):
     assert client.get(reverse("admin:diagnostics_training_add")).status_code == 200
 
 
+@pytest.mark.slow
 @override_settings(DEBUG=True)
 def test_the_demo_has_a_catalogue(db):
     call_command("snut_setup", "--all-versions", verbosity=0)
