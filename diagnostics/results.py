@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from diagnostics import applicability, charts, scoring, selectors
+from diagnostics import applicability, charts, results_cache, scoring, selectors
 from diagnostics.formatting import difference, shown
 from diagnostics.models import (
     Action,
@@ -101,6 +101,17 @@ class PlanItem:
         return self.result.choice.scale in ("", "office")
 
 
+class Narratives:
+    """The questionnaire's axis narratives, read once, when first asked (one query)."""
+
+    def __init__(self, questionnaire):
+        self.questionnaire = questionnaire
+
+    @cached_property
+    def texts(self) -> dict[tuple[int, int], str]:
+        return selectors.axis_narratives(self.questionnaire)
+
+
 @dataclass
 class AxisView:
     axis: Axis
@@ -110,11 +121,21 @@ class AxisView:
     peer_median: float | None = None
     previous: float | None = None
     annex: list[AnnexRow] = field(default_factory=list)
-    narrative: str = ""  # the axis's own text for its level, else the level's
+    # (axis id, level id) → the axis's own text, read on first use: the results page
+    # reads it only when the axis cards are not in the cache yet.
+    narratives: Narratives | None = field(default=None, repr=False)
     focus: list[PlanItem] = field(default_factory=list)
     later: list[PlanItem] = field(default_factory=list)
     further: list[PlanItem] = field(default_factory=list)  # « Pour aller plus loin »
     quadrant: str | None = None
+
+    @property
+    def narrative(self) -> str:
+        """The axis's own text for its level, else the level's."""
+        if self.level is None:
+            return ""
+        texts = self.narratives.texts if self.narratives else {}
+        return texts.get((self.axis.pk, self.level.pk), self.level.description)
 
     @property
     def importance(self) -> str:
@@ -208,19 +229,55 @@ class Results:
     applicable: applicability.Applicable | None = None  # the questions its scores count
 
     @cached_property
-    def territory(self):
-        """The office's business campaign of the diagnostic's time summed up
-        (diagnostics/territory.py), if it ran one."""
+    def territory_campaign(self):
+        """The office's business campaign of the diagnostic's time, if it ran one: one query."""
         from diagnostics import territory  # territory reads results' helpers
 
         if self.diagnostic.organisation.is_business:
             return None
-        return territory.summary(self.diagnostic)
+        return territory.contemporary_business_campaign(self.diagnostic)
+
+    @cached_property
+    def territory_rates(self):
+        from diagnostics import territory
+
+        return territory.response_rates(self.diagnostic.organisation, self.territory_campaign)
+
+    @cached_property
+    def territory_key(self) -> str:
+        """Varies the cached territorial summary (read only with a business campaign)."""
+        return results_cache.territory_key(
+            self.diagnostic.organisation, self.territory_campaign, self.territory_rates
+        )
+
+    @cached_property
+    def territory(self):
+        """That campaign summed up (diagnostics/territory.py), if there is one."""
+        from diagnostics import territory
+
+        campaign = self.territory_campaign
+        if campaign is None:
+            return None
+        return territory.campaign_summary(
+            self.diagnostic.organisation, campaign, self.territory_rates
+        )
 
     @cached_property
     def pooling(self) -> list[selectors.PoolingLead]:
         """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
         return selectors.pooling_leads(self.diagnostic, self.plan)
+
+    fragment_seconds = results_cache.FRAGMENT_SECONDS
+
+    @property
+    def cache_key(self) -> str:
+        """The submission's key: the page's frozen fragments are cached under it."""
+        return results_cache.submission_key(self.diagnostic)
+
+    @cached_property
+    def comparisons_key(self) -> str:
+        """Varies the cached fragments that show the peers' medians or the previous scores."""
+        return results_cache.comparisons_key(self.peers, self.previous)
 
     @property
     def score(self) -> float | None:
@@ -257,7 +314,7 @@ class Results:
     def _item(self, result: scoring.QuestionResult) -> PlanItem:
         return _plan_item(result, self.comments)
 
-    @property
+    @cached_property
     def plan(self) -> list[PlanItem]:
         """The focus priorities (at most three per axis), importance first, then the rule."""
         return [self._item(r) for r in self.profile.plan[:PLAN_SIZE]]
@@ -280,12 +337,12 @@ class Results:
     def _choices(self):
         return (c for a in self.profile.axes for q in a.axis.questions for c in q.choices)
 
-    @property
+    @cached_property
     def uses_effort(self) -> bool:
         """Whether the questionnaire says the effort of its recommendations (not version 1)."""
         return any(c.effort for c in self._choices())
 
-    @property
+    @cached_property
     def uses_scale(self) -> bool:
         """Whether the questionnaire says at which scale to carry its recommendations."""
         return any(c.scale for c in self._choices())
@@ -356,7 +413,7 @@ class Results:
         """Whether the team said how much any axis matters (otherwise all are « important »)."""
         return any(a.result.importance != scoring.DEFAULT_IMPORTANCE for a in self.axes)
 
-    @property
+    @cached_property
     def planned_questions(self) -> set[int]:
         """The questions of this diagnostic whose priority is already an action of the plan."""
         return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
@@ -418,7 +475,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
         selectors.scoring_answers(answers),
         importance=selectors.axis_importances(diagnostic),
     )
-    narratives = selectors.axis_narratives(diagnostic.questionnaire)
+    narratives = Narratives(diagnostic.questionnaire)
     comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
     stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
     levels_by_id = {lv.pk: lv for lv in levels}
@@ -443,7 +500,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
                 peer_median=peers.axes.get(axis.code) if peers.shown else None,
                 previous=previous.axes.get(axis.code),
                 annex=[AnnexRow(q, answers_by_question.get(q.pk)) for q in axis.questions.all()],
-                narrative=narratives.get((axis.pk, level.pk), level.description) if level else "",
+                narratives=narratives,
                 focus=[_plan_item(r, comments) for r in result.focus],
                 later=[_plan_item(r, comments) for r in result.priorities[len(result.focus) :]],
                 further=[

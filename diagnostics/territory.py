@@ -401,14 +401,18 @@ def summary(diagnostic: Diagnostic) -> Summary | None:
     Counts and medians only (none under MIN_GROUP) and workshop titles: no business is
     named, whatever it consented to, since the report travels beyond the office's team.
     """
-    office = diagnostic.organisation
     campaign = contemporary_business_campaign(diagnostic)
     if campaign is None:
         return None
+    return campaign_summary(diagnostic.organisation, campaign)
+
+
+def campaign_summary(office: Office, campaign: Campaign, rates: Rates | None = None) -> Summary:
+    """`summary` of a business campaign already found (and its rates, if read)."""
     found = respondents(office, campaign)
     return Summary(
         campaign=campaign,
-        rates=response_rates(office, campaign),
+        rates=rates or response_rates(office, campaign),
         overall=group("", found, regional.campaign_axes(campaign)),
         programme=programme(office, campaign, found)[:PROGRAMME_SHOWN],
     )

@@ -197,9 +197,12 @@ def test_results_and_pdf_run_a_constant_number_of_queries(
         # campaign with submissions, for « Diagnostic territorial des prestataires » (none here).
         # The peers' medians: the submissions' key and who shares the segment (2), plus
         # the campaign's scores (2) on the first view after a submission, then cached.
+        # The page's axis cards come from the cache from its second view on: the axes'
+        # narratives are read only on the first (the report reads them every time).
         expected = 15 if name == "diagnostics:results" else 14
         for cached in (False, True):
-            with django_assert_num_queries(expected + (0 if cached else 2)) as captured:
+            saved = 1 if cached and name == "diagnostics:results" else 0
+            with django_assert_num_queries(expected + (0 if cached else 2) - saved) as captured:
                 assert client.get(reverse(name, args=[diagnostic.pk])).status_code == 200
             counts.append(len(captured.captured_queries))
     assert counts[:2] == counts[2:]

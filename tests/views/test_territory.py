@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -473,10 +474,38 @@ def test_the_results_page_keeps_a_constant_number_of_queries_with_businesses(
 ):  # fmt: skip
     client = client_of(director)
     url = reverse("diagnostics:results", args=[office_diagnostic.pk])
+
+    def cold_then_warm() -> tuple[int, int]:
+        cache.clear()
+        counts = []
+        for _view in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+        return counts[0], counts[1]
+
     _seed(office, campaign, questionnaire, 3)
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
+    few = cold_then_warm()
     _seed(office, campaign, questionnaire, 27)
-    with django_assert_num_queries(len(few.captured_queries)):
-        assert client.get(url).status_code == 200
+    assert cold_then_warm() == few
+    # Warm, the territorial summary is the cached fragment: its businesses are not read.
+    assert few[1] < few[0]
+    with django_assert_num_queries(few[1]):
+        client.get(url)
+
+
+def test_the_cached_territorial_summary_keeps_each_readers_links_and_live_counts(
+    client_of, office, director, staff, campaign, questionnaire, office_diagnostic
+):
+    submit_businesses(office, campaign, 5, pick=WEAKEST)
+    network_workshop(questionnaire, "Revendiquer sa fiche Google")
+    url = reverse("diagnostics:results", args=[office_diagnostic.pk])
+    assert "Voir le programme complet" in client_of(director).get(url).text
+
+    page = client_of(staff).get(url).text
+    assert "Revendiquer sa fiche Google" in page
+    assert "Voir le programme complet" not in page  # the director's copy is not served
+    # A workshop added to the catalogue shows without waiting for a business submission.
+    network_workshop(questionnaire, "Répondre aux avis")
+    page = client_of(director).get(url).text.replace("\xa0", " ")
+    assert "Répondre aux avis" in page
