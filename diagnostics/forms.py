@@ -1,5 +1,7 @@
 """Forms of the diagnostic pages. Validation only: services do the writing."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
@@ -37,6 +39,30 @@ def comment_field_name(question: Question) -> str:
 
 def confirm_field_name(question: Question) -> str:
     return f"confirm-{question.pk}"
+
+
+@dataclass(frozen=True)
+class RadioOption:
+    """One radio button of a choice field, as `RadioSelect` would render it (same name,
+    value, id and checked state), without building a widget context per option: a
+    questionnaire page holds a dozen questions of four or five choices each."""
+
+    name: str
+    value: str
+    label: str
+    id: str
+    checked: bool
+
+
+def radio_options(bound: forms.BoundField) -> list[RadioOption]:
+    value = bound.value()
+    current = "" if value is None else str(value)
+    return [
+        RadioOption(
+            bound.html_name, str(key), label, f"{bound.auto_id}_{index}", str(key) == current
+        )
+        for index, (key, label) in enumerate(bound.field.choices)
+    ]
 
 
 class AnswersForm(forms.Form):
@@ -77,9 +103,11 @@ class AnswersForm(forms.Form):
             )
 
     def rows(self):
-        """(question, choice bound field, comment bound field) for the template."""
+        """(question, choice bound field, its radio options, comment bound field) for the
+        template."""
         for question in self.questions:
-            yield question, self[choice_field_name(question)], self[comment_field_name(question)]
+            choice = self[choice_field_name(question)]
+            yield question, choice, radio_options(choice), self[comment_field_name(question)]
 
     def _expected(self, name: str) -> str:
         """The stored value the page showed for a field, as posted beside it."""

@@ -1,6 +1,7 @@
 """Filling a diagnostic: one page per axis, autosave, review, submission, abandon."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -75,6 +76,16 @@ def _load(request, pk):
     return diagnostic, *load_answers(diagnostic)
 
 
+class LazyUrls:
+    """`urls.autosave|get_item:question.pk`, reversed when the template asks for it."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def get(self, key) -> str:
+        return self.url(key)
+
+
 @dataclass(frozen=True)
 class Routes:
     """Where the filling pages lead: an office's diagnostic by its id (URL names
@@ -94,7 +105,8 @@ class Routes:
         """The URLs a filling page's template needs, by axis code and question id."""
         return {
             "axes": {a.code: self.url("axis", a.code) for a in axes},
-            "autosave": {q.pk: self.url("autosave", q.pk) for a in axes for q in a.questions.all()},
+            # Reversed for the questions a page shows (one axis), not for all of them.
+            "autosave": LazyUrls(partial(self.url, "autosave")),
             "review": self.url("review"),
             "home": self.home,
         }
