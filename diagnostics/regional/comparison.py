@@ -64,8 +64,25 @@ def _cells(values: list[float | None], levels: list[str], reference: float | Non
     ]
 
 
-def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]]) -> Comparison:
-    """Side by side: each (label, diagnostic) against the campaign's regional median.
+def campaign_medians(campaign: Campaign) -> tuple[dict[str, float], float | None]:
+    """The campaign's regional medians, per axis code and overall. Drawn from its submitted
+    diagnostics only, so computed once per submission (`selectors.per_submission`): one
+    query when cached, three otherwise."""
+
+    def compute() -> tuple[dict[str, float], float | None]:
+        in_campaign = selectors.latest_submitted().filter(campaign=campaign)
+        return axis_median_values(in_campaign), selectors.overall_median(in_campaign)[0]
+
+    return selectors.per_submission("regional-medians", campaign, compute)
+
+
+def comparison(
+    campaign: Campaign,
+    entries: list[tuple[str, Diagnostic | None]],
+    medians: tuple[dict[str, float], float | None] | None = None,
+) -> Comparison:
+    """Side by side: each (label, diagnostic) against the campaign's regional median
+    (`campaign_medians`, unless the caller has them).
 
     Axes are matched by code, so diagnostics of another questionnaire version
     (an office's evolution across campaigns) line up with the campaign's axes.
@@ -90,8 +107,7 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         )
         for i, (label, diagnostic) in enumerate(entries)
     ]
-    in_campaign = selectors.latest_submitted().filter(campaign=campaign)
-    medians = axis_median_values(in_campaign)
+    medians, overall_median = medians or campaign_medians(campaign)
     overall_values = [
         None
         if c.diagnostic is None or c.diagnostic.overall_score is None
@@ -102,7 +118,6 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         c.diagnostic.overall_level.name if c.diagnostic and c.diagnostic.overall_level else ""
         for c in compared
     ]
-    overall_median = selectors.overall_median(in_campaign)[0]
     rows = [
         ComparisonRow(
             axis=axis,
@@ -151,13 +166,17 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
 def evolution(diagnostics: list[Diagnostic]) -> Comparison:
     """One office across campaigns (oldest first): each score against the median of its own
     campaign, an "évolution" column from the first to the last, and no best/worst frames
-    (a row of one office's years is not a ranking). Two queries per campaign, at most twelve."""
-    result = comparison(diagnostics[-1].campaign, [(d.campaign.name, d) for d in diagnostics])
+    (a row of one office's years is not a ranking). One query per campaign once its
+    medians are cached (`campaign_medians`), at most twelve."""
     medians, overall = {}, {}
     for campaign in {d.campaign for d in diagnostics}:
-        in_campaign = selectors.latest_submitted().filter(campaign=campaign)
-        medians[campaign.pk] = axis_median_values(in_campaign)
-        overall[campaign.pk] = selectors.overall_median(in_campaign)[0]
+        medians[campaign.pk], overall[campaign.pk] = campaign_medians(campaign)
+    last = diagnostics[-1].campaign
+    result = comparison(
+        last,
+        [(d.campaign.name, d) for d in diagnostics],
+        medians=(medians[last.pk], overall[last.pk]),
+    )
     references = [
         *[[medians[d.campaign_id].get(row.axis.code) for d in diagnostics] for row in result.rows],
         [overall[d.campaign_id] for d in diagnostics],
