@@ -326,7 +326,10 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
 
         return action
 
-    stored = {"choice": ""}
+    # What the draft holds (a reused database keeps the last run's answer): the page's reference.
+    from diagnostics.services import choice_token
+
+    stored = {"choice": choice_token(draft.answers.filter(question=question).first())}
 
     def save_answer():
         # As the page does: the touched field with the value last acknowledged.
