@@ -12,10 +12,10 @@ Formula (also in the README):
 - a priority is a counted question below its best choice with a positive
   potential gain = question weight × axis weight × missing points (a weight-0
   or unscored question is never one);
-- the story every page tells is decided once, here (`_story`), from each axis's
-  score as shown (a whole number, `formatting.shown`), level, importance for
-  the territory (it never changes a score) and, when known, the median of
-  similar offices:
+- the story every page tells is decided once, in `score_diagnostic` (`quadrant`,
+  `_strengths`, `axis_place`), from each axis's score as shown (a whole number,
+  `formatting.shown`), level, importance for the territory (it never changes a
+  score) and, when known, the median of similar offices:
   - quadrant = importance (essential or important / secondary) × performance
     (weak at the first levels, `is_beginner`): « reinforce », « maintain »,
     « secondary », « watch »;
@@ -272,7 +272,7 @@ def importance_rank(importance: str) -> int:
 def _plan_ordered(
     results: list[QuestionResult],
     axis_order: Sequence[AxisSpec],
-    axis_place: Mapping[int, tuple],
+    places: Mapping[int, tuple],
     quick_first: bool,
 ) -> list[QuestionResult]:
     """The axis's place in the story first; then quick wins first for a beginner; then gain."""
@@ -282,7 +282,7 @@ def _plan_ordered(
     def key(r: QuestionResult):
         effort = effort_rank(r.choice)
         return (
-            axis_place[r.axis.id],
+            places[r.axis.id],
             effort if quick_first else 0,
             -r.gain,
             effort,
