@@ -45,6 +45,7 @@ test: install node_modules/.installed system-check
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: install system-check
