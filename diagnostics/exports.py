@@ -18,9 +18,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from diagnostics import regional, selectors
+from diagnostics import selectors
 from diagnostics.formatting import shown
 from diagnostics.models import Answer, Department, Office, Organisation
+from diagnostics.selectors import regional
 
 KINDS = ("scores", "reponses")
 FORMATS = ("csv", "xlsx")

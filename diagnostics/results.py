@@ -24,6 +24,7 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
 )
+from diagnostics.selectors import territory
 
 PLAN_SIZE = 12
 PEERS_COLOR = "#d08c00"
@@ -208,9 +209,7 @@ class Results:
     @cached_property
     def territory(self):
         """The office's business campaign of the diagnostic's time summed up
-        (diagnostics/territory.py), if it ran one."""
-        from diagnostics import territory  # territory reads results' helpers
-
+        (selectors/territory.py), if it ran one."""
         if self.diagnostic.organisation.is_business:
             return None
         return territory.summary(self.diagnostic)

@@ -26,10 +26,11 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from diagnostics import regional, report
+from diagnostics import report
 from diagnostics.emails import business_invitation_message, invitation_message
 from diagnostics.models import BusinessLink, Campaign, Diagnostic, Invitation
 from diagnostics.results import build_results
+from diagnostics.selectors import regional
 from diagnostics.tokens import new_token
 
 logger = logging.getLogger(__name__)

@@ -3,8 +3,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from weasyprint import Document
 
-from diagnostics import selectors
 from diagnostics.models import Diagnostic
+from diagnostics.selectors import structure
 from tests import factories
 from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
 
@@ -12,7 +12,7 @@ from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test modul
 @pytest.fixture(autouse=True)
 def _cold_memory():
     """Each test starts with nothing in memory or in the cache, as a new process does."""
-    selectors._frozen_axes.clear()
+    structure._frozen_axes.clear()
     cache.clear()
 
 

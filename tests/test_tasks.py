@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from diagnostics import report, services, tasks
+from diagnostics.services import diagnostics as diagnostic_services
 
 DATABASE_TASKS = override_settings(
     TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -28,7 +29,7 @@ def test_submission_enqueues_the_report_once_committed(
     complete, director, monkeypatch, django_capture_on_commit_callbacks
 ):
     enqueued = []
-    monkeypatch.setattr(services, "report_pdf_enqueue", lambda **kw: enqueued.append(kw))
+    monkeypatch.setattr(diagnostic_services, "report_pdf_enqueue", lambda **kw: enqueued.append(kw))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.diagnostic_submit(diagnostic=complete, user=director)
     assert enqueued == []  # nothing before the commit

@@ -3,7 +3,7 @@
 Read-only: the staff see each office's response rate and its businesses' medians,
 the businesses themselves, and where the region's businesses are weakest.
 Medians are ranked by the database for the whole page at once
-(diagnostics.regional.businesses): a fixed number of queries per page.
+(diagnostics.selectors.regional.businesses): a fixed number of queries per page.
 """
 
 from django.contrib import admin
@@ -23,7 +23,7 @@ from diagnostics.models import (
     MaturityLevel,
     Questionnaire,
 )
-from diagnostics.regional import businesses as regional_businesses
+from diagnostics.selectors.regional import businesses as regional_businesses
 from diagnostics.templatetags.snut import score as format_score
 from diagnostics.templatetags.snut import tone
 

@@ -19,8 +19,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import exports, regional, selectors
+from diagnostics import access, exports, selectors
 from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
+from diagnostics.selectors import regional
 from diagnostics.services import exports as export_services
 
 CAMPAIGN_PARAM = "campagne"
@@ -36,7 +37,7 @@ NO_REFRESH_PARAM = "actualiser"
 def campaign_for(request) -> Campaign | None:
     """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
     if not hasattr(request, "_snut_campaign"):
-        value = selectors.parse_id(request.GET.get(CAMPAIGN_PARAM))
+        value = access.parse_id(request.GET.get(CAMPAIGN_PARAM))
         campaigns = (
             Campaign.objects.network().select_related("questionnaire").order_by("-opens", "-pk")
         )
@@ -150,7 +151,7 @@ class OfficeAnalyticsMixin:
             )
         evolution = request.GET.get("evolution", "")
         if evolution:
-            office_id = selectors.parse_id(evolution)
+            office_id = access.parse_id(evolution)
             office = Office.objects.filter(pk=office_id).first() if office_id else None
             if office is None:
                 return self._refuse(request, _("Cet office n’existe pas."))
@@ -167,7 +168,7 @@ class OfficeAnalyticsMixin:
             title = _("Évolution de %(office)s") % {"office": office.name}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]
-            ids = {selectors.parse_id(part) for part in raw}
+            ids = {access.parse_id(part) for part in raw}
             if None in ids or not 2 <= len(ids) <= regional.MAX_COMPARED:
                 return self._refuse(
                     request,

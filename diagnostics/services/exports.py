@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from diagnostics import exports as files
-from diagnostics import regional
 from diagnostics.models import Export
+from diagnostics.selectors import regional
 from diagnostics.tasks import RETRY_DELAYS, export_file_task
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.business_import import ImportRefused
 from diagnostics.forms import BusinessCampaignForm, BusinessForm, BusinessImportForm
 from diagnostics.models import Business, Organisation
@@ -271,7 +271,7 @@ def businesses_invite(request, slug):
     if request.POST.get("uninvited") == "1":
         chosen = selectors.office_businesses(office, campaign, status="none")
     else:
-        ids = {selectors.parse_id(value) for value in request.POST.getlist("business")}
+        ids = {access.parse_id(value) for value in request.POST.getlist("business")}
         chosen = list(Business.objects.filter(parent=office, pk__in=ids - {None}))
     chosen = [business for business in chosen if business.email]
     if not chosen and request.POST.get("uninvited") == "1":

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.forms import AnswersForm, SubmitForm, confirm_field_name
 from diagnostics.models import Answer, Axis, Diagnostic, Question
 
@@ -69,7 +69,7 @@ def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]
 
 def _load(request, pk):
     """The member's diagnostic with its axes and answers: six queries whatever its size."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    diagnostic = access.diagnostic_for_member(request.user, pk)
     return diagnostic, *load_answers(diagnostic)
 
 
@@ -375,7 +375,7 @@ def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    is_director = services.is_director(request.user, diagnostic.organisation)
+    is_director = access.is_director(request.user, diagnostic.organisation)
     form = SubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -406,10 +406,10 @@ def diagnostic_review(request, pk):
 @login_required
 def diagnostic_abandon(request, pk):
     """The director deletes a draft and its answers, after confirmation."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    diagnostic = access.diagnostic_for_member(request.user, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    if not services.is_director(request.user, diagnostic.organisation):
+    if not access.is_director(request.user, diagnostic.organisation):
         messages.error(request, _(services.DIRECTOR_ONLY))
         return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
     if request.method == "POST":

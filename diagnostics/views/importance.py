@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.forms import AxisImportanceForm
 
 
 @login_required
 def axis_importance(request, pk):
     """Any member may prepare it; it orders the priorities, never the scores."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    diagnostic = access.diagnostic_for_member(request.user, pk)
     if diagnostic.is_submitted:
         messages.info(request, _(services.ALREADY_SUBMITTED))
         return redirect("diagnostics:results", pk=diagnostic.pk)

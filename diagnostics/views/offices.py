@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.models import (
     Answer,
     Audience,
@@ -23,7 +23,7 @@ from diagnostics.models import (
 def home(request):
     """Anonymous visitors read what SNUT is; members go to their office."""
     if request.user.is_authenticated:
-        offices = list(selectors.offices_for_user(request.user))
+        offices = list(access.offices_for_user(request.user))
         if len(offices) == 1:
             return redirect("diagnostics:office", slug=offices[0].slug)
         if offices:
@@ -42,7 +42,7 @@ def _count(queryset):
 def _office_for_member(user, slug):
     """The user's office, with the user's role in it (`member_role`)."""
     mine = Membership.objects.filter(office=OuterRef("pk"), user=user)
-    offices = selectors.offices_for_user(user).annotate(
+    offices = access.offices_for_user(user).annotate(
         member_role=Subquery(mine.values("role")[:1]),
         member_businesses=Subquery(mine.values("can_manage_businesses")[:1]),
     )
@@ -107,7 +107,7 @@ def office_detail(request, slug):
 @require_POST
 def diagnostic_start(request, slug):
     office = _office_for_member(request.user, slug)
-    campaign_id = selectors.parse_id(request.POST.get("campaign"))
+    campaign_id = access.parse_id(request.POST.get("campaign"))
     campaign = Campaign.objects.network().filter(pk=campaign_id).first() if campaign_id else None
     if campaign is None:
         messages.error(request, _("Choisissez une campagne ouverte pour commencer un diagnostic."))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.forms import ActionForm
 from diagnostics.models import Action, Diagnostic, Membership, Question
 from diagnostics.views.offices import _office_for_member
@@ -61,11 +61,11 @@ def action_from_priority(request, slug):
     """« Ajouter au plan » beside a priority of the results page: one click."""
     office = _office_for_member(request.user, slug)
     diagnostic = get_object_or_404(
-        Diagnostic, pk=selectors.parse_id(request.POST.get("diagnostic")), organisation=office
+        Diagnostic, pk=access.parse_id(request.POST.get("diagnostic")), organisation=office
     )
     question = get_object_or_404(
         Question,
-        pk=selectors.parse_id(request.POST.get("question")),
+        pk=access.parse_id(request.POST.get("question")),
         questionnaire=diagnostic.questionnaire_id,
     )
     try:

@@ -6,15 +6,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from diagnostics import report, selectors, tasks
+from diagnostics import access, report, tasks
 from diagnostics.results import build_results
 
 
 def _submitted_for_reader(request, pk):
-    diagnostic = selectors.diagnostic_for_reader(request.user, pk)
+    diagnostic = access.diagnostic_for_reader(request.user, pk)
     if not diagnostic.is_submitted:
         messages.info(request, _("Le profil sera disponible une fois le diagnostic soumis."))
-        if selectors.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists():
+        if access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists():
             return diagnostic, redirect("diagnostics:resume", pk=diagnostic.pk)
         # Network staff follow a draft's progress in the admin.
         return diagnostic, redirect("admin:diagnostics_diagnostic_change", diagnostic.pk)
@@ -27,9 +27,7 @@ def results(request, pk):
     if early:
         return early
     # Members turn priorities into actions; network staff read only.
-    can_plan = (
-        selectors.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
-    )
+    can_plan = access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
     return render(
         request,
         "diagnostics/results.html",

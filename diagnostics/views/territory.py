@@ -10,11 +10,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services, territory
+from diagnostics import services
 from diagnostics.exports import csv_response, xlsx_response
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
+from diagnostics.selectors import territory
 from diagnostics.views.offices import _office_for_member, manages_businesses
 
 

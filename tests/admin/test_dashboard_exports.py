@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from diagnostics import regional, services, tasks
+from diagnostics import services, tasks
 from diagnostics.models import (
     Audience,
     AxisScore,
@@ -22,6 +22,7 @@ from diagnostics.models import (
     Question,
     Questionnaire,
 )
+from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import bulk_region, exported
 

@@ -16,8 +16,9 @@ from django.utils.http import urlencode
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from diagnostics import exports, regional, services
+from diagnostics import exports, services
 from diagnostics.models import Diagnostic, Export, Office
+from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import bulk_region, exported
 from tests.test_tasks import DATABASE_TASKS, run_worker

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from diagnostics import regional, selectors
+from diagnostics import selectors
 from diagnostics.formatting import difference
 from diagnostics.models import Axis, Campaign, Diagnostic, MaturityLevel, Office
+from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import bulk_region
 

@@ -19,8 +19,8 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics import selectors
 from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, MaturityLevel, Office
+from diagnostics.selectors.statistics import latest_submitted
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -100,7 +100,7 @@ def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:
 def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
     """axis code → score for each office's latest submitted diagnostic: one query."""
     rows = AxisScore.objects.filter(
-        diagnostic__in=selectors.latest_submitted().filter(campaign=campaign)
+        diagnostic__in=latest_submitted().filter(campaign=campaign)
     ).values_list("diagnostic_id", "axis__code", "score")
     result: dict[int, dict[str, float | None]] = {}
     for diagnostic_id, code, score in rows:

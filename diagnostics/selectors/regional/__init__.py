@@ -7,7 +7,7 @@ comparison (side by side and evolution), dashboard, businesses (the offices'
 business campaigns).
 """
 
-from diagnostics.regional.comparison import (
+from diagnostics.selectors.regional.comparison import (
     MAX_COMPARED,
     PALETTE,
     Compared,
@@ -16,7 +16,7 @@ from diagnostics.regional.comparison import (
     comparison,
     evolution,
 )
-from diagnostics.regional.dashboard import (
+from diagnostics.selectors.regional.dashboard import (
     DASHBOARD_CACHE_SECONDS,
     AxisSummary,
     Dashboard,
@@ -26,13 +26,13 @@ from diagnostics.regional.dashboard import (
     submitted_figures,
     weakest_questions,
 )
-from diagnostics.regional.distributions import (
+from diagnostics.selectors.regional.distributions import (
     Distribution,
     axis_median_values,
     distribution,
     level_counts,
 )
-from diagnostics.regional.scores import (
+from diagnostics.selectors.regional.scores import (
     IN_PROGRESS,
     NOT_STARTED,
     STATUS_LABELS,

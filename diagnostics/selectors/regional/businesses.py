@@ -1,7 +1,7 @@
 """The network staff's view of the offices' business campaigns: medians and weak spots.
 
 Read paths for the admin, each a fixed number of queries whatever the number of
-offices and businesses: the database ranks the scores (selectors._middle) and
+offices and businesses: the database ranks the scores (selectors.statistics.middle) and
 counts the weak answers; Python only arranges the few rows that come back.
 """
 
@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from diagnostics import selectors
 from diagnostics.models import (
     Answer,
     Audience,
@@ -23,11 +22,14 @@ from diagnostics.models import (
     Diagnostic,
     Questionnaire,
 )
+from diagnostics.selectors.statistics import medians, middle
+from diagnostics.selectors.structure import questionnaire_axes
+from diagnostics.selectors.trainings import weak_choices
 
 
 def _submitted():
     """Submitted diagnostics. One per organisation and campaign (the unique constraint
-    diagnostic_one_per_campaign): no need of selectors.latest_submitted's anti-join,
+    diagnostic_one_per_campaign): no need of latest_submitted's anti-join,
     which would cost a lookup per diagnostic over 50,000 businesses."""
     return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
 
@@ -38,14 +40,12 @@ def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
     scores = AxisScore.objects.filter(
         diagnostic__in=_submitted().filter(campaign_id__in=list(campaign_ids))
     )
-    rows = selectors._middle(scores, "score", "diagnostic__campaign_id", "axis_id").values_list(
+    rows = middle(scores, "score", "diagnostic__campaign_id", "axis_id").values_list(
         "diagnostic__campaign_id", "axis__code", "score", "size"
     )
-    medians = selectors._medians(
-        ((campaign, code), score, size) for campaign, code, score, size in rows
-    )
+    by_axis = medians(((campaign, code), score, size) for campaign, code, score, size in rows)
     by_campaign: dict[int, dict[str, float]] = {}
-    for (campaign, code), (median, _size) in medians.items():
+    for (campaign, code), (median, _size) in by_axis.items():
         by_campaign.setdefault(campaign, {})[code] = median
     return by_campaign
 
@@ -63,10 +63,10 @@ def office_business_medians(office_ids) -> dict[int, tuple[float, int]]:
     diagnostics = _submitted().filter(
         campaign__organiser__in=list(office_ids), campaign_id=Subquery(latest)
     )
-    rows = selectors._middle(diagnostics, "overall_score", "campaign__organiser_id").values_list(
+    rows = middle(diagnostics, "overall_score", "campaign__organiser_id").values_list(
         "campaign__organiser_id", "overall_score", "size"
     )
-    return selectors._medians(rows)
+    return medians(rows)
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _weakest(questionnaire: Questionnaire, limit: int) -> BusinessWeakness:
     the latest business questionnaire: the `limit` questions with the lowest mean
     share of the best points, and how many businesses answered each weakly, by
     department (where regional workshops or tools should go). Six queries."""
-    axes = selectors.questionnaire_axes(questionnaire)  # two queries, prefetched
+    axes = questionnaire_axes(questionnaire)  # two queries, prefetched
     questions = {q.pk: (q, axis) for axis in axes for q in axis.questions.all()}
     best = {pk: q.best_points for pk, (q, _a) in questions.items()}
     submitted = _submitted().filter(
@@ -145,9 +145,9 @@ def _weakest(questionnaire: Questionnaire, limit: int) -> BusinessWeakness:
         ),
         key=lambda w: (w.share, w.axis.order, w.question.order),
     )[:limit]
-    weak_choices = selectors._weak_choices(questionnaire, {w.question.code for w in weakest})
+    weak = weak_choices(questionnaire, {w.question.code for w in weakest})
     counts = (
-        answers.filter(choice__in=weak_choices)
+        answers.filter(choice__in=weak)
         .values_list("question_id", "diagnostic__organisation__department")
         .annotate(n=Count("pk"))
         .order_by()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from diagnostics import charts, regional, selectors
+from diagnostics import charts
 from diagnostics.formatting import shown
 from diagnostics.models import (
     Audience,
@@ -28,6 +28,10 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
+from diagnostics.selectors import regional
+from diagnostics.selectors.statistics import latest_submitted
+from diagnostics.selectors.structure import questionnaire_axes
+from diagnostics.selectors.trainings import weak_answers
 
 MIN_GROUP = 5  # fewer submitted businesses would let the office single one out
 PROGRAMME_SHOWN = 5  # workshops in the results page's and the report's section
@@ -114,7 +118,7 @@ def respondents(office: Office, campaign: Campaign) -> list[Respondent]:
     """
     segments = dict(Business.Segment.choices)
     rows = (
-        selectors.latest_submitted()
+        latest_submitted()
         .filter(campaign=campaign, organisation__parent=office)
         .values_list(
             "pk",
@@ -298,16 +302,16 @@ def programme(
 ) -> list[ProposedWorkshop]:
     """Workshops ranked by how many businesses need them, then by what they would gain.
 
-    A need is a weak answer (selectors.WEAK_SHARE of the question's best points) on a
+    A need is a weak answer (WEAK_SHARE of the question's best points) on a
     question the workshop addresses, or on any question of an axis it addresses.
     Five queries (none more for the questionnaire once frozen).
     """
-    structure = selectors.questionnaire_axes(campaign.questionnaire)
+    structure = questionnaire_axes(campaign.questionnaire)
     questions = {q.code: q for axis in structure for q in axis.questions.all()}
     axis_codes = {axis.code: [q.code for q in axis.questions.all()] for axis in structure}
     best = {q.code: q.best_points for q in questions.values()}
     points = {c.pk: c.points for q in questions.values() for c in q.choices.all()}
-    choices, rows = selectors.weak_answers(
+    choices, rows = weak_answers(
         campaign.questionnaire,
         campaign.pk,
         questions,

@@ -5,9 +5,9 @@ from statistics import median, quantiles
 
 from django.db.models import QuerySet
 
-from diagnostics import selectors
 from diagnostics.models import Diagnostic, MaturityLevel
 from diagnostics.scoring import level_for
+from diagnostics.selectors.statistics import axis_medians
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def distribution(values: list[float]) -> Distribution:
 
 def axis_median_values(diagnostics: QuerySet[Diagnostic]) -> dict[str, float]:
     """axis code → median score over these diagnostics: one query."""
-    return {code: value for code, (value, _n) in selectors.axis_medians(diagnostics).items()}
+    return {code: value for code, (value, _n) in axis_medians(diagnostics).items()}
 
 
 def level_counts(

@@ -1,27 +1,28 @@
 """The regional dashboard: counts read live, figures cached until the next submission."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import Avg, Count
 
-from diagnostics import charts, selectors
+from diagnostics import charts
 from diagnostics.formatting import difference
-from diagnostics.models import Answer, Axis, Campaign, Diagnostic, MaturityLevel
-from diagnostics.regional.distributions import (
+from diagnostics.models import Answer, Axis, Campaign, MaturityLevel
+from diagnostics.selectors.regional.distributions import (
     Distribution,
     axis_median_values,
     distribution,
     level_counts,
 )
-from diagnostics.regional.scores import (
+from diagnostics.selectors.regional.scores import (
     campaign_axes,
     campaign_levels,
     previous_campaign,
     status_counts,
     stored_scores,
 )
+from diagnostics.selectors.statistics import latest_submitted, overall_median, submissions_key
+from diagnostics.selectors.structure import questionnaire_axes
 
 
 @dataclass
@@ -64,12 +65,12 @@ class Dashboard:
 
 def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> list[WeakQuestion]:
     """Questions where the region is weakest: lowest mean share of the best points."""
-    prefetched = selectors.questionnaire_axes(campaign.questionnaire)
+    prefetched = questionnaire_axes(campaign.questionnaire)
     questions = {q.pk: (q, axis) for axis in prefetched for q in axis.questions.all()}
     best = {pk: q.best_points for pk, (q, _a) in questions.items()}
     rows = (
         Answer.objects.filter(
-            diagnostic__in=selectors.latest_submitted().filter(campaign=campaign),
+            diagnostic__in=latest_submitted().filter(campaign=campaign),
             choice__isnull=False,
         )
         .values("question_id")
@@ -92,30 +93,12 @@ def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> 
 DASHBOARD_CACHE_SECONDS = 3600
 
 
-def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
-    """Changes whenever a diagnostic of either campaign is submitted or deleted, or
-    their questionnaire is revised: one query.
-
-    Submitted diagnostics never change, so neither do the figures drawn from them.
-    """
-    stamp = Diagnostic.objects.filter(
-        campaign__in=[c.pk for c in (campaign, previous) if c], status=Diagnostic.Status.SUBMITTED
-    ).aggregate(
-        count=Count("pk"),
-        ids=Sum("pk"),
-        last=Max("submitted_at"),
-        revised=Max("campaign__questionnaire__revised_at"),
-    )
-    parts = [campaign.pk, previous.pk if previous else 0, *stamp.values()]
-    return "snut-dashboard-v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
 def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
     """Everything the dashboard draws from submitted diagnostics."""
     axes = campaign_axes(campaign)
     levels = campaign_levels(campaign)
     current = stored_scores(campaign)
-    before = selectors.latest_submitted().filter(campaign=previous)
+    before = latest_submitted().filter(campaign=previous)
     previous_medians = axis_median_values(before) if previous else {}
     summaries = []
     for axis in axes:
@@ -130,7 +113,7 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
         )
     overall_values = [
         float(v)
-        for v in selectors.latest_submitted()
+        for v in latest_submitted()
         .filter(campaign=campaign, overall_score__isnull=False)
         .values_list("overall_score", flat=True)
     ]
@@ -139,7 +122,7 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
         "axes": summaries,
         "overall": distribution(overall_values),
         "overall_levels": level_counts(levels, overall_values),
-        "previous_overall_median": selectors.overall_median(before)[0] if previous else None,
+        "previous_overall_median": overall_median(before)[0] if previous else None,
         "weakest": weakest_questions(campaign, axes),
         "boxplot": charts.boxplot(
             [(s.axis.name, s.distribution, s.previous_median) for s in summaries]

@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics import charts, selectors
+from diagnostics import charts
 from diagnostics.formatting import difference
 from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, MaturityLevel
-from diagnostics.regional.distributions import axis_median_values
-from diagnostics.regional.scores import campaign_axes, campaign_levels
+from diagnostics.selectors.regional.distributions import axis_median_values
+from diagnostics.selectors.regional.scores import campaign_axes, campaign_levels
+from diagnostics.selectors.statistics import latest_submitted, overall_median
 
 MAX_COMPARED = 12
 # Colours told apart with the common colour-vision deficiencies: the Okabe–Ito palette (its
@@ -90,7 +91,7 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         )
         for i, (label, diagnostic) in enumerate(entries)
     ]
-    in_campaign = selectors.latest_submitted().filter(campaign=campaign)
+    in_campaign = latest_submitted().filter(campaign=campaign)
     medians = axis_median_values(in_campaign)
     overall_values = [
         None
@@ -102,7 +103,7 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         c.diagnostic.overall_level.name if c.diagnostic and c.diagnostic.overall_level else ""
         for c in compared
     ]
-    overall_median = selectors.overall_median(in_campaign)[0]
+    campaign_median = overall_median(in_campaign)[0]
     rows = [
         ComparisonRow(
             axis=axis,
@@ -140,8 +141,8 @@ def comparison(campaign: Campaign, entries: list[tuple[str, Diagnostic | None]])
         rows=rows,
         overall_row=ComparisonRow(
             axis=None,
-            median=overall_median,
-            cells=_cells(overall_values, overall_levels, overall_median),
+            median=campaign_median,
+            cells=_cells(overall_values, overall_levels, campaign_median),
         ),
         radar=charts.radar([a.name for a in axes], series),
         levels=campaign_levels(campaign),
@@ -155,9 +156,9 @@ def evolution(diagnostics: list[Diagnostic]) -> Comparison:
     result = comparison(diagnostics[-1].campaign, [(d.campaign.name, d) for d in diagnostics])
     medians, overall = {}, {}
     for campaign in {d.campaign for d in diagnostics}:
-        in_campaign = selectors.latest_submitted().filter(campaign=campaign)
+        in_campaign = latest_submitted().filter(campaign=campaign)
         medians[campaign.pk] = axis_median_values(in_campaign)
-        overall[campaign.pk] = selectors.overall_median(in_campaign)[0]
+        overall[campaign.pk] = overall_median(in_campaign)[0]
     references = [
         *[[medians[d.campaign_id].get(row.axis.code) for d in diagnostics] for row in result.rows],
         [overall[d.campaign_id] for d in diagnostics],
