@@ -1,4 +1,4 @@
-"""« Tâches en arrière-plan » for the network staff: what ran, when, and why it failed.
+"""« Tâches en arrière-plan » for the network staff: what ran, when, and why it failed.
 
 A task's arguments and return value are never shown: they are ids and counts
 today, and nothing a future task passes must become readable by staff

@@ -274,7 +274,7 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
                 services.diagnostic_reopen(
                     diagnostic=diagnostic, user=request.user, reason=form.cleaned_data["reason"]
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 form.add_error(None, error)
             else:
                 self.message_user(

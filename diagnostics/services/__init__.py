@@ -1,5 +1,6 @@
-"""Use cases, one module per subject: they validate, write in one transaction and raise clear
-errors. Spreadsheet exports (services.exports) are read by their module's name."""
+"""Use cases, one module per subject: they validate, write in one transaction and raise one
+error type (errors.ServiceError) with a French message constant. Spreadsheet exports
+(services.exports) are read by their module's name."""
 
 from diagnostics.services.answers import (
     ANSWER_CHANGED,
@@ -75,6 +76,10 @@ from diagnostics.services.diagnostics import (
     lock_draft,
     score_decimal,
 )
+from diagnostics.services.errors import (
+    ServiceError,
+    ServiceForbidden,
+)
 from diagnostics.services.invitations import (
     ACCOUNT_EXISTS,
     INVITATION_EXPIRED,
@@ -108,6 +113,7 @@ from diagnostics.services.plans import (
     ACTION_ALREADY_PLANNED,
     ACTION_DELETE_DIRECTOR_ONLY,
     ACTION_EDITABLE_FIELDS,
+    ACTION_FIELDS_NOT_EDITABLE,
     ACTION_FOREIGN_DIAGNOSTIC,
     ACTION_NOT_SUBMITTED,
     ACTION_NOTE_MAX_LENGTH,
@@ -157,6 +163,7 @@ __all__ = [
     "ACTION_ALREADY_PLANNED",
     "ACTION_DELETE_DIRECTOR_ONLY",
     "ACTION_EDITABLE_FIELDS",
+    "ACTION_FIELDS_NOT_EDITABLE",
     "ACTION_FOREIGN_DIAGNOSTIC",
     "ACTION_NOTE_MAX_LENGTH",
     "ACTION_NOTE_TOO_LONG",
@@ -227,6 +234,8 @@ __all__ = [
     "REOPEN_NOT_SUBMITTED",
     "REOPEN_REASON_REQUIRED",
     "ROLE_INVALID",
+    "ServiceError",
+    "ServiceForbidden",
     "UNANSWERED_MANY",
     "UNANSWERED_ONE",
     "USERNAME_MAX_LENGTH",

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from diagnostics.models import Answer, Axis, AxisImportance, Choice, Diagnostic, Question
 from diagnostics.services.diagnostics import check_open, lock_draft
+from diagnostics.services.errors import ServiceError
 
 ANSWER_CHANGED = gettext_noop("Cette réponse a changé depuis l’ouverture de votre page.")
 ANSWER_CHANGED_BY = gettext_noop(
@@ -94,7 +94,7 @@ class Conflict:
         )
 
 
-class AnswerConflict(ValidationError):
+class AnswerConflict(ServiceError):
     """Colleagues changed some of these answers since the member's page was loaded."""
 
     def __init__(self, conflicts: list[Conflict]):
@@ -105,16 +105,16 @@ class AnswerConflict(ValidationError):
 def _check(change: AnswerChange, diagnostic: Diagnostic) -> None:
     question, choice = change.question, change.choice
     if question.questionnaire_id != diagnostic.questionnaire_id:
-        raise ValidationError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
+        raise ServiceError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
     if "choice" in change.fields:
         if choice is not None and choice.question_id != question.pk:
-            raise ValidationError(_(CHOICE_NOT_OF_QUESTION))
+            raise ServiceError(_(CHOICE_NOT_OF_QUESTION))
         if change.not_applicable and choice is not None:
-            raise ValidationError(_(CHOICE_AND_NOT_APPLICABLE))
+            raise ServiceError(_(CHOICE_AND_NOT_APPLICABLE))
         if change.not_applicable and not question.allow_not_applicable:
-            raise ValidationError(_(NOT_APPLICABLE_REFUSED))
+            raise ServiceError(_(NOT_APPLICABLE_REFUSED))
     if "comment" in change.fields and len(change.comment) > COMMENT_MAX_LENGTH:
-        raise ValidationError(_(COMMENT_TOO_LONG).format(max=COMMENT_MAX_LENGTH))
+        raise ServiceError(_(COMMENT_TOO_LONG).format(max=COMMENT_MAX_LENGTH))
 
 
 def _stored(answer: Answer | None, field_name: str) -> str:
@@ -225,12 +225,12 @@ def axis_importance_save(
     """
     valid = set(AxisImportance.Importance.values)
     if any(value not in valid for value in importances.values()):
-        raise ValidationError(_(IMPORTANCE_UNKNOWN))
+        raise ServiceError(_(IMPORTANCE_UNKNOWN))
     axes = set(
         Axis.objects.filter(questionnaire=diagnostic.questionnaire_id).values_list("pk", flat=True)
     )
     if not set(importances) <= axes:
-        raise ValidationError(_(AXIS_NOT_IN_QUESTIONNAIRE))
+        raise ServiceError(_(AXIS_NOT_IN_QUESTIONNAIRE))
     with transaction.atomic():
         locked = lock_draft(diagnostic)
         check_open(locked.campaign, now)

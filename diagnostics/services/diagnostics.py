@@ -9,7 +9,6 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from diagnostics.models import (
     Organisation,
     Question,
 )
+from diagnostics.services.errors import ServiceError
 from diagnostics.tasks import dashboard_figures_task, report_pdf_at_submission, report_pdf_enqueue
 
 CAMPAIGN_CLOSED = gettext_noop(
@@ -69,7 +69,7 @@ logger = logging.getLogger("diagnostics.audit")
 
 def check_open(campaign: Campaign, now: datetime | None) -> None:
     if not campaign.is_open(timezone.localdate(now) if now else None):
-        raise ValidationError(
+        raise ServiceError(
             _(CAMPAIGN_CLOSED).format(
                 campaign=campaign.name,
                 opens=campaign.opens.strftime("%d/%m/%Y"),
@@ -80,7 +80,7 @@ def check_open(campaign: Campaign, now: datetime | None) -> None:
 
 def _check_director(user, office: Office) -> None:
     if not is_director(user, office):
-        raise ValidationError(_(DIRECTOR_ONLY))
+        raise ServiceError(_(DIRECTOR_ONLY))
 
 
 def diagnostic_start(
@@ -98,9 +98,9 @@ def diagnostic_start(
     starts from its link, without an account: `user` is then None.
     """
     if not campaign.admits(organisation):
-        raise ValidationError(_(NOT_IN_AUDIENCE).format(campaign=campaign.name))
+        raise ServiceError(_(NOT_IN_AUDIENCE).format(campaign=campaign.name))
     check_open(campaign, now)
-    already = ValidationError(_(ALREADY_STARTED).format(campaign=campaign.name))
+    already = ServiceError(_(ALREADY_STARTED).format(campaign=campaign.name))
     try:
         with transaction.atomic():
             # Locking the office serialises two clicks on « Commencer »; the
@@ -112,16 +112,14 @@ def diagnostic_start(
                 status__in=[Diagnostic.Status.DRAFT, Diagnostic.Status.SUBMITTED],
             ).first()
             if existing is not None and existing.is_submitted:
-                raise ValidationError(
-                    _(ALREADY_SUBMITTED_IN_CAMPAIGN).format(campaign=campaign.name)
-                )
+                raise ServiceError(_(ALREADY_SUBMITTED_IN_CAMPAIGN).format(campaign=campaign.name))
             if existing is not None:
                 raise already
             previous = None
             if carry_over:
                 previous = selectors.previous_diagnostics(organisation.pk, campaign).first()
                 if previous is None:
-                    raise ValidationError(_(NOTHING_TO_CARRY_OVER))
+                    raise ServiceError(_(NOTHING_TO_CARRY_OVER))
             diagnostic = Diagnostic.objects.create(
                 organisation=organisation,
                 campaign=campaign,
@@ -207,7 +205,7 @@ def lock_draft(diagnostic: Diagnostic) -> Diagnostic:
         .get(pk=diagnostic.pk)
     )
     if locked.status != Diagnostic.Status.DRAFT:
-        raise ValidationError(_(ALREADY_SUBMITTED))
+        raise ServiceError(_(ALREADY_SUBMITTED))
     return locked
 
 
@@ -241,7 +239,7 @@ def diagnostic_submit(
         missing += Answer.objects.filter(diagnostic=locked, carried_over=True).count()
         if missing:
             message = ngettext(UNANSWERED_ONE, UNANSWERED_MANY, missing)
-            raise ValidationError(message.format(count=missing))
+            raise ServiceError(message.format(count=missing))
         AxisScore.objects.bulk_create(
             AxisScore(
                 diagnostic=locked,
@@ -287,15 +285,15 @@ def diagnostic_reopen(
     previous scores; refused once the campaign is closed."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_(REOPEN_REASON_REQUIRED))
+        raise ServiceError(_(REOPEN_REASON_REQUIRED))
     if not user.has_perm("diagnostics.reopen_diagnostic"):
-        raise ValidationError(_(REOPEN_NOT_ALLOWED))
+        raise ServiceError(_(REOPEN_NOT_ALLOWED))
     with transaction.atomic():
         locked = (
             Diagnostic.objects.select_for_update().select_related("campaign").get(pk=diagnostic.pk)
         )
         if not locked.is_submitted:
-            raise ValidationError(_(REOPEN_NOT_SUBMITTED))
+            raise ServiceError(_(REOPEN_NOT_SUBMITTED))
         now = now or timezone.now()
         check_open(locked.campaign, now)
         scores = locked.axis_scores.select_related("axis", "level").order_by("axis__order")

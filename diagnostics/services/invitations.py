@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from diagnostics import selectors
 from diagnostics.models import Invitation, Membership, Office
+from diagnostics.services.errors import ServiceError
 from diagnostics.services.team import (
     ALREADY_MEMBER,
     MEMBERSHIP_STAFF_REFUSED,
@@ -83,16 +84,16 @@ def invitation_check(*, office: Office | None, email: str) -> str:
     email = normalise_email(email)
     account = get_user_model().objects.filter(email__iexact=email).first()
     if account is not None and account.is_staff:
-        raise ValidationError(_(MEMBERSHIP_STAFF_REFUSED))
+        raise ServiceError(_(MEMBERSHIP_STAFF_REFUSED))
     if office is None or office.pk is None:
         return email
     if account is not None and Membership.objects.filter(office=office, user=account).exists():
-        raise ValidationError(_(ALREADY_MEMBER).format(email=email))
+        raise ServiceError(_(ALREADY_MEMBER).format(email=email))
     open_invitations = selectors.invitations_with_status(
         Invitation.objects.filter(office=office, email=email)
     )
     if open_invitations.filter(status=Invitation.Status.PENDING).exists():
-        raise ValidationError(_(INVITATION_PENDING).format(email=email))
+        raise ServiceError(_(INVITATION_PENDING).format(email=email))
     return email
 
 
@@ -109,7 +110,7 @@ def invitation_create(
     try:
         invitation = _invitation_insert(office, email, role, invited_by, unusable_hash(), now)
     except IntegrityError:  # a colleague invited the same address at the same moment
-        raise ValidationError(_(INVITATION_PENDING).format(email=email.strip().lower())) from None
+        raise ServiceError(_(INVITATION_PENDING).format(email=email.strip().lower())) from None
     _invitation_send(invitation, base_url=base_url, now=now)
     return invitation
 
@@ -141,7 +142,7 @@ def _lock_open_invitation(invitation: Invitation) -> Invitation:
     )
     locked = locked.get(pk=invitation.pk)
     if locked.accepted_at or locked.revoked_at:
-        raise ValidationError(_(INVITATION_NOT_OPEN))
+        raise ServiceError(_(INVITATION_NOT_OPEN))
     return locked
 
 
@@ -189,10 +190,10 @@ def invitation_for_link(
         .first()
     )
     if invitation is None:
-        raise ValidationError(_(INVITATION_INVALID), code="invalid")
+        raise ServiceError(_(INVITATION_INVALID), code="invalid")
     if invitation.status in LINK_REFUSALS:
         code, message = LINK_REFUSALS[invitation.status]
-        raise ValidationError(_(message), code=code)
+        raise ServiceError(_(message), code=code)
     return invitation
 
 
@@ -226,17 +227,17 @@ def invitation_accept(
         account = invitation_account(invitation)
         if user is not None:
             if account is None or account.pk != user.pk:
-                raise ValidationError(
+                raise ServiceError(
                     _(INVITATION_OTHER_ACCOUNT).format(email=invitation.email), code="other_account"
                 )
         elif account is not None:
-            raise ValidationError(
+            raise ServiceError(
                 _(ACCOUNT_EXISTS).format(email=invitation.email), code="account_exists"
             )
         else:
             first_name, last_name = first_name.strip(), last_name.strip()
             if not first_name or not last_name:
-                raise ValidationError(_(NAME_REQUIRED))
+                raise ServiceError(_(NAME_REQUIRED))
             User = get_user_model()
             user = User(
                 username=invitation.email,
@@ -244,7 +245,10 @@ def invitation_accept(
                 first_name=first_name,
                 last_name=last_name,
             )
-            password_validation.validate_password(password, user)
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                raise ServiceError(error.messages) from None
             user.set_password(password)
             user.save()
         membership = Membership.objects.filter(office=invitation.office, user=user).first()

@@ -1,6 +1,5 @@
 """The followed action plan: any member adds and updates its actions; only its direction deletes one."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_noop
 from diagnostics.access import is_director
 from diagnostics.models import Action, Answer, Diagnostic, Membership, Office, Question
 from diagnostics.services.answers import QUESTION_NOT_IN_QUESTIONNAIRE
+from diagnostics.services.errors import ServiceError
 
 ACTION_TITLE_REQUIRED = gettext_noop("Donnez un intitulé à l’action.")
 ACTION_NOT_SUBMITTED = gettext_noop(
@@ -27,6 +27,7 @@ ACTION_NOTE_TOO_LONG = gettext_noop("La note dépasse {max} caractères.")
 
 
 ACTION_NOTE_MAX_LENGTH = Action._meta.get_field("note").max_length
+ACTION_FIELDS_NOT_EDITABLE = gettext_noop("Champs non modifiables : {fields}.")
 ACTION_EDITABLE_FIELDS = ("title", "axis", "owner", "owner_name", "due_date", "status", "note")
 
 
@@ -34,16 +35,16 @@ def _action_check(action: Action) -> None:
     action.title = (action.title or "").strip()
     action.owner_name = (action.owner_name or "").strip()
     if not action.title:
-        raise ValidationError(_(ACTION_TITLE_REQUIRED))
+        raise ServiceError(_(ACTION_TITLE_REQUIRED))
     if len(action.note or "") > ACTION_NOTE_MAX_LENGTH:
-        raise ValidationError(_(ACTION_NOTE_TOO_LONG).format(max=ACTION_NOTE_MAX_LENGTH))
+        raise ServiceError(_(ACTION_NOTE_TOO_LONG).format(max=ACTION_NOTE_MAX_LENGTH))
     if (
         action.owner_id
         and not Membership.objects.filter(office=action.office_id, user=action.owner_id).exists()
     ):
-        raise ValidationError(_(ACTION_OWNER_NOT_MEMBER))
+        raise ServiceError(_(ACTION_OWNER_NOT_MEMBER))
     if action.status not in Action.Status.values:
-        raise ValidationError(_("Statut inconnu."))
+        raise ServiceError(_("Statut inconnu."))
 
 
 def action_create(
@@ -59,11 +60,11 @@ def action_create(
     action = Action(office=office, created_by=user, updated_by=user, **fields)
     if question is not None:
         if diagnostic is None or diagnostic.organisation_id != office.pk:
-            raise ValidationError(_(ACTION_FOREIGN_DIAGNOSTIC))
+            raise ServiceError(_(ACTION_FOREIGN_DIAGNOSTIC))
         if not diagnostic.is_submitted:
-            raise ValidationError(_(ACTION_NOT_SUBMITTED))
+            raise ServiceError(_(ACTION_NOT_SUBMITTED))
         if question.questionnaire_id != diagnostic.questionnaire_id:
-            raise ValidationError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
+            raise ServiceError(_(QUESTION_NOT_IN_QUESTIONNAIRE))
         answer = (
             Answer.objects.filter(diagnostic=diagnostic, question=question)
             .select_related("choice")
@@ -79,7 +80,7 @@ def action_create(
         with transaction.atomic():
             action.save()
     except IntegrityError:
-        raise ValidationError(_(ACTION_ALREADY_PLANNED)) from None
+        raise ServiceError(_(ACTION_ALREADY_PLANNED)) from None
     return action
 
 
@@ -87,7 +88,7 @@ def action_update(*, action: Action, user, **fields) -> Action:
     """Changes what the team says of an action (status, owner, due date, note…)."""
     unknown = set(fields) - set(ACTION_EDITABLE_FIELDS)
     if unknown:
-        raise ValueError(f"Champs non modifiables : {sorted(unknown)}")
+        raise ServiceError(_(ACTION_FIELDS_NOT_EDITABLE).format(fields=", ".join(sorted(unknown))))
     for name, value in fields.items():
         setattr(action, name, value)
     action.updated_by = user
@@ -99,5 +100,5 @@ def action_update(*, action: Action, user, **fields) -> Action:
 
 def action_delete(*, action: Action, user) -> None:
     if not is_director(user, action.office):
-        raise ValidationError(_(ACTION_DELETE_DIRECTOR_ONLY))
+        raise ServiceError(_(ACTION_DELETE_DIRECTOR_ONLY))
     action.delete()

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_noop
 from diagnostics import selectors
 from diagnostics.emails import build_email
 from diagnostics.models import Campaign, Office, Reminder
+from diagnostics.services.errors import ServiceError
 from diagnostics.tasks import messages_enqueue
 
 REMINDER_CLOSED = gettext_noop(
@@ -46,12 +46,12 @@ def campaign_remind(
     reminder_batch_id(reminder))."""
     now = now or timezone.now()
     if not campaign.is_open(timezone.localdate(now)):
-        raise ValidationError(_(REMINDER_CLOSED).format(campaign=campaign.name))
+        raise ServiceError(_(REMINDER_CLOSED).format(campaign=campaign.name))
     messages = [
         m for _office, m in campaign_reminder_messages(campaign=campaign, base_url=base_url)
     ]
     if not messages:
-        raise ValidationError(_(REMINDER_NOBODY).format(campaign=campaign.name))
+        raise ServiceError(_(REMINDER_NOBODY).format(campaign=campaign.name))
     reminder = Reminder.objects.create(
         campaign=campaign, sent_at=now, sent_by=sent_by, recipients=len(messages)
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics.models import Membership, Office
+from diagnostics.services.errors import ServiceError
 
 MEMBERSHIP_STAFF_REFUSED = gettext_noop(
     "Le personnel du réseau ne peut pas être membre d’un office : il consulte les offices "
@@ -32,15 +33,15 @@ def normalise_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError(_(EMAIL_INVALID)) from None
+        raise ServiceError(_(EMAIL_INVALID)) from None
     if len(email) > USERNAME_MAX_LENGTH:
-        raise ValidationError(_(EMAIL_INVALID))
+        raise ServiceError(_(EMAIL_INVALID))
     return email
 
 
 def check_role(role: str) -> None:
     if role not in Membership.Role.values:
-        raise ValidationError(_(ROLE_INVALID))
+        raise ServiceError(_(ROLE_INVALID))
 
 
 def _other_directors(membership: Membership):
@@ -53,10 +54,10 @@ def membership_add(*, office: Office, user, role: str) -> Membership:
     """Makes `user` a member of `office`; the one way memberships are created in the app."""
     check_role(role)
     if user.is_staff:
-        raise ValidationError(_(MEMBERSHIP_STAFF_REFUSED))
+        raise ServiceError(_(MEMBERSHIP_STAFF_REFUSED))
     with transaction.atomic():
         if Membership.objects.filter(office=office, user=user).exists():
-            raise ValidationError(_(ALREADY_MEMBER).format(email=user.email or user.username))
+            raise ServiceError(_(ALREADY_MEMBER).format(email=user.email or user.username))
         return Membership.objects.create(office=office, user=user, role=role)
 
 
@@ -71,7 +72,7 @@ def membership_role_change(*, membership: Membership, role: str) -> Membership:
             and role != Membership.Role.DIRECTOR
             and not _other_directors(membership).exists()
         ):
-            raise ValidationError(_(LAST_DIRECTOR))
+            raise ServiceError(_(LAST_DIRECTOR))
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -86,7 +87,7 @@ def membership_remove(*, membership: Membership) -> None:
             membership.role == Membership.Role.DIRECTOR
             and not _other_directors(membership).exists()
         ):
-            raise ValidationError(_(LAST_DIRECTOR))
+            raise ServiceError(_(LAST_DIRECTOR))
         membership.delete()
 
 

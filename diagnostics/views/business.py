@@ -53,7 +53,7 @@ def business_page(view):
         request.business_page = True
         try:
             link = services.business_link_open(token=token)
-        except ValidationError as error:
+        except services.ServiceError as error:
             response = refused(request, error)
         else:
             request.business_office = link.business.parent
@@ -99,7 +99,7 @@ def business_home(request, link: BusinessLink, token: str):
                 diagnostic = services.diagnostic_start(
                     organisation=link.business, campaign=link.campaign, user=None
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:business_home", token=token)
         return redirect("diagnostics:business_resume", token=token)
@@ -187,7 +187,7 @@ def business_review(request, link: BusinessLink, token: str):
                 services.diagnostic_submit(
                     diagnostic=diagnostic, share_details=form.cleaned_data["share_details"]
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:business_review", token=token)
             messages.success(request, _("Diagnostic envoyé : voici vos résultats."))

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -221,7 +220,7 @@ def axis_page(
                 conflicts = _conflicts_by_question(conflict)
                 status = 409
                 messages.error(request, _(CONFLICT_ELSEWHERE if business else CONFLICT_TEAM))
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return routes.redirect("axis", axis.code)
         else:
@@ -327,7 +326,7 @@ def autosave_answer(
             },
             status=409,
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         closed = not diagnostic.campaign.is_open()
         return JsonResponse({"error": " ".join(error.messages), "closed": closed}, status=409)
     progress = _progress(axes, answers)
@@ -382,7 +381,7 @@ def diagnostic_review(request, pk):
         if form.is_valid():
             try:
                 services.diagnostic_submit(diagnostic=diagnostic, user=request.user)
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:review", pk=diagnostic.pk)
             messages.success(
@@ -415,7 +414,7 @@ def diagnostic_abandon(request, pk):
     if request.method == "POST":
         try:
             services.diagnostic_abandon(diagnostic=diagnostic, user=request.user)
-        except ValidationError as error:
+        except services.ServiceError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
         messages.success(

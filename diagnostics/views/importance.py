@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ def axis_importance(request, pk):
                 services.axis_importance_save(
                     diagnostic=diagnostic, importances=form.importances(), user=request.user
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:importance", pk=diagnostic.pk)
             messages.success(request, _("L’importance des axes est enregistrée."))

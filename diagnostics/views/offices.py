@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,25 +38,9 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _office_for_member(user, slug):
-    """The user's office, with the user's role in it (`member_role`)."""
-    mine = Membership.objects.filter(office=OuterRef("pk"), user=user)
-    offices = access.offices_for_user(user).annotate(
-        member_role=Subquery(mine.values("role")[:1]),
-        member_businesses=Subquery(mine.values("can_manage_businesses")[:1]),
-    )
-    return get_object_or_404(offices, slug=slug)
-
-
-def manages_businesses(office) -> bool:
-    """The director, or a member the director allowed, manages the office's businesses
-    and workshops (an office from _office_for_member)."""
-    return office.member_role == Membership.Role.DIRECTOR or bool(office.member_businesses)
-
-
 @login_required
 def office_detail(request, slug):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     diagnostics = list(
         office.diagnostics.exclude(status=Diagnostic.Status.REPLACED)
         .select_related("campaign", "overall_level", "questionnaire")
@@ -91,7 +74,7 @@ def office_detail(request, slug):
         {
             "office": office,
             "is_director": office.member_role == Membership.Role.DIRECTOR,
-            "manages_businesses": manages_businesses(office),
+            "manages_businesses": access.manages_businesses(office),
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,
@@ -106,7 +89,7 @@ def office_detail(request, slug):
 @login_required
 @require_POST
 def diagnostic_start(request, slug):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     campaign_id = access.parse_id(request.POST.get("campaign"))
     campaign = Campaign.objects.network().filter(pk=campaign_id).first() if campaign_id else None
     if campaign is None:
@@ -119,7 +102,7 @@ def diagnostic_start(request, slug):
             user=request.user,
             carry_over=request.POST.get("carry_over") == "1",
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:office", slug=office.slug)
     if request.POST.get("carry_over") == "1":

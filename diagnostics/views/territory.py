@@ -3,24 +3,22 @@ its own workshops. Members read; the direction manages the office's workshops.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services
+from diagnostics import access, services
 from diagnostics.exports import csv_response, xlsx_response
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
 from diagnostics.selectors import territory
-from diagnostics.views.offices import _office_for_member, manages_businesses
 
 
 def _territory(request, slug):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     campaign = territory.latest_business_campaign(office)
     return office, campaign
 
@@ -109,7 +107,7 @@ def workshop_programme(request, slug):
             "respondents": len(found),
             "proposed": proposed,
             "own": own,
-            "can_manage": manages_businesses(office),
+            "can_manage": access.manages_businesses(office),
         },
     )
 
@@ -138,13 +136,6 @@ def workshop_contacts(request, slug, pk):
 # --- the office's own workshops ----------------------------------------------------
 
 
-def _manager_office(request, slug):
-    office = _office_for_member(request.user, slug)
-    if not manages_businesses(office):
-        raise PermissionDenied
-    return office
-
-
 def _business_questions():
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
     return (
@@ -156,7 +147,7 @@ def _business_questions():
 
 @login_required
 def workshop_edit(request, slug, pk=None):
-    office = _manager_office(request, slug)
+    office = access.office_for_manager(request.user, slug)
     workshop = (
         get_object_or_404(Training, pk=pk, organiser=office, audience=Audience.BUSINESSES)
         if pk
@@ -185,7 +176,7 @@ def workshop_edit(request, slug, pk=None):
 @login_required
 @require_POST
 def workshop_delete(request, slug, pk):
-    office = _manager_office(request, slug)
+    office = access.office_for_manager(request.user, slug)
     workshop = get_object_or_404(Training, pk=pk, organiser=office)
     services.workshop_delete(office=office, workshop=workshop)
     messages.success(request, _("Atelier supprimé."))
