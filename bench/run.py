@@ -349,7 +349,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
     dashboard_after_a_submission = get(staff_client, reverse("admin:diagnostics_office_dashboard"))
 
     def submission_and_its_task():
-        from diagnostics.tasks import dashboard_figures_task
+        from diagnostics.services import dashboard_figures_task
 
         cache.clear()
         dashboard_figures_task.call(campaign_id=campaign.pk)
@@ -425,7 +425,7 @@ def export_rows(campaign, staff):
     """Each staff export as the background task writes it: all offices, into private
     storage (the request itself only records it; the download is a plain file)."""
     from diagnostics.models import Export, Office
-    from diagnostics.tasks import export_file_task
+    from diagnostics.services import export_file_task
 
     office_ids = list(Office.objects.order_by("name").values_list("pk", flat=True))
 

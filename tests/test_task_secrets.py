@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from diagnostics import services, tasks
+from diagnostics import services
 from diagnostics.models import Audience, BusinessLink, Invitation, Membership
 from diagnostics.tokens import token_hash
 from tests import factories
@@ -141,10 +141,10 @@ def test_the_migration_takes_the_tokens_out_of_queued_rows_which_still_send(
         expires_at=timezone.now() + timedelta(days=7),
     )
     old_link = f"{BASE.rstrip('/')}/offices/{office.slug}/invitation/ancien-jeton-d-invitation/"
-    tasks.business_invitations_task.enqueue(
+    services.business_invitations_task.enqueue(
         invitations=[[link.pk, old_token]], base_url=BASE, batch_id="ancien-lot"
     )
-    tasks.send_messages_task.enqueue(
+    services.send_messages_task.enqueue(
         messages=[{"subject": "Invitation", "body": f"Rejoignez : {old_link}", "to": ["c@o.fr"]}],
         batch_id=f"invitation-{invitation.pk}-1764000000.0",
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import selectors, services, tasks
+from diagnostics import selectors, services
 from diagnostics.french import de
 from diagnostics.models import (
     Answer,
@@ -266,7 +266,7 @@ def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, op
         not_applicable=lambda q: NOT_CONCERNED.get(q.code, lambda b: False)(business),
     )
     if submit:
-        with tasks.reports_printed_on_demand():
+        with services.reports_printed_on_demand():
             services.diagnostic_submit(
                 diagnostic=diagnostic,
                 # One business in five keeps its detailed answers from its office.

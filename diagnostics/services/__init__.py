@@ -1,6 +1,7 @@
 """Use cases, one module per subject: they validate, write in one transaction and raise one
-error type (errors.ServiceError) with a French message constant. Spreadsheet exports
-(services.exports) are read by their module's name."""
+error type (errors.ServiceError) with a French message constant. A background task sits
+beside the service it runs (reports, mail, exports) and receives ids only; queue holds the
+retry policy and the batches' progress."""
 
 from diagnostics.services.answers import (
     ANSWER_CHANGED,
@@ -80,6 +81,15 @@ from diagnostics.services.errors import (
     ServiceError,
     ServiceForbidden,
 )
+from diagnostics.services.exports import (
+    export_file_task,
+    export_filename,
+    export_for_download,
+    export_request,
+    export_write,
+    exports_of,
+    exports_prune,
+)
 from diagnostics.services.invitations import (
     ACCOUNT_EXISTS,
     INVITATION_EXPIRED,
@@ -98,6 +108,15 @@ from diagnostics.services.invitations import (
     invitation_for_link,
     invitation_resend,
     invitation_revoke,
+)
+from diagnostics.services.mail import (
+    business_invitations_enqueue,
+    business_invitations_task,
+    invitation_email_enqueue,
+    invitation_email_task,
+    message_description,
+    messages_enqueue,
+    send_messages_task,
 )
 from diagnostics.services.network_group import (
     NETWORK_AUTH_PERMISSIONS,
@@ -131,12 +150,29 @@ from diagnostics.services.pooling import (
 from diagnostics.services.questionnaires import (
     questionnaire_duplicate,
 )
+from diagnostics.services.queue import (
+    MAIL_PROGRESS_SECONDS,
+    RETRY_DELAYS,
+    batch_enqueue,
+    messages_progress,
+    progress_update,
+    retry,
+)
 from diagnostics.services.reminders import (
     REMINDER_CLOSED,
     REMINDER_NOBODY,
     campaign_remind,
     campaign_reminder_messages,
     reminder_batch_id,
+)
+from diagnostics.services.reports import (
+    REPORT_PENDING_SECONDS,
+    dashboard_figures_task,
+    report_pdf_at_submission,
+    report_pdf_enqueue,
+    report_pdf_pending,
+    report_pdf_task,
+    reports_printed_on_demand,
 )
 from diagnostics.services.team import (
     ALREADY_MEMBER,
@@ -214,6 +250,7 @@ __all__ = [
     "LINK_NOT_A_BUSINESS",
     "LINK_REFUSALS",
     "LINK_REVOKED",
+    "MAIL_PROGRESS_SECONDS",
     "MEMBERSHIP_STAFF_REFUSED",
     "NAME_REQUIRED",
     "NETWORK_AUTH_PERMISSIONS",
@@ -233,6 +270,8 @@ __all__ = [
     "REOPEN_NOT_ALLOWED",
     "REOPEN_NOT_SUBMITTED",
     "REOPEN_REASON_REQUIRED",
+    "REPORT_PENDING_SECONDS",
+    "RETRY_DELAYS",
     "ROLE_INVALID",
     "ServiceError",
     "ServiceForbidden",
@@ -246,13 +285,16 @@ __all__ = [
     "answer_save",
     "answers_save",
     "axis_importance_save",
+    "batch_enqueue",
     "business_campaign_current",
     "business_campaign_open",
     "business_create",
     "business_diagnostic",
     "business_duplicate",
     "business_invitations_batch_id",
+    "business_invitations_enqueue",
     "business_invitations_send",
+    "business_invitations_task",
     "business_link_expiry",
     "business_link_issue",
     "business_link_open",
@@ -266,14 +308,24 @@ __all__ = [
     "check_role",
     "choice_token",
     "comment_text",
+    "dashboard_figures_task",
     "diagnostic_abandon",
     "diagnostic_reopen",
     "diagnostic_start",
     "diagnostic_submit",
+    "export_file_task",
+    "export_filename",
+    "export_for_download",
+    "export_request",
+    "export_write",
+    "exports_of",
+    "exports_prune",
     "invitation_accept",
     "invitation_account",
     "invitation_check",
     "invitation_create",
+    "invitation_email_enqueue",
+    "invitation_email_task",
     "invitation_for_link",
     "invitation_resend",
     "invitation_revoke",
@@ -282,12 +334,23 @@ __all__ = [
     "membership_businesses_allow",
     "membership_remove",
     "membership_role_change",
+    "message_description",
+    "messages_enqueue",
+    "messages_progress",
     "network_group_sync",
     "normalise_email",
     "office_pooling_set",
+    "progress_update",
     "questionnaire_duplicate",
     "reminder_batch_id",
+    "report_pdf_at_submission",
+    "report_pdf_enqueue",
+    "report_pdf_pending",
+    "report_pdf_task",
+    "reports_printed_on_demand",
+    "retry",
     "score_decimal",
+    "send_messages_task",
     "workshop_delete",
     "workshop_save",
 ]

@@ -24,7 +24,7 @@ from diagnostics.models import (
     Questionnaire,
 )
 from diagnostics.services.errors import ServiceError
-from diagnostics.tasks import business_invitations_enqueue
+from diagnostics.services.mail import business_invitations_enqueue
 from diagnostics.tokens import new_token, token_hash, unusable_hash
 
 LINK_INVALID = gettext_noop(

@@ -29,7 +29,11 @@ from diagnostics.models import (
     Question,
 )
 from diagnostics.services.errors import ServiceError
-from diagnostics.tasks import dashboard_figures_task, report_pdf_at_submission, report_pdf_enqueue
+from diagnostics.services.reports import (
+    dashboard_figures_task,
+    report_pdf_at_submission,
+    report_pdf_enqueue,
+)
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from diagnostics import selectors
 from diagnostics.models import Invitation, Membership, Office
 from diagnostics.services.errors import ServiceError
+from diagnostics.services.mail import invitation_email_enqueue
 from diagnostics.services.team import (
     ALREADY_MEMBER,
     MEMBERSHIP_STAFF_REFUSED,
@@ -21,7 +22,6 @@ from diagnostics.services.team import (
     membership_add,
     normalise_email,
 )
-from diagnostics.tasks import invitation_email_enqueue
 from diagnostics.tokens import token_hash, unusable_hash
 
 INVITATION_PENDING = gettext_noop(

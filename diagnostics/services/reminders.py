@@ -12,7 +12,7 @@ from diagnostics import selectors
 from diagnostics.emails import build_email
 from diagnostics.models import Campaign, Office, Reminder
 from diagnostics.services.errors import ServiceError
-from diagnostics.tasks import messages_enqueue
+from diagnostics.services.mail import messages_enqueue
 
 REMINDER_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : il n’y a personne à relancer."
@@ -42,7 +42,7 @@ def campaign_remind(
     *, campaign: Campaign, sent_by, base_url: str, now: datetime | None = None
 ) -> Reminder:
     """Reminds the directors of every office that has not submitted: one batch on the task
-    queue, one SMTP connection; its progress is tasks.messages_progress(batch_id=
+    queue, one SMTP connection; its progress is queue.messages_progress(batch_id=
     reminder_batch_id(reminder))."""
     now = now or timezone.now()
     if not campaign.is_open(timezone.localdate(now)):

@@ -27,7 +27,7 @@ from diagnostics import access, selectors, services
 from diagnostics.business_import import ImportRefused
 from diagnostics.forms import BusinessCampaignForm, BusinessForm, BusinessImportForm
 from diagnostics.models import Business, Organisation
-from diagnostics.tasks import messages_progress
+from diagnostics.services import messages_progress
 
 STATUS_LABELS = {
     "none": gettext_lazy("pas encore invité"),

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from diagnostics import access, report, tasks
+from diagnostics import access, report, services
 from diagnostics.results import build_results
 
 
@@ -43,7 +43,7 @@ def report_pdf(request, pk):
     html = report.render_html(build_results(diagnostic), request=request)
     pdf = report.cached_pdf(html)
     if pdf is None:
-        if tasks.report_pdf_pending(diagnostic_id=diagnostic.pk):
+        if services.report_pdf_pending(diagnostic_id=diagnostic.pk):
             # Printed in the background since the submission: the page refreshes itself.
             return render(
                 request,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import Audience, Business, BusinessLink, Campaign, Diagnostic, Membership
-from diagnostics.tasks import messages_progress
+from diagnostics.services import messages_progress
 from tests import factories
 from tests.test_tasks import DATABASE_TASKS, run_worker
 

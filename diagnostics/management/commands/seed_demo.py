@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import scoring, selectors, services, tasks
+from diagnostics import scoring, selectors, services
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, seed_businesses
 from diagnostics.models import (
@@ -326,7 +326,7 @@ def _diagnostic(
             )
     if submit:
         # Dozens of demo reports: each is printed on its first download instead.
-        with tasks.reports_printed_on_demand():
+        with services.reports_printed_on_demand():
             return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
 

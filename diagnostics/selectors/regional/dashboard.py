@@ -133,7 +133,7 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
 def submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
     """The figures drawn from submitted diagnostics, from the cache or computed and
     cached. The task queue calls it right after a submission
-    (tasks.dashboard_figures_task), so that staff usually find them ready."""
+    (services.reports.dashboard_figures_task), so that staff usually find them ready."""
     key = submissions_key(campaign, previous)  # read before the figures: never stale
     figures = cache.get(key)
     if figures is None:
