@@ -69,8 +69,10 @@ def manages_businesses(office: Office) -> bool:
     return office.member_role == Membership.Role.DIRECTOR or bool(office.member_businesses)
 
 
-def office_for_manager(user, slug) -> Office:
-    """The office whose businesses and workshops the user manages; 403 otherwise."""
+def office_for_business_manager(user, slug) -> Office:
+    """The office, for who manages its businesses and workshops: their contacts, links and
+    invitations (every page, file and export that shows a business's e-mail or phone);
+    403 otherwise."""
     office = office_for_member(user, slug)
     if not manages_businesses(office):
         raise PermissionDenied(_(NOT_MANAGER))

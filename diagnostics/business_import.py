@@ -11,6 +11,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+import charset_normalizer
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -217,13 +218,19 @@ def activity_segment(value: str) -> tuple[str, str] | None:
 
 
 def decoded(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as French Excel writes it."""
+    """UTF-8 (with or without BOM), else Windows-1252 as French Excel writes it.
+
+    Many other encodings decode as Windows-1252 too, into garbled names (Shift-JIS,
+    KOI8-R…): charset-normalizer must find Windows-1252 among the file's plausible
+    encodings, or the file is refused rather than imported garbled."""
     if b"\x00" in content:
         raise ImportRefused(_(FILE_ENCODING))
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if "cp1252" not in {match.encoding for match in charset_normalizer.from_bytes(content)}:
+        raise ImportRefused(_(FILE_ENCODING))
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError as error:

@@ -52,6 +52,22 @@ def request_size_limit(get_response):
     return middleware
 
 
+def no_nul_in_url(get_response):
+    """Answers 400 to a URL whose path or query holds a NUL character: PostgreSQL refuses
+    it in any query, so a list filter, a search or an id carrying one would end in a
+    500 wherever it reaches the database. Forms refuse it in posted fields already."""
+
+    def middleware(request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return render(request, "400.html", status=400)
+        return get_response(request)
+
+    return middleware
+
+
 def private_pages(get_response):
     """What a signed-in user sees holds an office's data: no cache may keep it."""
 

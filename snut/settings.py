@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that nothing reads a body that is too large.
     "snut.middleware.request_size_limit",
+    "snut.middleware.no_nul_in_url",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -182,8 +183,13 @@ CACHES = {
 # Background work (django-tasks, the backport of Django 6's Tasks framework).
 # Development and tests: the immediate backend runs a task at once, in the
 # process that enqueues it (no extra process). Production: TASKS_BACKEND=database
-# stores tasks in the database, run by `manage.py db_worker` beside gunicorn.
+# stores tasks in the database, run by `manage.py worker` beside gunicorn.
 TASKS_BACKEND = os.getenv("TASKS_BACKEND", "immediate")
+# `manage.py worker` (db_worker plus a heartbeat) records that it is alive every
+# TASK_WORKER_HEARTBEAT_SECONDS; a running task none of whose workers has been seen
+# for TASK_WORKER_LOST_AFTER_SECONDS is failed and retried (diagnostics/task_recovery.py).
+TASK_WORKER_HEARTBEAT_SECONDS = envint("TASK_WORKER_HEARTBEAT_SECONDS", "10")
+TASK_WORKER_LOST_AFTER_SECONDS = envint("TASK_WORKER_LOST_AFTER_SECONDS", "60")
 TASKS = {
     "default": {
         "BACKEND": {

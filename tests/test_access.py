@@ -21,9 +21,9 @@ def test_an_office_is_found_only_for_its_members(office, director, stranger):
 
 def test_only_the_director_and_allowed_members_manage_businesses(office, director):
     member = factories.make_user("membre", office=office, role=Membership.Role.MEMBER)
-    assert access.office_for_manager(director, office.slug) == office
+    assert access.office_for_business_manager(director, office.slug) == office
     with pytest.raises(PermissionDenied, match="Seules la direction"):
-        access.office_for_manager(member, office.slug)
+        access.office_for_business_manager(member, office.slug)
     Membership.objects.filter(user=member).update(can_manage_businesses=True)
     assert access.manages_businesses(access.office_for_member(member, office.slug))
 

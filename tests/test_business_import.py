@@ -98,6 +98,12 @@ def test_invalid_lines_carry_a_line_numbered_french_error():
         ("nom;commune\nGîte;Castelroc\n".encode(), "Colonnes manquantes"),
         (b"\x00\x01\x02binary", "ni UTF-8, ni Windows-1252"),
         (b"nom;activit\x81;commune;e-mail\n", "ni UTF-8, ni Windows-1252"),
+        # Decodable as Windows-1252, into garbled names: « ƒzƒeƒ‹“Œ‹ž »
+        (
+            "nom;activite;commune;e-mail\nホテル東京;hotel;Tokyo;a@b.jp\n".encode("shift_jis"),
+            "ni UTF-8, ni Windows-1252",
+        ),
+        ("nom;activite;commune;e-mail\nГостиница;hotel;Москва;a@b.ru\n".encode("koi8_r"), "ni"),
     ],
 )
 def test_unusable_files_are_refused_whole(content, message):

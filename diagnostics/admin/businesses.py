@@ -8,6 +8,7 @@ Medians are ranked by the database for the whole page at once
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -151,7 +152,7 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
 
     def weakest_view(self, request):
         if not self.has_view_permission(request):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

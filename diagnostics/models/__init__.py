@@ -33,8 +33,10 @@ from .questionnaires import (
     Question,
     Questionnaire,
 )
+from .workers import WorkerHeartbeat
 
 __all__ = [
+    "WorkerHeartbeat",
     "MEMBER_NEVER_STAFF",
     "STAFF_NEVER_MEMBER",
     "Action",

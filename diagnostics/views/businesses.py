@@ -57,7 +57,7 @@ def _base_url(request) -> str:
 
 @login_required
 def businesses(request, slug):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     campaign = services.business_campaign_current(office)
     segment = request.GET.get("activite", "")
     status = request.GET.get("statut", "")
@@ -98,7 +98,7 @@ def _business_form_page(request, office, form, business=None, status=200):
 
 @login_required
 def business_add(request, slug):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     form = BusinessForm(request.POST or None)
     if request.method != "POST":
         return _business_form_page(request, office, form)
@@ -115,7 +115,7 @@ def business_add(request, slug):
 
 @login_required
 def business_edit(request, slug, pk):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     business = get_object_or_404(Business.objects.all(), pk=pk, parent=office)
     initial = {name: getattr(business, name) for name in services.businesses.BUSINESS_FIELDS}
     form = BusinessForm(request.POST or None, initial=initial)
@@ -170,7 +170,7 @@ def businesses_import(request, slug):
 
 @csrf_protect
 def _businesses_import(request, slug):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     form = BusinessImportForm(request.POST or None, request.FILES or None)
     context = {"office": office, "form": form}
     if request.method != "POST":
@@ -206,7 +206,7 @@ def _businesses_import(request, slug):
 @login_required
 @require_POST
 def businesses_import_confirm(request, slug):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     key = request.POST.get("key", "")
     stored = request.session.pop(IMPORT_SESSION_PREFIX + key, None) if key.isalnum() else None
     if not stored or stored.get("office") != office.pk:
@@ -227,7 +227,7 @@ def businesses_import_confirm(request, slug):
 @login_required
 @require_POST
 def business_campaign_open(request, slug):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     form = BusinessCampaignForm(request.POST)
     if form.is_valid():
         try:
@@ -252,7 +252,7 @@ def business_campaign_open(request, slug):
 @require_POST
 def businesses_invite(request, slug):
     """Sends the personal links of the chosen businesses, or of all not yet invited."""
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     campaign = services.business_campaign_current(office)
     if campaign is None:
         messages.error(request, _("Ouvrez d’abord une campagne auprès de vos prestataires."))
@@ -283,7 +283,7 @@ def businesses_invite(request, slug):
 
 @login_required
 def businesses_progress(request, slug, batch):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     if not batch.startswith(f"businesses-{office.pk}-"):
         raise PermissionDenied(_(access.NOT_MANAGER))
     progress = messages_progress(batch_id=batch)
@@ -309,7 +309,7 @@ def businesses_progress(request, slug, batch):
 
 
 def _business_link(request, slug, pk):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     business = get_object_or_404(Business.objects.all(), pk=pk, parent=office)
     return office, business, services.business_campaign_current(office)
 

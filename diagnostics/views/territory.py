@@ -114,8 +114,10 @@ def workshop_programme(request, slug):
 
 @login_required
 def workshop_contacts(request, slug, pk):
-    """The contacts of the consenting businesses a proposed workshop is for, as CSV."""
-    office, campaign = _territory(request, slug)
+    """The contacts of the consenting businesses a proposed workshop is for, as CSV: for
+    who manages the businesses only, as their contacts are on « Prestataires »."""
+    office = access.office_for_business_manager(request.user, slug)
+    campaign = territory.latest_business_campaign(office)
     if campaign is None:
         raise Http404
     found = territory.respondents(office, campaign)
@@ -147,7 +149,7 @@ def _business_questions():
 
 @login_required
 def workshop_edit(request, slug, pk=None):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     workshop = (
         get_object_or_404(Training, pk=pk, organiser=office, audience=Audience.BUSINESSES)
         if pk
@@ -176,7 +178,7 @@ def workshop_edit(request, slug, pk=None):
 @login_required
 @require_POST
 def workshop_delete(request, slug, pk):
-    office = access.office_for_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     workshop = get_object_or_404(Training, pk=pk, organiser=office)
     services.workshop_delete(office=office, workshop=workshop)
     messages.success(request, _("Atelier supprimé."))

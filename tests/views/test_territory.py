@@ -252,7 +252,13 @@ def test_pages_are_for_the_offices_members_only(client_of, client, office, campa
     assert {client_of(staff).get(url).status_code for url in urls} == {404}
     member = factories.make_user(office=office, role=Membership.Role.MEMBER)
     statuses = [client_of(member).get(url).status_code for url in urls]
-    assert statuses == [200, 200, 200, 200, 403]
+    # The workshop's contacts are the businesses' e-mails and phones: for who manages
+    # them, as on « Prestataires » (issue 19, item 6).
+    assert statuses == [200, 200, 200, 403, 403]
+    programme = client_of(member).get(urls[2])
+    assert urls[3] not in programme.text
+    Membership.objects.filter(user=member).update(can_manage_businesses=True)
+    assert client_of(member).get(urls[3]).status_code == 200
 
 
 def _workshop_data(questionnaire, **fields):
