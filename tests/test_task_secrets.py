@@ -148,6 +148,10 @@ def test_the_migration_takes_the_tokens_out_of_queued_rows_which_still_send(
         messages=[{"subject": "Invitation", "body": f"Rejoignez : {old_link}", "to": ["c@o.fr"]}],
         batch_id=f"invitation-{invitation.pk}-1764000000.0",
     )
+    # The previous code queued its tasks under diagnostics.tasks (now a re-export).
+    for row in DBTaskResult.objects.all():
+        row.task_path = "diagnostics.tasks." + row.task_path.rsplit(".", 1)[1]
+        row.save(update_fields=["task_path"])
     assert old_token in task_table() and "ancien-jeton" in task_table()
 
     cleaning.forward(apps, None)
