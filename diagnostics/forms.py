@@ -7,6 +7,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.answer_fields import choice_field_name, comment_field_name, confirm_field_name
 from diagnostics.models import (
     Action,
     Answer,
@@ -25,18 +26,6 @@ from diagnostics.services import EMAIL_INVALID, AnswerChange, choice_token, comm
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
-
-
-def choice_field_name(question: Question) -> str:
-    return f"q-{question.pk}"
-
-
-def comment_field_name(question: Question) -> str:
-    return f"c-{question.pk}"
-
-
-def confirm_field_name(question: Question) -> str:
-    return f"confirm-{question.pk}"
 
 
 class AnswersForm(forms.Form):
@@ -397,7 +386,7 @@ class PlainSelect(forms.Select):
         )
 
 
-class TerritoryFilterForm(forms.Form):
+class RegionFilterForm(forms.Form):
     """The staff's filter by region (GET): which part of the network a page shows."""
 
     region = forms.ChoiceField(label=_("Région"), required=False, widget=PlainSelect)
@@ -416,7 +405,7 @@ class TerritoryFilterForm(forms.Form):
         return self.cleaned_data if self.is_valid() else dict.fromkeys(self.fields, "")
 
 
-class PoolingFilterForm(TerritoryFilterForm):
+class PoolingFilterForm(RegionFilterForm):
     """« Mutualisation »: by region or department, and by axis or question."""
 
     departement = forms.ChoiceField(label=_("Département"), required=False, widget=PlainSelect)
@@ -452,7 +441,7 @@ class PoolingFilterForm(TerritoryFilterForm):
         return data
 
     def department_codes(self) -> set[str] | None:
-        """The chosen territory's departments, None for the whole network."""
+        """The departments of the chosen region or department, None for the whole network."""
         chosen = self.filters()
         if chosen["departement"]:
             return {chosen["departement"]}

@@ -1,4 +1,4 @@
-"""Exports of scores and raw answers, written row by row so that 1,000 offices never sit in memory.
+"""Spreadsheets (CSV and XLSX) of scores and raw answers, written row by row so that 1,000 offices never sit in memory.
 
 CSV is written line by line (UTF-8 with a BOM and « ; » separators, as French
 Excel expects); XLSX goes through openpyxl's write-only mode. The staff's
@@ -191,7 +191,7 @@ def write_csv(rows: Iterable[list], handle) -> int:
     return max(lines - 2, 0)  # the BOM and the header are no data
 
 
-def _csv(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
     lines = _csv_lines(rows)
     response = StreamingHttpResponse(lines, content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -233,7 +233,7 @@ def write_xlsx(rows: Iterator[list], handle, title: str) -> int:
     return count
 
 
-def _xlsx(rows: Iterator[list], filename: str, title: str) -> FileResponse:
+def xlsx_response(rows: Iterator[list], filename: str, title: str) -> FileResponse:
     # An unnamed temporary file disappears when the response closes it.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     write_xlsx(rows, handle, title)
@@ -262,8 +262,3 @@ def write(kind: str, fmt: str, campaign, office_ids: list[int], axes, handle) ->
     if fmt == "csv":
         return write_csv(rows, handle)
     return write_xlsx(rows, handle, _("Scores") if kind == "scores" else _("Réponses"))
-
-
-# The office's own exports (its territory, a workshop's contacts) stream the same way.
-csv_response = _csv
-xlsx_response = _xlsx

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
+from diagnostics.formatting import score as format_score
+from diagnostics.formatting import tone
 from diagnostics.models import (
     Audience,
     Axis,
@@ -25,8 +27,6 @@ from diagnostics.models import (
     Questionnaire,
 )
 from diagnostics.selectors.regional import businesses as regional_businesses
-from diagnostics.templatetags.snut import score as format_score
-from diagnostics.templatetags.snut import tone
 
 CONSENT_HELP = gettext_lazy(
     "Les prestataires choisissent, en soumettant, si leur office peut lire le détail de leurs "

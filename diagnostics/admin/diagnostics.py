@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import selectors, services
+from diagnostics.formatting import score as format_score
 from diagnostics.models import (
     Answer,
     Audience,
@@ -32,7 +33,6 @@ from diagnostics.models import (
     Diagnostic,
     Questionnaire,
 )
-from diagnostics.templatetags.snut import score as format_score
 
 
 @admin.register(Campaign)

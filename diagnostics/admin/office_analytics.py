@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import access, exports, selectors
+from diagnostics import access, selectors, spreadsheets
 from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
 from diagnostics.selectors import regional
 from diagnostics.services import exports as export_services
@@ -223,7 +223,7 @@ class OfficeAnalyticsMixin:
         """Records the export of the list's filtered offices and has a task write it."""
         if not self.has_view_permission(request):
             return self._refuse(request, _("Vous n’avez pas accès aux offices."))
-        if kind not in exports.KINDS or fmt not in exports.FORMATS:
+        if kind not in spreadsheets.KINDS or fmt not in spreadsheets.FORMATS:
             return self._refuse(request, _("Cet export n’existe pas."))
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -296,7 +296,7 @@ class OfficeAnalyticsMixin:
             handle,
             as_attachment=True,
             filename=export_services.export_filename(export),
-            content_type=exports.CONTENT_TYPES[export.format],
+            content_type=spreadsheets.CONTENT_TYPES[export.format],
         )
         patch_cache_control(response, private=True, no_store=True)
         return response

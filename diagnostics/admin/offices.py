@@ -24,12 +24,12 @@ from diagnostics.admin.office_analytics import (
     levels_for,
 )
 from diagnostics.admin.team import OfficeInvitationsMixin
+from diagnostics.formatting import score as format_score
+from diagnostics.formatting import tone
 from diagnostics.models import Campaign, Membership, Office
 from diagnostics.network import network_departments
 from diagnostics.selectors import regional
 from diagnostics.selectors.regional import businesses as regional_businesses
-from diagnostics.templatetags.snut import score as format_score
-from diagnostics.templatetags.snut import tone
 
 
 class CampaignFilter(admin.SimpleListFilter):

@@ -1,6 +1,6 @@
 """Read paths: plain data for pages and services, in a fixed number of queries, one module per
-subject. Territory (an office's businesses) and regional (the network's offices) are
-subpackages read by their own name: `from diagnostics.selectors import regional`."""
+subject. Territory (an office's businesses and the workshops they need) and regional (the
+network's offices) are read by their own name: `from diagnostics.selectors import regional`."""
 
 from diagnostics.selectors.businesses import (
     BUSINESS_ORDERINGS,
@@ -8,9 +8,13 @@ from diagnostics.selectors.businesses import (
     office_businesses,
 )
 from diagnostics.selectors.filling import (
+    AxisProgress,
     answers_by_axis,
+    axes_progress,
     axis_importances,
     axis_narratives,
+    load_answers,
+    overall_percent,
 )
 from diagnostics.selectors.peers import (
     PreviousScores,
@@ -20,7 +24,7 @@ from diagnostics.selectors.peers import (
 )
 from diagnostics.selectors.plans import (
     NO_AXIS,
-    AxisProgress,
+    AxisActions,
     FollowUp,
     OfficePlan,
     action_counts_by_axis,
@@ -82,6 +86,7 @@ from diagnostics.selectors.trainings import (
 )
 
 __all__ = [
+    "AxisActions",
     "AxisProgress",
     "BUSINESS_ORDERINGS",
     "BUSINESS_STATUSES",
@@ -104,6 +109,7 @@ __all__ = [
     "WEAK_SHARE",
     "action_counts_by_axis",
     "answers_by_axis",
+    "axes_progress",
     "axis_importances",
     "axis_medians",
     "axis_narratives",
@@ -111,6 +117,7 @@ __all__ = [
     "diagnostic_profile",
     "invitations_with_status",
     "latest_submitted",
+    "load_answers",
     "medians",
     "middle",
     "office_businesses",
@@ -119,6 +126,7 @@ __all__ = [
     "office_plan_counts",
     "office_team",
     "overall_median",
+    "overall_percent",
     "peer_medians",
     "per_submission",
     "pooling_clusters",

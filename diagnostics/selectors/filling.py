@@ -1,5 +1,6 @@
 """Reads for the filling pages: narratives, importances, answers by axis."""
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from diagnostics.models import (
@@ -10,6 +11,7 @@ from diagnostics.models import (
     Diagnostic,
     Questionnaire,
 )
+from diagnostics.selectors.structure import questionnaire_axes
 
 # --- narratives and importance --------------------------------------------------
 
@@ -34,3 +36,48 @@ def answers_by_axis(diagnostic: Diagnostic) -> list[tuple[Axis, list[Answer]]]:
         "question__axis__order", "question__axis_id", "question__order", "question_id"
     )
     return [(axis, list(group)) for axis, group in groupby(answers, key=lambda a: a.question.axis)]
+
+
+@dataclass
+class AxisProgress:
+    """An axis's questions answered so far, while a diagnostic is filled."""
+
+    axis: Axis
+    answered: int
+    total: int
+    unanswered: list
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+def axes_progress(axes: list[Axis], answers: dict[int, Answer]) -> list[AxisProgress]:
+    """How far the filling has gone on each axis, from load_answers' axes and answers."""
+    result = []
+    for axis in axes:
+        questions = list(axis.questions.all())
+        unanswered = [q for q in questions if q.pk not in answers or not answers[q.pk].is_answered]
+        result.append(
+            AxisProgress(axis, len(questions) - len(unanswered), len(questions), unanswered)
+        )
+    return result
+
+
+def overall_percent(progress: list[AxisProgress]) -> int:
+    total = sum(p.total for p in progress)
+    return round(100 * sum(p.answered for p in progress) / total) if total else 100
+
+
+def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]:
+    """The diagnostic's axes (questions and choices) and its answers by question id."""
+    axes = questionnaire_axes(diagnostic.questionnaire)
+    answers = {
+        a.question_id: a
+        for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")
+    }
+    return axes, answers

@@ -12,7 +12,9 @@ NO_AXIS = "—"
 
 
 @dataclass
-class AxisProgress:
+class AxisActions:
+    """An axis's actions in the plan: how many, done, dropped."""
+
     name: str
     total: int = 0
     done: int = 0
@@ -35,12 +37,12 @@ class OfficePlan:
         return [a for a in self.actions if a.is_open and a.due_date and a.due_date < self.today]
 
     @property
-    def by_axis(self) -> list[AxisProgress]:
+    def by_axis(self) -> list[AxisActions]:
         """Progress per axis, axes in their order (grouped by code across questionnaire versions)."""
-        groups: dict[str, AxisProgress] = {}
+        groups: dict[str, AxisActions] = {}
         for action in self.actions:
             key = action.axis.code if action.axis else NO_AXIS
-            group = groups.setdefault(key, AxisProgress(action.axis.name if action.axis else ""))
+            group = groups.setdefault(key, AxisActions(action.axis.name if action.axis else ""))
             group.total += 1
             group.done += action.status == action.Status.DONE
             group.dropped += action.status == action.Status.DROPPED

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
-from diagnostics import exports as files
+from diagnostics import spreadsheets
 from diagnostics.models import Export
 from diagnostics.selectors import regional
 from diagnostics.services.queue import RETRY_DELAYS, retry
@@ -60,7 +60,7 @@ def export_write(*, export_id: int, attempt: int = 1) -> int:
     try:
         axes = regional.campaign_axes(export.campaign)
         with tempfile.TemporaryFile() as handle:
-            rows = files.write(
+            rows = spreadsheets.write(
                 export.kind, export.format, export.campaign, export.office_ids, axes, handle
             )
             size = handle.tell()

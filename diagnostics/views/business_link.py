@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
-from diagnostics import report, services
+from diagnostics import report, selectors, services
 from diagnostics.forms import BusinessSubmitForm
 from diagnostics.models import BusinessLink
 from diagnostics.results import build_results
@@ -36,7 +36,7 @@ SUBMITTED_READ_ONLY = gettext_noop(
 def refused(request, error: ValidationError):
     return render(
         request,
-        "diagnostics/business/refused.html",
+        "diagnostics/business_link/refused.html",
         {"message": error.messages[0]},
         status=REFUSAL_STATUS.get(error.code, 400),
     )
@@ -65,7 +65,9 @@ def business_page(view):
 
 
 def _routes(token: str) -> filling.Routes:
-    return filling.Routes("business_", token, reverse("diagnostics:business_home", args=[token]))
+    return filling.Routes(
+        "business_link_", token, reverse("diagnostics:business_link_home", args=[token])
+    )
 
 
 def _draft(request, link: BusinessLink, token: str):
@@ -73,24 +75,24 @@ def _draft(request, link: BusinessLink, token: str):
     diagnostic = services.business_diagnostic(link)
     if diagnostic is None:
         messages.info(request, _(NOT_STARTED))
-        return None, redirect("diagnostics:business_home", token=token)
+        return None, redirect("diagnostics:business_link_home", token=token)
     if diagnostic.is_submitted:
         messages.info(request, _(SUBMITTED_READ_ONLY))
-        return None, redirect("diagnostics:business_results", token=token)
-    return (diagnostic, *filling.load_answers(diagnostic)), None
+        return None, redirect("diagnostics:business_link_results", token=token)
+    return (diagnostic, *selectors.load_answers(diagnostic)), None
 
 
 def _submitted(request, link: BusinessLink, token: str):
     diagnostic = services.business_diagnostic(link)
     if diagnostic is None or not diagnostic.is_submitted:
         messages.info(request, _(NOT_SUBMITTED))
-        return None, redirect("diagnostics:business_home", token=token)
+        return None, redirect("diagnostics:business_link_home", token=token)
     return diagnostic, None
 
 
 @require_http_methods(["GET", "POST"])
 @business_page
-def business_home(request, link: BusinessLink, token: str):
+def business_link_home(request, link: BusinessLink, token: str):
     """The start page: what the diagnostic is, who sees what; « Commencer » or « Reprendre »."""
     diagnostic = services.business_diagnostic(link)
     if request.method == "POST":
@@ -101,11 +103,11 @@ def business_home(request, link: BusinessLink, token: str):
                 )
             except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
-                return redirect("diagnostics:business_home", token=token)
-        return redirect("diagnostics:business_resume", token=token)
+                return redirect("diagnostics:business_link_home", token=token)
+        return redirect("diagnostics:business_link_resume", token=token)
     answered = total = 0
     if diagnostic is not None and not diagnostic.is_submitted:
-        axes, answers = filling.load_answers(diagnostic)
+        axes, answers = selectors.load_answers(diagnostic)
         total = sum(len(a.questions.all()) for a in axes)
         answered = sum(1 for a in answers.values() if a.is_answered)
     context = {
@@ -119,11 +121,11 @@ def business_home(request, link: BusinessLink, token: str):
         "total": total,
         "question_count": link.campaign.questionnaire.questions.count(),
     }
-    return render(request, "diagnostics/business/home.html", context)
+    return render(request, "diagnostics/business_link/home.html", context)
 
 
 @business_page
-def business_resume(request, link: BusinessLink, token: str):
+def business_link_resume(request, link: BusinessLink, token: str):
     """Back where the business left off: the first unanswered question, or the review."""
     loaded, early = _draft(request, link, token)
     if early:
@@ -137,7 +139,7 @@ def business_resume(request, link: BusinessLink, token: str):
 
 @require_http_methods(["GET", "POST"])
 @business_page
-def business_axis(request, link: BusinessLink, token: str, code: str):
+def business_link_axis(request, link: BusinessLink, token: str, code: str):
     loaded, early = _draft(request, link, token)
     if early:
         return early
@@ -156,11 +158,11 @@ def business_axis(request, link: BusinessLink, token: str, code: str):
 
 @require_POST
 @business_page
-def business_autosave(request, link: BusinessLink, token: str, question_pk: int):
+def business_link_autosave(request, link: BusinessLink, token: str, question_pk: int):
     diagnostic = services.business_diagnostic(link)
     if diagnostic is None:
         return JsonResponse({"error": _(NOT_STARTED)}, status=400)
-    axes, answers = filling.load_answers(diagnostic)
+    axes, answers = selectors.load_answers(diagnostic)
     return filling.autosave_answer(
         request,
         diagnostic=diagnostic,
@@ -173,7 +175,7 @@ def business_autosave(request, link: BusinessLink, token: str, question_pk: int)
 
 @require_http_methods(["GET", "POST"])
 @business_page
-def business_review(request, link: BusinessLink, token: str):
+def business_link_review(request, link: BusinessLink, token: str):
     """The answers to reread, then the submission with the business's consent."""
     loaded, early = _draft(request, link, token)
     if early:
@@ -189,9 +191,9 @@ def business_review(request, link: BusinessLink, token: str):
                 )
             except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
-                return redirect("diagnostics:business_review", token=token)
+                return redirect("diagnostics:business_link_review", token=token)
             messages.success(request, _("Diagnostic envoyé : voici vos résultats."))
-            return redirect("diagnostics:business_results", token=token)
+            return redirect("diagnostics:business_link_results", token=token)
         status = 400
     context = {
         **filling.review_context(diagnostic, axes, answers),
@@ -200,20 +202,20 @@ def business_review(request, link: BusinessLink, token: str):
         "token": token,
         "office": link.business.parent,
     }
-    return render(request, "diagnostics/business/review.html", context, status=status)
+    return render(request, "diagnostics/business_link/review.html", context, status=status)
 
 
 @business_page
-def business_results(request, link: BusinessLink, token: str):
+def business_link_results(request, link: BusinessLink, token: str):
     diagnostic, early = _submitted(request, link, token)
     if early:
         return early
     context = {"results": build_results(diagnostic), "token": token, "office": link.business.parent}
-    return render(request, "diagnostics/business/results.html", context)
+    return render(request, "diagnostics/business_link/results.html", context)
 
 
 @business_page
-def business_report_pdf(request, link: BusinessLink, token: str):
+def business_link_report_pdf(request, link: BusinessLink, token: str):
     diagnostic, early = _submitted(request, link, token)
     if early:
         return early

@@ -316,7 +316,7 @@ def _business_link(request, slug, pk):
 
 @login_required
 @require_POST
-def business_link_resend(request, slug, pk):
+def businesses_link_resend(request, slug, pk):
     office, business, campaign = _business_link(request, slug, pk)
     if campaign is None:
         messages.error(request, _("Ouvrez d’abord une campagne auprès de vos prestataires."))
@@ -338,7 +338,7 @@ def business_link_resend(request, slug, pk):
 
 @login_required
 @require_POST
-def business_link_revoke(request, slug, pk):
+def businesses_link_revoke(request, slug, pk):
     office, business, campaign = _business_link(request, slug, pk)
     link = (
         business.links.filter(campaign=campaign, revoked_at__isnull=True).first()

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from diagnostics import access, selectors, services
-from diagnostics.forms import AnswersForm, SubmitForm, confirm_field_name
+from diagnostics.answer_fields import confirm_field_name
+from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
 
 SESSION_EXPIRED = gettext_noop(
@@ -24,58 +25,16 @@ SESSION_EXPIRED = gettext_noop(
 )
 
 
-@dataclass
-class AxisProgress:
-    axis: Axis
-    answered: int
-    total: int
-    unanswered: list
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 100
-
-    @property
-    def complete(self) -> bool:
-        return self.answered == self.total
-
-
-def _progress(axes: list[Axis], answers: dict[int, Answer]) -> list[AxisProgress]:
-    result = []
-    for axis in axes:
-        questions = list(axis.questions.all())
-        unanswered = [q for q in questions if q.pk not in answers or not answers[q.pk].is_answered]
-        result.append(
-            AxisProgress(axis, len(questions) - len(unanswered), len(questions), unanswered)
-        )
-    return result
-
-
-def _overall_percent(progress: list[AxisProgress]) -> int:
-    total = sum(p.total for p in progress)
-    return round(100 * sum(p.answered for p in progress) / total) if total else 100
-
-
-def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]:
-    """The diagnostic's axes (questions and choices) and its answers by question id."""
-    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
-    answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")
-    }
-    return axes, answers
-
-
 def _load(request, pk):
     """The member's diagnostic with its axes and answers: six queries whatever its size."""
     diagnostic = access.diagnostic_for_member(request.user, pk)
-    return diagnostic, *load_answers(diagnostic)
+    return diagnostic, *selectors.load_answers(diagnostic)
 
 
 @dataclass(frozen=True)
 class Routes:
     """Where the filling pages lead: an office's diagnostic by its id (URL names
-    "axis", "review"…), a business's by its link's token ("business_axis"…)."""
+    "axis", "review"…), a business's by its link's token ("business_link_axis"…)."""
 
     prefix: str
     key: object
@@ -231,7 +190,7 @@ def axis_page(
                 ),
             )
             status = 400
-    progress = _progress(axes, answers)
+    progress = selectors.axes_progress(axes, answers)
     return render(
         request,
         "diagnostics/axis.html",
@@ -244,7 +203,7 @@ def axis_page(
             "campaign_open": campaign_open,
             "progress": progress,
             "current": progress[index],
-            "overall_percent": _overall_percent(progress),
+            "overall_percent": selectors.overall_percent(progress),
             "previous_axis": axes[index - 1] if index else None,
             "next_axis": axes[index + 1] if index + 1 < len(axes) else None,
             "urls": routes.for_page(axes),
@@ -329,7 +288,7 @@ def autosave_answer(
     except services.ServiceError as error:
         closed = not diagnostic.campaign.is_open()
         return JsonResponse({"error": " ".join(error.messages), "closed": closed}, status=409)
-    progress = _progress(axes, answers)
+    progress = selectors.axes_progress(axes, answers)
     axis_progress = next(p for p in progress if p.axis.pk == question.axis_id)
     return JsonResponse(
         {
@@ -342,20 +301,20 @@ def autosave_answer(
                 "total": axis_progress.total,
                 "percent": axis_progress.percent,
             },
-            "overall_percent": _overall_percent(progress),
+            "overall_percent": selectors.overall_percent(progress),
         }
     )
 
 
 def review_context(diagnostic: Diagnostic, axes: list[Axis], answers: dict[int, Answer]) -> dict:
     """What the review page shows: each axis's questions with their answers, what is missing."""
-    progress = _progress(axes, answers)
+    progress = selectors.axes_progress(axes, answers)
     return {
         "diagnostic": diagnostic,
         "sections": [
             (item, [(q, answers.get(q.pk)) for q in item.axis.questions.all()]) for item in progress
         ],
-        "overall_percent": _overall_percent(progress),
+        "overall_percent": selectors.overall_percent(progress),
         "missing": sum(len(p.unanswered) for p in progress),
         "campaign_open": diagnostic.campaign.is_open(),
     }
@@ -363,7 +322,7 @@ def review_context(diagnostic: Diagnostic, axes: list[Axis], answers: dict[int, 
 
 def first_unanswered(axes: list[Axis], answers: dict[int, Answer]) -> tuple[Axis, Question] | None:
     """Where a respondent left off: the first question without an answer."""
-    for item in _progress(axes, answers):
+    for item in selectors.axes_progress(axes, answers):
         if item.unanswered:
             return item.axis, item.unanswered[0]
     return None

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics import access, services
-from diagnostics.exports import csv_response, xlsx_response
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
 from diagnostics.selectors import territory
+from diagnostics.spreadsheets import csv_response, xlsx_response
 
 
 def _territory(request, slug):

@@ -22,7 +22,7 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
-from diagnostics.views.business import NOT_STARTED
+from diagnostics.views.business_link import NOT_STARTED
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -87,7 +87,7 @@ def business_pdf(client, office, caplog):
     diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
     factories.answer_all(diagnostic, pick=lambda choices: choices[1])
     services.diagnostic_submit(diagnostic=diagnostic, share_details=True)
-    response = client.get(reverse("diagnostics:business_report_pdf", args=[token]))
+    response = client.get(reverse("diagnostics:business_link_report_pdf", args=[token]))
     assert response.status_code == 200
     assert not [r for r in caplog.records if r.name == "weasyprint" and r.levelname == "ERROR"]
     return response.content
