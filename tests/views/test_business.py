@@ -61,7 +61,7 @@ def draft(business, campaign, token):
 
 
 def url(name, token, *args):
-    return reverse(f"diagnostics:business_{name}", args=[token, *args])
+    return reverse(f"diagnostics:business_link_{name}", args=[token, *args])
 
 
 def _private(response):
