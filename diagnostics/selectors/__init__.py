@@ -16,6 +16,10 @@ from diagnostics.selectors.filling import (
     load_answers,
     overall_percent,
 )
+from diagnostics.selectors.offices import (
+    campaigns_to_start,
+    office_diagnostics,
+)
 from diagnostics.selectors.peers import (
     PreviousScores,
     peer_medians,
@@ -114,6 +118,7 @@ __all__ = [
     "axis_medians",
     "axis_narratives",
     "campaign_scores",
+    "campaigns_to_start",
     "diagnostic_profile",
     "invitations_with_status",
     "latest_submitted",
@@ -121,6 +126,7 @@ __all__ = [
     "medians",
     "middle",
     "office_businesses",
+    "office_diagnostics",
     "office_open_invitations",
     "office_plan",
     "office_plan_counts",

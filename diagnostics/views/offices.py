@@ -1,7 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,12 +7,9 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import access, selectors, services
 from diagnostics.models import (
-    Answer,
     Audience,
     Campaign,
-    Diagnostic,
     Membership,
-    Question,
     Questionnaire,
 )
 
@@ -32,42 +27,14 @@ def home(request):
     return render(request, "diagnostics/home.html", {"questionnaire": questionnaire, "axes": axes})
 
 
-def _count(queryset):
-    """A correlated COUNT(*) subquery: no join that multiplies rows."""
-    counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 @login_required
 def office_detail(request, slug):
     office = access.office_for_member(request.user, slug)
-    diagnostics = list(
-        office.diagnostics.exclude(status=Diagnostic.Status.REPLACED)
-        .select_related("campaign", "overall_level", "questionnaire")
-        .prefetch_related("questionnaire__levels")  # the score colours follow them
-        .annotate(
-            n_answered=_count(
-                Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=False).filter(
-                    Q(choice__isnull=False) | Q(not_applicable=True)
-                )
-            ),
-            n_carried=_count(Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=True)),
-            n_questions=_count(Question.objects.filter(questionnaire=OuterRef("questionnaire"))),
-        )
-        .order_by("-created_at")
-    )
+    diagnostics = selectors.office_diagnostics(office)
     drafts = [d for d in diagnostics if not d.is_submitted]
     submitted = [d for d in diagnostics if d.is_submitted]
     today = timezone.localdate()
-    # One diagnostic per office and campaign: only campaigns it has not taken part in,
-    # each with the diagnostic of the previous campaign whose answers can be carried over.
-    open_campaigns = [
-        (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
-        for c in Campaign.objects.network()
-        .filter(opens__lte=today, closes__gte=today)
-        .order_by("-opens")
-        if not any(d.campaign_id == c.pk for d in diagnostics)
-    ]
+    open_campaigns = selectors.campaigns_to_start(diagnostics, today)
     return render(
         request,
         "diagnostics/office.html",
