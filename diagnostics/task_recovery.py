@@ -1,14 +1,14 @@
 """Tasks whose worker died: found, recorded as failed, and retried by the usual policy.
 
-django-tasks-db marks a row « running » when a worker claims it and never looks at
+django-tasks-db marks a row « running » when a worker claims it and never looks at
 it again: a worker killed mid-task (out of memory, a deploy, a lost machine) leaves
-it running for ever, and with it an export « en cours » and a batch of e-mails
-« en cours d’envoi ». Each `manage.py worker` process records a heartbeat every
+it running for ever, and with it an export « en cours » and a batch of e-mails
+« en cours d’envoi ». Each `manage.py worker` process records a heartbeat every
 HEARTBEAT_SECONDS from a thread of its own (a long task does not stop it), and
 runs `lost_tasks_recover()` as it does. A running task is lost when none of the
 workers that claimed it has been seen for LOST_AFTER_SECONDS; it is then marked
-failed (« processus arrêté ») and, as a failure would, retried while it has
-attempts left (services.RETRY_DELAYS): an export goes back to « en attente », a
+failed (« processus arrêté ») and, as a failure would, retried while it has
+attempts left (services.RETRY_DELAYS): an export goes back to « en attente », a
 batch of e-mails goes on from the first message not recorded as sent (the one
 being sent at the kill may go twice: at least once, never never).
 """
@@ -28,7 +28,7 @@ from diagnostics.models import Export, WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 LOST_MESSAGE = (
-    "Le processus qui exécutait cette tâche s’est arrêté avant la fin ({workers}) : "
+    "Le processus qui exécutait cette tâche s’est arrêté avant la fin ({workers}) : "
     "tâche considérée comme échouée."
 )
 
@@ -122,7 +122,7 @@ def _recover(row: DBTaskResult) -> None:
     retry = {**_retry_kwargs(row, kwargs), "attempt": attempt + 1}
     # In the same transaction: the failure and its retry are stored together, or neither.
     row.task.enqueue(*row.args_kwargs.get("args", []), **retry)
-    logger.warning("Tâche %s perdue (processus arrêté) : relancée", row.task_path)
+    logger.warning("Tâche %s perdue (processus arrêté) : relancée", row.task_path)
 
 
 def lost_tasks_recover(now=None) -> int:

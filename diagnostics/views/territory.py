@@ -115,7 +115,7 @@ def workshop_programme(request, slug):
 @login_required
 def workshop_contacts(request, slug, pk):
     """The contacts of the consenting businesses a proposed workshop is for, as CSV: for
-    who manages the businesses only, as their contacts are on « Prestataires »."""
+    who manages the businesses only, as their contacts are on « Prestataires »."""
     office = access.office_for_business_manager(request.user, slug)
     campaign = territory.latest_business_campaign(office)
     if campaign is None:
