@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services
 from diagnostics.french import counted, de
-from diagnostics.management.demo_businesses import demo_answers, seed_businesses
+from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
 from diagnostics.models import (
     Answer,
     Audience,
@@ -43,49 +43,8 @@ DEMO_OFFICE = "Office de tourisme de Brumevieille-sur-Dronne"
 DEMO_FILLER = "directrice"  # director of the second demo office, half-way through this year's
 DEMO_FILLING_OFFICE = "Office de tourisme de Castelroc"
 
-# Invented communes, six per Aquitaine department.
-COMMUNES = {
-    "24": [
-        "Brumevieille-sur-Dronne",
-        "Castelroc",
-        "Saint-Aulaire-des-Combes",
-        "Vézelle-la-Forêt",
-        "Montravel-les-Truffiers",
-        "Lasgrottes",
-    ],
-    "33": [
-        "Port-Ardent",
-        "Saint-Émilien-des-Vignes",
-        "Lacanau-la-Dune",
-        "Blayeville",
-        "Sauvetat-en-Médoc",
-        "Arcachère",
-    ],
-    "40": [
-        "Mimizanne-Océan",
-        "Sabres-les-Pins",
-        "Airelle-sur-l’Adour",
-        "Hossegor-la-Vague",
-        "Pissos-en-Lande",
-        "Dax-les-Sources",
-    ],
-    "47": [
-        "Nérac-la-Baïse",
-        "Villeréal-des-Bastides",
-        "Pujols-le-Haut",
-        "Casseneuil-sur-Lot",
-        "Marmandelle",
-        "Tournon-d’Agenais-le-Vieux",
-    ],
-    "64": [
-        "Saint-Pée-des-Collines",
-        "Oloron-la-Haute",
-        "Bidart-Plage",
-        "Sare-en-Rhune",
-        "Navarrenx-les-Remparts",
-        "Laruns-en-Ossau",
-    ],
-}
+# The demo's content (communes, the training catalogue) is data: diagnostics/management/demo_data/.
+COMMUNES = {d["code"]: d["communes"] for d in demo_data("communes")["department"]}
 
 
 class Command(BaseCommand):
@@ -381,153 +340,6 @@ def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
     )
 
 
-# The network's catalogue: (title, format, duration, axes, questions, description, sessions),
-# sessions as (days from today, length in days, place).
-DEMO_CATALOGUE = [
-    (
-        "Management numérique de destination",
-        "course",
-        "4 jours (2 × 2 jours)",
-        ["organisation"],
-        ["organisation-01", "organisation-13", "organisation-08"],
-        "Construire et piloter la stratégie numérique de la destination : diagnostic, "
-        "priorités, budget, mutualisation et évaluation. Deux modules de deux jours.",
-        [(35, 2, "Bordeaux, maison du tourisme"), (63, 2, "Bordeaux, maison du tourisme")],
-    ),
-    (
-        "E-réputation : répondre aux avis en ligne",
-        "workshop",
-        "",
-        ["social"],
-        ["social-07", "social-08"],
-        "Surveiller ce qui se dit de la destination, répondre aux avis positifs comme négatifs, "
-        "avec des modèles de réponse.",
-        [(21, 1, "Périgueux"), (49, 1, "Pau")],
-    ),
-    (
-        "Revendiquer et animer ses fiches Google Business Profile",
-        "workshop",
-        "",
-        [],
-        ["social-09", "social-10"],
-        "Revendiquer une fiche par bureau d’information, la tenir à jour, y publier et "
-        "aider les prestataires à en faire autant.",
-        [(14, 1, "Agen")],
-    ),
-    (
-        "Ligne éditoriale et réseaux sociaux",
-        "course",
-        "1 jour",
-        ["social"],
-        ["social-01", "social-02", "social-06"],
-        "Choisir ses réseaux selon ses clientèles, écrire une ligne éditoriale, "
-        "planifier et animer sa communauté.",
-        [(28, 1, "Mont-de-Marsan")],
-    ),
-    (
-        "Vidéo verticale au smartphone",
-        "workshop",
-        "",
-        [],
-        ["social-03"],
-        "Tourner, monter et sous-titrer une vidéo courte au smartphone.",
-        [(42, 1, "Bordeaux")],
-    ),
-    (
-        "Mesurer ses réseaux sociaux",
-        "webinar",
-        "1 h 30",
-        [],
-        ["social-12"],
-        "Les indicateurs qui comptent au-delà du nombre d’abonnés, et un tableau simple.",
-        [(10, 1, "en ligne")],
-    ),
-    (
-        "Accessibilité des sites web (RGAA)",
-        "workshop",
-        "",
-        [],
-        ["web-06"],
-        "Lire une déclaration d’accessibilité, corriger les défauts les plus fréquents, "
-        "répondre aux obligations de l’Acte européen sur l’accessibilité.",
-        [(30, 1, "Pau")],
-    ),
-    (
-        "Un site de destination pensé pour le mobile",
-        "course",
-        "1 jour",
-        ["web"],
-        ["web-13", "web-07", "web-01"],
-        "Tester son site au smartphone, alléger ses pages et revoir ses parcours clés.",
-        [(56, 1, "Bordeaux")],
-    ),
-    (
-        "RGPD et cookies pour les offices de tourisme",
-        "webinar",
-        "1 h 30",
-        [],
-        ["web-12", "infra-04", "accueil-09"],
-        "Bandeau cookies, mesure d’audience exemptée de consentement, fichiers de contacts.",
-        [(7, 1, "en ligne")],
-    ),
-    (
-        "Données et observation touristique",
-        "course",
-        "1 jour",
-        [],
-        ["organisation-14", "infra-14", "web-14"],
-        "Réunir taxe de séjour, fréquentation et statistiques web dans un tableau de bord "
-        "partagé de la destination.",
-        [(45, 1, "Périgueux")],
-    ),
-    (
-        "Accueil numérique : conseiller avec une tablette",
-        "workshop",
-        "",
-        ["accueil"],
-        ["accueil-02", "accueil-04"],
-        "Construire le conseil avec le visiteur sur un écran partagé, au comptoir et hors les murs.",
-        [(18, 1, "Agen"), (60, 1, "Mont-de-Marsan")],
-    ),
-    (
-        "Messagerie instantanée et délais de réponse",
-        "webinar",
-        "1 h",
-        [],
-        ["accueil-06", "accueil-07"],
-        "Ouvrir WhatsApp ou la messagerie des réseaux sans s’y noyer : règles, horaires, modèles.",
-        [(24, 1, "en ligne")],
-    ),
-    (
-        "Cybersécurité : les gestes essentiels",
-        "workshop",
-        "",
-        ["infra"],
-        ["infra-10"],
-        "Sauvegardes testées, double authentification, hameçonnage : les mesures de base.",
-        [(12, 1, "Bordeaux"), (40, 1, "Pau")],
-    ),
-    (
-        "Animer le numérique de son territoire",
-        "course",
-        "2 jours",
-        [],
-        ["organisation-06", "organisation-07", "organisation-17"],
-        "Diagnostiquer ses prestataires et leur proposer un programme d’ateliers adaptés.",
-        [(70, 2, "Périgueux")],
-    ),
-    (
-        "Accompagnement individuel : plan de formation numérique",
-        "coaching",
-        "½ journée",
-        [],
-        ["organisation-04", "organisation-03"],
-        "Un conseiller du réseau aide la direction à écrire le plan de formation de l’équipe.",
-        [],
-    ),
-]
-
-
 def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
     """The network's training catalogue for office teams (once); the businesses' workshops
     (fixture ateliers_prestataires) live beside it in the same catalogue."""
@@ -535,18 +347,23 @@ def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
         return
     axes = {a.code: a for a in Axis.objects.filter(questionnaire=questionnaire)}
     questions = {q.code: q for q in Question.objects.filter(questionnaire=questionnaire)}
-    for title, fmt, duration, axis_codes, codes, description, sessions in DEMO_CATALOGUE:
+    for item in demo_data("catalogue")["training"]:
         training = Training.objects.create(
-            title=title, format=fmt, duration=duration, description=description
+            title=item["title"],
+            format=item["format"],
+            duration=item["duration"],
+            description=item["description"],
         )
-        training.axes.set([axes[c] for c in axis_codes if c in axes])
-        training.questions.set([questions[c] for c in codes if c in questions])
+        training.axes.set([axes[c] for c in item["axes"] if c in axes])
+        training.questions.set([questions[c] for c in item["questions"] if c in questions])
         TrainingSession.objects.bulk_create(
             TrainingSession(
                 training=training,
-                starts=today + timedelta(days=days),
-                ends=today + timedelta(days=days + length - 1) if length > 1 else None,
-                place=place,
+                starts=today + timedelta(days=session["in_days"]),
+                ends=today + timedelta(days=session["in_days"] + session["days"] - 1)
+                if session["days"] > 1
+                else None,
+                place=session["place"],
             )
-            for days, length, place in sessions
+            for session in item["sessions"]
         )
