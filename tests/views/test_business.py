@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from diagnostics import services
-from diagnostics.forms import choice_field_name, comment_field_name
+from diagnostics.answer_fields import choice_field_name, comment_field_name
 from diagnostics.models import (
     Answer,
     Audience,
