@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from diagnostics.collation import french
 from diagnostics.models import Diagnostic, Membership, Office
 
 NOT_MANAGER = gettext_noop(
@@ -24,7 +25,9 @@ def parse_id(value: str | None) -> int | None:
 
 def offices_for_user(user) -> QuerySet[Office]:
     return (
-        Office.objects.filter(memberships__user=user).select_related("department").order_by("name")
+        Office.objects.filter(memberships__user=user)
+        .select_related("department")
+        .order_by(french("name"))
     )
 
 

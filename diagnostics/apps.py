@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.core import checks
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,10 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = _("Diagnostics numériques")
 
     def ready(self):
-        from diagnostics import signals
+        from diagnostics import collation, legal, signals
+
+        connection_created.connect(collation.sqlite_register)
 
         post_migrate.connect(_sync_network_group, sender=self)
+        checks.register(legal.legal_facts_check)
         signals.connect()

@@ -5,13 +5,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from diagnostics.legal import legal_links
 from diagnostics.models import Membership
 from diagnostics.network import network_info
 
 
-def build_email(name: str, context: dict, *, to: list[str]) -> EmailMultiAlternatives:
-    """The message named `name`, rendered with the network and `context`, ready to send."""
-    context = {"network": network_info(), **context}
+def build_email(
+    name: str, context: dict, *, to: list[str], base_url: str
+) -> EmailMultiAlternatives:
+    """The message named `name`, rendered with the network, the absolute links of the legal
+    pages (every e-mail's footer, from the site's `base_url`) and `context`, ready to send."""
+    context = {"network": network_info(), "legal": legal_links(base_url), **context}
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -39,6 +43,7 @@ def business_invitation_message(*, link, token: str, base_url: str) -> EmailMult
             "expires_at": link.expires_at,
         },
         to=[link.business.email],
+        base_url=base_url,
     )
 
 
@@ -64,4 +69,5 @@ def invitation_message(*, invitation, token: str, base_url: str) -> EmailMultiAl
             "expires_at": invitation.expires_at,
         },
         to=[invitation.email],
+        base_url=base_url,
     )

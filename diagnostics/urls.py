@@ -1,7 +1,7 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import business_link, businesses, team, territory
+from diagnostics.views import business_link, businesses, legal, team, territory
 
 app_name = "diagnostics"
 
@@ -124,6 +124,8 @@ urlpatterns = [
         name="workshop_delete",
     ),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
+    path("donnees-personnelles/", legal.personal_data, name="personal_data"),
+    path("mentions-legales/", legal.legal_notice, name="legal_notice"),
     # A business's pages, from its personal link (diagnostics/views/business_link.py)
     path("prestataire/<str:token>/", business_link.business_link_home, name="business_link_home"),
     path(

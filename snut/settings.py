@@ -276,6 +276,22 @@ SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
 # The network's territory: INSEE codes of its regions (fixtures/territoires.json);
 # empty means all of France. Offices are created in the departments of these regions.
 SNUT_NETWORK_REGIONS = envlist("SNUT_NETWORK_REGIONS", "")
+# The facts of « Mentions légales » and « Données personnelles » (diagnostics/legal.py):
+# who publishes SNUT, who answers for its data, who hosts it. Left empty, a page shows
+# « (à renseigner) » and, with DEBUG off, the system checks warn (snut.W001).
+SNUT_PUBLISHER_NAME = os.getenv("SNUT_PUBLISHER_NAME", "")
+SNUT_PUBLISHER_ADDRESS = os.getenv("SNUT_PUBLISHER_ADDRESS", "")
+SNUT_PUBLISHER_PHONE = os.getenv("SNUT_PUBLISHER_PHONE", "")
+SNUT_PUBLISHER_REGISTRATION = os.getenv("SNUT_PUBLISHER_REGISTRATION", "")  # optional
+SNUT_PUBLICATION_DIRECTOR = os.getenv("SNUT_PUBLICATION_DIRECTOR", "")
+SNUT_DPO_CONTACT = os.getenv("SNUT_DPO_CONTACT", "")
+SNUT_HOST_NAME = os.getenv("SNUT_HOST_NAME", "")
+SNUT_HOST_ADDRESS = os.getenv("SNUT_HOST_ADDRESS", "")
+SNUT_HOST_PHONE = os.getenv("SNUT_HOST_PHONE", "")
+# Retention stated on « Données personnelles »: a business's contact data and answers are
+# purged this many months after their campaign closed; logs are kept this many days.
+SNUT_BUSINESS_RETENTION_MONTHS = envint("SNUT_BUSINESS_RETENTION_MONTHS", "36")
+SNUT_LOG_RETENTION_DAYS = envint("SNUT_LOG_RETENTION_DAYS", "365")
 
 # Production hardening: on by default whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,8 +19,9 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_STAFF,
     seed,
 )
-from diagnostics.models import Diagnostic, Office, Questionnaire, Training
+from diagnostics.models import Action, Diagnostic, Office, Questionnaire, Training
 from tests import factories
+from tests.idrefs import missing_idrefs
 from tests.territory_data import seed_office_territory
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -84,6 +85,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
         {
             "home": "/",
             "accessibility": "/accessibilite/",
+            "personal-data": "/donnees-personnelles/",
+            "legal-notice": "/mentions-legales/",
             "login": "/comptes/login/",
             "password-reset": "/comptes/password_reset/",
         },
@@ -98,6 +101,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     submitted = Diagnostic.objects.filter(
         organisation=draft.organisation, status=Diagnostic.Status.SUBMITTED
     ).first()
+    # An action in the plan: its card, its edit page and its form with errors.
+    action = Action.objects.create(office=draft.organisation, title="Refaire la fiche Google")
     director = Client()
     director.force_login(User.objects.get(username=DEMO_FILLER))
     axes = {
@@ -114,8 +119,12 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "importance": f"/diagnostics/{draft.pk}/importance/",
             "results": f"/diagnostics/{submitted.pk}/resultats/",
             "plan": f"/offices/{draft.organisation.slug}/plan/",
+            "action-edit": f"/offices/{draft.organisation.slug}/plan/{action.pk}/",
         },
     )
+    pages["action-invalid"] = director.post(
+        f"/offices/{draft.organisation.slug}/plan/{action.pk}/", {"title": "", "status": "zzz"}
+    ).content
     business_urls = factories.business_pages(draft.organisation)
     pages |= rendered(director, business_urls)
     pages["businesses-import-preview"] = director.post(
@@ -166,7 +175,10 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-exports-not-reloading": f"{admin}/exports/?actualiser=non",
         },
     )
-    errors = nu_errors(pages, tmp_path)
+    reopen = f"/admin/diagnostics/diagnostic/{submitted.pk}/rouvrir/"
+    pages |= rendered(staff, {"admin-reopen": reopen})
+    pages["admin-reopen-invalid"] = staff.post(reopen, {"reason": ""}).content
+    errors = nu_errors(pages, tmp_path) + missing_idrefs(pages)
     assert not errors, "\n".join(errors)
 
 
@@ -174,5 +186,5 @@ def test_the_business_journey_pages_have_no_html_error(db, tmp_path):
     from tests.factories import business_journey_pages
 
     pages = rendered(Client(), business_journey_pages())
-    errors = nu_errors(pages, tmp_path)
+    errors = nu_errors(pages, tmp_path) + missing_idrefs(pages)
     assert not errors, "\n".join(errors)

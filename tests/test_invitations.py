@@ -427,3 +427,18 @@ def test_a_lost_race_to_invite_the_same_address_is_a_clear_message(office, monke
     with pytest.raises(ValidationError, match="déjà en attente pour camille@office.fr"):
         invite(office, "Camille@office.fr")
     assert not mail.outbox
+
+
+def test_an_office_whose_direction_has_no_address_is_reminded_at_its_own(campaign, region):
+    """Issue 19, item 7: a director without an e-mail address no longer hides the office."""
+    silent = factories.make_office("Office de tourisme du Silence")
+    factories.make_user("muet", email="", office=silent)
+    assert [o.name for o in selectors.unreachable_offices().order_by("name")] == [
+        "Office de tourisme du Silence",
+        "Office de tourisme sans direction",
+    ]
+    silent.email = "accueil@silence.fr"
+    silent.save()
+    services.campaign_remind(campaign=campaign, sent_by=None, base_url=BASE)
+    assert ["accueil@silence.fr"] in [m.to for m in mail.outbox]
+    assert list(selectors.unreachable_offices()) == [region["empty"]]

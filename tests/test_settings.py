@@ -11,6 +11,15 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k9#Qv2!pX7@wLr4$Zt8^Hn3&Bd6*Fy1(Jm5)Cs0+Ge_Ua-Wo=Ti",
     "ALLOWED_HOSTS": "snut.example.org",
     "DJANGO_SETTINGS_MODULE": "snut.settings",
+    # The facts of the legal pages (diagnostics/legal.py): a production states them.
+    "SNUT_PUBLISHER_NAME": "Association Tourisme Exemple",
+    "SNUT_PUBLISHER_ADDRESS": "12 rue des Offices, 33000 Bordeaux",
+    "SNUT_PUBLISHER_PHONE": "05 56 00 00 00",
+    "SNUT_PUBLICATION_DIRECTOR": "Claire Martin",
+    "SNUT_DPO_CONTACT": "dpo@reseau.example",
+    "SNUT_HOST_NAME": "Hébergeur Exemple SAS",
+    "SNUT_HOST_ADDRESS": "2 rue du Serveur, 59100 Roubaix",
+    "SNUT_HOST_PHONE": "03 20 00 00 00",
 }
 
 
@@ -57,3 +66,12 @@ def test_refuses_a_weak_secret_key_when_debug_is_off():
         result = manage("check", **{**PRODUCTION_ENV, "SECRET_KEY": weak})
         assert result.returncode != 0, weak
         assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_warns_at_start_up_about_unset_legal_facts_in_production():
+    env = {**PRODUCTION_ENV, "SNUT_HOST_NAME": "", "SNUT_DPO_CONTACT": ""}
+    result = manage("check", **env)
+    assert result.returncode == 0, result.stderr  # a warning: the site still starts
+    assert "snut.W001" in result.stderr
+    assert "SNUT_DPO_CONTACT, SNUT_HOST_NAME" in result.stderr
+    assert "snut.W001" not in manage("check", **{**env, "DEBUG": "1"}).stderr

@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD = re.compile(r"[^\s{%>] [?!;:](\s|$|<)|« | »")
 SOURCES = sorted(
     [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.txt")]
+    + [*ROOT.glob("docs/**/*.md")]
+    + [*ROOT.glob("fixtures/*.json")]
     + [p for p in ROOT.glob("diagnostics/**/*.py") if "migrations" not in p.parts]
 )
 

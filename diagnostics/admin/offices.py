@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import access
+from diagnostics import access, selectors
 from diagnostics.admin.diagnostics import QuickCheckboxMixin
 from diagnostics.admin.office_analytics import (
     CAMPAIGN_PARAM,
@@ -68,6 +68,21 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in (*regional.STATUS_LABELS, "pending"):
             return regional.filter_status(queryset, self.value())
+        return queryset
+
+
+class ReachFilter(admin.SimpleListFilter):
+    """Offices a reminder cannot reach (no address for the direction nor the office)."""
+
+    title = gettext_lazy("relance par e-mail")
+    parameter_name = "joignable"
+
+    def lookups(self, request, model_admin):
+        return [("non", gettext_lazy("impossible : aucune adresse"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "non":
+            return queryset.filter(pk__in=selectors.unreachable_offices().values("pk"))
         return queryset
 
 
@@ -238,13 +253,24 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         LevelFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
         "segment",
+        ReachFilter,
     ]
     search_fields = ["name", "commune", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     list_per_page = 50
     change_list_template = "admin/diagnostics/office/change_list.html"
-    fields = ["name", "slug", "commune", "department", "segment", "legal_form", "staff_band"]
+    fields = [
+        "name",
+        "slug",
+        "commune",
+        "department",
+        "segment",
+        "legal_form",
+        "staff_band",
+        "email",
+        "phone",
+    ]
 
     class Media:
         css = {"all": ["css/snut-admin.css"]}

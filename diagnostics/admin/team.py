@@ -292,7 +292,9 @@ class CampaignRemindersAdmin(CampaignAdmin):
                 "is_open": campaign.is_open(),
                 "messages_": messages_,
                 "sample": messages_[0][1] if messages_ else None,
-                "without_director": [o for o in offices if not o.directors],
+                "unreachable": [
+                    (o, bool(o.directors)) for o in offices if not selectors.reminder_recipients(o)
+                ],
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )

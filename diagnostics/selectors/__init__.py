@@ -74,6 +74,8 @@ from diagnostics.selectors.team import (
     office_open_invitations,
     office_team,
     reminder_offices,
+    reminder_recipients,
+    unreachable_offices,
 )
 from diagnostics.selectors.trainings import (
     WEAK_SHARE,
@@ -145,6 +147,7 @@ __all__ = [
     "previous_scores",
     "questionnaire_axes",
     "reminder_offices",
+    "reminder_recipients",
     "scoring_answers",
     "scoring_axes",
     "scoring_levels",
@@ -152,6 +155,7 @@ __all__ = [
     "training_matches",
     "training_needs",
     "training_needs_columns",
+    "unreachable_offices",
     "weak_answers",
     "weak_choices",
     "weak_offices",

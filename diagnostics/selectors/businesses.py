@@ -2,15 +2,16 @@
 
 from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Value, When
 
+from diagnostics.collation import french
 from diagnostics.models import BusinessLink, Diagnostic, Office, Organisation
 
 # --- an office's businesses and their invitations (issue 11) -----------------------
 
 BUSINESS_STATUSES = ("none", "invited", "opened", "started", "submitted", "revoked")
 BUSINESS_ORDERINGS = {
-    "nom": ("name", "pk"),
-    "commune": ("commune", "name", "pk"),
-    "activite": ("segment", "name", "pk"),
+    "nom": (french("name"), "pk"),
+    "commune": (french("commune"), french("name"), "pk"),
+    "activite": ("segment", french("name"), "pk"),
 }
 
 

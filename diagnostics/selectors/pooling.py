@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import weak_offices, weak_organisations
@@ -49,7 +50,7 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     for item in items:
         offices = [neighbours[o] for o in weak.get(item.question.code, []) if o in neighbours]
         if offices:
-            named = sorted(name for name, opt_in in offices if opt_in)
+            named = sorted((name for name, opt_in in offices if opt_in), key=french_key)
             leads.append(PoolingLead(item, named, len(offices) - len(named)))
     return leads
 
@@ -131,7 +132,7 @@ def pooling_clusters(
         PoolingCluster(
             group.question,
             departments[group.department],
-            sorted(group.offices),
+            sorted(group.offices, key=french_key),
             [
                 (departments[other], counts[group.question.code, other])
                 for other in sorted(borders.get(group.department, []))

@@ -13,6 +13,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from diagnostics.collation import french
 from diagnostics.models import Answer, Diagnostic, Invitation, Membership, Office
 
 
@@ -61,6 +62,23 @@ def office_open_invitations(office: Office, *, now=None) -> list[Invitation]:
     return list(invitations_with_status(queryset, now=now).order_by("-created_at"))
 
 
+def reminder_recipients(office: Office) -> list[str]:
+    """Where an office's reminder goes: its directors' addresses; without any, the
+    office's own address (which staff edit on the office's page); else nowhere.
+    `office` comes from reminder_offices (its `directors` prefetched)."""
+    return [m.user.email for m in office.directors if m.user.email] or (
+        [office.email] if office.email else []
+    )
+
+
+def unreachable_offices() -> QuerySet[Office]:
+    """Offices a reminder cannot reach: no director with an address, no address of their own."""
+    reachable = Membership.objects.filter(
+        office=OuterRef("pk"), role=Membership.Role.DIRECTOR
+    ).exclude(user__email="")
+    return Office.objects.filter(~Exists(reachable), email="")
+
+
 def reminder_offices(campaign) -> list[Office]:
     """Offices with no submitted diagnostic in `campaign`, each with its `directors`.
 
@@ -77,5 +95,7 @@ def reminder_offices(campaign) -> list[Office]:
         to_attr="directors",
     )
     return list(
-        Office.objects.filter(~Exists(submitted)).prefetch_related(directors).order_by("name")
+        Office.objects.filter(~Exists(submitted))
+        .prefetch_related(directors)
+        .order_by(french("name"))
     )

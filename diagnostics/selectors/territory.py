@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from diagnostics import charts
+from diagnostics.collation import french_key
 from diagnostics.formatting import shown
 from diagnostics.models import (
     Audience,
@@ -348,7 +349,7 @@ def programme(
         proposed.append(
             ProposedWorkshop(
                 training=training,
-                businesses=sorted(concerned, key=lambda r: r.name),
+                businesses=sorted(concerned, key=lambda r: french_key(r.name)),
                 gain=float(sum(gains.values())),
                 questions=sorted((questions[c] for c in codes), key=lambda q: (q.axis_id, q.order)),
             )

@@ -24,6 +24,7 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
             version=latest.version + 1,
             name=questionnaire.name,
             description=questionnaire.description,
+            audience=questionnaire.audience,
             status=Questionnaire.Status.DRAFT,
         )
         new_levels = MaturityLevel.objects.bulk_create(

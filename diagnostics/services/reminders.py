@@ -19,22 +19,23 @@ REMINDER_CLOSED = gettext_noop(
 )
 REMINDER_NOBODY = gettext_noop(
     "Aucun office à relancer dans la campagne « {campaign} » : tous ont soumis, ou aucun "
-    "n’a de direction inscrite."
+    "n’a d’adresse e-mail (ni la direction, ni l’office)."
 )
 
 
 def campaign_reminder_messages(
     *, campaign: Campaign, base_url: str
 ) -> list[tuple[Office, EmailMultiAlternatives]]:
-    """One message per office that has not submitted, to its directors (none without one)."""
+    """One message per office that has not submitted, to selectors.reminder_recipients
+    (none for an office that has no address: the preview names those)."""
     messages = []
     for office in selectors.reminder_offices(campaign):
-        to = [m.user.email for m in office.directors if m.user.email]
+        to = selectors.reminder_recipients(office)
         if not to:
             continue
         link = base_url.rstrip("/") + reverse("diagnostics:office", kwargs={"slug": office.slug})
         context = {"office": office, "campaign": campaign, "link": link}
-        messages.append((office, build_email("reminder", context, to=to)))
+        messages.append((office, build_email("reminder", context, to=to, base_url=base_url)))
     return messages
 
 

@@ -44,11 +44,16 @@ def report_pdf(request, pk):
     pdf = report.cached_pdf(html)
     if pdf is None:
         if services.report_pdf_pending(diagnostic_id=diagnostic.pk):
-            # Printed in the background since the submission: the page refreshes itself.
+            # Printed in the background since the submission: the page refreshes itself
+            # unless the reader stops it (WCAG 2.2.1: a timing the user can turn off).
             return render(
                 request,
                 "diagnostics/report_pending.html",
-                {"diagnostic": diagnostic, "refresh_seconds": 3},
+                {
+                    "diagnostic": diagnostic,
+                    "refresh_seconds": 3,
+                    "refresh": request.GET.get("actualiser") != "non",
+                },
                 status=202,
             )
         pdf = report.pdf_for_html(html)

@@ -2,6 +2,9 @@
 //
 // What the page shows as saved is only what the server confirmed it stored:
 // - one request at a time per question, built when it leaves (not when the field changed);
+// - what the user changes while a request is in flight is measured against what that request
+//   SENT, not against the old reference: going back to the stored value is a change too, sent
+//   as soon as the answer comes back (the page never shows the server's echo over it);
 // - each request carries the stored value the page last saw (the hidden « initial- » field),
 //   and the server refuses to overwrite a colleague's newer answer (409, with their version);
 // - the reference is updated from the server's answer, never from what the field shows;
@@ -34,9 +37,9 @@
     this.textarea = fieldset.querySelector("textarea");
     this.baseChoice = fieldset.querySelector("input[data-initial][name^='initial-q-']");
     this.baseComment = fieldset.querySelector("input[data-initial][name^='initial-c-']");
-    this.inflight = false;
-    this.again = false;
+    this.inflight = null;  // what the request in flight sent: {choice, comment, confirm}
     this.confirm = false;
+    this.savedText = "";
     this.timer = null;
     this.retry = 0;
   }
@@ -85,23 +88,25 @@
 
   Question.prototype.flush = function () {
     clearTimeout(this.timer);
-    if (this.inflight) { this.again = true; return; }
-    if (!this.dirty()) { this.remember(); return; }
+    if (this.inflight) return;  // its answer sends what changed meanwhile
+    if (!this.dirty()) { this.remember(); this.show(this.savedText, "saved"); return; }
     var self = this;
     var data = new FormData();
+    var sent = { choice: null, comment: null, confirm: this.confirm };
     data.append("csrfmiddlewaretoken", csrfToken());
     // Only the fields the user touched: the other one may be a colleague's to change.
     if (this.choiceDirty() || this.confirm) {
-      data.append(this.baseChoice.name.replace(/^initial-/, ""), this.choice());
+      sent.choice = this.choice();
+      data.append(this.baseChoice.name.replace(/^initial-/, ""), sent.choice);
       data.append(this.baseChoice.name, this.baseChoice.value);
     }
     if (this.commentDirty()) {
-      data.append(this.textarea.name, this.comment());
+      sent.comment = this.comment();
+      data.append(this.textarea.name, sent.comment);
       data.append(this.baseComment.name, this.baseComment.value);
     }
     if (this.confirm) data.append("confirm-" + this.id, "1");
-    this.inflight = true;
-    this.again = false;
+    this.inflight = sent;
     this.show(msg.msgSaving, "pending");
     fetch(this.url, {
       method: "POST", body: data, credentials: "same-origin",
@@ -113,45 +118,62 @@
       }
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (result) {
-      self.inflight = false;
-      self.handle(result.status, result.body);
+      self.handle(result.status, result.body, sent);
     }).catch(function () {
-      self.inflight = false;
+      self.inflight = null;
       self.offline();
     });
+  };
+
+  Question.prototype.focusChoice = function () {
+    var radio = this.fieldset.querySelector("input[type=radio]:checked") ||
+      this.fieldset.querySelector("input[type=radio]");
+    if (radio) radio.focus();
   };
 
   Question.prototype.setChoice = function (value) {
     this.fieldset.querySelectorAll("input[type=radio]").forEach(function (r) { r.checked = r.value === value; });
   };
 
-  Question.prototype.accept = function (answer) {
-    // The server's stored answer becomes the page's reference; a field the user
-    // has not touched shows it too (a colleague may have changed it).
-    var choiceClean = !this.choiceDirty(), commentClean = !this.commentDirty();
+  Question.prototype.accept = function (answer, sent) {
+    // The server's stored answer becomes the page's reference; a field the user has not
+    // touched shows it too (a colleague may have changed it). Touched means changed since
+    // the page last knew the field: since the request sent it, or else since the reference.
+    var choiceRef = sent && sent.choice !== null ? sent.choice : this.baseChoice.value;
+    var commentRef = sent && sent.comment !== null ? sent.comment : this.baseComment.value;
+    var choiceClean = this.choice() === "" || this.choice() === choiceRef;
+    var commentClean = !this.textarea || this.comment().trim() === commentRef.trim();
     this.baseChoice.value = answer.choice;
     this.baseComment.value = answer.comment;
     if (choiceClean) this.setChoice(answer.choice);
     if (commentClean && this.textarea && this.textarea.value.trim() !== answer.comment) {
       this.textarea.value = answer.comment;
     }
-    this.confirm = false;
+    // A « Confirmer » clicked while another request was in flight is still to be sent.
+    if (!sent || sent.confirm) this.confirm = false;
     if (!answer.carried_over) {
       var carried = this.fieldset.querySelector("[data-carried]");
-      if (carried) carried.remove();
+      if (carried) {
+        // « Confirmer cette réponse » goes with its note: its focus goes to the answer it confirmed.
+        var focused = carried.contains(document.activeElement);
+        carried.remove();
+        if (focused) this.focusChoice();
+      }
       this.fieldset.classList.remove("is-carried");
     }
   };
 
-  Question.prototype.handle = function (status, body) {
+  Question.prototype.handle = function (status, body, sent) {
+    this.inflight = null;
     if (status === 200) {
       this.retry = 0;
-      this.accept(body.answer);
+      this.accept(body.answer, sent);
       this.clearConflict();
       this.remember();
-      if (this.dirty() || this.again) { this.flush(); return; }
-      this.show("✓ " + body.saved, "saved");
       progress(body);
+      this.savedText = "✓ " + body.saved;
+      if (this.dirty()) { this.flush(); return; }
+      this.show(this.savedText, "saved");
       return;
     }
     if (status === 409 && body.conflict) { this.conflict(body); return; }

@@ -230,3 +230,20 @@ def test_a_superuser_making_a_member_staff_is_told_why_and_nothing_changes(clien
     assert "retirez-le d’abord de ses offices" in response.content.decode()
     member.refresh_from_db()
     assert not member.is_staff
+
+
+def test_the_reminder_preview_names_the_offices_it_cannot_reach(
+    client, network_staff, campaign, to_remind
+):
+    silent = factories.make_office("Office de tourisme du Silence")
+    factories.make_user("muet", email="", office=silent)
+    factories.make_office("Office de tourisme sans direction")
+    client.force_login(network_staff)
+    url = reverse("admin:diagnostics_campaign_changelist")
+    page = client.post(url, {"action": "remind", ACTION_CHECKBOX_NAME: [campaign.pk]}).text
+    assert "2 offices ne recevront rien" in page
+    assert "direction inscrite sans adresse e-mail" in page and "aucune direction inscrite" in page
+    assert reverse("admin:diagnostics_office_change", args=[silent.pk]) in page
+    offices = client.get(reverse("admin:diagnostics_office_changelist"), {"joignable": "non"})
+    assert "Office de tourisme du Silence" in offices.text
+    assert to_remind.name not in offices.text

@@ -152,6 +152,82 @@ def test_typing_on_while_a_comment_is_saved_loses_nothing(page: Page, live_serve
     )
 
 
+def test_going_back_to_the_stored_choice_within_one_round_trip_is_sent(
+    page: Page, live_server, draft
+):
+    """A stored, B clicked, A clicked again before B's answer: the page keeps A, sends it and
+    says it is saved (comparing with the old reference once showed B and never sent A)."""
+    login(page, live_server.url)
+    fieldset = first_axis(page, live_server.url, draft).nth(4)
+    question = int(fieldset.get_attribute("data-question"))
+    labels, radios = fieldset.locator("label.snut-choice"), fieldset.locator("input[type=radio]")
+    saved = fieldset.locator("[data-saved]")
+    if not radios.nth(0).is_checked():
+        labels.nth(0).click()  # A becomes the stored answer, the page's reference
+        expect(saved).to_contain_text("Enregistré")
+    stored_a = radios.nth(0).get_attribute("value")
+    assert str(stored(draft, question).choice_id) == stored_a
+    slow_network(page)
+    labels.nth(1).click()  # B leaves…
+    page.wait_for_timeout(100)
+    labels.nth(0).click()  # …and A is picked back before B's answer comes
+    expect(saved).to_contain_text("Enregistré", timeout=10_000)
+    page.wait_for_timeout(3 * LATENCY_MS)  # no late echo of B's answer
+    expect(radios.nth(0)).to_be_checked()
+    expect(saved).to_contain_text("Enregistré")
+    expect(saved).not_to_contain_text("pas encore enregistrée")
+    assert str(stored(draft, question).choice_id) == stored_a
+
+
+def test_going_back_to_the_stored_comment_within_one_round_trip_is_sent(
+    page: Page, live_server, draft
+):
+    """The same for a comment: A stored, B sent, A written again before B's answer."""
+    login(page, live_server.url)
+    fieldset = first_axis(page, live_server.url, draft).nth(5)
+    question = int(fieldset.get_attribute("data-question"))
+    area, saved = fieldset.locator("textarea"), fieldset.locator("[data-saved]")
+    if not area.is_visible():
+        fieldset.locator("summary").click()
+    stored_a = "Site refait en 2024 avec le département."
+    area.fill(stored_a)
+    area.blur()
+    expect(saved).to_contain_text("Enregistré")
+    assert stored(draft, question).comment == stored_a
+    slow_network(page)
+    area.fill("Site à refaire entièrement.")
+    area.blur()  # B leaves…
+    page.wait_for_timeout(100)
+    area.fill(stored_a)
+    area.blur()  # …and A is written back before B's answer comes
+    expect(saved).to_contain_text("Enregistré", timeout=10_000)
+    page.wait_for_timeout(3 * LATENCY_MS)
+    expect(area).to_have_value(stored_a)
+    expect(saved).to_contain_text("Enregistré")
+    expect(saved).not_to_contain_text("pas encore enregistrée")
+    assert stored(draft, question).comment == stored_a
+
+
+def test_confirming_a_carried_over_answer_moves_the_focus_to_it(page: Page, live_server, draft):
+    """« Confirmer cette réponse » disappears once confirmed: the keyboard user lands on the
+    choice it confirmed, not at the top of the page."""
+    carried = Answer.objects.filter(diagnostic=draft, carried_over=True, choice__isnull=False)
+    carried = (
+        carried.select_related("question__axis")
+        .order_by("question__axis__order", "question__order")
+        .first()
+    )
+    login(page, live_server.url)
+    first_axis(page, live_server.url, draft, carried.question.axis.code)
+    fieldset = page.locator(f"fieldset[data-question='{carried.question_id}']")
+    fieldset.get_by_role("button", name="Confirmer cette réponse").focus()
+    page.keyboard.press("Enter")
+    expect(fieldset.locator("[data-saved]")).to_contain_text("Enregistré")
+    expect(fieldset.get_by_role("button", name="Confirmer cette réponse")).to_have_count(0)
+    expect(fieldset.locator(f"input[type=radio][value='{carried.choice_id}']")).to_be_focused()
+    assert not stored(draft, carried.question_id).carried_over
+
+
 def test_two_colleagues_on_the_same_comment_see_each_other(browser, live_server, draft):
     director, colleague = (browser.new_context().new_page() for _ in range(2))
     login(director, live_server.url)

@@ -48,6 +48,26 @@ def test_while_the_task_is_pending_the_page_says_so_and_refreshes_itself(
 
 
 @DATABASE_TASKS
+def test_the_reader_can_stop_the_reloading_and_still_try_again(
+    client, complete, director, django_capture_on_commit_callbacks
+):
+    """WCAG 2.2.1: a page that reloads itself says how to stop it, and stays stopped."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.diagnostic_submit(diagnostic=complete, user=director)
+    client.force_login(director)
+    url = reverse("diagnostics:report_pdf", args=[complete.pk])
+    page = client.get(url).content.decode()
+    assert '<a href="?actualiser=non">Arrêter le rechargement automatique</a>' in page
+    response = client.get(url, {"actualiser": "non"})
+    page = response.content.decode()
+    assert response.status_code == 202 and "Rapport en préparation…" in page
+    assert 'http-equiv="refresh"' not in page
+    assert "Rechargement automatique arrêté" in page
+    assert f'href="{url}?actualiser=non">Réessayer maintenant' in page  # still stopped
+    assert f'<a href="{url}">Reprendre le rechargement automatique</a>' in page
+
+
+@DATABASE_TASKS
 def test_pending_page_is_for_readers_only(
     client, complete, director, stranger, staff, django_capture_on_commit_callbacks
 ):
