@@ -70,7 +70,7 @@ def test_only_offices_that_agreed_are_named(client, director, submitted):
 def test_neighbouring_departments_share_the_lead(client, director, submitted, across_the_border):
     page = results_page(client, director, submitted)
     # Named with their department when they agreed; counted otherwise; Lot is not a neighbour.
-    assert "Office Périgourdin (Dordogne), Office des Volontaires" in page
+    assert "Office des Volontaires, Office Périgourdin (Dordogne)" in page  # French order
     assert (
         "et 2 autres offices" in page
     )  # Office Discret (Gironde), Office Réservé (Lot-et-Garonne)
@@ -182,7 +182,7 @@ def test_staff_see_clusters_by_department_and_export_them(
         for c in page.context["clusters"]
     ]
     assert clusters == [
-        (shared, "33", ["Office Discret", "Office des Volontaires"], [("40", 1)]),
+        (shared, "33", ["Office des Volontaires", "Office Discret"], [("40", 1)]),
         (shared, "67", ["Office Lointain", "Office Voisin du Lointain"], []),
     ]
     assert f"Landes{N}(40){N}:{N}1" in page.content.decode()
