@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from diagnostics import visibility
 from diagnostics.collation import french
 from diagnostics.models import Diagnostic, Membership, Office
 
@@ -40,12 +41,13 @@ def diagnostic_for_member(user, pk) -> Diagnostic:
 
 
 def diagnostic_for_reader(user, pk) -> Diagnostic:
-    """Members read their office's diagnostics; network staff read every one."""
+    """Members read their office's diagnostics; network staff read every office's."""
     if user.is_staff and user.has_perm("diagnostics.view_diagnostic"):
         queryset = Diagnostic.objects.select_related(
             "organisation__department", "campaign", "questionnaire", "overall_level"
         )
-        return get_object_or_404(queryset, pk=pk)
+        # Offices' only: the businesses' are read in aggregates (visibility.py).
+        return get_object_or_404(visibility.named_for_staff(queryset), pk=pk)
     return diagnostic_for_member(user, pk)
 
 

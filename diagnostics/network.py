@@ -7,6 +7,7 @@ touching them.
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from diagnostics.models import Department
 
@@ -26,3 +27,11 @@ def network_departments() -> QuerySet[Department]:
 def context(request) -> dict:
     """Template context processor: {{ network.name }}, {{ network.contact }}."""
     return {"network": network_info()}
+
+
+def staff_landing_url(user) -> str:
+    """Where network staff land after logging in: what they come for, the regional dashboard;
+    the admin's index (still at /admin/) for staff who may not read the offices."""
+    if user.has_perm("diagnostics.view_office"):
+        return reverse("admin:diagnostics_office_dashboard")
+    return reverse("admin:index")

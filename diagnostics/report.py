@@ -19,6 +19,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.urls import URLFetcher
 
 from diagnostics.models import Diagnostic
+from diagnostics.pdf_tags import complete_tags
 from diagnostics.results import Results
 
 STATIC_PREFIX = "snut-static:"
@@ -39,7 +40,8 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"Ressource refusée dans le rapport : {url[:80]}")
 
 
-# A tagged PDF for screen readers: structure tree, /Lang, the title displayed (PDF/UA-1).
+# A tagged PDF for screen readers: structure tree, /Lang, the title displayed (PDF/UA-1),
+# completed by diagnostics/pdf_tags.py (table headers' scope, running header and footer as artifacts).
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -95,7 +97,7 @@ def print_html(html: str) -> bytes:
         # (a second layout, for a minority of reports; the first is freed before).
         del document
         document = _layout(html.replace('<body class="', '<body class="tight ', 1))
-    return document.write_pdf(**_PDF_OPTIONS)
+    return document.write_pdf(finisher=complete_tags, **_PDF_OPTIONS)
 
 
 # Below this share of the fullest page's text, the last page counts as near-empty.

@@ -9,9 +9,9 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from diagnostics import charts, scoring, selectors
+from diagnostics import applicability, charts, scoring, selectors
 from diagnostics.formatting import difference, shown
 from diagnostics.models import (
     Action,
@@ -203,8 +203,10 @@ class Results:
     radar: dict
     comments: dict[int, str] = field(default_factory=dict)  # question id → comment
     actions: list = field(default_factory=list)  # the office's followed plan, as it stands
+    overdue: list = field(default_factory=list)  # those late, by the plan page's rule (OfficePlan)
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
+    applicable: applicability.Applicable | None = None  # the questions its scores count
 
     @cached_property
     def territory(self):
@@ -214,7 +216,7 @@ class Results:
             return None
         return territory.summary(self.diagnostic)
 
-    @property
+    @cached_property
     def pooling(self) -> list[selectors.PoolingLead]:
         """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
         return selectors.pooling_leads(self.diagnostic, self.plan)
@@ -359,6 +361,34 @@ class Results:
         return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
 
     @property
+    def scope(self) -> str:
+        """For a business asked only its activity's questions, how many its scores count."""
+        return self._scope(
+            "Ce diagnostic compte la question qui concerne votre activité (%(activity)s).",
+            "Ce diagnostic compte les %(count)s questions qui concernent votre activité "
+            "(%(activity)s).",
+        )
+
+    @property
+    def scope_for_office(self) -> str:
+        """The same, as its office reads it."""
+        return self._scope(
+            "Ce diagnostic compte la question qui concerne son activité (%(activity)s).",
+            "Ce diagnostic compte les %(count)s questions qui concernent son activité "
+            "(%(activity)s).",
+        )
+
+    def _scope(self, singular: str, plural: str) -> str:
+        applicable = self.applicable
+        if applicable is None or not applicable.is_partial:
+            return ""
+        count = applicable.scored_count
+        return ngettext(singular, plural, count) % {
+            "count": count,
+            "activity": applicable.activity,
+        }
+
+    @property
     def revised_questionnaire(self) -> bool:
         """The previous diagnostic answered another version: the evolution compares axes only."""
         previous = self.previous.diagnostic
@@ -373,7 +403,9 @@ def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> Plan
 
 def build_results(diagnostic: Diagnostic) -> Results:
     """Everything the results page and the report show, in a fixed number of queries."""
-    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
+    structure = selectors.questionnaire_axes(diagnostic.questionnaire)
+    applicable = applicability.applicable(structure, diagnostic.organisation)
+    axes = applicable.scored
     levels = list(diagnostic.questionnaire.levels.order_by("lower_bound"))
     level_specs = [
         scoring.LevelSpec(id=lv.pk, lower_bound=lv.lower_bound, name=lv.name) for lv in levels
@@ -454,12 +486,13 @@ def build_results(diagnostic: Diagnostic) -> Results:
     today = timezone.localdate()
     if organisation.is_business:
         # A business has no action plan: its office's workshops and the network's fit its priorities.
-        actions, follow_ups = [], []
+        actions, follow_ups, overdue = [], [], []
         trainings = selectors.training_matches(
             Audience.BUSINESSES, today, organiser_id=organisation.parent_id
         )
     else:
-        actions = selectors.office_plan(organisation, today).actions
+        plan = selectors.office_plan(organisation, today)
+        actions, overdue = plan.actions, plan.overdue
         follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
         trainings = selectors.training_matches(Audience.OFFICES, today)
     return Results(
@@ -472,6 +505,8 @@ def build_results(diagnostic: Diagnostic) -> Results:
         radar=radar,
         comments=comments,
         actions=actions,
+        overdue=overdue,
         follow_ups=follow_ups,
         trainings=trainings,
+        applicable=applicable,
     )

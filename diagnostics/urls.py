@@ -1,7 +1,16 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import business_link, businesses, legal, team, territory
+from diagnostics.views import (
+    answers,
+    business_detail,
+    business_link,
+    businesses,
+    legal,
+    personal_data,
+    team,
+    territory,
+)
 
 app_name = "diagnostics"
 
@@ -20,6 +29,7 @@ urlpatterns = [
     path("diagnostics/<int:pk>/abandonner/", views.diagnostic_abandon, name="abandon"),
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
+    path("diagnostics/<int:pk>/reponses/", answers.diagnostic_answers, name="answers"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     # The office's team and invitations (diagnostics/views/team.py)
     path("offices/<slug:slug>/equipe/", team.team, name="team"),
@@ -57,6 +67,17 @@ urlpatterns = [
         "offices/<slug:slug>/prestataires/<int:pk>/",
         businesses.business_edit,
         name="business_edit",
+    ),
+    # A business's diagnostic, for its office when it agreed (diagnostics/visibility.py)
+    path(
+        "offices/<slug:slug>/prestataires/diagnostics/<int:pk>/",
+        business_detail.business_detail,
+        name="business_detail",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/diagnostics/<int:pk>/pdf/",
+        business_detail.business_detail_pdf,
+        name="business_detail_pdf",
     ),
     path(
         "offices/<slug:slug>/prestataires/importer/",
@@ -158,6 +179,28 @@ urlpatterns = [
         business_link.business_link_report_pdf,
         name="business_link_report_pdf",
     ),
+    # The data subjects' rights (diagnostics/views/personal_data.py)
+    path(
+        "prestataire/<str:token>/donnees.<slug:fmt>",
+        personal_data.business_data_download,
+        name="business_link_data_download",
+    ),
+    path(
+        "prestataire/<str:token>/effacer/",
+        personal_data.business_data_erase,
+        name="business_link_data_erase",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/donnees.<slug:fmt>",
+        personal_data.office_business_data_download,
+        name="office_business_data_download",
+    ),
+    path(
+        "offices/<slug:slug>/prestataires/<int:pk>/effacer/",
+        personal_data.office_business_data_erase,
+        name="office_business_data_erase",
+    ),
+    path("offices/<slug:slug>/donnees.zip", personal_data.office_data_zip, name="office_data_zip"),
     path("offices/<slug:slug>/plan/", views.plan, name="plan"),
     path("offices/<slug:slug>/mutualisation/", views.pooling_opt_in, name="pooling"),
     path("offices/<slug:slug>/plan/priorite/", views.action_from_priority, name="plan_priority"),

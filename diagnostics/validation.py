@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from diagnostics import selectors
-from diagnostics.models import AxisNarrative, Questionnaire
+from diagnostics.models import Audience, AxisNarrative, Organisation, Questionnaire
 
 
 def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
@@ -62,6 +62,10 @@ def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
             faults.append(_("%(where)s : le poids doit être positif.") % {"where": where})
         if not questions:
             faults.append(_("%(where)s : aucune question.") % {"where": where})
+        elif not any(q.scored for q in questions):
+            faults.append(
+                _("%(where)s : aucune question ne compte dans le score.") % {"where": where}
+            )
         for question in questions:
             faults.extend(_question_faults(questionnaire, question, uses_effort=uses_effort))
     return faults
@@ -79,6 +83,7 @@ def _question_faults(questionnaire: Questionnaire, question, *, uses_effort: boo
         faults.append(_("%(where)s : elle n’a pas d’intitulé.") % {"where": where})
     if question.weight <= 0:
         faults.append(_("%(where)s : le poids doit être positif.") % {"where": where})
+    faults.extend(_activity_faults(questionnaire, question, where))
     choices = list(question.choices.all())
     if len(choices) < 2:
         faults.append(
@@ -86,6 +91,13 @@ def _question_faults(questionnaire: Questionnaire, question, *, uses_effort: boo
             % {"where": where, "count": len(choices)}
         )
     if not choices:
+        return faults
+    if not question.scored:
+        if any(c.points for c in choices):
+            faults.append(
+                _("%(where)s : elle ne compte pas dans le score, ses choix doivent valoir 0 point.")
+                % {"where": where}
+            )
         return faults
     best = max(c.points for c in choices)
     tops = [c for c in choices if c.points == best]
@@ -118,3 +130,22 @@ def _question_faults(questionnaire: Questionnaire, question, *, uses_effort: boo
                 % {"where": where, "order": choice.order, "label": choice.label}
             )
     return faults
+
+
+def _activity_faults(questionnaire: Questionnaire, question, where: str) -> list[str]:
+    """A question's activities are business segments, on a business questionnaire only."""
+    activities = question.activities
+    if not activities:
+        return []
+    if questionnaire.audience != Audience.BUSINESSES:
+        return [
+            _("%(where)s : seul un questionnaire de prestataires distingue les activités.")
+            % {"where": where}
+        ]
+    known = Organisation.BUSINESS_SEGMENTS
+    if not isinstance(activities, list) or any(a not in known for a in activities):
+        return [
+            _("%(where)s : activités inconnues %(found)s (attendu : %(known)s).")
+            % {"where": where, "found": activities, "known": ", ".join(known)}
+        ]
+    return []

@@ -192,6 +192,7 @@ def business_pages(office: Office, base_url: str = "http://testserver") -> dict[
         "businesses-waiting": reverse("diagnostics:businesses_progress", args=[slug, waiting]),
         "business-add": reverse("diagnostics:business_add", args=[slug]),
         "business-edit": reverse("diagnostics:business_edit", args=[slug, gite.pk]),
+        "business-erase": reverse("diagnostics:office_business_data_erase", args=[slug, gite.pk]),
         "businesses-import": reverse("diagnostics:businesses_import", args=[slug]),
         "businesses-progress": reverse("diagnostics:businesses_progress", args=[slug, batch]),
     }
@@ -242,6 +243,7 @@ def business_journey_pages() -> dict[str, str]:
         "business-axis": url("axis", started, first_axis),
         "business-review": url("review", started),
         "business-results": url("results", done),
+        "business-data-erase": url("data_erase", done),
     }
 
 

@@ -118,6 +118,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "abandon": f"/diagnostics/{draft.pk}/abandonner/",
             "importance": f"/diagnostics/{draft.pk}/importance/",
             "results": f"/diagnostics/{submitted.pk}/resultats/",
+            "answers": f"/diagnostics/{submitted.pk}/reponses/",
             "plan": f"/offices/{draft.organisation.slug}/plan/",
             "action-edit": f"/offices/{draft.organisation.slug}/plan/{action.pk}/",
         },
@@ -173,6 +174,9 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-diagnostic": f"/admin/diagnostics/diagnostic/{submitted.pk}/change/",
             "admin-exports": f"{admin}/exports/",
             "admin-exports-not-reloading": f"{admin}/exports/?actualiser=non",
+            # Staff read results and answers; the office's name leads to its admin page.
+            "staff-results": f"/diagnostics/{submitted.pk}/resultats/",
+            "staff-answers": f"/diagnostics/{submitted.pk}/reponses/",
         },
     )
     reopen = f"/admin/diagnostics/diagnostic/{submitted.pk}/rouvrir/"
@@ -185,6 +189,9 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
 def test_the_business_journey_pages_have_no_html_error(db, tmp_path):
     from tests.factories import business_journey_pages
 
-    pages = rendered(Client(), business_journey_pages())
+    urls = business_journey_pages()
+    client = Client()
+    pages = rendered(client, urls)
+    pages["business-data-erased"] = client.post(urls["business-data-erase"]).content
     errors = nu_errors(pages, tmp_path) + missing_idrefs(pages)
     assert not errors, "\n".join(errors)

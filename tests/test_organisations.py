@@ -169,5 +169,7 @@ def test_a_training_says_its_duration_once():
     from diagnostics.models import Training
 
     assert Training(format="workshop", duration="2 h").format_label == "Atelier de 2 h"
+    # The catalogue writes « 2 h » with a no-break space: the same duration.
+    assert Training(format="workshop", duration="2\u00a0h").format_label == "Atelier de 2 h"
     assert Training(format="webinar", duration="1 h 30").format_label == "Webinaire, 1 h 30"
     assert Training(format="course").format_label == "Formation d’un ou plusieurs jours"

@@ -1,6 +1,7 @@
 """Demo data: refused without DEBUG, idempotent, and rich enough for comparisons."""
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,7 +17,9 @@ from diagnostics.models import (
     Campaign,
     Diagnostic,
     Office,
+    Questionnaire,
     Training,
+    TrainingSession,
 )
 
 
@@ -204,3 +207,22 @@ def test_demo_business_link_opens_a_business_that_has_not_submitted(with_busines
 def test_demo_business_link_needs_the_demo(loaded):
     with pytest.raises(CommandError, match="make demo"):
         call_command("demo_business_link")
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 20), date(2026, 12, 1), date(2027, 3, 25)])
+def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
+    """Seeded on 20 November, « 35 days later » was 25 December and « 42 days later »
+    1 January: every day of every session is a working day in France."""
+    import holidays
+
+    from diagnostics.management.commands.seed_demo import _demo_catalogue
+
+    _demo_catalogue(Questionnaire.objects.get(), today)
+    french_holidays = holidays.country_holidays("FR")
+    days = [
+        s.starts + timedelta(days=i)
+        for s in TrainingSession.objects.all()
+        for i in range(((s.ends or s.starts) - s.starts).days + 1)
+    ]
+    assert len(days) >= 15
+    assert [d for d in days if d.weekday() >= 5 or d in french_holidays] == []

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
+from diagnostics.admin.filters import BusinessSegmentFilter
 from diagnostics.formatting import score as format_score
 from diagnostics.formatting import tone
 from diagnostics.models import (
@@ -30,9 +31,10 @@ from diagnostics.selectors.regional import businesses as regional_businesses
 
 CONSENT_HELP = gettext_lazy(
     "Les prestataires choisissent, en soumettant, si leur office peut lire le détail de leurs "
-    "réponses ; sans leur accord l’office ne les voit que dans les agrégats. Ce choix concerne "
-    "l’office : l’équipe du réseau lit les scores de tous les diagnostics et, dans "
-    "l’administration, le détail des réponses de chacun."
+    "réponses ; sans leur accord l’office ne les voit que dans les agrégats. L’équipe du "
+    "réseau, elle, ne lit jamais le détail d’un prestataire nommé : seulement des chiffres "
+    "d’ensemble (participation, médianes, points faibles, besoins d’ateliers), comme on le "
+    "leur annonce avant qu’ils commencent."
 )
 
 
@@ -86,9 +88,6 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
     fields = ["name", "organiser", "questionnaire", "opens", "closes"]
     list_per_page = 50
     change_list_template = "admin/diagnostics/businesscampaign/change_list.html"
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}
 
     def get_changelist(self, request, **kwargs):
         return MediansChangeList
@@ -166,7 +165,10 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
 @admin.register(Business)
 class BusinessAdmin(ReadOnlyAdmin):
     list_display = ["name", "parent", "department_code", "segment", "subtype", "commune"]
-    list_filter = [("parent__department", admin.RelatedOnlyFieldListFilter), "segment"]
+    list_filter = [
+        ("parent__department", admin.RelatedOnlyFieldListFilter),
+        ("segment", BusinessSegmentFilter),
+    ]
     list_select_related = ["parent", "department"]
     search_fields = ["name", "commune", "parent__name"]
     fields = [
@@ -176,9 +178,7 @@ class BusinessAdmin(ReadOnlyAdmin):
         "subtype",
         "commune",
         "department",
-        "email",
-        "phone",
-    ]
+    ]  # no contact data: the network reads the businesses in aggregates (visibility.py)
     list_per_page = 100
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")

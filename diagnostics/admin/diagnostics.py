@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics import selectors, services
+from diagnostics import selectors, services, visibility
 from diagnostics.formatting import score as format_score
 from diagnostics.models import (
     Answer,
@@ -52,9 +52,6 @@ class CampaignAdmin(admin.ModelAdmin):
     date_hierarchy = "opens"
     # The network's campaigns, asking the offices; offices run their businesses' own.
     exclude = ["audience", "organiser"]
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}  # headers that wrap: every column fits 1366 px
 
     def changelist_view(self, request, extra_context=None):
         # Every column, the link to the offices yet to submit included, fits a 1366 px laptop.
@@ -177,9 +174,6 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
 
     change_form_template = "admin/diagnostics/diagnostic/change_form.html"
 
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}  # the read-only tables scroll on a phone
-
     list_display = [
         "organisation",
         "campaign",
@@ -212,6 +206,10 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     fields = readonly_fields  # the score as shown everywhere, not the stored decimals
     # Reopenings, axis scores, importance and answers follow as plain tables
     # (diagnostic_sections, _sections.html), not inlines.
+
+    def get_queryset(self, request):
+        # The businesses' diagnostics are read only in aggregates here (visibility.py).
+        return visibility.named_for_staff(super().get_queryset(request))
 
     def get_object(self, request, object_id, from_field=None):
         """As Django's, with everything the change page shows read in the same query."""
@@ -313,6 +311,9 @@ class AxisScoreAdmin(ReadOnlyAdmin):
     list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "axis", "level"]
     search_fields = ["diagnostic__organisation__name"]
 
+    def get_queryset(self, request):
+        return visibility.named_for_staff(super().get_queryset(request), "diagnostic__")
+
     @admin.display(description=_("score"), ordering="score")
     def shown_score(self, obj):
         return format_score(obj.score)
@@ -332,6 +333,9 @@ class AnswerAdmin(admin.ModelAdmin):
         "comment",
         "updated_by",
     ]
+
+    def get_queryset(self, request):
+        return visibility.named_for_staff(super().get_queryset(request), "diagnostic__")
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import access, selectors
 from diagnostics.admin.diagnostics import QuickCheckboxMixin
+from diagnostics.admin.filters import OfficeSegmentFilter
+from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import (
     CAMPAIGN_PARAM,
     OfficeAnalyticsMixin,
@@ -239,7 +241,7 @@ class BusinessMediansChangeList(ChangeList):
             office.business_median = medians.get(office.pk, (None, 0))
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -252,7 +254,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         StatusFilter,
         LevelFilter,
         ("department", admin.RelatedOnlyFieldListFilter),
-        "segment",
+        ("segment", OfficeSegmentFilter),
         ReachFilter,
     ]
     search_fields = ["name", "commune", "slug"]
@@ -271,9 +273,6 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         "email",
         "phone",
     ]
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department":

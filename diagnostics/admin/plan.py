@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import selectors, spreadsheets
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
+from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import campaign_for
 from diagnostics.forms import PoolingFilterForm, RegionFilterForm
 from diagnostics.models import (
@@ -121,7 +122,7 @@ class ActionAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/diagnostics/action/summary.html", context)
 
 
-class TrainingSessionInline(admin.TabularInline):
+class TrainingSessionInline(LabelledTabularInline):
     model = TrainingSession
     extra = 1
 

@@ -4,6 +4,7 @@ It is edited top-down (questionnaire → axes → questions →
 choices), each level linking to the next. Once published it is read-only.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
@@ -12,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from diagnostics import services
+from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.models import (
     Axis,
     AxisNarrative,
     Choice,
     MaturityLevel,
+    Organisation,
     Question,
     Questionnaire,
 )
@@ -80,13 +83,13 @@ class FrozenInlineMixin:
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
-class MaturityLevelInline(FrozenInlineMixin, admin.TabularInline):
+class MaturityLevelInline(FrozenInlineMixin, LabelledTabularInline):
     model = MaturityLevel
     extra = 0
     fields = ["lower_bound", "name", "description"]
 
 
-class AxisInline(FrozenInlineMixin, admin.TabularInline):
+class AxisInline(FrozenInlineMixin, LabelledTabularInline):
     model = Axis
     extra = 0
     fields = ["order", "code", "name", "weight"]
@@ -176,7 +179,7 @@ class QuestionnaireAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
         )
 
 
-class QuestionInline(FrozenInlineMixin, admin.TabularInline):
+class QuestionInline(FrozenInlineMixin, LabelledTabularInline):
     model = Question
     extra = 0
     fields = ["order", "code", "text", "weight", "allow_not_applicable"]
@@ -184,7 +187,7 @@ class QuestionInline(FrozenInlineMixin, admin.TabularInline):
     ordering = ["order"]
 
 
-class AxisNarrativeInline(FrozenInlineMixin, admin.TabularInline):
+class AxisNarrativeInline(FrozenInlineMixin, LabelledTabularInline):
     """The axis's own text for each level (the level's general text stands in when absent)."""
 
     model = AxisNarrative
@@ -223,17 +226,32 @@ class AxisAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
             obj.delete()
 
 
-class ChoiceInline(FrozenInlineMixin, admin.TabularInline):
+class ChoiceInline(FrozenInlineMixin, LabelledTabularInline):
     model = Choice
     extra = 0
     fields = ["order", "label", "points", "recommendation", "effort", "scale"]
     ordering = ["order"]
 
 
+class QuestionForm(forms.ModelForm):
+    """Activities as boxes to tick (the business segments), stored as a list of codes."""
+
+    activities = forms.TypedMultipleChoiceField(
+        label=Question._meta.get_field("activities").verbose_name,
+        help_text=_("Aucune case cochée : la question est posée à tous les prestataires."),
+        choices=[
+            (code, Organisation.Segment(code).label) for code in Organisation.BUSINESS_SEGMENTS
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 @admin.register(Question)
 class QuestionAdmin(FrozenQuestionnaireMixin, admin.ModelAdmin):
-    list_display = ["code", "text", "axis", "version", "weight", "allow_not_applicable"]
-    list_filter = ["questionnaire", "axis", "allow_not_applicable"]
+    form = QuestionForm
+    list_display = ["code", "text", "axis", "version", "weight", "allow_not_applicable", "scored"]
+    list_filter = ["questionnaire", "axis", "allow_not_applicable", "scored"]
     list_select_related = ["axis", "questionnaire"]
     search_fields = ["code", "text", "help_text"]
     inlines = [ChoiceInline]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from diagnostics import selectors, services
 from diagnostics.admin.diagnostics import CampaignAdmin
+from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.models import MEMBER_NEVER_STAFF, Campaign, Invitation, Membership, Reminder
 
 
@@ -58,7 +59,7 @@ class InvitationInlineForm(forms.ModelForm):
         return services.invitation_check(office=office, email=self.cleaned_data["email"])
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(LabelledTabularInline):
     """Existing invitations read-only; a new row sends an invitation on save."""
 
     model = Invitation
@@ -150,9 +151,6 @@ class InvitationAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
     fields = readonly_fields
-
-    class Media:
-        css = {"all": ["css/snut-admin.css"]}
 
     def get_queryset(self, request):
         return selectors.invitations_with_status(super().get_queryset(request))

@@ -63,12 +63,15 @@ class AnswersForm(forms.Form):
         """The stored value the page showed for a field, as posted beside it."""
         return self.data.get(self.add_initial_prefix(self.add_prefix(name)), "")
 
-    def changes(self, *, sent: bool = False) -> list[AnswerChange]:
+    def changes(self, *, sent: bool = False, confirm_all: bool = False) -> list[AnswerChange]:
         """What the user changed, field by field; an empty radio never clears a saved choice.
 
         A page's form writes the fields whose value differs from what the page
         showed. With `sent` (autosave), the script sends only the fields the user
         touched: each one sent is meant, even when it equals what the page showed.
+        With `confirm_all` (« Confirmer toutes les réponses reprises de cet axe »),
+        every answer of the page still « à confirmer » is confirmed as one confirmation
+        button each would.
         """
         changed = set(self.changed_data)
         result = []
@@ -87,7 +90,7 @@ class AnswersForm(forms.Form):
             if comment_changed and (comment or question.pk in self.answers):
                 fields.append("comment")
             answer = self.answers.get(question.pk)
-            confirm = bool(self.data.get(confirm_field_name(question))) and bool(
+            confirm = (confirm_all or bool(self.data.get(confirm_field_name(question)))) and bool(
                 answer and answer.carried_over
             )
             if not fields and not confirm:
@@ -143,6 +146,10 @@ class BusinessSubmitForm(forms.Form):
         coerce=lambda value: value == "yes",
         initial="yes",
         widget=forms.RadioSelect,
+        help_text=_(
+            "Dans les deux cas, le réseau régional des offices ne voit jamais vos réponses ni "
+            "votre score : seulement des chiffres d’ensemble."
+        ),
         error_messages={
             "required": _("Dites si votre office peut voir le détail de vos réponses."),
             "invalid_choice": _("Choisissez « oui » ou « non »."),

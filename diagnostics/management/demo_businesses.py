@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import selectors, services
+from diagnostics import applicability, selectors, services
 from diagnostics.french import de
 from diagnostics.models import (
     Answer,
@@ -215,7 +215,10 @@ def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, op
         bias[code] = bias.get(code, 0) + shift
     demo_answers(
         diagnostic,
-        selectors.questionnaire_axes(campaign.questionnaire),
+        # Only the questions of its activity, as a business fills them.
+        applicability.applicable(
+            selectors.questionnaire_axes(campaign.questionnaire), business
+        ).axes,
         rng=rng,
         maturity=maturity,
         bias=bias,

@@ -158,7 +158,8 @@ class Training(models.Model):
     def format_label(self) -> str:
         """The format, and the duration where it says more (« Atelier de 2 h » is enough)."""
         label = str(self.get_format_display())
-        if self.duration and self.duration not in label:
+        # « 2 h » with a no-break space is the same duration as the label's « 2 h ».
+        if self.duration and " ".join(self.duration.split()) not in " ".join(label.split()):
             return f"{label}, {self.duration}"
         return label
 

@@ -174,6 +174,26 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     weight = models.PositiveSmallIntegerField(_("poids"), default=1)
     allow_not_applicable = models.BooleanField(_("« non concerné » possible"), default=False)
+    # A business questionnaire asks each business only the questions of its activity
+    # (Organisation.Segment codes); empty: every respondent. diagnostics/applicability.py
+    # is the one place that reads it. A list in a JSONField works on SQLite and PostgreSQL.
+    activities = models.JSONField(
+        _("activités concernées"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Codes des activités de prestataires à qui la question est posée "
+            "(hebergement, restauration, sites, activites, commerces) ; vide : à tous."
+        ),
+    )
+    scored = models.BooleanField(
+        _("compte dans le score"),
+        default=True,
+        help_text=_(
+            "Décochée : question facultative sans points (besoins, disponibilités), "
+            "qui renseigne l’office sans changer le score."
+        ),
+    )
 
     objects = QuestionnairePartManager()
 

@@ -23,7 +23,8 @@ def office_businesses(
 
     Each carries `status` (a key of BUSINESS_STATUSES, computed in SQL so that the
     database filters and paginates by it) and the dates behind it: `link_id`, `sent_at`,
-    `sent_count`, `opened_at`, `revoked_at`, `started_at`, `submitted_at`. One query
+    `sent_count`, `opened_at`, `revoked_at`, `started_at`, `submitted_at`, and
+    `shared_diagnostic_id` (a submitted diagnostic whose detail it shares). One query
     whatever the number of businesses.
     """
     businesses = Organisation.objects.filter(parent=office, kind=Organisation.Kind.BUSINESS)
@@ -48,6 +49,13 @@ def office_businesses(
             revoked_at=Subquery(link.values("revoked_at")[:1]),
             started_at=Subquery(diagnostic.values("created_at")[:1]),
             submitted_at=Subquery(diagnostic.values("submitted_at")[:1]),
+            # The office reads the detail of a submitted diagnostic it was allowed to
+            # (diagnostics/visibility.py): its id, or None.
+            shared_diagnostic_id=Subquery(
+                diagnostic.filter(status=Diagnostic.Status.SUBMITTED, share_details=True).values(
+                    "pk"
+                )[:1]
+            ),
         ).annotate(
             status=Case(
                 When(submitted_at__isnull=False, then=Value("submitted")),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from itertools import groupby
 
+from diagnostics import applicability
 from diagnostics.models import (
     Answer,
     Axis,
@@ -60,7 +61,7 @@ def axes_progress(axes: list[Axis], answers: dict[int, Answer]) -> list[AxisProg
     """How far the filling has gone on each axis, from load_answers' axes and answers."""
     result = []
     for axis in axes:
-        questions = list(axis.questions.all())
+        questions = applicability.required_questions(axis)
         unanswered = [q for q in questions if q.pk not in answers or not answers[q.pk].is_answered]
         result.append(
             AxisProgress(axis, len(questions) - len(unanswered), len(questions), unanswered)
@@ -74,8 +75,10 @@ def overall_percent(progress: list[AxisProgress]) -> int:
 
 
 def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]:
-    """The diagnostic's axes (questions and choices) and its answers by question id."""
-    axes = questionnaire_axes(diagnostic.questionnaire)
+    """The diagnostic's axes (the questions its organisation is asked, with their choices)
+    and its answers by question id."""
+    structure = questionnaire_axes(diagnostic.questionnaire)
+    axes = applicability.applicable(structure, diagnostic.organisation).axes
     answers = {
         a.question_id: a
         for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")

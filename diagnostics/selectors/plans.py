@@ -1,6 +1,7 @@
 """The followed action plan: progress by axis, counts, the follow-up of the previous plan."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 
@@ -32,8 +33,9 @@ class OfficePlan:
     actions: list
     today: object
 
-    @property
+    @cached_property
     def overdue(self) -> list:
+        """The open actions past their due date: the one rule of the plan page and the report."""
         return [a for a in self.actions if a.is_open and a.due_date and a.due_date < self.today]
 
     @property

@@ -3,7 +3,7 @@ plain specs that scoring reads."""
 
 from django.db.models import Prefetch
 
-from diagnostics import scoring
+from diagnostics import applicability, scoring
 from diagnostics.models import Answer, Axis, Choice, Diagnostic, Question, Questionnaire
 
 # Published and archived questionnaires never change: their structure is read
@@ -96,8 +96,10 @@ def scoring_answers(answers) -> list[scoring.AnswerSpec]:
 
 
 def diagnostic_profile(diagnostic: Diagnostic) -> scoring.Profile:
-    """The live profile of a diagnostic from its current answers: five queries."""
-    axes = scoring_axes(questionnaire_axes(diagnostic.questionnaire))
+    """The live profile of a diagnostic from its current answers, over the questions its
+    organisation is scored on: five queries."""
+    structure = questionnaire_axes(diagnostic.questionnaire)
+    axes = scoring_axes(applicability.applicable(structure, diagnostic.organisation).scored)
     levels = scoring_levels(diagnostic.questionnaire)
     answers = scoring_answers(Answer.objects.filter(diagnostic=diagnostic))
     return scoring.score_diagnostic(axes, levels, answers)

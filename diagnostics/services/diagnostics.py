@@ -240,7 +240,10 @@ def diagnostic_submit(
         check_open(locked.campaign, now)
         profile = selectors.diagnostic_profile(locked)
         missing = profile.total - profile.answered
-        missing += Answer.objects.filter(diagnostic=locked, carried_over=True).count()
+        counted = [q.id for result in profile.axes for q in result.axis.questions]
+        missing += Answer.objects.filter(
+            diagnostic=locked, carried_over=True, question_id__in=counted
+        ).count()
         if missing:
             message = ngettext(UNANSWERED_ONE, UNANSWERED_MANY, missing)
             raise ServiceError(message.format(count=missing))

@@ -63,6 +63,8 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
                 order=q.order,
                 weight=q.weight,
                 allow_not_applicable=q.allow_not_applicable,
+                activities=q.activities,
+                scored=q.scored,
             )
             for q, new_axis in old_questions
         )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
-from diagnostics import report, selectors, services
+from diagnostics import applicability, report, selectors, services
 from diagnostics.forms import BusinessSubmitForm
 from diagnostics.models import BusinessLink
 from diagnostics.results import build_results
@@ -108,8 +108,8 @@ def business_link_home(request, link: BusinessLink, token: str):
     answered = total = 0
     if diagnostic is not None and not diagnostic.is_submitted:
         axes, answers = selectors.load_answers(diagnostic)
-        total = sum(len(a.questions.all()) for a in axes)
-        answered = sum(1 for a in answers.values() if a.is_answered)
+        answered, total = applicability.required_answered(axes, answers)
+    structure = selectors.questionnaire_axes(link.campaign.questionnaire)
     context = {
         "link": link,
         "token": token,
@@ -119,7 +119,7 @@ def business_link_home(request, link: BusinessLink, token: str):
         "diagnostic": diagnostic,
         "answered": answered,
         "total": total,
-        "question_count": link.campaign.questionnaire.questions.count(),
+        "question_count": applicability.applicable(structure, link.business).asked_count,
     }
     return render(request, "diagnostics/business_link/home.html", context)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics import access, selectors, services
@@ -120,6 +120,24 @@ def _after_save(request, routes: Routes, axes: list[Axis], index: int, form):
     )
 
 
+CONFIRM_AXIS = "confirm_axis"  # the name of « Confirmer toutes les réponses reprises de cet axe »
+
+
+def _after_confirm_all(request, routes: Routes, axis: Axis, changes: list) -> object:
+    """Back to the axis, saying how many answers were confirmed (with the page's edits)."""
+    confirmed = sum(1 for change in changes if change.confirm)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s réponse reprise confirmée sur cet axe.",
+            "%(count)s réponses reprises confirmées sur cet axe.",
+            confirmed,
+        )
+        % {"count": confirmed},
+    )
+    return routes.redirect("axis", axis.code)
+
+
 CONFLICT_TEAM = gettext_noop(
     "Rien n’a été enregistré : un membre de l’équipe a modifié entre-temps des réponses de "
     "cette page. Pour chacune, gardez votre version (enregistrez à nouveau) ou reprenez la sienne."
@@ -173,7 +191,11 @@ def axis_page(
     if form.is_bound:
         if form.is_valid():
             try:
-                services.answers_save(diagnostic=diagnostic, changes=form.changes(), user=user)
+                confirm_all = CONFIRM_AXIS in request.POST
+                changes = form.changes(confirm_all=confirm_all)
+                services.answers_save(diagnostic=diagnostic, changes=changes, user=user)
+                if confirm_all:
+                    return _after_confirm_all(request, routes, axes[index], changes)
                 return _after_save(request, routes, axes, index, form)
             except services.AnswerConflict as conflict:
                 conflicts = _conflicts_by_question(conflict)
@@ -203,6 +225,9 @@ def axis_page(
             "campaign_open": campaign_open,
             "progress": progress,
             "current": progress[index],
+            "carried": sum(
+                1 for q in axis.questions.all() if q.pk in answers and answers[q.pk].carried_over
+            ),
             "overall_percent": selectors.overall_percent(progress),
             "previous_axis": axes[index - 1] if index else None,
             "next_axis": axes[index + 1] if index + 1 < len(axes) else None,

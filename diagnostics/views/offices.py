@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import access, selectors, services
+from diagnostics import access, network, selectors, services
 from diagnostics.models import (
     Audience,
     Campaign,
@@ -15,7 +15,10 @@ from diagnostics.models import (
 
 
 def home(request):
-    """Anonymous visitors read what SNUT is; members go to their office."""
+    """Anonymous visitors read what SNUT is; members go to their office, network staff (never
+    members) to their dashboard."""
+    if request.user.is_staff:
+        return redirect(network.staff_landing_url(request.user))
     if request.user.is_authenticated:
         offices = list(access.offices_for_user(request.user))
         if len(offices) == 1:

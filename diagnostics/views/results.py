@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from diagnostics import access, report, services
 from diagnostics.results import build_results
 
 
-def _submitted_for_reader(request, pk):
+def submitted_for_reader(request, pk):
     diagnostic = access.diagnostic_for_reader(request.user, pk)
     if not diagnostic.is_submitted:
         messages.info(request, _("Le profil sera disponible une fois le diagnostic soumis."))
@@ -21,9 +22,24 @@ def _submitted_for_reader(request, pk):
     return diagnostic, None
 
 
+def office_url(user, diagnostic, *, is_member: bool) -> str | None:
+    """Where the office's name leads a reader: its page for members, its admin page for
+    network staff who may open it; nowhere otherwise (never a link that answers 404)."""
+    if is_member:
+        return reverse("diagnostics:office", args=[diagnostic.organisation.slug])
+    office = diagnostic.organisation
+    if (
+        office.kind == office.Kind.OFFICE
+        and user.is_staff
+        and user.has_perm("diagnostics.view_office")
+    ):
+        return reverse("admin:diagnostics_office_change", args=[office.pk])
+    return None
+
+
 @login_required
 def results(request, pk):
-    diagnostic, early = _submitted_for_reader(request, pk)
+    diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
     # Members turn priorities into actions; network staff read only.
@@ -31,13 +47,17 @@ def results(request, pk):
     return render(
         request,
         "diagnostics/results.html",
-        {"results": build_results(diagnostic), "can_plan": can_plan},
+        {
+            "results": build_results(diagnostic),
+            "can_plan": can_plan,
+            "office_url": office_url(request.user, diagnostic, is_member=can_plan),
+        },
     )
 
 
 @login_required
 def report_pdf(request, pk):
-    diagnostic, early = _submitted_for_reader(request, pk)
+    diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
     html = report.render_html(build_results(diagnostic), request=request)

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import access, services
+from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
@@ -51,6 +51,7 @@ def territory_page(request, slug):
             else [],
             "segments": [(s, str(Business.Segment(s).label)) for s in Business.BUSINESS_SEGMENTS],
             "min_group": territory.MIN_GROUP,
+            "needs": needs.campaign_needs(office, campaign) if campaign else [],
         },
     )
 
@@ -108,6 +109,8 @@ def workshop_programme(request, slug):
             "proposed": proposed,
             "own": own,
             "can_manage": access.manages_businesses(office),
+            "needs": needs.campaign_needs(office, campaign) if campaign else [],
+            "min_group": territory.MIN_GROUP,
         },
     )
 

@@ -66,7 +66,10 @@ def test_staff_read_business_campaigns_with_counts_and_medians(
     assert current.axis_medians == {"axe-1": 25.0, "axe-2": 25.0}
     assert rows["Voisins"].axis_medians["axe-1"] == 50
     page = response.content.decode()
-    assert "Médiane des prestataires — Axe 2" in page and "l’équipe du réseau lit" in page
+    assert (
+        "Médiane des prestataires — Axe 2" in page
+        and "ne lit jamais le détail d’un prestataire nommé" in page
+    )
 
 
 def test_business_campaigns_are_read_only(client, network_staff, superuser, territory):

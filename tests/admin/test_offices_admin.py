@@ -92,6 +92,22 @@ def test_filters_and_search(client, network_staff, region, params, expected):
         assert len(found) == len(expected)
 
 
+def test_the_segment_filter_offers_office_categories_only(client, network_staff, region):
+    """Business activities listed no office: the filter offers the categories alone, and
+    the business list its activities alone."""
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST))
+    segment = next(f for f in response.context["cl"].filter_specs if f.title == "segment")
+    offered = [str(c["display"]) for c in segment.choices(response.context["cl"])][1:]
+    assert offered == ["Catégorie I", "Catégorie II", "Non classé"]
+    found = names(client.get(reverse(LIST), {"segment__exact": Office.Segment.CAT_2}))
+    assert "Office 0000" in found
+    response = client.get(reverse("admin:diagnostics_business_changelist"))
+    segment = next(f for f in response.context["cl"].filter_specs if f.title == "segment")
+    offered = [str(c["display"]) for c in segment.choices(response.context["cl"])][1:]
+    assert offered == [str(s.label) for s in Office.BUSINESS_SEGMENTS]
+
+
 def test_level_filter_uses_the_stored_overall_level(client, network_staff, region):
     client.force_login(network_staff)
     level = MaturityLevel.objects.get(questionnaire=region["current"].questionnaire, lower_bound=0)

@@ -213,3 +213,35 @@ def test_diagnostic_admin_page_runs_a_constant_number_of_queries(
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_question_says_which_activities_it_is_asked_of(client, superuser):
+    from django.forms import modelform_factory
+
+    from diagnostics.admin.questionnaire import QuestionForm
+    from diagnostics.models import Audience
+
+    questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES, status="draft")
+    question = Question.objects.filter(questionnaire=questionnaire).first()
+    client.force_login(superuser)
+    page = client.get(reverse("admin:diagnostics_question_change", args=[question.pk]))
+    assert 'type="checkbox" name="activities" value="restauration"' in page.text
+    assert 'name="scored"' in page.text
+    form_class = modelform_factory(Question, form=QuestionForm, fields="__all__")
+    data = {
+        "questionnaire": questionnaire.pk,
+        "axis": question.axis_id,
+        "code": question.code,
+        "text": question.text,
+        "order": 1,
+        "weight": 1,
+        "activities": ["hebergement", "sites"],
+        "scored": "on",
+    }
+    form = form_class(data, instance=question)
+    assert form.is_valid(), form.errors
+    form.save()
+    question.refresh_from_db()
+    assert question.activities == ["hebergement", "sites"] and question.scored
+    refused = form_class({**data, "activities": ["boulangerie"]}, instance=question)
+    assert not refused.is_valid() and "activities" in refused.errors

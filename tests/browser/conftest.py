@@ -42,11 +42,31 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def demo(transactional_db):
+def seed_demo_data() -> Questionnaire:
     """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
     call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
     call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
     first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
     seed(second, previous_questionnaire=first)
     return second
+
+
+@pytest.fixture
+def demo(transactional_db):
+    return seed_demo_data()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "seeded_once: the module seeds its data once, committed, for all its tests (see "
+        "test_admin_accessibility.py); they run after every other test that uses the database",
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """After pytest-django's own order (database tests, then transactional ones): a module
+    seeded once keeps its committed data across its tests, and empties the database at its
+    end, as a transactional test does; run last, it leaves every other test the database it
+    expects."""
+    items.sort(key=lambda item: item.get_closest_marker("seeded_once") is not None)

@@ -228,6 +228,33 @@ def test_confirming_a_carried_over_answer_moves_the_focus_to_it(page: Page, live
     assert not stored(draft, carried.question_id).carried_over
 
 
+def test_one_click_confirms_an_axis_and_enter_on_a_choice_never_does(
+    page: Page, live_server, draft
+):
+    """« Confirmer toutes les réponses reprises de cet axe » is a deliberate click: Enter on
+    a choice (the form's implicit submission) saves the page and confirms nothing."""
+    axis = (
+        Answer.objects.filter(diagnostic=draft, carried_over=True)
+        .select_related("question__axis")
+        .first()
+        .question.axis
+    )
+    waiting = Answer.objects.filter(diagnostic=draft, carried_over=True, question__axis=axis)
+    count = waiting.count()
+    login(page, live_server.url)
+    first_axis(page, live_server.url, draft, axis.code)
+    page.locator("input[type=radio]:checked").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("[data-carried]")).to_have_count(count)
+    assert waiting.count() == count
+    page.get_by_role("button", name="Confirmer toutes les réponses reprises de cet axe").click()
+    expect(page.get_by_text(f"{count} réponses reprises confirmées sur cet axe.")).to_be_visible()
+    expect(page.locator("[data-carried]")).to_have_count(0)
+    assert waiting.count() == 0
+    assert Answer.objects.filter(diagnostic=draft, carried_over=True).exists()  # other axes
+
+
 def test_two_colleagues_on_the_same_comment_see_each_other(browser, live_server, draft):
     director, colleague = (browser.new_context().new_page() for _ in range(2))
     login(director, live_server.url)

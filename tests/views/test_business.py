@@ -399,3 +399,13 @@ def test_the_results_page_reads_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(len(first)):
         assert client.get(url("results", token)).status_code == 200
+
+
+def test_the_office_is_named_with_its_article(client, token, draft, submitted):
+    """« …si l’Office de tourisme de Castelroc peut voir », never « si Office de tourisme »."""
+    home = client.get(url("home", token)).text
+    assert "vous choisissez si l’Office de tourisme de Castelroc peut voir" in home
+    assert "L’Office de tourisme de Castelroc vous propose" in home
+    results = client.get(url("results", token)).text
+    assert "Vous avez accepté que l’Office de tourisme de Castelroc voie" in results
+    assert "proposé par l’Office de tourisme de Castelroc" in results

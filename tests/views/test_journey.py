@@ -289,3 +289,79 @@ def test_a_submitted_diagnostic_cannot_be_abandoned(client, director, diagnostic
     response = client.post(reverse("diagnostics:abandon", args=[diagnostic.pk]))
     assert response.url == reverse("diagnostics:results", args=[diagnostic.pk])
     assert Diagnostic.objects.get().is_submitted
+
+
+def test_one_click_confirms_every_carried_over_answer_of_an_axis(
+    client, director, office, last_year
+):
+    """« Confirmer toutes les réponses reprises de cet axe »: one POST, the answers of that
+    axis still « à confirmer », through the same rules as the one-by-one confirmation."""
+    current = factories.open_campaign(last_year.questionnaire, name="Campagne 2026")
+    draft = services.diagnostic_start(
+        organisation=office, campaign=current, user=director, carry_over=True
+    )
+    answers = {a.question.code: a for a in draft.answers.select_related("question")}
+    first, changed = answers["axe-1-01"].question, answers["axe-1-02"].question
+    services.answer_save(
+        diagnostic=draft, question=changed, choice=choices(changed)[3], user=director
+    )
+    client.force_login(director)
+    page = client.get(axis_url(draft)).content.decode()
+    assert "Confirmer toutes les réponses reprises de cet axe" in page
+    assert "2 réponses reprises du diagnostic précédent attendent" in page
+
+    # The page as shown, with a change made on it: saved with the confirmations.
+    data = {"confirm_axis": "1"}
+    for question in questions_of(draft)[:3]:
+        stored = draft.answers.get(question=question)
+        data[f"initial-q-{question.pk}"] = data[f"q-{question.pk}"] = str(stored.choice_id)
+    data[f"q-{first.pk}"] = str(choices(first)[0].pk)
+    before = draft.answers.get(question=changed).updated_at
+    response = client.post(axis_url(draft), data, follow=True)
+    assert "2 réponses reprises confirmées sur cet axe." in response.content.decode()
+    assert "Confirmer toutes les réponses reprises" not in response.content.decode()
+    stored = {a.question.code: a for a in draft.answers.select_related("question")}
+    assert [c for c, a in stored.items() if a.carried_over] == ["axe-2-01", "axe-2-02", "axe-2-03"]
+    assert stored["axe-1-01"].choice_id == choices(first)[0].pk
+    assert stored["axe-1-03"].updated_by == director
+    assert stored["axe-1-02"].updated_at == before  # not « à confirmer »: untouched
+
+
+def test_confirming_an_axis_is_all_or_nothing(client, director, office, colleague, last_year):
+    """The page changes an answer a colleague changed since it was loaded: the conflict
+    is shown and nothing is saved, not even the other answers' confirmations."""
+    current = factories.open_campaign(last_year.questionnaire, name="Campagne 2026")
+    draft = services.diagnostic_start(
+        organisation=office, campaign=current, user=director, carry_over=True
+    )
+    client.force_login(director)
+    data = {"confirm_axis": "1"}
+    for question in questions_of(draft)[:3]:
+        stored = draft.answers.get(question=question)
+        data[f"initial-q-{question.pk}"] = data[f"q-{question.pk}"] = str(stored.choice_id)
+    question = questions_of(draft)[2]
+    data[f"q-{question.pk}"] = str(choices(question)[2].pk)
+    services.answer_save(
+        diagnostic=draft, question=question, choice=choices(question)[0], user=colleague
+    )
+    response = client.post(axis_url(draft), data)
+    assert response.status_code == 409
+    assert "Camille a modifié cette réponse" in response.content.decode()
+    assert draft.answers.filter(carried_over=True).count() == 5
+    assert draft.answers.get(question=question).choice == choices(question)[0]
+
+
+def test_confirming_an_axis_is_refused_once_the_campaign_is_closed(
+    client, director, office, last_year
+):
+    current = factories.open_campaign(last_year.questionnaire, name="Campagne 2026")
+    draft = services.diagnostic_start(
+        organisation=office, campaign=current, user=director, carry_over=True
+    )
+    current.closes = current.opens
+    current.save()
+    client.force_login(director)
+    page = client.get(axis_url(draft)).content.decode()
+    assert "Confirmer toutes les réponses reprises" not in page
+    client.post(axis_url(draft), {"confirm_axis": "1"})
+    assert draft.answers.filter(carried_over=True).count() == 6

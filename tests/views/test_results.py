@@ -14,7 +14,9 @@ from tests import factories
 from tests.views.conftest import submit_peers
 
 
-@pytest.mark.parametrize("name", ["diagnostics:results", "diagnostics:report_pdf"])
+@pytest.mark.parametrize(
+    "name", ["diagnostics:results", "diagnostics:report_pdf", "diagnostics:answers"]
+)
 def test_owner_and_staff_read_strangers_get_404_anonymous_log_in(
     client, submitted, director, stranger, staff, name
 ):
@@ -353,3 +355,54 @@ def test_report_summary_lists_the_open_actions_of_the_plan_else_the_next_recomme
     summary = report.render_html(build_results(submitted)).split('class="plan')[0]
     assert "Premières actions du plan de l’office" in summary
     assert "Ouvrir le compte Instagram" in summary and "Action terminée" not in summary
+
+
+def test_the_report_flags_the_actions_the_plan_page_flags_as_overdue(
+    client, submitted, office, director
+):
+    """An open action six months past its due date reads « en retard » on the PDF's summary
+    and in its followed plan, from the plan page's own rule; a done one of the same date and
+    one still to come do not."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from diagnostics import report, services
+
+    late = timezone.localdate() - timedelta(days=183)
+    services.action_create(office=office, user=director, title="Refondre le site", due_date=late)
+    services.action_create(
+        office=office, user=director, title="Former l’équipe", due_date=late, status="done"
+    )
+    services.action_create(
+        office=office,
+        user=director,
+        title="Ouvrir un compte Instagram",
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    client.force_login(director)
+    plan = client.get(reverse("diagnostics:plan", args=[office.slug])).context["plan"]
+    results = build_results(submitted)
+    assert [a.title for a in results.overdue] == [a.title for a in plan.overdue]
+    assert [a.title for a in results.overdue] == ["Refondre le site"]
+
+    pages = PdfReader(io.BytesIO(report.render_pdf(results))).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    summary, detail = texts[1], " ".join(texts[2:])
+    assert f"échéance le {date_format(late, 'j F Y')} · en retard" in summary
+    assert "1 action en retard" in summary and summary.count("en retard") == 2
+    assert f"{late:%d/%m/%Y} en retard" in detail
+    assert "1 action en retard" in detail and detail.count("en retard") == 2
+
+
+def test_a_table_of_contents_leads_to_every_section_of_the_page(client, director, submitted):
+    """The page is long (about 12,000 px): a « Sommaire » nav links to its sections."""
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    nav = re.search(r'<nav [^>]*aria-label="Sommaire"[^>]*>(.*?)</nav>', page, re.S)
+    assert nav is not None
+    anchors = re.findall(r'href="#([^"]+)"', nav.group(1))
+    assert len(anchors) >= 8 and "plan" in anchors and "axes" in anchors
+    for anchor in anchors:
+        assert page.count(f'id="{anchor}"') == 1, anchor

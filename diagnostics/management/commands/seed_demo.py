@@ -10,6 +10,7 @@ import random
 import secrets
 from datetime import date, datetime, time, timedelta
 
+import holidays
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -357,13 +358,21 @@ def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
         training.axes.set([axes[c] for c in item["axes"] if c in axes])
         training.questions.set([questions[c] for c in item["questions"] if c in questions])
         TrainingSession.objects.bulk_create(
-            TrainingSession(
-                training=training,
-                starts=today + timedelta(days=session["in_days"]),
-                ends=today + timedelta(days=session["in_days"] + session["days"] - 1)
-                if session["days"] > 1
-                else None,
-                place=session["place"],
+            TrainingSession(training=training, starts=starts, ends=ends, place=place)
+            for starts, ends, place in (
+                (*session_days(today + timedelta(days=s["in_days"]), s["days"]), s["place"])
+                for s in item["sessions"]
             )
-            for session in item["sessions"]
         )
+
+
+def session_days(day: date, length: int) -> tuple[date, date | None]:
+    """A session of `length` days on the first run of working days from `day` on: no
+    weekend, no French public holiday (no training on 25 December or 1 January)."""
+    public_holidays = holidays.country_holidays("FR")
+    while any(
+        d.weekday() >= 5 or d in public_holidays
+        for d in (day + timedelta(days=i) for i in range(length))
+    ):
+        day += timedelta(days=1)
+    return day, day + timedelta(days=length - 1) if length > 1 else None

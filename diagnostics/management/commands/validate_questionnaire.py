@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from diagnostics import applicability, selectors
 from diagnostics.french import counted
-from diagnostics.models import Questionnaire
+from diagnostics.models import Audience, Organisation, Questionnaire
 from diagnostics.validation import questionnaire_faults
 
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"  - {fault}")
             else:
                 self.stdout.write(self.style.SUCCESS(f"{label} : structure valide."))
+            self._reading_times(questionnaire)
         if failed:
             raise CommandError(
                 counted(
@@ -44,4 +46,22 @@ class Command(BaseCommand):
                     "%(count)s questionnaire invalide.",
                     "%(count)s questionnaires invalides.",
                 )
+            )
+
+    def _reading_times(self, questionnaire: Questionnaire) -> None:
+        """Time to answer on a phone: per activity for businesses, as a whole for offices."""
+        axes = selectors.questionnaire_axes(questionnaire)
+        if questionnaire.audience == Audience.BUSINESSES:
+            segments = Organisation.Segment
+            activities = [(code, segments(code).label) for code in Organisation.BUSINESS_SEGMENTS]
+        else:
+            activities = [("", "tous")]
+        for code, label in activities:
+            time = applicability.reading_time(questionnaire, axes, code)
+            minutes, seconds = divmod(round(time.seconds), 60)
+            self.stdout.write(
+                f"  {label} : {time.questions} questions, {time.words} mots, "
+                f"{minutes} min {seconds:02d} s sur téléphone "
+                f"({applicability.WORDS_PER_MINUTE} mots par minute "
+                f"et {applicability.SECONDS_PER_DECISION} s par décision)"
             )

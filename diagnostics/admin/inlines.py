@@ -1,0 +1,23 @@
+"""The project's tabular inline: each cell's field is named after its column."""
+
+from django.contrib import admin
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """Django prints a tabular inline's column headers once and no <label> beside each row's
+    fields, so a screen reader meets unnamed fields (WCAG 1.3.1, 4.1.2): each visible field,
+    « Supprimer » included, carries its column's name as its aria-label."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    # A relation's wrapper (the « + » and pencil links) renders its inner widget.
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if not widget.is_hidden:
+                        widget.attrs.setdefault("aria-label", str(field.label))
+
+        return LabelledFormSet

@@ -1,0 +1,158 @@
+"""The admin's chrome is the project's too (issue 19, items 8 and 12): its stylesheet and script
+on every admin page, named fields in tabular inlines, the background tasks in French, and staff
+landing on their dashboard."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from diagnostics.models import Training, TrainingSession
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = "/admin/diagnostics/office/tableau-de-bord/"
+
+
+def field_tag(page: str, name: str) -> str:
+    """The opening tag of the form field named `name` (input, select or textarea)."""
+    match = re.search(rf'<(?:input|select|textarea)[^>]*name="{re.escape(name)}"[^>]*>', page)
+    assert match, name
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/", "/admin/auth/user/", "/admin/django_tasks_database/dbtaskresult/", DASHBOARD],
+)
+def test_every_admin_page_carries_the_projects_stylesheet_and_script(
+    client, superuser, campaign, url
+):
+    client.force_login(superuser)
+    page = client.get(url).text
+    assert page.count("css/snut-admin.css") == 1  # once, not again from a ModelAdmin's Media
+    assert "js/snut-admin.js" in page
+
+
+def test_the_office_inlines_name_every_field_of_every_row(client, network_staff, office):
+    factories.make_user("directrice", office=office)
+    client.force_login(network_staff)
+    page = client.get(reverse("admin:diagnostics_office_change", args=[office.pk])).text
+
+    assert 'aria-label="Utilisateur"' in field_tag(page, "memberships-0-user")
+    assert 'aria-label="Rôle"' in field_tag(page, "memberships-0-role")
+    assert 'aria-label="Supprimer"' in field_tag(page, "memberships-0-DELETE")
+    assert "aria-label=" in field_tag(page, "invitations-__prefix__-email")
+    assert "aria-label=" in field_tag(page, "invitations-__prefix__-role")
+    # The empty row the « Ajouter » link copies is named too.
+    assert 'aria-label="Rôle"' in field_tag(page, "memberships-__prefix__-role")
+
+
+def test_the_training_sessions_inline_names_its_fields(client, superuser):
+    training = Training.objects.create(title="Atelier avis clients", format="workshop")
+    TrainingSession.objects.create(
+        training=training, starts=date.today() + timedelta(days=30), place="Castelroc"
+    )
+    client.force_login(superuser)
+    page = client.get(reverse("admin:diagnostics_training_change", args=[training.pk])).text
+
+    assert 'aria-label="Début"' in field_tag(page, "sessions-0-starts")
+    assert 'aria-label="Fin"' in field_tag(page, "sessions-0-ends")
+    assert 'aria-label="Lieu"' in field_tag(page, "sessions-0-place")
+    assert 'aria-label="Supprimer"' in field_tag(page, "sessions-0-DELETE")
+    assert "aria-label" not in field_tag(page, "sessions-0-id")  # hidden: nothing to name
+
+
+def make_task(status: str) -> DBTaskResult:
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [], "kwargs": {"export_id": 1}},
+        task_path="diagnostics.tasks.export_build",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+
+
+def test_the_background_tasks_read_in_french(client, network_staff):
+    tasks = {status: make_task(status) for status in TaskResultStatus.values}
+    client.force_login(network_staff)
+
+    listing = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist")).text
+    detail = client.get(
+        reverse(
+            "admin:django_tasks_database_dbtaskresult_change",
+            args=[tasks[TaskResultStatus.FAILED].pk],
+        )
+    ).text
+
+    for french in ("En attente", "En cours", "Échouée", "Terminée", "tâches", "Par statut"):
+        assert french in listing
+    for english in ("Task Result", "Ready", "Running", "Failed", "Successful", "Task name"):
+        assert english not in listing
+    for french in ("Statut", "Demandée le", "Pas avant le", "Trace de l’erreur"):
+        assert french in detail
+    assert "Run after" not in detail and "Traceback" not in detail
+    # Arguments and return value stay out of both (the lead's rule, tests/test_task_secrets.py).
+    assert "export_id" not in listing and "export_id" not in detail
+    assert "Arguments" not in detail and "Valeur renvoyée" not in detail
+
+
+def test_staff_land_on_the_dashboard_from_the_admin_login(client, network_staff):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "reseau", "password": "secret-pass"}
+    )
+    assert response.status_code == 302 and response.url == DASHBOARD
+    # The admin's index stays reachable.
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_deeper_page_asked_for_at_login_is_kept(client, network_staff):
+    campaigns = reverse("admin:diagnostics_campaign_changelist")
+    response = client.post(
+        f"/admin/login/?next={campaigns}", {"username": "reseau", "password": "secret-pass"}
+    )
+    assert response.status_code == 302 and response.url == campaigns
+
+
+def test_staff_land_on_the_dashboard_from_the_sites_login(client, network_staff, campaign):
+    response = client.post(
+        "/comptes/login/", {"username": "reseau", "password": "secret-pass"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == DASHBOARD
+    assert response.status_code == 200
+
+
+def test_staff_who_may_not_read_offices_land_on_the_admin_index(client):
+    factories.make_user("stagiaire", is_staff=True)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "stagiaire", "password": "secret-pass"}
+    )
+    assert response.url == "/admin/"
+
+
+def test_members_still_land_on_their_office(client, office):
+    client.force_login(factories.make_user("directrice", office=office))
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == f"/offices/{office.slug}/"
+
+
+PO_ENTRY = re.compile(r'(?:msgctxt "([^"]*)"\n)?msgid "([^"]+)"\nmsgstr "([^"]*)"')
+
+
+def test_the_compiled_locale_says_what_its_source_says():
+    """locale/fr/LC_MESSAGES/django.mo is committed: recompile it (msgfmt) with its .po."""
+    source = (settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = PO_ENTRY.findall(source)
+    assert len(entries) >= 19
+    with translation.override("fr"):
+        for context, msgid, msgstr in entries:
+            said = pgettext(context, msgid) if context else gettext(msgid)
+            assert said == msgstr, msgid
