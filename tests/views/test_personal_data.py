@@ -127,7 +127,7 @@ def test_a_draft_and_an_unknown_format(client, office, campaign):
 
 def test_the_home_and_results_pages_link_to_both_rights(client, office, campaign):
     _business, token, _diagnostic = _answered(office, campaign)
-    for name in ("business_home", "business_results"):
+    for name in ("business_link_home", "business_link_results"):
         page = client.get(reverse(f"diagnostics:{name}", args=[token])).text
         assert reverse("diagnostics:business_link_data_download", args=[token, "csv"]) in page
         assert reverse("diagnostics:business_link_data_download", args=[token, "json"]) in page
