@@ -56,7 +56,7 @@ def restaurant(office, campaign):
 
 
 def url(name, token, *args):
-    return reverse(f"diagnostics:business_{name}", args=[token, *args])
+    return reverse(f"diagnostics:business_link_{name}", args=[token, *args])
 
 
 def _asked(diagnostic) -> applicability.Applicable:
