@@ -1,23 +1,9 @@
-"""Read paths of the data subjects' rights: what SNUT holds about one business, or one office.
-
-A business's copy (« Télécharger mes réponses ») holds its contact data, its links, and
-every diagnostic with its scores and answers, whatever its consent: the data is its own.
-An office's copy (the director's ZIP) holds the office, its team, its invitations, its
-diagnostics and plan, its businesses' contact data and links, and the scores and answers
-of the businesses that agreed to share them; not what the office may not read (the
-detail of the businesses that refused), nor secrets (passwords, token hashes).
-
-Each copy reads a fixed number of queries, whatever the number of rows. The services
-that erase and purge sit in diagnostics/services/personal_data.py.
-"""
+"""An office's copy (the director's ZIP): the office, its team, invitations, diagnostics and plan,
+its businesses' contact data and links, and the detail of those that agreed to share it."""
 
 import io
 import json
 import zipfile
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -25,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import (
     Action,
-    Answer,
     Audience,
     AxisImportance,
     AxisScore,
@@ -36,270 +21,16 @@ from diagnostics.models import (
     Invitation,
     Membership,
     Office,
-    Organisation,
     Training,
 )
-from diagnostics.spreadsheets import write_csv
+from diagnostics.personal_data.business import (
+    ANSWER_HEADERS,
+    BUSINESS_DIAGNOSTIC_HEADERS,
+    answer_row,
+    answers_of,
+)
+from diagnostics.personal_data.tables import Table, when_text, yes_no
 from diagnostics.visibility import office_reads
-
-
-def _when(value) -> str:
-    """A date or a local date-time, written the same in the CSV and the JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _number(value):
-    return None if value is None else float(value) if isinstance(value, Decimal) else value
-
-
-def _yes(value: bool) -> str:
-    return _("oui") if value else _("non")
-
-
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-@dataclass
-class Table:
-    """One file of a copy: a French file name (without extension), headers and rows."""
-
-    name: str
-    headers: list[str]
-    rows: list[list]
-
-    def records(self) -> list[dict]:
-        return [
-            {h: _json_value(v) for h, v in zip(self.headers, row, strict=True)} for row in self.rows
-        ]
-
-    def csv_bytes(self) -> bytes:
-        handle = io.BytesIO()
-        write_csv([self.headers, *self.rows], handle)
-        return handle.getvalue()
-
-
-# --- one business ----------------------------------------------------------------------
-
-BUSINESS_DIAGNOSTIC_HEADERS = [
-    "campagne",
-    "statut",
-    "envoyé le",
-    "l’office peut lire le détail",
-    "score global",
-    "niveau global",
-]
-ANSWER_HEADERS = [
-    "axe",
-    "code de la question",
-    "question",
-    "réponse choisie",
-    "points",
-    "non concerné",
-    "commentaire",
-    "reprise à confirmer",
-    "modifiée le",
-]
-
-
-def _answer_row(answer: Answer) -> list:
-    return [
-        answer.question.axis.name,
-        answer.question.code,
-        answer.question.text,
-        answer.choice.label if answer.choice_id else "",
-        answer.choice.points if answer.choice_id else None,
-        _yes(answer.not_applicable),
-        answer.comment,
-        _yes(answer.carried_over),
-        _when(answer.updated_at),
-    ]
-
-
-def _answers(diagnostic_ids):
-    """Every answer of these diagnostics, in the questionnaire's order: one query."""
-    return (
-        Answer.objects.filter(diagnostic_id__in=diagnostic_ids)
-        .select_related("question__axis", "choice", "updated_by")
-        .order_by("diagnostic_id", "question__axis__order", "question__order", "pk")
-    )
-
-
-def _answers_by_diagnostic(diagnostic_ids) -> dict[int, list[Answer]]:
-    found = defaultdict(list)
-    for answer in _answers(diagnostic_ids):
-        found[answer.diagnostic_id].append(answer)
-    return found
-
-
-def _axis_scores_by_diagnostic(diagnostic_ids) -> dict[int, list[AxisScore]]:
-    found = defaultdict(list)
-    scores = (
-        AxisScore.objects.filter(diagnostic_id__in=diagnostic_ids)
-        .select_related("axis", "level")
-        .order_by("diagnostic_id", "axis__order")
-    )
-    for score in scores:
-        found[score.diagnostic_id].append(score)
-    return found
-
-
-@dataclass
-class BusinessCopy:
-    """Everything SNUT holds about one business, for its download (CSV or JSON)."""
-
-    business: Organisation
-    links: list[BusinessLink]
-    diagnostics: list[Diagnostic]
-    answers: dict[int, list[Answer]]
-    axis_scores: dict[int, list[AxisScore]]
-    made_at: datetime
-
-    def contact(self) -> dict:
-        business = self.business
-        return {
-            "nom": business.name,
-            "activité": business.get_segment_display(),
-            "précision": business.subtype,
-            "commune": business.commune,
-            "département": str(business.department),
-            "adresse e-mail": business.email,
-            "téléphone": business.phone,
-            "office de tourisme": business.parent.name,
-        }
-
-    def as_json(self) -> dict:
-        return {
-            "téléchargé le": _when(self.made_at),
-            "prestataire": self.contact(),
-            "liens personnels": [
-                {
-                    "campagne": link.campaign.name,
-                    "créé le": _when(link.created_at),
-                    "expire le": _when(link.expires_at),
-                    "dernier envoi": _when(link.last_sent_at),
-                    "envois": link.sent_count,
-                    "première ouverture": _when(link.opened_at),
-                    "désactivé le": _when(link.revoked_at),
-                }
-                for link in self.links
-            ],
-            "diagnostics": [
-                {
-                    "campagne": diagnostic.campaign.name,
-                    "questionnaire": diagnostic.questionnaire.name,
-                    "statut": diagnostic.get_status_display(),
-                    "commencé le": _when(diagnostic.created_at),
-                    "modifié le": _when(diagnostic.updated_at),
-                    "envoyé le": _when(diagnostic.submitted_at),
-                    "l’office peut lire le détail": diagnostic.share_details,
-                    "score global": _number(diagnostic.overall_score),
-                    "niveau global": diagnostic.overall_level.name
-                    if diagnostic.overall_level_id
-                    else "",
-                    "scores par axe": [
-                        {
-                            "axe": score.axis.name,
-                            "score": _number(score.score),
-                            "niveau": score.level.name if score.level_id else "",
-                            "questions répondues": score.answered,
-                            "questions": score.total,
-                        }
-                        for score in self.axis_scores.get(diagnostic.pk, [])
-                    ],
-                    "réponses": [
-                        {
-                            h: _json_value(v)
-                            for h, v in zip(ANSWER_HEADERS, _answer_row(answer), strict=True)
-                        }
-                        for answer in self.answers.get(diagnostic.pk, [])
-                    ],
-                }
-                for diagnostic in self.diagnostics
-            ],
-        }
-
-    def json_bytes(self) -> bytes:
-        return json.dumps(self.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
-
-    def csv_rows(self) -> list[list]:
-        """One row per answer, with the business's contact data and its diagnostic's
-        scores on each, so that the file reads alone in a spreadsheet. A diagnostic
-        without answer, or a business without diagnostic, still gets one row."""
-        contact = self.contact()
-        headers = [*contact, *BUSINESS_DIAGNOSTIC_HEADERS, "score de l’axe", *ANSWER_HEADERS]
-        rows = [headers]
-        base = list(contact.values())
-        if not self.diagnostics:
-            rows.append(base + [""] * (len(headers) - len(base)))
-        for diagnostic in self.diagnostics:
-            axis_score = {s.axis_id: s.score for s in self.axis_scores.get(diagnostic.pk, [])}
-            head = [
-                *base,
-                diagnostic.campaign.name,
-                diagnostic.get_status_display(),
-                _when(diagnostic.submitted_at),
-                _yes(diagnostic.share_details) if diagnostic.is_submitted else "",
-                diagnostic.overall_score,
-                diagnostic.overall_level.name if diagnostic.overall_level_id else "",
-            ]
-            answers = self.answers.get(diagnostic.pk, [])
-            if not answers:
-                rows.append(head + [""] * (len(headers) - len(head)))
-            for answer in answers:
-                rows.append([*head, axis_score.get(answer.question.axis_id), *_answer_row(answer)])
-        return rows
-
-    def csv_bytes(self) -> bytes:
-        handle = io.BytesIO()
-        write_csv(self.csv_rows(), handle)
-        return handle.getvalue()
-
-
-def business_copy(business: Organisation, *, for_office: bool = False) -> BusinessCopy:
-    """The business's data, in five queries whatever its number of answers.
-
-    `for_office`: the copy its office downloads for it, which holds the answers and
-    scores only of the diagnostics the business shared; the business itself gets all."""
-    links = list(
-        BusinessLink.objects.filter(business=business)
-        .select_related("campaign")
-        .order_by("created_at", "pk")
-    )
-    diagnostics = list(
-        Diagnostic.objects.filter(organisation=business)
-        .select_related("campaign", "questionnaire", "overall_level")
-        .order_by("created_at", "pk")
-    )
-    if for_office:
-        for diagnostic in diagnostics:
-            if not office_reads(diagnostic):
-                diagnostic.overall_score = diagnostic.overall_level = None
-    ids = [d.pk for d in diagnostics if not for_office or office_reads(d)]
-    return BusinessCopy(
-        business=business,
-        links=links,
-        diagnostics=diagnostics,
-        answers=_answers_by_diagnostic(ids),
-        axis_scores=_axis_scores_by_diagnostic(ids),
-        made_at=timezone.now(),
-    )
-
-
-def business_for_copy(pk: int) -> Organisation:
-    """The business with what its copy names (office, department): one query."""
-    return Business.objects.select_related("parent", "department").get(pk=pk)
-
-
-# --- one office ------------------------------------------------------------------------
 
 OFFICE_EXCLUDED = (
     "Ce que cette copie ne contient pas, et pourquoi\u00a0:",
@@ -349,7 +80,7 @@ def _office_tables(office: Office) -> list[Table]:
                     office.get_staff_band_display(),
                     office.email,
                     office.phone,
-                    _yes(office.pooling_opt_in),
+                    yes_no(office.pooling_opt_in),
                 ]
             ],
         )
@@ -375,9 +106,9 @@ def _office_tables(office: Office) -> list[Table]:
                     m.user.email,
                     m.user.get_username(),
                     m.get_role_display(),
-                    _yes(m.role == Membership.Role.DIRECTOR or m.can_manage_businesses),
-                    _when(m.user.date_joined),
-                    _when(m.user.last_login),
+                    yes_no(m.role == Membership.Role.DIRECTOR or m.can_manage_businesses),
+                    when_text(m.user.date_joined),
+                    when_text(m.user.last_login),
                 ]
                 for m in memberships.order_by(f"user__{users.USERNAME_FIELD}")
             ],
@@ -405,12 +136,12 @@ def _office_tables(office: Office) -> list[Table]:
                     i.email,
                     i.get_role_display(),
                     _user_name(i.invited_by),
-                    _when(i.created_at),
-                    _when(i.expires_at),
-                    _when(i.last_sent_at),
-                    _when(i.accepted_at),
+                    when_text(i.created_at),
+                    when_text(i.expires_at),
+                    when_text(i.last_sent_at),
+                    when_text(i.accepted_at),
                     _user_name(i.accepted_by),
-                    _when(i.revoked_at),
+                    when_text(i.revoked_at),
                 ]
                 for i in invitations.order_by("created_at", "pk")
             ],
@@ -442,9 +173,9 @@ def _office_tables(office: Office) -> list[Table]:
                     d.campaign.name,
                     f"{d.questionnaire.name} (version {d.questionnaire.version})",
                     d.get_status_display(),
-                    _when(d.created_at),
+                    when_text(d.created_at),
                     _user_name(d.created_by),
-                    _when(d.submitted_at),
+                    when_text(d.submitted_at),
                     _user_name(d.submitted_by),
                     d.overall_score,
                     d.overall_level.name if d.overall_level_id else "",
@@ -469,12 +200,12 @@ def _office_tables(office: Office) -> list[Table]:
             ],
         )
     )
-    answers = _answers(ids)
+    answers = answers_of(ids)
     tables.append(
         Table(
             "reponses",
             ["campagne", *ANSWER_HEADERS, "modifiée par"],
-            [[names[a.diagnostic_id], *_answer_row(a), _user_name(a.updated_by)] for a in answers],
+            [[names[a.diagnostic_id], *answer_row(a), _user_name(a.updated_by)] for a in answers],
         )
     )
     actions = (
@@ -507,12 +238,12 @@ def _office_tables(office: Office) -> list[Table]:
                     a.question.code if a.question_id else "",
                     a.diagnostic.campaign.name if a.diagnostic_id else "",
                     _user_name(a.owner) or a.owner_name,
-                    _when(a.due_date),
+                    when_text(a.due_date),
                     a.get_status_display(),
                     a.note,
-                    _when(a.created_at),
+                    when_text(a.created_at),
                     _user_name(a.created_by),
-                    _when(a.updated_at),
+                    when_text(a.updated_at),
                     _user_name(a.updated_by),
                 ]
                 for a in actions
@@ -571,12 +302,15 @@ def _business_tables(office: Office) -> list[Table]:
     shared = [d for d in diagnostics if office_reads(d)]
     names = {d.pk: f"{d.organisation.name} — {d.campaign.name}" for d in shared}
     shared_ids = [d.pk for d in shared]
-    answers = _answers(shared_ids)
+    answers = answers_of(shared_ids)
     return [
         Table(
             "campagnes_prestataires",
             ["campagne", "ouverture", "clôture"],
-            [[c.name, _when(c.opens), _when(c.closes)] for c in campaigns.order_by("opens", "pk")],
+            [
+                [c.name, when_text(c.opens), when_text(c.closes)]
+                for c in campaigns.order_by("opens", "pk")
+            ],
         ),
         Table(
             "prestataires",
@@ -602,12 +336,12 @@ def _business_tables(office: Office) -> list[Table]:
                 [
                     link.business.name,
                     link.campaign.name,
-                    _when(link.created_at),
-                    _when(link.expires_at),
-                    _when(link.last_sent_at),
+                    when_text(link.created_at),
+                    when_text(link.expires_at),
+                    when_text(link.last_sent_at),
                     link.sent_count,
-                    _when(link.opened_at),
-                    _when(link.revoked_at),
+                    when_text(link.opened_at),
+                    when_text(link.revoked_at),
                 ]
                 for link in links
             ],
@@ -620,8 +354,8 @@ def _business_tables(office: Office) -> list[Table]:
                     d.organisation.name,
                     d.campaign.name,
                     d.get_status_display(),
-                    _when(d.submitted_at),
-                    _yes(d.share_details) if d.is_submitted else "",
+                    when_text(d.submitted_at),
+                    yes_no(d.share_details) if d.is_submitted else "",
                     d.overall_score if d.pk in names else None,
                     d.overall_level.name if d.pk in names and d.overall_level_id else "",
                 ]
@@ -632,7 +366,7 @@ def _business_tables(office: Office) -> list[Table]:
         Table(
             "reponses_prestataires",
             ["prestataire et campagne", *ANSWER_HEADERS],
-            [[names[a.diagnostic_id], *_answer_row(a)] for a in answers],
+            [[names[a.diagnostic_id], *answer_row(a)] for a in answers],
         ),
     ]
 
@@ -646,7 +380,7 @@ def office_zip(office: Office) -> bytes:
     readme = "\n".join(
         [
             _("Ce que SNUT garde sur «\u00a0%(office)s\u00a0», copie du %(when)s.")
-            % {"office": office.name, "when": _when(made_at)},
+            % {"office": office.name, "when": when_text(made_at)},
             "",
             _(
                 "Chaque fichier CSV (séparateur point-virgule, UTF-8) est une table\u00a0; "
@@ -661,7 +395,7 @@ def office_zip(office: Office) -> bytes:
     )
     payload = {
         "office": office.name,
-        "copie du": _when(made_at),
+        "copie du": when_text(made_at),
         "tables": {t.name: t.records() for t in tables},
         "non inclus": list(OFFICE_EXCLUDED[1:]),
     }
