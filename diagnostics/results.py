@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from diagnostics import applicability, charts, scoring, selectors
 from diagnostics.formatting import difference, shown
@@ -38,18 +38,6 @@ STRONG_AXES = 2  # how many of its best axes an office may call strengths (more 
 EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
 SCALE_LABELS = dict(Choice._meta.get_field("scale").choices)
 IMPORTANCE_LABELS = dict(AxisImportance.Importance.choices)
-QUADRANTS = {
-    "reinforce": gettext_lazy("À renforcer en priorité"),
-    "maintain": gettext_lazy("À maintenir"),
-    "watch": gettext_lazy("À surveiller"),
-    "secondary": gettext_lazy("Secondaire"),
-}
-QUADRANT_HINTS = {
-    "reinforce": gettext_lazy("axe important, performance faible"),
-    "maintain": gettext_lazy("axe important, performance forte"),
-    "watch": gettext_lazy("axe secondaire, performance forte"),
-    "secondary": gettext_lazy("axe secondaire, performance faible"),
-}
 
 
 @dataclass
@@ -172,24 +160,6 @@ def strong_axes(
         none_stands_out=False,
         first_level=first if not above_first else None,
     )
-
-
-@dataclass
-class Quadrant:
-    code: str
-    label: str
-    axes: list[AxisView]
-
-    @property
-    def hint(self) -> str:
-        """What the quadrant holds, for a reader who cannot see the table's headers."""
-        return QUADRANT_HINTS[self.code]
-
-
-@dataclass
-class MatrixRow:
-    label: str
-    quadrants: list[Quadrant]
 
 
 @dataclass
@@ -332,22 +302,22 @@ class Results:
         return strong_axes(self.axes, self.levels, peers_shown=self.peers.shown)
 
     @property
-    def matrix(self) -> dict[str, Quadrant]:
+    def matrix(self) -> dict[str, charts.Quadrant]:
         """The importance × performance matrix by quadrant (axes without a score left out)."""
         return {
-            code: Quadrant(code, label, [a for a in self.axes if a.quadrant == code])
-            for code, label in QUADRANTS.items()
+            code: charts.Quadrant(code, label, [a for a in self.axes if a.quadrant == code])
+            for code, label in charts.QUADRANTS.items()
         }
 
     @property
-    def matrix_rows(self) -> list[MatrixRow]:
+    def matrix_rows(self) -> list[charts.MatrixRow]:
         """The matrix as table rows: important axes above, secondary below; weak, then strong."""
         matrix = self.matrix
         return [
-            MatrixRow(
+            charts.MatrixRow(
                 _("Axes essentiels ou importants"), [matrix["reinforce"], matrix["maintain"]]
             ),
-            MatrixRow(_("Axes secondaires"), [matrix["secondary"], matrix["watch"]]),
+            charts.MatrixRow(_("Axes secondaires"), [matrix["secondary"], matrix["watch"]]),
         ]
 
     @property
