@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := DEBUG=1 $(BIN)/python manage.py
 
-.PHONY: install demo run test lint format bench system-check clean
+.PHONY: install demo run test test-fast lint format bench system-check clean
 
 # System packages (snut/system_check.py, the one list, installs them on Debian/Ubuntu): what
 # `make run` needs, and for `make test` (its prerequisites inherit the variable) the browser,
@@ -30,11 +30,11 @@ node_modules/.installed: package.json package-lock.json | system-check
 
 install: $(BIN)/.installed
 
+# The production's setup (every version of the questionnaires: the demo crosses a revision),
+# then the fictional offices and businesses.
 demo: install system-check
 	$(MANAGE) migrate --noinput
-	$(MANAGE) loaddata questionnaire_snut
-	$(MANAGE) loaddata questionnaire_snut_v2
-	$(MANAGE) loaddata questionnaire_prestataires ateliers_prestataires
+	$(MANAGE) snut_setup --all-versions
 	$(MANAGE) validate_questionnaire
 	$(MANAGE) seed_demo
 
@@ -43,8 +43,18 @@ run: demo
 	@$(MANAGE) demo_business_link --base http://127.0.0.1:$(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The suite on every core (pytest-xdist, one worker per core). loadgroup keeps each
+# xdist_group (a module that seeds the demo or prints its reports once) on one worker;
+# --no-loadscope-reorder keeps pytest-django's order, transactional tests last on each worker.
+# PYTEST_ARGS adds options: make test PYTEST_ARGS="-m 'not browser' --durations=25".
+PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
+
 test: install node_modules/.installed system-check
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+# The edit loop: everything but the browser and slow tests (pyproject.toml's markers).
+test-fast: install system-check
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

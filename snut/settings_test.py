@@ -15,5 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SECURE_SSL_REDIRECT = False
-# Exports written by the tests never land in the checkout.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "snut-test-private"
+# Exports written by the tests never land in the checkout, and each pytest-xdist worker
+# (PYTEST_XDIST_WORKER: gw0, gw1…) writes into its own folder.
+MEDIA_ROOT = (
+    Path(tempfile.gettempdir()) / "snut-test-private" / os.getenv("PYTEST_XDIST_WORKER", "main")
+)

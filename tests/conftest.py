@@ -1,12 +1,26 @@
+import os
+
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 from weasyprint import Document
 
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import structure
 from tests import factories
 from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
+
+# Hypothesis: `ci` tries 100 examples of each property, `dev` (the edit loop) 25; neither has
+# a deadline (a loaded 2-core machine is slow by moments) nor writes a .hypothesis/ folder.
+# HYPOTHESIS_PROFILE chooses; without it CI (CI=true) gets `ci`. Tests that set their own
+# max_examples (tests/test_fuzz.py) keep it under both.
+hypothesis_settings.register_profile(
+    "ci", max_examples=100, deadline=None, database=None, print_blob=True
+)
+hypothesis_settings.register_profile("dev", max_examples=25, deadline=None, database=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +41,7 @@ def _territories(request):
         transactional = True
     if transactional:
         request.getfixturevalue("transactional_db")
-        from diagnostics.models import Department
-
-        if not Department.objects.exists():
-            call_command("loaddata", "territoires", verbosity=0)
+        factories.territories_loaded()
 
 
 @pytest.fixture

@@ -35,39 +35,61 @@ def build_questionnaire(
     status="published",
     audience=Audience.OFFICES,
 ) -> Questionnaire:
-    """A sound questionnaire; the last question of each axis allows « non concerné »."""
+    """A sound questionnaire; the last question of each axis allows « non concerné ».
+
+    Four bulk inserts rather than a save per part (most tests build one): bulk_create sends
+    no post_save, so `revised_at` is moved forward here, as diagnostics/signals.py would."""
     questionnaire = Questionnaire.objects.create(
         code=code or f"q{next(_seq)}",
         name="Questionnaire de test",
         status=status,
         audience=audience,
     )
-    for bound, name in LEVELS:
-        MaturityLevel.objects.create(questionnaire=questionnaire, lower_bound=bound, name=name)
-    for a in range(1, axes + 1):
-        axis = Axis.objects.create(
-            questionnaire=questionnaire, code=f"axe-{a}", name=f"Axe {a}", order=a, weight=a
+    MaturityLevel.objects.bulk_create(
+        MaturityLevel(questionnaire=questionnaire, lower_bound=bound, name=name)
+        for bound, name in LEVELS
+    )
+    built_axes = Axis.objects.bulk_create(
+        Axis(questionnaire=questionnaire, code=f"axe-{a}", name=f"Axe {a}", order=a, weight=a)
+        for a in range(1, axes + 1)
+    )
+    built_questions = Question.objects.bulk_create(
+        Question(
+            questionnaire=questionnaire,
+            axis=axis,
+            code=f"axe-{axis.order}-{q:02d}",
+            text=f"Question {axis.order}.{q}",
+            order=q,
+            weight=1 + q % 2,
+            allow_not_applicable=q == questions,
         )
-        for q in range(1, questions + 1):
-            question = Question.objects.create(
-                questionnaire=questionnaire,
-                axis=axis,
-                code=f"axe-{a}-{q:02d}",
-                text=f"Question {a}.{q}",
-                order=q,
-                weight=1 + q % 2,
-                allow_not_applicable=q == questions,
-            )
-            for order, value in enumerate(points, start=1):
-                Choice.objects.create(
-                    question=question,
-                    order=order,
-                    label=f"Réponse {order}",
-                    points=value,
-                    recommendation="" if value == max(points) else f"Faire mieux ({order})",
-                )
-    questionnaire.refresh_from_db()  # its parts have moved revised_at forward
+        for axis in built_axes
+        for q in range(1, questions + 1)
+    )
+    Choice.objects.bulk_create(
+        Choice(
+            question=question,
+            order=order,
+            label=f"Réponse {order}",
+            points=value,
+            recommendation="" if value == max(points) else f"Faire mieux ({order})",
+        )
+        for question in built_questions
+        for order, value in enumerate(points, start=1)
+    )
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(revised_at=timezone.now())
+    questionnaire.refresh_from_db()
     return questionnaire
+
+
+def territories_loaded() -> None:
+    """Departments come from a data migration, which a transactional test's flush empties."""
+    from django.core.management import call_command
+
+    from diagnostics.models import Department
+
+    if not Department.objects.exists():
+        call_command("loaddata", "territoires", verbosity=0)
 
 
 def open_campaign(questionnaire, *, name=None, days_ago=10, organiser=None) -> Campaign:

@@ -103,6 +103,13 @@ def recomputed_scores(diagnostic):
     return axes, overall
 
 
+@pytest.fixture(autouse=True)
+def _reports_not_printed(settings):
+    """The races are about rows: the report each submission prints once committed (seconds
+    of WeasyPrint on a busy machine, dozens of submissions here) is queued and left there."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
 @pytest.fixture
 def team():
     """An office with a director and a colleague."""

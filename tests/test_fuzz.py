@@ -43,6 +43,9 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaire_s
 PASSWORD = "secret-pass"  # factories.make_user
 NEW_PASSWORD = "Tourisme-2026!"
 
+# Hundreds of examples: CI runs them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 
 def fuzz(max_examples):
     return settings(

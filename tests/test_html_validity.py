@@ -24,6 +24,7 @@ from tests import factories
 from tests.idrefs import missing_idrefs
 from tests.territory_data import seed_office_territory
 
+pytestmark = pytest.mark.browser
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
 if not (JAVA and VNU.exists()):
@@ -69,9 +70,8 @@ def rendered(client: Client, urls: dict[str, str]) -> dict[str, bytes]:
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    call_command("snut_setup", "--all-versions", verbosity=0)
+    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
     seed(second, previous_questionnaire=first)
 
 

@@ -369,6 +369,7 @@ def test_the_reminder_batch_uses_one_smtp_connection(campaign, region, smtp_serv
     assert len(smtp_server.sessions) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_demo_has_one_pending_invitation_however_often_it_is_seeded(settings):
     from django.core.management import call_command

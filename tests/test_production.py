@@ -100,6 +100,7 @@ def test_json_log_lines():
     assert json.loads(line)["message"] == "échec x" and json.loads(line)["level"] == "ERROR"
 
 
+@pytest.mark.slow
 def test_production_settings_log_json(monkeypatch):
     import subprocess
     import sys

@@ -45,6 +45,7 @@ def login(client, username, password="secret-pass"):
 # --- client addresses and lockouts ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_settings_read_the_client_behind_the_configured_proxies():
     code = (
         "from django.test import RequestFactory; from snut.accounts import client_address; "

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 
 from diagnostics.management.commands.seed_demo import DEMO_OFFICE
@@ -17,15 +18,37 @@ from diagnostics.models import (
     Campaign,
     Diagnostic,
     Office,
-    Questionnaire,
     Training,
     TrainingSession,
 )
+from tests.snapshot import Snapshot
+
+# The demo is seeded once for the module, on one pytest-xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("seed-demo")]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The questionnaire loaded (`loaded`), then the demo seeded once for the module on it
+    (`offices`) and with the businesses' questionnaire too (`businesses`, seeded over it as
+    `make demo` does again once snut_setup has run): each test restores the one it needs,
+    and reseeds it to see that nothing changes."""
+    snapshots = {}
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        call_command("loaddata", "questionnaire_snut", verbosity=0)
+        snapshots["loaded"] = Snapshot.take()
+        call_command("seed_demo", verbosity=0)
+        snapshots["offices"] = Snapshot.take()
+        call_command("snut_setup", verbosity=0)  # as `make demo`: questionnaires, catalogues
+        call_command("seed_demo", verbosity=0)
+        snapshots["businesses"] = Snapshot.take()
+        transaction.set_rollback(True)
+    return snapshots
 
 
 @pytest.fixture
-def loaded(db):
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
+def loaded(db, seeded):
+    seeded["loaded"].restore()
 
 
 def test_refuses_when_debug_is_off(loaded, settings):
@@ -37,13 +60,13 @@ def test_refuses_when_debug_is_off(loaded, settings):
 
 @override_settings(DEBUG=True)
 def test_needs_the_questionnaire(db):
-    with pytest.raises(CommandError, match="loaddata questionnaire_snut"):
+    with pytest.raises(CommandError, match="snut_setup --all-versions"):
         call_command("seed_demo")
 
 
 @override_settings(DEBUG=True)
-def test_seeds_offices_campaigns_and_accounts_idempotently(loaded):
-    call_command("seed_demo", verbosity=0)
+def test_seeds_offices_campaigns_and_accounts_idempotently(db, seeded):
+    seeded["offices"].restore()
     counts = (
         Office.objects.count(),
         Campaign.objects.count(),
@@ -127,11 +150,6 @@ def test_latest_campaign_runs_on_version_2_and_the_evolution_crosses_it(loaded):
     )
 
 
-@pytest.fixture
-def with_businesses(loaded):
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
-
-
 def business_counts():
     return (
         Business.objects.count(),
@@ -143,8 +161,8 @@ def business_counts():
 
 
 @override_settings(DEBUG=True)
-def test_seeds_businesses_and_their_campaigns_idempotently(with_businesses):
-    call_command("seed_demo", verbosity=0)
+def test_seeds_businesses_and_their_campaigns_idempotently(db, seeded):
+    seeded["businesses"].restore()
     counts = business_counts()
     call_command("seed_demo", verbosity=0)
     assert business_counts() == counts
@@ -188,8 +206,8 @@ def test_seeds_businesses_and_their_campaigns_idempotently(with_businesses):
 
 
 @override_settings(DEBUG=True)
-def test_demo_business_link_opens_a_business_that_has_not_submitted(with_businesses, client):
-    call_command("seed_demo", verbosity=0)
+def test_demo_business_link_opens_a_business_that_has_not_submitted(db, seeded, client):
+    seeded["businesses"].restore()
     out = io.StringIO()
     call_command("demo_business_link", "--base", "http://testserver", stdout=out)
     url = out.getvalue().strip().rsplit(" ", 1)[-1]
@@ -215,9 +233,10 @@ def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
     1 January: every day of every session is a working day in France."""
     import holidays
 
-    from diagnostics.management.commands.seed_demo import _demo_catalogue
+    from diagnostics.management.commands.seed_demo import _demo_sessions
 
-    _demo_catalogue(Questionnaire.objects.get(), today)
+    call_command("snut_setup", verbosity=0)  # the starter catalogue the demo dates
+    _demo_sessions(today)
     french_holidays = holidays.country_holidays("FR")
     days = [
         s.starts + timedelta(days=i)

@@ -98,6 +98,7 @@ def test_a_lost_batch_of_emails_goes_on_from_its_first_unsent_message(db):
     assert [m["subject"] for m in retry.args_kwargs["kwargs"]["messages"]] == ["n°2", "n°3", "n°4"]
 
 
+@pytest.mark.slow  # two worker processes, one killed mid-task
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="a worker in another process needs a database shared between processes",

@@ -32,6 +32,7 @@ from .questionnaires import (
     Question,
     Questionnaire,
 )
+from .setup import SetupRecord
 from .workers import WorkerHeartbeat
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "Questionnaire",
     "Region",
     "Reminder",
+    "SetupRecord",
     "Training",
     "TrainingSession",
 ]

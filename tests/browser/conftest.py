@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from diagnostics.management.commands.seed_demo import seed
 from diagnostics.models import Questionnaire
+from tests.factories import territories_loaded
+from tests.snapshot import Snapshot
 
 CHROMIUM = (
     os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -44,16 +46,26 @@ def browser_type_launch_args(browser_type_launch_args):
 
 def seed_demo_data() -> Questionnaire:
     """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    territories_loaded()
+    call_command("snut_setup", "--all-versions", verbosity=0)
+    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
     seed(second, previous_questionnaire=first)
     return second
 
 
+@pytest.fixture(scope="module")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo, seeded once per module: each test restores it in a tenth of a second."""
+    with django_db_blocker.unblock():
+        return Snapshot.take(), seed_demo_data().pk
+
+
 @pytest.fixture
-def demo(transactional_db):
-    return seed_demo_data()
+def demo(demo_snapshot, transactional_db):
+    """This year's questionnaire of the demo, which every test gets as freshly seeded."""
+    snapshot, questionnaire = demo_snapshot
+    snapshot.restore()
+    return Questionnaire.objects.get(pk=questionnaire)
 
 
 def pytest_configure(config):

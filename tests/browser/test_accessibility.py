@@ -12,6 +12,9 @@ from tests import factories
 from tests.browser.axe import WIDTHS, check, login, run
 from tests.territory_data import seed_office_territory
 
+# One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibility")]
+
 
 @pytest.fixture
 def browser_context_args(browser_context_args):

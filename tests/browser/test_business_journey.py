@@ -15,6 +15,7 @@ from diagnostics import services
 from diagnostics.models import Answer, Audience, Diagnostic, Organisation, Questionnaire
 from tests import factories
 
+pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots for a human to look at: SNUT_SCREENSHOTS=/tmp/shots pytest tests/browser/…

@@ -20,6 +20,8 @@ from diagnostics.management.commands.seed_demo import (
 from diagnostics.models import Answer, Axis, Diagnostic, Membership
 from tests import factories
 
+# One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-director-journey")]
 DEMO_COLLEAGUE = "lea"  # a second member of the filling office, for the colleagues' test
 
 LATENCY_MS = 600

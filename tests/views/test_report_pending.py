@@ -1,5 +1,6 @@
 """The PDF view with background printing: served from the cache, « en préparation » while pending."""
 
+import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -81,6 +82,7 @@ def test_pending_page_is_for_readers_only(
     assert client.get(url).status_code == 202
 
 
+@pytest.mark.slow
 @DATABASE_TASKS
 def test_a_stalled_task_never_blocks_the_download(
     client, complete, director, printed, django_capture_on_commit_callbacks
@@ -100,6 +102,7 @@ def test_a_stalled_task_never_blocks_the_download(
     assert len(printed) == 1
 
 
+@pytest.mark.slow
 def test_without_a_task_the_report_is_printed_inline(client, complete, director, printed):
     services.diagnostic_submit(diagnostic=complete, user=director)  # no on_commit run
     client.force_login(director)

@@ -172,6 +172,7 @@ def test_previous_diagnostic_gives_the_evolution(
     assert "Campagne 2025" in page and "+23" in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["diagnostics:results", "diagnostics:report_pdf"])
 def test_results_and_pdf_run_a_constant_number_of_queries(
     client, director, office, name, django_assert_num_queries
@@ -208,6 +209,7 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+@pytest.mark.slow
 def test_pdf_report_is_an_a4_document_with_every_axis(client, director, submitted):
     client.force_login(director)
     response = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk]))
@@ -276,6 +278,7 @@ def test_report_fetcher_refuses_everything_but_static_files():
     assert b"<svg" in response.read()
 
 
+@pytest.mark.slow
 def test_pdf_is_printed_once_per_content(client, director, submitted, office, monkeypatch):
     from django.core.cache import cache
     from weasyprint import Document
@@ -298,6 +301,7 @@ def test_pdf_is_printed_once_per_content(client, director, submitted, office, mo
     assert len(printed) == 2
 
 
+@pytest.mark.slow
 def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db):
     """The demo director's report (full questionnaire): pages 1–2 are the summary (score,
     level, radar, priorities, first actions, comparisons), the detail starts on page 3;
@@ -308,8 +312,8 @@ def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db
     from diagnostics.models import Questionnaire
     from diagnostics.report import render_pdf
 
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
-    first, second = Questionnaire.objects.filter(code="snut-ot").order_by("version")
+    call_command("snut_setup", "--all-versions", verbosity=0)
+    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
     seed(second, previous_questionnaire=first)
     diagnostic = (
         Diagnostic.objects.filter(

@@ -76,6 +76,7 @@ def contrasted(db):
     return questionnaire
 
 
+@pytest.mark.slow
 def test_each_axis_shows_its_own_narrative_on_the_page_and_in_the_pdf(
     client, contrasted, office, director
 ):
@@ -221,6 +222,7 @@ def planned(db):
     return questionnaire
 
 
+@pytest.mark.slow
 def test_a_beginner_sees_quick_wins_first_three_per_axis_in_two_parts(
     client, planned, office, director
 ):
@@ -259,6 +261,7 @@ def test_a_beginner_sees_quick_wins_first_three_per_axis_in_two_parts(
     assert "Ce que l’office peut faire seul" in pdf and "Le stagiaire s’en occupe" in pdf
 
 
+@pytest.mark.slow
 def test_importance_orders_the_plan_and_places_the_axes_in_the_matrix(
     client, planned, office, director
 ):

@@ -31,9 +31,12 @@ def _redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(
-    not _redis_answers(), reason="no Redis answers on 127.0.0.1:6379 (.ci/run starts one)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not _redis_answers(), reason="no Redis answers on 127.0.0.1:6379 (.ci/run starts one)"
+    ),
+    pytest.mark.slow,  # a second process prints a report
+]
 
 
 @pytest.fixture
@@ -47,9 +50,14 @@ def redis_cache(settings):
         }
     }
     yield prefix
-    from django.core.cache import cache
+    import redis
 
-    cache.clear()  # only this database, the tests' own
+    # Only this test's keys: cache.clear() would empty the whole database under the feet of
+    # another pytest-xdist worker (or another run) using it at the same moment.
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def print_in_another_process(html: str, prefix: str) -> subprocess.CompletedProcess:

@@ -73,12 +73,12 @@ def test_the_network_manages_the_catalogue(client, staff):
     assert client.get(reverse("admin:diagnostics_training_add")).status_code == 200
 
 
+@pytest.mark.slow
 @override_settings(DEBUG=True)
 def test_the_demo_has_a_catalogue(db):
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
-    call_command("loaddata", "questionnaire_snut_v2", verbosity=0)
+    call_command("snut_setup", "--all-versions", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    assert Training.objects.count() >= 15
+    assert Training.objects.filter(audience="offices").count() >= 15
     management = Training.objects.get(title="Management numérique de destination")
     assert [s.ends - s.starts for s in management.sessions.all()] == [timedelta(days=1)] * 2
     assert all(t.questions.exists() for t in Training.objects.all())

@@ -3,7 +3,7 @@
 Idempotent: offices, users and campaigns are looked up by name, and an office
 that already has diagnostics in a campaign is left alone. The latest campaign runs
 on the newest published version of the questionnaire, the earlier one on the
-oldest (version 1 when version 2 is loaded): the evolution crosses a revision.
+version before (version 2 when version 3 is loaded): the evolution crosses a revision.
 """
 
 import random
@@ -24,17 +24,15 @@ from diagnostics.management.demo_businesses import demo_answers, demo_data, seed
 from diagnostics.models import (
     Answer,
     Audience,
-    Axis,
     Campaign,
     Diagnostic,
     Invitation,
     Membership,
     Office,
-    Question,
     Questionnaire,
-    Training,
     TrainingSession,
 )
+from diagnostics.services.setup import starter_trainings
 
 DEMO_PASSWORD = "snut-demo"
 DEMO_DIRECTOR = "directeur"
@@ -44,12 +42,15 @@ DEMO_OFFICE = "Office de tourisme de Brumevieille-sur-Dronne"
 DEMO_FILLER = "directrice"  # director of the second demo office, half-way through this year's
 DEMO_FILLING_OFFICE = "Office de tourisme de Castelroc"
 
-# The demo's content (communes, the training catalogue) is data: diagnostics/management/demo_data/.
+# The demo's communes (and its businesses) are data: diagnostics/management/demo_data/.
 COMMUNES = {d["code"]: d["communes"] for d in demo_data("communes")["department"]}
 
 
 class Command(BaseCommand):
-    help = "Crée des offices fictifs, des comptes et des diagnostics de démonstration (DEBUG uniquement)."
+    help = (
+        "Crée des offices fictifs, des comptes et des diagnostics de démonstration "
+        "(DEBUG uniquement), après snut_setup --all-versions."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -59,11 +60,17 @@ class Command(BaseCommand):
         questionnaire = Questionnaire.objects.latest(Audience.OFFICES).first()
         if questionnaire is None:
             raise CommandError(
-                "Aucun questionnaire publié : chargez-le d’abord avec "
-                "« python manage.py loaddata questionnaire_snut »."
+                "Aucun questionnaire publié : installez d’abord le contenu de départ avec "
+                "« python manage.py snut_setup --all-versions »."
             )
         published = Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED)
-        earliest = published.filter(code=questionnaire.code).order_by("version").first()
+        # The version before the newest: the evolution and the carry-over cross one revision.
+        earliest = (
+            published.filter(code=questionnaire.code, version__lt=questionnaire.version)
+            .order_by("-version")
+            .first()
+            or questionnaire
+        )
         with transaction.atomic():
             summary = seed(questionnaire, previous_questionnaire=earliest)
         self.stdout.write(self.style.SUCCESS(summary))
@@ -114,7 +121,7 @@ def seed(
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
     _demo_plan(offices[0], previous, director, colleague)
-    _demo_catalogue(questionnaire, today)
+    _demo_sessions(today)
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
     return (
@@ -341,27 +348,42 @@ def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
     )
 
 
-def _demo_catalogue(questionnaire: Questionnaire, today: date) -> None:
-    """The network's training catalogue for office teams (once); the businesses' workshops
-    (fixture ateliers_prestataires) live beside it in the same catalogue."""
-    if Training.objects.filter(audience=Audience.OFFICES).exists():
-        return
-    axes = {a.code: a for a in Axis.objects.filter(questionnaire=questionnaire)}
-    questions = {q.code: q for q in Question.objects.filter(questionnaire=questionnaire)}
-    for item in demo_data("catalogue")["training"]:
-        training = Training.objects.create(
-            title=item["title"],
-            format=item["format"],
-            duration=item["duration"],
-            description=item["description"],
-        )
-        training.axes.set([axes[c] for c in item["axes"] if c in axes])
-        training.questions.set([questions[c] for c in item["questions"] if c in questions])
+# Example sessions of the starter catalogue (fixtures/formations_offices.json, installed by
+# snut_setup), by the entry's key: (days from today, length in days, place). Each moves to
+# the next working days (no weekend, no French public holiday).
+DEMO_SESSIONS = {
+    2001: [(35, 2, "Bordeaux, maison du tourisme"), (63, 2, "Bordeaux, maison du tourisme")],
+    2002: [(16, 1, "Bordeaux"), (52, 1, "Pau")],
+    2003: [(45, 1, "Périgueux")],
+    2004: [(30, 1, "Pau")],
+    2006: [(21, 1, "Périgueux"), (49, 1, "Pau")],
+    2008: [(14, 1, "Agen")],
+    2009: [(28, 1, "Mont-de-Marsan")],
+    2010: [(42, 1, "Bordeaux")],
+    2011: [(10, 1, "en ligne")],
+    2012: [(56, 1, "Bordeaux")],
+    2014: [(7, 1, "en ligne")],
+    2015: [(77, 2, "Bordeaux, maison du tourisme")],
+    2016: [(18, 1, "Agen"), (60, 1, "Mont-de-Marsan")],
+    2017: [(24, 1, "en ligne")],
+    2018: [(12, 1, "Bordeaux"), (40, 1, "Pau")],
+    2021: [(70, 2, "Périgueux")],
+}
+
+
+def _demo_sessions(today: date) -> None:
+    """Example sessions for the network's starter catalogue (once per training), so that
+    priorities and « Besoins de formation » show dates; the catalogue itself is snut_setup's."""
+    trainings = starter_trainings()
+    for key, sessions in DEMO_SESSIONS.items():
+        training = trainings.get(key)
+        if training is None or training.sessions.exists():
+            continue
         TrainingSession.objects.bulk_create(
             TrainingSession(training=training, starts=starts, ends=ends, place=place)
             for starts, ends, place in (
-                (*session_days(today + timedelta(days=s["in_days"]), s["days"]), s["place"])
-                for s in item["sessions"]
+                (*session_days(today + timedelta(days=days), length), place)
+                for days, length, place in sessions
             )
         )
 
