@@ -57,7 +57,8 @@ def seed_demo_data() -> Questionnaire:
 def demo_snapshot(django_db_setup, django_db_blocker):
     """The demo, seeded once per module: each test restores it in a tenth of a second."""
     with django_db_blocker.unblock():
-        return Snapshot.take(), seed_demo_data().pk
+        questionnaire = seed_demo_data()
+        return Snapshot.take(), questionnaire.pk
 
 
 @pytest.fixture
