@@ -33,7 +33,6 @@ SUMMARY_SIZE = 3
 # Actions listed on the report's second page.
 FIRST_ACTIONS = 4
 WORKSHOPS_SHOWN = 5  # a business's page and report list at most these workshops
-STRONG_AXES = 2  # how many of its best axes an office may call strengths (more on a tie)
 
 EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
 SCALE_LABELS = dict(Choice._meta.get_field("scale").choices)
@@ -124,42 +123,14 @@ class AxisView:
 
 @dataclass
 class StrongAxes:
-    """The axes an office may honestly call strengths, and why others are not."""
+    """The axes an office may honestly call strengths, and why others are not
+    (decided by scoring.score_diagnostic)."""
 
     axes: list[AxisView]
     tied: bool  # a tie at the cut: every tied axis is named
     held_back: list[AxisView]  # among the best, but below the median of similar offices
     none_stands_out: bool  # every scored axis shows the same number
-    first_level: MaturityLevel | None  # the best axes are still at this level
-
-
-def strong_axes(
-    axes: list[AxisView], levels: list[MaturityLevel], *, peers_shown: bool
-) -> StrongAxes:
-    """Among the office's STRONG_AXES best (ties kept), those not below the peer median.
-
-    Scores compare as shown (whole numbers); an axis still at the first level is
-    nobody's strength.
-    """
-    scored = sorted((a for a in axes if a.score is not None), key=lambda a: -a.shown_score)
-    if len(scored) < 2 or scored[0].shown_score == scored[-1].shown_score:
-        return StrongAxes([], False, [], none_stands_out=len(scored) >= 2, first_level=None)
-    cut = scored[min(STRONG_AXES, len(scored)) - 1].shown_score
-    lowest = scored[-1].shown_score
-    best = [a for a in scored if a.shown_score >= cut and a.shown_score > lowest]
-    tied = len({a.shown_score for a in best}) < len(best)
-    first = levels[0] if len(levels) > 1 else None
-    above_first = [a for a in best if first is None or a.level != first]
-    held_back = [
-        a for a in above_first if peers_shown and a.delta_peers is not None and a.delta_peers < 0
-    ]
-    return StrongAxes(
-        axes=[a for a in above_first if a not in held_back],
-        tied=tied,
-        held_back=held_back,
-        none_stands_out=False,
-        first_level=first if not above_first else None,
-    )
+    weak_up_to: MaturityLevel | None  # the best axes are not past this level yet
 
 
 @dataclass
@@ -264,6 +235,13 @@ class Results:
         return self.plan[:SUMMARY_SIZE]
 
     @property
+    def headline_reinforced(self) -> list[str]:
+        """The axes « À renforcer en priorité » the headline priorities come from, in their order."""
+        views = {v.axis.pk: v for v in self.axes}
+        sources = dict.fromkeys(item.axis.id for item in self.top_priorities)
+        return [views[pk].axis.name for pk in sources if views[pk].quadrant == "reinforce"]
+
+    @property
     def workshops(self) -> list:
         """The catalogue's trainings that fit the plan's priorities, the first priority's first,
         each once (a business's page and report: « Les ateliers qui vous correspondent »)."""
@@ -299,7 +277,30 @@ class Results:
 
     @property
     def strong_axes(self) -> StrongAxes:
-        return strong_axes(self.axes, self.levels, peers_shown=self.peers.shown)
+        views = {v.axis.pk: v for v in self.axes}
+        weak_up_to = self.profile.weak_up_to
+        return StrongAxes(
+            axes=[views[a.axis.id] for a in self.profile.strong_axes],
+            tied=self.profile.tied,
+            held_back=[views[a.axis.id] for a in self.profile.held_back_axes],
+            none_stands_out=self.profile.none_stands_out,
+            weak_up_to=next((lv for lv in self.levels if lv.pk == weak_up_to.id), None)
+            if weak_up_to
+            else None,
+        )
+
+    @property
+    def overall_weights(self) -> str:
+        """« Site web ×3, Réseaux sociaux ×2 … »: how the overall score weighs the axes
+        that have a score."""
+        return ", ".join(
+            f"{a.axis.name} ×{a.axis.weight}" for a in self.axes if a.score is not None
+        )
+
+    @property
+    def unscored_axes(self) -> list[str]:
+        """Axes without a score (every answer « non concerné »): the overall score leaves them."""
+        return [a.axis.name for a in self.axes if a.score is None]
 
     @property
     def matrix(self) -> dict[str, charts.Quadrant]:
@@ -381,18 +382,23 @@ def build_results(diagnostic: Diagnostic) -> Results:
         scoring.LevelSpec(id=lv.pk, lower_bound=lv.lower_bound, name=lv.name) for lv in levels
     ]
     answers = list(Answer.objects.filter(diagnostic=diagnostic).select_related("choice"))
+    stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
+    peers = selectors.peer_medians(diagnostic)
+    # One story for every section: scoring decides it from the scores as shown.
     profile = scoring.score_diagnostic(
         selectors.scoring_axes(axes),
         level_specs,
         selectors.scoring_answers(answers),
         importance=selectors.axis_importances(diagnostic),
+        peer_medians={
+            a.pk: peers.axes[a.code] for a in axes if peers.shown and a.code in peers.axes
+        },
+        stored_scores={pk: None if s.score is None else float(s.score) for pk, s in stored.items()},
     )
     narratives = selectors.axis_narratives(diagnostic.questionnaire)
     comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
-    stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
     levels_by_id = {lv.pk: lv for lv in levels}
     answers_by_question = {a.question_id: a for a in answers}
-    peers = selectors.peer_medians(diagnostic)
     previous = selectors.previous_scores(diagnostic)
 
     views = []
@@ -418,11 +424,7 @@ def build_results(diagnostic: Diagnostic) -> Results:
                 further=[
                     _plan_item(r, comments) for r in result.strengths if r.recommendation.strip()
                 ],
-                quadrant=scoring.quadrant(
-                    result.importance,
-                    level_specs[levels.index(level)] if level else None,
-                    level_specs,
-                ),
+                quadrant=result.quadrant,
             )
         )
 

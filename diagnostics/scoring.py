@@ -12,19 +12,39 @@ Formula (also in the README):
 - a priority is a counted question below its best choice with a positive
   potential gain = question weight × axis weight × missing points (a weight-0
   or unscored question is never one);
-- priorities are ordered by the axis's importance for the territory (it never
-  changes a score), then, for an office at the first levels, quick wins first,
-  then by gain; the plan keeps at most FOCUS_PER_AXIS of them per axis.
+- the story every page tells is decided once, in `score_diagnostic` (`quadrant`,
+  `_strengths`, `axis_place`), from each axis's score as shown (a whole number,
+  `formatting.shown`), level, importance for the territory (it never changes a
+  score) and, when known, the median of similar offices:
+  - quadrant = importance (essential or important / secondary) × performance
+    (weak at the first levels, `is_beginner`): « reinforce », « maintain »,
+    « secondary », « watch »;
+  - strengths = among the STRONG_AXES best axes (ties kept, above the lowest),
+    those of strong performance and not below the median of similar offices;
+    so a strength always stands in « maintain » or « watch »;
+  - axes in plan order: « reinforce » (essential before important), then
+    « maintain » (weakest first: an axis to maintain never leads a weaker
+    important one), then « secondary », then « watch »; axes without a score
+    have no priority;
+- priorities are ordered by their axis's place in that order, then, for an
+  office at the first levels, quick wins first, then by gain; the plan keeps at
+  most FOCUS_PER_AXIS of them per axis, and its first ones are the headline
+  priorities: while an axis stands in « reinforce », they come from it.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+
+from diagnostics.formatting import shown
 
 EFFORTS = ("quick", "worksite", "project")  # action rapide, chantier, projet
 SCALES = ("office", "local", "department", "region")
 IMPORTANCES = ("essential", "important", "secondary")
 DEFAULT_IMPORTANCE = "important"
 FOCUS_PER_AXIS = 3
+STRONG_AXES = 2  # how many of its best axes an office may call strengths (more on a tie)
+# The matrix's quadrants in the plan's order of axes.
+QUADRANTS = ("reinforce", "maintain", "secondary", "watch")
 _UNKNOWN_EFFORT = EFFORTS.index("worksite")  # a version-1 choice has no effort
 
 
@@ -99,6 +119,10 @@ class AxisResult:
     strengths: tuple[QuestionResult, ...]
     priorities: tuple[QuestionResult, ...]
     importance: str = DEFAULT_IMPORTANCE
+    shown_score: int | None = None  # the whole number the pages show and the story compares
+    quadrant: str | None = None  # one of QUADRANTS; None without a score
+    strength: bool = False  # named among the office's strong axes
+    held_back: bool = False  # among the best and strong, but below similar offices' median
 
     @property
     def completion(self) -> float:
@@ -118,6 +142,9 @@ class Profile:
     priorities: tuple[QuestionResult, ...]  # across axes, in plan order
     strengths: tuple[QuestionResult, ...]  # across axes, biggest weight first
     quick_first: bool = False  # an office at the first levels: quick wins lead
+    tied: bool = False  # a tie at the strengths' cut: every tied axis is named
+    none_stands_out: bool = False  # every scored axis shows the same number
+    weak_up_to: LevelSpec | None = None  # no strength: the best axes are not past this level
 
     @property
     def plan(self) -> tuple[QuestionResult, ...]:
@@ -139,9 +166,13 @@ class Profile:
 
     @property
     def strong_axes(self) -> tuple[AxisResult, ...]:
-        """Scored axes, best first."""
-        scored = [a for a in self.axes if a.score is not None]
-        return tuple(sorted(scored, key=lambda a: -a.score))
+        """The axes named strengths, best first."""
+        return tuple(sorted((a for a in self.axes if a.strength), key=lambda a: -a.shown_score))
+
+    @property
+    def held_back_axes(self) -> tuple[AxisResult, ...]:
+        """Among the best, but below the median of similar offices: not strengths."""
+        return tuple(sorted((a for a in self.axes if a.held_back), key=lambda a: -a.shown_score))
 
 
 def level_for(score: float | None, levels: Sequence[LevelSpec]) -> LevelSpec | None:
@@ -241,17 +272,17 @@ def importance_rank(importance: str) -> int:
 def _plan_ordered(
     results: list[QuestionResult],
     axis_order: Sequence[AxisSpec],
-    importance: Mapping[int, str],
+    places: Mapping[int, tuple],
     quick_first: bool,
 ) -> list[QuestionResult]:
-    """Importance of the axis first; then quick wins first for a beginner; then gain."""
+    """The axis's place in the story first; then quick wins first for a beginner; then gain."""
     axis_rank = {a.id: i for i, a in enumerate(axis_order)}
     question_rank = {q.id: i for a in axis_order for i, q in enumerate(a.questions)}
 
     def key(r: QuestionResult):
         effort = effort_rank(r.choice)
         return (
-            importance_rank(importance.get(r.axis.id, DEFAULT_IMPORTANCE)),
+            places[r.axis.id],
             effort if quick_first else 0,
             -r.gain,
             effort,
@@ -262,40 +293,115 @@ def _plan_ordered(
     return sorted(results, key=key)
 
 
+def axis_place(result: AxisResult) -> tuple:
+    """Where an axis's priorities come in the plan: « reinforce » first, essential before
+    important; « maintain » weakest first; then « secondary », « watch », the unscored."""
+    if result.quadrant is None:
+        return (len(QUADRANTS), 0, 0)
+    rank = QUADRANTS.index(result.quadrant)
+    importance = importance_rank(result.importance)
+    if result.quadrant == "maintain":
+        return (rank, result.shown_score, importance)
+    return (rank, importance, 0)
+
+
+@dataclass(frozen=True)
+class _Strengths:
+    named: frozenset[int]
+    held_back: frozenset[int]
+    tied: bool
+    none_stands_out: bool
+    weak_up_to: LevelSpec | None
+
+
+def _strengths(
+    results: Sequence[AxisResult], levels: Sequence[LevelSpec], peer_medians: Mapping[int, float]
+) -> _Strengths:
+    """Among the STRONG_AXES best axes (ties kept, above the lowest), those of strong
+    performance and not below the median of similar offices, compared as shown."""
+    scored = sorted((r for r in results if r.shown_score is not None), key=lambda r: -r.shown_score)
+    if len(scored) < 2 or scored[0].shown_score == scored[-1].shown_score:
+        return _Strengths(frozenset(), frozenset(), False, len(scored) >= 2, None)
+    cut = scored[min(STRONG_AXES, len(scored)) - 1].shown_score
+    lowest = scored[-1].shown_score
+    best = [r for r in scored if r.shown_score >= cut and r.shown_score > lowest]
+    tied = len({r.shown_score for r in best}) < len(best)
+    strong = [r for r in best if r.level is not None and not is_beginner(r.level, levels)]
+    held_back = {
+        r.axis.id
+        for r in strong
+        if r.axis.id in peer_medians and r.shown_score < shown(peer_medians[r.axis.id])
+    }
+    weak = [lv for lv in sorted(levels, key=lambda lv: lv.lower_bound) if is_beginner(lv, levels)]
+    return _Strengths(
+        named=frozenset(r.axis.id for r in strong) - held_back,
+        held_back=frozenset(held_back),
+        tied=tied,
+        none_stands_out=False,
+        weak_up_to=weak[-1] if weak and not strong else None,
+    )
+
+
 def score_diagnostic(
     axes: Sequence[AxisSpec],
     levels: Sequence[LevelSpec],
     answers: Iterable[AnswerSpec],
     importance: Mapping[int, str] | None = None,
+    *,
+    peer_medians: Mapping[int, float] | None = None,
+    stored_scores: Mapping[int, float | None] | None = None,
 ) -> Profile:
-    """The full profile of one diagnostic; the order of answers does not matter.
+    """The full profile of one diagnostic, with its story; the order of answers does not matter.
 
     `importance` maps an axis id to one of IMPORTANCES (default « important »):
-    it orders the priorities and never changes a score.
+    it places the axes in the matrix and orders the priorities, never changes a score.
+    `peer_medians` maps an axis id to the median of similar offices, where the pages
+    show one; `stored_scores` maps an axis id to the score stored at submission, which
+    the pages show (it differs from the computed one by its rounding only).
     """
     importance = importance or {}
+    peer_medians = peer_medians or {}
+    stored_scores = stored_scores or {}
     by_question = {a.question_id: a for a in answers}
     scored = [score_axis(axis, by_question, levels) for axis in axes]
     overall = weighted_mean((r.axis.weight, r.score) for r in scored)
     level = level_for(overall, levels)
     quick_first = is_beginner(level, levels)
+    placed = []
+    for r in scored:
+        score = stored_scores.get(r.axis.id, r.score)
+        axis_importance = importance.get(r.axis.id, DEFAULT_IMPORTANCE)
+        placed.append(
+            replace(
+                r,
+                importance=axis_importance,
+                shown_score=None if score is None else shown(score),
+                quadrant=quadrant(axis_importance, r.level, levels),
+            )
+        )
+    story = _strengths(placed, levels, peer_medians)
+    places = {r.axis.id: axis_place(r) for r in placed}
     results = tuple(
         replace(
             r,
-            importance=importance.get(r.axis.id, DEFAULT_IMPORTANCE),
-            priorities=tuple(_plan_ordered(list(r.priorities), axes, importance, quick_first)),
+            strength=r.axis.id in story.named,
+            held_back=r.axis.id in story.held_back,
+            priorities=tuple(_plan_ordered(list(r.priorities), axes, places, quick_first)),
         )
-        for r in scored
+        for r in placed
     )
     return Profile(
         score=overall,
         level=level,
         axes=results,
         priorities=tuple(
-            _plan_ordered([p for r in results for p in r.priorities], axes, importance, quick_first)
+            _plan_ordered([p for r in results for p in r.priorities], axes, places, quick_first)
         ),
         strengths=tuple(_ranked([s for r in results for s in r.strengths], axes)),
         quick_first=quick_first,
+        tied=story.tied,
+        none_stands_out=story.none_stands_out,
+        weak_up_to=story.weak_up_to,
     )
 
 

@@ -4,13 +4,15 @@ from dataclasses import replace
 from itertools import count
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnostics.scoring import (
     EFFORTS,
     FOCUS_PER_AXIS,
     IMPORTANCES,
+    QUADRANTS,
+    STRONG_AXES,
     AnswerSpec,
     AxisSpec,
     ChoiceSpec,
@@ -18,6 +20,7 @@ from diagnostics.scoring import (
     QuestionSpec,
     effort_rank,
     importance_rank,
+    is_beginner,
     level_for,
     quadrant,
     score_diagnostic,
@@ -132,7 +135,8 @@ def test_strengths_are_top_answers_and_best_axes():
     social = AxisSpec(id=2, weight=2, questions=(question(3),))
     profile = score_diagnostic([web, social], LEVELS, [pick(1, 3), pick(2, 0), pick(3, 3)])
     assert [s.question.id for s in profile.strengths] == [3, 1]
-    assert [a.axis.id for a in profile.strong_axes] == [2, 1]
+    # web (50) is the lowest axis: only social (100) stands out
+    assert [a.axis.id for a in profile.strong_axes] == [2]
 
 
 def test_single_axis_questionnaire():
@@ -366,14 +370,27 @@ def planned(draw):
     return axes, answers, importance
 
 
+def place(axis):
+    """The documented order of axes: « reinforce » essential first, « maintain » weakest
+    first, then « secondary », « watch », the unscored."""
+    if axis.quadrant is None:
+        return (9,)
+    importance = importance_rank(axis.importance)
+    if axis.quadrant == "reinforce":
+        return (0, importance)
+    if axis.quadrant == "maintain":
+        return (1, axis.shown_score, importance)
+    return (2 if axis.quadrant == "secondary" else 3,)
+
+
 @given(planned())
-def test_priorities_follow_importance_then_the_rule(case):
+def test_priorities_follow_the_story_then_the_rule(case):
     axes, answers, importance = case
     profile = score_diagnostic(axes, LEVELS, answers, importance)
+    places = {a.axis.id: place(a) for a in profile.axes}
 
     def key(p):
-        rank = importance_rank(importance.get(p.axis.id, "important"))
-        return (rank, effort_rank(p.choice) if profile.quick_first else 0, -p.gain)
+        return (places[p.axis.id], effort_rank(p.choice) if profile.quick_first else 0, -p.gain)
 
     keys = [key(p) for p in profile.priorities]
     assert keys == sorted(keys)
@@ -400,3 +417,194 @@ def test_importance_never_changes_a_score(case):
     without = score_diagnostic(axes, LEVELS, answers)
     assert with_importance.score == without.score
     assert [a.score for a in with_importance.axes] == [a.score for a in without.axes]
+
+
+# --- one story: the headline priorities, the matrix, the strengths and the plan agree ----
+
+HEADLINE = 3  # the results page's « Vos priorités » and the report's « Trois priorités »
+
+
+def scaled(qid, points):
+    """A question whose choice of `points` (0 to 20) is choice id qid × 100 + points."""
+    return QuestionSpec(
+        id=qid,
+        choices=tuple(
+            ChoiceSpec(id=qid * 100 + p, points=p, recommendation=f"reco {qid}.{p}")
+            for p in range(21)
+        ),
+    )
+
+
+CASTELROC = (  # code, weight, importance, score (five questions of 20 points)
+    ("web", 3, "essential", 59),
+    ("social", 2, "important", 25),
+    ("mobilite", 2, "important", 23),
+    ("infra", 1, "important", 56),
+    ("accueil", 2, "essential", 62),
+    ("organisation", 3, "important", 4),
+)
+
+
+def castelroc():
+    axes, answers = [], []
+    for n, (code, weight, _importance, score) in enumerate(CASTELROC, start=1):
+        questions = tuple(scaled(n * 10 + i, 20) for i in range(5))
+        axes.append(AxisSpec(id=n, code=code, weight=weight, questions=questions))
+        left = score
+        for q in questions:  # the score spread over the questions, best answers first
+            points = min(20, left)
+            left -= points
+            answers.append(AnswerSpec(question_id=q.id, choice_id=q.id * 100 + points))
+    importance = {n: imp for n, (_c, _w, imp, _s) in enumerate(CASTELROC, start=1)}
+    return axes, answers, importance
+
+
+def test_castelroc_headline_priorities_come_from_the_axes_to_reinforce():
+    """Its two strongest axes marked « essentiel » led the plan; the matrix said otherwise."""
+    axes, answers, importance = castelroc()
+    profile = score_diagnostic(axes, LEVELS, answers, importance)
+    by_code = {a.axis.code: a for a in profile.axes}
+    assert [a.shown_score for a in profile.axes] == [59, 25, 23, 56, 62, 4]
+    assert int(profile.score) == 35  # the weights, not the plain mean of 38
+    reinforce = {c for c, a in by_code.items() if a.quadrant == "reinforce"}
+    assert reinforce == {"social", "mobilite", "organisation"}
+    assert {c for c, a in by_code.items() if a.quadrant == "maintain"} == {
+        "web",
+        "infra",
+        "accueil",
+    }
+    assert [a.axis.code for a in profile.strong_axes] == ["accueil", "web"]
+    headline = [p.axis.code for p in profile.plan[:HEADLINE]]
+    assert set(headline) <= reinforce
+    # every action of the axes to reinforce comes before the others, which follow
+    # weakest first: infra (56), web (59), accueil (62)
+    order = list(dict.fromkeys(p.axis.code for p in profile.plan))
+    assert set(order[:3]) == reinforce and order[3:] == ["infra", "web", "accueil"]
+
+
+def test_an_axis_named_a_strength_never_leads_a_weaker_important_one():
+    """Two axes to maintain: the weaker leads, whatever the strength's importance."""
+    strong = AxisSpec(id=1, questions=tuple(scaled(i, 20) for i in range(1, 6)))
+    middle = AxisSpec(id=2, questions=tuple(scaled(i, 20) for i in range(6, 11)))
+    low = AxisSpec(id=3, questions=tuple(scaled(i, 20) for i in range(11, 16)))
+    answers = (
+        [AnswerSpec(question_id=i, choice_id=i * 100 + 18) for i in range(1, 6)]  # 90
+        + [AnswerSpec(question_id=i, choice_id=i * 100 + 12) for i in range(6, 11)]  # 60
+        + [AnswerSpec(question_id=i, choice_id=i * 100 + 11) for i in range(11, 16)]  # 55
+    )
+    profile = score_diagnostic([strong, middle, low], LEVELS, answers, {1: "essential"})
+    assert [a.quadrant for a in profile.axes] == ["maintain"] * 3
+    assert [a.axis.id for a in profile.strong_axes] == [1, 2]
+    assert list(dict.fromkeys(p.axis.id for p in profile.plan)) == [3, 2, 1]
+
+
+def test_a_weak_axis_is_never_called_a_strength():
+    """An axis at « Structuration » is among the best but stands in « À renforcer »."""
+    axes = [AxisSpec(id=n, questions=(scaled(n, 20),)) for n in (1, 2, 3)]
+    answers = [
+        AnswerSpec(question_id=n, choice_id=n * 100 + p) for n, p in ((1, 9), (2, 2), (3, 1))
+    ]
+    profile = score_diagnostic(axes, LEVELS, answers)
+    assert profile.axes[0].shown_score == 45 and profile.axes[0].quadrant == "reinforce"
+    assert profile.strong_axes == ()
+    assert profile.weak_up_to.name == "Structuration"
+
+
+def test_strengths_below_the_peer_median_are_held_back():
+    axes = [AxisSpec(id=n, questions=(scaled(n, 20),)) for n in (1, 2, 3)]
+    answers = [
+        AnswerSpec(question_id=n, choice_id=n * 100 + p) for n, p in ((1, 16), (2, 14), (3, 1))
+    ]
+    profile = score_diagnostic(axes, LEVELS, answers, peer_medians={1: 85.0, 2: 70.0})
+    assert [a.axis.id for a in profile.strong_axes] == [2]
+    assert [a.axis.id for a in profile.held_back_axes] == [1]
+
+
+def test_the_story_compares_the_scores_as_stored():
+    """A score stored as 63.00 from 62.996 shows as 63: the story ties it with a 63."""
+    axes = [AxisSpec(id=n, questions=(scaled(n, 20),)) for n in (1, 2, 3)]
+    answers = [
+        AnswerSpec(question_id=n, choice_id=n * 100 + p) for n, p in ((1, 12), (2, 13), (3, 1))
+    ]
+    computed = score_diagnostic(axes, LEVELS, answers)
+    assert [a.shown_score for a in computed.axes] == [60, 65, 5] and not computed.tied
+    told = score_diagnostic(axes, LEVELS, answers, stored_scores={1: 65.0})
+    assert told.tied and [a.axis.id for a in told.strong_axes] == [1, 2]
+    assert [a.score for a in told.axes] == [a.score for a in computed.axes]
+
+
+@st.composite
+def told(draw):
+    """Planned questionnaires with the medians of similar offices on some axes."""
+    axes, answers, importance = draw(planned())
+    medians = {axis.id: draw(st.floats(0, 100)) for axis in axes if draw(st.booleans())}
+    return axes, answers, importance, medians
+
+
+STORY = settings(
+    max_examples=2000,
+    deadline=None,
+    database=None,  # no .hypothesis/ directory written by the suite
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@STORY
+@given(told())
+def test_headline_matrix_strengths_and_plan_never_contradict_each_other(case):
+    axes, answers, importance, medians = case
+    profile = score_diagnostic(axes, LEVELS, answers, importance, peer_medians=medians)
+    by_id = {a.axis.id: a for a in profile.axes}
+    plan = [by_id[p.axis.id] for p in profile.plan]
+    headline = plan[:HEADLINE]
+
+    # The matrix: while an axis to reinforce has an action, the headline starts there,
+    # and the plan follows the quadrants' order.
+    if any(a.quadrant == "reinforce" for a in plan):
+        assert headline[0].quadrant == "reinforce"
+    ranks = [QUADRANTS.index(a.quadrant) for a in plan]
+    assert ranks == sorted(ranks)
+
+    # A strength or an axis « À maintenir » never comes before a weaker important axis.
+    def protected(a):
+        return a.strength or a.quadrant == "maintain"
+
+    for i, first in enumerate(plan):
+        for later in plan[i + 1 :]:
+            assert not (
+                protected(first)
+                and later.importance != "secondary"
+                and later.shown_score < first.shown_score
+            )
+    for item in headline:
+        if protected(item):
+            weaker = [
+                a
+                for a in profile.axes
+                if a.priorities and a.importance != "secondary" and a.shown_score < item.shown_score
+            ]
+            assert all(set(a.focus) <= set(profile.plan[:HEADLINE]) for a in weaker)
+
+    # The strengths: strong performance, among the best, never below similar offices.
+    scored = [a.shown_score for a in profile.axes if a.shown_score is not None]
+    for axis in profile.strong_axes:
+        assert axis.quadrant in ("maintain", "watch")
+        assert not is_beginner(axis.level, LEVELS)
+        assert not axis.held_back
+        assert axis.axis.id not in medians or axis.shown_score >= int(medians[axis.axis.id])
+        assert sum(s > axis.shown_score for s in scored) < STRONG_AXES
+        assert axis.shown_score > min(scored)
+    for axis in profile.held_back_axes:
+        assert axis.shown_score < int(medians[axis.axis.id])
+    if profile.weak_up_to is not None:
+        assert profile.strong_axes == () and profile.held_back_axes == ()
+
+    # The plan: each axis's first priorities, in the profile's order; a practice at its
+    # best level is never a priority.
+    assert set(profile.plan) == {p for a in profile.axes for p in a.focus}
+    for axis in profile.axes:
+        own = [p for p in profile.priorities if p.axis.id == axis.axis.id]
+        assert own == list(axis.priorities)
+    assert not {s.question.id for s in profile.strengths} & {
+        p.question.id for p in profile.priorities
+    }
