@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.filters import BusinessSegmentFilter
-from diagnostics.formatting import score as format_score
-from diagnostics.formatting import tone
+from diagnostics.display import score as format_score
+from diagnostics.display import tone
 from diagnostics.models import (
     Audience,
     Axis,

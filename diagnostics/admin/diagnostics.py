@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import selectors, services, visibility
-from diagnostics.formatting import score as format_score
+from diagnostics.display import score as format_score
 from diagnostics.models import (
     Answer,
     Audience,

@@ -26,8 +26,8 @@ from diagnostics.admin.office_analytics import (
     levels_for,
 )
 from diagnostics.admin.team import OfficeInvitationsMixin
-from diagnostics.formatting import score as format_score
-from diagnostics.formatting import tone
+from diagnostics.display import score as format_score
+from diagnostics.display import tone
 from diagnostics.models import Campaign, Membership, Office
 from diagnostics.network import network_departments
 from diagnostics.selectors import regional

@@ -4,7 +4,7 @@ from django import template
 from django.utils.formats import number_format
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.formatting import score, tone
+from diagnostics.display import score, tone
 from diagnostics.french import with_article
 
 register = template.Library()

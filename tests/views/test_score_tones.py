@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostics import report, services
-from diagnostics.formatting import tone
+from diagnostics.display import tone
 from diagnostics.models import Audience, MaturityLevel
 from diagnostics.results import build_results
 from diagnostics.scoring import LevelSpec
