@@ -7,6 +7,8 @@ write the markup, so the page and the report show the very same drawing.
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 WIDTH = 640
 HEIGHT = 460
 CX = WIDTH / 2
@@ -151,3 +153,37 @@ def boxplot(rows: list[tuple[str, object, float | None]]) -> dict:
         "top": 14,
         "bottom": height - 8,
     }
+
+
+# --- the importance × performance matrix (results page and report) ----------------------
+
+QUADRANTS = {
+    "reinforce": gettext_lazy("À renforcer en priorité"),
+    "maintain": gettext_lazy("À maintenir"),
+    "watch": gettext_lazy("À surveiller"),
+    "secondary": gettext_lazy("Secondaire"),
+}
+QUADRANT_HINTS = {
+    "reinforce": gettext_lazy("axe important, performance faible"),
+    "maintain": gettext_lazy("axe important, performance forte"),
+    "watch": gettext_lazy("axe secondaire, performance forte"),
+    "secondary": gettext_lazy("axe secondaire, performance faible"),
+}
+
+
+@dataclass
+class Quadrant:
+    code: str
+    label: str
+    axes: list  # the results' AxisView of the axes in this quadrant
+
+    @property
+    def hint(self) -> str:
+        """What the quadrant holds, for a reader who cannot see the table's headers."""
+        return QUADRANT_HINTS[self.code]
+
+
+@dataclass
+class MatrixRow:
+    label: str
+    quadrants: list[Quadrant]

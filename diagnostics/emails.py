@@ -28,7 +28,7 @@ def build_email(
 
 
 def business_link_url(token: str, base_url: str) -> str:
-    return base_url.rstrip("/") + reverse("diagnostics:business_home", args=[token])
+    return base_url.rstrip("/") + reverse("diagnostics:business_link_home", args=[token])
 
 
 def business_invitation_message(*, link, token: str, base_url: str) -> EmailMultiAlternatives:

@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from diagnostics import selectors
 from diagnostics.models import Answer, Campaign, Diagnostic, Office, Question
-from diagnostics.territory import MIN_GROUP
+from diagnostics.selectors.territory import MIN_GROUP
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ def network_info() -> dict[str, str]:
 
 
 def network_departments() -> QuerySet[Department]:
-    """The departments of the network's territory (SNUT_NETWORK_REGIONS; all of France if unset)."""
+    """The departments the network covers (SNUT_NETWORK_REGIONS; all of France if unset)."""
     departments = Department.objects.select_related("region")
     if settings.SNUT_NETWORK_REGIONS:
         departments = departments.filter(region__code__in=settings.SNUT_NETWORK_REGIONS)

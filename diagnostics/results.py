@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from diagnostics import applicability, charts, results_cache, scoring, selectors
 from diagnostics.formatting import difference, shown
@@ -24,6 +24,7 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
 )
+from diagnostics.selectors import territory
 
 PLAN_SIZE = 12
 PEERS_COLOR = "#d08c00"
@@ -36,18 +37,6 @@ WORKSHOPS_SHOWN = 5  # a business's page and report list at most these workshops
 EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
 SCALE_LABELS = dict(Choice._meta.get_field("scale").choices)
 IMPORTANCE_LABELS = dict(AxisImportance.Importance.choices)
-QUADRANTS = {
-    "reinforce": gettext_lazy("À renforcer en priorité"),
-    "maintain": gettext_lazy("À maintenir"),
-    "watch": gettext_lazy("À surveiller"),
-    "secondary": gettext_lazy("Secondaire"),
-}
-QUADRANT_HINTS = {
-    "reinforce": gettext_lazy("axe important, performance faible"),
-    "maintain": gettext_lazy("axe important, performance forte"),
-    "watch": gettext_lazy("axe secondaire, performance forte"),
-    "secondary": gettext_lazy("axe secondaire, performance faible"),
-}
 
 
 @dataclass
@@ -166,24 +155,6 @@ class StrongAxes:
 
 
 @dataclass
-class Quadrant:
-    code: str
-    label: str
-    axes: list[AxisView]
-
-    @property
-    def hint(self) -> str:
-        """What the quadrant holds, for a reader who cannot see the table's headers."""
-        return QUADRANT_HINTS[self.code]
-
-
-@dataclass
-class MatrixRow:
-    label: str
-    quadrants: list[Quadrant]
-
-
-@dataclass
 class Results:
     diagnostic: Diagnostic
     profile: scoring.Profile
@@ -202,16 +173,12 @@ class Results:
     @cached_property
     def territory_campaign(self):
         """The office's business campaign of the diagnostic's time, if it ran one: one query."""
-        from diagnostics import territory  # territory reads results' helpers
-
         if self.diagnostic.organisation.is_business:
             return None
         return territory.contemporary_business_campaign(self.diagnostic)
 
     @cached_property
     def territory_rates(self):
-        from diagnostics import territory
-
         return territory.response_rates(self.diagnostic.organisation, self.territory_campaign)
 
     @cached_property
@@ -223,9 +190,7 @@ class Results:
 
     @cached_property
     def territory(self):
-        """That campaign summed up (diagnostics/territory.py), if there is one."""
-        from diagnostics import territory
-
+        """That campaign summed up (selectors/territory.py), if there is one."""
         campaign = self.territory_campaign
         if campaign is None:
             return None
@@ -391,22 +356,22 @@ class Results:
         return [a.axis.name for a in self.axes if a.score is None]
 
     @property
-    def matrix(self) -> dict[str, Quadrant]:
+    def matrix(self) -> dict[str, charts.Quadrant]:
         """The importance × performance matrix by quadrant (axes without a score left out)."""
         return {
-            code: Quadrant(code, label, [a for a in self.axes if a.quadrant == code])
-            for code, label in QUADRANTS.items()
+            code: charts.Quadrant(code, label, [a for a in self.axes if a.quadrant == code])
+            for code, label in charts.QUADRANTS.items()
         }
 
     @property
-    def matrix_rows(self) -> list[MatrixRow]:
+    def matrix_rows(self) -> list[charts.MatrixRow]:
         """The matrix as table rows: important axes above, secondary below; weak, then strong."""
         matrix = self.matrix
         return [
-            MatrixRow(
+            charts.MatrixRow(
                 _("Axes essentiels ou importants"), [matrix["reinforce"], matrix["maintain"]]
             ),
-            MatrixRow(_("Axes secondaires"), [matrix["secondary"], matrix["watch"]]),
+            charts.MatrixRow(_("Axes secondaires"), [matrix["secondary"], matrix["watch"]]),
         ]
 
     @property

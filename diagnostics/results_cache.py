@@ -17,6 +17,8 @@ workshop catalogue it picks from).
 
 import hashlib
 
+from diagnostics.selectors import regional, territory
+
 FRAGMENT_SECONDS = 7 * 24 * 3600  # a submission's key never comes back: this only frees memory
 
 
@@ -50,8 +52,6 @@ def comparisons_key(peers, previous) -> str:
 def territory_key(office, campaign, rates) -> str:
     """The businesses' submissions key, the response rates (read live) and the workshops
     the programme picks from, with the questions and axes they address: two queries."""
-    from diagnostics import regional, territory  # both read results' helpers
-
     workshops = list(
         territory.office_workshops(office)
         .order_by("pk", "questions__code", "axes__code")

@@ -8,7 +8,7 @@ HEARTBEAT_SECONDS from a thread of its own (a long task does not stop it), and
 runs `lost_tasks_recover()` as it does. A running task is lost when none of the
 workers that claimed it has been seen for LOST_AFTER_SECONDS; it is then marked
 failed (« processus arrêté ») and, as a failure would, retried while it has
-attempts left (tasks.RETRY_DELAYS): an export goes back to « en attente », a
+attempts left (services.RETRY_DELAYS): an export goes back to « en attente », a
 batch of e-mails goes on from the first message not recorded as sent (the one
 being sent at the kill may go twice: at least once, never never).
 """
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from diagnostics import tasks
+from diagnostics import services
 from diagnostics.models import Export, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -32,12 +32,24 @@ LOST_MESSAGE = (
     "tâche considérée comme échouée."
 )
 
+
+def _paths(task_) -> set[str]:
+    """The paths a row names its task by: where it lives, and for rows queued before
+    issue 21, diagnostics.tasks (which re-exports it)."""
+    return {task_.module_path, f"diagnostics.tasks.{task_.func.__name__}"}
+
+
 # The batch tasks' list of items, by task: a retry goes on with those not sent yet.
 BATCH_ITEMS = {
-    tasks.send_messages_task.module_path: "messages",
-    tasks.business_invitations_task.module_path: "link_ids",
-    tasks.invitation_email_task.module_path: "invitation_ids",
+    path: items
+    for task_, items in (
+        (services.send_messages_task, "messages"),
+        (services.business_invitations_task, "link_ids"),
+        (services.invitation_email_task, "invitation_ids"),
+    )
+    for path in _paths(task_)
 }
+EXPORT_PATHS = _paths(services.export_file_task)
 
 
 class WorkerLost(Exception):
@@ -73,7 +85,7 @@ def _retry_kwargs(row: DBTaskResult, kwargs: dict) -> dict:
     """The next attempt's arguments: a batch goes on from its first unsent item."""
     name = BATCH_ITEMS.get(row.task_path)
     if name and kwargs.get("batch_id"):
-        progress = tasks.messages_progress(batch_id=kwargs["batch_id"])
+        progress = services.messages_progress(batch_id=kwargs["batch_id"])
         items = kwargs.get(name) or []
         if progress is not None:
             # `sent` counts the whole batch; this attempt began where the others stopped.
@@ -85,14 +97,14 @@ def _retry_kwargs(row: DBTaskResult, kwargs: dict) -> dict:
 def _recover(row: DBTaskResult) -> None:
     kwargs = dict(row.args_kwargs.get("kwargs") or {})
     attempt = int(kwargs.get("attempt", 1))
-    last = attempt > len(tasks.RETRY_DELAYS)
+    last = attempt > len(services.RETRY_DELAYS)
     message = LOST_MESSAGE.format(workers=", ".join(row.worker_ids or []) or "?")
     row.status = TaskResultStatus.FAILED
     row.finished_at = timezone.now()
     row.exception_class_path = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
     row.traceback = message
     row.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
-    if row.task_path == tasks.export_file_task.module_path:
+    if row.task_path in EXPORT_PATHS:
         Export.objects.filter(pk=kwargs.get("export_id")).exclude(
             status=Export.Status.READY
         ).update(
@@ -101,7 +113,7 @@ def _recover(row: DBTaskResult) -> None:
             finished_at=timezone.now() if last else None,
         )
     if row.task_path in BATCH_ITEMS and kwargs.get("batch_id"):
-        tasks.progress_update(
+        services.progress_update(
             kwargs["batch_id"], state="failed" if last else "retrying", error=message[:200]
         )
     if last:

@@ -1,7 +1,7 @@
 """Secret links' tokens: made here, stored only as their SHA-256 hash.
 
 A token exists in clear only inside the task that e-mails it (see
-diagnostics/tasks.py): requests and task arguments carry ids, the database the
+diagnostics/services/mail.py): requests and task arguments carry ids, the database the
 hash. A link is created with the hash of a token nobody knows (`unusable_hash`),
 then re-keyed by its e-mail's task just before the message leaves.
 """

@@ -3,8 +3,8 @@ from django.urls import path
 from diagnostics import views
 from diagnostics.views import (
     answers,
-    business,
     business_detail,
+    business_link,
     businesses,
     legal,
     personal_data,
@@ -106,13 +106,13 @@ urlpatterns = [
     ),
     path(
         "offices/<slug:slug>/prestataires/<int:pk>/renvoyer/",
-        businesses.business_link_resend,
-        name="business_link_resend",
+        businesses.businesses_link_resend,
+        name="businesses_link_resend",
     ),
     path(
         "offices/<slug:slug>/prestataires/<int:pk>/desactiver/",
-        businesses.business_link_revoke,
-        name="business_link_revoke",
+        businesses.businesses_link_revoke,
+        name="businesses_link_revoke",
     ),
     # The office's territory: its businesses and their workshops (diagnostics/views/territory.py)
     path("offices/<slug:slug>/territoire/", territory.territory_page, name="territory"),
@@ -147,32 +147,48 @@ urlpatterns = [
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
     path("donnees-personnelles/", legal.personal_data, name="personal_data"),
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
-    # A business's pages, from its personal link (diagnostics/views/business.py)
-    path("prestataire/<str:token>/", business.business_home, name="business_home"),
-    path("prestataire/<str:token>/reprendre/", business.business_resume, name="business_resume"),
-    path("prestataire/<str:token>/axes/<slug:code>/", business.business_axis, name="business_axis"),
+    # A business's pages, from its personal link (diagnostics/views/business_link.py)
+    path("prestataire/<str:token>/", business_link.business_link_home, name="business_link_home"),
+    path(
+        "prestataire/<str:token>/reprendre/",
+        business_link.business_link_resume,
+        name="business_link_resume",
+    ),
+    path(
+        "prestataire/<str:token>/axes/<slug:code>/",
+        business_link.business_link_axis,
+        name="business_link_axis",
+    ),
     path(
         "prestataire/<str:token>/questions/<int:question_pk>/",
-        business.business_autosave,
-        name="business_autosave",
+        business_link.business_link_autosave,
+        name="business_link_autosave",
     ),
-    path("prestataire/<str:token>/relecture/", business.business_review, name="business_review"),
-    path("prestataire/<str:token>/resultats/", business.business_results, name="business_results"),
+    path(
+        "prestataire/<str:token>/relecture/",
+        business_link.business_link_review,
+        name="business_link_review",
+    ),
+    path(
+        "prestataire/<str:token>/resultats/",
+        business_link.business_link_results,
+        name="business_link_results",
+    ),
     path(
         "prestataire/<str:token>/rapport.pdf",
-        business.business_report_pdf,
-        name="business_report_pdf",
+        business_link.business_link_report_pdf,
+        name="business_link_report_pdf",
     ),
     # The data subjects' rights (diagnostics/views/personal_data.py)
     path(
         "prestataire/<str:token>/donnees.<slug:fmt>",
         personal_data.business_data_download,
-        name="business_data_download",
+        name="business_link_data_download",
     ),
     path(
         "prestataire/<str:token>/effacer/",
         personal_data.business_data_erase,
-        name="business_data_erase",
+        name="business_link_data_erase",
     ),
     path(
         "offices/<slug:slug>/prestataires/<int:pk>/donnees.<slug:fmt>",

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 from weasyprint import Document
 
-from diagnostics import selectors
 from diagnostics.models import Diagnostic
+from diagnostics.selectors import structure
 from tests import factories
 from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
 
@@ -26,7 +26,7 @@ hypothesis_settings.load_profile(
 @pytest.fixture(autouse=True)
 def _cold_memory():
     """Each test starts with nothing in memory or in the cache, as a new process does."""
-    selectors._frozen_axes.clear()
+    structure._frozen_axes.clear()
     cache.clear()
 
 

@@ -257,7 +257,7 @@ def business_journey_pages() -> dict[str, str]:
     first_axis = questionnaire.axes.order_by("order").first().code
 
     def url(name, token, *args):
-        return reverse(f"diagnostics:business_{name}", args=[token, *args])
+        return reverse(f"diagnostics:business_link_{name}", args=[token, *args])
 
     return {
         "business-start": url("home", tokens[0]),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from diagnostics import applicability, selectors, services
-from diagnostics.forms import choice_field_name
+from diagnostics.answer_fields import choice_field_name
 from diagnostics.models import (
     Answer,
     Audience,
@@ -56,7 +56,7 @@ def restaurant(office, campaign):
 
 
 def url(name, token, *args):
-    return reverse(f"diagnostics:business_{name}", args=[token, *args])
+    return reverse(f"diagnostics:business_link_{name}", args=[token, *args])
 
 
 def _asked(diagnostic) -> applicability.Applicable:
@@ -118,7 +118,7 @@ def test_submission_waits_for_the_activity_questions_only(restaurant):
     _answer(diagnostic, asked.scored)
     last = scored[-1]
     Answer.objects.filter(diagnostic=diagnostic, question=last).delete()
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(services.ServiceError) as error:
         services.diagnostic_submit(diagnostic=diagnostic)
     assert "1 question" in " ".join(error.value.messages)
     services.answer_save(

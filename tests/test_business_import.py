@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnostics.business_import import ImportRefused, activity_segment, parse_businesses
-from diagnostics.exports import _csv_cell
 from diagnostics.models import Business, Membership
+from diagnostics.spreadsheets import _csv_cell
 from tests import factories
 
 LIMITS = {"max_bytes": 1024 * 1024, "max_lines": 2000}

@@ -92,14 +92,14 @@ def recomputed_scores(diagnostic):
     profile = selectors.diagnostic_profile(diagnostic)
     axes = {
         result.axis.id: (
-            services._decimal(result.score),
+            services.score_decimal(result.score),
             result.level.id if result.level else None,
             result.answered,
             result.total,
         )
         for result in profile.axes
     }
-    overall = (services._decimal(profile.score), profile.level.id if profile.level else None)
+    overall = (services.score_decimal(profile.score), profile.level.id if profile.level else None)
     return axes, overall
 
 

@@ -200,10 +200,10 @@ def assert_submitted_scores_match_answers():
             for s in AxisScore.objects.filter(diagnostic=diagnostic)
         }
         assert stored == {
-            r.axis.id: (services._decimal(r.score), r.level.id if r.level else None)
+            r.axis.id: (services.score_decimal(r.score), r.level.id if r.level else None)
             for r in profile.axes
         }
-        assert diagnostic.overall_score == services._decimal(profile.score)
+        assert diagnostic.overall_score == services.score_decimal(profile.score)
 
 
 @contextmanager

@@ -109,7 +109,7 @@ def test_members_update_and_only_the_direction_deletes(office, director):
 
 def test_update_refuses_a_foreign_field(office, director, other_office):
     action = services.action_create(office=office, user=director, title="Sauvegardes")
-    with pytest.raises(ValueError):
+    with pytest.raises(services.ServiceError):
         services.action_update(action=action, user=director, office=other_office)
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from diagnostics import task_recovery, tasks
+from diagnostics import services, task_recovery
 from diagnostics.models import Export, WorkerHeartbeat
 from tests import factories
 from tests.slow_tasks import nap_task
@@ -52,7 +52,7 @@ def export(db):
 
 @DATABASE_TASKS
 def test_an_export_whose_worker_died_is_failed_retried_and_then_written(export):
-    tasks.export_file_task.enqueue(export_id=export.pk)
+    services.export_file_task.enqueue(export_id=export.pk)
     row = claimed_by("mort", DBTaskResult.objects.get())
     assert task_recovery.lost_tasks_recover() == 0  # not yet: the worker may be alive
     assert task_recovery.lost_tasks_recover(now=timezone.now() + LATER) == 1
@@ -69,7 +69,7 @@ def test_an_export_whose_worker_died_is_failed_retried_and_then_written(export):
 
 @DATABASE_TASKS
 def test_a_task_of_a_live_worker_is_left_alone(export):
-    tasks.export_file_task.enqueue(export_id=export.pk)
+    services.export_file_task.enqueue(export_id=export.pk)
     claimed_by("vivant", DBTaskResult.objects.get(), started=timezone.now() - LATER)
     task_recovery.heartbeat(worker_id="vivant")
     assert task_recovery.lost_tasks_recover() == 0
@@ -78,7 +78,7 @@ def test_a_task_of_a_live_worker_is_left_alone(export):
 
 @DATABASE_TASKS
 def test_a_lost_last_attempt_fails_the_export_for_good(export):
-    tasks.export_file_task.enqueue(export_id=export.pk, attempt=len(tasks.RETRY_DELAYS) + 1)
+    services.export_file_task.enqueue(export_id=export.pk, attempt=len(services.RETRY_DELAYS) + 1)
     claimed_by("mort", DBTaskResult.objects.get())
     task_recovery.lost_tasks_recover(now=timezone.now() + LATER)
     export.refresh_from_db()
@@ -89,11 +89,11 @@ def test_a_lost_last_attempt_fails_the_export_for_good(export):
 @DATABASE_TASKS
 def test_a_lost_batch_of_emails_goes_on_from_its_first_unsent_message(db):
     messages = [{"subject": f"n°{n}", "body": "…", "to": [f"{n}@example.org"]} for n in range(5)]
-    batch = tasks.messages_enqueue(messages=messages)
-    tasks.progress_update(batch, state="sending", sent=2)  # two left before the kill
+    batch = services.messages_enqueue(messages=messages)
+    services.progress_update(batch, state="sending", sent=2)  # two left before the kill
     claimed_by("mort", DBTaskResult.objects.get())
     task_recovery.lost_tasks_recover(now=timezone.now() + LATER)
-    assert tasks.messages_progress(batch_id=batch)["state"] == "retrying"
+    assert services.messages_progress(batch_id=batch)["state"] == "retrying"
     retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
     assert [m["subject"] for m in retry.args_kwargs["kwargs"]["messages"]] == ["n°2", "n°3", "n°4"]
 
@@ -154,3 +154,12 @@ def test_a_real_worker_killed_mid_task_has_its_task_retried_by_another():
     done = DBTaskResult.objects.get(status="SUCCESSFUL")
     assert done.return_value == 2 and done.worker_ids == ["secours"]
     assert not WorkerHeartbeat.objects.filter(worker_id="secours").exists()  # a clean exit
+
+
+def test_rows_queued_under_the_old_task_paths_are_recovered_as_batches_and_exports():
+    """Rows queued before issue 21 name diagnostics.tasks.… (see diagnostics/tasks.py)."""
+    assert task_recovery.BATCH_ITEMS["diagnostics.tasks.send_messages_task"] == "messages"
+    assert task_recovery.BATCH_ITEMS[services.invitation_email_task.module_path] == (
+        "invitation_ids"
+    )
+    assert "diagnostics.tasks.export_file_task" in task_recovery.EXPORT_PATHS

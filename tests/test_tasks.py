@@ -1,5 +1,8 @@
 """Background work: the report printed at submission, retries, batches of e-mails."""
 
+import os
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
@@ -8,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from diagnostics import report, services, tasks
+from diagnostics.services import diagnostics as diagnostic_services
 
 DATABASE_TASKS = override_settings(
     TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -28,7 +33,7 @@ def test_submission_enqueues_the_report_once_committed(
     complete, director, monkeypatch, django_capture_on_commit_callbacks
 ):
     enqueued = []
-    monkeypatch.setattr(services, "report_pdf_enqueue", lambda **kw: enqueued.append(kw))
+    monkeypatch.setattr(diagnostic_services, "report_pdf_enqueue", lambda **kw: enqueued.append(kw))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.diagnostic_submit(diagnostic=complete, user=director)
     assert enqueued == []  # nothing before the commit
@@ -55,7 +60,7 @@ def test_a_failing_task_is_recorded_and_retried_later_three_attempts_in_all(
         raise OSError("police introuvable")
 
     monkeypatch.setattr(report, "render_pdf", broken)
-    tasks.report_pdf_enqueue(diagnostic_id=complete.pk)
+    services.report_pdf_enqueue(diagnostic_id=complete.pk)
     run_worker()
     failed = DBTaskResult.objects.get(status="FAILED")
     assert "police introuvable" in failed.traceback
@@ -63,7 +68,7 @@ def test_a_failing_task_is_recorded_and_retried_later_three_attempts_in_all(
     assert retry.args_kwargs["kwargs"] == {"diagnostic_id": complete.pk, "attempt": 2}
     assert retry.run_after > timezone.now()  # deferred: the worker leaves it for now
     # The PDF view does not wait for a retry: the first attempt has failed.
-    assert not tasks.report_pdf_pending(diagnostic_id=complete.pk)
+    assert not services.report_pdf_pending(diagnostic_id=complete.pk)
     for attempt in (2, 3):
         DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
         run_worker()
@@ -75,7 +80,7 @@ def test_a_reopened_diagnostic_prints_nothing(complete, director, printed):
     services.diagnostic_submit(diagnostic=complete, user=director)
     complete.status = complete.Status.DRAFT
     complete.save()
-    result = tasks.report_pdf_task.enqueue(diagnostic_id=complete.pk)
+    result = services.report_pdf_task.enqueue(diagnostic_id=complete.pk)
     assert result.return_value == 0 and printed == []
 
 
@@ -84,7 +89,7 @@ def message(number):
 
 
 def test_send_messages_task_sends_a_batch(db):
-    result = tasks.send_messages_task.enqueue(messages=[message(1), message(2)])
+    result = services.send_messages_task.enqueue(messages=[message(1), message(2)])
     assert result.return_value == 2
     assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2"]
 
@@ -108,10 +113,10 @@ def flaky_send(monkeypatch, failures: int):
 
 def test_send_messages_task_retries_only_what_was_not_sent(db, monkeypatch):
     tried = flaky_send(monkeypatch, failures=1)
-    batch = tasks.messages_enqueue(messages=[message(1), message(2), message(3)])
+    batch = services.messages_enqueue(messages=[message(1), message(2), message(3)])
     assert tried == ["Relance 1", "Relance 2", "Relance 2", "Relance 3"]
     assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2", "Relance 3"]
-    progress = tasks.messages_progress(batch_id=batch)
+    progress = services.messages_progress(batch_id=batch)
     assert progress == {"total": 3, "sent": 3, "state": "sent", "attempt": 2, "error": ""}
 
 
@@ -126,9 +131,9 @@ def html_message(number):
 
 
 def test_a_batch_is_sent_as_multipart_messages_and_its_progress_can_be_polled(db):
-    batch = tasks.messages_enqueue(messages=[html_message(1), html_message(2)], batch_id="b1")
+    batch = services.messages_enqueue(messages=[html_message(1), html_message(2)], batch_id="b1")
     assert batch == "b1"
-    assert tasks.messages_progress(batch_id="b1") == {
+    assert services.messages_progress(batch_id="b1") == {
         "total": 2,
         "sent": 2,
         "state": "sent",
@@ -138,11 +143,11 @@ def test_a_batch_is_sent_as_multipart_messages_and_its_progress_can_be_polled(db
     for sent in mail.outbox:
         assert sent.body.startswith("Bonjour")
         assert sent.alternatives[0][1] == "text/html" and "<a href" in sent.alternatives[0][0]
-    assert tasks.messages_progress(batch_id="inconnu") is None
+    assert services.messages_progress(batch_id="inconnu") is None
 
 
 def test_a_batch_through_a_real_smtp_server_uses_one_connection(db, smtp_server):
-    tasks.messages_enqueue(messages=[html_message(number) for number in range(1, 6)])
+    services.messages_enqueue(messages=[html_message(number) for number in range(1, 6)])
     assert len(smtp_server.messages) == 5 and len(smtp_server.sessions) == 1
     for received in smtp_server.messages:
         assert received.get_content_type() == "multipart/alternative"
@@ -153,10 +158,10 @@ def test_a_batch_through_a_real_smtp_server_uses_one_connection(db, smtp_server)
 @DATABASE_TASKS
 def test_a_batch_waits_for_its_retry_then_finishes_its_progress_says_so(db, monkeypatch):
     flaky_send(monkeypatch, failures=1)
-    batch = tasks.messages_enqueue(messages=[message(1), message(2), message(3)])
-    assert tasks.messages_progress(batch_id=batch)["state"] == "pending" and not mail.outbox
+    batch = services.messages_enqueue(messages=[message(1), message(2), message(3)])
+    assert services.messages_progress(batch_id=batch)["state"] == "pending" and not mail.outbox
     run_worker()
-    progress = tasks.messages_progress(batch_id=batch)
+    progress = services.messages_progress(batch_id=batch)
     assert progress["sent"] == 1 and progress["state"] == "retrying"
     assert "SMTP indisponible" in progress["error"]
     retry = DBTaskResult.objects.get(status="READY")
@@ -167,22 +172,44 @@ def test_a_batch_waits_for_its_retry_then_finishes_its_progress_says_so(db, monk
     retry.run_after = timezone.now()
     retry.save()
     run_worker()
-    assert tasks.messages_progress(batch_id=batch)["sent"] == 3
-    assert tasks.messages_progress(batch_id=batch)["state"] == "sent"
+    assert services.messages_progress(batch_id=batch)["sent"] == 3
+    assert services.messages_progress(batch_id=batch)["state"] == "sent"
     assert [m.subject for m in mail.outbox] == ["Relance 1", "Relance 2", "Relance 3"]
 
 
 def test_a_batch_that_never_leaves_is_marked_failed_after_three_attempts(db, monkeypatch):
     tried = flaky_send(monkeypatch, failures=99)
-    batch = tasks.messages_enqueue(messages=[message(1), message(2)])
+    batch = services.messages_enqueue(messages=[message(1), message(2)])
     assert tried.count("Relance 2") == 3
-    progress = tasks.messages_progress(batch_id=batch)
+    progress = services.messages_progress(batch_id=batch)
     assert progress["state"] == "failed" and progress["sent"] == 1 and progress["attempt"] == 3
 
 
 def test_seeding_many_submissions_prints_no_report(
     complete, director, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks, tasks.reports_printed_on_demand():
+    with django_capture_on_commit_callbacks() as callbacks, services.reports_printed_on_demand():
         services.diagnostic_submit(diagnostic=complete, user=director)
     assert callbacks == []
+
+
+def test_rows_queued_before_the_tasks_moved_still_find_their_task():
+    """django-tasks stores a task's dotted path; rows queued before issue 21 name
+    diagnostics.tasks, which re-exports the tasks now beside their services."""
+    for name in tasks.__all__:
+        moved = getattr(services, name)
+        assert import_string(f"diagnostics.tasks.{name}") is moved
+        assert moved.module_path.startswith("diagnostics.services.")
+
+
+def test_importing_the_services_loads_no_pdf_engine():
+    """Every manage.py call imports the services: WeasyPrint waits for the report task."""
+    code = (
+        "import sys, django; django.setup(); import diagnostics.services, diagnostics.tasks; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "snut.settings_test"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "[]"

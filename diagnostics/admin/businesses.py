@@ -3,7 +3,7 @@
 Read-only: the staff see each office's response rate and its businesses' medians,
 the businesses themselves, and where the region's businesses are weakest.
 Medians are ranked by the database for the whole page at once
-(diagnostics.regional.businesses): a fixed number of queries per page.
+(diagnostics.selectors.regional.businesses): a fixed number of queries per page.
 """
 
 from django.contrib import admin
@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.filters import BusinessSegmentFilter
+from diagnostics.display import score as format_score
+from diagnostics.display import tone
 from diagnostics.models import (
     Audience,
     Axis,
@@ -25,9 +27,7 @@ from diagnostics.models import (
     MaturityLevel,
     Questionnaire,
 )
-from diagnostics.regional import businesses as regional_businesses
-from diagnostics.templatetags.snut import score as format_score
-from diagnostics.templatetags.snut import tone
+from diagnostics.selectors.regional import businesses as regional_businesses
 
 CONSENT_HELP = gettext_lazy(
     "Les prestataires choisissent, en soumettant, si leur office peut lire le détail de leurs "

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import selectors, services, visibility
+from diagnostics.display import score as format_score
 from diagnostics.models import (
     Answer,
     Audience,
@@ -32,7 +33,6 @@ from diagnostics.models import (
     Diagnostic,
     Questionnaire,
 )
-from diagnostics.templatetags.snut import score as format_score
 
 
 @admin.register(Campaign)
@@ -272,7 +272,7 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
                 services.diagnostic_reopen(
                     diagnostic=diagnostic, user=request.user, reason=form.cleaned_data["reason"]
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 form.add_error(None, error)
             else:
                 self.message_user(

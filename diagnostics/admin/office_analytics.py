@@ -19,8 +19,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import exports, regional, selectors
+from diagnostics import access, selectors, spreadsheets
 from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
+from diagnostics.selectors import regional
 from diagnostics.services import exports as export_services
 
 CAMPAIGN_PARAM = "campagne"
@@ -36,7 +37,7 @@ NO_REFRESH_PARAM = "actualiser"
 def campaign_for(request) -> Campaign | None:
     """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
     if not hasattr(request, "_snut_campaign"):
-        value = selectors.parse_id(request.GET.get(CAMPAIGN_PARAM))
+        value = access.parse_id(request.GET.get(CAMPAIGN_PARAM))
         campaigns = (
             Campaign.objects.network().select_related("questionnaire").order_by("-opens", "-pk")
         )
@@ -150,7 +151,7 @@ class OfficeAnalyticsMixin:
             )
         evolution = request.GET.get("evolution", "")
         if evolution:
-            office_id = selectors.parse_id(evolution)
+            office_id = access.parse_id(evolution)
             office = Office.objects.filter(pk=office_id).first() if office_id else None
             if office is None:
                 return self._refuse(request, _("Cet office n’existe pas."))
@@ -167,7 +168,7 @@ class OfficeAnalyticsMixin:
             title = _("Évolution de %(office)s") % {"office": office.name}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]
-            ids = {selectors.parse_id(part) for part in raw}
+            ids = {access.parse_id(part) for part in raw}
             if None in ids or not 2 <= len(ids) <= regional.MAX_COMPARED:
                 return self._refuse(
                     request,
@@ -222,7 +223,7 @@ class OfficeAnalyticsMixin:
         """Records the export of the list's filtered offices and has a task write it."""
         if not self.has_view_permission(request):
             return self._refuse(request, _("Vous n’avez pas accès aux offices."))
-        if kind not in exports.KINDS or fmt not in exports.FORMATS:
+        if kind not in spreadsheets.KINDS or fmt not in spreadsheets.FORMATS:
             return self._refuse(request, _("Cet export n’existe pas."))
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -295,7 +296,7 @@ class OfficeAnalyticsMixin:
             handle,
             as_attachment=True,
             filename=export_services.export_filename(export),
-            content_type=exports.CONTENT_TYPES[export.format],
+            content_type=spreadsheets.CONTENT_TYPES[export.format],
         )
         patch_cache_control(response, private=True, no_store=True)
         return response

@@ -1,7 +1,7 @@
 """Offices in the admin: the list of where each one stands in a campaign, and editing.
 
 The comparison, dashboard and export pages are in office_analytics. The office list
-reads the scores stored at submission through annotations (diagnostics.regional), so
+reads the scores stored at submission through annotations (diagnostics.selectors.regional), so
 it runs the same number of queries for 10 or 1,000 offices. The campaign is chosen with the « campagne » filter (default: latest).
 """
 
@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import regional, selectors
+from diagnostics import access, selectors
 from diagnostics.admin.diagnostics import QuickCheckboxMixin
 from diagnostics.admin.filters import OfficeSegmentFilter
 from diagnostics.admin.inlines import LabelledTabularInline
@@ -26,11 +26,12 @@ from diagnostics.admin.office_analytics import (
     levels_for,
 )
 from diagnostics.admin.team import OfficeInvitationsMixin
+from diagnostics.display import score as format_score
+from diagnostics.display import tone
 from diagnostics.models import Campaign, Membership, Office
 from diagnostics.network import network_departments
-from diagnostics.regional import businesses as regional_businesses
-from diagnostics.templatetags.snut import score as format_score
-from diagnostics.templatetags.snut import tone
+from diagnostics.selectors import regional
+from diagnostics.selectors.regional import businesses as regional_businesses
 
 
 class CampaignFilter(admin.SimpleListFilter):
@@ -95,7 +96,7 @@ class LevelFilter(admin.SimpleListFilter):
         return [(str(level.pk), level.name) for level in levels_for(request)[0]]
 
     def queryset(self, request, queryset):
-        level_id = selectors.parse_id(self.value())
+        level_id = access.parse_id(self.value())
         return queryset.filter(overall_level_id=level_id) if level_id else queryset
 
 

@@ -13,11 +13,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics import exports, selectors
+from diagnostics import selectors, spreadsheets
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import campaign_for
-from diagnostics.forms import PoolingFilterForm, TerritoryFilterForm
+from diagnostics.forms import PoolingFilterForm, RegionFilterForm
 from diagnostics.models import (
     Action,
     Audience,
@@ -65,7 +65,7 @@ class ActionAdmin(ReadOnlyAdmin):
 
     def pooling_view(self, request):
         """« Mutualisation »: per question, how many clusters of offices by department share
-        a weak answer; the clusters themselves (names, neighbours) once a territory or a
+        a weak answer; the clusters themselves (names, neighbours) once a region, a department or a
         question is chosen, a page at a time. ?format=csv exports every cluster chosen."""
         if not request.user.has_perm("diagnostics.view_office"):
             raise PermissionDenied
@@ -77,12 +77,12 @@ class ActionAdmin(ReadOnlyAdmin):
             departments=network_departments(),
             questions=selectors.pooling_questions(campaign.questionnaire),
         )
-        territory = form.department_codes()
-        in_territory, counts = selectors.pooling_groups(campaign, territory)
+        departments = form.department_codes()
+        in_area, counts = selectors.pooling_groups(campaign, departments)
         codes = form.question_codes()
-        groups = [g for g in in_territory if codes is None or g.question.code in codes]
+        groups = [g for g in in_area if codes is None or g.question.code in codes]
         if request.GET.get("format") == "csv":
-            return exports._csv(
+            return spreadsheets.csv_response(
                 pooling_rows(selectors.pooling_clusters(groups, counts)),
                 f"snut-mutualisation-{slugify(campaign.name)}.csv",
             )
@@ -93,9 +93,9 @@ class ActionAdmin(ReadOnlyAdmin):
             {
                 "campaign": campaign,
                 "form": form,
-                "summary": selectors.pooling_summary(in_territory),
+                "summary": selectors.pooling_summary(in_area),
                 "chosen": chosen,
-                "territory": territory is not None,
+                "area_chosen": departments is not None,
                 "page": page if chosen else None,
                 "clusters": selectors.pooling_clusters(page.object_list, counts) if chosen else [],
             },
@@ -175,7 +175,7 @@ class TrainingAdmin(admin.ModelAdmin):
         if not request.user.has_perm("diagnostics.view_training"):
             raise PermissionDenied
         campaign = campaign_for(request)
-        form = TerritoryFilterForm(request.GET, departments=network_departments())
+        form = RegionFilterForm(request.GET, departments=network_departments())
         region = form.filters()["region"]
         departments, needs = selectors.training_needs(campaign, region) if campaign else ([], [])
         return campaign, form, departments, needs
@@ -203,7 +203,7 @@ class TrainingAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/diagnostics/training/needs.html", context)
 
     def needs_export(self, request, fmt):
-        if fmt not in exports.FORMATS:
+        if fmt not in spreadsheets.FORMATS:
             raise Http404
         campaign, _form, departments, needs = self._needs(request)
         if campaign is None:
@@ -229,8 +229,8 @@ class TrainingAdmin(admin.ModelAdmin):
 
         filename = f"snut-besoins-de-formation-{slugify(campaign.name)}.{fmt}"
         if fmt == "csv":
-            return exports._csv(rows(), filename)
-        return exports._xlsx(rows(), filename, _("Besoins de formation"))
+            return spreadsheets.csv_response(rows(), filename)
+        return spreadsheets.xlsx_response(rows(), filename, _("Besoins de formation"))
 
     def get_queryset(self, request):
         upcoming = Q(sessions__starts__gte=timezone.localdate())

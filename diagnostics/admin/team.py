@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -120,7 +119,7 @@ class OfficeInvitationsMixin:
                     invited_by=request.user,
                     base_url=_base_url(request),
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 self.message_user(request, " ".join(error.messages), messages.WARNING)
             else:
                 self.message_user(
@@ -177,7 +176,7 @@ class InvitationAdmin(admin.ModelAdmin):
         for invitation in queryset.select_related("office", "invited_by"):
             try:
                 service(invitation)
-            except ValidationError as error:
+            except services.ServiceError as error:
                 self.message_user(
                     request, f"{invitation.email} : {' '.join(error.messages)}", messages.ERROR
                 )
@@ -264,7 +263,7 @@ class CampaignRemindersAdmin(CampaignAdmin):
                 reminder = services.campaign_remind(
                     campaign=campaign, sent_by=request.user, base_url=base_url
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
                 self.message_user(

@@ -8,12 +8,14 @@ that « Mon territoire » and the workshop programme have something to say.
 """
 
 import random
+import tomllib
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import applicability, selectors, services, tasks
+from diagnostics import applicability, selectors, services
 from diagnostics.french import de
 from diagnostics.models import (
     Answer,
@@ -27,65 +29,21 @@ from diagnostics.models import (
 )
 
 S = Business.Segment
+DEMO_DATA = Path(__file__).parent / "demo_data"
 
-# The demo office's 40 businesses: (name, activity, précision).
+
+def demo_data(name: str) -> dict:
+    """One of the demo's data files (TOML), read once, at import."""
+    return tomllib.loads((DEMO_DATA / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+# The demo office's 40 businesses, then a dozen for each of two other offices whose
+# names hold `{de}` for « de <commune> »: (name, activity, précision), from demo_data/.
 DEMO_BUSINESSES = [
-    ("Gîte du Moulin de la Dronne", S.ACCOMMODATION, "gîte"),
-    ("Camping Les Berges de la Dronne", S.ACCOMMODATION, "camping"),
-    ("Hôtel du Périgord Vert", S.ACCOMMODATION, "hôtel"),
-    ("Chambres d’hôtes La Closerie des Noyers", S.ACCOMMODATION, "chambres d’hôtes"),
-    ("Camping Le Pré des Truffiers", S.ACCOMMODATION, "camping"),
-    ("Gîte de la Forge", S.ACCOMMODATION, "gîte"),
-    ("Hôtel Les Tilleuls", S.ACCOMMODATION, "hôtel"),
-    ("Domaine des Combes", S.ACCOMMODATION, "gîte de groupe"),
-    ("Village vacances Les Châtaigniers", S.ACCOMMODATION, "village vacances"),
-    ("Roulottes du Bois Joli", S.ACCOMMODATION, "hébergement insolite"),
-    ("Le Logis de Brumevieille", S.ACCOMMODATION, "chambres d’hôtes"),
-    ("Cabanes perchées de Chantegrel", S.ACCOMMODATION, "hébergement insolite"),
-    ("Restaurant Le Périgord Vert", S.FOOD, "restaurant"),
-    ("Auberge de la Dronne", S.FOOD, "restaurant"),
-    ("Crêperie du Vieux Pont", S.FOOD, "crêperie"),
-    ("Bistrot des Halles", S.FOOD, "bistrot"),
-    ("La Table de Margot", S.FOOD, "restaurant"),
-    ("Ferme-auberge du Bournat", S.FOOD, "ferme-auberge"),
-    ("Pizzeria Le Four à Bois", S.FOOD, "pizzeria"),
-    ("Salon de thé Les Gourmandises", S.FOOD, "salon de thé"),
-    ("Guinguette du Moulin", S.FOOD, "guinguette"),
-    ("Canoë Dronne Aventure", S.ACTIVITIES, "canoë-kayak"),
-    ("Les Écuries du Val", S.ACTIVITIES, "équitation"),
-    ("Accrobranche Les Écureuils", S.ACTIVITIES, "parc aventure"),
-    ("Vélos de la Voie Verte", S.ACTIVITIES, "location de vélos"),
-    ("Golf du Château de Fayolle", S.ACTIVITIES, "golf"),
-    ("Balades en gabare de la Dronne", S.ACTIVITIES, "promenade en bateau"),
-    ("Escape game Le Secret du Prieuré", S.ACTIVITIES, "escape game"),
-    ("Pêche et nature en Périgord", S.ACTIVITIES, "guide de pêche"),
-    ("Abbaye de Brumevieille", S.SITES, "monument"),
-    ("Château de Puyrenier", S.SITES, "château"),
-    ("Musée de la Truffe et du Terroir", S.SITES, "musée"),
-    ("Grottes de Lasgrottes", S.SITES, "site naturel"),
-    ("Jardins du Prieuré", S.SITES, "jardin"),
-    ("Moulin à huile de noix de la Veyssière", S.SITES, "savoir-faire"),
-    ("Épicerie fine Au Panier Périgourdin", S.SHOPS, "épicerie fine"),
-    ("Marché des producteurs de pays", S.SHOPS, "marché"),
-    ("Librairie La Plume et la Dronne", S.SHOPS, "librairie"),
-    ("Distillerie Les Trois Noix", S.SHOPS, "artisan"),
-    ("Ferme de la Truffière", S.SHOPS, "vente à la ferme"),
+    (b["name"], S(b["segment"]), b["subtype"]) for b in demo_data("businesses")["demo"]
 ]
-
-# A dozen for each of two other offices, `{de}` standing for « de <commune> ».
 OTHER_BUSINESSES = [
-    ("Gîte des Remparts {de}", S.ACCOMMODATION, "gîte"),
-    ("Camping municipal {de}", S.ACCOMMODATION, "camping"),
-    ("Hôtel de la Place {de}", S.ACCOMMODATION, "hôtel"),
-    ("Chambres d’hôtes Le Pigeonnier {de}", S.ACCOMMODATION, "chambres d’hôtes"),
-    ("Auberge du Bourg {de}", S.FOOD, "restaurant"),
-    ("Restaurant La Terrasse {de}", S.FOOD, "restaurant"),
-    ("Bistrot du Marché {de}", S.FOOD, "bistrot"),
-    ("Randonnées accompagnées {de}", S.ACTIVITIES, "randonnée"),
-    ("Canoë-kayak {de}", S.ACTIVITIES, "canoë-kayak"),
-    ("Église fortifiée {de}", S.SITES, "monument"),
-    ("Musée des métiers d’autrefois {de}", S.SITES, "musée"),
-    ("Boulangerie-épicerie {de}", S.SHOPS, "commerce de proximité"),
+    (b["name"], S(b["segment"]), b["subtype"]) for b in demo_data("businesses")["others"]
 ]
 
 # How an activity tends to fare on each axis of the business questionnaire.
@@ -269,7 +227,7 @@ def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, op
         not_applicable=lambda q: NOT_CONCERNED.get(q.code, lambda b: False)(business),
     )
     if submit:
-        with tasks.reports_printed_on_demand():
+        with services.reports_printed_on_demand():
             services.diagnostic_submit(
                 diagnostic=diagnostic,
                 # One business in five keeps its detailed answers from its office.

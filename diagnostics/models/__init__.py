@@ -5,11 +5,9 @@ from .diagnostics import (
     AxisImportance,
     AxisScore,
     BusinessCampaign,
-    BusinessLink,
     Campaign,
     Diagnostic,
     DiagnosticReopening,
-    Reminder,
 )
 from .exports import Export
 from .organisations import (
@@ -23,6 +21,7 @@ from .organisations import (
     Organisation,
     Region,
 )
+from .outreach import BusinessLink, Reminder
 from .plans import Action, Training, TrainingSession
 from .questionnaires import (
     Audience,

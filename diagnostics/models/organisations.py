@@ -1,4 +1,5 @@
-"""Who answers: organisations (tourist offices and their businesses), territories, memberships."""
+"""Who answers: organisations (tourist offices and their businesses), regions and departments,
+memberships."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

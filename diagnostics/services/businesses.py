@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +23,8 @@ from diagnostics.models import (
     Organisation,
     Questionnaire,
 )
-from diagnostics.tasks import business_invitations_enqueue
+from diagnostics.services.errors import ServiceError
+from diagnostics.services.mail import business_invitations_enqueue
 from diagnostics.tokens import new_token, token_hash, unusable_hash
 
 LINK_INVALID = gettext_noop(
@@ -61,7 +61,7 @@ def business_link_issue(
     forgets it. The previous link of the business in this campaign stops working.
     """
     if campaign.audience != Audience.BUSINESSES or not campaign.admits(business):
-        raise ValidationError(_(LINK_NOT_A_BUSINESS))
+        raise ServiceError(_(LINK_NOT_A_BUSINESS))
     now = now or timezone.now()
     token, hashed = new_token()
     with transaction.atomic():
@@ -100,11 +100,11 @@ def business_link_open(*, token: str, now: datetime | None = None) -> BusinessLi
         .first()
     )
     if link is None or not link.business.is_business:
-        raise ValidationError(_(LINK_INVALID), code="invalid")
+        raise ServiceError(_(LINK_INVALID), code="invalid")
     if link.revoked_at is not None:
-        raise ValidationError(_(LINK_REVOKED), code="revoked")
+        raise ServiceError(_(LINK_REVOKED), code="revoked")
     if link.expires_at <= now:
-        raise ValidationError(_(LINK_EXPIRED), code="expired")
+        raise ServiceError(_(LINK_EXPIRED), code="expired")
     if link.opened_at is None:
         BusinessLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=now)
         link.opened_at = now
@@ -164,7 +164,7 @@ def _business_fields(fields: dict) -> dict:
     values = {name: str(fields.get(name) or "").strip() for name in BUSINESS_FIELDS}
     values["email"] = values["email"].lower()
     if values["segment"] not in Organisation.BUSINESS_SEGMENTS:
-        raise ValidationError(_(BUSINESS_BAD_SEGMENT))
+        raise ServiceError(_(BUSINESS_BAD_SEGMENT))
     return values
 
 
@@ -176,7 +176,7 @@ def business_create(*, office: Organisation, **fields) -> Organisation:
         Organisation.objects.select_for_update().filter(pk=office.pk).first()
         duplicate = business_duplicate(office=office, **_identity_fields(values))
         if duplicate:
-            raise ValidationError(duplicate, code="duplicate")
+            raise ServiceError(duplicate, code="duplicate")
         return Business.objects.create(
             parent=office,
             department_id=office.department_id,
@@ -198,7 +198,7 @@ def business_update(*, business: Organisation, **fields) -> Organisation:
             office=business.parent, exclude_pk=business.pk, **_identity_fields(values)
         )
         if duplicate:
-            raise ValidationError(duplicate, code="duplicate")
+            raise ServiceError(duplicate, code="duplicate")
         for name, value in values.items():
             setattr(business, name, value)
         business.save(update_fields=list(values))
@@ -305,19 +305,19 @@ def business_campaign_open(
     """A campaign of the office towards its businesses, on the latest business questionnaire."""
     today = today or timezone.localdate()
     if closes < opens:
-        raise ValidationError(_(CAMPAIGN_DATES), code="dates")
+        raise ServiceError(_(CAMPAIGN_DATES), code="dates")
     if closes < today:
-        raise ValidationError(_(CAMPAIGN_PAST), code="dates")
+        raise ServiceError(_(CAMPAIGN_PAST), code="dates")
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
     if questionnaire is None:
-        raise ValidationError(_(CAMPAIGN_NO_QUESTIONNAIRE))
+        raise ServiceError(_(CAMPAIGN_NO_QUESTIONNAIRE))
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=office.pk).first()
         running = Campaign.objects.filter(
             organiser=office, audience=Audience.BUSINESSES, closes__gte=today
         ).first()
         if running:
-            raise ValidationError(
+            raise ServiceError(
                 _(CAMPAIGN_ALREADY_OPEN).format(
                     name=running.name, closes=date_format(running.closes, "j F Y")
                 )
@@ -353,12 +353,12 @@ def business_invitations_send(
     now = now or timezone.now()
     businesses = list({business.pk: business for business in businesses}.values())
     if campaign.closes < timezone.localdate(now):
-        raise ValidationError(_(INVITE_CAMPAIGN_CLOSED).format(name=campaign.name))
+        raise ServiceError(_(INVITE_CAMPAIGN_CLOSED).format(name=campaign.name))
     for business in businesses:
         if not business.email:
-            raise ValidationError(_(INVITE_NO_EMAIL).format(name=business.name))
+            raise ServiceError(_(INVITE_NO_EMAIL).format(name=business.name))
     if campaign.audience != Audience.BUSINESSES or not all(map(campaign.admits, businesses)):
-        raise ValidationError(_(LINK_NOT_A_BUSINESS))
+        raise ServiceError(_(LINK_NOT_A_BUSINESS))
     # In bulk, a fixed number of queries whatever the number of businesses (the
     # same effect as business_link_issue for each).
     with transaction.atomic():

@@ -18,11 +18,12 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import task
 
-from diagnostics import exports as files
-from diagnostics import regional
+from diagnostics import spreadsheets
 from diagnostics.models import Export
-from diagnostics.tasks import RETRY_DELAYS, export_file_task
+from diagnostics.selectors import regional
+from diagnostics.services.queue import RETRY_DELAYS, retry
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def export_write(*, export_id: int, attempt: int = 1) -> int:
     try:
         axes = regional.campaign_axes(export.campaign)
         with tempfile.TemporaryFile() as handle:
-            rows = files.write(
+            rows = spreadsheets.write(
                 export.kind, export.format, export.campaign, export.office_ids, axes, handle
             )
             size = handle.tell()
@@ -124,3 +125,15 @@ def export_filename(export: Export) -> str:
     kind = "scores" if export.kind == Export.Kind.SCORES else "reponses"
     day = timezone.localdate(export.created_at).isoformat()
     return f"snut-{kind}-{slugify(export.campaign.name)}-{day}.{export.format}"
+
+
+@task()
+def export_file_task(*, export_id: int, attempt: int = 1) -> int:
+    """Writes a staff member's export into private storage; returns its data rows.
+
+    The export records each failure (diagnostics.services.exports.export_write)."""
+    try:
+        return export_write(export_id=export_id, attempt=attempt)
+    except Exception:
+        retry(export_file_task, attempt=attempt, export_id=export_id)
+        raise

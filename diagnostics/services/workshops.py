@@ -1,10 +1,11 @@
 """Use cases of an office's own workshops for its businesses."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics.models import Audience, Office, Training
+from diagnostics.services.errors import ServiceForbidden
 
 WORKSHOP_NOT_OURS = gettext_noop(
     "Cet atelier appartient au catalogue du réseau ou à un autre office : vous ne pouvez pas le "
@@ -19,7 +20,7 @@ def workshop_save(*, office: Office, workshop: Training, questions, sessions) ->
     never writes the network's catalogue or another office's workshops.
     """
     if workshop.pk and workshop.organiser_id != office.pk:
-        raise PermissionDenied(WORKSHOP_NOT_OURS)
+        raise ServiceForbidden(_(WORKSHOP_NOT_OURS))
     workshop.organiser = office
     workshop.audience = Audience.BUSINESSES
     with transaction.atomic():
@@ -32,5 +33,5 @@ def workshop_save(*, office: Office, workshop: Training, questions, sessions) ->
 
 def workshop_delete(*, office: Office, workshop: Training) -> None:
     if workshop.organiser_id != office.pk:
-        raise PermissionDenied(WORKSHOP_NOT_OURS)
+        raise ServiceForbidden(_(WORKSHOP_NOT_OURS))
     workshop.delete()

@@ -3,25 +3,14 @@
 from django import template
 from django.utils.formats import number_format
 
-from diagnostics.formatting import shown
-from diagnostics.forms import confirm_field_name
+from diagnostics.answer_fields import confirm_field_name
+from diagnostics.display import score, tone
 from diagnostics.french import with_article
-from diagnostics.scoring import level_for
 
 register = template.Library()
 
 MINUS = "\u2212"
 NARROW_NBSP = "\u202f"
-
-
-@register.filter
-def score(value) -> str:
-    """63 → « 63 », None → « — » (no score is not zero)."""
-    if value is None or value == "":
-        return "—"
-    whole = shown(float(value))
-    # A score is 0–100: no separator of thousands to localise (and a list shows hundreds).
-    return str(whole) if -1000 < whole < 1000 else number_format(whole, 0)
 
 
 @register.filter
@@ -41,25 +30,6 @@ def delta_tone(value) -> str:
     if value is None or value == "" or round(float(value)) == 0:
         return "flat"
     return "up" if float(value) > 0 else "down"
-
-
-TONES = 4  # .tone-t1 (lowest level, red) to .tone-t4 (highest, green) in the CSS
-
-
-@register.filter
-def tone(value, levels) -> str:
-    """The colour of a 0–100 score: the rank, among the questionnaire's levels (any objects
-    with a lower_bound, in order), of the level it reaches, spread over the four tones."""
-    if value is None or value == "":
-        return "none"
-    levels = list(levels)
-    level = level_for(float(value), levels)
-    if level is None:
-        return "none"
-    last = len(levels) - 1
-    if not last:
-        return "t3"  # a single level is neither low nor high
-    return f"t{1 + round((TONES - 1) * levels.index(level) / last)}"
 
 
 @register.filter
@@ -95,3 +65,5 @@ def page_numbers(page) -> list:
 
 
 register.filter(with_article)
+register.filter(score)
+register.filter(tone)

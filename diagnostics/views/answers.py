@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from diagnostics import selectors
-from diagnostics.views.filling import load_answers, review_context
+from diagnostics import access, selectors
+from diagnostics.views.filling import review_context
 from diagnostics.views.results import office_url, submitted_for_reader
 
 
@@ -15,10 +15,8 @@ def diagnostic_answers(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
-    axes, answers = load_answers(diagnostic)
-    is_member = (
-        selectors.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
-    )
+    axes, answers = selectors.load_answers(diagnostic)
+    is_member = access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
     return render(
         request,
         "diagnostics/answers.html",

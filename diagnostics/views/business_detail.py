@@ -6,13 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from diagnostics import report, visibility
+from diagnostics import access, report, visibility
 from diagnostics.results import build_results
-from diagnostics.views.offices import _office_for_member
 
 
 def _shared(request, slug, pk):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     return office, visibility.business_diagnostic_for_office(office, pk)
 
 

@@ -11,7 +11,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.paginator import Paginator
@@ -23,15 +23,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.business_import import ImportRefused
 from diagnostics.forms import BusinessCampaignForm, BusinessForm, BusinessImportForm
 from diagnostics.models import Business, Organisation
-from diagnostics.tasks import messages_progress
-from diagnostics.views.offices import (
-    NOT_MANAGER,
-    office_for_business_manager,
-)
+from diagnostics.services import messages_progress
 
 STATUS_LABELS = {
     "none": gettext_lazy("pas encore invité"),
@@ -61,7 +57,7 @@ def _base_url(request) -> str:
 
 @login_required
 def businesses(request, slug):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     campaign = services.business_campaign_current(office)
     segment = request.GET.get("activite", "")
     status = request.GET.get("statut", "")
@@ -102,7 +98,7 @@ def _business_form_page(request, office, form, business=None, status=200):
 
 @login_required
 def business_add(request, slug):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     form = BusinessForm(request.POST or None)
     if request.method != "POST":
         return _business_form_page(request, office, form)
@@ -110,16 +106,16 @@ def business_add(request, slug):
         return _business_form_page(request, office, form, status=400)
     try:
         business = services.business_create(office=office, **form.cleaned_data)
-    except ValidationError as error:
+    except services.ServiceError as error:
         form.add_error(None, error)
-        return _business_form_page(request, office, form, status=400)
+        return _business_form_page(request, office, form, status=error.status)
     messages.success(request, _("« %(name)s » ajouté à vos prestataires.") % {"name": business})
     return redirect("diagnostics:businesses", slug=office.slug)
 
 
 @login_required
 def business_edit(request, slug, pk):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     business = get_object_or_404(Business.objects.all(), pk=pk, parent=office)
     initial = {name: getattr(business, name) for name in services.businesses.BUSINESS_FIELDS}
     form = BusinessForm(request.POST or None, initial=initial)
@@ -129,9 +125,9 @@ def business_edit(request, slug, pk):
         return _business_form_page(request, office, form, business, status=400)
     try:
         services.business_update(business=business, **form.cleaned_data)
-    except ValidationError as error:
+    except services.ServiceError as error:
         form.add_error(None, error)
-        return _business_form_page(request, office, form, business, status=400)
+        return _business_form_page(request, office, form, business, status=error.status)
     messages.success(request, _("Fiche de « %(name)s » enregistrée.") % {"name": business})
     return redirect("diagnostics:businesses", slug=office.slug)
 
@@ -174,7 +170,7 @@ def businesses_import(request, slug):
 
 @csrf_protect
 def _businesses_import(request, slug):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     form = BusinessImportForm(request.POST or None, request.FILES or None)
     context = {"office": office, "form": form}
     if request.method != "POST":
@@ -210,7 +206,7 @@ def _businesses_import(request, slug):
 @login_required
 @require_POST
 def businesses_import_confirm(request, slug):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     key = request.POST.get("key", "")
     stored = request.session.pop(IMPORT_SESSION_PREFIX + key, None) if key.isalnum() else None
     if not stored or stored.get("office") != office.pk:
@@ -231,12 +227,12 @@ def businesses_import_confirm(request, slug):
 @login_required
 @require_POST
 def business_campaign_open(request, slug):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     form = BusinessCampaignForm(request.POST)
     if form.is_valid():
         try:
             campaign = services.business_campaign_open(office=office, **form.cleaned_data)
-        except ValidationError as error:
+        except services.ServiceError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
@@ -256,7 +252,7 @@ def business_campaign_open(request, slug):
 @require_POST
 def businesses_invite(request, slug):
     """Sends the personal links of the chosen businesses, or of all not yet invited."""
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     campaign = services.business_campaign_current(office)
     if campaign is None:
         messages.error(request, _("Ouvrez d’abord une campagne auprès de vos prestataires."))
@@ -264,7 +260,7 @@ def businesses_invite(request, slug):
     if request.POST.get("uninvited") == "1":
         chosen = selectors.office_businesses(office, campaign, status="none")
     else:
-        ids = {selectors.parse_id(value) for value in request.POST.getlist("business")}
+        ids = {access.parse_id(value) for value in request.POST.getlist("business")}
         chosen = list(Business.objects.filter(parent=office, pk__in=ids - {None}))
     chosen = [business for business in chosen if business.email]
     if not chosen and request.POST.get("uninvited") == "1":
@@ -279,7 +275,7 @@ def businesses_invite(request, slug):
         batch_id = services.business_invitations_send(
             campaign=campaign, businesses=chosen, base_url=_base_url(request)
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:businesses", slug=office.slug)
     return redirect("diagnostics:businesses_progress", slug=office.slug, batch=batch_id)
@@ -287,9 +283,9 @@ def businesses_invite(request, slug):
 
 @login_required
 def businesses_progress(request, slug, batch):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     if not batch.startswith(f"businesses-{office.pk}-"):
-        raise PermissionDenied(NOT_MANAGER)
+        raise PermissionDenied(_(access.NOT_MANAGER))
     progress = messages_progress(batch_id=batch)
     done = progress is None or progress["state"] in ("sent", "failed")
     percent = (
@@ -313,14 +309,14 @@ def businesses_progress(request, slug, batch):
 
 
 def _business_link(request, slug, pk):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     business = get_object_or_404(Business.objects.all(), pk=pk, parent=office)
     return office, business, services.business_campaign_current(office)
 
 
 @login_required
 @require_POST
-def business_link_resend(request, slug, pk):
+def businesses_link_resend(request, slug, pk):
     office, business, campaign = _business_link(request, slug, pk)
     if campaign is None:
         messages.error(request, _("Ouvrez d’abord une campagne auprès de vos prestataires."))
@@ -329,7 +325,7 @@ def business_link_resend(request, slug, pk):
         services.business_invitations_send(
             campaign=campaign, businesses=[business], base_url=_base_url(request)
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
@@ -342,7 +338,7 @@ def business_link_resend(request, slug, pk):
 
 @login_required
 @require_POST
-def business_link_revoke(request, slug, pk):
+def businesses_link_revoke(request, slug, pk):
     office, business, campaign = _business_link(request, slug, pk)
     link = (
         business.links.filter(campaign=campaign, revoked_at__isnull=True).first()

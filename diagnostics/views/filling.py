@@ -6,7 +6,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
-from diagnostics import applicability, selectors, services
-from diagnostics.forms import AnswersForm, SubmitForm, confirm_field_name
+from diagnostics import access, selectors, services
+from diagnostics.answer_fields import confirm_field_name
+from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
 
 SESSION_EXPIRED = gettext_noop(
@@ -26,54 +26,10 @@ SESSION_EXPIRED = gettext_noop(
 )
 
 
-@dataclass
-class AxisProgress:
-    axis: Axis
-    answered: int
-    total: int
-    unanswered: list
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 100
-
-    @property
-    def complete(self) -> bool:
-        return self.answered == self.total
-
-
-def _progress(axes: list[Axis], answers: dict[int, Answer]) -> list[AxisProgress]:
-    result = []
-    for axis in axes:
-        questions = applicability.required_questions(axis)
-        unanswered = [q for q in questions if q.pk not in answers or not answers[q.pk].is_answered]
-        result.append(
-            AxisProgress(axis, len(questions) - len(unanswered), len(questions), unanswered)
-        )
-    return result
-
-
-def _overall_percent(progress: list[AxisProgress]) -> int:
-    total = sum(p.total for p in progress)
-    return round(100 * sum(p.answered for p in progress) / total) if total else 100
-
-
-def load_answers(diagnostic: Diagnostic) -> tuple[list[Axis], dict[int, Answer]]:
-    """The diagnostic's axes (the questions its organisation is asked, with their choices)
-    and its answers by question id."""
-    structure = selectors.questionnaire_axes(diagnostic.questionnaire)
-    axes = applicability.applicable(structure, diagnostic.organisation).axes
-    answers = {
-        a.question_id: a
-        for a in Answer.objects.filter(diagnostic=diagnostic).select_related("choice", "updated_by")
-    }
-    return axes, answers
-
-
 def _load(request, pk):
     """The member's diagnostic with its axes and answers: six queries whatever its size."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
-    return diagnostic, *load_answers(diagnostic)
+    diagnostic = access.diagnostic_for_member(request.user, pk)
+    return diagnostic, *selectors.load_answers(diagnostic)
 
 
 class LazyUrls:
@@ -89,7 +45,7 @@ class LazyUrls:
 @dataclass(frozen=True)
 class Routes:
     """Where the filling pages lead: an office's diagnostic by its id (URL names
-    "axis", "review"…), a business's by its link's token ("business_axis"…)."""
+    "axis", "review"…), a business's by its link's token ("business_link_axis"…)."""
 
     prefix: str
     key: object
@@ -257,7 +213,7 @@ def axis_page(
                 conflicts = _conflicts_by_question(conflict)
                 status = 409
                 messages.error(request, _(CONFLICT_ELSEWHERE if business else CONFLICT_TEAM))
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return routes.redirect("axis", axis.code)
         else:
@@ -268,7 +224,7 @@ def axis_page(
                 ),
             )
             status = 400
-    progress = _progress(axes, answers)
+    progress = selectors.axes_progress(axes, answers)
     return render(
         request,
         "diagnostics/axis.html",
@@ -284,7 +240,7 @@ def axis_page(
             "carried": sum(
                 1 for q in axis.questions.all() if q.pk in answers and answers[q.pk].carried_over
             ),
-            "overall_percent": _overall_percent(progress),
+            "overall_percent": selectors.overall_percent(progress),
             "previous_axis": axes[index - 1] if index else None,
             "next_axis": axes[index + 1] if index + 1 < len(axes) else None,
             "urls": routes.for_page(axes),
@@ -366,10 +322,10 @@ def autosave_answer(
             },
             status=409,
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         closed = not diagnostic.campaign.is_open()
         return JsonResponse({"error": " ".join(error.messages), "closed": closed}, status=409)
-    progress = _progress(axes, answers)
+    progress = selectors.axes_progress(axes, answers)
     axis_progress = next(p for p in progress if p.axis.pk == question.axis_id)
     return JsonResponse(
         {
@@ -382,20 +338,20 @@ def autosave_answer(
                 "total": axis_progress.total,
                 "percent": axis_progress.percent,
             },
-            "overall_percent": _overall_percent(progress),
+            "overall_percent": selectors.overall_percent(progress),
         }
     )
 
 
 def review_context(diagnostic: Diagnostic, axes: list[Axis], answers: dict[int, Answer]) -> dict:
     """What the review page shows: each axis's questions with their answers, what is missing."""
-    progress = _progress(axes, answers)
+    progress = selectors.axes_progress(axes, answers)
     return {
         "diagnostic": diagnostic,
         "sections": [
             (item, [(q, answers.get(q.pk)) for q in item.axis.questions.all()]) for item in progress
         ],
-        "overall_percent": _overall_percent(progress),
+        "overall_percent": selectors.overall_percent(progress),
         "missing": sum(len(p.unanswered) for p in progress),
         "campaign_open": diagnostic.campaign.is_open(),
     }
@@ -403,7 +359,7 @@ def review_context(diagnostic: Diagnostic, axes: list[Axis], answers: dict[int, 
 
 def first_unanswered(axes: list[Axis], answers: dict[int, Answer]) -> tuple[Axis, Question] | None:
     """Where a respondent left off: the first question without an answer."""
-    for item in _progress(axes, answers):
+    for item in selectors.axes_progress(axes, answers):
         if item.unanswered:
             return item.axis, item.unanswered[0]
     return None
@@ -414,14 +370,14 @@ def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    is_director = services.is_director(request.user, diagnostic.organisation)
+    is_director = access.is_director(request.user, diagnostic.organisation)
     form = SubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.diagnostic_submit(diagnostic=diagnostic, user=request.user)
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:review", pk=diagnostic.pk)
             messages.success(
@@ -445,16 +401,16 @@ def diagnostic_review(request, pk):
 @login_required
 def diagnostic_abandon(request, pk):
     """The director deletes a draft and its answers, after confirmation."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    diagnostic = access.diagnostic_for_member(request.user, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    if not services.is_director(request.user, diagnostic.organisation):
+    if not access.is_director(request.user, diagnostic.organisation):
         messages.error(request, _(services.DIRECTOR_ONLY))
         return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
     if request.method == "POST":
         try:
             services.diagnostic_abandon(diagnostic=diagnostic, user=request.user)
-        except ValidationError as error:
+        except services.ServiceError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("diagnostics:office", slug=diagnostic.organisation.slug)
         messages.success(

@@ -2,18 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.forms import AxisImportanceForm
 
 
 @login_required
 def axis_importance(request, pk):
     """Any member may prepare it; it orders the priorities, never the scores."""
-    diagnostic = selectors.diagnostic_for_member(request.user, pk)
+    diagnostic = access.diagnostic_for_member(request.user, pk)
     if diagnostic.is_submitted:
         messages.info(request, _(services.ALREADY_SUBMITTED))
         return redirect("diagnostics:results", pk=diagnostic.pk)
@@ -28,7 +27,7 @@ def axis_importance(request, pk):
                 services.axis_importance_save(
                     diagnostic=diagnostic, importances=form.importances(), user=request.user
                 )
-            except ValidationError as error:
+            except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("diagnostics:importance", pk=diagnostic.pk)
             messages.success(request, _("L’importance des axes est enregistrée."))

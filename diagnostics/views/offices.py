@@ -1,22 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from diagnostics import network, selectors, services
+from diagnostics import access, network, selectors, services
 from diagnostics.models import (
-    Answer,
     Audience,
     Campaign,
-    Diagnostic,
     Membership,
-    Question,
     Questionnaire,
 )
 
@@ -27,7 +20,7 @@ def home(request):
     if request.user.is_staff:
         return redirect(network.staff_landing_url(request.user))
     if request.user.is_authenticated:
-        offices = list(selectors.offices_for_user(request.user))
+        offices = list(access.offices_for_user(request.user))
         if len(offices) == 1:
             return redirect("diagnostics:office", slug=offices[0].slug)
         if offices:
@@ -37,79 +30,21 @@ def home(request):
     return render(request, "diagnostics/home.html", {"questionnaire": questionnaire, "axes": axes})
 
 
-def _count(queryset):
-    """A correlated COUNT(*) subquery: no join that multiplies rows."""
-    counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _office_for_member(user, slug):
-    """The user's office, with the user's role in it (`member_role`)."""
-    mine = Membership.objects.filter(office=OuterRef("pk"), user=user)
-    offices = selectors.offices_for_user(user).annotate(
-        member_role=Subquery(mine.values("role")[:1]),
-        member_businesses=Subquery(mine.values("can_manage_businesses")[:1]),
-    )
-    return get_object_or_404(offices, slug=slug)
-
-
-def manages_businesses(office) -> bool:
-    """The director, or a member the director allowed, manages the office's businesses
-    and workshops (an office from _office_for_member)."""
-    return office.member_role == Membership.Role.DIRECTOR or bool(office.member_businesses)
-
-
-NOT_MANAGER = gettext_lazy(
-    "Seules la direction de l’office et les personnes qu’elle autorise gèrent les prestataires."
-)
-
-
-def office_for_business_manager(user, slug):
-    """The office, for who manages its businesses: their contacts, links and invitations
-    (every page, file and export that shows a business's e-mail or phone); 403 otherwise."""
-    office = _office_for_member(user, slug)
-    if not manages_businesses(office):
-        raise PermissionDenied(NOT_MANAGER)
-    return office
-
-
 @login_required
 def office_detail(request, slug):
-    office = _office_for_member(request.user, slug)
-    diagnostics = list(
-        office.diagnostics.exclude(status=Diagnostic.Status.REPLACED)
-        .select_related("campaign", "overall_level", "questionnaire")
-        .prefetch_related("questionnaire__levels")  # the score colours follow them
-        .annotate(
-            n_answered=_count(
-                Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=False).filter(
-                    Q(choice__isnull=False) | Q(not_applicable=True)
-                )
-            ),
-            n_carried=_count(Answer.objects.filter(diagnostic=OuterRef("pk"), carried_over=True)),
-            n_questions=_count(Question.objects.filter(questionnaire=OuterRef("questionnaire"))),
-        )
-        .order_by("-created_at")
-    )
+    office = access.office_for_member(request.user, slug)
+    diagnostics = selectors.office_diagnostics(office)
     drafts = [d for d in diagnostics if not d.is_submitted]
     submitted = [d for d in diagnostics if d.is_submitted]
     today = timezone.localdate()
-    # One diagnostic per office and campaign: only campaigns it has not taken part in,
-    # each with the diagnostic of the previous campaign whose answers can be carried over.
-    open_campaigns = [
-        (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
-        for c in Campaign.objects.network()
-        .filter(opens__lte=today, closes__gte=today)
-        .order_by("-opens")
-        if not any(d.campaign_id == c.pk for d in diagnostics)
-    ]
+    open_campaigns = selectors.campaigns_to_start(diagnostics, today)
     return render(
         request,
         "diagnostics/office.html",
         {
             "office": office,
             "is_director": office.member_role == Membership.Role.DIRECTOR,
-            "manages_businesses": manages_businesses(office),
+            "manages_businesses": access.manages_businesses(office),
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
             "open_campaigns": open_campaigns,
@@ -124,8 +59,8 @@ def office_detail(request, slug):
 @login_required
 @require_POST
 def diagnostic_start(request, slug):
-    office = _office_for_member(request.user, slug)
-    campaign_id = selectors.parse_id(request.POST.get("campaign"))
+    office = access.office_for_member(request.user, slug)
+    campaign_id = access.parse_id(request.POST.get("campaign"))
     campaign = Campaign.objects.network().filter(pk=campaign_id).first() if campaign_id else None
     if campaign is None:
         messages.error(request, _("Choisissez une campagne ouverte pour commencer un diagnostic."))
@@ -137,7 +72,7 @@ def diagnostic_start(request, slug):
             user=request.user,
             carry_over=request.POST.get("carry_over") == "1",
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:office", slug=office.slug)
     if request.POST.get("carry_over") == "1":

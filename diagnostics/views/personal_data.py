@@ -24,12 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from diagnostics import personal_data, services
+from diagnostics import access, personal_data, services
 from diagnostics.models import Business, BusinessLink, Membership
 from diagnostics.services.personal_data import business_erase
 from diagnostics.tokens import token_hash
-from diagnostics.views.business import refused
-from diagnostics.views.offices import _office_for_member, office_for_business_manager
+from diagnostics.views.business_link import refused
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -91,21 +90,21 @@ def business_data_erase(request, link: BusinessLink, token: str):
     business, office = link.business, link.business.parent
     if request.method == "POST":
         business_erase(business=business)
-        return render(request, "diagnostics/business/erased.html", {"office": office})
+        return render(request, "diagnostics/business_link/erased.html", {"office": office})
     context = {
         "business": business,
         "office": office,
         "token": token,
         "diagnostics": business.diagnostics.count(),
     }
-    return render(request, "diagnostics/business/erase.html", context)
+    return render(request, "diagnostics/business_link/erase.html", context)
 
 
 # --- the office, for one of its businesses -------------------------------------------
 
 
 def _office_business(request, slug, pk):
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     return office, get_object_or_404(Business.objects.all(), pk=pk, parent=office)
 
 
@@ -141,7 +140,7 @@ def office_business_data_erase(request, slug, pk):
 
 @login_required
 def office_data_zip(request, slug):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     if office.member_role != Membership.Role.DIRECTOR:
         raise PermissionDenied(NOT_DIRECTOR)
     response = HttpResponse(personal_data.office_zip(office), content_type="application/zip")

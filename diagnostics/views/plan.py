@@ -6,17 +6,15 @@ one. Network staff are not members: they see counts per axis in the admin only.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.forms import ActionForm
 from diagnostics.models import Action, Diagnostic, Membership, Question
-from diagnostics.views.offices import _office_for_member
 
 
 def _fields(form: ActionForm) -> dict:
@@ -40,16 +38,16 @@ def _render_plan(request, office, form, status=200):
 @login_required
 def plan(request, slug):
     """The plan page; a POST adds a free action."""
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     form = ActionForm(request.POST or None, office=office)
     if request.method == "POST":
         if not form.is_valid():
             return _render_plan(request, office, form, status=400)
         try:
             services.action_create(office=office, user=request.user, **_fields(form))
-        except ValidationError as error:
+        except services.ServiceError as error:
             form.add_error(None, error)
-            return _render_plan(request, office, form, status=400)
+            return _render_plan(request, office, form, status=error.status)
         messages.success(request, _("L’action est ajoutée au plan."))
         return redirect("diagnostics:plan", slug=office.slug)
     return _render_plan(request, office, form)
@@ -59,20 +57,20 @@ def plan(request, slug):
 @require_POST
 def action_from_priority(request, slug):
     """« Ajouter au plan » beside a priority of the results page: one click."""
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     diagnostic = get_object_or_404(
-        Diagnostic, pk=selectors.parse_id(request.POST.get("diagnostic")), organisation=office
+        Diagnostic, pk=access.parse_id(request.POST.get("diagnostic")), organisation=office
     )
     question = get_object_or_404(
         Question,
-        pk=selectors.parse_id(request.POST.get("question")),
+        pk=access.parse_id(request.POST.get("question")),
         questionnaire=diagnostic.questionnaire_id,
     )
     try:
         action = services.action_create(
             office=office, user=request.user, diagnostic=diagnostic, question=question
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
@@ -84,7 +82,7 @@ def action_from_priority(request, slug):
 
 
 def _action_for_member(request, slug, pk):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     return office, get_object_or_404(
         Action.objects.select_related("axis", "owner", "question"), pk=pk, office=office
     )
@@ -99,7 +97,7 @@ def action_edit(request, slug, pk):
         if form.is_valid():
             try:
                 services.action_update(action=action, user=request.user, **_fields(form))
-            except ValidationError as error:
+            except services.ServiceError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("L’action est mise à jour."))
@@ -124,7 +122,7 @@ def action_delete(request, slug, pk):
     office, action = _action_for_member(request, slug, pk)
     try:
         services.action_delete(action=action, user=request.user)
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:action_edit", slug=office.slug, pk=action.pk)
     messages.success(request, _("L’action est supprimée du plan."))
@@ -135,11 +133,11 @@ def action_delete(request, slug, pk):
 @require_POST
 def pooling_opt_in(request, slug):
     """The direction chooses whether neighbours may see the office's name in pooling leads."""
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     opt_in = request.POST.get("opt_in") == "1"
     try:
         services.office_pooling_set(office=office, user=request.user, opt_in=opt_in)
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(

@@ -7,15 +7,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from diagnostics import report, selectors, tasks
+from diagnostics import access, report, services
 from diagnostics.results import build_results
 
 
 def submitted_for_reader(request, pk):
-    diagnostic = selectors.diagnostic_for_reader(request.user, pk)
+    diagnostic = access.diagnostic_for_reader(request.user, pk)
     if not diagnostic.is_submitted:
         messages.info(request, _("Le profil sera disponible une fois le diagnostic soumis."))
-        if selectors.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists():
+        if access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists():
             return diagnostic, redirect("diagnostics:resume", pk=diagnostic.pk)
         # Network staff follow a draft's progress in the admin.
         return diagnostic, redirect("admin:diagnostics_diagnostic_change", diagnostic.pk)
@@ -43,9 +43,7 @@ def results(request, pk):
     if early:
         return early
     # Members turn priorities into actions; network staff read only.
-    can_plan = (
-        selectors.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
-    )
+    can_plan = access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
     return render(
         request,
         "diagnostics/results.html",
@@ -65,7 +63,7 @@ def report_pdf(request, pk):
     html = report.render_html(build_results(diagnostic), request=request)
     pdf = report.cached_pdf(html)
     if pdf is None:
-        if tasks.report_pdf_pending(diagnostic_id=diagnostic.pk):
+        if services.report_pdf_pending(diagnostic_id=diagnostic.pk):
             # Printed in the background since the submission: the page refreshes itself
             # unless the reader stops it (WCAG 2.2.1: a timing the user can turn off).
             return render(

@@ -9,16 +9,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from diagnostics import selectors, services
+from diagnostics import access, selectors, services
 from diagnostics.forms import InvitationForm, InvitationSignupForm, RoleForm
 from diagnostics.models import Invitation, Membership
-from diagnostics.views.offices import _office_for_member
 
 # What the invitation page answers when a link is refused.
 REFUSAL_STATUS = {"invalid": 400, "other_account": 403, "used": 410, "expired": 410, "revoked": 410}
@@ -27,15 +26,6 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
-
-
-def _office_for_director(user, slug):
-    office = _office_for_member(user, slug)
-    if not Membership.objects.filter(
-        office=office, user=user, role=Membership.Role.DIRECTOR
-    ).exists():
-        raise PermissionDenied(_("Seule la direction de l’office peut gérer l’équipe."))
-    return office
 
 
 def _team_page(request, office, *, form=None, status=200):
@@ -58,13 +48,13 @@ def _team_page(request, office, *, form=None, status=200):
 
 @login_required
 def team(request, slug):
-    return _team_page(request, _office_for_member(request.user, slug))
+    return _team_page(request, access.office_for_member(request.user, slug))
 
 
 @login_required
 @require_POST
 def team_invite(request, slug):
-    office = _office_for_director(request.user, slug)
+    office = access.office_for_director(request.user, slug)
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return _team_page(request, office, form=form, status=400)
@@ -76,9 +66,9 @@ def team_invite(request, slug):
             invited_by=request.user,
             base_url=_base_url(request),
         )
-    except ValidationError as error:
+    except services.ServiceError as error:
         form.add_error("email", error)
-        return _team_page(request, office, form=form, status=400)
+        return _team_page(request, office, form=form, status=error.status)
     messages.success(
         request,
         ngettext(
@@ -94,7 +84,7 @@ def team_invite(request, slug):
 @login_required
 @require_POST
 def member_role(request, slug, pk):
-    office = _office_for_director(request.user, slug)
+    office = access.office_for_director(request.user, slug)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, office=office)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -102,7 +92,7 @@ def member_role(request, slug, pk):
         return redirect("diagnostics:team", slug=office.slug)
     try:
         services.membership_role_change(membership=membership, role=form.cleaned_data["role"])
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
@@ -120,7 +110,7 @@ def member_role(request, slug, pk):
 @require_POST
 def member_businesses(request, slug, pk):
     """The director lets a member manage the office's businesses, or stops it."""
-    office = _office_for_director(request.user, slug)
+    office = access.office_for_director(request.user, slug)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, office=office)
     allowed = request.POST.get("allowed") == "1"
     services.membership_businesses_allow(membership=membership, allowed=allowed)
@@ -135,12 +125,12 @@ def member_businesses(request, slug, pk):
 @login_required
 def member_remove(request, slug, pk):
     """GET asks for confirmation; POST removes."""
-    office = _office_for_director(request.user, slug)
+    office = access.office_for_director(request.user, slug)
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, office=office)
     if request.method == "POST":
         try:
             services.membership_remove(membership=membership)
-        except ValidationError as error:
+        except services.ServiceError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("diagnostics:team", slug=office.slug)
         if membership.user_id == request.user.pk:
@@ -168,7 +158,7 @@ def member_remove(request, slug, pk):
 
 
 def _open_invitation(request, slug, pk):
-    office = _office_for_director(request.user, slug)
+    office = access.office_for_director(request.user, slug)
     return office, get_object_or_404(Invitation, pk=pk, office=office)
 
 
@@ -178,7 +168,7 @@ def invitation_resend(request, slug, pk):
     office, invitation = _open_invitation(request, slug, pk)
     try:
         services.invitation_resend(invitation=invitation, base_url=_base_url(request))
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
@@ -195,7 +185,7 @@ def invitation_revoke(request, slug, pk):
     office, invitation = _open_invitation(request, slug, pk)
     try:
         services.invitation_revoke(invitation=invitation)
-    except ValidationError as error:
+    except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
@@ -218,7 +208,7 @@ def invitation_accept(request, slug, token):
     """The link of an invitation e-mail: set a name and a password, or log in and join."""
     try:
         invitation = services.invitation_for_link(slug=slug, token=token)
-    except ValidationError as error:
+    except services.ServiceError as error:
         return _refused(request, error)
     account = services.invitation_account(invitation)
     user = request.user if request.user.is_authenticated else None
@@ -245,7 +235,7 @@ def invitation_accept(request, slug, token):
                 last_name=fields.get("last_name", ""),
                 password=fields.get("password1", ""),
             )
-        except ValidationError as error:
+        except services.ServiceError as error:
             if getattr(error, "code", None) in REFUSAL_STATUS or form is None:
                 return _refused(request, error)
             form.add_error("password1", error)

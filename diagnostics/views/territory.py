@@ -3,27 +3,22 @@ its own workshops. Members read; the direction manages the office's workshops.""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import needs, services, territory
-from diagnostics.exports import csv_response, xlsx_response
+from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.views.offices import (
-    _office_for_member,
-    manages_businesses,
-    office_for_business_manager,
-)
+from diagnostics.selectors import territory
+from diagnostics.spreadsheets import csv_response, xlsx_response
 
 
 def _territory(request, slug):
-    office = _office_for_member(request.user, slug)
+    office = access.office_for_member(request.user, slug)
     campaign = territory.latest_business_campaign(office)
     return office, campaign
 
@@ -113,7 +108,7 @@ def workshop_programme(request, slug):
             "respondents": len(found),
             "proposed": proposed,
             "own": own,
-            "can_manage": manages_businesses(office),
+            "can_manage": access.manages_businesses(office),
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
             "min_group": territory.MIN_GROUP,
         },
@@ -124,7 +119,7 @@ def workshop_programme(request, slug):
 def workshop_contacts(request, slug, pk):
     """The contacts of the consenting businesses a proposed workshop is for, as CSV: for
     who manages the businesses only, as their contacts are on « Prestataires »."""
-    office = office_for_business_manager(request.user, slug)
+    office = access.office_for_business_manager(request.user, slug)
     campaign = territory.latest_business_campaign(office)
     if campaign is None:
         raise Http404
@@ -146,13 +141,6 @@ def workshop_contacts(request, slug, pk):
 # --- the office's own workshops ----------------------------------------------------
 
 
-def _manager_office(request, slug):
-    office = _office_for_member(request.user, slug)
-    if not manages_businesses(office):
-        raise PermissionDenied
-    return office
-
-
 def _business_questions():
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
     return (
@@ -164,7 +152,7 @@ def _business_questions():
 
 @login_required
 def workshop_edit(request, slug, pk=None):
-    office = _manager_office(request, slug)
+    office = access.office_for_business_manager(request.user, slug)
     workshop = (
         get_object_or_404(Training, pk=pk, organiser=office, audience=Audience.BUSINESSES)
         if pk
@@ -193,7 +181,7 @@ def workshop_edit(request, slug, pk=None):
 @login_required
 @require_POST
 def workshop_delete(request, slug, pk):
-    office = _manager_office(request, slug)
+    office = access.office_for_business_manager(request.user, slug)
     workshop = get_object_or_404(Training, pk=pk, organiser=office)
     services.workshop_delete(office=office, workshop=workshop)
     messages.success(request, _("Atelier supprimé."))

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from diagnostics import services
 from diagnostics.models import Audience, Business, Diagnostic, MaturityLevel
-from diagnostics.regional import businesses as regional_businesses
+from diagnostics.selectors.regional import businesses as regional_businesses
 from tests import factories
 
 CAMPAIGNS = "admin:diagnostics_businesscampaign_changelist"

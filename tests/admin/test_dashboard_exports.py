@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from diagnostics import regional, services, tasks
+from diagnostics import services
 from diagnostics.models import (
     Audience,
     AxisScore,
@@ -22,6 +22,7 @@ from diagnostics.models import (
     Question,
     Questionnaire,
 )
+from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import bulk_region, exported
 
@@ -156,12 +157,12 @@ def test_the_dashboard_task_skips_business_campaigns_and_computes_the_next_campa
 ):
     previous, current = campaigns
     bulk_region(previous, 3)
-    assert tasks.dashboard_figures_task.call(campaign_id=previous.pk) == 2
+    assert services.dashboard_figures_task.call(campaign_id=previous.pk) == 2
     # The current campaign compares itself with the previous one: ready too.
     assert cache.get(regional.submissions_key(current, previous)) is not None
     businesses = factories.build_questionnaire(audience=Audience.BUSINESSES)
     theirs = factories.open_campaign(businesses, organiser=office)
-    assert tasks.dashboard_figures_task.call(campaign_id=theirs.pk) == 0
+    assert services.dashboard_figures_task.call(campaign_id=theirs.pk) == 0
 
 
 # --- exports ----------------------------------------------------------------------

@@ -16,8 +16,9 @@ from django.utils.http import urlencode
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from diagnostics import exports, regional, services
+from diagnostics import services, spreadsheets
 from diagnostics.models import Diagnostic, Export, Office
+from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import bulk_region, exported
 from tests.test_tasks import DATABASE_TASKS, run_worker
@@ -70,13 +71,13 @@ def streamed(user, campaign, kind, fmt, query) -> bytes:
     offices = model_admin.get_changelist_instance(request).get_queryset(request)
     axes = regional.campaign_axes(campaign)
     if kind == "scores":
-        rows = exports.score_rows(campaign, offices.iterator(), axes)
+        rows = spreadsheets.score_rows(campaign, offices.iterator(), axes)
     else:
-        rows = exports.answer_rows(campaign, list(offices.values_list("pk", flat=True)), axes)
+        rows = spreadsheets.answer_rows(campaign, list(offices.values_list("pk", flat=True)), axes)
     if fmt == "csv":
-        response = exports.csv_response(rows, "x.csv")
+        response = spreadsheets.csv_response(rows, "x.csv")
     else:
-        response = exports.xlsx_response(
+        response = spreadsheets.xlsx_response(
             rows, "x.xlsx", "Scores" if kind == "scores" else "Réponses"
         )
     return b"".join(response.streaming_content)
@@ -212,7 +213,7 @@ def test_a_failed_export_is_retried_then_shown_as_failed(
     def broken(*args, **kwargs):
         raise OSError("disque plein")
 
-    monkeypatch.setattr(exports, "write", broken)
+    monkeypatch.setattr(spreadsheets, "write", broken)
     client.force_login(network_staff)
     client.post(export_url("scores", "csv"))
     run_worker()
@@ -235,7 +236,7 @@ def test_a_failed_export_is_retried_then_shown_as_failed(
 
 
 def test_a_flaky_export_succeeds_on_its_next_attempt(client, network_staff, region, monkeypatch):
-    real_write, calls = exports.write, []
+    real_write, calls = spreadsheets.write, []
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -243,7 +244,7 @@ def test_a_flaky_export_succeeds_on_its_next_attempt(client, network_staff, regi
             raise OSError("réseau coupé")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(exports, "write", flaky)
+    monkeypatch.setattr(spreadsheets, "write", flaky)
     client.force_login(network_staff)
     client.post(export_url("scores", "csv"))
     export = Export.objects.get()

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from diagnostics import regional, selectors
+from diagnostics import selectors
 from diagnostics.formatting import difference
 from diagnostics.models import Axis, Campaign, Diagnostic, MaturityLevel, Office
+from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import bulk_region
 
@@ -334,7 +335,7 @@ def test_the_office_list_opens_before_any_network_campaign(client, network_staff
 
 def test_the_cached_regional_medians_follow_a_new_submission_at_once(questionnaire):
     from diagnostics import services
-    from diagnostics.regional.comparison import campaign_medians
+    from diagnostics.selectors.regional.comparison import campaign_medians
 
     campaign = factories.open_campaign(questionnaire)
     bulk_region(campaign, 4)

@@ -27,7 +27,12 @@ from tests import factories
 from tests.browser.axe import TARGET_SIZE, check, login
 from tests.browser.conftest import seed_demo_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.seeded_once]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.seeded_once,
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser-admin-accessibility"),
+]
 User = get_user_model()
 LAPTOP = {"width": 1366, "height": 900}
 

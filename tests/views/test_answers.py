@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from diagnostics import selectors, services
+from diagnostics import services
 from diagnostics.models import Diagnostic, Question
+from diagnostics.selectors import structure
 from tests import factories
 
 
@@ -78,7 +80,7 @@ def test_a_reader_without_the_office_page_gets_the_name_without_a_link(
     client, office, submitted, staff
 ):
     staff.groups.clear()
-    staff.user_permissions.add(*services.Permission.objects.filter(codename="view_diagnostic"))
+    staff.user_permissions.add(*Permission.objects.filter(codename="view_diagnostic"))
     client.force_login(staff)
     for url in (reverse("diagnostics:results", args=[submitted.pk]), answers_url(submitted)):
         page = client.get(url).content.decode()
@@ -114,6 +116,6 @@ def test_a_constant_number_of_queries_at_two_sizes(
     client.force_login(request.getfixturevalue(reader))
     for size in (2, 8):
         diagnostic = submitted_of_size(office, director, size)
-        selectors._frozen_axes.clear()  # read cold, as a new process does
+        structure._frozen_axes.clear()  # read cold, as a new process does
         with django_assert_num_queries(expected):
             assert client.get(answers_url(diagnostic)).status_code == 200

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from diagnostics import services
-from diagnostics.forms import choice_field_name, comment_field_name
+from diagnostics.answer_fields import choice_field_name, comment_field_name
 from diagnostics.models import (
     Answer,
     Audience,
@@ -22,7 +22,7 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
-from diagnostics.views.business import NOT_STARTED
+from diagnostics.views.business_link import NOT_STARTED
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def draft(business, campaign, token):
 
 
 def url(name, token, *args):
-    return reverse(f"diagnostics:business_{name}", args=[token, *args])
+    return reverse(f"diagnostics:business_link_{name}", args=[token, *args])
 
 
 def _private(response):

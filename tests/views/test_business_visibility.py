@@ -159,7 +159,7 @@ def test_the_business_is_told_before_it_starts_what_happens(client, office):
     campaign = factories.open_campaign(questionnaire, organiser=office)
     business = factories.make_business(office, "Le Relais du Pont")
     _link, token = services.business_link_issue(business=business, campaign=campaign)
-    text = client.get(reverse("diagnostics:business_home", args=[token])).content.decode()
+    text = client.get(reverse("diagnostics:business_link_home", args=[token])).content.decode()
     assert "ne voit jamais vos réponses ni votre score" in text
     assert "peut voir le détail de vos réponses, votre score et vos priorités" in text
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import Audience, Business, BusinessLink, Campaign, Diagnostic, Membership
-from diagnostics.tasks import messages_progress
+from diagnostics.services import messages_progress
 from tests import factories
 from tests.test_tasks import DATABASE_TASKS, run_worker
 
@@ -120,7 +120,7 @@ def test_a_business_of_another_office_is_not_found(client, office, other_office,
     theirs = factories.make_business(other_office, "Camping du Lac")
     client.force_login(director)
     assert client.get(url("business_edit", office, theirs.pk)).status_code == 404
-    assert client.post(url("business_link_revoke", office, theirs.pk)).status_code == 404
+    assert client.post(url("businesses_link_revoke", office, theirs.pk)).status_code == 404
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -409,13 +409,13 @@ def test_resending_replaces_the_link_and_counts_the_sendings(
 ):
     client.force_login(director)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("business_link_resend", office, gite.pk))
+        client.post(url("businesses_link_resend", office, gite.pk))
     first = re.search(r"/prestataire/([^/\s]+)/", mail.outbox[0].body).group(1)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("business_link_resend", office, gite.pk))
+        client.post(url("businesses_link_resend", office, gite.pk))
     second = re.search(r"/prestataire/([^/\s]+)/", mail.outbox[1].body).group(1)
     assert first != second
-    assert client.get(reverse("diagnostics:business_home", args=[first])).status_code == 410
+    assert client.get(reverse("diagnostics:business_link_home", args=[first])).status_code == 410
     assert services.business_link_open(token=second).sent_count == 2
 
 
@@ -424,10 +424,10 @@ def test_revoking_stops_the_link_and_keeps_the_answers(
 ):
     link, token = services.business_link_issue(business=gite, campaign=business_campaign)
     client.force_login(director)
-    response = client.post(url("business_link_revoke", office, gite.pk), follow=True)
+    response = client.post(url("businesses_link_revoke", office, gite.pk), follow=True)
     assert "désactivé" in response.text
-    assert client.get(reverse("diagnostics:business_home", args=[token])).status_code == 410
-    response = client.post(url("business_link_revoke", office, gite.pk), follow=True)
+    assert client.get(reverse("diagnostics:business_link_home", args=[token])).status_code == 410
+    response = client.post(url("businesses_link_revoke", office, gite.pk), follow=True)
     assert "n’a pas de lien actif" in response.text
 
 
@@ -442,7 +442,7 @@ def test_a_closed_campaign_sends_nothing(client, office, director, business_ques
         organiser=office,
     )
     client.force_login(director)
-    response = client.post(url("business_link_resend", office, gite.pk), follow=True)
+    response = client.post(url("businesses_link_resend", office, gite.pk), follow=True)
     assert "est close" in response.text
     assert not mail.outbox and not BusinessLink.objects.exists()
 
@@ -469,7 +469,7 @@ def test_a_batch_of_invitations_travels_through_one_smtp_connection(
         html = message.get_body(("html",)).get_content()
         token = re.search(r"/prestataire/([^/\s]+)/", text).group(1)
         assert f"/prestataire/{token}/" in html
-        page = client.get(reverse("diagnostics:business_home", args=[token]))
+        page = client.get(reverse("diagnostics:business_link_home", args=[token]))
         assert page.status_code == 200 and business.name in page.text
     assert "5 / 5 envoyés" in client.get(response.url).text
 
@@ -493,8 +493,8 @@ def test_every_business_page_checks_who_asks(
         ("get", url("businesses_progress", office, batch), {}),
         ("post", url("businesses_import_confirm", office), {"key": "0" * 32}),
         ("post", url("business_campaign_open", office), {"name": "X", "opens": today}),
-        ("post", url("business_link_resend", office, gite.pk), {}),
-        ("post", url("business_link_revoke", office, gite.pk), {}),
+        ("post", url("businesses_link_resend", office, gite.pk), {}),
+        ("post", url("businesses_link_revoke", office, gite.pk), {}),
     ]
     login_as(client, people, who)
     for method, address, data in requests:

@@ -1,6 +1,7 @@
 """The page where the team says how much each axis matters for its territory."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from diagnostics import services
@@ -100,13 +101,13 @@ def test_bad_input_changes_nothing(client, director, diagnostic, value):
 
 def test_the_service_refuses_unknown_values_and_foreign_axes(director, diagnostic):
     first, _second = axes_of(diagnostic)
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.axis_importance_save(
             diagnostic=diagnostic, importances={first.pk: "vital"}, user=director
         )
     assert error.value.messages == [services.IMPORTANCE_UNKNOWN]
     foreign_axis = Axis.objects.filter(questionnaire=factories.build_questionnaire()).first()
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.axis_importance_save(
             diagnostic=diagnostic, importances={foreign_axis.pk: "essential"}, user=director
         )

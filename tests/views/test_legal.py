@@ -117,11 +117,11 @@ def test_a_business_reads_the_links_on_its_start_page_and_its_submission_form(
     client, business_token
 ):
     link, token = business_token
-    home = client.get(reverse("diagnostics:business_home", args=[token])).content.decode()
+    home = client.get(reverse("diagnostics:business_link_home", args=[token])).content.decode()
     assert footer_links(home)
     assert home.count(f'href="{PERSONAL_DATA}"') == 2  # the footer and « Qui voit quoi »
     services.diagnostic_start(organisation=link.business, campaign=link.campaign)
-    review = client.get(reverse("diagnostics:business_review", args=[token])).content.decode()
+    review = client.get(reverse("diagnostics:business_link_review", args=[token])).content.decode()
     assert footer_links(review)
     assert f'href="{PERSONAL_DATA}#qui-voit-quoi"' in review
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics import services, territory
+from diagnostics import services
 from diagnostics.models import (
     Answer,
     Audience,
@@ -24,7 +24,8 @@ from diagnostics.models import (
     Membership,
     Organisation,
 )
-from diagnostics.regional.businesses import business_weakest_questions
+from diagnostics.selectors import territory
+from diagnostics.selectors.regional.businesses import business_weakest_questions
 from tests import factories
 from tests.territory_data import submit_businesses
 
@@ -74,7 +75,7 @@ def _rows(response) -> list[list[str]]:
 def test_the_csv_holds_every_answer_and_the_contact_data(client, office, campaign):
     business, token, diagnostic = _answered(office, campaign)
 
-    response = client.get(reverse("diagnostics:business_data_download", args=[token, "csv"]))
+    response = client.get(reverse("diagnostics:business_link_data_download", args=[token, "csv"]))
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -97,7 +98,7 @@ def test_the_csv_holds_every_answer_and_the_contact_data(client, office, campaig
 def test_the_json_holds_every_answer_scores_and_links(client, office, campaign):
     business, token, diagnostic = _answered(office, campaign)
 
-    response = client.get(reverse("diagnostics:business_data_download", args=[token, "json"]))
+    response = client.get(reverse("diagnostics:business_link_data_download", args=[token, "json"]))
 
     data = json.loads(response.content)
     assert data["prestataire"]["nom"] == "Gîte des Trois Chênes"
@@ -113,28 +114,30 @@ def test_the_json_holds_every_answer_scores_and_links(client, office, campaign):
 
 def test_a_draft_and_an_unknown_format(client, office, campaign):
     _business, token, _diagnostic = _answered(office, campaign, submit=False)
-    url = reverse("diagnostics:business_data_download", args=[token, "json"])
+    url = reverse("diagnostics:business_link_data_download", args=[token, "json"])
     (draft,) = json.loads(client.get(url).content)["diagnostics"]
     assert draft["statut"] == "En cours" and len(draft["réponses"]) == 6
     assert (
-        client.get(reverse("diagnostics:business_data_download", args=[token, "xml"])).status_code
+        client.get(
+            reverse("diagnostics:business_link_data_download", args=[token, "xml"])
+        ).status_code
         == 404
     )
 
 
 def test_the_home_and_results_pages_link_to_both_rights(client, office, campaign):
     _business, token, _diagnostic = _answered(office, campaign)
-    for name in ("business_home", "business_results"):
+    for name in ("business_link_home", "business_link_results"):
         page = client.get(reverse(f"diagnostics:{name}", args=[token])).text
-        assert reverse("diagnostics:business_data_download", args=[token, "csv"]) in page
-        assert reverse("diagnostics:business_data_download", args=[token, "json"]) in page
-        assert reverse("diagnostics:business_data_erase", args=[token]) in page
+        assert reverse("diagnostics:business_link_data_download", args=[token, "csv"]) in page
+        assert reverse("diagnostics:business_link_data_download", args=[token, "json"]) in page
+        assert reverse("diagnostics:business_link_data_erase", args=[token]) in page
 
 
 def test_erasure_asks_first_then_removes_everything(client, office, campaign):
     business, token, diagnostic = _answered(office, campaign)
     neighbour, _token, kept = _answered(office, campaign, "Le Relais du Pont")
-    url = reverse("diagnostics:business_data_erase", args=[token])
+    url = reverse("diagnostics:business_link_data_erase", args=[token])
 
     confirm = client.get(url)
     assert confirm.status_code == 200
@@ -156,7 +159,7 @@ def test_erasure_asks_first_then_removes_everything(client, office, campaign):
     assert Answer.objects.filter(diagnostic=kept).count() == 6
     assert Answer.objects.filter(diagnostic=kept, comment=COMMENT).exists()
     # The link no longer opens anything.
-    again = client.get(reverse("diagnostics:business_home", args=[token]))
+    again = client.get(reverse("diagnostics:business_link_home", args=[token]))
     assert again.status_code == 400
     assert client.post(url).status_code == 400
 
@@ -166,7 +169,7 @@ def test_erasure_needs_the_csrf_token(office, campaign):
 
     business, token, _diagnostic = _answered(office, campaign)
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("diagnostics:business_data_erase", args=[token]))
+    response = strict.post(reverse("diagnostics:business_link_data_erase", args=[token]))
     assert response.status_code == 403
     assert Organisation.objects.filter(pk=business.pk).exists()
 
@@ -175,8 +178,8 @@ def test_a_revoked_link_neither_downloads_nor_erases(client, office, campaign):
     business, token, _diagnostic = _answered(office, campaign)
     services.business_link_revoke(link=business.links.get())
 
-    erase = client.post(reverse("diagnostics:business_data_erase", args=[token]))
-    download = client.get(reverse("diagnostics:business_data_download", args=[token, "csv"]))
+    erase = client.post(reverse("diagnostics:business_link_data_erase", args=[token]))
+    download = client.get(reverse("diagnostics:business_link_data_download", args=[token, "csv"]))
 
     assert erase.status_code == download.status_code == 410
     assert "désactivé" in erase.text
@@ -187,11 +190,14 @@ def test_another_business_link_erases_only_that_business(client, office, campaig
     mine, _my_token, mine_diagnostic = _answered(office, campaign)
     _other, other_token, _ = _answered(office, campaign, "Le Relais du Pont")
 
-    client.post(reverse("diagnostics:business_data_erase", args=[other_token]))
+    client.post(reverse("diagnostics:business_link_data_erase", args=[other_token]))
 
     assert Organisation.objects.filter(pk=mine.pk).exists()
     assert Answer.objects.filter(diagnostic=mine_diagnostic).count() == 6
-    assert client.get(reverse("diagnostics:business_data_erase", args=["faux"])).status_code == 400
+    assert (
+        client.get(reverse("diagnostics:business_link_data_erase", args=["faux"])).status_code
+        == 400
+    )
 
 
 def test_an_expired_link_still_downloads_and_erases(client, office, campaign):
@@ -199,11 +205,14 @@ def test_an_expired_link_still_downloads_and_erases(client, office, campaign):
     BusinessLink.objects.filter(business=business).update(
         expires_at=timezone.now() - timedelta(days=1)
     )
-    assert client.get(reverse("diagnostics:business_home", args=[token])).status_code == 410
+    assert client.get(reverse("diagnostics:business_link_home", args=[token])).status_code == 410
 
-    download = client.get(reverse("diagnostics:business_data_download", args=[token, "json"]))
+    download = client.get(reverse("diagnostics:business_link_data_download", args=[token, "json"]))
     assert download.status_code == 200
-    assert client.post(reverse("diagnostics:business_data_erase", args=[token])).status_code == 200
+    assert (
+        client.post(reverse("diagnostics:business_link_data_erase", args=[token])).status_code
+        == 200
+    )
     assert not Organisation.objects.filter(pk=business.pk).exists()
 
 
@@ -217,7 +226,7 @@ def test_the_territory_figures_stay_consistent_after_an_erasure(client, office, 
     _business, token, _diagnostic = _answered(office, campaign, "Effacé ensuite")
     assert business_weakest_questions().diagnostics == 8  # cached with it
 
-    client.post(reverse("diagnostics:business_data_erase", args=[token]))
+    client.post(reverse("diagnostics:business_link_data_erase", args=[token]))
 
     after = territory.territory(office, campaign)
     assert after.rates == before.rates

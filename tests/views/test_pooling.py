@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from diagnostics import selectors, services
+from diagnostics import services
 from diagnostics.models import Axis, Choice, Diagnostic, Membership, Office, Question
+from diagnostics.selectors import structure
 from tests import factories
 
 N = "\u00a0"  # French typography: a no-break space before « : »
@@ -69,7 +70,7 @@ def test_only_offices_that_agreed_are_named(client, director, submitted):
 def test_neighbouring_departments_share_the_lead(client, director, submitted, across_the_border):
     page = results_page(client, director, submitted)
     # Named with their department when they agreed; counted otherwise; Lot is not a neighbour.
-    assert "Office Périgourdin (Dordogne), Office des Volontaires" in page
+    assert "Office des Volontaires, Office Périgourdin (Dordogne)" in page  # French order
     assert (
         "et 2 autres offices" in page
     )  # Office Discret (Gironde), Office Réservé (Lot-et-Garonne)
@@ -182,7 +183,7 @@ def test_staff_see_clusters_by_department_and_export_them(
         for c in page.context["clusters"]
     ]
     assert clusters == [
-        (shared, "33", ["Office Discret", "Office des Volontaires"], [("40", 1)]),
+        (shared, "33", ["Office des Volontaires", "Office Discret"], [("40", 1)]),
         (shared, "67", ["Office Lointain", "Office Voisin du Lointain"], []),
     ]
     assert f"Landes{N}(40){N}:{N}1" in page.content.decode()
@@ -266,7 +267,7 @@ def test_a_question_outside_its_axis_is_told(client, staff, shared, campaign):
         pk=shared.axis_id
     )[0]
     Choice.objects.filter(question__axis=other_axis).update(scale="region")
-    selectors._frozen_axes.clear()  # the questionnaire's structure was read before the change
+    structure._frozen_axes.clear()  # the questionnaire's structure was read before the change
     client.force_login(staff)
     page = pooling_page(client, axe=other_axis.code, question=shared.code)
     assert "pas dans l’axe choisi" in page.content.decode()
@@ -279,7 +280,7 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
     client.force_login(staff)
     questions = Question.objects.filter(questionnaire=campaign.questionnaire)
     Choice.objects.filter(question__in=questions).update(scale="department")
-    selectors._frozen_axes.clear()
+    structure._frozen_axes.clear()
     pooling_page(client, region="75")  # fills the cache
     with django_assert_num_queries(10):
         small = pooling_page(client, region="75")

@@ -142,7 +142,7 @@ def reports(django_db_setup, django_db_blocker):
         diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
         factories.answer_all(diagnostic, pick=lambda choices: choices[1])
         services.diagnostic_submit(diagnostic=diagnostic, share_details=True)
-        business_pdf = Client().get(reverse("diagnostics:business_report_pdf", args=[token]))
+        business_pdf = Client().get(reverse("diagnostics:business_link_report_pdf", args=[token]))
         transaction.set_rollback(True)
     logging.getLogger("weasyprint").removeHandler(errors)
     assert office_pdf.status_code == business_pdf.status_code == 200

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from diagnostics import services, tasks
+from diagnostics import services
 from tests.test_tasks import DATABASE_TASKS, run_worker
 
 
 def report_task() -> DBTaskResult:
     """The report's task (the submission also queues the dashboard's)."""
-    return DBTaskResult.objects.get(task_path=tasks.report_pdf_task.module_path)
+    return DBTaskResult.objects.get(task_path=services.report_pdf_task.module_path)
 
 
 def test_with_the_immediate_backend_the_first_download_is_served_from_the_cache(
@@ -94,7 +94,7 @@ def test_a_stalled_task_never_blocks_the_download(
     with django_capture_on_commit_callbacks(execute=True):
         services.diagnostic_submit(diagnostic=complete, user=director)
     DBTaskResult.objects.update(
-        enqueued_at=timezone.now() - timedelta(seconds=tasks.REPORT_PENDING_SECONDS + 1)
+        enqueued_at=timezone.now() - timedelta(seconds=services.REPORT_PENDING_SECONDS + 1)
     )
     client.force_login(director)
     response = client.get(reverse("diagnostics:report_pdf", args=[complete.pk]))
@@ -114,7 +114,7 @@ def test_without_a_task_the_report_is_printed_inline(client, complete, director,
 def test_network_staff_see_the_tasks_in_the_admin_directors_do_not(
     client, complete, director, staff
 ):
-    tasks.report_pdf_enqueue(diagnostic_id=complete.pk)
+    services.report_pdf_enqueue(diagnostic_id=complete.pk)
     url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
     client.force_login(staff)
     response = client.get(url)

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from diagnostics import report, services
+from diagnostics.display import tone
 from diagnostics.models import Audience, MaturityLevel
 from diagnostics.results import build_results
 from diagnostics.scoring import LevelSpec
-from diagnostics.templatetags.snut import tone
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_a_business_follows_its_own_questionnaire_levels(client, office):
     diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
     factories.answer_all(diagnostic, pick=lambda choices: choices[1])  # 33: « Présent »
     diagnostic = services.diagnostic_submit(diagnostic=diagnostic, share_details=True)
-    page = client.get(reverse("diagnostics:business_results", args=[token])).text
+    page = client.get(reverse("diagnostics:business_link_results", args=[token])).text
     assert '<span class="snut-level tone-t3">Présent</span>' in page
     assert not TONE_T2.search(page)
     html = report.render_html(build_results(diagnostic))

@@ -14,8 +14,9 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from diagnostics import regional, report
+from diagnostics import report
 from diagnostics.results import build_results
+from diagnostics.selectors import regional
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/3"

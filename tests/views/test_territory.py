@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from diagnostics import territory
 from diagnostics.models import Audience, Business, Membership, Training
+from diagnostics.selectors import territory
 from tests import factories
 from tests.territory_data import network_workshop, submit_businesses
 

@@ -25,5 +25,5 @@ class Command(BaseCommand):
                 "Aucun prestataire de démo à inviter : lancez d’abord « make demo »."
             )
         business, token = found
-        url = base.rstrip("/") + reverse("diagnostics:business_home", args=[token])
+        url = base.rstrip("/") + reverse("diagnostics:business_link_home", args=[token])
         self.stdout.write(f"Lien de démo du prestataire « {business.name} » : {url}")

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diagnostics import scoring, selectors, services, tasks
+from diagnostics import scoring, selectors, services
 from diagnostics.french import counted, de
-from diagnostics.management.demo_businesses import demo_answers, seed_businesses
+from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
 from diagnostics.models import (
     Answer,
     Audience,
@@ -42,49 +42,8 @@ DEMO_OFFICE = "Office de tourisme de Brumevieille-sur-Dronne"
 DEMO_FILLER = "directrice"  # director of the second demo office, half-way through this year's
 DEMO_FILLING_OFFICE = "Office de tourisme de Castelroc"
 
-# Invented communes, six per Aquitaine department.
-COMMUNES = {
-    "24": [
-        "Brumevieille-sur-Dronne",
-        "Castelroc",
-        "Saint-Aulaire-des-Combes",
-        "Vézelle-la-Forêt",
-        "Montravel-les-Truffiers",
-        "Lasgrottes",
-    ],
-    "33": [
-        "Port-Ardent",
-        "Saint-Émilien-des-Vignes",
-        "Lacanau-la-Dune",
-        "Blayeville",
-        "Sauvetat-en-Médoc",
-        "Arcachère",
-    ],
-    "40": [
-        "Mimizanne-Océan",
-        "Sabres-les-Pins",
-        "Airelle-sur-l’Adour",
-        "Hossegor-la-Vague",
-        "Pissos-en-Lande",
-        "Dax-les-Sources",
-    ],
-    "47": [
-        "Nérac-la-Baïse",
-        "Villeréal-des-Bastides",
-        "Pujols-le-Haut",
-        "Casseneuil-sur-Lot",
-        "Marmandelle",
-        "Tournon-d’Agenais-le-Vieux",
-    ],
-    "64": [
-        "Saint-Pée-des-Collines",
-        "Oloron-la-Haute",
-        "Bidart-Plage",
-        "Sare-en-Rhune",
-        "Navarrenx-les-Remparts",
-        "Laruns-en-Ossau",
-    ],
-}
+# The demo's communes (and its businesses) are data: diagnostics/management/demo_data/.
+COMMUNES = {d["code"]: d["communes"] for d in demo_data("communes")["department"]}
 
 
 class Command(BaseCommand):
@@ -334,7 +293,7 @@ def _diagnostic(
             )
     if submit:
         # Dozens of demo reports: each is printed on its first download instead.
-        with tasks.reports_printed_on_demand():
+        with services.reports_printed_on_demand():
             return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
 

@@ -1,0 +1,33 @@
+"""How a score is shown on the pages, the report and the admin: its text and its colour."""
+
+from django.utils.formats import number_format
+
+from diagnostics.formatting import shown
+from diagnostics.scoring import level_for
+
+
+def score(value) -> str:
+    """63 → « 63 », None → « — » (no score is not zero)."""
+    if value is None or value == "":
+        return "—"
+    whole = shown(float(value))
+    # A score is 0–100: no separator of thousands to localise (and a list shows hundreds).
+    return str(whole) if -1000 < whole < 1000 else number_format(whole, 0)
+
+
+TONES = 4  # .tone-t1 (lowest level, red) to .tone-t4 (highest, green) in the CSS
+
+
+def tone(value, levels) -> str:
+    """The colour of a 0–100 score: the rank, among the questionnaire's levels (any objects
+    with a lower_bound, in order), of the level it reaches, spread over the four tones."""
+    if value is None or value == "":
+        return "none"
+    levels = list(levels)
+    level = level_for(float(value), levels)
+    if level is None:
+        return "none"
+    last = len(levels) - 1
+    if not last:
+        return "t3"  # a single level is neither low nor high
+    return f"t{1 + round((TONES - 1) * levels.index(level) / last)}"

@@ -1,0 +1,164 @@
+"""Pooling: leads for one office, groups and clusters of offices sharing a weakness."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from diagnostics.collation import french_key
+from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
+from diagnostics.selectors.structure import questionnaire_axes
+from diagnostics.selectors.trainings import weak_offices, weak_organisations
+
+# --- pooling ---------------------------------------------------------------------
+
+
+@dataclass
+class PoolingLead:
+    """A recommendation beyond the office alone, and the neighbours that share the need."""
+
+    item: object  # a results PlanItem
+    named: list[str]  # offices that agreed to be named (a neighbouring department's in brackets)
+    others: int  # offices that share it without having agreed: only counted
+
+
+def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
+    """For the plan's items whose scale is beyond the office alone: the other offices of
+    its department or of a neighbouring one whose latest submitted diagnostic of the
+    campaign answered the same question weakly. An office is named only if it opted in.
+    Two queries when the campaign's weak answers are cached, three otherwise."""
+    items = [i for i in items if not i.alone]
+    if not items:
+        return []
+    own = diagnostic.organisation.department_id
+    area = Department.objects.filter(Q(code=own) | Q(neighbours__code=own)).values("code")
+    # Who answered weakly comes from the campaign's cached weak answers; who is in
+    # the area, their names and their consent are read live.
+    neighbours = {
+        pk: (name if department == own else f"{name} ({department_name})", opt_in)
+        for pk, name, opt_in, department, department_name in Organisation.objects.filter(
+            department__in=area,
+            diagnostics__campaign_id=diagnostic.campaign_id,
+            diagnostics__status=Diagnostic.Status.SUBMITTED,
+        )
+        .exclude(pk=diagnostic.organisation_id)
+        .values_list("pk", "name", "pooling_opt_in", "department", "department__name")
+        .distinct()
+    }
+    weak = weak_organisations(diagnostic.campaign)
+    leads = []
+    for item in items:
+        offices = [neighbours[o] for o in weak.get(item.question.code, []) if o in neighbours]
+        if offices:
+            named = sorted((name for name, opt_in in offices if opt_in), key=french_key)
+            leads.append(PoolingLead(item, named, len(offices) - len(named)))
+    return leads
+
+
+@dataclass
+class PoolingCluster:
+    question: Question
+    department: Department
+    offices: list[str]
+    # Offices of the neighbouring departments with the same weak answer, by department.
+    neighbours: list[tuple[Department, int]]
+
+    @property
+    def names(self) -> str:
+        """The offices in one string: a page escapes it once, not name by name."""
+        return ", ".join(self.offices)
+
+
+def pooling_questions(questionnaire: Questionnaire) -> list[Question]:
+    """The questions whose recommendations go beyond the office alone, in the
+    questionnaire's order: the ones pooling looks at. From the structure in memory."""
+    return [
+        q
+        for axis in questionnaire_axes(questionnaire)
+        for q in axis.questions.all()
+        if any(c.scale not in ("", "office") for c in q.choices.all())
+    ]
+
+
+@dataclass
+class PoolingGroup:
+    """The offices of one department that answered one question weakly: two or more."""
+
+    question: Question
+    department: str  # its code
+    offices: list[str]
+
+
+def pooling_groups(
+    campaign, departments: Collection[str] | None = None
+) -> tuple[list[PoolingGroup], dict[tuple[str, str], int]]:
+    """For the network staff: per question whose recommendations go beyond the office
+    alone, the offices of each department (latest submitted diagnostic of the campaign)
+    that answered it weakly, where a pooled tool or a shared training would serve; only
+    the departments given (codes), if any; largest first. With, for every question and
+    department, how many offices answered it weakly (what pooling_clusters counts across
+    the borders). Drawn from weak_offices: two queries when cached, three otherwise;
+    plain data, so that a national network's 1,700 groups cost little until shown."""
+    questions = {q.code: q for q in pooling_questions(campaign.questionnaire)}
+    everywhere: dict[tuple[str, str], list[str]] = {}
+    for code, offices in weak_offices(campaign, questions).items():
+        for _office, department, name in offices:
+            everywhere.setdefault((code, department), []).append(name)
+    groups = [
+        PoolingGroup(questions[code], department, names)
+        for (code, department), names in everywhere.items()
+        if len(names) >= 2 and (departments is None or department in departments)
+    ]
+    groups.sort(key=lambda g: (-len(g.offices), g.question.code, g.department))
+    return groups, {key: len(names) for key, names in everywhere.items()}
+
+
+def pooling_clusters(
+    groups: list[PoolingGroup], counts: dict[tuple[str, str], int]
+) -> list[PoolingCluster]:
+    """The groups shown (a page of them, or an export's) with their department, their
+    offices' names in order, and how many offices share the need in each neighbouring
+    department. Two queries whatever the number of groups; none if there is none."""
+    if not groups:
+        return []
+    borders: dict[str, list[str]] = {}
+    for code, other in Department.neighbours.through.objects.filter(
+        from_department__code__in={g.department for g in groups}
+    ).values_list("from_department__code", "to_department__code"):
+        borders.setdefault(code, []).append(other)
+    shown = {g.department for g in groups} | {o for d in borders.values() for o in d}
+    departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
+    return [
+        PoolingCluster(
+            group.question,
+            departments[group.department],
+            sorted(group.offices, key=french_key),
+            [
+                (departments[other], counts[group.question.code, other])
+                for other in sorted(borders.get(group.department, []))
+                if (group.question.code, other) in counts
+            ],
+        )
+        for group in groups
+    ]
+
+
+@dataclass
+class PoolingSummary:
+    """One question's groups, counted: what a national network reads before the names."""
+
+    question: Question
+    clusters: int = 0
+    offices: int = 0
+    largest: int = 0
+
+
+def pooling_summary(groups: list[PoolingGroup]) -> list[PoolingSummary]:
+    """Per question, its groups and their offices; the most shared need first."""
+    by_question: dict[str, PoolingSummary] = {}
+    for group in groups:
+        row = by_question.setdefault(group.question.code, PoolingSummary(group.question))
+        row.clusters += 1
+        row.offices += len(group.offices)
+        row.largest = max(row.largest, len(group.offices))
+    return sorted(by_question.values(), key=lambda r: (-r.offices, r.question.code))

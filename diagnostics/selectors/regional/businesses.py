@@ -1,0 +1,183 @@
+"""The network staff's view of the offices' business campaigns: medians and weak spots.
+
+Read paths for the admin, each a fixed number of queries whatever the number of
+offices and businesses: the database ranks the scores (selectors.statistics.middle) and
+counts the weak answers; Python only arranges the few rows that come back.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Avg, Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from diagnostics.models import (
+    Answer,
+    Audience,
+    AxisScore,
+    BusinessLink,
+    Campaign,
+    Department,
+    Diagnostic,
+    Questionnaire,
+)
+from diagnostics.selectors.statistics import medians, middle
+from diagnostics.selectors.structure import questionnaire_axes
+from diagnostics.selectors.trainings import weak_choices
+
+
+def _submitted():
+    """Submitted diagnostics. One per organisation and campaign (the unique constraint
+    diagnostic_one_per_campaign): no need of latest_submitted's anti-join,
+    which would cost a lookup per diagnostic over 50,000 businesses."""
+    return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
+
+
+def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
+    """campaign id → {axis code: median score} over its submitted diagnostics: one query."""
+    # A semi-join: PostgreSQL then reads the page's scores by index, not the whole table.
+    scores = AxisScore.objects.filter(
+        diagnostic__in=_submitted().filter(campaign_id__in=list(campaign_ids))
+    )
+    rows = middle(scores, "score", "diagnostic__campaign_id", "axis_id").values_list(
+        "diagnostic__campaign_id", "axis__code", "score", "size"
+    )
+    by_axis = medians(((campaign, code), score, size) for campaign, code, score, size in rows)
+    by_campaign: dict[int, dict[str, float]] = {}
+    for (campaign, code), (median, _size) in by_axis.items():
+        by_campaign.setdefault(campaign, {})[code] = median
+    return by_campaign
+
+
+def office_business_medians(office_ids) -> dict[int, tuple[float, int]]:
+    """office id → (median overall score, count) of its businesses' submitted
+    diagnostics in its latest business campaign: one query."""
+    latest = (
+        Campaign.objects.filter(
+            audience=Audience.BUSINESSES, organiser=OuterRef("campaign__organiser")
+        )
+        .order_by("-opens", "-pk")
+        .values("pk")[:1]
+    )
+    diagnostics = _submitted().filter(
+        campaign__organiser__in=list(office_ids), campaign_id=Subquery(latest)
+    )
+    rows = middle(diagnostics, "overall_score", "campaign__organiser_id").values_list(
+        "campaign__organiser_id", "overall_score", "size"
+    )
+    return medians(rows)
+
+
+@dataclass
+class WeakBusinessQuestion:
+    question: object
+    axis: object
+    share: float  # mean share of the best points, 0–100
+    answers: int
+    weak: int  # businesses that answered it weakly
+    by_department: list[int] = field(default_factory=list)  # weak answers, in `departments` order
+
+
+@dataclass
+class BusinessWeakness:
+    questionnaire: Questionnaire | None
+    diagnostics: int
+    departments: list[Department]
+    questions: list[WeakBusinessQuestion]
+
+
+WEAKEST_CACHE_SECONDS = 3600
+
+
+def business_weakest_questions(limit: int = 10) -> BusinessWeakness:
+    """The businesses' weakest questions (see _weakest), cached under a key that any
+    business submission or a revision of the questionnaire changes: the aggregate
+    reads every business answer, the key only the diagnostics. Two queries when
+    cached."""
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
+    if questionnaire is None:
+        return BusinessWeakness(None, 0, [], [])
+    stamp = (
+        Diagnostic.objects.filter(
+            questionnaire=questionnaire,
+            campaign__audience=Audience.BUSINESSES,
+            status=Diagnostic.Status.SUBMITTED,
+        )
+        .aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("submitted_at"))
+        .values()
+    )
+    parts = [questionnaire.pk, questionnaire.revised_at, limit, *stamp]
+    key = "snut-business-weakest:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    weakness = cache.get(key)
+    if weakness is None:
+        weakness = _weakest(questionnaire, limit)
+        cache.set(key, weakness, WEAKEST_CACHE_SECONDS)
+    return weakness
+
+
+def _weakest(questionnaire: Questionnaire, limit: int) -> BusinessWeakness:
+    """Where the region's businesses are weakest, across every office's campaigns on
+    the latest business questionnaire: the `limit` questions with the lowest mean
+    share of the best points, and how many businesses answered each weakly, by
+    department (where regional workshops or tools should go). Six queries."""
+    axes = questionnaire_axes(questionnaire)  # two queries, prefetched
+    questions = {q.pk: (q, axis) for axis in axes for q in axis.questions.all()}
+    best = {pk: q.best_points for pk, (q, _a) in questions.items()}
+    submitted = _submitted().filter(
+        questionnaire=questionnaire, campaign__audience=Audience.BUSINESSES
+    )
+    answers = Answer.objects.filter(diagnostic__in=submitted, choice__isnull=False)
+    rows = answers.values("question_id").annotate(
+        mean_points=Avg("choice__points"), answers=Count("pk")
+    )
+    weakest = sorted(
+        (
+            WeakBusinessQuestion(
+                question=questions[row["question_id"]][0],
+                axis=questions[row["question_id"]][1],
+                share=100 * float(row["mean_points"]) / best[row["question_id"]],
+                answers=row["answers"],
+                weak=0,
+            )
+            for row in rows
+            if best.get(row["question_id"])
+        ),
+        key=lambda w: (w.share, w.axis.order, w.question.order),
+    )[:limit]
+    weak = weak_choices(questionnaire, {w.question.code for w in weakest})
+    counts = (
+        answers.filter(choice__in=weak)
+        .values_list("question_id", "diagnostic__organisation__department")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_question: dict[int, dict[str, int]] = {}
+    for question_id, department, n in counts:
+        by_question.setdefault(question_id, {})[department] = n
+    codes = sorted({d for found in by_question.values() for d in found})
+    departments = list(Department.objects.filter(code__in=codes).order_by("code"))
+    for weak in weakest:
+        found = by_question.get(weak.question.pk, {})
+        weak.weak = sum(found.values())
+        weak.by_department = [found.get(d.code, 0) for d in departments]
+    return BusinessWeakness(questionnaire, submitted.count(), departments, weakest)
+
+
+def _count(queryset) -> Subquery:
+    """How many rows of `queryset` (filtered on OuterRef("pk")), as a subquery."""
+    counted = queryset.order_by().values("campaign").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def business_campaign_counts(queryset):
+    """Business campaigns annotated with invited (businesses given a link), started (a
+    diagnostic exists, submitted or not) and submitted counts: one query with the list."""
+    diagnostics = Diagnostic.objects.filter(campaign=OuterRef("pk"))
+    return queryset.annotate(
+        n_invited=_count(
+            BusinessLink.objects.filter(campaign=OuterRef("pk"), revoked_at__isnull=True)
+        ),
+        n_started=_count(diagnostics.exclude(status=Diagnostic.Status.REPLACED)),
+        n_submitted=_count(diagnostics.filter(status=Diagnostic.Status.SUBMITTED)),
+    )

@@ -1,0 +1,155 @@
+"""The regional dashboard: counts read live, figures cached until the next submission."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Avg, Count
+
+from diagnostics import charts
+from diagnostics.formatting import difference
+from diagnostics.models import Answer, Axis, Campaign, MaturityLevel
+from diagnostics.selectors.regional.distributions import (
+    Distribution,
+    axis_median_values,
+    distribution,
+    level_counts,
+)
+from diagnostics.selectors.regional.scores import (
+    campaign_axes,
+    campaign_levels,
+    previous_campaign,
+    status_counts,
+    stored_scores,
+)
+from diagnostics.selectors.statistics import latest_submitted, overall_median, submissions_key
+from diagnostics.selectors.structure import questionnaire_axes
+
+
+@dataclass
+class AxisSummary:
+    axis: Axis
+    distribution: Distribution
+    levels: list[tuple[MaturityLevel, int]]
+    previous_median: float | None
+
+    @property
+    def median_change(self) -> int | None:
+        return difference(self.distribution.median, self.previous_median)
+
+
+@dataclass
+class WeakQuestion:
+    question: object
+    axis: Axis
+    share: float  # mean share of the best points, 0–100
+    answers: int
+
+
+@dataclass
+class Dashboard:
+    campaign: Campaign
+    previous: Campaign | None
+    counts: dict[str, int]
+    axes: list[AxisSummary]
+    overall: Distribution
+    overall_levels: list[tuple[MaturityLevel, int]]
+    previous_overall_median: float | None
+    weakest: list[WeakQuestion]
+    boxplot: dict
+    levels: list[MaturityLevel]  # the campaign's, lowest first: they colour the scores
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> list[WeakQuestion]:
+    """Questions where the region is weakest: lowest mean share of the best points."""
+    prefetched = questionnaire_axes(campaign.questionnaire)
+    questions = {q.pk: (q, axis) for axis in prefetched for q in axis.questions.all()}
+    best = {pk: q.best_points for pk, (q, _a) in questions.items()}
+    rows = (
+        Answer.objects.filter(
+            diagnostic__in=latest_submitted().filter(campaign=campaign),
+            choice__isnull=False,
+        )
+        .values("question_id")
+        .annotate(mean_points=Avg("choice__points"), answers=Count("pk"))
+    )
+    weak = [
+        WeakQuestion(
+            question=questions[row["question_id"]][0],
+            axis=questions[row["question_id"]][1],
+            share=100 * float(row["mean_points"]) / best[row["question_id"]],
+            answers=row["answers"],
+        )
+        for row in rows
+        if best.get(row["question_id"])
+    ]
+    weak.sort(key=lambda w: (w.share, w.axis.order, w.question.order))
+    return weak[:limit]
+
+
+DASHBOARD_CACHE_SECONDS = 3600
+
+
+def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
+    """Everything the dashboard draws from submitted diagnostics."""
+    axes = campaign_axes(campaign)
+    levels = campaign_levels(campaign)
+    current = stored_scores(campaign)
+    before = latest_submitted().filter(campaign=previous)
+    previous_medians = axis_median_values(before) if previous else {}
+    summaries = []
+    for axis in axes:
+        values = [s[axis.code] for s in current.values() if s.get(axis.code) is not None]
+        summaries.append(
+            AxisSummary(
+                axis=axis,
+                distribution=distribution(values),
+                levels=level_counts(levels, values),
+                previous_median=previous_medians.get(axis.code),
+            )
+        )
+    overall_values = [
+        float(v)
+        for v in latest_submitted()
+        .filter(campaign=campaign, overall_score__isnull=False)
+        .values_list("overall_score", flat=True)
+    ]
+    return {
+        "levels": levels,
+        "axes": summaries,
+        "overall": distribution(overall_values),
+        "overall_levels": level_counts(levels, overall_values),
+        "previous_overall_median": overall_median(before)[0] if previous else None,
+        "weakest": weakest_questions(campaign, axes),
+        "boxplot": charts.boxplot(
+            [(s.axis.name, s.distribution, s.previous_median) for s in summaries]
+        ),
+    }
+
+
+def submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
+    """The figures drawn from submitted diagnostics, from the cache or computed and
+    cached. The task queue calls it right after a submission
+    (services.reports.dashboard_figures_task), so that staff usually find them ready."""
+    key = submissions_key(campaign, previous)  # read before the figures: never stale
+    figures = cache.get(key)
+    if figures is None:
+        figures = _submitted_figures(campaign, previous)
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
+def dashboard(campaign: Campaign) -> Dashboard:
+    """The regional dashboard: office counts are read live; the figures drawn from
+    submitted diagnostics are computed once per submission (cached under a key that
+    any submission changes)."""
+    previous = previous_campaign(campaign)
+    return Dashboard(
+        campaign=campaign,
+        previous=previous,
+        counts=status_counts(campaign),
+        **submitted_figures(campaign, previous),
+    )

@@ -1,0 +1,132 @@
+"""Where each office stands in a campaign: its status and the scores stored at submission.
+
+Every function runs a fixed number of queries whatever the number of offices.
+"""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
+
+from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, MaturityLevel, Office
+from diagnostics.selectors.statistics import latest_submitted
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+SUBMITTED = "submitted"
+STATUS_LABELS = {
+    NOT_STARTED: _("Pas commencé"),
+    IN_PROGRESS: _("En cours"),
+    SUBMITTED: _("Soumis"),
+}
+
+
+def campaign_axes(campaign: Campaign) -> list[Axis]:
+    return list(
+        Axis.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by("order", "pk")
+    )
+
+
+def campaign_levels(campaign: Campaign) -> list[MaturityLevel]:
+    """The maturity levels of the campaign's questionnaire, lowest first: one query."""
+    return list(
+        MaturityLevel.objects.filter(questionnaire_id=campaign.questionnaire_id).order_by(
+            "lower_bound"
+        )
+    )
+
+
+def axis_alias(axis: Axis) -> str:
+    return f"axis_{axis.pk}"
+
+
+def offices_with_scores(
+    queryset: QuerySet[Office], campaign: Campaign, axes: list[Axis]
+) -> QuerySet[Office]:
+    """Offices annotated with their campaign status and stored scores: one query.
+
+    An office has at most one submitted diagnostic per campaign (the unique constraint
+    diagnostic_one_per_campaign): it is joined, not looked up row by row, and each
+    axis score is found by the (diagnostic, axis) unique index.
+    """
+    drafting = Diagnostic.objects.filter(
+        organisation=OuterRef("pk"), campaign=campaign, status=Diagnostic.Status.DRAFT
+    )
+    annotations = {
+        "campaign_status": Case(
+            When(submitted__pk__isnull=False, then=Value(SUBMITTED)),
+            When(Exists(drafting), then=Value(IN_PROGRESS)),
+            default=Value(NOT_STARTED),
+            output_field=CharField(),
+        ),
+        "diagnostic_id": F("submitted__pk"),
+        "overall_score": F("submitted__overall_score"),
+        "overall_level_id": F("submitted__overall_level_id"),
+        "overall_level_name": F("submitted__overall_level__name"),
+    }
+    for axis in axes:
+        stored = AxisScore.objects.filter(axis=axis, diagnostic_id=OuterRef("submitted__pk"))
+        alias = axis_alias(axis)
+        annotations[alias] = Subquery(stored.values("score")[:1])
+        annotations[f"{alias}_level"] = Subquery(stored.values("level__name")[:1])
+    submitted = FilteredRelation(
+        "diagnostics",
+        condition=Q(
+            diagnostics__campaign=campaign, diagnostics__status=Diagnostic.Status.SUBMITTED
+        ),
+    )
+    return (
+        queryset.select_related("department").annotate(submitted=submitted).annotate(**annotations)
+    )
+
+
+def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:
+    if status == "pending":
+        return queryset.exclude(campaign_status=SUBMITTED)
+    return queryset.filter(campaign_status=status)
+
+
+def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
+    """axis code → score for each office's latest submitted diagnostic: one query."""
+    rows = AxisScore.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign)
+    ).values_list("diagnostic_id", "axis__code", "score")
+    result: dict[int, dict[str, float | None]] = {}
+    for diagnostic_id, code, score in rows:
+        result.setdefault(diagnostic_id, {})[code] = None if score is None else float(score)
+    return result
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    return (
+        Campaign.objects.filter(
+            audience=campaign.audience, organiser=campaign.organiser_id, opens__lt=campaign.opens
+        )
+        .order_by("-opens")
+        .first()
+    )
+
+
+def status_counts(campaign: Campaign) -> dict[str, int]:
+    """How many offices have submitted, are in progress or have not started: one query."""
+    counts = offices_with_scores(Office.objects.all(), campaign, []).aggregate(
+        submitted=Count("pk", filter=Q(campaign_status=SUBMITTED)),
+        in_progress=Count("pk", filter=Q(campaign_status=IN_PROGRESS)),
+        not_started=Count("pk", filter=Q(campaign_status=NOT_STARTED)),
+    )
+    return {
+        SUBMITTED: counts["submitted"],
+        IN_PROGRESS: counts["in_progress"],
+        NOT_STARTED: counts["not_started"],
+    }

@@ -1,0 +1,211 @@
+"""The training catalogue: sessions matching an audience, and the training needs of a campaign."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Aggregate, CharField, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from diagnostics.models import (
+    Answer,
+    Audience,
+    Axis,
+    Department,
+    Office,
+    Question,
+    Questionnaire,
+    Training,
+    TrainingSession,
+)
+from diagnostics.selectors.statistics import latest_submitted, per_submission
+from diagnostics.selectors.structure import questionnaire_axes
+
+# --- the training catalogue -----------------------------------------------------
+
+
+@dataclass
+class TrainingMatches:
+    """The catalogue's trainings by the question codes and axis codes they address."""
+
+    by_question: dict[str, list]
+    by_axis: dict[str, list]
+
+    def for_priority(self, question_code: str, axis_code: str) -> list:
+        """Trainings on the question itself, else those on its whole axis."""
+        return self.by_question.get(question_code) or self.by_axis.get(axis_code, [])
+
+
+def training_matches(audience: str, today, organiser_id: int | None = None) -> TrainingMatches:
+    """Every training for `audience` of the network's catalogue, and of the office
+    `organiser_id` when given (its own workshops), each with `upcoming` sessions: four queries."""
+    upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
+    catalogue = Q(organiser__isnull=True)
+    if organiser_id is not None:
+        catalogue |= Q(organiser_id=organiser_id)
+    trainings = Training.objects.filter(catalogue, audience=audience).prefetch_related(
+        Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
+        Prefetch("questions", queryset=Question.objects.only("code")),
+        Prefetch("axes", queryset=Axis.objects.only("code")),
+    )
+    by_question: dict[str, list] = {}
+    by_axis: dict[str, list] = {}
+    for training in trainings:
+        for code in {q.code for q in training.questions.all()}:
+            by_question.setdefault(code, []).append(training)
+        for code in {a.code for a in training.axes.all()}:
+            by_axis.setdefault(code, []).append(training)
+    return TrainingMatches(by_question, by_axis)
+
+
+@dataclass
+class TrainingNeed:
+    training: Training
+    by_department: dict[str, int]  # department code → offices with a weak answer
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_department.values())
+
+
+WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
+
+
+def weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
+    """The choices of these questions (by code) that earn less than WEAK_SHARE of their
+    question's best points, with their question's code: read from the questionnaire's
+    structure in memory, so that the database filters the weak answers itself."""
+    weak = {}
+    for axis in questionnaire_axes(questionnaire):
+        for question in axis.questions.all():
+            if question.code not in codes:
+                continue
+            best = question.best_points
+            for choice in question.choices.all():
+                if best and choice.points < WEAK_SHARE * best:
+                    weak[choice.pk] = question.code
+    return weak
+
+
+def weak_organisations(campaign) -> dict[str, list[int]]:
+    """Question code → ids of the organisations whose latest submitted diagnostic of the
+    campaign answered it weakly. Drawn from every weak answer of the campaign, once per
+    submission (`per_submission`). One query when cached, three otherwise."""
+
+    def compute() -> dict[str, list[int]]:
+        every = {
+            q.code
+            for axis in questionnaire_axes(campaign.questionnaire)
+            for q in axis.questions.all()
+        }
+        choices, rows = weak_answers(campaign.questionnaire, campaign.pk, every)
+        by_code: dict[str, list[int]] = {}
+        for choice, offices in (
+            rows.order_by()
+            .values("choice")
+            .annotate(offices=IdList("diagnostic__organisation"))
+            .values_list("choice", "offices")
+        ):
+            by_code.setdefault(choices[choice], []).extend(map(int, offices.split(",")))
+        return by_code
+
+    return per_submission("weak", campaign, compute)
+
+
+class IdList(Aggregate):
+    """A group's ids in one comma-separated string: one row per weak choice (a few hundred)
+    instead of one per weak answer (tens of thousands, each made a tuple by Django)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def weak_offices(
+    campaign, codes: Collection[str] | None = None
+) -> dict[str, list[tuple[int, str, str]]]:
+    """Question code → (office id, department, name) of the offices whose latest submitted
+    diagnostic of the campaign answered it weakly; only these questions' (codes) if given:
+    `weak_organisations`, plus one query for the offices' names and departments, read
+    live. Two queries when cached, four otherwise."""
+    by_code = weak_organisations(campaign)
+    if codes is not None:
+        by_code = {code: ids for code, ids in by_code.items() if code in codes}
+    offices = {
+        pk: (pk, department, name)
+        for pk, department, name in Office.objects.filter(
+            pk__in={o for ids in by_code.values() for o in ids}
+        ).values_list("pk", "department", "name")
+    }
+    return {code: [offices[o] for o in ids if o in offices] for code, ids in by_code.items()}
+
+
+def weak_answers(
+    questionnaire: Questionnaire, campaign_id: int, codes, *fields: str, **filters
+) -> tuple[dict[int, str], QuerySet]:
+    """The answers of the campaign's latest submitted diagnostics that are weak on these
+    questions, as `values_list("choice", *fields)`; with the choice → question code map."""
+    choices = weak_choices(questionnaire, set(codes))
+    rows = Answer.objects.filter(
+        diagnostic__in=latest_submitted().filter(campaign=campaign_id, **filters),
+        choice__in=choices,
+    ).values_list("choice", *fields)
+    return choices, rows
+
+
+def training_needs(campaign, region: str = "") -> tuple[list[Department], list[TrainingNeed]]:
+    """For the network staff: per training for office teams, how many offices (each office's
+    latest submitted diagnostic of the campaign) answered weakly a question it addresses,
+    by department; only the departments of `region` (code) if given. The departments
+    concerned (with their region), and the needs, most needed first."""
+    trainings = list(
+        Training.objects.filter(audience=Audience.OFFICES).prefetch_related(
+            Prefetch("questions", queryset=Question.objects.only("code")),
+            Prefetch(
+                "sessions",
+                queryset=TrainingSession.objects.filter(starts__gte=timezone.localdate()),
+                to_attr="upcoming",
+            ),
+        )
+    )
+    weak = weak_offices(campaign)
+    needs = []
+    for training in trainings:
+        offices = set().union(*(weak.get(q.code, ()) for q in training.questions.all()))
+        counts: dict[str, int] = {}
+        for _office, department, _name in offices:
+            counts[department] = counts.get(department, 0) + 1
+        needs.append(TrainingNeed(training, counts))
+    departments = list(
+        Department.objects.filter(
+            code__in={d for n in needs for d in n.by_department}
+        ).select_related("region")
+    )
+    if region:
+        departments = [d for d in departments if d.region.code == region]
+        kept = {d.code for d in departments}
+        for need in needs:
+            need.by_department = {d: n for d, n in need.by_department.items() if d in kept}
+    needs.sort(key=lambda n: (-n.total, n.training.title))
+    return departments, needs
+
+
+def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:
+    """The needs page's columns: one per department within a region, one per region when
+    the departments span several (a national network: 18 columns, not 101). Each column
+    is its department or region and the department codes it adds up."""
+    regions: dict[str, tuple[object, list[str]]] = {}
+    for department in departments:
+        regions.setdefault(department.region.code, (department.region, []))[1].append(
+            department.code
+        )
+    if len(regions) > 1:
+        return sorted(regions.values(), key=lambda column: column[0].name)
+    return [(d, [d.code]) for d in departments]

@@ -1,0 +1,225 @@
+"""A business's pages, reached from its personal link: no account, the token in every URL.
+
+The token opens this business's diagnostic of this campaign and nothing else
+(services.business_link_open); every page checks it first. A session (an office
+member's, staff's) neither opens nor widens anything here: only the link counts.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods, require_POST
+
+from diagnostics import applicability, report, selectors, services
+from diagnostics.forms import BusinessSubmitForm
+from diagnostics.models import BusinessLink
+from diagnostics.results import build_results
+from diagnostics.views import filling
+
+# Unknown link: 400; a link that was good once (expired, revoked): 410 Gone.
+REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
+
+NOT_STARTED = gettext_noop("Commencez d’abord votre diagnostic.")
+NOT_SUBMITTED = gettext_noop("Vos résultats seront disponibles une fois le diagnostic envoyé.")
+SUBMITTED_READ_ONLY = gettext_noop(
+    "Votre diagnostic est envoyé : il ne peut plus être modifié. Voici vos résultats."
+)
+
+
+def refused(request, error: ValidationError):
+    return render(
+        request,
+        "diagnostics/business_link/refused.html",
+        {"message": error.messages[0]},
+        status=REFUSAL_STATUS.get(error.code, 400),
+    )
+
+
+def business_page(view):
+    """Opens the token's link (or refuses it), names its office for the page's header,
+    and keeps every answer out of any cache."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        # A business is not a user: base.html shows no login nor account link here,
+        # but the office that proposes the diagnostic.
+        request.business_page = True
+        try:
+            link = services.business_link_open(token=token)
+        except services.ServiceError as error:
+            response = refused(request, error)
+        else:
+            request.business_office = link.business.parent
+            response = view(request, link, token, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapper
+
+
+def _routes(token: str) -> filling.Routes:
+    return filling.Routes(
+        "business_link_", token, reverse("diagnostics:business_link_home", args=[token])
+    )
+
+
+def _draft(request, link: BusinessLink, token: str):
+    """The link's draft with its axes and answers, or the redirect the page needs instead."""
+    diagnostic = services.business_diagnostic(link)
+    if diagnostic is None:
+        messages.info(request, _(NOT_STARTED))
+        return None, redirect("diagnostics:business_link_home", token=token)
+    if diagnostic.is_submitted:
+        messages.info(request, _(SUBMITTED_READ_ONLY))
+        return None, redirect("diagnostics:business_link_results", token=token)
+    return (diagnostic, *selectors.load_answers(diagnostic)), None
+
+
+def _submitted(request, link: BusinessLink, token: str):
+    diagnostic = services.business_diagnostic(link)
+    if diagnostic is None or not diagnostic.is_submitted:
+        messages.info(request, _(NOT_SUBMITTED))
+        return None, redirect("diagnostics:business_link_home", token=token)
+    return diagnostic, None
+
+
+@require_http_methods(["GET", "POST"])
+@business_page
+def business_link_home(request, link: BusinessLink, token: str):
+    """The start page: what the diagnostic is, who sees what; « Commencer » or « Reprendre »."""
+    diagnostic = services.business_diagnostic(link)
+    if request.method == "POST":
+        if diagnostic is None:
+            try:
+                diagnostic = services.diagnostic_start(
+                    organisation=link.business, campaign=link.campaign, user=None
+                )
+            except services.ServiceError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("diagnostics:business_link_home", token=token)
+        return redirect("diagnostics:business_link_resume", token=token)
+    answered = total = 0
+    if diagnostic is not None and not diagnostic.is_submitted:
+        axes, answers = selectors.load_answers(diagnostic)
+        answered, total = applicability.required_answered(axes, answers)
+    structure = selectors.questionnaire_axes(link.campaign.questionnaire)
+    context = {
+        "link": link,
+        "token": token,
+        "business": link.business,
+        "office": link.business.parent,
+        "campaign": link.campaign,
+        "diagnostic": diagnostic,
+        "answered": answered,
+        "total": total,
+        "question_count": applicability.applicable(structure, link.business).asked_count,
+    }
+    return render(request, "diagnostics/business_link/home.html", context)
+
+
+@business_page
+def business_link_resume(request, link: BusinessLink, token: str):
+    """Back where the business left off: the first unanswered question, or the review."""
+    loaded, early = _draft(request, link, token)
+    if early:
+        return early
+    _diagnostic, axes, answers = loaded
+    where = filling.first_unanswered(axes, answers)
+    if where:
+        return _routes(token).redirect("axis", where[0].code, anchor=f"q-{where[1].code}")
+    return _routes(token).redirect("review")
+
+
+@require_http_methods(["GET", "POST"])
+@business_page
+def business_link_axis(request, link: BusinessLink, token: str, code: str):
+    loaded, early = _draft(request, link, token)
+    if early:
+        return early
+    diagnostic, axes, answers = loaded
+    return filling.axis_page(
+        request,
+        diagnostic=diagnostic,
+        axes=axes,
+        answers=answers,
+        code=code,
+        user=None,
+        routes=_routes(token),
+        business=True,
+    )
+
+
+@require_POST
+@business_page
+def business_link_autosave(request, link: BusinessLink, token: str, question_pk: int):
+    diagnostic = services.business_diagnostic(link)
+    if diagnostic is None:
+        return JsonResponse({"error": _(NOT_STARTED)}, status=400)
+    axes, answers = selectors.load_answers(diagnostic)
+    return filling.autosave_answer(
+        request,
+        diagnostic=diagnostic,
+        axes=axes,
+        answers=answers,
+        question_pk=question_pk,
+        user=None,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@business_page
+def business_link_review(request, link: BusinessLink, token: str):
+    """The answers to reread, then the submission with the business's consent."""
+    loaded, early = _draft(request, link, token)
+    if early:
+        return early
+    diagnostic, axes, answers = loaded
+    form = BusinessSubmitForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.diagnostic_submit(
+                    diagnostic=diagnostic, share_details=form.cleaned_data["share_details"]
+                )
+            except services.ServiceError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("diagnostics:business_link_review", token=token)
+            messages.success(request, _("Diagnostic envoyé : voici vos résultats."))
+            return redirect("diagnostics:business_link_results", token=token)
+        status = 400
+    context = {
+        **filling.review_context(diagnostic, axes, answers),
+        "urls": _routes(token).for_page(axes),
+        "form": form,
+        "token": token,
+        "office": link.business.parent,
+    }
+    return render(request, "diagnostics/business_link/review.html", context, status=status)
+
+
+@business_page
+def business_link_results(request, link: BusinessLink, token: str):
+    diagnostic, early = _submitted(request, link, token)
+    if early:
+        return early
+    context = {"results": build_results(diagnostic), "token": token, "office": link.business.parent}
+    return render(request, "diagnostics/business_link/results.html", context)
+
+
+@business_page
+def business_link_report_pdf(request, link: BusinessLink, token: str):
+    diagnostic, early = _submitted(request, link, token)
+    if early:
+        return early
+    pdf = report.pdf_for_html(report.render_html(build_results(diagnostic), request=request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
+    return response
