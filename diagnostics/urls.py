@@ -140,6 +140,11 @@ urlpatterns = [
         name="workshop_edit",
     ),
     path(
+        "offices/<slug:slug>/territoire/ateliers/rendez-vous/",
+        territory.workshop_appointments,
+        name="workshop_appointments",
+    ),
+    path(
         "offices/<slug:slug>/territoire/ateliers/<int:pk>/supprimer/",
         territory.workshop_delete,
         name="workshop_delete",

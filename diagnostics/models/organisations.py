@@ -161,6 +161,13 @@ class Organisation(models.Model):
     pooling_opt_in = models.BooleanField(
         _("apparaître dans les pistes de mutualisation"), default=False
     )
+    # Off by default: the network's individual appointment (« Rendez-vous numérique
+    # individuel », an « Accompagnement individuel ») depends on the office's advisers'
+    # time, which a two-person office with 300 businesses cannot promise to all of them
+    # (review of questionnaire v2, workshop 1012): each office decides to offer it.
+    offers_appointments = models.BooleanField(
+        _("proposer les rendez-vous individuels à ses prestataires"), default=False
+    )
 
     objects = OrganisationManager()
 

@@ -32,7 +32,7 @@ from diagnostics.models import (
 from diagnostics.selectors import regional
 from diagnostics.selectors.statistics import latest_submitted
 from diagnostics.selectors.structure import questionnaire_axes
-from diagnostics.selectors.trainings import weak_answers
+from diagnostics.selectors.trainings import business_workshops, weak_answers
 
 MIN_GROUP = 5  # fewer submitted businesses would let the office single one out
 PROGRAMME_SHOWN = 5  # workshops in the results page's and the report's section
@@ -292,9 +292,16 @@ class ProposedWorkshop:
 
 
 def office_workshops(office: Office) -> QuerySet[Training]:
-    """The workshops an office can run for its businesses: the network's and its own."""
-    return Training.objects.filter(audience=Audience.BUSINESSES).filter(
-        Q(organiser__isnull=True) | Q(organiser=office)
+    """The workshops an office can run for its businesses: the network's and its own, as
+    its businesses may be offered them (`business_workshops`)."""
+    return business_workshops(office.pk)
+
+
+def network_appointments() -> QuerySet[Training]:
+    """The network's individual appointments for businesses, offered by the offices that
+    choose to (the choice on the workshop programme; `business_workshops`)."""
+    return Training.objects.filter(
+        organiser__isnull=True, audience=Audience.BUSINESSES, format=Training.Format.COACHING
     )
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, CharField, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, CharField, Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from diagnostics.models import (
@@ -12,6 +12,7 @@ from diagnostics.models import (
     Axis,
     Department,
     Office,
+    Organisation,
     Question,
     Questionnaire,
     Training,
@@ -35,14 +36,29 @@ class TrainingMatches:
         return self.by_question.get(question_code) or self.by_axis.get(axis_code, [])
 
 
+def business_workshops(office_id: int) -> QuerySet[Training]:
+    """The workshops an office's businesses may be offered: its own, and the network's
+    but for its individual appointments (« Accompagnement individuel », such as the
+    « Rendez-vous numérique individuel »), kept only when the office chose to offer them
+    (`offers_appointments`). The one rule of the business's page and report, the office's
+    view of a business and the workshop programme; read in the same query (no more)."""
+    offers = Exists(Organisation.objects.filter(pk=office_id, offers_appointments=True))
+    network = Q(organiser__isnull=True) & (~Q(format=Training.Format.COACHING) | offers)
+    return Training.objects.filter(network | Q(organiser_id=office_id)).filter(
+        audience=Audience.BUSINESSES
+    )
+
+
 def training_matches(audience: str, today, organiser_id: int | None = None) -> TrainingMatches:
-    """Every training for `audience` of the network's catalogue, and of the office
-    `organiser_id` when given (its own workshops), each with `upcoming` sessions: four queries."""
+    """Every training for `audience` of the network's catalogue, or the workshops the
+    businesses of the office `organiser_id` may be offered when given (`business_workshops`),
+    each with `upcoming` sessions: four queries."""
     upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
-    catalogue = Q(organiser__isnull=True)
     if organiser_id is not None:
-        catalogue |= Q(organiser_id=organiser_id)
-    trainings = Training.objects.filter(catalogue, audience=audience).prefetch_related(
+        trainings = business_workshops(organiser_id)
+    else:
+        trainings = Training.objects.filter(organiser__isnull=True, audience=audience)
+    trainings = trainings.prefetch_related(
         Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
         Prefetch("questions", queryset=Question.objects.only("code")),
         Prefetch("axes", queryset=Axis.objects.only("code")),

@@ -190,6 +190,7 @@ from diagnostics.services.team import (
 )
 from diagnostics.services.workshops import (
     WORKSHOP_NOT_OURS,
+    office_appointments_set,
     workshop_delete,
     workshop_save,
 )
@@ -339,6 +340,7 @@ __all__ = [
     "messages_progress",
     "network_group_sync",
     "normalise_email",
+    "office_appointments_set",
     "office_pooling_set",
     "progress_update",
     "questionnaire_duplicate",

@@ -35,3 +35,12 @@ def workshop_delete(*, office: Office, workshop: Training) -> None:
     if workshop.organiser_id != office.pk:
         raise ServiceForbidden(_(WORKSHOP_NOT_OURS))
     workshop.delete()
+
+
+def office_appointments_set(*, office: Office, offers: bool) -> Office:
+    """Whether the office offers the network's individual appointments to its businesses
+    (off by default); the caller checked that the user manages the office's businesses."""
+    with transaction.atomic():
+        Office.objects.filter(pk=office.pk).update(offers_appointments=offers)
+    office.offers_appointments = offers
+    return office

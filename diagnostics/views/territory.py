@@ -109,10 +109,28 @@ def workshop_programme(request, slug):
             "proposed": proposed,
             "own": own,
             "can_manage": access.manages_businesses(office),
+            "appointments": list(territory.network_appointments().only("title", "description")),
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
             "min_group": territory.MIN_GROUP,
         },
     )
+
+
+@login_required
+@require_POST
+def workshop_appointments(request, slug):
+    """Whether the office offers the network's individual appointments to its businesses:
+    for the director and the members who manage the businesses (403 for the others)."""
+    office = access.office_for_business_manager(request.user, slug)
+    offers = request.POST.get("offers_appointments") == "1"
+    services.office_appointments_set(office=office, offers=offers)
+    messages.success(
+        request,
+        _("Vos prestataires se voient désormais proposer les rendez-vous individuels.")
+        if offers
+        else _("Les rendez-vous individuels ne sont plus proposés à vos prestataires."),
+    )
+    return redirect("diagnostics:workshops", slug=office.slug)
 
 
 @login_required
