@@ -96,6 +96,7 @@ def test_seeds_offices_campaigns_and_accounts_idempotently(db, seeded):
     director = User.objects.get(username="directeur")
     assert director.check_password("snut-demo") and not director.is_staff
     office = director.offices.get()
+    assert office.offers_appointments  # the demo shows the individual appointments
     submitted = office.diagnostics.filter(status=Diagnostic.Status.SUBMITTED)
     assert {d.campaign for d in submitted} == {previous, current}
     assert all(d.overall_score is not None and d.axis_scores.count() == 6 for d in submitted)

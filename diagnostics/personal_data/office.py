@@ -68,6 +68,7 @@ def _office_tables(office: Office) -> list[Table]:
                 "adresse e-mail",
                 "téléphone",
                 "apparaît dans les pistes de mutualisation",
+                "propose des rendez-vous individuels aux prestataires",
             ],
             [
                 [
@@ -81,6 +82,7 @@ def _office_tables(office: Office) -> list[Table]:
                     office.email,
                     office.phone,
                     yes_no(office.pooling_opt_in),
+                    yes_no(office.offers_appointments),
                 ]
             ],
         )

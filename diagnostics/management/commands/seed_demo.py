@@ -185,6 +185,8 @@ def _offices() -> list[Office]:
                     "staff_band": bands[(i * 2) % len(bands)],
                     # Some neighbours agreed to be named in pooling suggestions.
                     "pooling_opt_in": i % 3 == 1,
+                    # The demo office offers individual appointments to its businesses.
+                    "offers_appointments": commune == "Brumevieille-sur-Dronne",
                 },
             )
             offices.append(office)
