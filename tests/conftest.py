@@ -23,6 +23,20 @@ hypothesis_settings.load_profile(
 )
 
 
+# A test that asks none of these fixtures (nor the django_db mark) never opens the database:
+# it is marked `no_db`, and CI's PostgreSQL run, which is there for the database, skips it.
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())
+        )
+        if not uses_database:
+            item.add_marker(pytest.mark.no_db)
+
+
 @pytest.fixture(autouse=True)
 def _cold_memory():
     """Each test starts with nothing in memory or in the cache, as a new process does."""

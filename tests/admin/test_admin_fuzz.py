@@ -31,7 +31,7 @@ def changelists(user):
 
 
 @pytest.mark.parametrize("who", ["network_staff", "superuser"])
-def test_every_list_filter_survives_bad_values(client, who, request):
+def test_every_list_filter_survives_bad_values(db, client, who, request):
     user = request.getfixturevalue(who)
     client.force_login(user)
     seen = 0
