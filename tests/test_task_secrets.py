@@ -81,6 +81,7 @@ def test_a_director_invitation_queues_ids_only_and_staff_read_no_link(
     assert token not in task_table() and "/invitation/" not in task_table()
     pages = staff_pages(client, network_staff)
     assert token not in pages and "invitation_ids" not in pages
+    assert "DBTaskResult object" not in pages  # each task's page is titled with its name
     # Only the hash is stored, and the link works.
     assert Invitation.objects.get().token_hash == token_hash(token)
     membership = accept(office, token)

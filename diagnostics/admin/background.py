@@ -48,3 +48,10 @@ class TaskResultAdmin(DBTaskResultAdmin):
         if isinstance(value, datetime):  # a read-only method's value is printed as is: ISO 8601
             return date_format(localtime(value), "DATETIME_FORMAT")
         return value
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # DBTaskResult has no __str__ of its own: the title and breadcrumbs name the task instead.
+        task = self.get_object(request, object_id)
+        if task is not None:
+            extra_context = {**(extra_context or {}), "subtitle": task.task_name}
+        return super().change_view(request, object_id, form_url, extra_context)
