@@ -32,14 +32,41 @@ class BusinessForm(forms.Form):
         },
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    website = forms.URLField(
+        label=_("Site web"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("SNUT y relève chaque semaine quelques indicateurs visibles de tous."),
+        error_messages={
+            "invalid": _("Saisissez une adresse web valide, par exemple https://www.gite.fr.")
+        },
+    )
+
+
+class WebsiteForm(forms.Form):
+    """A business's own website address, from its personal link."""
+
+    website = forms.URLField(
+        label=_("Adresse de votre site web"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "Par exemple https://www.gite-des-lilas.fr ; laissez vide si vous n’en avez pas."
+        ),
+        error_messages={
+            "invalid": _("Saisissez une adresse web valide, par exemple https://www.gite.fr.")
+        },
+    )
 
 
 class BusinessImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier CSV de vos prestataires"),
         help_text=_(
-            "Colonnes « nom ; activité ; commune ; e-mail », et « téléphone » si vous le "
-            "souhaitez. Séparateur « ; » ou « , », enregistré depuis Excel, LibreOffice ou "
+            "Colonnes « nom ; activité ; commune ; e-mail », et « téléphone » et « site web » si "
+            "vous le souhaitez. Séparateur « ; » ou « , », enregistré depuis Excel, LibreOffice ou "
             "un autre tableur."
         ),
     )
