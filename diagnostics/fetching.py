@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+import urllib3.connection
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -136,6 +137,36 @@ def _ssl_reason(error: BaseException) -> Reason:
     return Reason.CERTIFICATE_INVALID
 
 
+class _Recording:
+    """Keeps the connection's socket and its certificate's end date: http.client lets go of
+    the socket once the response has started, and the deadline needs it while streaming."""
+
+    snut_socket = None
+    snut_not_after = ""
+
+    def connect(self):
+        super().connect()
+        self.snut_socket = self.sock
+        if hasattr(self.sock, "getpeercert"):
+            self.snut_not_after = (self.sock.getpeercert() or {}).get("notAfter", "")
+
+
+class _HTTPConnection(_Recording, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Recording, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
 class Fetcher:
     """One session of guarded fetches (one website check): robots.txt read once per origin."""
 
@@ -211,7 +242,7 @@ class Fetcher:
         remaining = self._remaining(deadline)
         timeout = urllib3.Timeout(connect=remaining, read=remaining)
         if scheme == "https":
-            pool = urllib3.HTTPSConnectionPool(
+            pool = _HTTPSPool(
                 address,
                 port,
                 timeout=timeout,
@@ -221,7 +252,7 @@ class Fetcher:
                 ssl_context=tls_context(),
             )
         else:
-            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+            pool = _HTTPPool(address, port, timeout=timeout, retries=False)
         name = f"[{host}]" if ":" in host else host  # an IPv6 literal
         host_header = name if port == ALLOWED_PORTS[scheme] else f"{name}:{port}"
         path = parts.path or "/"
@@ -239,7 +270,7 @@ class Fetcher:
                     "GET", path, headers=headers, redirect=False, preload_content=False
                 )
                 try:
-                    return self._read(url, response, deadline, limit, scheme == "https")
+                    return self._read(url, response, deadline, limit)
                 finally:
                     response.release_conn()
         except FetchFailed:
@@ -263,11 +294,9 @@ class Fetcher:
             raise FetchFailed(Reason.TIMEOUT)
         return remaining
 
-    def _read(self, url, response, deadline: float, limit: int, https: bool) -> "_Answer":
-        certificate = ""
-        sock = getattr(response.connection, "sock", None)
-        if https and sock is not None:
-            certificate = (sock.getpeercert() or {}).get("notAfter", "")
+    def _read(self, url, response, deadline: float, limit: int) -> "_Answer":
+        sock = getattr(response.connection, "snut_socket", None)
+        certificate = getattr(response.connection, "snut_not_after", "")
         if response.status in REDIRECT_STATUSES and response.headers.get("Location"):
             return _Answer(None, response.headers["Location"])
         declared = response.headers.get("Content-Length", "")
@@ -279,7 +308,7 @@ class Fetcher:
             if len(body) > limit:
                 raise FetchFailed(Reason.TOO_LARGE, str(len(body)))
             remaining = self._remaining(deadline)
-            if sock is not None:  # a server dripping bytes cannot stretch the deadline
+            if sock is not None and sock.fileno() != -1:  # a dripping server cannot stretch it
                 sock.settimeout(remaining)
         page = Fetched(
             url=url,
