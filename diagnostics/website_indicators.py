@@ -262,8 +262,14 @@ def _structured(tree, base: str) -> tuple[dict, list[str]]:
     fields = {k: _field(main[k]) for k in MAIN_FIELDS if main.get(k)}
     if main.get("openingHoursSpecification"):
         fields.setdefault("openingHours", "openingHoursSpecification")
+    # extruct's uniform output names og:type « @type ».
     open_graph = sorted(
-        {k for og in data.get("opengraph", []) for k in og if k.startswith("og:") and og[k]}
+        {
+            "og:type" if key == "@type" else key
+            for og in data.get("opengraph", [])
+            for key in og
+            if og[key] and (key.startswith("og:") or key == "@type")
+        }
     )
     return {"types": types, "fields": fields}, open_graph
 
