@@ -1,6 +1,7 @@
 """The office's businesses: one business, a spreadsheet to import, a business campaign."""
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import (
@@ -37,6 +38,7 @@ class BusinessForm(forms.Form):
         max_length=300,
         required=False,
         assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("SNUT y relève chaque semaine quelques indicateurs visibles de tous."),
         error_messages={
             "invalid": _("Saisissez une adresse web valide, par exemple https://www.gite.fr.")
@@ -52,6 +54,7 @@ class WebsiteForm(forms.Form):
         max_length=300,
         required=False,
         assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_(
             "Par exemple https://www.gite-des-lilas.fr ; laissez vide si vous n’en avez pas."
         ),
