@@ -1,7 +1,7 @@
 """Which question each observed indicator informs, and when what is seen contradicts what
 was declared: the one mapping of « Déclaré / observé ».
 
-Keyed by questionnaire (code, version), then question code: the office questionnaire v3's
+Keyed by questionnaire (code, version), then question code: the office questionnaire's (v2, v3)
 « Site(s) web de destination » axis (and its mobile ticketing question) and the businesses'
 v2 « Visibilité » and « Réservation » questions. Each rule reads the organisation's latest
 website check (diagnostics/website_indicators.py's keys) and the points of the choice
@@ -151,16 +151,19 @@ def own_site(indicators: dict, points: int | None) -> Seen:
     return Seen(text, answered_no_site or (points == 3 and not indicators.get("viewport")))
 
 
+OFFICE_WEBSITE: dict[str, Rule] = {
+    "web-13": mobile,
+    "web-05": structured_data,
+    "web-06": accessibility_statement,
+    "web-07": page_weight,
+    "web-09": languages,
+    "web-12": privacy,
+    "mobilite-09": booking,
+}
 QUESTIONS: dict[tuple[str, int], dict[str, Rule]] = {
-    ("snut-ot", 3): {
-        "web-13": mobile,
-        "web-05": structured_data,
-        "web-06": accessibility_statement,
-        "web-07": page_weight,
-        "web-09": languages,
-        "web-12": privacy,
-        "mobilite-09": booking,
-    },
+    # v2 asks these questions with the same choices as v3: last year's answers compare too.
+    ("snut-ot", 2): OFFICE_WEBSITE,
+    ("snut-ot", 3): OFFICE_WEBSITE,
     ("snut-prestataires", 2): {
         "vis-03": own_site,
         "resa-01": business_booking,

@@ -261,7 +261,11 @@ def test_the_mapped_codes_exist_in_the_official_questionnaires():
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
     codes = {}
-    for name in ("questionnaire_snut_v3.json", "questionnaire_prestataires_v2.json"):
+    for name in (
+        "questionnaire_snut_v2.json",
+        "questionnaire_snut_v3.json",
+        "questionnaire_prestataires_v2.json",
+    ):
         for row in json.loads((fixtures / name).read_text(encoding="utf-8")):
             if row["model"] == "diagnostics.question":
                 key = tuple(row["fields"]["questionnaire"])
