@@ -262,7 +262,7 @@ def _structured(tree, base: str) -> tuple[dict, list[str]]:
     fields = {k: _field(main[k]) for k in MAIN_FIELDS if main.get(k)}
     if main.get("openingHoursSpecification"):
         fields.setdefault("openingHours", "openingHoursSpecification")
-    # extruct's uniform output names og:type « @type ».
+    # extruct's uniform output names og:type « @type ».
     open_graph = sorted(
         {
             "og:type" if key == "@type" else key
