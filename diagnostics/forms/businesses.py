@@ -9,6 +9,12 @@ from diagnostics.models import (
 )
 
 
+class WebAddressField(forms.URLField):
+    """A website's address: http or https only (Django's field also takes ftp)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class BusinessForm(forms.Form):
     """A business of the office's territory; duplicates are the service's to refuse."""
 
@@ -33,12 +39,11 @@ class BusinessForm(forms.Form):
         },
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
-    website = forms.URLField(
+    website = WebAddressField(
         label=_("Site web"),
         max_length=300,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_("SNUT y relève chaque semaine quelques indicateurs visibles de tous."),
         error_messages={
             "invalid": _("Saisissez une adresse web valide, par exemple https://www.gite.fr.")
@@ -49,12 +54,11 @@ class BusinessForm(forms.Form):
 class WebsiteForm(forms.Form):
     """A business's own website address, from its personal link."""
 
-    website = forms.URLField(
+    website = WebAddressField(
         label=_("Adresse de votre site web"),
         max_length=300,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_(
             "Par exemple https://www.gite-des-lilas.fr ; laissez vide si vous n’en avez pas."
         ),

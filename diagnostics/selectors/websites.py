@@ -103,6 +103,7 @@ class TerritoryObserved:
     booking_link: int
     trackers: int
     latest: object  # the newest check's date, or None
+    seeded: bool  # some are the demo's, made earlier
 
     def lacking(self, count: int) -> int:
         return self.checked - count
@@ -116,10 +117,11 @@ def territory_observed(office: Organisation) -> TerritoryObserved:
     counts = dict.fromkeys(
         ("checked", "failed", "https", "mobile", "structured_data", "booking_link", "trackers"), 0
     )
-    latest = None
-    for status, indicators, checked_at in WebsiteCheck.objects.filter(
+    latest, seeded = None, False
+    for status, indicators, checked_at, demo in WebsiteCheck.objects.filter(
         latest=True, organisation__parent=office
-    ).values_list("status", "indicators", "checked_at"):
+    ).values_list("status", "indicators", "checked_at", "seeded"):
+        seeded = seeded or demo
         latest = max(latest, checked_at) if latest and checked_at else (checked_at or latest)
         if status != WebsiteCheck.Status.DONE:
             counts["failed"] += 1
@@ -130,4 +132,4 @@ def territory_observed(office: Organisation) -> TerritoryObserved:
         counts["structured_data"] += bool((indicators.get("structured_data") or {}).get("types"))
         counts["booking_link"] += bool(indicators.get("booking_link"))
         counts["trackers"] += bool(indicators.get("trackers"))
-    return TerritoryObserved(**totals, **counts, latest=latest)
+    return TerritoryObserved(**totals, **counts, latest=latest, seeded=seeded)
