@@ -275,3 +275,54 @@ def test_a_tampered_token_changes_nothing(client, business_link):
     assert response.status_code == 400
     business.refresh_from_db()
     assert business.website == ""
+
+
+def test_a_business_asks_its_check_again_from_its_results(
+    client, business_link, django_capture_on_commit_callbacks
+):
+    business, token = business_link
+    business.website = SITE
+    business.save()
+    results = reverse("diagnostics:business_link_results", args=[token])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("diagnostics:business_link_website", args=[token]), {"next": results}
+        )
+    assert response.url == results
+    business.refresh_from_db()
+    assert business.website == SITE  # no address in the form: the address stays
+    assert WebsiteCheck.objects.get(organisation=business).status == WebsiteCheck.Status.PENDING
+    assert len(default_task_backend.results) == 1
+
+
+def test_the_review_page_costs_the_same_queries_whatever_the_observations(client, monkeypatch):
+    rules = [
+        {"axe-1-01": observed_questions.mobile},
+        {
+            "axe-1-01": observed_questions.mobile,
+            "axe-1-02": observed_questions.accessibility_statement,
+            "axe-2-01": observed_questions.languages,
+            "axe-2-03": observed_questions.booking,
+        },
+    ]
+    counts = []
+    for mapped in rules:
+        office = factories.make_office()
+        user = factories.make_user(office=office)
+        questionnaire = factories.build_questionnaire()
+        monkeypatch.setitem(observed_questions.QUESTIONS, (questionnaire.code, 1), mapped)
+        diagnostic = Diagnostic.objects.create(
+            organisation=office,
+            campaign=factories.open_campaign(questionnaire),
+            questionnaire=questionnaire,
+            created_by=user,
+        )
+        factories.answer_all(diagnostic)
+        observed(office)
+        client.force_login(user)
+        client.get(reverse("diagnostics:review", args=[diagnostic.pk]))
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("diagnostics:review", args=[diagnostic.pk]))
+        assert page.content.decode().count("snut-observed-beside") == len(mapped)
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
