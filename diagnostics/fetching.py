@@ -21,12 +21,17 @@ Loopback addresses (and any port on them) are allowed only with SNUT_FETCH_ALLOW
 which the test suite sets for its local HTTP server and production refuses to start with.
 """
 
+import contextlib
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -90,6 +95,19 @@ def resolve(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
+# The system resolver has its own timeouts (5 s a try, several tries): a lookup runs here,
+# so that the fetch's deadline bounds it too.
+_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="snut-dns")
+
+
+def resolve_within(host: str, port: int, seconds: float) -> list[str]:
+    future = _lookups.submit(lambda: resolve(host, port))
+    try:
+        return future.result(timeout=seconds)
+    except FutureTimeout as error:
+        raise FetchFailed(Reason.TIMEOUT, host) from error
+
+
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
@@ -98,13 +116,13 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
-def checked_address(host: str, port: int) -> str:
+def checked_address(host: str, port: int, seconds: float = 10.0) -> str:
     """The address to connect to: every resolved address must be public (or loopback with
     the test setting); the first one is used, never a second resolution."""
     try:
         candidates = [host] if ipaddress.ip_address(host) else []
     except ValueError:
-        candidates = resolve(host, port)
+        candidates = resolve_within(host, port, seconds)
     if not candidates:
         raise FetchFailed(Reason.NAME, host)
     for candidate in candidates:
@@ -137,16 +155,44 @@ def _ssl_reason(error: BaseException) -> Reason:
     return Reason.CERTIFICATE_INVALID
 
 
-class _Recording:
-    """Keeps the connection's socket and its certificate's end date: http.client lets go of
-    the socket once the response has started, and the deadline needs it while streaming."""
+class _Watch:
+    """The deadline of one request: a timer shuts its socket down when it passes, so that a
+    server dripping headers or body a byte at a time (each read within the socket's
+    timeout) cannot stretch it; `fired` tells a cut-off body from a complete one."""
 
-    snut_socket = None
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.fired = False
+        self.timer: threading.Timer | None = None
+
+    def arm(self, sock) -> None:
+        def cut():
+            self.fired = True
+            with contextlib.suppress(OSError):  # closed already
+                sock.shutdown(socket.SHUT_RDWR)
+
+        self.timer = threading.Timer(self.seconds, cut)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+
+_watch: ContextVar[_Watch | None] = ContextVar("snut_fetch_watch", default=None)
+
+
+class _Recording:
+    """Arms the request's watch on its socket, and keeps the certificate's end date."""
+
     snut_not_after = ""
 
     def connect(self):
         super().connect()
-        self.snut_socket = self.sock
+        watch = _watch.get()
+        if watch is not None:
+            watch.arm(self.sock)
         if hasattr(self.sock, "getpeercert"):
             self.snut_not_after = (self.sock.getpeercert() or {}).get("notAfter", "")
 
@@ -238,7 +284,7 @@ class Fetcher:
             host = parts.hostname.encode("idna").decode("ascii")
         except UnicodeError as error:
             raise FetchFailed(Reason.NAME, parts.hostname) from error
-        address = checked_address(host, port)
+        address = checked_address(host, port, self._remaining(deadline))
         remaining = self._remaining(deadline)
         timeout = urllib3.Timeout(connect=remaining, read=remaining)
         if scheme == "https":
@@ -264,29 +310,44 @@ class Fetcher:
             "Accept": "text/plain" if robots else "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
             "Accept-Language": "fr,en;q=0.5",
         }
+        watch = _Watch(remaining)
+        token = _watch.set(watch)
         try:
             with pool:
                 response = pool.urlopen(
                     "GET", path, headers=headers, redirect=False, preload_content=False
                 )
                 try:
-                    return self._read(url, response, deadline, limit)
+                    answer = self._read(url, response, deadline, limit)
                 finally:
+                    watch.disarm()
                     response.release_conn()
+            if watch.fired:
+                raise FetchFailed(Reason.TIMEOUT, url)
+            return answer
         except FetchFailed:
             raise
-        except urllib3.exceptions.SSLError as error:
-            raise FetchFailed(_ssl_reason(error), host) from error
-        except (
-            urllib3.exceptions.TimeoutError,
-            urllib3.exceptions.NewConnectionError,
-            urllib3.exceptions.ProtocolError,
-        ) as error:
-            if isinstance(error, urllib3.exceptions.TimeoutError) or "timed out" in str(error):
+        except Exception as error:
+            if watch.fired:  # the watch cut the socket: whatever broke, time ran out
                 raise FetchFailed(Reason.TIMEOUT, url) from error
-            raise FetchFailed(Reason.CONNECTION, url) from error
-        except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise FetchFailed(Reason.CONNECTION, url) from error
+            failure = self._failure(error, host, url)
+            if failure is error:
+                raise
+            raise failure from error
+        finally:
+            watch.disarm()
+            _watch.reset(token)
+
+    @staticmethod
+    def _failure(error: Exception, host: str, url: str) -> Exception:
+        """What a library error means for the office, in French (other errors stay as is)."""
+        if isinstance(error, urllib3.exceptions.SSLError):
+            return FetchFailed(_ssl_reason(error), host)
+        if isinstance(error, urllib3.exceptions.TimeoutError) or "timed out" in str(error):
+            return FetchFailed(Reason.TIMEOUT, url)
+        if isinstance(error, (urllib3.exceptions.HTTPError, OSError)):
+            return FetchFailed(Reason.CONNECTION, url)
+        return error
 
     def _remaining(self, deadline: float) -> float:
         remaining = deadline - self.clock()
@@ -295,7 +356,6 @@ class Fetcher:
         return remaining
 
     def _read(self, url, response, deadline: float, limit: int) -> "_Answer":
-        sock = getattr(response.connection, "snut_socket", None)
         certificate = getattr(response.connection, "snut_not_after", "")
         if response.status in REDIRECT_STATUSES and response.headers.get("Location"):
             return _Answer(None, response.headers["Location"])
@@ -307,9 +367,7 @@ class Fetcher:
             body += chunk
             if len(body) > limit:
                 raise FetchFailed(Reason.TOO_LARGE, str(len(body)))
-            remaining = self._remaining(deadline)
-            if sock is not None and sock.fileno() != -1:  # a dripping server cannot stretch it
-                sock.settimeout(remaining)
+            self._remaining(deadline)
         page = Fetched(
             url=url,
             status=response.status,

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def site(httpserver, settings):
     """The office's website, served from 127.0.0.1 (allowed by the tests' setting only)."""
     settings.SNUT_FETCH_ALLOW_LOOPBACK = True
-    settings.SNUT_FETCH_TIMEOUT = 0.5
+    settings.SNUT_FETCH_TIMEOUT = 2.0
     httpserver.no_handler_status_code = 404
 
     def page(path, name, **kwargs):
