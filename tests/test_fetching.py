@@ -284,7 +284,7 @@ def https_site(tmp_path, loopback, monkeypatch):
         cert, key = certificate(tmp_path, "www.gite.test", start, end)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+        server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context, threaded=True)
         server.no_handler_status_code = 404
         server.start()
         servers.append(server)
