@@ -3,9 +3,11 @@ and an office's businesses' observed indicators counted. A fixed number of queri
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics import observed_questions
@@ -43,15 +45,21 @@ class Observed:
         return self.check.get_failure_display()
 
 
+# A check still pending after this long was lost (no worker?): not « en cours » any more.
+PENDING_FOR = timedelta(hours=6)
+
+
 def checks_of(organisation_id: int) -> tuple[WebsiteCheck | None, bool]:
     """The organisation's latest completed check and whether one is pending: one query."""
+    recent = timezone.now() - PENDING_FOR
+    pending = Q(status=WebsiteCheck.Status.PENDING, requested_at__gt=recent)
     checks = list(
         WebsiteCheck.objects.filter(
-            Q(latest=True) | Q(status=WebsiteCheck.Status.PENDING), organisation_id=organisation_id
+            Q(latest=True) | pending, organisation_id=organisation_id
         ).order_by("-requested_at")[:5]
     )
     latest = next((c for c in checks if c.latest), None)
-    return latest, any(c.status == WebsiteCheck.Status.PENDING for c in checks)
+    return latest, any(not c.latest for c in checks)
 
 
 def _declared(answer: Answer | None) -> tuple[str, int | None]:

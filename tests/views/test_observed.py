@@ -326,3 +326,18 @@ def test_the_review_page_costs_the_same_queries_whatever_the_observations(client
         assert page.content.decode().count("snut-observed-beside") == len(mapped)
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_pending_check_is_said_so_until_it_is_taken_as_lost(client, office, director):
+    diagnostic = submitted_with(office, director, official(factories.build_questionnaire()))
+    observed(office)
+    pending = WebsiteCheck.objects.create(
+        organisation=office, url=SITE, requested_at=timezone.now()
+    )
+    client.force_login(director)
+    url = reverse("diagnostics:results", args=[diagnostic.pk])
+    assert "Un relevé est en cours" in client.get(url).content.decode()
+    WebsiteCheck.objects.filter(pk=pending.pk).update(
+        requested_at=timezone.now() - timedelta(hours=7)
+    )
+    assert "Un relevé est en cours" not in client.get(url).content.decode()
