@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import charset_normalizer
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -50,6 +50,12 @@ HEADERS = {
     "tel": "phone",
     "phone": "phone",
     "portable": "phone",
+    "siteweb": "website",
+    "siteinternet": "website",
+    "site": "website",
+    "web": "website",
+    "website": "website",
+    "url": "website",
 }
 REQUIRED = ("name", "activity", "commune", "email")
 COLUMN_LABELS = {
@@ -155,7 +161,11 @@ LINE_ACTIVITY = gettext_noop(
 LINE_TOO_LONG = gettext_noop("Ligne %(line)s : %(column)s trop long (%(max)s caractères au plus).")
 LINE_PHONE = gettext_noop("Ligne %(line)s : le téléphone « %(value)s » n’est pas valide.")
 
-MAX_LENGTHS = {"name": 200, "commune": 120, "email": 254, "phone": 30}
+LINE_WEBSITE = gettext_noop(
+    "Ligne %(line)s : le site web « %(value)s » n’est pas une adresse web (http ou https)."
+)
+OPTIONAL_LABELS = {"phone": gettext_noop("téléphone"), "website": gettext_noop("site web")}
+MAX_LENGTHS = {"name": 200, "commune": 120, "email": 254, "phone": 30, "website": 300}
 PHONE_CHARACTERS = set("0123456789+ .-()/")
 
 
@@ -171,6 +181,7 @@ class ImportRow:
     commune: str = ""
     email: str = ""
     phone: str = ""
+    website: str = ""
     segment: str = ""
     subtype: str = ""
     errors: list[str] = field(default_factory=list)
@@ -188,6 +199,7 @@ class ImportRow:
             "commune": self.commune,
             "email": self.email,
             "phone": self.phone,
+            "website": self.website,
             "segment": self.segment,
             "subtype": self.subtype,
             "errors": list(self.errors),
@@ -239,6 +251,15 @@ def decoded(content: bytes) -> str:
     if any(ord(c) < 32 and c not in "\r\n\t" for c in text):
         raise ImportRefused(_(FILE_ENCODING))
     return text
+
+
+validate_website = URLValidator(schemes=["http", "https"])
+
+
+def website_address(value: str) -> str:
+    """« www.gite.fr » as typed in a spreadsheet becomes « https://www.gite.fr »."""
+    value = value.strip()
+    return value if "://" in value else f"https://{value}"
 
 
 def _delimiter(first_line: str) -> str:
@@ -301,7 +322,7 @@ def _row(line: int, cells: list[str], columns: dict[str, int]) -> ImportRow:
             row.errors.append(_(LINE_MISSING) % {"line": line, "column": _(COLUMN_LABELS[name])})
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(row, name)) > limit:
-            label = _(COLUMN_LABELS.get(name, gettext_noop("téléphone")))
+            label = _(COLUMN_LABELS.get(name, OPTIONAL_LABELS[name]))
             row.errors.append(_(LINE_TOO_LONG) % {"line": line, "column": label, "max": limit})
     if row.email and len(row.email) <= MAX_LENGTHS["email"]:
         try:
@@ -316,4 +337,11 @@ def _row(line: int, cells: list[str], columns: dict[str, int]) -> ImportRow:
             row.segment, row.subtype = found
     if row.phone and not set(row.phone) <= PHONE_CHARACTERS:
         row.errors.append(_(LINE_PHONE) % {"line": line, "value": row.phone[:30]})
+    if row.website:
+        row.website = website_address(row.website)
+        if len(row.website) <= MAX_LENGTHS["website"]:
+            try:
+                validate_website(row.website)
+            except ValidationError:
+                row.errors.append(_(LINE_WEBSITE) % {"line": line, "value": row.website[:60]})
     return row

@@ -9,9 +9,11 @@ the office tell who asked for what.
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from diagnostics import selectors
 from diagnostics.models import Answer, Campaign, Diagnostic, Office, Question
+from diagnostics.selectors import websites
 from diagnostics.selectors.territory import MIN_GROUP
 
 
@@ -59,3 +61,32 @@ def campaign_needs(office: Office, campaign: Campaign) -> list[Need]:
         rows.sort(key=lambda r: -r.count)  # stable: ties keep the questionnaire's order
         needs.append(Need(question, sum(r.count for r in rows), tuple(rows)))
     return needs
+
+
+@dataclass(frozen=True)
+class ObservedNeeds:
+    """What the office's businesses' websites show they lack (their latest checks), as needs
+    the workshop programme counts: observed, never asked."""
+
+    observed: websites.TerritoryObserved
+    rows: tuple[NeedRow, ...]  # most frequent first
+
+    @property
+    def shown(self) -> bool:
+        return self.observed.checked > 0
+
+
+def observed_needs(office: Office) -> ObservedNeeds:
+    """Two queries (selectors.websites.territory_observed)."""
+    seen = websites.territory_observed(office)
+    rows = [
+        NeedRow(_("Site sans connexion sécurisée (HTTPS)"), seen.lacking(seen.https)),
+        NeedRow(_("Site non adapté aux téléphones"), seen.lacking(seen.mobile)),
+        NeedRow(_("Aucune donnée structurée (schema.org)"), seen.lacking(seen.structured_data)),
+        NeedRow(
+            _("Aucun lien de réservation sur la page d’accueil"), seen.lacking(seen.booking_link)
+        ),
+        NeedRow(_("Traceurs chargés avant tout consentement"), seen.trackers),
+    ]
+    rows.sort(key=lambda r: -r.count)
+    return ObservedNeeds(seen, tuple(rows))

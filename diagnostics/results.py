@@ -24,7 +24,7 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
 )
-from diagnostics.selectors import territory
+from diagnostics.selectors import territory, websites
 
 PLAN_SIZE = 12
 PEERS_COLOR = "#d08c00"
@@ -202,6 +202,12 @@ class Results:
     def pooling(self) -> list[selectors.PoolingLead]:
         """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
         return selectors.pooling_leads(self.diagnostic, self.plan)
+
+    @cached_property
+    def observed(self):
+        """« Déclaré / observé »: the website questions beside the latest check (one query)."""
+        answered = [(row.question, row.answer) for item in self.axes for row in item.annex]
+        return websites.declared_observed(self.diagnostic, answered)
 
     fragment_seconds = results_cache.FRAGMENT_SECONDS
 

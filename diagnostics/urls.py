@@ -10,6 +10,7 @@ from diagnostics.views import (
     personal_data,
     team,
     territory,
+    websites,
 )
 
 app_name = "diagnostics"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("offices/<slug:slug>/", views.office_detail, name="office"),
     path("offices/<slug:slug>/commencer/", views.diagnostic_start, name="start"),
+    path("offices/<slug:slug>/site-web/relever/", websites.website_check, name="website_check"),
     path("diagnostics/<int:pk>/", views.diagnostic_resume, name="resume"),
     path("diagnostics/<int:pk>/axes/<slug:code>/", views.diagnostic_axis, name="axis"),
     path(
@@ -183,6 +185,11 @@ urlpatterns = [
         "prestataire/<str:token>/rapport.pdf",
         business_link.business_link_report_pdf,
         name="business_link_report_pdf",
+    ),
+    path(
+        "prestataire/<str:token>/site-web/",
+        business_link.business_link_website,
+        name="business_link_website",
     ),
     # The data subjects' rights (diagnostics/views/personal_data.py)
     path(

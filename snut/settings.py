@@ -273,6 +273,20 @@ BUSINESS_IMPORT_MAX_BYTES = envint("BUSINESS_IMPORT_MAX_BYTES", str(1024 * 1024)
 BUSINESS_IMPORT_MAX_LINES = envint("BUSINESS_IMPORT_MAX_LINES", "2000")
 SNUT_NETWORK_NAME = os.getenv("SNUT_NETWORK_NAME", "Réseau régional des offices de tourisme")
 SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
+# « Observé »: what SNUT reads on the offices' and businesses' websites (diagnostics/fetching.py).
+# Each fetch stops after SNUT_FETCH_TIMEOUT seconds and SNUT_FETCH_MAX_BYTES bytes; an
+# organisation's check may be asked again once per SNUT_WEBSITE_CHECK_THROTTLE_MINUTES.
+SNUT_FETCH_TIMEOUT = float(os.getenv("SNUT_FETCH_TIMEOUT", "10"))
+SNUT_FETCH_MAX_BYTES = envint("SNUT_FETCH_MAX_BYTES", str(2 * 1024 * 1024))
+SNUT_WEBSITE_CHECK_THROTTLE_MINUTES = envint("SNUT_WEBSITE_CHECK_THROTTLE_MINUTES", "60")
+# Lets the checker reach loopback addresses (the tests' local web server): never in
+# production, which refuses to start with it.
+SNUT_FETCH_ALLOW_LOOPBACK = envbool("SNUT_FETCH_ALLOW_LOOPBACK", "0")
+if SNUT_FETCH_ALLOW_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured(
+        "SNUT_FETCH_ALLOW_LOOPBACK lets the website checker reach this machine: "
+        "it is for the tests only, never with DEBUG off."
+    )
 # The network's territory: INSEE codes of its regions (fixtures/territoires.json);
 # empty means all of France. Offices are created in the departments of these regions.
 SNUT_NETWORK_REGIONS = envlist("SNUT_NETWORK_REGIONS", "")

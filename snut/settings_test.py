@@ -20,3 +20,6 @@ SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = (
     Path(tempfile.gettempdir()) / "snut-test-private" / os.getenv("PYTEST_XDIST_WORKER", "main")
 )
+# « Observé »: short fetches, so that a slow page costs the suite a second, not ten. Loopback
+# stays refused here; the tests that serve pages from 127.0.0.1 allow it themselves.
+SNUT_FETCH_TIMEOUT = 1.0

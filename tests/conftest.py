@@ -116,3 +116,18 @@ def printed(monkeypatch):
         lambda self, *a, **k: calls.append(1) or real_write_pdf(self, *a, **k),
     )
     return calls
+
+
+@pytest.fixture(scope="session")
+def make_httpserver():
+    """pytest-httpserver's server for « Observé »'s tests (tests/test_fetching.py): on
+    127.0.0.1 (« localhost » may resolve to ::1 first), one thread per request, so that a
+    test's slow or dripping page never holds up the next test's requests."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

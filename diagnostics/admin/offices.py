@@ -272,6 +272,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         "staff_band",
         "email",
         "phone",
+        "website",
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

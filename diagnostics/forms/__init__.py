@@ -12,6 +12,7 @@ from diagnostics.forms.businesses import (
     BusinessCampaignForm,
     BusinessForm,
     BusinessImportForm,
+    WebsiteForm,
 )
 from diagnostics.forms.filters import (
     DEPARTMENT_NOT_IN_REGION,
@@ -40,6 +41,7 @@ __all__ = [
     "BusinessCampaignForm",
     "BusinessForm",
     "BusinessImportForm",
+    "WebsiteForm",
     "BusinessSubmitForm",
     "COMMENT_MAX_LENGTH",
     "DEPARTMENT_NOT_IN_REGION",

@@ -33,9 +33,11 @@ from .questionnaires import (
     Questionnaire,
 )
 from .setup import SetupRecord
+from .websites import WebsiteCheck
 from .workers import WorkerHeartbeat
 
 __all__ = [
+    "WebsiteCheck",
     "WorkerHeartbeat",
     "MEMBER_NEVER_STAFF",
     "STAFF_NEVER_MEMBER",

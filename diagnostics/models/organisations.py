@@ -3,6 +3,7 @@ memberships."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -150,6 +151,14 @@ class Organisation(models.Model):
     )
     email = models.EmailField(_("adresse e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Its public website, which « Observé » reads weekly (diagnostics/services/websites.py).
+    website = models.URLField(
+        _("site web"),
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("L’adresse de la page d’accueil, par exemple https://www.gite-des-lilas.fr"),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",

@@ -107,6 +107,7 @@ class BusinessCopy:
             "département": str(business.department),
             "adresse e-mail": business.email,
             "téléphone": business.phone,
+            "site web": business.website,
             "office de tourisme": business.parent.name,
         }
 

@@ -67,6 +67,7 @@ def _office_tables(office: Office) -> list[Table]:
                 "effectif",
                 "adresse e-mail",
                 "téléphone",
+                "site web",
                 "apparaît dans les pistes de mutualisation",
                 "propose des rendez-vous individuels aux prestataires",
             ],
@@ -81,6 +82,7 @@ def _office_tables(office: Office) -> list[Table]:
                     office.get_staff_band_display(),
                     office.email,
                     office.phone,
+                    office.website,
                     yes_no(office.pooling_opt_in),
                     yes_no(office.offers_appointments),
                 ]
@@ -316,9 +318,9 @@ def _business_tables(office: Office) -> list[Table]:
         ),
         Table(
             "prestataires",
-            ["nom", "activité", "précision", "commune", "adresse e-mail", "téléphone"],
+            ["nom", "activité", "précision", "commune", "adresse e-mail", "téléphone", "site web"],
             [
-                [b.name, b.get_segment_display(), b.subtype, b.commune, b.email, b.phone]
+                [b.name, b.get_segment_display(), b.subtype, b.commune, b.email, b.phone, b.website]
                 for b in businesses
             ],
         ),

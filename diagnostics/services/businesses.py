@@ -133,7 +133,7 @@ IMPORT_LINE_DUPLICATE_FILE = gettext_noop("Ligne {line} : doublon de la ligne {
 IMPORT_LINE_DUPLICATE_EXISTING = gettext_noop(
     "Ligne {line} : « {name} » figure déjà parmi vos prestataires."
 )
-BUSINESS_FIELDS = ("name", "segment", "subtype", "commune", "email", "phone")
+BUSINESS_FIELDS = ("name", "segment", "subtype", "commune", "email", "phone", "website")
 
 
 def _identity(name: str, commune: str) -> tuple[str, str]:

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostics import applicability, report, selectors, services
-from diagnostics.forms import BusinessSubmitForm
+from diagnostics.forms import BusinessSubmitForm, WebsiteForm
 from diagnostics.models import BusinessLink
 from diagnostics.results import build_results
+from diagnostics.selectors import websites
+from diagnostics.services import websites as website_services
 from diagnostics.views import filling
 
 # Unknown link: 400; a link that was good once (expired, revoked): 410 Gone.
@@ -28,6 +30,13 @@ REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
 
 NOT_STARTED = gettext_noop("Commencez d’abord votre diagnostic.")
 NOT_SUBMITTED = gettext_noop("Vos résultats seront disponibles une fois le diagnostic envoyé.")
+WEBSITE_SAVED = gettext_noop("Adresse enregistrée : le relevé se fait en arrière-plan.")
+WEBSITE_CHECK_ASKED = gettext_noop("Relevé demandé : il se fait en arrière-plan.")
+WEBSITE_REMOVED = gettext_noop("Adresse retirée : votre site ne sera plus relevé.")
+WEBSITE_SAVED_NOT_CHECKED = gettext_noop(
+    "Adresse enregistrée. Un relevé a déjà été demandé il y a moins d’une heure : "
+    "le prochain relevé lira cette adresse."
+)
 SUBMITTED_READ_ONLY = gettext_noop(
     "Votre diagnostic est envoyé : il ne peut plus être modifié. Voici vos résultats."
 )
@@ -120,6 +129,8 @@ def business_link_home(request, link: BusinessLink, token: str):
         "answered": answered,
         "total": total,
         "question_count": applicability.applicable(structure, link.business).asked_count,
+        "website_form": WebsiteForm(initial={"website": link.business.website}),
+        "website_check": websites.checks_of(link.business.pk)[0],
     }
     return render(request, "diagnostics/business_link/home.html", context)
 
@@ -223,3 +234,40 @@ def business_link_report_pdf(request, link: BusinessLink, token: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
     return response
+
+
+@require_POST
+@business_page
+def business_link_website(request, link: BusinessLink, token: str):
+    """The business's website address, saved from its own page, then read in the background
+    (at most once an hour): the request only enqueues the check. Without an address in the
+    form (the results page's button), only the check is asked again."""
+    results_url = reverse("diagnostics:business_link_results", args=[token])
+    back = (
+        "diagnostics:business_link_results"
+        if request.POST.get("next") == results_url
+        else ("diagnostics:business_link_home")
+    )
+    if "website" not in request.POST:
+        try:
+            website_services.website_check_request(organisation=link.business)
+        except services.ServiceError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _(WEBSITE_CHECK_ASKED))
+        return redirect(back, token=token)
+    form = WebsiteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["website"]))
+        return redirect("diagnostics:business_link_home", token=token)
+    website = form.cleaned_data["website"]
+    try:
+        check = website_services.website_set(organisation=link.business, website=website)
+    except services.ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("diagnostics:business_link_home", token=token)
+    if not website:
+        messages.success(request, _(WEBSITE_REMOVED))
+    else:
+        messages.success(request, _(WEBSITE_SAVED if check else WEBSITE_SAVED_NOT_CHECKED))
+    return redirect(back, token=token)

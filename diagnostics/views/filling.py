@@ -19,6 +19,7 @@ from diagnostics import access, selectors, services
 from diagnostics.answer_fields import confirm_field_name
 from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
+from diagnostics.selectors import websites
 
 SESSION_EXPIRED = gettext_noop(
     "Votre session a expiré : reconnectez-vous. Les réponses pas encore enregistrées restent "
@@ -354,6 +355,10 @@ def review_context(diagnostic: Diagnostic, axes: list[Axis], answers: dict[int, 
         "overall_percent": selectors.overall_percent(progress),
         "missing": sum(len(p.unanswered) for p in progress),
         "campaign_open": diagnostic.campaign.is_open(),
+        "observed": websites.declared_observed(
+            diagnostic,
+            [(q, answers.get(q.pk)) for item in progress for q in item.axis.questions.all()],
+        ),
     }
 
 

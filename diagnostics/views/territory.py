@@ -52,6 +52,7 @@ def territory_page(request, slug):
             "segments": [(s, str(Business.Segment(s).label)) for s in Business.BUSINESS_SEGMENTS],
             "min_group": territory.MIN_GROUP,
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
+            "observed_needs": needs.observed_needs(office),
         },
     )
 
@@ -111,6 +112,7 @@ def workshop_programme(request, slug):
             "can_manage": access.manages_businesses(office),
             "appointments": list(territory.network_appointments().only("title", "description")),
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
+            "observed_needs": needs.observed_needs(office),
             "min_group": territory.MIN_GROUP,
         },
     )

@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pdfua import Severity, default_registry, validate
 from pdfua.document import as_integer
 from pdfua.model import Location
@@ -18,8 +19,10 @@ from pdfua.rules import Rule, RuleRegistry
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from diagnostics import services
-from diagnostics.models import Audience, Diagnostic
+from diagnostics import observed_questions, services
+from diagnostics.management.demo_websites import office_indicators
+from diagnostics.models import Audience, Diagnostic, WebsiteCheck
+from diagnostics.services.websites import website_check_complete
 from tests import factories
 
 # Both reports are printed once for the module, on one pytest-xdist worker.
@@ -123,6 +126,18 @@ def reports(django_db_setup, django_db_blocker):
         office = factories.make_office(OFFICE)
         director = factories.make_user("directrice", office=office)
         campaign = factories.open_campaign(factories.build_questionnaire())
+        # « Déclaré / observé » in the report: two of its questions informed by a check.
+        observed_key = (campaign.questionnaire.code, campaign.questionnaire.version)
+        observed_questions.QUESTIONS[observed_key] = {
+            "axe-1-01": observed_questions.mobile,
+            "axe-1-02": observed_questions.privacy,
+        }
+        office.website = "https://www.castelroc-tourisme.test/"
+        office.save(update_fields=["website"])
+        check = WebsiteCheck.objects.create(
+            organisation=office, url=office.website, requested_at=timezone.now()
+        )
+        website_check_complete(check=check, indicators=office_indicators(office.website, demo=True))
         diagnostic = Diagnostic.objects.create(
             organisation=office,
             campaign=campaign,
@@ -134,6 +149,7 @@ def reports(django_db_setup, django_db_blocker):
         client = Client()
         client.force_login(director)
         office_pdf = client.get(reverse("diagnostics:report_pdf", args=[diagnostic.pk]))
+        del observed_questions.QUESTIONS[observed_key]
 
         questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
         campaign = factories.open_campaign(questionnaire, organiser=office)
@@ -148,6 +164,10 @@ def reports(django_db_setup, django_db_blocker):
     assert office_pdf.status_code == business_pdf.status_code == 200
     # WeasyPrint logs an error for every image left without an alternative.
     assert not errors.records, [record.getMessage() for record in errors.records]
+    # The office's report has its « Déclaré / observé » table, tagged like the others.
+    assert "Déclaré / observé" in "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(office_pdf.content)).pages
+    )
     return {"office_pdf": office_pdf.content, "business_pdf": business_pdf.content}
 
 
