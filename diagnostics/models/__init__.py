@@ -21,6 +21,7 @@ from .organisations import (
     Organisation,
     Region,
 )
+from .opinions import ImportanceOpinion, Opinion, OpinionRound, Respondent
 from .outreach import BusinessLink, Reminder
 from .plans import Action, Training, TrainingSession
 from .questionnaires import (
@@ -55,14 +56,18 @@ __all__ = [
     "Diagnostic",
     "DiagnosticReopening",
     "Export",
+    "ImportanceOpinion",
     "Invitation",
     "MaturityLevel",
     "Membership",
     "Office",
+    "Opinion",
+    "OpinionRound",
     "Organisation",
     "Question",
     "Questionnaire",
     "Region",
+    "Respondent",
     "Reminder",
     "SetupRecord",
     "Training",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics import access, selectors, services
+from diagnostics.selectors import opinions as opinion_selectors
 from diagnostics.answer_fields import confirm_field_name
 from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
@@ -393,6 +394,9 @@ def diagnostic_review(request, pk):
             "urls": office_routes(diagnostic).for_page(axes),
             "is_director": is_director,
             "form": form,
+            "team_opinions": opinion_selectors.team_opinions(
+                diagnostic, access.opinion_reader(request.user, diagnostic), answers=answers
+            ),
         },
         status=status,
     )

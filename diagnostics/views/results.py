@@ -48,7 +48,9 @@ def results(request, pk):
         request,
         "diagnostics/results.html",
         {
-            "results": build_results(diagnostic),
+            "results": build_results(
+                diagnostic, access.opinion_reader(request.user, diagnostic)
+            ),
             "can_plan": can_plan,
             "office_url": office_url(request.user, diagnostic, is_member=can_plan),
         },
@@ -60,7 +62,8 @@ def report_pdf(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
-    html = report.render_html(build_results(diagnostic), request=request)
+    results_ = build_results(diagnostic, access.opinion_reader(request.user, diagnostic))
+    html = report.render_html(results_, request=request)
     pdf = report.cached_pdf(html)
     if pdf is None:
         if services.report_pdf_pending(diagnostic_id=diagnostic.pk):

@@ -24,5 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Campagnes de prestataires closes avant le {retention_cutoff():%d/%m/%Y}\u00a0: "
             f"{erased.businesses} prestataire(s), {erased.diagnostics} diagnostic(s), "
-            f"{erased.answers} réponse(s) et {erased.links} lien(s) {verb}."
+            f"{erased.answers} réponse(s) et {erased.links} lien(s) {verb}. "
+            f"Personnes invitées à donner leur avis : {erased.respondents} nom(s) et "
+            f"adresse(s) {verb}."
         )
