@@ -112,6 +112,8 @@ def opinion_reader(user, diagnostic: Diagnostic) -> OpinionReader:
             "answered_at", flat=True
         )[:1]
     )
-    if not asked:
+    if not asked or (asked[0] is None and diagnostic.is_submitted):
+        # Once the diagnostic is submitted, nobody can give an opinion any more: a member
+        # who did not reads what every colleague reads.
         return OpinionReader.MEMBER
     return OpinionReader.PENDING if asked[0] is None else OpinionReader.ANSWERED
