@@ -1,9 +1,9 @@
 """How much a team agrees, from its members' individual opinions. Pure Python: no ORM, no Django.
 
-Rules (also in the README, « Avis de l’équipe »):
-- an opinion is an answer token, as the pages send it (a choice's id, or « na » for
-  « non concerné »), with the choice's points (None for « non concerné »);
-- agreement = the share of opinions on the answer given most often (« non concerné »
+Rules (also in the README, « Avis de l’équipe »):
+- an opinion is an answer token, as the pages send it (a choice's id, or « na » for
+  « non concerné »), with the choice's points (None for « non concerné »);
+- agreement = the share of opinions on the answer given most often (« non concerné »
   is an answer like another); 1 when everybody agrees;
 - spread = the highest minus the lowest points among the opinions that chose, in points
   of the question (0 with fewer than two of them); `spread_percent` says it out of the
@@ -13,7 +13,7 @@ Rules (also in the README, « Avis de l’équipe »):
 - debate = (1 − agreement) + spread / best points: the questions with the highest are the
   points to discuss first; a unanimous question is never one;
 - the board's importance of an axis = the median of the answers, ranked essential <
-  important < secondary; between two middle answers, the one nearer « important ».
+  important < secondary; between two middle answers, the one nearer « important ».
 """
 
 from collections import Counter

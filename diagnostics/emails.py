@@ -79,7 +79,7 @@ def opinion_link_url(token: str, base_url: str) -> str:
 
 def opinion_invitation_message(*, respondent, token: str, base_url: str) -> EmailMultiAlternatives:
     """The e-mail that carries the personal link of a person invited to give their opinion
-    (« Avis de l’équipe », a Respondent without an account)."""
+    (« Avis de l’équipe », a Respondent without an account)."""
     diagnostic = respondent.round.diagnostic
     director = respondent.round.opened_by
     return build_email(

@@ -186,7 +186,7 @@ class Results:
 
     @property
     def team_debated(self) -> list:
-        """« Ce que l’équipe voit différemment »: the most debated questions, as counts, for
+        """« Ce que l’équipe voit différemment »: the most debated questions, as counts, for
         the readers who may read counts (visibility.opinions_shown)."""
         found = self.team_opinions
         if found is None or found.shown != OpinionsShown.COUNTS:

@@ -30,7 +30,7 @@ urlpatterns = [
     path("diagnostics/<int:pk>/abandonner/", views.diagnostic_abandon, name="abandon"),
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
-    # « Avis de l’équipe » (diagnostics/views/opinions.py)
+    # « Avis de l’équipe » (diagnostics/views/opinions.py)
     path("diagnostics/<int:pk>/avis-equipe/", opinions.team_opinions, name="team_opinions"),
     path(
         "diagnostics/<int:pk>/avis-equipe/ouvrir/",

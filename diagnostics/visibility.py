@@ -57,7 +57,7 @@ def business_diagnostic_for_office(office, pk) -> Diagnostic:
     return diagnostic
 
 
-# --- « Avis de l’équipe »: who reads the individual opinions ---------------------------
+# --- « Avis de l’équipe »: who reads the individual opinions ---------------------------
 #
 # One rule, written once, for every page, the PDF, the exports and the admin:
 # - the office's director reads them by name while fewer than OPINIONS_NAMED_BELOW people

@@ -1,4 +1,4 @@
-"""« Avis de l’équipe » for the network's staff: how many people each office consulted and how
+"""« Avis de l’équipe » for the network's staff: how many people each office consulted and how
 many answered, never the opinions nor who gave them (visibility.opinions_shown: staff read
 none). Respondent, Opinion and ImportanceOpinion have no admin on purpose."""
 

@@ -1,4 +1,4 @@
-"""« Avis de l’équipe »: a person's own opinion, the director's choice of axes, an invitation."""
+"""« Avis de l’équipe »: a person's own opinion, the director's choice of axes, an invitation."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from diagnostics.models import Respondent
 
 
 class OpinionForm(forms.Form):
-    """One radio group per question of the axes asked: a choice, or « non concerné »."""
+    """One radio group per question of the axes asked: a choice, or « non concerné »."""
 
     def __init__(self, *args, axes: list, current: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""« Avis de l’équipe »: a draft opened to individual opinions before the team settles its answer.
+"""« Avis de l’équipe »: a draft opened to individual opinions before the team settles its answer.
 
 The director opens a draft to opinions on the axes they choose; each team member, and
 people invited by e-mail without an account (élus, the board, partners), gives their
@@ -130,7 +130,7 @@ class Respondent(models.Model):
 
 
 class Opinion(models.Model):
-    """One person's answer to one question: a choice or « non concerné »."""
+    """One person's answer to one question: a choice or « non concerné »."""
 
     respondent = models.ForeignKey(
         Respondent,
@@ -195,4 +195,4 @@ class ImportanceOpinion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.respondent} — {self.axis} : {self.get_importance_display()}"
+        return f"{self.respondent} — {self.axis} : {self.get_importance_display()}"

@@ -1,4 +1,4 @@
-"""« Avis de l’équipe », read: the opinions of a draft per question with their consensus, the
+"""« Avis de l’équipe », read: the opinions of a draft per question with their consensus, the
 people consulted, and the board's importance of the axes. A fixed number of queries whatever
 the number of people; what each reader gets is decided by visibility.opinions_shown."""
 

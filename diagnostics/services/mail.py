@@ -206,7 +206,7 @@ def opinion_invitations_enqueue(*, respondent_ids: list[int], base_url: str, bat
 def opinion_invitations_task(
     *, respondent_ids: list[int], base_url: str, batch_id: str = "", attempt: int = 1
 ) -> int:
-    """Keys, renders and sends the invitations to give an opinion (« Avis de l’équipe »);
+    """Keys, renders and sends the invitations to give an opinion (« Avis de l’équipe »);
     a person revoked since is skipped. Retries as send_messages_task does."""
     return _send_keyed(
         opinion_invitations_task,

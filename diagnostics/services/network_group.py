@@ -31,7 +31,7 @@ NETWORK_READ_MODELS = [
     # The offices run their businesses' campaigns; the network reads them.
     "businesscampaign",
     "business",
-    # « Avis de l'équipe »: how many people each office consulted, never the opinions.
+    # « Avis de l'équipe »: how many people each office consulted, never the opinions.
     "opinionround",
 ]
 

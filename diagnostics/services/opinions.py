@@ -1,4 +1,4 @@
-"""« Avis de l’équipe », written: the director opens a draft to individual opinions, invites
+"""« Avis de l’équipe », written: the director opens a draft to individual opinions, invites
 people without an account through a personal link, and settles the team's answer; each
 person gives their own opinion on their own page.
 
@@ -44,12 +44,12 @@ OPINIONS_DIRECTOR_ONLY = gettext_noop(
 OPINIONS_NO_AXIS = gettext_noop("Choisissez au moins un axe sur lequel demander l’avis de chacun.")
 OPINIONS_NOT_OPEN = gettext_noop("Ce diagnostic n’est pas ouvert aux avis de l’équipe.")
 OPINION_ROLE_UNKNOWN = gettext_noop(
-    "Choisissez le rôle de la personne : élu·e, membre du conseil d’administration ou partenaire."
+    "Choisissez le rôle de la personne : élu·e, membre du conseil d’administration ou partenaire."
 )
 OPINION_NAME_REQUIRED = gettext_noop("Indiquez le nom de la personne invitée.")
 OPINION_ALREADY_INVITED = gettext_noop("{email} est déjà invité·e à donner son avis.")
 OPINION_MEMBER_EMAIL = gettext_noop(
-    "{email} fait partie de l’équipe : elle donne son avis depuis son compte, sans invitation."
+    "{email} fait partie de l’équipe : elle donne son avis depuis son compte, sans invitation."
 )
 OPINION_NOT_INVITED = gettext_noop("Cette personne n’est pas invitée sur ce diagnostic.")
 OPINION_LINK_INVALID = gettext_noop(
@@ -60,10 +60,10 @@ OPINION_LINK_EXPIRED = gettext_noop(
     "Ce lien a expiré. Si l’office attend encore votre avis, demandez-lui un nouveau lien."
 )
 OPINION_LINK_REVOKED = gettext_noop(
-    "Ce lien a été retiré par l’office : il n’ouvre plus rien. En cas de doute, contactez-le."
+    "Ce lien a été retiré par l’office : il n’ouvre plus rien. En cas de doute, contactez-le."
 )
 OPINION_INCOMPLETE = gettext_noop(
-    "Répondez à chaque question (ou choisissez « non concerné » quand c’est proposé) avant "
+    "Répondez à chaque question (ou choisissez « non concerné » quand c’est proposé) avant "
     "d’envoyer votre avis."
 )
 OPINION_BAD_ANSWER = gettext_noop("Cette réponse n’appartient pas à la question posée.")
@@ -311,7 +311,7 @@ def opinion_settle(
     user,
     now: datetime | None = None,
 ) -> Answer:
-    """The director settles the team's answer to one question (« adopt the majority » or
+    """The director settles the team's answer to one question (« adopt the majority » or
     another answer): one deliberate act per question, through answers_save's compare-and-set
     (`expected`, the team's answer the page showed), so it never overwrites a newer one."""
     _check_director(diagnostic, user)

@@ -107,7 +107,7 @@ def personal_data_purge(*, today: date | None = None, dry_run: bool = False) -> 
     business campaigns closed more than SNUT_BUSINESS_RETENTION_MONTHS ago; and the
     business itself (its contact data) when nothing of it remains in a more recent
     campaign. A business never invited stays: the office keeps its list. The people invited
-    to give their opinion on an office's diagnostic (« Avis de l’équipe ») of a campaign
+    to give their opinion on an office's diagnostic (« Avis de l’équipe ») of a campaign
     closed as long ago lose their name, e-mail and link; their answers stay, without a name,
     in the counts. Logged with counts only; `dry_run` counts without deleting."""
     cutoff = retention_cutoff(today)

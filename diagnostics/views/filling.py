@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import access, selectors, services
 from diagnostics.selectors import opinions as opinion_selectors
+from diagnostics.visibility import OpinionReader
 from diagnostics.answer_fields import confirm_field_name
 from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
@@ -371,7 +372,8 @@ def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    is_director = access.is_director(request.user, diagnostic.organisation)
+    reader = access.opinion_reader(request.user, diagnostic)
+    is_director = reader == OpinionReader.DIRECTOR
     form = SubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -394,9 +396,7 @@ def diagnostic_review(request, pk):
             "urls": office_routes(diagnostic).for_page(axes),
             "is_director": is_director,
             "form": form,
-            "team_opinions": opinion_selectors.team_opinions(
-                diagnostic, access.opinion_reader(request.user, diagnostic), answers=answers
-            ),
+            "team_opinions": opinion_selectors.team_opinions(diagnostic, reader, answers=answers),
         },
         status=status,
     )

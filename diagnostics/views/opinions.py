@@ -1,4 +1,4 @@
-"""« Avis de l’équipe »: the draft's opinions page (the director opens it, invites, settles),
+"""« Avis de l’équipe »: the draft's opinions page (the director opens it, invites, settles),
 each member's own opinion, and the page a person invited reaches from their personal link.
 
 What each reader reads of the others' opinions is decided once, by
@@ -66,7 +66,7 @@ def _page(request, diagnostic, *, round_form=None, invite_form=None, status=200)
 
 @login_required
 def team_opinions(request, pk):
-    """« Avis de l’équipe »: who was asked, who answered, and (as the reader may read them)
+    """« Avis de l’équipe »: who was asked, who answered, and (as the reader may read them)
     the opinions per question with their consensus and the points to discuss."""
     diagnostic, early = _draft_for_member(request, pk)
     return early or _page(request, diagnostic)
@@ -156,7 +156,7 @@ def opinion_revoke(request, diagnostic, respondent_pk):
 
 @_director_post
 def opinion_settle(request, diagnostic, question_pk):
-    """One question's team answer, settled by the director (« adopt the majority » or
+    """One question's team answer, settled by the director (« adopt the majority » or
     another answer), with the compare-and-set of autosave."""
     question = get_object_or_404(Question, pk=question_pk, questionnaire=diagnostic.questionnaire)
     try:
@@ -172,7 +172,7 @@ def opinion_settle(request, diagnostic, question_pk):
             request,
             " ".join(conflict.messages)
             + " "
-            + _("Rien n’a été changé : relisez la réponse de l’équipe avant de trancher."),
+            + _("Rien n’a été changé : relisez la réponse de l’équipe avant de trancher."),
         )
         return _page(request, diagnostic, status=409)
     messages.success(request, _("La réponse de l’équipe est arrêtée pour cette question."))
@@ -225,7 +225,7 @@ def _own_page(request, *, respondent, diagnostic, template, extra=None, status=N
                 messages.error(request, " ".join(error.messages))
                 status = 400
             else:
-                messages.success(request, _("Merci : votre avis est enregistré."))
+                messages.success(request, _("Merci : votre avis est enregistré."))
                 return None
         else:
             status = 400
