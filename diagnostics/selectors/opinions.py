@@ -93,8 +93,14 @@ class TeamOpinions:
 
     @property
     def to_settle(self) -> int:
-        """Questions whose team answer is not yet the majority's (or has none)."""
-        return sum(1 for q in self.questions if q.consensus and not q.settled_on_majority)
+        """Questions with opinions but no team answer yet, or a team answer other than the
+        majority's (a tie has no majority: the director chooses, nothing to count)."""
+        return sum(
+            1
+            for q in self.questions
+            if q.consensus
+            and (not q.team_token or (q.majority is not None and not q.settled_on_majority))
+        )
 
 
 def _answer_counts(question: Question) -> list[AnswerCount]:
