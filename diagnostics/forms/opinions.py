@@ -43,7 +43,7 @@ class OpinionForm(forms.Form):
 class OpinionRoundForm(forms.Form):
     axes = forms.MultipleChoiceField(
         label=_("Axes sur lesquels demander l’avis de chacun"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choisissez au moins un axe.")},
     )
     asks_importance = forms.BooleanField(
