@@ -448,9 +448,7 @@ def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> Plan
     return PlanItem(result, comments.get(result.question.id, ""))
 
 
-def build_results(
-    diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.MEMBER
-) -> Results:
+def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.MEMBER) -> Results:
     """Everything the results page and the report show, in a fixed number of queries.
 
     `reader` is who reads them, for the team's individual opinions (visibility.py): by

@@ -37,7 +37,9 @@ urlpatterns = [
         opinions.opinion_round_open,
         name="opinion_round_open",
     ),
-    path("diagnostics/<int:pk>/avis-equipe/inviter/", opinions.opinion_invite, name="opinion_invite"),
+    path(
+        "diagnostics/<int:pk>/avis-equipe/inviter/", opinions.opinion_invite, name="opinion_invite"
+    ),
     path(
         "diagnostics/<int:pk>/avis-equipe/personnes/<int:respondent_pk>/renvoyer/",
         opinions.opinion_resend,

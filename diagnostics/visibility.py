@@ -93,7 +93,7 @@ def opinions_shown(reader: OpinionReader, answered: int) -> OpinionsShown:
         return OpinionsShown.NONE
     if reader == OpinionReader.DIRECTOR:
         return OpinionsShown.NAMES if answered < OPINIONS_NAMED_BELOW else OpinionsShown.COUNTS
-    if reader in (OpinionReader.MEMBER, OpinionReader.ANSWERED):
-        if answered >= OPINIONS_NAMED_BELOW:
-            return OpinionsShown.COUNTS
+    counted = reader in (OpinionReader.MEMBER, OpinionReader.ANSWERED)
+    if counted and answered >= OPINIONS_NAMED_BELOW:
+        return OpinionsShown.COUNTS
     return OpinionsShown.NONE

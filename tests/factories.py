@@ -310,7 +310,9 @@ def opinions_on(diagnostic: Diagnostic, count: int = 3, *, axes: int = 2) -> lis
     from diagnostics.tokens import unusable_hash
 
     found, _created = OpinionRound.objects.get_or_create(diagnostic=diagnostic)
-    asked = list(Axis.objects.filter(questionnaire=diagnostic.questionnaire).order_by("order")[:axes])
+    asked = list(
+        Axis.objects.filter(questionnaire=diagnostic.questionnaire).order_by("order")[:axes]
+    )
     found.axes.set(asked)
     now = timezone.now()
     people = Respondent.objects.bulk_create(

@@ -29,15 +29,11 @@ class OpinionForm(forms.Form):
 
     def grouped(self) -> list[tuple]:
         """(axis, its bound fields), in order, for the page's fieldsets."""
-        return [
-            (axis, [self[f"q-{q.pk}"] for q in axis.questions.all()]) for axis in self.axes
-        ]
+        return [(axis, [self[f"q-{q.pk}"] for q in axis.questions.all()]) for axis in self.axes]
 
     def choices(self) -> dict[int, str]:
         """question id → answer token, once the form is valid."""
-        return {
-            int(name.removeprefix("q-")): value for name, value in self.cleaned_data.items()
-        }
+        return {int(name.removeprefix("q-")): value for name, value in self.cleaned_data.items()}
 
 
 class OpinionRoundForm(forms.Form):
@@ -47,7 +43,9 @@ class OpinionRoundForm(forms.Form):
         error_messages={"required": _("Choisissez au moins un axe.")},
     )
     asks_importance = forms.BooleanField(
-        label=_("Demander aussi aux personnes invitées l’importance de chaque axe pour le territoire"),
+        label=_(
+            "Demander aussi aux personnes invitées l’importance de chaque axe pour le territoire"
+        ),
         help_text=_(
             "La médiane de leurs réponses place alors les axes dans la matrice importance × "
             "performance, à la place de celle de l’équipe."

@@ -10,6 +10,7 @@ from .diagnostics import (
     DiagnosticReopening,
 )
 from .exports import Export
+from .opinions import ImportanceOpinion, Opinion, OpinionRound, Respondent
 from .organisations import (
     MEMBER_NEVER_STAFF,
     STAFF_NEVER_MEMBER,
@@ -21,7 +22,6 @@ from .organisations import (
     Organisation,
     Region,
 )
-from .opinions import ImportanceOpinion, Opinion, OpinionRound, Respondent
 from .outreach import BusinessLink, Reminder
 from .plans import Action, Training, TrainingSession
 from .questionnaires import (

@@ -180,7 +180,9 @@ class ImportanceOpinion(models.Model):
         related_name="importances",
         verbose_name=_("personne consultée"),
     )
-    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe"))
+    axis = models.ForeignKey(
+        Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe")
+    )
     importance = models.CharField(
         _("importance"), max_length=10, choices=AxisImportance.Importance.choices
     )

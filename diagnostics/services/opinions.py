@@ -67,7 +67,9 @@ OPINION_INCOMPLETE = gettext_noop(
     "d’envoyer votre avis."
 )
 OPINION_BAD_ANSWER = gettext_noop("Cette réponse n’appartient pas à la question posée.")
-OPINION_QUESTION_NOT_ASKED = gettext_noop("Cette question ne fait pas partie des axes soumis à l’avis.")
+OPINION_QUESTION_NOT_ASKED = gettext_noop(
+    "Cette question ne fait pas partie des axes soumis à l’avis."
+)
 OPINION_IMPORTANCE_INCOMPLETE = gettext_noop(
     "Dites pour chaque axe s’il est essentiel, important ou secondaire pour le territoire."
 )
@@ -260,9 +262,7 @@ def opinions_save(
     answer token}, as the pages send them) and, for a person invited when the director asks
     it, the importance of every axis: all or nothing, while the draft may still change."""
     found = respondent.round
-    questions = list(
-        Question.objects.filter(axis__in=found.axes.all()).prefetch_related("choices")
-    )
+    questions = list(Question.objects.filter(axis__in=found.axes.all()).prefetch_related("choices"))
     if set(choices) != {q.pk for q in questions}:
         raise ServiceError(_(OPINION_INCOMPLETE))
     rows = []

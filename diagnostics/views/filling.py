@@ -16,11 +16,11 @@ from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics import access, selectors, services
-from diagnostics.selectors import opinions as opinion_selectors
-from diagnostics.visibility import OpinionReader
 from diagnostics.answer_fields import confirm_field_name
 from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
+from diagnostics.selectors import opinions as opinion_selectors
+from diagnostics.visibility import OpinionReader
 
 SESSION_EXPIRED = gettext_noop(
     "Votre session a expiré : reconnectez-vous. Les réponses pas encore enregistrées restent "

@@ -122,9 +122,7 @@ def opinion_invite(request, diagnostic):
     respondent = write.opinion_invite(
         diagnostic=diagnostic, **form.cleaned_data, user=request.user, base_url=_base(request)
     )
-    messages.success(
-        request, _("Invitation envoyée à %(email)s.") % {"email": respondent.email}
-    )
+    messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": respondent.email})
     return _back(diagnostic, "personnes")
 
 

@@ -25,7 +25,7 @@ from diagnostics.models import (
 from diagnostics.personal_data import office_zip
 from diagnostics.results import build_results
 from diagnostics.selectors import opinions as read
-from diagnostics.services import ServiceError, diagnostic_submit, network_group_sync
+from diagnostics.services import diagnostic_submit, network_group_sync
 from diagnostics.services import opinions as write
 from diagnostics.services.personal_data import personal_data_purge
 from diagnostics.tokens import token_hash
@@ -89,7 +89,9 @@ def give(respondent, diagnostic, pick, importance="essential"):
     questions = Question.objects.filter(axis__in=respondent.round.axes.all()).prefetch_related(
         "choices"
     )
-    choices = {q.pk: str(pick(sorted(q.choices.all(), key=lambda c: c.order)).pk) for q in questions}
+    choices = {
+        q.pk: str(pick(sorted(q.choices.all(), key=lambda c: c.order)).pk) for q in questions
+    }
     importances = None
     if respondent.is_invited:
         importances = {
@@ -177,10 +179,17 @@ def test_bad_posts_change_nothing(client, draft, director):
     assert not Respondent.objects.exists()
     open_round(draft, director)
     invite_url = reverse("diagnostics:opinion_invite", args=[draft.pk])
-    assert client.post(invite_url, {"name": "X", "email": "x@example.org", "role": "team"}).status_code == 400
-    assert client.post(invite_url, {"name": "", "email": "nope", "role": "board"}).status_code == 400
+    assert (
+        client.post(invite_url, {"name": "X", "email": "x@example.org", "role": "team"}).status_code
+        == 400
+    )
+    assert (
+        client.post(invite_url, {"name": "", "email": "nope", "role": "board"}).status_code == 400
+    )
     invite(draft, director, 1)
-    response = client.post(invite_url, {"name": "Y", "email": "personne1@example.org", "role": "board"})
+    response = client.post(
+        invite_url, {"name": "Y", "email": "personne1@example.org", "role": "board"}
+    )
     assert response.status_code == 400 and "déjà invité" in response.content.decode()
     assert Respondent.objects.filter(user__isnull=True).count() == 1
 
@@ -219,7 +228,10 @@ def test_a_revoked_resent_or_expired_link_opens_nothing(client, draft, director)
     # Another office's director cannot revoke nor resend it.
     stranger = factories.make_user("autre", office=factories.make_office())
     client.force_login(stranger)
-    assert client.post(reverse("diagnostics:opinion_revoke", args=[draft.pk, person.pk])).status_code == 404
+    assert (
+        client.post(reverse("diagnostics:opinion_revoke", args=[draft.pk, person.pk])).status_code
+        == 404
+    )
 
 
 def test_a_person_sees_the_others_only_after_answering(client, draft, director):
@@ -231,7 +243,12 @@ def test_a_person_sees_the_others_only_after_answering(client, draft, director):
     assert "snut-opinion-counts" not in client.get(url).content.decode()
     questions = Question.objects.filter(axis=first_axis(draft)).prefetch_related("choices")
     data = {f"q-{q.pk}": str(q.choices.order_by("order").first().pk) for q in questions}
-    data.update({f"importance-axis-{a.pk}": "secondary" for a in Axis.objects.filter(questionnaire=draft.questionnaire)})
+    data.update(
+        {
+            f"importance-axis-{a.pk}": "secondary"
+            for a in Axis.objects.filter(questionnaire=draft.questionnaire)
+        }
+    )
     # Incomplete: refused, nothing stored.
     incomplete = dict(list(data.items())[1:])
     assert client.post(url, incomplete).status_code == 400
@@ -257,10 +274,12 @@ def surfaces(client, user, diagnostic) -> str:
 def opinion_lists(page: str) -> str:
     """The lists of opinions per answer on a page (the director's list of the people
     consulted names who answered, never what)."""
-    return "".join(re.findall(r'<ul[^>]*snut-opinion-counts.*?</ul>', page, flags=re.S))
+    return "".join(re.findall(r"<ul[^>]*snut-opinion-counts.*?</ul>", page, flags=re.S))
 
 
-def test_below_three_only_the_director_reads_opinions_with_names(client, draft, director, colleague):
+def test_below_three_only_the_director_reads_opinions_with_names(
+    client, draft, director, colleague
+):
     open_round(draft, director)
     people(draft, director, 2)
     assert NAME in opinion_lists(surfaces(client, director, draft))
@@ -296,7 +315,6 @@ def test_from_three_counts_only_and_never_names(client, draft, director, colleag
 
 
 def submit(diagnostic, director):
-    factories.answer_all  # the draft is complete already
     diagnostic_submit(diagnostic=diagnostic, user=director)
     diagnostic.refresh_from_db()
 
@@ -335,7 +353,9 @@ def test_results_and_pdf_carry_the_debated_questions_as_counts(client, draft, di
 # --- settling the team's answer -----------------------------------------------------------
 
 
-def test_the_director_adopts_the_majority_one_question_at_a_time(client, draft, director, colleague):
+def test_the_director_adopts_the_majority_one_question_at_a_time(
+    client, draft, director, colleague
+):
     open_round(draft, director)
     people(draft, director, 3)  # two the lowest choice, one the best
     question = Question.objects.filter(axis=first_axis(draft)).order_by("order").first()
@@ -343,11 +363,17 @@ def test_the_director_adopts_the_majority_one_question_at_a_time(client, draft, 
     team = Answer.objects.get(diagnostic=draft, question=question)
     url = reverse("diagnostics:opinion_settle", args=[draft.pk, question.pk])
     client.force_login(colleague)
-    assert client.post(url, {"answer": str(lowest.pk), "expected": str(team.choice_id)}).status_code == 403
+    assert (
+        client.post(url, {"answer": str(lowest.pk), "expected": str(team.choice_id)}).status_code
+        == 403
+    )
     client.force_login(director)
     page = client.get(reverse("diagnostics:team_opinions", args=[draft.pk])).content.decode()
     assert "Adopter la majorité" in page
-    assert client.post(url, {"answer": str(lowest.pk), "expected": str(team.choice_id)}).status_code == 302
+    assert (
+        client.post(url, {"answer": str(lowest.pk), "expected": str(team.choice_id)}).status_code
+        == 302
+    )
     team.refresh_from_db()
     assert team.choice_id == lowest.pk and team.updated_by == director
     # Only that question changed.
@@ -369,9 +395,16 @@ def test_settling_never_overwrites_a_newer_team_answer(client, draft, director):
     team.refresh_from_db()
     assert team.choice_id == choices[2].pk
     # Tampered answers: another question's choice, an unknown token, a question not asked.
-    other_axis_question = Question.objects.filter(questionnaire=draft.questionnaire).exclude(axis=first_axis(draft)).first()
+    other_axis_question = (
+        Question.objects.filter(questionnaire=draft.questionnaire)
+        .exclude(axis=first_axis(draft))
+        .first()
+    )
     stray = other_axis_question.choices.first()
-    for data in ({"answer": str(stray.pk), "expected": str(choices[2].pk)}, {"answer": "x\x00", "expected": ""}):
+    for data in (
+        {"answer": str(stray.pk), "expected": str(choices[2].pk)},
+        {"answer": "x\x00", "expected": ""},
+    ):
         assert client.post(url, data).status_code == 400
     response = client.post(
         reverse("diagnostics:opinion_settle", args=[draft.pk, other_axis_question.pk]),
@@ -447,7 +480,9 @@ def test_the_pages_read_the_same_queries_whatever_the_number(
             assert client.get(url).status_code == 200
     client.logout()
     with django_assert_num_queries(9):
-        assert client.get(reverse("diagnostics:opinion_link", args=["jeton-connu"])).status_code == 200
+        assert (
+            client.get(reverse("diagnostics:opinion_link", args=["jeton-connu"])).status_code == 200
+        )
     submit(draft, director)
     client.force_login(director)
     with django_assert_num_queries(22):
