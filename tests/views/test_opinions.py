@@ -495,3 +495,12 @@ def test_most_debated_questions_are_those_of_least_agreement():
     split = consensus.consensus([("1", 0), ("2", 3), ("2", 3)], 3)
     close = consensus.consensus([("1", 2), ("2", 3), ("2", 3)], 3)
     assert consensus.most_debated({1: unanimous, 2: close, 3: split}) == [3, 2]
+
+
+def test_the_importance_page_says_the_board_decides(client, draft, director):
+    open_round(draft, director)
+    url = reverse("diagnostics:importance", args=[draft.pk])
+    client.force_login(director)
+    assert "personnes invitées" not in client.get(url).content.decode()
+    people(draft, director, 2)
+    assert "2 personnes invitées" in client.get(url).content.decode()
