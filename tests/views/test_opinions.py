@@ -2,7 +2,10 @@
 personal links, who reads what on every surface, settling the team's answer, the board's
 importance in the matrix, the purge, and the same number of queries at 3 and 30 people."""
 
+import io
+import json
 import re
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -309,9 +312,13 @@ def test_from_three_counts_only_and_never_names(client, draft, director, colleag
     assert office.name in admin and NAME not in admin
     assert client.get("/admin/diagnostics/opinion/").status_code == 404
     assert client.get("/admin/diagnostics/respondent/").status_code == 404
-    # The office's data copy holds no opinion.
-    archive = office_zip(office)
-    assert NAME.encode() not in archive
+    # The director's copy of the office's data lists who was consulted, never what each said.
+    tables = json.loads(zipfile.ZipFile(io.BytesIO(office_zip(office))).read("donnees.json"))
+    consulted = tables["tables"]["avis_personnes_consultees"]
+    assert NAME in {row["nom"] for row in consulted} and len(consulted) == 5
+    assert all(set(row) == set(consulted[0]) for row in consulted)
+    assert not {"réponse", "choix", "avis"} & set(consulted[0])
+    assert len(tables["tables"]["reponses"]) == Answer.objects.filter(diagnostic=draft).count()
 
 
 def submit(diagnostic, director):
