@@ -108,10 +108,10 @@ def opinion_round_open(
     with transaction.atomic():
         locked = lock_draft(diagnostic)
         check_open(locked.campaign, now)
-        found, _created = OpinionRound.objects.update_or_create(
+        found, created = OpinionRound.objects.update_or_create(
             diagnostic=locked, defaults={"asks_importance": asks_importance}
         )
-        if _created:
+        if created:
             found.opened_by = user
             found.save(update_fields=["opened_by"])
         found.axes.set(axes)

@@ -303,6 +303,9 @@ def test_from_three_counts_only_and_never_names(client, draft, director, colleag
     for user in (other, staff):
         seen = surfaces(client, user, draft)
         assert "snut-opinion-counts" not in seen and NAME not in seen
+        client.force_login(user)
+        for name in ("team_opinions", "my_opinion", "review"):
+            assert client.get(reverse(f"diagnostics:{name}", args=[draft.pk])).status_code == 404
     client.logout()
     anonymous = client.get(reverse("diagnostics:team_opinions", args=[draft.pk]))
     assert anonymous.status_code == 302
@@ -377,10 +380,9 @@ def test_the_director_adopts_the_majority_one_question_at_a_time(
     client.force_login(director)
     page = client.get(reverse("diagnostics:team_opinions", args=[draft.pk])).content.decode()
     assert "Adopter la majorité" in page
-    assert (
-        client.post(url, {"answer": str(lowest.pk), "expected": str(team.choice_id)}).status_code
-        == 302
-    )
+    response = client.post(url, {"answer": str(lowest.pk), "expected": str(team.choice_id)})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#q-{question.code}")  # back where the director was
     team.refresh_from_db()
     assert team.choice_id == lowest.pk and team.updated_by == director
     # Only that question changed.
