@@ -13,7 +13,7 @@ from diagnostics.models import OpinionRound
 class OpinionRoundAdmin(admin.ModelAdmin):
     list_display = ["office", "campaign", "status", "asked", "answered", "opened_at"]
     list_select_related = ["diagnostic__organisation", "diagnostic__campaign"]
-    list_filter = ["diagnostic__campaign"]
+    list_filter = [("diagnostic__campaign", admin.RelatedOnlyFieldListFilter)]
     fields = ["office", "campaign", "status", "asked", "answered", "opened_at"]
     readonly_fields = fields
     ordering = ["-opened_at"]
