@@ -32,7 +32,7 @@ from diagnostics.models import (
     Respondent,
 )
 from diagnostics.services.answers import AnswerChange, answers_save
-from diagnostics.services.diagnostics import check_open, lock_draft
+from diagnostics.services.diagnostics import ALREADY_SUBMITTED, check_open, lock_draft
 from diagnostics.services.errors import ServiceError, ServiceForbidden
 from diagnostics.services.mail import opinion_invitations_enqueue
 from diagnostics.tokens import token_hash, unusable_hash
@@ -202,6 +202,9 @@ def opinion_invite_resend(
     respondent = _invited(diagnostic, respondent_id)
     if respondent.revoked_at is not None:
         raise ServiceError(_(OPINION_LINK_REVOKED))
+    if diagnostic.status != Diagnostic.Status.DRAFT:
+        raise ServiceError(_(ALREADY_SUBMITTED))
+    check_open(diagnostic.campaign, now)
     respondent.expires_at = link_expiry(diagnostic, now)
     respondent.save(update_fields=["expires_at"])
     _send([respondent], base_url=base_url, now=now)

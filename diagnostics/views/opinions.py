@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostics import access, selectors
+from diagnostics.consensus import NOT_APPLICABLE
 from diagnostics.forms import AxisImportanceForm
 from diagnostics.forms.opinions import OpinionForm, OpinionInviteForm, OpinionRoundForm
 from diagnostics.models import Diagnostic, ImportanceOpinion, Opinion, Question
@@ -188,7 +189,7 @@ def _own_page(request, *, respondent, diagnostic, template, extra=None, status=N
     axis_ids = set(respondent.round.axes.values_list("pk", flat=True))
     axes = [a for a in structure if a.pk in axis_ids]
     current = {
-        question_id: str(choice_id) if choice_id else "na"
+        question_id: str(choice_id) if choice_id else NOT_APPLICABLE
         for question_id, choice_id in Opinion.objects.filter(respondent=respondent).values_list(
             "question_id", "choice_id"
         )
