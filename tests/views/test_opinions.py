@@ -513,3 +513,30 @@ def test_the_importance_page_says_the_board_decides(client, draft, director):
     assert "personnes invitées" not in client.get(url).content.decode()
     people(draft, director, 2)
     assert "2 personnes invitées" in client.get(url).content.decode()
+
+
+def test_the_board_importance_feeds_the_one_story(draft, director):
+    """The board's median moves an axis in the matrix, and the plan follows the matrix:
+    priorities from « À maintenir » before a « Secondaire » axis, never the other way."""
+    strong, weak = Axis.objects.filter(questionnaire=draft.questionnaire).order_by("order")
+    for answer in Answer.objects.filter(diagnostic=draft).select_related("question"):
+        ordered = list(answer.question.choices.order_by("order"))
+        answer.choice = ordered[-2] if answer.question.axis_id == strong.pk else ordered[0]
+        answer.save()
+    AxisImportance.objects.create(diagnostic=draft, axis=weak, importance="essential")
+    open_round(draft, director, axes=[strong])
+    for n in range(3):
+        person = invite(draft, director, n)
+        person.refresh_from_db()
+        questions = Question.objects.filter(axis=strong).prefetch_related("choices")
+        write.opinions_save(
+            respondent=person,
+            choices={q.pk: str(q.choices.order_by("order").first().pk) for q in questions},
+            importances={strong.pk: "essential", weak.pk: "secondary"},
+        )
+    submit(draft, director)
+    results = build_results(draft)
+    quadrants = {view.axis.pk: view.quadrant for view in results.axes}
+    assert quadrants == {strong.pk: "maintain", weak.pk: "secondary"}
+    assert {item.axis.id for item in results.top_priorities} == {strong.pk}
+    assert "3 réponses" in results.importance_source
