@@ -206,7 +206,7 @@ def _office_tables(office: Office) -> list[Table]:
             ],
         )
     )
-    # « Avis de l’équipe »: who was consulted, never what each one answered (visibility.py).
+    # « Avis de l’équipe »: who was consulted, never what each one answered (visibility.py).
     consulted = (
         Respondent.objects.filter(round__diagnostic_id__in=ids)
         .select_related("user", "round")
