@@ -9,7 +9,8 @@ from django.utils.translation import gettext_noop
 
 from diagnostics import visibility
 from diagnostics.collation import french
-from diagnostics.models import Diagnostic, Membership, Office
+from diagnostics.models import Diagnostic, Membership, Office, Respondent
+from diagnostics.visibility import OpinionReader
 
 NOT_MANAGER = gettext_noop(
     "Seules la direction de l’office et les personnes qu’elle autorise gèrent les prestataires."
@@ -90,3 +91,29 @@ def office_for_director(user, slug) -> Office:
     if not is_director(user, office):
         raise PermissionDenied(_(TEAM_DIRECTOR_ONLY))
     return office
+
+
+def opinion_reader(user, diagnostic: Diagnostic) -> OpinionReader:
+    """Who `user` is to the opinions of this diagnostic (visibility.opinions_shown): two
+    queries at most."""
+    if not user.is_authenticated:
+        return OpinionReader.OUTSIDER
+    role = (
+        Membership.objects.filter(user=user, office=diagnostic.organisation_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role == Membership.Role.DIRECTOR:
+        return OpinionReader.DIRECTOR
+    if role is None:
+        return OpinionReader.STAFF if user.is_staff else OpinionReader.OUTSIDER
+    asked = list(
+        Respondent.objects.filter(round__diagnostic=diagnostic, user=user).values_list(
+            "answered_at", flat=True
+        )[:1]
+    )
+    if not asked or (asked[0] is None and diagnostic.is_submitted):
+        # Once the diagnostic is submitted, nobody can give an opinion any more: a member
+        # who did not reads what every colleague reads.
+        return OpinionReader.MEMBER
+    return OpinionReader.PENDING if asked[0] is None else OpinionReader.ANSWERED

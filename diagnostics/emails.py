@@ -71,3 +71,28 @@ def invitation_message(*, invitation, token: str, base_url: str) -> EmailMultiAl
         to=[invitation.email],
         base_url=base_url,
     )
+
+
+def opinion_link_url(token: str, base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("diagnostics:opinion_link", args=[token])
+
+
+def opinion_invitation_message(*, respondent, token: str, base_url: str) -> EmailMultiAlternatives:
+    """The e-mail that carries the personal link of a person invited to give their opinion
+    (« Avis de l’équipe », a Respondent without an account)."""
+    diagnostic = respondent.round.diagnostic
+    director = respondent.round.opened_by
+    return build_email(
+        "opinion_invitation",
+        {
+            "office": diagnostic.organisation,
+            "campaign": diagnostic.campaign,
+            "respondent": respondent,
+            "director": (director.get_full_name() or director.username) if director else "",
+            "asks_importance": respondent.round.asks_importance,
+            "link": opinion_link_url(token, base_url),
+            "expires_at": respondent.expires_at,
+        },
+        to=[respondent.email],
+        base_url=base_url,
+    )

@@ -24,7 +24,8 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
 )
-from diagnostics.selectors import territory, websites
+from diagnostics.selectors import opinions, territory, websites
+from diagnostics.visibility import OpinionReader, OpinionsShown
 
 PLAN_SIZE = 12
 PEERS_COLOR = "#d08c00"
@@ -169,6 +170,28 @@ class Results:
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
     applicable: applicability.Applicable | None = None  # the questions its scores count
+    board: opinions.BoardImportance | None = None  # the importance said by the board, if asked
+    team_opinions: opinions.TeamOpinions | None = None  # as the reader may read them
+
+    @property
+    def importance_source(self) -> str:
+        """Whose importance the matrix shows."""
+        if self.board is not None and self.board.respondents:
+            return ngettext(
+                "le conseil d’administration et les partenaires, %(count)s réponse",
+                "le conseil d’administration et les partenaires, %(count)s réponses",
+                self.board.respondents,
+            ) % {"count": self.board.respondents}
+        return _("l’équipe")
+
+    @property
+    def team_debated(self) -> list:
+        """« Ce que l’équipe voit différemment »: the most debated questions, as counts, for
+        the readers who may read counts (visibility.opinions_shown)."""
+        found = self.team_opinions
+        if found is None or found.shown != OpinionsShown.COUNTS:
+            return []
+        return found.debated
 
     @cached_property
     def territory_campaign(self):
@@ -431,8 +454,11 @@ def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> Plan
     return PlanItem(result, comments.get(result.question.id, ""))
 
 
-def build_results(diagnostic: Diagnostic) -> Results:
-    """Everything the results page and the report show, in a fixed number of queries."""
+def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.MEMBER) -> Results:
+    """Everything the results page and the report show, in a fixed number of queries.
+
+    `reader` is who reads them, for the team's individual opinions (visibility.py): by
+    default a member of the office, as the report printed at submission."""
     structure = selectors.questionnaire_axes(diagnostic.questionnaire)
     applicable = applicability.applicable(structure, diagnostic.organisation)
     axes = applicable.scored
@@ -441,14 +467,26 @@ def build_results(diagnostic: Diagnostic) -> Results:
         scoring.LevelSpec(id=lv.pk, lower_bound=lv.lower_bound, name=lv.name) for lv in levels
     ]
     answers = list(Answer.objects.filter(diagnostic=diagnostic).select_related("choice"))
+    team_opinions = None
+    if not diagnostic.organisation.is_business:
+        team_opinions = opinions.team_opinions(
+            diagnostic, reader, answers={a.question_id: a for a in answers}
+        )
     stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
     peers = selectors.peer_medians(diagnostic)
+    board = None
+    if team_opinions is not None and team_opinions.is_open:
+        board = opinions.board_importance(diagnostic)
+    importance = selectors.axis_importances(diagnostic)
+    if board is not None and board.respondents:
+        # Asked of the board and the partners, their median decides the matrix and the plan.
+        importance = {**importance, **board.medians}
     # One story for every section: scoring decides it from the scores as shown.
     profile = scoring.score_diagnostic(
         selectors.scoring_axes(axes),
         level_specs,
         selectors.scoring_answers(answers),
-        importance=selectors.axis_importances(diagnostic),
+        importance=importance,
         peer_medians={
             a.pk: peers.axes[a.code] for a in axes if peers.shown and a.code in peers.axes
         },
@@ -540,4 +578,6 @@ def build_results(diagnostic: Diagnostic) -> Results:
         follow_ups=follow_ups,
         trainings=trainings,
         applicable=applicable,
+        board=board,
+        team_opinions=team_opinions,
     )

@@ -7,6 +7,7 @@ from diagnostics.views import (
     business_link,
     businesses,
     legal,
+    opinions,
     personal_data,
     team,
     territory,
@@ -31,6 +32,33 @@ urlpatterns = [
     path("diagnostics/<int:pk>/abandonner/", views.diagnostic_abandon, name="abandon"),
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
+    # « Avis de l’équipe » (diagnostics/views/opinions.py)
+    path("diagnostics/<int:pk>/avis-equipe/", opinions.team_opinions, name="team_opinions"),
+    path(
+        "diagnostics/<int:pk>/avis-equipe/ouvrir/",
+        opinions.opinion_round_open,
+        name="opinion_round_open",
+    ),
+    path(
+        "diagnostics/<int:pk>/avis-equipe/inviter/", opinions.opinion_invite, name="opinion_invite"
+    ),
+    path(
+        "diagnostics/<int:pk>/avis-equipe/personnes/<int:respondent_pk>/renvoyer/",
+        opinions.opinion_resend,
+        name="opinion_resend",
+    ),
+    path(
+        "diagnostics/<int:pk>/avis-equipe/personnes/<int:respondent_pk>/retirer/",
+        opinions.opinion_revoke,
+        name="opinion_revoke",
+    ),
+    path(
+        "diagnostics/<int:pk>/avis-equipe/questions/<int:question_pk>/arreter/",
+        opinions.opinion_settle,
+        name="opinion_settle",
+    ),
+    path("diagnostics/<int:pk>/mon-avis/", opinions.my_opinion, name="my_opinion"),
+    path("avis/<str:token>/", opinions.opinion_link, name="opinion_link"),
     path("diagnostics/<int:pk>/reponses/", answers.diagnostic_answers, name="answers"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     # The office's team and invitations (diagnostics/views/team.py)

@@ -14,6 +14,8 @@ submission; « Données personnelles » says the same; tests/test_business_vis
 checks every surface for every party.
 """
 
+from enum import StrEnum
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -53,3 +55,45 @@ def business_diagnostic_for_office(office, pk) -> Diagnostic:
     if not office_reads(diagnostic):
         raise PermissionDenied(NOT_SHARED)
     return diagnostic
+
+
+# --- « Avis de l’équipe »: who reads the individual opinions ---------------------------
+#
+# One rule, written once, for every page, the PDF, the exports and the admin:
+# - the office's director reads them by name while fewer than OPINIONS_NAMED_BELOW people
+#   answered (they know who answered), as counts from then on;
+# - a colleague, and a person consulted once they have answered, read counts only, and only
+#   from OPINIONS_NAMED_BELOW answers on (below, counts would name them);
+# - a person who has not answered yet reads nothing of the others' (their own opinion first);
+# - the network's staff read how many people answered per office, never the opinions;
+#   another office and an anonymous visitor, nothing.
+# The scores are always those of the team's answer: an opinion never counts in one.
+
+OPINIONS_NAMED_BELOW = 3
+
+
+class OpinionReader(StrEnum):
+    DIRECTOR = "director"
+    MEMBER = "member"  # a colleague, not the director
+    ANSWERED = "answered"  # a person consulted who has given their opinion
+    PENDING = "pending"  # a person consulted who has not yet
+    STAFF = "staff"
+    OUTSIDER = "outsider"  # another office, an anonymous visitor
+
+
+class OpinionsShown(StrEnum):
+    NONE = "none"
+    COUNTS = "counts"
+    NAMES = "names"
+
+
+def opinions_shown(reader: OpinionReader, answered: int) -> OpinionsShown:
+    """What `reader` reads of the opinions when `answered` people have answered."""
+    if answered == 0:
+        return OpinionsShown.NONE
+    if reader == OpinionReader.DIRECTOR:
+        return OpinionsShown.NAMES if answered < OPINIONS_NAMED_BELOW else OpinionsShown.COUNTS
+    counted = reader in (OpinionReader.MEMBER, OpinionReader.ANSWERED)
+    if counted and answered >= OPINIONS_NAMED_BELOW:
+        return OpinionsShown.COUNTS
+    return OpinionsShown.NONE

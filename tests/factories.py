@@ -300,3 +300,38 @@ def staff_exports(user) -> None:
             attempts=3 if error else 0,
             error=error,
         )
+
+
+def opinions_on(diagnostic: Diagnostic, count: int = 3, *, axes: int = 2) -> list:
+    """« Avis de l’équipe » on the first `axes` axes of any diagnostic, submitted or not:
+    `count` invited people who answered, spread over the choices (rows written directly,
+    past the services' checks); returns the people."""
+    from diagnostics.models import Opinion, OpinionRound, Respondent
+    from diagnostics.tokens import unusable_hash
+
+    found, _created = OpinionRound.objects.get_or_create(diagnostic=diagnostic)
+    asked = list(
+        Axis.objects.filter(questionnaire=diagnostic.questionnaire).order_by("order")[:axes]
+    )
+    found.axes.set(asked)
+    now = timezone.now()
+    people = Respondent.objects.bulk_create(
+        Respondent(
+            round=found,
+            role=Respondent.Role.BOARD,
+            name=f"Personne invitée {n}",
+            email=f"invitee{n}-{found.pk}@example.org",
+            token_hash=unusable_hash(),
+            expires_at=now + timedelta(days=30),
+            answered_at=now,
+        )
+        for n in range(count)
+    )
+    questions = Question.objects.filter(axis__in=asked).prefetch_related("choices")
+    Opinion.objects.bulk_create(
+        Opinion(respondent=person, question=question, choice=choices[n % len(choices)])
+        for n, person in enumerate(people)
+        for question in questions
+        for choices in [sorted(question.choices.all(), key=lambda c: c.order)]
+    )
+    return people

@@ -318,3 +318,46 @@ def test_two_clicks_on_commencer_at_once_open_one_draft(team):
         assert list(drafts.values_list("pk", "status")) == [
             (started[0].pk, Diagnostic.Status.DRAFT)
         ]
+
+
+def test_two_directors_settling_the_same_question_at_once_settle_it_once(team):
+    """« Avis de l’équipe »: two directors settle the same question from the same page at
+    once, on different answers: one lands, the other is refused as a conflict, whole."""
+    from diagnostics.services import opinions
+    from diagnostics.services.answers import AnswerConflict
+
+    office, director, _colleague = team
+    second = factories.make_user(office=office)  # an office may have two directors
+    questionnaire = factories.build_questionnaire(axes=1, questions=4)
+    diagnostic = new_diagnostic(office, questionnaire, director)
+    factories.answer_all(diagnostic, pick=lambda c: c[1])
+    opinions.opinion_round_open(
+        diagnostic=diagnostic,
+        axis_ids=[questionnaire.axes.get().pk],
+        asks_importance=False,
+        user=director,
+    )
+    for question in questions_of(questionnaire):
+        shown = str(Answer.objects.get(diagnostic=diagnostic, question=question).choice_id)
+        picks = choices(question)[0], choices(question)[3]
+        results = run_together(
+            *(
+                partial(
+                    opinions.opinion_settle,
+                    diagnostic=diagnostic,
+                    question=question,
+                    token=str(pick.pk),
+                    expected=shown,
+                    user=user,
+                )
+                for user, pick in zip((director, second), picks, strict=True)
+            )
+        )
+        landed = [r for r in results if isinstance(r, Answer)]
+        refused = [r for r in results if isinstance(r, AnswerConflict)]
+        assert len(landed) == 1 and len(refused) == 1, results
+        stored = Answer.objects.get(diagnostic=diagnostic, question=question)
+        assert (stored.choice_id, stored.updated_by_id) == (
+            landed[0].choice_id,
+            landed[0].updated_by_id,
+        )

@@ -19,7 +19,8 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_STAFF,
     seed,
 )
-from diagnostics.models import Action, Diagnostic, Office, Questionnaire, Training
+from diagnostics.models import Action, Diagnostic, Office, Questionnaire, Respondent, Training
+from diagnostics.tokens import token_hash
 from tests import factories
 from tests.idrefs import missing_idrefs
 from tests.territory_data import seed_office_territory
@@ -109,9 +110,17 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
         f"axis-{a.code}": f"/diagnostics/{draft.pk}/axes/{a.code}/"
         for a in draft.questionnaire.axes.all()
     }
+    # « Avis de l’équipe »: the demo's draft is open to opinions; one invited person's link,
+    # and the debated questions on the results of a submitted diagnostic.
+    factories.opinions_on(submitted)
+    invited = Respondent.objects.filter(round__diagnostic=draft, user__isnull=True).first()
+    Respondent.objects.filter(pk=invited.pk).update(token_hash=token_hash("lien-de-test"))
+    pages |= rendered(Client(), {"opinion-link": "/avis/lien-de-test/"})
     pages |= rendered(
         director,
         {
+            "team-opinions": f"/diagnostics/{draft.pk}/avis-equipe/",
+            "my-opinion": f"/diagnostics/{draft.pk}/mon-avis/",
             "office": f"/offices/{draft.organisation.slug}/",
             **axes,
             "review": f"/diagnostics/{draft.pk}/relecture/",
@@ -171,6 +180,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "admin-businesses": "/admin/diagnostics/business/",
             "admin-trainings": "/admin/diagnostics/training/",
             "admin-diagnostics": "/admin/diagnostics/diagnostic/",
+            "admin-opinion-rounds": "/admin/diagnostics/opinionround/",
             "admin-diagnostic": f"/admin/diagnostics/diagnostic/{submitted.pk}/change/",
             "admin-exports": f"{admin}/exports/",
             "admin-exports-not-reloading": f"{admin}/exports/?actualiser=non",

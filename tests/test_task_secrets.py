@@ -166,3 +166,42 @@ def test_the_migration_takes_the_tokens_out_of_queued_rows_which_still_send(
     assert team_mail.to == ["camille@office.fr"]
     assert token_of(team_mail) not in task_table()
     assert accept(office, token_of(team_mail)).role == Membership.Role.DIRECTOR
+
+
+@DATABASE_TASKS
+def test_an_invitation_to_give_an_opinion_queues_ids_only(client, office, network_staff):
+    """« Avis de l’équipe »: the person's link is keyed by the task, just before it leaves."""
+    from diagnostics.models import Diagnostic, Respondent
+    from diagnostics.services import opinions
+
+    director = factories.make_user(office=office)
+    questionnaire = factories.build_questionnaire(axes=1, questions=2)
+    campaign = factories.open_campaign(questionnaire)
+    draft = Diagnostic.objects.create(
+        organisation=office, campaign=campaign, questionnaire=questionnaire
+    )
+    opinions.opinion_round_open(
+        diagnostic=draft,
+        axis_ids=[questionnaire.axes.get().pk],
+        asks_importance=False,
+        user=director,
+    )
+    person = opinions.opinion_invite(
+        diagnostic=draft,
+        name="Martine Cazaubon",
+        email="martine@example.org",
+        role=Respondent.Role.ELECTED,
+        user=director,
+        base_url=BASE,
+    )
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["kwargs"]["respondent_ids"] == [person.pk]
+    hash_before = Respondent.objects.get(pk=person.pk).token_hash
+    run_worker()
+    (message,) = mail.outbox
+    token = re.search(r"/avis/([^/\s]+)/", message.body).group(1)
+    assert token not in task_table() and "/avis/" not in task_table()
+    assert token not in staff_pages(client, network_staff)
+    stored = Respondent.objects.get(pk=person.pk).token_hash
+    assert stored == token_hash(token) != hash_before
+    assert opinions.opinion_link_open(token=token).pk == person.pk

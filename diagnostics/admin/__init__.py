@@ -8,6 +8,7 @@ from diagnostics.admin import (  # noqa: F401
     businesses,
     diagnostics,
     offices,
+    opinions,
     plan,
     questionnaire,
     team,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0023_office_appointments'),
+        ('diagnostics', '0025_team_opinions'),
     ]
 
     operations = [

@@ -10,6 +10,7 @@ from .diagnostics import (
     DiagnosticReopening,
 )
 from .exports import Export
+from .opinions import ImportanceOpinion, Opinion, OpinionRound, Respondent
 from .organisations import (
     MEMBER_NEVER_STAFF,
     STAFF_NEVER_MEMBER,
@@ -57,14 +58,18 @@ __all__ = [
     "Diagnostic",
     "DiagnosticReopening",
     "Export",
+    "ImportanceOpinion",
     "Invitation",
     "MaturityLevel",
     "Membership",
     "Office",
+    "Opinion",
+    "OpinionRound",
     "Organisation",
     "Question",
     "Questionnaire",
     "Region",
+    "Respondent",
     "Reminder",
     "SetupRecord",
     "Training",

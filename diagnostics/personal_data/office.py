@@ -21,6 +21,7 @@ from diagnostics.models import (
     Invitation,
     Membership,
     Office,
+    Respondent,
     Training,
 )
 from diagnostics.personal_data.business import (
@@ -39,6 +40,9 @@ OFFICE_EXCLUDED = (
     "- les réponses, les scores et les priorités des prestataires qui ont refusé de les "
     "partager avec l’office\u00a0: seuls leurs coordonnées, leurs liens et l’état de leur "
     "diagnostic y figurent\u00a0;",
+    "- les avis individuels donnés dans «\u00a0Avis de l’équipe\u00a0»\u00a0: la direction les lit "
+    "sur la page de l’office, en nombre de personnes par réponse dès trois réponses\u00a0; seules "
+    "la liste des personnes consultées et la date de leur réponse figurent ici\u00a0;",
     "- le journal des connexions de chaque compte\u00a0: il concerne chaque personne, qui le "
     "demande à la personne chargée de la protection des données\u00a0;",
     "- les comptes de l’équipe du réseau (noms de ceux qui ont rouvert un diagnostic) et "
@@ -201,6 +205,38 @@ def _office_tables(office: Office) -> list[Table]:
             [
                 [names[i.diagnostic_id], i.axis.name, i.get_importance_display()]
                 for i in importances
+            ],
+        )
+    )
+    # « Avis de l’équipe »: who was consulted, never what each one answered (visibility.py).
+    consulted = (
+        Respondent.objects.filter(round__diagnostic_id__in=ids)
+        .select_related("user", "round")
+        .order_by("round__diagnostic_id", "created_at", "pk")
+    )
+    tables.append(
+        Table(
+            "avis_personnes_consultees",
+            [
+                "campagne",
+                "nom",
+                "adresse e-mail",
+                "rôle",
+                "invitée le",
+                "a répondu le",
+                "lien retiré le",
+            ],
+            [
+                [
+                    names[r.round.diagnostic_id],
+                    r.display_name if r.erased_at is None else "",
+                    r.user.email if r.user_id else r.email,
+                    r.get_role_display(),
+                    when_text(r.created_at),
+                    when_text(r.answered_at),
+                    when_text(r.revoked_at),
+                ]
+                for r in consulted
             ],
         )
     )
@@ -378,7 +414,7 @@ def _business_tables(office: Office) -> list[Table]:
 def office_zip(office: Office) -> bytes:
     """The director's copy of everything SNUT holds about the office: one CSV per table,
     the same tables in one JSON file, and a LISEZMOI.txt that says what is left out.
-    Eighteen queries whatever the office's size."""
+    Nineteen queries whatever the office's size."""
     tables = _office_tables(office)
     made_at = timezone.now()
     readme = "\n".join(

@@ -1,11 +1,16 @@
 """E-mails sent in the background: batches of built messages, and the e-mails that carry a
-secret link (business invitations, team invitations), keyed just before they leave."""
+secret link (business invitations, team invitations, invitations to give an opinion), keyed
+just before they leave."""
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django_tasks import task
 
-from diagnostics.emails import business_invitation_message, invitation_message
-from diagnostics.models import BusinessLink, Invitation
+from diagnostics.emails import (
+    business_invitation_message,
+    invitation_message,
+    opinion_invitation_message,
+)
+from diagnostics.models import BusinessLink, Invitation, Respondent
 from diagnostics.services.queue import (
     RETRY_DELAYS,
     batch_enqueue,
@@ -179,6 +184,40 @@ def invitation_email_task(
             invitation=invitation, token=token, base_url=base_url
         ),
         ids=invitation_ids,
+        batch_id=batch_id,
+        attempt=attempt,
+        base_url=base_url,
+    )
+
+
+def opinion_invitations_enqueue(*, respondent_ids: list[int], base_url: str, batch_id: str) -> str:
+    """E-mails each person invited to give their opinion their personal link in the
+    background; returns the batch's id."""
+    return batch_enqueue(
+        opinion_invitations_task,
+        batch_id=batch_id,
+        total=len(respondent_ids),
+        respondent_ids=list(respondent_ids),
+        base_url=base_url,
+    )
+
+
+@task()
+def opinion_invitations_task(
+    *, respondent_ids: list[int], base_url: str, batch_id: str = "", attempt: int = 1
+) -> int:
+    """Keys, renders and sends the invitations to give an opinion (« Avis de l’équipe »);
+    a person revoked since is skipped. Retries as send_messages_task does."""
+    return _send_keyed(
+        opinion_invitations_task,
+        "respondent_ids",
+        Respondent.objects.filter(user__isnull=True).select_related(
+            "round__diagnostic__organisation", "round__diagnostic__campaign", "round__opened_by"
+        ),
+        lambda respondent, token: opinion_invitation_message(
+            respondent=respondent, token=token, base_url=base_url
+        ),
+        ids=respondent_ids,
         batch_id=batch_id,
         attempt=attempt,
         base_url=base_url,

@@ -31,6 +31,8 @@ NETWORK_READ_MODELS = [
     # The offices run their businesses' campaigns; the network reads them.
     "businesscampaign",
     "business",
+    # « Avis de l'équipe »: how many people each office consulted, never the opinions.
+    "opinionround",
 ]
 
 

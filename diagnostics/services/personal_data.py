@@ -28,7 +28,9 @@ from diagnostics.models import (
     Campaign,
     Diagnostic,
     Organisation,
+    Respondent,
 )
+from diagnostics.tokens import unusable_hash
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class Erased:
     diagnostics: int = 0
     answers: int = 0
     links: int = 0
+    respondents: int = 0  # people invited to give an opinion, their name and e-mail erased
 
     def __add__(self, other: "Erased") -> "Erased":
         return Erased(
@@ -48,6 +51,7 @@ class Erased:
             self.diagnostics + other.diagnostics,
             self.answers + other.answers,
             self.links + other.links,
+            self.respondents + other.respondents,
         )
 
 
@@ -102,8 +106,10 @@ def personal_data_purge(*, today: date | None = None, dry_run: bool = False) -> 
     temps elles sont gardées »): the diagnostics (answers, comments, scores) and links of
     business campaigns closed more than SNUT_BUSINESS_RETENTION_MONTHS ago; and the
     business itself (its contact data) when nothing of it remains in a more recent
-    campaign. A business never invited stays: the office keeps its list.
-    Logged with counts only; `dry_run` counts without deleting."""
+    campaign. A business never invited stays: the office keeps its list. The people invited
+    to give their opinion on an office's diagnostic (« Avis de l’équipe ») of a campaign
+    closed as long ago lose their name, e-mail and link; their answers stay, without a name,
+    in the counts. Logged with counts only; `dry_run` counts without deleting."""
     cutoff = retention_cutoff(today)
     expired = Campaign.objects.filter(audience=Audience.BUSINESSES, closes__lt=cutoff)
     kept = Campaign.objects.filter(audience=Audience.BUSINESSES, closes__gte=cutoff)
@@ -120,8 +126,21 @@ def personal_data_purge(*, today: date | None = None, dry_run: bool = False) -> 
             organisation__kind=Organisation.Kind.BUSINESS,
         )
         links = BusinessLink.objects.filter(Q(campaign__in=expired) | Q(business__in=gone))
+        invited = Respondent.objects.filter(
+            user__isnull=True,
+            erased_at__isnull=True,
+            round__diagnostic__campaign__audience=Audience.OFFICES,
+            round__diagnostic__campaign__closes__lt=cutoff,
+        )
         erased = _counts(gone.count(), diagnostics, links)
+        erased = Erased(**{**erased.__dict__, "respondents": invited.count()})
         if not dry_run:
+            people = list(invited)
+            for respondent in people:
+                respondent.name, respondent.email = "", ""
+                respondent.token_hash = unusable_hash()
+                respondent.erased_at = timezone.now()
+            Respondent.objects.bulk_update(people, ["name", "email", "token_hash", "erased_at"])
             # The businesses first (their links, diagnostics, answers and scores go with
             # them): once their expired rows are deleted, `gone` would no longer find them.
             gone.delete()
@@ -129,12 +148,13 @@ def personal_data_purge(*, today: date | None = None, dry_run: bool = False) -> 
             BusinessLink.objects.filter(campaign__in=expired).delete()
     logger.info(
         "personal data purge%s: campaigns closed before %s, %s business(es), "
-        "%s diagnostic(s), %s answer(s), %s link(s)",
+        "%s diagnostic(s), %s answer(s), %s link(s), %s person(s) consulted",
         " (dry run)" if dry_run else "",
         cutoff.isoformat(),
         erased.businesses,
         erased.diagnostics,
         erased.answers,
         erased.links,
+        erased.respondents,
     )
     return erased

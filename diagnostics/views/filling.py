@@ -19,7 +19,9 @@ from diagnostics import access, selectors, services
 from diagnostics.answer_fields import confirm_field_name
 from diagnostics.forms import AnswersForm, SubmitForm
 from diagnostics.models import Answer, Axis, Diagnostic, Question
+from diagnostics.selectors import opinions as opinion_selectors
 from diagnostics.selectors import websites
+from diagnostics.visibility import OpinionReader
 
 SESSION_EXPIRED = gettext_noop(
     "Votre session a expiré : reconnectez-vous. Les réponses pas encore enregistrées restent "
@@ -375,7 +377,8 @@ def diagnostic_review(request, pk):
     diagnostic, axes, answers = _load(request, pk)
     if diagnostic.is_submitted:
         return _to_results(request, diagnostic)
-    is_director = access.is_director(request.user, diagnostic.organisation)
+    reader = access.opinion_reader(request.user, diagnostic)
+    is_director = reader == OpinionReader.DIRECTOR
     form = SubmitForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -398,6 +401,7 @@ def diagnostic_review(request, pk):
             "urls": office_routes(diagnostic).for_page(axes),
             "is_director": is_director,
             "form": form,
+            "team_opinions": opinion_selectors.team_opinions(diagnostic, reader, answers=answers),
         },
         status=status,
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics import access, selectors, services
 from diagnostics.forms import AxisImportanceForm
+from diagnostics.selectors import opinions as opinion_selectors
 
 
 @login_required
@@ -40,6 +41,7 @@ def axis_importance(request, pk):
             "diagnostic": diagnostic,
             "form": form,
             "campaign_open": diagnostic.campaign.is_open(),
+            "board": opinion_selectors.board_importance(diagnostic),
         },
         status=status,
     )

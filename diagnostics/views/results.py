@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics import access, report, services
 from diagnostics.results import build_results
+from diagnostics.visibility import OpinionReader
 
 
 def submitted_for_reader(request, pk):
@@ -42,13 +43,14 @@ def results(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
+    reader = access.opinion_reader(request.user, diagnostic)
     # Members turn priorities into actions; network staff read only.
-    can_plan = access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
+    can_plan = reader not in (OpinionReader.STAFF, OpinionReader.OUTSIDER)
     return render(
         request,
         "diagnostics/results.html",
         {
-            "results": build_results(diagnostic),
+            "results": build_results(diagnostic, reader),
             "can_plan": can_plan,
             "office_url": office_url(request.user, diagnostic, is_member=can_plan),
         },
@@ -60,7 +62,8 @@ def report_pdf(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
-    html = report.render_html(build_results(diagnostic), request=request)
+    results_ = build_results(diagnostic, access.opinion_reader(request.user, diagnostic))
+    html = report.render_html(results_, request=request)
     pdf = report.cached_pdf(html)
     if pdf is None:
         if services.report_pdf_pending(diagnostic_id=diagnostic.pk):

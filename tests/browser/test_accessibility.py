@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import Page
 
 from diagnostics.management.commands.seed_demo import DEMO_FILLER, DEMO_FILLING_OFFICE
-from diagnostics.models import Action, Diagnostic, Office, Training
+from diagnostics.models import Action, Diagnostic, Office, Respondent, Training
+from diagnostics.tokens import token_hash
 from tests import factories
 from tests.browser.axe import WIDTHS, check, login, run
 from tests.territory_data import seed_office_territory
@@ -55,6 +56,11 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
     # An axis whose answers wait for confirmation: « Confirmer toutes les réponses reprises ».
     carried = draft.answers.filter(carried_over=True).select_related("question__axis").first()
     action = Action.objects.create(office=draft.organisation, title="Refaire la fiche Google")
+    # « Avis de l’équipe »: the demo's draft is open to opinions; one invited person's link,
+    # and the debated questions on a submitted diagnostic's results.
+    factories.opinions_on(submitted)
+    invited = Respondent.objects.filter(round__diagnostic=draft, user__isnull=True).first()
+    Respondent.objects.filter(pk=invited.pk).update(token_hash=token_hash("lien-de-test"))
     login(page, base, DEMO_FILLER)
     check(
         page,
@@ -66,6 +72,9 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/diagnostics/{draft.pk}/relecture/",
             f"{base}/diagnostics/{draft.pk}/abandonner/",
             f"{base}/diagnostics/{draft.pk}/importance/",
+            f"{base}/diagnostics/{draft.pk}/avis-equipe/",
+            f"{base}/diagnostics/{draft.pk}/mon-avis/",
+            f"{base}/avis/lien-de-test/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
             f"{base}/diagnostics/{submitted.pk}/reponses/",
             f"{base}/offices/{draft.organisation.slug}/plan/",

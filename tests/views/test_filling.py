@@ -263,7 +263,7 @@ def test_submitting_an_incomplete_diagnostic_is_refused(client, director, diagno
     assert Diagnostic.objects.get().status == Diagnostic.Status.DRAFT
 
 
-@pytest.mark.parametrize(("name", "queries"), [("diagnostics:axis", 7), ("diagnostics:review", 8)])
+@pytest.mark.parametrize(("name", "queries"), [("diagnostics:axis", 7), ("diagnostics:review", 9)])
 def test_filling_pages_run_a_constant_number_of_queries(
     client, director, office, name, queries, django_assert_num_queries
 ):

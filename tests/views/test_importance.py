@@ -133,7 +133,8 @@ def test_importance_page_runs_a_constant_number_of_queries(
         )
         client.force_login(director)
         client.get(url(diagnostic))  # the published structure is now in memory
-        with django_assert_num_queries(4) as captured:
+        # 4, and the board's importance when it was asked (« Avis de l’équipe »).
+        with django_assert_num_queries(5) as captured:
             assert client.get(url(diagnostic)).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]

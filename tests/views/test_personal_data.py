@@ -402,7 +402,7 @@ def test_the_zip_reads_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     _grow(office, campaign, 4)
-    assert len(small.captured_queries) == 17  # session, user, office, then one per table
+    assert len(small.captured_queries) == 18  # session, user, office, then one per table
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert len(json.loads(_zip(response).read("donnees.json"))["tables"]["prestataires"]) == 5

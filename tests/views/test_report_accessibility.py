@@ -146,6 +146,7 @@ def reports(django_db_setup, django_db_blocker):
         )
         factories.answer_all(diagnostic, pick=lambda choices: choices[1])
         services.diagnostic_submit(diagnostic=diagnostic, user=director)
+        factories.opinions_on(diagnostic)  # « Ce que l’équipe voit différemment » is tagged too
         client = Client()
         client.force_login(director)
         office_pdf = client.get(reverse("diagnostics:report_pdf", args=[diagnostic.pk]))

@@ -21,8 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, **options):
         erased = personal_data_purge(dry_run=dry_run)
         verb = "seraient effacés" if dry_run else "effacés"
+        people = ""
+        if erased.respondents:
+            people = (
+                f" Personnes invitées à donner leur avis\u00a0: {erased.respondents} nom(s) et "
+                f"adresse(s) {verb}."
+            )
         self.stdout.write(
             f"Campagnes de prestataires closes avant le {retention_cutoff():%d/%m/%Y}\u00a0: "
             f"{erased.businesses} prestataire(s), {erased.diagnostics} diagnostic(s), "
-            f"{erased.answers} réponse(s) et {erased.links} lien(s) {verb}."
+            f"{erased.answers} réponse(s) et {erased.links} lien(s) {verb}.{people}"
         )

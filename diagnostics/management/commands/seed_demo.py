@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from diagnostics import scoring, selectors, services
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
+from diagnostics.management.demo_opinions import seed_opinions
 from diagnostics.management.demo_websites import seed_websites
 from diagnostics.models import (
     Answer,
@@ -122,6 +123,7 @@ def seed(
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
     _demo_plan(offices[0], previous, director, colleague)
+    seed_opinions(offices[1], current, filler, DEMO_PASSWORD)
     _demo_sessions(today)
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
