@@ -33,6 +33,7 @@ from .questionnaires import (
     Questionnaire,
 )
 from .setup import SetupRecord
+from .targets import AxisTarget
 from .workers import WorkerHeartbeat
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "AxisImportance",
     "AxisNarrative",
     "AxisScore",
+    "AxisTarget",
     "Business",
     "BusinessCampaign",
     "BusinessLink",
