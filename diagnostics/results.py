@@ -24,6 +24,7 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
 )
+from diagnostics.selectors import targets as axis_targets
 from diagnostics.selectors import territory
 
 PLAN_SIZE = 12
@@ -169,6 +170,18 @@ class Results:
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
     applicable: applicability.Applicable | None = None  # the questions its scores count
+    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
+    previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
+
+    @cached_property
+    def targets_editable(self) -> bool:
+        """Whether the office may still set targets on these results: one query."""
+        return axis_targets.targets_editable(self.diagnostic)
+
+    @property
+    def targets_key(self) -> str:
+        """Varies the cached headline priorities, which the targets order after importance."""
+        return ",".join(f"{t.target.axis_id}:{t.points}" for t in self.targets) or "-"
 
     @cached_property
     def territory_campaign(self):
@@ -437,6 +450,9 @@ def build_results(diagnostic: Diagnostic) -> Results:
     answers = list(Answer.objects.filter(diagnostic=diagnostic).select_related("choice"))
     stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
     peers = selectors.peer_medians(diagnostic)
+    # A business sets no target: only offices do, after reading their results.
+    business = diagnostic.organisation.is_business
+    targets = [] if business else axis_targets.diagnostic_targets(diagnostic)
     # One story for every section: scoring decides it from the scores as shown.
     profile = scoring.score_diagnostic(
         selectors.scoring_axes(axes),
@@ -447,6 +463,12 @@ def build_results(diagnostic: Diagnostic) -> Results:
             a.pk: peers.axes[a.code] for a in axes if peers.shown and a.code in peers.axes
         },
         stored_scores={pk: None if s.score is None else float(s.score) for pk, s in stored.items()},
+        targets={
+            t.axis_id: scoring.LevelSpec(
+                id=t.level_id, lower_bound=t.level.lower_bound, name=t.level.name
+            )
+            for t in targets
+        },
     )
     narratives = Narratives(diagnostic.questionnaire)
     comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
@@ -520,7 +542,14 @@ def build_results(diagnostic: Diagnostic) -> Results:
         actions, overdue = plan.actions, plan.overdue
         follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
         trainings = selectors.training_matches(Audience.OFFICES, today)
+    scores = {v.axis.pk: v.score for v in views}
     return Results(
+        targets=axis_targets.target_distances(targets, scores, levels, today),
+        previous_targets=[]
+        if business
+        else axis_targets.previous_targets(
+            previous.diagnostic, {v.axis.code: v.score for v in views}
+        ),
         diagnostic=diagnostic,
         profile=profile,
         axes=views,

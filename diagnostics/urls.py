@@ -8,6 +8,7 @@ from diagnostics.views import (
     businesses,
     legal,
     personal_data,
+    targets,
     team,
     territory,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
     path("diagnostics/<int:pk>/abandonner/", views.diagnostic_abandon, name="abandon"),
     path("diagnostics/<int:pk>/importance/", views.axis_importance, name="importance"),
     path("diagnostics/<int:pk>/resultats/", views.results, name="results"),
+    path("diagnostics/<int:pk>/niveaux-vises/", targets.axis_targets, name="targets"),
     path("diagnostics/<int:pk>/reponses/", answers.diagnostic_answers, name="answers"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     # The office's team and invitations (diagnostics/views/team.py)

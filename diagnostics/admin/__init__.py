@@ -10,6 +10,7 @@ from diagnostics.admin import (  # noqa: F401
     offices,
     plan,
     questionnaire,
+    targets,
     team,
 )
 from diagnostics.admin.questionnaire import FROZEN_MESSAGE

@@ -31,7 +31,9 @@ class AxisTarget(models.Model):
         related_name="axis_targets",
         verbose_name=_("diagnostic d’origine"),
     )
-    axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe"))
+    axis = models.ForeignKey(
+        Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe")
+    )
     level = models.ForeignKey(
         MaturityLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("niveau visé")
     )
