@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services
+from diagnostics.formatting import shown
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
 from diagnostics.models import (
     Answer,
     Audience,
+    AxisScore,
+    AxisTarget,
     Campaign,
     Diagnostic,
     Invitation,
@@ -33,6 +36,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.services.setup import starter_trainings
+from diagnostics.services.targets import TargetChoice, axis_targets_save
 
 DEMO_PASSWORD = "snut-demo"
 DEMO_DIRECTOR = "directeur"
@@ -121,6 +125,7 @@ def seed(
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
     _demo_plan(offices[0], previous, director, colleague)
+    _demo_targets(offices[0], previous, current, director, colleague, today)
     _demo_sessions(today)
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
@@ -348,6 +353,59 @@ def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
         owner_name="La présidente de l’office",
         due_date=timezone.localdate() + timedelta(days=30),
     )
+
+
+def _demo_targets(
+    office: Office, previous: Campaign, current: Campaign, director, colleague, today
+):
+    """« Niveaux visés »: set after last year's results, one reached and one missed by this
+    year's (the director set them, the colleague changed one); two for the next period."""
+    before = office.diagnostics.filter(campaign=previous, status="submitted").first()
+    after = office.diagnostics.filter(campaign=current, status="submitted").first()
+    if before is None or after is None or office.axis_targets.exists():
+        return
+
+    def scores(diagnostic):
+        return {
+            s.axis.code: (s.axis, shown(float(s.score)))
+            for s in AxisScore.objects.filter(diagnostic=diagnostic, score__isnull=False)
+            .select_related("axis")
+            .order_by("axis__order")
+        }
+
+    then, now = scores(before), scores(after)
+    levels = list(before.questionnaire.levels.order_by("lower_bound"))
+    reached = missed = None
+    for code, (axis, score) in then.items():
+        above = [lv for lv in levels if lv.lower_bound > score]
+        if not above or code not in now:
+            continue
+        if reached is None and above[0].lower_bound <= now[code][1]:
+            reached = (axis, above[0])
+        elif missed is None and above[0].lower_bound > now[code][1]:
+            missed = (axis, above[0])
+    due = date(current.opens.year, 6, 30)
+    for chosen, changed_by in ((reached, director), (missed, colleague)):
+        if chosen is not None:
+            AxisTarget.objects.create(
+                office=office,
+                diagnostic=before,
+                axis=chosen[0],
+                level=chosen[1],
+                due_date=due,
+                created_by=director,
+                updated_by=changed_by,
+            )
+    # The next period: the two weakest axes, each one level up, by next December and the June after.
+    current_levels = list(after.questionnaire.levels.order_by("lower_bound"))
+    weakest = sorted(now.values(), key=lambda pair: pair[1])[:2]
+    dues = (date(today.year + 1, 12, 31), date(today.year + 2, 6, 30))
+    targets = {}
+    for (axis, score), due_date in zip(weakest, dues, strict=False):
+        above = [lv for lv in current_levels if lv.lower_bound > score]
+        if above:
+            targets[axis.pk] = TargetChoice(above[0].pk, due_date)
+    axis_targets_save(diagnostic=after, targets=targets, user=director, today=today)
 
 
 # Example sessions of the starter catalogue (fixtures/formations_offices.json, installed by
