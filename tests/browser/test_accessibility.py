@@ -67,6 +67,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/diagnostics/{draft.pk}/abandonner/",
             f"{base}/diagnostics/{draft.pk}/importance/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
+            f"{base}/diagnostics/{submitted.pk}/niveaux-vises/",
             f"{base}/diagnostics/{submitted.pk}/reponses/",
             f"{base}/offices/{draft.organisation.slug}/plan/",
             f"{base}/offices/{draft.organisation.slug}/plan/{action.pk}/",
