@@ -170,7 +170,7 @@ class Results:
     follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
     trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
     applicable: applicability.Applicable | None = None  # the questions its scores count
-    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
+    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
     previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
 
     @cached_property

@@ -123,7 +123,7 @@ class AxisResult:
     quadrant: str | None = None  # one of QUADRANTS; None without a score
     strength: bool = False  # named among the office's strong axes
     held_back: bool = False  # among the best and strong, but below similar offices' median
-    target: LevelSpec | None = None  # « le niveau visé » by the team, if any
+    target: LevelSpec | None = None  # « le niveau visé » by the team, if any
     points_to_target: int | None = None  # 0 once reached; None without a target or a score
     levels_to_target: int | None = None
 
@@ -297,8 +297,8 @@ def _plan_ordered(
 
 
 def axis_place(result: AxisResult) -> tuple:
-    """Where an axis's priorities come in the plan: « reinforce » first, essential before
-    important; « maintain » weakest first; then « secondary », « watch », the unscored;
+    """Where an axis's priorities come in the plan: « reinforce » first, essential before
+    important; « maintain » weakest first; then « secondary », « watch », the unscored;
     after importance, the axis furthest from its target level first."""
     if result.quadrant is None:
         return (len(QUADRANTS), 0, 0, 0)

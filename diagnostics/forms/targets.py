@@ -1,4 +1,4 @@
-"""« Niveaux visés »: per axis, a level above its score and the month it is aimed for."""
+"""« Niveaux visés »: per axis, a level above its score and the month it is aimed for."""
 
 import calendar
 from datetime import date
@@ -70,7 +70,7 @@ class AxisTargetsForm(forms.Form):
             if not month or not year:
                 self.add_error(
                     f"{prefix}-month",
-                    _("Dites pour quand vous visez ce niveau : un mois et une année."),
+                    _("Dites pour quand vous visez ce niveau : un mois et une année."),
                 )
         return data
 

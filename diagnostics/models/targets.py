@@ -1,4 +1,4 @@
-"""« Le niveau visé »: the maturity level an office's team aims at on an axis, and by when."""
+"""« Le niveau visé »: the maturity level an office's team aims at on an axis, and by when."""
 
 from django.conf import settings
 from django.db import models
@@ -64,4 +64,4 @@ class AxisTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.diagnostic} — {self.axis} : {self.level}"
+        return f"{self.diagnostic} — {self.axis} : {self.level}"

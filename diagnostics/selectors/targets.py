@@ -1,4 +1,4 @@
-"""« Le niveau visé »: an office's target levels per axis, their distance, whether they were reached.
+"""« Le niveau visé »: an office's target levels per axis, their distance, whether they were reached.
 
 Targets belong to a submitted diagnostic (models/targets.py) and are matched with
 a later diagnostic's axes by axis code, so that they survive questionnaire versions:

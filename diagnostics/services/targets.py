@@ -1,4 +1,4 @@
-"""« Le niveau visé »: the office's team sets, after reading its results, a target level per axis.
+"""« Le niveau visé »: the office's team sets, after reading its results, a target level per axis.
 
 Targets live beside a submitted diagnostic (models/targets.py), never in it: its
 answers and scores stay as they were. Any member may set, change or clear them
@@ -22,18 +22,18 @@ TARGETS_NOT_SUBMITTED = gettext_noop(
     "Les niveaux visés se fixent une fois le diagnostic soumis, après lecture des résultats."
 )
 TARGETS_CLOSED = gettext_noop(
-    "Un diagnostic plus récent est soumis : les niveaux visés de celui-ci sont désormais jugés, "
+    "Un diagnostic plus récent est soumis : les niveaux visés de celui-ci sont désormais jugés, "
     "ils ne peuvent plus changer."
 )
 TARGETS_NOT_MEMBER = gettext_noop("Seuls les membres de l’office fixent ses niveaux visés.")
 TARGET_AXIS_UNKNOWN = gettext_noop("Cet axe n’appartient pas au questionnaire de ce diagnostic.")
 TARGET_LEVEL_UNKNOWN = gettext_noop("Ce niveau n’appartient pas au questionnaire de ce diagnostic.")
 TARGET_LEVEL_REACHED = gettext_noop(
-    "Le niveau visé pour « {axis} » est déjà atteint : choisissez un niveau au-dessus du score "
+    "Le niveau visé pour « {axis} » est déjà atteint : choisissez un niveau au-dessus du score "
     "actuel ({score})."
 )
 TARGET_DUE_PAST = gettext_noop(
-    "L’échéance pour « {axis} » est passée : choisissez un mois à venir."
+    "L’échéance pour « {axis} » est passée : choisissez un mois à venir."
 )
 
 

@@ -1,4 +1,4 @@
-"""« Niveaux visés »: the office's team sets a target level per axis after reading its results."""
+"""« Niveaux visés »: the office's team sets a target level per axis after reading its results."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -67,7 +67,7 @@ def test_a_member_sets_targets_and_every_page_shows_the_distance(
     page = client.get(url(submitted))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Niveaux visés par axe" in html and "Score actuel : 33/100" in html
+    assert "Niveaux visés par axe" in html and "Score actuel\u00a0: 33/100" in html
     # Only the levels above the axis's score are offered.
     assert ">Maîtrise</option>" in html and ">Structuration</option>" not in html
     scores_before = list(submitted.axis_scores.values_list("score", flat=True))
@@ -281,9 +281,9 @@ def test_the_next_campaign_says_which_targets_were_reached(
         ("axe-2", False, 66),
     ]
     page = client.get(reverse("diagnostics:results", args=[later.pk])).content.decode()
-    assert "Objectif atteint" in page and "Objectif non atteint : 66 sur 75 visé" in page
+    assert "Objectif atteint" in page and "Objectif non atteint\u00a0: 66 sur 75 visé" in page
     summary = report.render_html(results)
-    assert "Objectif atteint" in summary and "non atteint : 66 sur 75 visé" in summary
+    assert "Objectif atteint" in summary and "non atteint\u00a0: 66 sur 75 visé" in summary
 
     # Judged now: the earlier targets no longer change.
     before = snapshot(submitted)

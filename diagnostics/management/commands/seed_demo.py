@@ -358,7 +358,7 @@ def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
 def _demo_targets(
     office: Office, previous: Campaign, current: Campaign, director, colleague, today
 ):
-    """« Niveaux visés »: set after last year's results, one reached and one missed by this
+    """« Niveaux visés »: set after last year's results, one reached and one missed by this
     year's (the director set them, the colleague changed one); two for the next period."""
     before = office.diagnostics.filter(campaign=previous, status="submitted").first()
     after = office.diagnostics.filter(campaign=current, status="submitted").first()
