@@ -245,3 +245,19 @@ def target_rows(diagnostic: Diagnostic) -> list[TargetRow]:
         )
         for s in scores
     ]
+
+
+def judged_in_evolution(diagnostics: list[Diagnostic], rows) -> None:
+    """An office's diagnostics oldest first (the staff's evolution page): beside each axis
+    score, whether the target set after the diagnostic before it was reached, as
+    `cell["target"]` (a TargetOutcome). One query."""
+    by_diagnostic: dict[int, dict[str, AxisTarget]] = {}
+    for target in AxisTarget.objects.filter(diagnostic__in=diagnostics[:-1]).select_related(
+        "axis", "level"
+    ):
+        by_diagnostic.setdefault(target.diagnostic_id, {})[target.axis.code] = target
+    for row in rows:
+        for before, cell in zip(diagnostics, row.cells[1:], strict=False):
+            target = by_diagnostic.get(before.pk, {}).get(row.axis.code)
+            if target is not None:
+                cell["target"] = TargetOutcome(target, cell["score"])

@@ -304,6 +304,11 @@ def test_the_next_campaign_says_which_targets_were_reached(
     assert admin_page.status_code == 200
     html = admin_page.content.decode()
     assert "1 office a fixé des niveaux visés" in html and office.name not in html
+    # The office's evolution page: beside this year's axis scores, last year's targets.
+    evolution = client.get(f"/admin/diagnostics/office/comparer/?evolution={office.pk}")
+    html = evolution.content.decode()
+    assert "objectif atteint (50 visé)" in html
+    assert "objectif non atteint\u00a0: 66 sur 75 visé" in html
 
 
 def test_a_stranger_cannot_reach_the_staff_counts(client, director):
