@@ -309,7 +309,7 @@ def _diagnostic(
 def _demo_progress(diagnostic: Diagnostic, axes, answers: list[Answer]) -> None:
     """The demo office worked on one axis since last year: unless an axis already crossed
     the level above last year's score, the first one that can does, its weakest answers
-    raised to their best one at a time (so one target set then reads « Objectif atteint »)."""
+    raised to their best one at a time (so one target set then reads « Objectif atteint »)."""
     previous = selectors.previous_scores(diagnostic)
     if previous.diagnostic is None:
         return
