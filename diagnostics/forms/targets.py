@@ -26,32 +26,36 @@ class AxisTargetsForm(forms.Form):
         years = [(str(y), str(y)) for y in range(first, today.year + YEARS_AHEAD + 1)]
         months = [(str(n), name) for n, name in MONTHS.items()]
         for row in rows:
-            axis, levels, target = row.axis, row.levels, row.target
-            prefix = f"axis-{axis.pk}"
-            self.fields[f"{prefix}-level"] = forms.ChoiceField(
-                label=_("Niveau visé"),
-                required=False,
-                choices=[
-                    (NO_TARGET, _("Pas de niveau visé")),
-                    *((str(lv.pk), lv.name) for lv in levels),
-                ],
-                initial=str(target.level_id) if target else NO_TARGET,
-                error_messages={"invalid_choice": _("Choisissez un des niveaux proposés.")},
-            )
-            self.fields[f"{prefix}-month"] = forms.ChoiceField(
-                label=_("Mois de l’échéance"),
-                required=False,
-                choices=[("", "—"), *months],
-                initial=str(target.due_date.month) if target else "",
-                error_messages={"invalid_choice": _("Choisissez un mois de la liste.")},
-            )
-            self.fields[f"{prefix}-year"] = forms.ChoiceField(
-                label=_("Année de l’échéance"),
-                required=False,
-                choices=[("", "—"), *years],
-                initial=str(target.due_date.year) if target else "",
-                error_messages={"invalid_choice": _("Choisissez une année de la liste.")},
-            )
+            target = row.target
+            parts = {
+                "level": (
+                    _("Niveau visé"),
+                    [(NO_TARGET, _("Pas de niveau visé"))]
+                    + [(str(lv.pk), lv.name) for lv in row.levels],
+                    str(target.level_id) if target else NO_TARGET,
+                    _("Choisissez un des niveaux proposés."),
+                ),
+                "month": (
+                    _("Mois de l’échéance"),
+                    [("", "—"), *months],
+                    str(target.due_date.month) if target else "",
+                    _("Choisissez un mois de la liste."),
+                ),
+                "year": (
+                    _("Année de l’échéance"),
+                    [("", "—"), *years],
+                    str(target.due_date.year) if target else "",
+                    _("Choisissez une année de la liste."),
+                ),
+            }
+            for part, (label, choices, initial, invalid) in parts.items():
+                self.fields[f"axis-{row.axis.pk}-{part}"] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=choices,
+                    initial=initial,
+                    error_messages={"invalid_choice": invalid},
+                )
 
     def axis_fields(self):
         """Per axis: its row and its three bound fields (level, month, year), for the template."""
