@@ -25,7 +25,9 @@ TARGETS_CLOSED = gettext_noop(
     "Un diagnostic plus récent est soumis : les niveaux visés de celui-ci sont désormais jugés, "
     "ils ne peuvent plus changer."
 )
-TARGETS_NOT_MEMBER = gettext_noop("Seuls les membres de l’office fixent ses niveaux visés.")
+TARGETS_NOT_MEMBER = gettext_noop(
+    "Seuls les membres d’un office fixent ses niveaux visés, sur ses propres diagnostics."
+)
 TARGET_AXIS_UNKNOWN = gettext_noop("Cet axe n’appartient pas au questionnaire de ce diagnostic.")
 TARGET_LEVEL_UNKNOWN = gettext_noop("Ce niveau n’appartient pas au questionnaire de ce diagnostic.")
 TARGET_LEVEL_REACHED = gettext_noop(
@@ -58,6 +60,8 @@ def axis_targets_save(
     Who set it and who changed it last are recorded.
     """
     today = today or timezone.localdate()
+    if diagnostic.organisation.is_business:
+        raise ServiceForbidden(_(TARGETS_NOT_MEMBER))
     if not Membership.objects.filter(office=diagnostic.organisation_id, user=user).exists():
         raise ServiceForbidden(_(TARGETS_NOT_MEMBER))
     axes = {

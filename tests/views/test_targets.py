@@ -393,3 +393,9 @@ def test_scores_stay_as_submitted_whatever_the_targets(director, submitted):
     assert list(submitted.axis_scores.values_list("axis_id", "score")) == stored
     assert build_results(submitted).score == float(submitted.overall_score)
     assert isinstance(submitted.overall_score, Decimal)
+
+
+def test_a_business_sets_no_target(office, director):
+    business = factories.make_business(office)
+    with pytest.raises(services.ServiceForbidden):
+        axis_targets_save(diagnostic=Diagnostic(organisation=business), targets={}, user=director)
