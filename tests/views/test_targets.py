@@ -181,6 +181,7 @@ def test_bad_input_answers_400_in_french_and_changes_nothing(
     assert response.status_code == 400
     html = response.content.decode()
     assert "Choisissez" in html or "Dites pour quand" in html
+    assert "Les niveaux visés ne sont pas enregistrés" in html  # the summary above the form
     assert snapshot(submitted) == before
 
 
