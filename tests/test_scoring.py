@@ -372,15 +372,17 @@ def planned(draw):
 
 def place(axis):
     """The documented order of axes: « reinforce » essential first, « maintain » weakest
-    first, then « secondary », « watch », the unscored."""
+    first, then « secondary », « watch », the unscored; after importance (and, to
+    maintain, the score), the axis furthest from its target level."""
     if axis.quadrant is None:
         return (9,)
     importance = importance_rank(axis.importance)
+    to_go = -(axis.points_to_target or 0)
     if axis.quadrant == "reinforce":
-        return (0, importance)
+        return (0, importance, to_go)
     if axis.quadrant == "maintain":
-        return (1, axis.shown_score, importance)
-    return (2 if axis.quadrant == "secondary" else 3,)
+        return (1, axis.shown_score, importance, to_go)
+    return (2 if axis.quadrant == "secondary" else 3, to_go)
 
 
 @given(planned(), st.data())
