@@ -25,7 +25,12 @@ Formula (also in the README):
   - axes in plan order: « reinforce » (essential before important), then
     « maintain » (weakest first: an axis to maintain never leads a weaker
     important one), then « secondary », then « watch »; axes without a score
-    have no priority;
+    have no priority; after importance (and, to maintain, the score), the axis
+    furthest from the team's target level (« le niveau visé ») comes first;
+- distance to a target = points to go (the target level's lower bound − the
+  score as shown, 0 once reached) and levels to go (the levels whose lower
+  bound lies above the score, up to the target's); a target never changes a
+  score;
 - priorities are ordered by their axis's place in that order, then, for an
   office at the first levels, quick wins first, then by gain; the plan keeps at
   most FOCUS_PER_AXIS of them per axis, and its first ones are the headline
