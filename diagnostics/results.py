@@ -25,6 +25,7 @@ from diagnostics.models import (
     MaturityLevel,
 )
 from diagnostics.selectors import opinions, territory, websites
+from diagnostics.selectors import targets as axis_targets
 from diagnostics.visibility import OpinionReader, OpinionsShown
 
 PLAN_SIZE = 12
@@ -172,6 +173,8 @@ class Results:
     applicable: applicability.Applicable | None = None  # the questions its scores count
     board: opinions.BoardImportance | None = None  # the importance said by the board, if asked
     team_opinions: opinions.TeamOpinions | None = None  # as the reader may read them
+    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
+    previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
 
     @property
     def importance_source(self) -> str:
@@ -192,6 +195,19 @@ class Results:
         if found is None or found.shown != OpinionsShown.COUNTS:
             return []
         return found.debated
+
+    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
+    previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
+
+    @cached_property
+    def targets_editable(self) -> bool:
+        """Whether the office may still set targets on these results: one query."""
+        return axis_targets.targets_editable(self.diagnostic)
+
+    @property
+    def targets_key(self) -> str:
+        """Varies the cached headline priorities, which the targets order after importance."""
+        return ",".join(f"{t.target.axis_id}:{t.points}" for t in self.targets) or "-"
 
     @cached_property
     def territory_campaign(self):
@@ -481,6 +497,10 @@ def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.
     if board is not None and board.respondents:
         # Asked of the board and the partners, their median decides the matrix and the plan.
         importance = {**importance, **board.medians}
+
+    # A business sets no target: only offices do, after reading their results.
+    business = diagnostic.organisation.is_business
+    targets = [] if business else axis_targets.diagnostic_targets(diagnostic)
     # One story for every section: scoring decides it from the scores as shown.
     profile = scoring.score_diagnostic(
         selectors.scoring_axes(axes),
@@ -491,6 +511,12 @@ def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.
             a.pk: peers.axes[a.code] for a in axes if peers.shown and a.code in peers.axes
         },
         stored_scores={pk: None if s.score is None else float(s.score) for pk, s in stored.items()},
+        targets={
+            t.axis_id: scoring.LevelSpec(
+                id=t.level_id, lower_bound=t.level.lower_bound, name=t.level.name
+            )
+            for t in targets
+        },
     )
     narratives = Narratives(diagnostic.questionnaire)
     comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
@@ -564,7 +590,14 @@ def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.
         actions, overdue = plan.actions, plan.overdue
         follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
         trainings = selectors.training_matches(Audience.OFFICES, today)
+    scores = {v.axis.pk: v.score for v in views}
     return Results(
+        targets=axis_targets.target_distances(targets, scores, levels, today),
+        previous_targets=[]
+        if business
+        else axis_targets.previous_targets(
+            previous.diagnostic, {v.axis.code: v.score for v in views}
+        ),
         diagnostic=diagnostic,
         profile=profile,
         axes=views,

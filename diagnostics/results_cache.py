@@ -6,7 +6,9 @@ priorities are rendered once per submission and kept in the shared cache
 diagnostic is reopened and submitted again (a new `submitted_at`) or when its
 questionnaire's structure or texts are revised (`revised_at`). The comparisons
 (the peers' medians, the previous diagnostic) are read live and vary the
-fragments that show them; the plan, the pooling leads and the office's name stay
+fragments that show them; the team's target levels, which order the headline
+priorities and can change after the submission, vary that fragment
+(`Results.targets_key`); the plan, the pooling leads and the office's name stay
 outside every fragment.
 
 The territorial summary of the office's businesses is drawn from their submitted

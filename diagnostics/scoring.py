@@ -25,7 +25,12 @@ Formula (also in the README):
   - axes in plan order: « reinforce » (essential before important), then
     « maintain » (weakest first: an axis to maintain never leads a weaker
     important one), then « secondary », then « watch »; axes without a score
-    have no priority;
+    have no priority; after importance (and, to maintain, the score), the axis
+    furthest from the team's target level (« le niveau visé ») comes first;
+- distance to a target = points to go (the target level's lower bound − the
+  score as shown, 0 once reached) and levels to go (the levels whose lower
+  bound lies above the score, up to the target's); a target never changes a
+  score;
 - priorities are ordered by their axis's place in that order, then, for an
   office at the first levels, quick wins first, then by gain; the plan keeps at
   most FOCUS_PER_AXIS of them per axis, and its first ones are the headline
@@ -123,6 +128,9 @@ class AxisResult:
     quadrant: str | None = None  # one of QUADRANTS; None without a score
     strength: bool = False  # named among the office's strong axes
     held_back: bool = False  # among the best and strong, but below similar offices' median
+    target: LevelSpec | None = None  # « le niveau visé » by the team, if any
+    points_to_target: int | None = None  # 0 once reached; None without a target or a score
+    levels_to_target: int | None = None
 
     @property
     def completion(self) -> float:
@@ -295,14 +303,28 @@ def _plan_ordered(
 
 def axis_place(result: AxisResult) -> tuple:
     """Where an axis's priorities come in the plan: « reinforce » first, essential before
-    important; « maintain » weakest first; then « secondary », « watch », the unscored."""
+    important; « maintain » weakest first; then « secondary », « watch », the unscored;
+    after importance, the axis furthest from its target level first."""
     if result.quadrant is None:
-        return (len(QUADRANTS), 0, 0)
+        return (len(QUADRANTS), 0, 0, 0)
     rank = QUADRANTS.index(result.quadrant)
     importance = importance_rank(result.importance)
+    to_go = -(result.points_to_target or 0)
     if result.quadrant == "maintain":
-        return (rank, result.shown_score, importance)
-    return (rank, importance, 0)
+        return (rank, result.shown_score, importance, to_go)
+    return (rank, importance, to_go, 0)
+
+
+def target_distance(
+    shown_score: int | None, target: LevelSpec | None, levels: Sequence[LevelSpec]
+) -> tuple[int | None, int | None]:
+    """(points to go, levels to go) from a score as shown to a target level: 0 once
+    reached; (None, None) without a target or a score."""
+    if target is None or shown_score is None:
+        return None, None
+    points = max(0, int(target.lower_bound) - shown_score)
+    steps = sum(1 for lv in levels if shown_score < lv.lower_bound <= target.lower_bound)
+    return points, steps
 
 
 @dataclass(frozen=True)
@@ -350,6 +372,7 @@ def score_diagnostic(
     *,
     peer_medians: Mapping[int, float] | None = None,
     stored_scores: Mapping[int, float | None] | None = None,
+    targets: Mapping[int, LevelSpec] | None = None,
 ) -> Profile:
     """The full profile of one diagnostic, with its story; the order of answers does not matter.
 
@@ -357,11 +380,14 @@ def score_diagnostic(
     it places the axes in the matrix and orders the priorities, never changes a score.
     `peer_medians` maps an axis id to the median of similar offices, where the pages
     show one; `stored_scores` maps an axis id to the score stored at submission, which
-    the pages show (it differs from the computed one by its rounding only).
+    the pages show (it differs from the computed one by its rounding only);
+    `targets` maps an axis id to the team's target level: after importance, it
+    orders the axes' priorities, never changes a score.
     """
     importance = importance or {}
     peer_medians = peer_medians or {}
     stored_scores = stored_scores or {}
+    targets = targets or {}
     by_question = {a.question_id: a for a in answers}
     scored = [score_axis(axis, by_question, levels) for axis in axes]
     overall = weighted_mean((r.axis.weight, r.score) for r in scored)
@@ -371,12 +397,18 @@ def score_diagnostic(
     for r in scored:
         score = stored_scores.get(r.axis.id, r.score)
         axis_importance = importance.get(r.axis.id, DEFAULT_IMPORTANCE)
+        shown_score = None if score is None else shown(score)
+        target = targets.get(r.axis.id)
+        points, steps = target_distance(shown_score, target, levels)
         placed.append(
             replace(
                 r,
                 importance=axis_importance,
-                shown_score=None if score is None else shown(score),
+                shown_score=shown_score,
                 quadrant=quadrant(axis_importance, r.level, levels),
+                target=target,
+                points_to_target=points,
+                levels_to_target=steps,
             )
         )
     story = _strengths(placed, levels, peer_medians)

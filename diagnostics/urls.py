@@ -9,6 +9,7 @@ from diagnostics.views import (
     legal,
     opinions,
     personal_data,
+    targets,
     team,
     territory,
     websites,
@@ -59,6 +60,7 @@ urlpatterns = [
     ),
     path("diagnostics/<int:pk>/mon-avis/", opinions.my_opinion, name="my_opinion"),
     path("avis/<str:token>/", opinions.opinion_link, name="opinion_link"),
+    path("diagnostics/<int:pk>/niveaux-vises/", targets.axis_targets, name="targets"),
     path("diagnostics/<int:pk>/reponses/", answers.diagnostic_answers, name="answers"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
     # The office's team and invitations (diagnostics/views/team.py)

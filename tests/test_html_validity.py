@@ -14,8 +14,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from diagnostics.management.commands.seed_demo import (
+    DEMO_DIRECTOR,
     DEMO_FILLER,
     DEMO_FILLING_OFFICE,
+    DEMO_OFFICE,
     DEMO_STAFF,
     seed,
 )
@@ -128,6 +130,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "importance": f"/diagnostics/{draft.pk}/importance/",
             "results": f"/diagnostics/{submitted.pk}/resultats/",
             "answers": f"/diagnostics/{submitted.pk}/reponses/",
+            "targets": f"/diagnostics/{submitted.pk}/niveaux-vises/",
             "plan": f"/offices/{draft.organisation.slug}/plan/",
             "action-edit": f"/offices/{draft.organisation.slug}/plan/{action.pk}/",
         },
@@ -135,6 +138,19 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     pages["action-invalid"] = director.post(
         f"/offices/{draft.organisation.slug}/plan/{action.pk}/", {"title": "", "status": "zzz"}
     ).content
+    level = submitted.questionnaire.levels.order_by("-lower_bound").first()
+    axis = submitted.axis_scores.order_by("axis__order").first().axis
+    pages["targets-invalid"] = director.post(
+        f"/diagnostics/{submitted.pk}/niveaux-vises/", {f"axis-{axis.pk}-level": level.pk}
+    ).content
+    # The demo office's results: last year's targets reached or not, this year's distances.
+    demo_director = Client()
+    demo_director.force_login(User.objects.get(username=DEMO_DIRECTOR))
+    latest = Diagnostic.objects.filter(organisation__name=DEMO_OFFICE, status="submitted")
+    pages |= rendered(
+        demo_director,
+        {"results-targets": f"/diagnostics/{latest.latest('submitted_at').pk}/resultats/"},
+    )
     business_urls = factories.business_pages(draft.organisation)
     pages |= rendered(director, business_urls)
     pages["businesses-import-preview"] = director.post(

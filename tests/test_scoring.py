@@ -372,21 +372,24 @@ def planned(draw):
 
 def place(axis):
     """The documented order of axes: « reinforce » essential first, « maintain » weakest
-    first, then « secondary », « watch », the unscored."""
+    first, then « secondary », « watch », the unscored; after importance (and, to
+    maintain, the score), the axis furthest from its target level."""
     if axis.quadrant is None:
         return (9,)
     importance = importance_rank(axis.importance)
+    to_go = -(axis.points_to_target or 0)
     if axis.quadrant == "reinforce":
-        return (0, importance)
+        return (0, importance, to_go)
     if axis.quadrant == "maintain":
-        return (1, axis.shown_score, importance)
-    return (2 if axis.quadrant == "secondary" else 3,)
+        return (1, axis.shown_score, importance, to_go)
+    return (2 if axis.quadrant == "secondary" else 3, to_go)
 
 
-@given(planned())
-def test_priorities_follow_the_story_then_the_rule(case):
+@given(planned(), st.data())
+def test_priorities_follow_the_story_then_the_rule(case, data):
     axes, answers, importance = case
-    profile = score_diagnostic(axes, LEVELS, answers, importance)
+    targets = data.draw(aimed(axes))
+    profile = score_diagnostic(axes, LEVELS, answers, importance, targets=targets)
     places = {a.axis.id: place(a) for a in profile.axes}
 
     def key(p):
@@ -410,13 +413,62 @@ def test_unscored_or_weight_zero_questions_never_appear_among_priorities(case):
         assert p.gain > 0
 
 
-@given(planned())
-def test_importance_never_changes_a_score(case):
+@given(planned(), st.data())
+def test_importance_and_targets_never_change_a_score(case, data):
     axes, answers, importance = case
-    with_importance = score_diagnostic(axes, LEVELS, answers, importance)
+    targets = data.draw(aimed(axes))
+    with_importance = score_diagnostic(axes, LEVELS, answers, importance, targets=targets)
     without = score_diagnostic(axes, LEVELS, answers)
     assert with_importance.score == without.score
     assert [a.score for a in with_importance.axes] == [a.score for a in without.axes]
+    assert [a.shown_score for a in with_importance.axes] == [a.shown_score for a in without.axes]
+    untargeted = score_diagnostic(axes, LEVELS, answers, importance)
+    assert [a.quadrant for a in with_importance.axes] == [a.quadrant for a in untargeted.axes]
+    assert [a.axis.id for a in with_importance.strong_axes] == [
+        a.axis.id for a in untargeted.strong_axes
+    ]
+
+
+@given(planned(), st.data())
+def test_distance_to_a_target_in_points_and_levels(case, data):
+    axes, answers, importance = case
+    targets = data.draw(aimed(axes))
+    profile = score_diagnostic(axes, LEVELS, answers, importance, targets=targets)
+    for axis in profile.axes:
+        target = targets.get(axis.axis.id)
+        assert axis.target == target
+        if target is None or axis.shown_score is None:
+            assert axis.points_to_target is None and axis.levels_to_target is None
+            continue
+        assert axis.points_to_target == max(0, target.lower_bound - axis.shown_score)
+        reached = axis.points_to_target == 0
+        assert (axis.levels_to_target == 0) == reached
+        if not reached:  # the level the score shows, then each step up to the target's
+            ladder = [lv.lower_bound for lv in LEVELS]
+            now = ladder.index(level_for(axis.shown_score, LEVELS).lower_bound)
+            assert axis.levels_to_target == ladder.index(target.lower_bound) - now
+
+
+def test_the_axis_furthest_from_its_target_leads_after_importance():
+    """Two important axes to reinforce: the one with more points to go leads; an essential
+    axis without a target still leads both."""
+    axes = [AxisSpec(id=n, questions=(scaled(n, 20),)) for n in (1, 2, 3)]
+    answers = [
+        AnswerSpec(question_id=n, choice_id=n * 100 + p) for n, p in ((1, 4), (2, 6), (3, 8))
+    ]
+    importance = {3: "essential"}
+    plain = score_diagnostic(axes, LEVELS, answers, importance)
+    assert [p.axis.id for p in plain.plan] == [3, 1, 2]  # the questionnaire's order on a tie
+    aimed_at = {1: LEVELS[1], 2: LEVELS[2]}  # 20 → 25 (5 to go), 30 → 50 (20 to go)
+    told = score_diagnostic(axes, LEVELS, answers, importance, targets=aimed_at)
+    assert [p.axis.id for p in told.plan] == [3, 2, 1]
+    assert [(a.points_to_target, a.levels_to_target) for a in told.axes] == [
+        (5, 1),
+        (20, 1),
+        (None, None),
+    ]
+    reached = score_diagnostic(axes, LEVELS, answers, importance, targets={2: LEVELS[0]})
+    assert reached.axes[1].points_to_target == 0 and reached.axes[1].levels_to_target == 0
 
 
 # --- one story: the headline priorities, the matrix, the strengths and the plan agree ----
@@ -534,11 +586,18 @@ def test_the_story_compares_the_scores_as_stored():
 
 
 @st.composite
+def aimed(draw, axes):
+    """The team's target levels on some axes."""
+    return {axis.id: draw(st.sampled_from(LEVELS)) for axis in axes if draw(st.booleans())}
+
+
+@st.composite
 def told(draw):
-    """Planned questionnaires with the medians of similar offices on some axes."""
+    """Planned questionnaires with the medians of similar offices and the team's target
+    levels on some axes."""
     axes, answers, importance = draw(planned())
     medians = {axis.id: draw(st.floats(0, 100)) for axis in axes if draw(st.booleans())}
-    return axes, answers, importance, medians
+    return axes, answers, importance, medians, draw(aimed(axes))
 
 
 STORY = settings(
@@ -552,8 +611,10 @@ STORY = settings(
 @STORY
 @given(told())
 def test_headline_matrix_strengths_and_plan_never_contradict_each_other(case):
-    axes, answers, importance, medians = case
-    profile = score_diagnostic(axes, LEVELS, answers, importance, peer_medians=medians)
+    axes, answers, importance, medians, targets = case
+    profile = score_diagnostic(
+        axes, LEVELS, answers, importance, peer_medians=medians, targets=targets
+    )
     by_id = {a.axis.id: a for a in profile.axes}
     plan = [by_id[p.axis.id] for p in profile.plan]
     headline = plan[:HEADLINE]
@@ -584,6 +645,13 @@ def test_headline_matrix_strengths_and_plan_never_contradict_each_other(case):
                 if a.priorities and a.importance != "secondary" and a.shown_score < item.shown_score
             ]
             assert all(set(a.focus) <= set(profile.plan[:HEADLINE]) for a in weaker)
+
+    # The targets: after importance (and, to maintain, the score), the axis furthest
+    # from its target level leads.
+    for first, later in zip(plan, plan[1:], strict=False):
+        same = first.quadrant == later.quadrant and first.importance == later.importance
+        if same and (first.quadrant != "maintain" or first.shown_score == later.shown_score):
+            assert (first.points_to_target or 0) >= (later.points_to_target or 0)
 
     # The strengths: strong performance, among the best, never below similar offices.
     scored = [a.shown_score for a in profile.axes if a.shown_score is not None]

@@ -13,6 +13,7 @@ from diagnostics.management.commands.seed_demo import DEMO_OFFICE
 from diagnostics.models import (
     Audience,
     AxisScore,
+    AxisTarget,
     Business,
     BusinessLink,
     Campaign,
@@ -72,6 +73,7 @@ def test_seeds_offices_campaigns_and_accounts_idempotently(db, seeded):
         Campaign.objects.count(),
         Diagnostic.objects.count(),
         get_user_model().objects.count(),
+        AxisTarget.objects.count(),
     )
     call_command("seed_demo", verbosity=0)
     assert counts == (
@@ -79,7 +81,9 @@ def test_seeds_offices_campaigns_and_accounts_idempotently(db, seeded):
         Campaign.objects.count(),
         Diagnostic.objects.count(),
         get_user_model().objects.count(),
+        AxisTarget.objects.count(),
     )
+    assert counts[4] == 4
 
     assert counts[0] == 30
     assert set(Office.objects.values_list("department", flat=True)) == {
@@ -149,6 +153,10 @@ def test_latest_campaign_runs_on_version_2_and_the_evolution_crosses_it(loaded):
     assert any(item.comment for item in results.plan) or any(
         p.comment for a in results.axes for p in a.focus + a.later
     )
+    # « Niveaux visés »: set after last year, one reached and one missed; two for next year.
+    assert sorted(o.reached for o in results.previous_targets) == [False, True]
+    assert len(results.targets) == 2 and not any(t.reached for t in results.targets)
+    assert all(t.target.created_by.username == "directeur" for t in results.targets)
 
 
 def business_counts():

@@ -11,6 +11,7 @@ from diagnostics.admin import (  # noqa: F401
     opinions,
     plan,
     questionnaire,
+    targets,
     team,
 )
 from diagnostics.admin.questionnaire import FROZEN_MESSAGE

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from diagnostics import access, selectors, spreadsheets
 from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
 from diagnostics.selectors import regional
+from diagnostics.selectors.targets import judged_in_evolution
 from diagnostics.services import exports as export_services
 
 CAMPAIGN_PARAM = "campagne"
@@ -165,6 +166,7 @@ class OfficeAnalyticsMixin:
                 return self._refuse(request, _("Cet office n’a encore soumis aucun diagnostic."))
             campaign = diagnostics[-1].campaign
             comparison = regional.evolution(diagnostics)
+            judged_in_evolution(diagnostics, comparison.rows)
             title = _("Évolution de %(office)s") % {"office": office.name}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]

@@ -34,6 +34,7 @@ from .questionnaires import (
     Questionnaire,
 )
 from .setup import SetupRecord
+from .targets import AxisTarget
 from .websites import WebsiteCheck
 from .workers import WorkerHeartbeat
 
@@ -49,6 +50,7 @@ __all__ = [
     "AxisImportance",
     "AxisNarrative",
     "AxisScore",
+    "AxisTarget",
     "Business",
     "BusinessCampaign",
     "BusinessLink",

@@ -14,6 +14,7 @@ from diagnostics.models import (
     Audience,
     AxisImportance,
     AxisScore,
+    AxisTarget,
     Business,
     BusinessLink,
     Campaign,
@@ -237,6 +238,29 @@ def _office_tables(office: Office) -> list[Table]:
                     when_text(r.revoked_at),
                 ]
                 for r in consulted
+            ],
+        )
+    )
+    targets = (
+        AxisTarget.objects.filter(diagnostic_id__in=ids)
+        .select_related("axis", "level", "created_by", "updated_by")
+        .order_by("diagnostic_id", "axis__order")
+    )
+    tables.append(
+        Table(
+            "niveaux_vises",
+            ["campagne", "axe", "niveau visé", "échéance", "fixé par", "modifié par", "modifié le"],
+            [
+                [
+                    names[t.diagnostic_id],
+                    t.axis.name,
+                    t.level.name,
+                    t.due_date.isoformat(),
+                    _user_name(t.created_by),
+                    _user_name(t.updated_by),
+                    when_text(t.updated_at),
+                ]
+                for t in targets
             ],
         )
     )

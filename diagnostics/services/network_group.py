@@ -28,6 +28,7 @@ NETWORK_READ_MODELS = [
     "diagnosticreopening",
     "axisimportance",
     "action",  # the admin shows counts per axis only, never an action's content
+    "axistarget",  # the same: counts per campaign and axis, never an office’s target
     # The offices run their businesses' campaigns; the network reads them.
     "businesscampaign",
     "business",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from diagnostics import access, selectors, services
 from diagnostics.forms import ActionForm
 from diagnostics.models import Action, Diagnostic, Membership, Question
+from diagnostics.selectors.targets import office_targets
 
 
 def _fields(form: ActionForm) -> dict:
@@ -22,12 +23,16 @@ def _fields(form: ActionForm) -> dict:
 
 
 def _render_plan(request, office, form, status=200):
+    today = timezone.localdate()
+    targets_diagnostic, distances = office_targets(office, today)
     return render(
         request,
         "diagnostics/plan.html",
         {
             "office": office,
-            "plan": selectors.office_plan(office, timezone.localdate()),
+            "plan": selectors.office_plan(office, today),
+            "targets_diagnostic": targets_diagnostic,
+            "target_distances": distances,
             "form": form,
             "is_director": office.member_role == Membership.Role.DIRECTOR,
         },

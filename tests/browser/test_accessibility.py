@@ -76,6 +76,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/diagnostics/{draft.pk}/mon-avis/",
             f"{base}/avis/lien-de-test/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
+            f"{base}/diagnostics/{submitted.pk}/niveaux-vises/",
             f"{base}/diagnostics/{submitted.pk}/reponses/",
             f"{base}/offices/{draft.organisation.slug}/plan/",
             f"{base}/offices/{draft.organisation.slug}/plan/{action.pk}/",

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -26,6 +26,7 @@ from diagnostics.models import (
 )
 from diagnostics.selectors import territory
 from diagnostics.selectors.regional.businesses import business_weakest_questions
+from diagnostics.services.targets import TargetChoice, axis_targets_save
 from tests import factories
 from tests.territory_data import submit_businesses
 
@@ -393,8 +394,14 @@ def test_the_zip_reads_a_constant_number_of_queries(
 ):
     network = factories.open_campaign(factories.build_questionnaire())
     diagnostic = services.diagnostic_start(organisation=office, campaign=network, user=director)
-    factories.answer_all(diagnostic)
+    factories.answer_all(diagnostic, pick=lambda choices: choices[0])
     services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    top = network.questionnaire.levels.order_by("-lower_bound").first()
+    axis_targets_save(
+        diagnostic=diagnostic,
+        targets={network.questionnaire.axes.first().pk: TargetChoice(top.pk, date(2099, 12, 31))},
+        user=director,
+    )
     client.force_login(director)
     url = reverse("diagnostics:office_data_zip", args=[office.slug])
     _grow(office, campaign, 1)
@@ -402,7 +409,10 @@ def test_the_zip_reads_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     _grow(office, campaign, 4)
-    assert len(small.captured_queries) == 18  # session, user, office, then one per table
+    assert len(small.captured_queries) == 19  # session, user, office, then one per table
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
-    assert len(json.loads(_zip(response).read("donnees.json"))["tables"]["prestataires"]) == 5
+    tables = json.loads(_zip(response).read("donnees.json"))["tables"]
+    assert len(tables["prestataires"]) == 5
+    (target,) = tables["niveaux_vises"]
+    assert (target["niveau visé"], target["échéance"]) == (top.name, "2099-12-31")

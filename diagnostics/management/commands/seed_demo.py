@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from diagnostics import scoring, selectors, services
+from diagnostics.formatting import shown
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
 from diagnostics.management.demo_opinions import seed_opinions
@@ -26,6 +27,8 @@ from diagnostics.management.demo_websites import seed_websites
 from diagnostics.models import (
     Answer,
     Audience,
+    AxisScore,
+    AxisTarget,
     Campaign,
     Diagnostic,
     Invitation,
@@ -35,6 +38,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.services.setup import starter_trainings
+from diagnostics.services.targets import TargetChoice, axis_targets_save
 
 DEMO_PASSWORD = "snut-demo"
 DEMO_DIRECTOR = "directeur"
@@ -124,6 +128,7 @@ def seed(
             created += 1
     _demo_plan(offices[0], previous, director, colleague)
     seed_opinions(offices[1], current, filler, DEMO_PASSWORD)
+    _demo_targets(offices[0], previous, current, director, colleague, today)
     _demo_sessions(today)
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
@@ -283,6 +288,7 @@ def _diagnostic(
         not_applicable=lambda _question: rng.random() < 0.1,
     )
     if demo:
+        _demo_progress(diagnostic, axes, answers)
         importance = {a.pk: DEMO_IMPORTANCE[a.code] for a in axes if a.code in DEMO_IMPORTANCE}
         services.axis_importance_save(
             diagnostic=diagnostic, importances=importance, user=user, now=moment
@@ -303,6 +309,51 @@ def _diagnostic(
         with services.reports_printed_on_demand():
             return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)
     return diagnostic
+
+
+def _demo_progress(diagnostic: Diagnostic, axes, answers: list[Answer]) -> None:
+    """The demo office worked on one axis since last year: unless an axis already crossed
+    the level above last year's score, the first one that can does, its weakest answers
+    raised to their best one at a time (so one target set then reads « Objectif atteint »)."""
+    previous = selectors.previous_scores(diagnostic)
+    if previous.diagnostic is None:
+        return
+    bounds = sorted(lv.lower_bound for lv in previous.diagnostic.questionnaire.levels.all())
+    levels = selectors.scoring_levels(diagnostic.questionnaire)
+    by_question = {a.question_id: a for a in answers}
+    specs = dict(zip([a.pk for a in axes], selectors.scoring_axes(axes), strict=True))
+
+    def score(axis):
+        given = {
+            q: scoring.AnswerSpec(q, a.choice_id, a.not_applicable) for q, a in by_question.items()
+        }
+        return scoring.score_axis(specs[axis.pk], given, levels).score
+
+    aims = []
+    for axis in axes:
+        before = previous.axes.get(axis.code)
+        above = [b for b in bounds if before is not None and b > shown(before)]
+        now = score(axis)
+        if above and now is not None:
+            if shown(now) >= above[0]:
+                return  # progress already shows
+            aims.append((axis, above[0]))
+    for axis, bound in aims[:1]:
+        questions = sorted(
+            (
+                q
+                for q in axis.questions.all()
+                if by_question.get(q.pk) and by_question[q.pk].choice_id
+            ),
+            key=lambda q: by_question[q.pk].choice.points,
+        )
+        for question in questions:
+            best = max(question.choices.all(), key=lambda c: c.points)
+            answer = by_question[question.pk]
+            answer.choice = best
+            Answer.objects.filter(pk=answer.pk).update(choice=best)
+            if shown(score(axis)) >= bound:
+                break
 
 
 DEMO_INVITEE = "nouvelle.recrue@snut.localhost"
@@ -353,6 +404,59 @@ def _demo_plan(office: Office, campaign: Campaign, director, colleague) -> None:
         owner_name="La présidente de l’office",
         due_date=timezone.localdate() + timedelta(days=30),
     )
+
+
+def _demo_targets(
+    office: Office, previous: Campaign, current: Campaign, director, colleague, today
+):
+    """« Niveaux visés »: set after last year's results, one reached and one missed by this
+    year's (the director set them, the colleague changed one); two for the next period."""
+    before = office.diagnostics.filter(campaign=previous, status="submitted").first()
+    after = office.diagnostics.filter(campaign=current, status="submitted").first()
+    if before is None or after is None or office.axis_targets.exists():
+        return
+
+    def scores(diagnostic):
+        return {
+            s.axis.code: (s.axis, shown(float(s.score)))
+            for s in AxisScore.objects.filter(diagnostic=diagnostic, score__isnull=False)
+            .select_related("axis")
+            .order_by("axis__order")
+        }
+
+    then, now = scores(before), scores(after)
+    levels = list(before.questionnaire.levels.order_by("lower_bound"))
+    reached = missed = None
+    for code, (axis, score) in then.items():
+        above = [lv for lv in levels if lv.lower_bound > score]
+        if not above or code not in now:
+            continue
+        if reached is None and above[0].lower_bound <= now[code][1]:
+            reached = (axis, above[0])
+        elif missed is None and above[0].lower_bound > now[code][1]:
+            missed = (axis, above[0])
+    due = date(current.opens.year, 6, 30)
+    for chosen, changed_by in ((reached, director), (missed, colleague)):
+        if chosen is not None:
+            AxisTarget.objects.create(
+                office=office,
+                diagnostic=before,
+                axis=chosen[0],
+                level=chosen[1],
+                due_date=due,
+                created_by=director,
+                updated_by=changed_by,
+            )
+    # The next period: the two weakest axes, each one level up, by next December and the June after.
+    current_levels = list(after.questionnaire.levels.order_by("lower_bound"))
+    weakest = sorted(now.values(), key=lambda pair: pair[1])[:2]
+    dues = (date(today.year + 1, 12, 31), date(today.year + 2, 6, 30))
+    targets = {}
+    for (axis, score), due_date in zip(weakest, dues, strict=False):
+        above = [lv for lv in current_levels if lv.lower_bound > score]
+        if above:
+            targets[axis.pk] = TargetChoice(above[0].pk, due_date)
+    axis_targets_save(diagnostic=after, targets=targets, user=director, today=today)
 
 
 # Example sessions of the starter catalogue (fixtures/formations_offices.json, installed by
