@@ -19,12 +19,13 @@ def dates_to_datetimes(apps, schema_editor):
     TrainingSession = apps.get_model("diagnostics", "TrainingSession")
     sessions = list(TrainingSession.objects.select_related("training"))
     for session in sessions:
+        session.office_id = session.training.organiser_id
         session.starts_at = datetime.combine(session.starts, time(9), tzinfo=PARIS)
         if session.ends is None and session.training.format in SHORT_FORMATS:
             session.ends_at = session.starts_at + timedelta(hours=2)
         else:
             session.ends_at = datetime.combine(session.ends or session.starts, time(17), tzinfo=PARIS)
-    TrainingSession.objects.bulk_update(sessions, ["starts_at", "ends_at"])
+    TrainingSession.objects.bulk_update(sessions, ["office", "starts_at", "ends_at"])
 
 
 def datetimes_to_dates(apps, schema_editor):
@@ -62,6 +63,11 @@ class Migration(migrations.Migration):
             model_name='trainingsession',
             name='starts',
             field=models.DateField(null=True),
+        ),
+        migrations.AddField(
+            model_name='trainingsession',
+            name='office',
+            field=models.ForeignKey(blank=True, help_text='Vide pour une session du réseau, ouverte à tous.', limit_choices_to={'kind': 'office'}, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='workshop_sessions', to='diagnostics.organisation', verbose_name='office organisateur'),
         ),
         migrations.RunPython(dates_to_datetimes, datetimes_to_dates),
         migrations.RemoveField(model_name='trainingsession', name='starts'),
@@ -188,6 +194,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='trainingsession',
             index=models.Index(fields=['training', 'starts'], name='session_training_starts'),
+        ),
+        migrations.AddIndex(
+            model_name='trainingsession',
+            index=models.Index(fields=['office', 'starts'], name='session_office_starts'),
         ),
         migrations.AddConstraint(
             model_name='trainingsession',

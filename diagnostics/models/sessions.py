@@ -26,12 +26,24 @@ class TrainingSession(models.Model):
     """One dated occurrence of a training or workshop: when, where (a place or a video
     link), how many seats, who runs it.
 
-    `capacity` empty means no limit (the network's trainings). A cancelled session keeps
-    its registrations (its businesses were told); `cancelled_at` says so.
+    `office` is the office that runs it for its businesses (a session of its own workshop
+    or of one of the network's); empty for a session the network dates for everyone.
+    `capacity` empty means no limit. A cancelled session keeps its registrations (its
+    businesses were told); `cancelled_at` says so.
     """
 
     training = models.ForeignKey(
         Training, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("formation")
+    )
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "office"},
+        related_name="workshop_sessions",
+        verbose_name=_("office organisateur"),
+        help_text=_("Vide pour une session du réseau, ouverte à tous."),
     )
     starts = models.DateTimeField(_("début"))
     ends = models.DateTimeField(_("fin"))
@@ -76,7 +88,10 @@ class TrainingSession(models.Model):
                 name="training_session_capacity_positive",
             ),
         ]
-        indexes = [models.Index(fields=["training", "starts"], name="session_training_starts")]
+        indexes = [
+            models.Index(fields=["training", "starts"], name="session_training_starts"),
+            models.Index(fields=["office", "starts"], name="session_office_starts"),
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts)
