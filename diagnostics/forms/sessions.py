@@ -65,12 +65,12 @@ class SurveyForm(forms.Form):
     useful = forms.ChoiceField(
         label=_("Cet atelier vous a-t-il été utile ?"),
         choices=SessionRegistration.Useful.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     next_step = forms.ChoiceField(
         label=_("Et maintenant, que souhaitez-vous ?"),
         choices=SessionRegistration.NextStep.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     comment = forms.CharField(
         label=_("Un commentaire (facultatif)"),

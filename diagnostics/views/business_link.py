@@ -23,6 +23,8 @@ from diagnostics.models import BusinessLink, SessionRegistration
 from diagnostics.results import build_results
 from diagnostics.views import filling, session_link
 
+SESSIONS_SHOWN = 8  # the office's next workshop sessions on the business's results page
+
 # Unknown link: 400; a link that was good once (expired, revoked): 410 Gone.
 REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
 
@@ -210,13 +212,17 @@ def business_link_results(request, link: BusinessLink, token: str):
     diagnostic, early = _submitted(request, link, token)
     if early:
         return early
-    results = build_results(diagnostic)
-    sessions = [s.pk for training in results.workshops for s in training.upcoming]
+    sessions = list(
+        selectors.upcoming_sessions(link.business.parent_id)
+        .filter(office=link.business.parent_id)
+        .select_related("training")[:SESSIONS_SHOWN]
+    )
+    status = selectors.business_registrations(link.business_id, [s.pk for s in sessions])
     context = {
-        "results": results,
+        "results": build_results(diagnostic),
         "token": token,
         "office": link.business.parent,
-        "session_status": selectors.business_registrations(link.business_id, sessions),
+        "sessions": [(s, status.get(s.pk, "")) for s in sessions],
     }
     return render(request, "diagnostics/business_link/results.html", context)
 
@@ -259,7 +265,9 @@ def business_link_session_sign_up(request, link: BusinessLink, token: str, pk: i
         messages.error(request, " ".join(error.messages))
     else:
         session_link.signed_up_message(request, registration)
-    return redirect(reverse("diagnostics:business_link_results", args=[token]) + "#ateliers")
+    return redirect(
+        reverse("diagnostics:business_link_results", args=[token]) + "#ateliers-a-venir"
+    )
 
 
 @require_POST
@@ -275,4 +283,6 @@ def business_link_session_cancel(request, link: BusinessLink, token: str, pk: in
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _(session_link.CANCELLED_MESSAGE))
-    return redirect(reverse("diagnostics:business_link_results", args=[token]) + "#ateliers")
+    return redirect(
+        reverse("diagnostics:business_link_results", args=[token]) + "#ateliers-a-venir"
+    )
