@@ -10,7 +10,7 @@ from diagnostics.management.commands.seed_demo import DEMO_FILLER, DEMO_FILLING_
 from diagnostics.models import Action, Diagnostic, Office, Training
 from tests import factories
 from tests.browser.axe import WIDTHS, check, login, run
-from tests.territory_data import seed_office_territory
+from tests.territory_data import seed_office_sessions, seed_office_territory
 
 # One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibility")]
@@ -83,6 +83,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/offices/{slug}/territoire/ateliers/nouveau/",
             f"{base}/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
+            *(base + url for url in seed_office_sessions(draft.organisation).values()),
         ],
     )
 
