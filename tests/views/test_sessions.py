@@ -262,6 +262,9 @@ def test_a_business_signs_up_from_its_personal_page(client, office, campaign, wo
         "Me désinscrire"
         in client.get(reverse("diagnostics:business_link_results", args=[token])).text
     )
+    data = client.get(reverse("diagnostics:business_link_data_download", args=[token, "json"]))
+    [kept] = data.json()["inscriptions aux ateliers"]
+    assert (kept["atelier"], kept["statut"]) == (workshop.title, "Inscrit")
     foreign = reverse("diagnostics:business_link_session_sign_up", args=[token, theirs.pk])
     assert client.post(foreign).status_code == 404 and not theirs.registrations.exists()
 
