@@ -125,6 +125,7 @@ class ActionAdmin(ReadOnlyAdmin):
 class TrainingSessionInline(LabelledTabularInline):
     model = TrainingSession
     fields = ["starts", "ends", "office", "place", "video_link", "capacity", "facilitator"]
+    raw_id_fields = ["office"]
     extra = 1
 
 
