@@ -5,14 +5,10 @@ The token opens this business's diagnostic of this campaign and nothing else
 member's, staff's) neither opens nor widens anything here: only the link counts.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,11 +18,9 @@ from diagnostics.forms import BusinessSubmitForm
 from diagnostics.models import BusinessLink, SessionRegistration
 from diagnostics.results import build_results
 from diagnostics.views import filling, session_link
+from diagnostics.views.link_pages import link_page
 
 SESSIONS_SHOWN = 8  # the office's next workshop sessions on the business's results page
-
-# Unknown link: 400; a link that was good once (expired, revoked): 410 Gone.
-REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
 
 NOT_STARTED = gettext_noop("Commencez d’abord votre diagnostic.")
 NOT_SUBMITTED = gettext_noop("Vos résultats seront disponibles une fois le diagnostic envoyé.")
@@ -35,35 +29,10 @@ SUBMITTED_READ_ONLY = gettext_noop(
 )
 
 
-def refused(request, error: ValidationError):
-    return render(
-        request,
-        "diagnostics/business_link/refused.html",
-        {"message": error.messages[0]},
-        status=REFUSAL_STATUS.get(error.code, 400),
-    )
-
-
-def business_page(view):
-    """Opens the token's link (or refuses it), names its office for the page's header,
-    and keeps every answer out of any cache."""
-
-    @wraps(view)
-    def wrapper(request, token, *args, **kwargs):
-        # A business is not a user: base.html shows no login nor account link here,
-        # but the office that proposes the diagnostic.
-        request.business_page = True
-        try:
-            link = services.business_link_open(token=token)
-        except services.ServiceError as error:
-            response = refused(request, error)
-        else:
-            request.business_office = link.business.parent
-            response = view(request, link, token, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    return wrapper
+# Opens the token's link (or refuses it): this business's diagnostic of this campaign.
+business_page = link_page(
+    lambda token: services.business_link_open(token=token), lambda link: link.business.parent
+)
 
 
 def _routes(token: str) -> filling.Routes:

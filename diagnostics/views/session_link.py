@@ -3,13 +3,9 @@ link: sign up or cancel in one click, add it to a calendar, and after the sessio
 the two questions. The token opens this business's registration to this session and
 nothing else (services.session_link_open); a login neither opens nor widens anything."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -17,6 +13,7 @@ from django.views.decorators.http import require_POST
 from diagnostics import services
 from diagnostics.forms import SurveyForm
 from diagnostics.models import SessionLink, SessionRegistration
+from diagnostics.views.link_pages import link_page
 from diagnostics.views.sessions import ics_response
 
 REGISTERED_MESSAGE = gettext_noop("Vous êtes inscrit. À bientôt !")
@@ -26,17 +23,6 @@ WAITING_MESSAGE = gettext_noop(
 )
 CANCELLED_MESSAGE = gettext_noop("Votre inscription est annulée. Merci d’avoir libéré votre place.")
 
-REFUSAL_STATUS = {"invalid": 400, "expired": 410}
-
-
-def _refused(request, error: ValidationError):
-    return render(
-        request,
-        "diagnostics/business_link/refused.html",
-        {"message": error.messages[0]},
-        status=REFUSAL_STATUS.get(error.code, 400),
-    )
-
 
 def signed_up_message(request, registration: SessionRegistration) -> None:
     if registration.status == SessionRegistration.Status.WAITING:
@@ -45,23 +31,11 @@ def signed_up_message(request, registration: SessionRegistration) -> None:
         messages.success(request, _(REGISTERED_MESSAGE))
 
 
-def session_page(view):
-    """Opens the token's session link (or refuses it) and keeps the page out of any cache."""
-
-    @wraps(view)
-    def wrapper(request, token, *args, **kwargs):
-        request.business_page = True
-        try:
-            link = services.session_link_open(token=token)
-        except services.ServiceError as error:
-            response = _refused(request, error)
-        else:
-            request.business_office = link.session.office or link.business.parent
-            response = view(request, link, token, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    return wrapper
+# Opens the token's session link (or refuses it): this business's registration to it.
+session_page = link_page(
+    lambda token: services.session_link_open(token=token),
+    lambda link: link.session.office or link.business.parent,
+)
 
 
 def _registration(link: SessionLink) -> SessionRegistration | None:
