@@ -49,10 +49,8 @@ def seed_office_territory(office) -> None:
     """The business questionnaire and the network's workshops (fixtures), a business campaign
     of the office with seven varied submissions across activities (one without consent),
     and a workshop of the office's own with a session: what the territory pages show."""
-    from datetime import timedelta
 
     from django.core.management import call_command
-    from django.utils import timezone
 
     from diagnostics.models import Audience, Questionnaire
 
@@ -91,6 +89,56 @@ def seed_office_territory(office) -> None:
         organiser=office,
     )
     own.questions.set(questionnaire.questions.all()[:3])
-    own.sessions.create(
-        starts=timezone.localdate() + timedelta(days=14), place="Office de tourisme"
-    )
+    factories.make_session(own, days=14, place="Office de tourisme")
+
+
+def seed_office_sessions(office) -> dict[str, str]:
+    """After seed_office_territory: the office's own workshop with its session to come
+    (one seat, taken, and a business waiting), a past one with who came and their answers,
+    and two businesses' session links. The session pages' URLs, by name."""
+    from django.utils import timezone
+
+    from diagnostics.models import SessionLink, SessionRegistration
+    from diagnostics.tokens import token_hash
+
+    own = Training.objects.get(organiser=office)
+    upcoming = own.sessions.get()
+    upcoming.capacity = 1
+    upcoming.save(update_fields=["capacity"])
+    first, second, third = Business.objects.filter(parent=office).order_by("pk")[:3]
+    services.registration_sign_up(session=upcoming, business=first, source="page")
+    services.registration_sign_up(session=upcoming, business=second, source="invitation")
+    past = factories.make_session(own, days=-3, capacity=10)
+    for business in (first, second, third):
+        SessionRegistration.objects.create(
+            session=past,
+            business=business,
+            status="registered",
+            source="invitation",
+            attended=business != third,
+            useful="yes" if business == first else "",
+            next_step="further" if business == first else "",
+            answered_at=timezone.now() if business == first else None,
+        )
+    past.attendance_marked_at = timezone.now()
+    past.save(update_fields=["attendance_marked_at"])
+    links = {"session-link-survey": (past, first), "session-link-invitation": (upcoming, third)}
+    urls = {}
+    for name, (session, business) in links.items():
+        SessionLink.objects.create(
+            session=session,
+            business=business,
+            purpose="survey" if session == past else "invitation",
+            token_hash=token_hash(name),
+            expires_at=SessionLink.expiry(session),
+        )
+        urls[name] = f"/atelier/{name}/"
+    slug = office.slug
+    return {
+        **urls,
+        "session": f"/offices/{slug}/sessions/{upcoming.pk}/",
+        "session-past": f"/offices/{slug}/sessions/{past.pk}/",
+        "session-attendance": f"/offices/{slug}/sessions/{past.pk}/presences/",
+        "session-schedule": f"/offices/{slug}/territoire/ateliers/{own.pk}/programmer/",
+        "workshop-figures": f"/offices/{slug}/territoire/ateliers/{own.pk}/",
+    }

@@ -25,7 +25,7 @@ from diagnostics.models import Action, Diagnostic, Office, Questionnaire, Respon
 from diagnostics.tokens import token_hash
 from tests import factories
 from tests.idrefs import missing_idrefs
-from tests.territory_data import seed_office_territory
+from tests.territory_data import seed_office_sessions, seed_office_territory
 
 pytestmark = pytest.mark.browser
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -172,7 +172,12 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     )
     pages["workshop-invalid"] = director.post(
         f"/offices/{slug}/territoire/ateliers/nouveau/",
-        {"title": "", "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "0"},
+        {"title": ""},
+    ).content
+    session_urls = seed_office_sessions(draft.organisation)
+    pages |= rendered(director, session_urls)
+    pages["session-schedule-invalid"] = director.post(
+        session_urls["session-schedule"], {"day": "2020-01-01", "start": "10:00", "end": "09:00"}
     ).content
     staff = Client()
     staff.force_login(User.objects.get(username=DEMO_STAFF))

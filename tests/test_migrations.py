@@ -133,3 +133,43 @@ def test_offices_become_organisations_with_their_diagnostics_and_teams(latest_af
     assert migrated.actions.get().title == "Refaire la fiche Google"
     assert Campaign.objects.filter(audience="offices", organiser=None).count() == 1
     assert apps.get_model("diagnostics", "Questionnaire").objects.get().audience == "offices"
+
+
+def test_existing_sessions_become_timed_and_keep_their_office(latest_after):
+    """0024: a session's dates become Paris times (9:00; a workshop lasts 2 hours, a course
+    ends at 17:00 on its last day), an office's workshop's session is run by that office."""
+    apps = migrate([("diagnostics", "0023_office_appointments")])
+    Training = apps.get_model("diagnostics", "Training")
+    Organisation = apps.get_model("diagnostics", "Organisation")
+    Session = apps.get_model("diagnostics", "TrainingSession")
+    Department = apps.get_model("diagnostics", "Department")
+    Region = apps.get_model("diagnostics", "Region")
+    region = Region.objects.get_or_create(code="75", defaults={"name": "Nouvelle-Aquitaine"})[0]
+    department = Department.objects.get_or_create(
+        code="24", defaults={"name": "Dordogne", "region": region}
+    )[0]
+    office = Organisation.objects.create(
+        name="Office",
+        slug="office-m",
+        kind="office",
+        segment="cat2",
+        department=department,
+        commune="Périgueux",
+    )
+    workshop = Training.objects.create(
+        title="Avis", format="workshop", audience="businesses", organiser=office
+    )
+    course = Training.objects.create(title="Cours", format="course", audience="offices")
+    Session.objects.create(training=workshop, starts=date(2027, 7, 2), place="Mairie")
+    Session.objects.create(
+        training=course, starts=date(2027, 1, 11), ends=date(2027, 1, 12), place="Pau"
+    )
+    apps = migrate([("diagnostics", "0024_workshop_sessions")])
+    Session = apps.get_model("diagnostics", "TrainingSession")
+    summer, winter = Session.objects.order_by("starts").reverse()
+    paris = timezone.get_default_timezone()
+    assert summer.office_id == office.pk and winter.office_id is None
+    assert summer.starts.astimezone(paris).hour == 9 and summer.starts.hour == 7  # UTC+2
+    assert (summer.ends - summer.starts).total_seconds() == 2 * 3600
+    assert winter.starts.hour == 8 and winter.ends.astimezone(paris).hour == 17
+    assert winter.ends.astimezone(paris).date() == date(2027, 1, 12)

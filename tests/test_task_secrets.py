@@ -205,3 +205,28 @@ def test_an_invitation_to_give_an_opinion_queues_ids_only(client, office, networ
     stored = Respondent.objects.get(pk=person.pk).token_hash
     assert stored == token_hash(token) != hash_before
     assert opinions.opinion_link_open(token=token).pk == person.pk
+
+
+@DATABASE_TASKS
+def test_session_emails_queue_ids_only(client, office, network_staff):
+    """A workshop session's invitation: the task holds link ids; the token is made in it."""
+    from diagnostics.models import SessionLink, Training
+
+    workshop = Training.objects.create(
+        title="Répondre aux avis", format="workshop", audience="businesses", organiser=office
+    )
+    session = factories.make_session(workshop, days=20)
+    business = factories.make_business(office, "Gîte des Trois Chênes", email="gite@example.fr")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.session_invite(
+            office=office, session=session, business_ids=[business.pk], base_url=BASE
+        )
+    link = SessionLink.objects.get()
+    queued = DBTaskResult.objects.get(task_path__endswith="session_emails_task")
+    assert queued.args_kwargs["kwargs"]["link_ids"] == [link.pk]
+    run_worker()
+    (message,) = mail.outbox
+    token = re.search(r"/atelier/([^/\s]+)/", message.body).group(1)
+    assert token not in task_table() and "/atelier/" not in task_table()
+    assert token not in staff_pages(client, network_staff)
+    assert services.session_link_open(token=token).pk == link.pk

@@ -24,6 +24,7 @@ from diagnostics.forms.filters import (
 from diagnostics.forms.plans import (
     ActionForm,
 )
+from diagnostics.forms.sessions import SessionForm, SurveyForm
 from diagnostics.forms.team import (
     InvitationForm,
     InvitationSignupForm,
@@ -31,10 +32,11 @@ from diagnostics.forms.team import (
 )
 from diagnostics.forms.workshops import (
     WorkshopForm,
-    WorkshopSessionFormSet,
 )
 
 __all__ = [
+    "SessionForm",
+    "SurveyForm",
     "ActionForm",
     "AnswersForm",
     "AxisImportanceForm",
@@ -55,5 +57,4 @@ __all__ = [
     "RoleForm",
     "SubmitForm",
     "WorkshopForm",
-    "WorkshopSessionFormSet",
 ]

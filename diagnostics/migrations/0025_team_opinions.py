@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0023_office_appointments'),
+        ('diagnostics', '0024_workshop_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

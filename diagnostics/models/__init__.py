@@ -23,7 +23,7 @@ from .organisations import (
     Region,
 )
 from .outreach import BusinessLink, Reminder
-from .plans import Action, Training, TrainingSession
+from .plans import Action, Training
 from .questionnaires import (
     Audience,
     Axis,
@@ -33,6 +33,7 @@ from .questionnaires import (
     Question,
     Questionnaire,
 )
+from .sessions import SessionLink, SessionRegistration, TrainingSession
 from .setup import SetupRecord
 from .targets import AxisTarget
 from .websites import WebsiteCheck
@@ -73,6 +74,8 @@ __all__ = [
     "Region",
     "Respondent",
     "Reminder",
+    "SessionLink",
+    "SessionRegistration",
     "SetupRecord",
     "Training",
     "TrainingSession",

@@ -4,7 +4,7 @@ with its scores and answers, whatever its consent: the data is its own."""
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
@@ -16,6 +16,7 @@ from diagnostics.models import (
     BusinessLink,
     Diagnostic,
     Organisation,
+    SessionRegistration,
 )
 from diagnostics.personal_data.tables import json_value, number_value, when_text, yes_no
 from diagnostics.spreadsheets import write_csv
@@ -96,6 +97,7 @@ class BusinessCopy:
     answers: dict[int, list[Answer]]
     axis_scores: dict[int, list[AxisScore]]
     made_at: datetime
+    registrations: list[SessionRegistration] = field(default_factory=list)
 
     def contact(self) -> dict:
         business = self.business
@@ -160,6 +162,21 @@ class BusinessCopy:
                 }
                 for diagnostic in self.diagnostics
             ],
+            "inscriptions aux ateliers": [
+                {
+                    "atelier": r.session.training.title,
+                    "session": when_text(r.session.starts),
+                    "statut": r.get_status_display(),
+                    "origine": r.get_source_display(),
+                    "inscrit le": when_text(r.registered_at),
+                    "désinscrit le": when_text(r.cancelled_at),
+                    "présent": "" if r.attended is None else yes_no(r.attended),
+                    "atelier utile": r.get_useful_display(),
+                    "et maintenant": r.get_next_step_display(),
+                    "commentaire": r.comment,
+                }
+                for r in self.registrations
+            ],
         }
 
     def json_bytes(self) -> bytes:
@@ -200,7 +217,7 @@ class BusinessCopy:
 
 
 def business_copy(business: Organisation, *, for_office: bool = False) -> BusinessCopy:
-    """The business's data, in five queries whatever its number of answers.
+    """The business's data, in six queries whatever its number of answers.
 
     `for_office`: the copy its office downloads for it, which holds the answers and
     scores only of the diagnostics the business shared; the business itself gets all."""
@@ -219,8 +236,14 @@ def business_copy(business: Organisation, *, for_office: bool = False) -> Busine
             if not office_reads(diagnostic):
                 diagnostic.overall_score = diagnostic.overall_level = None
     ids = [d.pk for d in diagnostics if not for_office or office_reads(d)]
+    registrations = list(
+        SessionRegistration.objects.filter(business=business)
+        .select_related("session__training")
+        .order_by("registered_at", "pk")
+    )
     return BusinessCopy(
         business=business,
+        registrations=registrations,
         links=links,
         diagnostics=diagnostics,
         answers=answers_by_diagnostic(ids),

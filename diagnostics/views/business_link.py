@@ -5,28 +5,24 @@ The token opens this business's diagnostic of this campaign and nothing else
 member's, staff's) neither opens nor widens anything here: only the link counts.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostics import applicability, report, selectors, services
 from diagnostics.forms import BusinessSubmitForm, WebsiteForm
-from diagnostics.models import BusinessLink
+from diagnostics.models import BusinessLink, SessionRegistration
 from diagnostics.results import build_results
 from diagnostics.selectors import websites
 from diagnostics.services import websites as website_services
-from diagnostics.views import filling
+from diagnostics.views import filling, session_link
+from diagnostics.views.link_pages import link_page
 
-# Unknown link: 400; a link that was good once (expired, revoked): 410 Gone.
-REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
+SESSIONS_SHOWN = 8  # the office's next workshop sessions on the business's results page
 
 NOT_STARTED = gettext_noop("Commencez d’abord votre diagnostic.")
 NOT_SUBMITTED = gettext_noop("Vos résultats seront disponibles une fois le diagnostic envoyé.")
@@ -42,35 +38,10 @@ SUBMITTED_READ_ONLY = gettext_noop(
 )
 
 
-def refused(request, error: ValidationError):
-    return render(
-        request,
-        "diagnostics/business_link/refused.html",
-        {"message": error.messages[0]},
-        status=REFUSAL_STATUS.get(error.code, 400),
-    )
-
-
-def business_page(view):
-    """Opens the token's link (or refuses it), names its office for the page's header,
-    and keeps every answer out of any cache."""
-
-    @wraps(view)
-    def wrapper(request, token, *args, **kwargs):
-        # A business is not a user: base.html shows no login nor account link here,
-        # but the office that proposes the diagnostic.
-        request.business_page = True
-        try:
-            link = services.business_link_open(token=token)
-        except services.ServiceError as error:
-            response = refused(request, error)
-        else:
-            request.business_office = link.business.parent
-            response = view(request, link, token, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    return wrapper
+# Opens the token's link (or refuses it): this business's diagnostic of this campaign.
+business_page = link_page(
+    lambda token: services.business_link_open(token=token), lambda link: link.business.parent
+)
 
 
 def _routes(token: str) -> filling.Routes:
@@ -221,7 +192,18 @@ def business_link_results(request, link: BusinessLink, token: str):
     diagnostic, early = _submitted(request, link, token)
     if early:
         return early
-    context = {"results": build_results(diagnostic), "token": token, "office": link.business.parent}
+    sessions = list(
+        selectors.upcoming_sessions(link.business.parent_id)
+        .filter(office=link.business.parent_id)
+        .select_related("training")[:SESSIONS_SHOWN]
+    )
+    status = selectors.business_registrations(link.business_id, [s.pk for s in sessions])
+    context = {
+        "results": build_results(diagnostic),
+        "token": token,
+        "office": link.business.parent,
+        "sessions": [(s, status.get(s.pk, "")) for s in sessions],
+    }
     return render(request, "diagnostics/business_link/results.html", context)
 
 
@@ -271,3 +253,53 @@ def business_link_website(request, link: BusinessLink, token: str):
     else:
         messages.success(request, _(WEBSITE_SAVED if check else WEBSITE_SAVED_NOT_CHECKED))
     return redirect(back, token=token)
+
+
+def _office_session(link: BusinessLink, pk: int):
+    """A session to come that the business's office runs (404 for any other)."""
+    session = (
+        selectors.upcoming_sessions(link.business.parent_id)
+        .filter(pk=pk, office=link.business.parent_id)
+        .select_related("training")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+@require_POST
+@business_page
+def business_link_session_sign_up(request, link: BusinessLink, token: str, pk: int):
+    """Signs the business up for one of its office's sessions from its personal page."""
+    try:
+        registration = services.registration_sign_up(
+            session=_office_session(link, pk),
+            business=link.business,
+            source=SessionRegistration.Source.PAGE,
+        )
+    except services.ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        session_link.signed_up_message(request, registration)
+    return redirect(
+        reverse("diagnostics:business_link_results", args=[token]) + "#ateliers-a-venir"
+    )
+
+
+@require_POST
+@business_page
+def business_link_session_cancel(request, link: BusinessLink, token: str, pk: int):
+    try:
+        services.registration_cancel(
+            session=_office_session(link, pk),
+            business=link.business,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _(session_link.CANCELLED_MESSAGE))
+    return redirect(
+        reverse("diagnostics:business_link_results", args=[token]) + "#ateliers-a-venir"
+    )

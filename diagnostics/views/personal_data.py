@@ -28,7 +28,7 @@ from diagnostics import access, personal_data, services
 from diagnostics.models import Business, BusinessLink, Membership
 from diagnostics.services.personal_data import business_erase
 from diagnostics.tokens import token_hash
-from diagnostics.views.business_link import refused
+from diagnostics.views.link_pages import refused
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import access, needs, services
 from diagnostics.formatting import shown
-from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
+from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
+from diagnostics.selectors import sessions as session_selectors
 from diagnostics.selectors import territory
 from diagnostics.spreadsheets import csv_response, xlsx_response
 
@@ -96,10 +97,19 @@ def territory_export(request, slug, fmt):
 def workshop_programme(request, slug):
     office, campaign = _territory(request, slug)
     found = territory.respondents(office, campaign) if campaign else []
-    proposed = territory.programme(office, campaign, found) if campaign else []
-    own = list(
-        territory.office_workshops(office).filter(organiser=office).prefetch_related("sessions")
-    )
+    preferences = needs.business_preferences(office, campaign) if campaign else None
+    proposed = territory.programme(office, campaign, found, preferences.wishes) if campaign else []
+    availability = preferences.availability if preferences else {}
+    scheduled = session_selectors.office_sessions(office)
+    programme = [
+        (
+            p,
+            scheduled.get(p.training.pk, []),
+            needs.preferred_times([r.diagnostic_id for r in p.named], availability),
+        )
+        for p in proposed
+    ]
+    own = list(territory.office_workshops(office).filter(organiser=office))
     return render(
         request,
         "diagnostics/workshops.html",
@@ -108,6 +118,8 @@ def workshop_programme(request, slug):
             "campaign": campaign,
             "respondents": len(found),
             "proposed": proposed,
+            "programme": programme,
+            "availability": availability,
             "own": own,
             "can_manage": access.manages_businesses(office),
             "appointments": list(territory.network_appointments().only("title", "description")),
@@ -180,20 +192,18 @@ def workshop_edit(request, slug, pk=None):
     )
     data = request.POST if request.method == "POST" else None
     form = WorkshopForm(data, instance=workshop, questions=_business_questions())
-    sessions = WorkshopSessionFormSet(data, instance=workshop, prefix="sessions")
-    if data is not None and form.is_valid() and sessions.is_valid():
+    if data is not None and form.is_valid():
         services.workshop_save(
             office=office,
             workshop=form.save(commit=False),
             questions=form.cleaned_data["questions"],
-            sessions=sessions,
         )
         messages.success(request, _("Atelier enregistré."))
         return redirect("diagnostics:workshops", slug=office.slug)
     return render(
         request,
         "diagnostics/workshop_edit.html",
-        {"office": office, "workshop": workshop, "form": form, "sessions": sessions},
+        {"office": office, "workshop": workshop, "form": form},
         status=400 if data is not None else 200,
     )
 

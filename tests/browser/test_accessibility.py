@@ -11,7 +11,7 @@ from diagnostics.models import Action, Diagnostic, Office, Respondent, Training
 from diagnostics.tokens import token_hash
 from tests import factories
 from tests.browser.axe import WIDTHS, check, login, run
-from tests.territory_data import seed_office_territory
+from tests.territory_data import seed_office_sessions, seed_office_territory
 
 # One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibility")]
@@ -93,6 +93,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/offices/{slug}/territoire/ateliers/nouveau/",
             f"{base}/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
+            *(base + url for url in seed_office_sessions(draft.organisation).values()),
         ],
     )
 

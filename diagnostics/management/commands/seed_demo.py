@@ -23,6 +23,7 @@ from diagnostics.formatting import shown
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
 from diagnostics.management.demo_opinions import seed_opinions
+from diagnostics.management.demo_sessions import seed_sessions
 from diagnostics.management.demo_websites import seed_websites
 from diagnostics.models import (
     Answer,
@@ -134,6 +135,8 @@ def seed(
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
     # « Observé »: checks « made earlier » (the demo has no internet), labelled as such.
     seed_websites([offices[0], offices[1], offices[6]])
+    # Its workshops held and to come, from the programme its businesses' answers make.
+    seed_sessions(offices[0], today, director)
     return (
         f"Démo prête : {len(offices)} offices, "
         + counted(created, "%(count)s diagnostic créé", "%(count)s diagnostics créés")
@@ -491,8 +494,13 @@ def _demo_sessions(today: date) -> None:
         if training is None or training.sessions.exists():
             continue
         TrainingSession.objects.bulk_create(
-            TrainingSession(training=training, starts=starts, ends=ends, place=place)
-            for starts, ends, place in (
+            TrainingSession(
+                training=training,
+                starts=timezone.make_aware(datetime.combine(first, time(9))),
+                ends=timezone.make_aware(datetime.combine(last or first, time(17))),
+                place=place,
+            )
+            for first, last, place in (
                 (*session_days(today + timedelta(days=days), length), place)
                 for days, length, place in sessions
             )
