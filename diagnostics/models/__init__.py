@@ -22,7 +22,7 @@ from .organisations import (
     Region,
 )
 from .outreach import BusinessLink, Reminder
-from .plans import Action, Training, TrainingSession
+from .plans import Action, Training
 from .questionnaires import (
     Audience,
     Axis,
@@ -32,6 +32,7 @@ from .questionnaires import (
     Question,
     Questionnaire,
 )
+from .sessions import SessionLink, SessionRegistration, TrainingSession
 from .setup import SetupRecord
 from .workers import WorkerHeartbeat
 
@@ -64,6 +65,8 @@ __all__ = [
     "Questionnaire",
     "Region",
     "Reminder",
+    "SessionLink",
+    "SessionRegistration",
     "SetupRecord",
     "Training",
     "TrainingSession",

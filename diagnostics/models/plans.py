@@ -162,26 +162,3 @@ class Training(models.Model):
         if self.duration and " ".join(self.duration.split()) not in " ".join(label.split()):
             return f"{label}, {self.duration}"
         return label
-
-
-class TrainingSession(models.Model):
-    training = models.ForeignKey(
-        Training, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("formation")
-    )
-    starts = models.DateField(_("début"))
-    ends = models.DateField(_("fin"), null=True, blank=True)
-    place = models.CharField(_("lieu"), max_length=160)
-
-    class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
-        ordering = ["starts"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends__isnull=True) | Q(ends__gte=models.F("starts")),
-                name="training_session_ends_after_start",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.training} — {self.starts:%d/%m/%Y}, {self.place}"
