@@ -3,12 +3,12 @@ against those who did not. Pure Python: no ORM, no Django.
 
 Arithmetic (also in the README):
 - a business's measures are its submitted diagnostics, each a date and its scores by key
-  (an axis code, « overall », or a question code for a workshop's questions);
-- an attendee is a business that came to at least one session: its « before » is its
-  latest measure taken on or before the day of its first session, its « after » its
+  (an axis code, « overall », or a question code for a workshop's questions);
+- an attendee is a business that came to at least one session: its « before » is its
+  latest measure taken on or before the day of its first session, its « after » its
   latest measure taken after that day; without both, it waits for its re-diagnosis
   (`waiting`) and counts in no average;
-- a non-attendee's « before » is its first measure, its « after » its latest one; with a
+- a non-attendee's « before » is its first measure, its « after » its latest one; with a
   single measure it counts in no average (`single`);
 - per key, a group's figures are over the businesses that have a score for that key on
   both sides: their number, the mean before, the mean after and the mean change, which is

@@ -169,7 +169,7 @@ class Organisation(models.Model):
         _("proposer les rendez-vous individuels à ses prestataires"), default=False
     )
     # How long after a business came to a workshop the office re-invites it to update its
-    # diagnostic (« re-diagnostic »): six months by default, the time for a change to show.
+    # diagnostic (« re-diagnostic »): six months by default, the time for a change to show.
     rediagnosis_months = models.PositiveSmallIntegerField(
         _("re-diagnostic des participants, en mois après l’atelier"),
         default=6,

@@ -62,7 +62,7 @@ class BusinessLink(models.Model):
     opened_at = models.DateTimeField(_("première ouverture"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
     # Sent to a business that came to a workshop, to update its earlier diagnostic: the
-    # e-mail says so, and its answers are carried over « à confirmer » as an office's are.
+    # e-mail says so, and its answers are carried over « à confirmer » as an office's are.
     rediagnosis = models.BooleanField(_("re-diagnostic après un atelier"), default=False)
 
     class Meta:

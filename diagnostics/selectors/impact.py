@@ -45,10 +45,10 @@ def months_before(day: date, months: int) -> date:
 
 
 def attendances(office: Office) -> QuerySet[SessionRegistration]:
-    """Who came to the office's own workshops (a session not cancelled, marked present)."""
+    """Who came to the sessions the office ran (not cancelled, marked present)."""
     return SessionRegistration.objects.filter(
         business__parent=office,
-        session__training__organiser=office,
+        session__office=office,
         session__cancelled_at__isnull=True,
         attended=True,
     )
@@ -75,13 +75,11 @@ class TerritoryEvolution:
     comparison: evolution.Comparison
 
     @property
-    def rows(self) -> list[tuple[str, evolution.KeyEvolution, evolution.KeyEvolution]]:
-        """(label, attendees, others) per axis, then the overall score."""
+    def rows(self) -> list[tuple[str, tuple[evolution.KeyEvolution, evolution.KeyEvolution]]]:
+        """(label, (attendees, others)) per axis, then the overall score (label "")."""
         keys = [(axis.name, axis.code) for axis in self.axes] + [("", OVERALL)]
-        return [
-            (label, self.comparison.attendees.of(key), self.comparison.others.of(key))
-            for label, key in keys
-        ]
+        groups = (self.comparison.attendees, self.comparison.others)
+        return [(label, tuple(g.of(key) for g in groups)) for label, key in keys]
 
 
 def territory_evolution(office: Office, axes: list[Axis]) -> TerritoryEvolution:

@@ -1,5 +1,5 @@
 """Re-diagnosis: some months after a business came to a workshop, its office invites it to
-update its diagnostic, starting from its previous answers, each « à confirmer » (the offices'
+update its diagnostic, starting from its previous answers, each « à confirmer » (the offices'
 carry-over, services/diagnostics.py), in the office's current business campaign."""
 
 from datetime import date, datetime
@@ -17,22 +17,22 @@ from diagnostics.services.errors import ServiceError
 
 REDIAGNOSIS_BAD_DELAY = gettext_noop("Choisissez un délai de 3, 6, 9 ou 12 mois.")
 REDIAGNOSIS_NO_CAMPAIGN = gettext_noop(
-    "Aucune campagne auprès de vos prestataires n’est ouverte aujourd’hui : ouvrez-en une "
-    "(page « Prestataires ») pour les inviter à mettre à jour leur diagnostic."
+    "Aucune campagne auprès de vos prestataires n’est ouverte aujourd’hui : ouvrez-en une "
+    "(page « Prestataires ») pour les inviter à mettre à jour leur diagnostic."
 )
 REDIAGNOSIS_NOT_YET_OPEN = gettext_noop(
-    "La campagne « {name} » ouvre le {opens} : vous pourrez inviter vos prestataires à partir "
+    "La campagne « {name} » ouvre le {opens} : vous pourrez inviter vos prestataires à partir "
     "de cette date."
 )
 REDIAGNOSIS_NONE_CHOSEN = gettext_noop(
     "Choisissez au moins un prestataire à inviter parmi ceux qui attendent leur re-diagnostic."
 )
 REDIAGNOSIS_UNKNOWN = gettext_noop(
-    "Un des prestataires choisis n’attend pas de re-diagnostic : rechargez la page et "
+    "Un des prestataires choisis n’attend pas de re-diagnostic : rechargez la page et "
     "choisissez parmi la liste."
 )
 REDIAGNOSIS_NOT_DUE = gettext_noop(
-    "« {name} » a déjà commencé ou soumis son diagnostic de la campagne en cours : il mettra "
+    "« {name} » a déjà commencé ou soumis son diagnostic de la campagne en cours : il mettra "
     "le sien à jour dans la suivante."
 )
 

@@ -95,8 +95,8 @@ def _submitted(request, link: BusinessLink, token: str):
 def business_link_home(request, link: BusinessLink, token: str):
     """The start page: what the diagnostic is, who sees what; « Commencer » or « Reprendre »."""
     diagnostic = services.business_diagnostic(link)
-    # A business diagnosed in an earlier campaign starts from its answers, each « à
-    # confirmer », as an office does (its re-diagnosis after a workshop, or any update).
+    # A business diagnosed in an earlier campaign starts from its answers, each « à
+    # confirmer », as an office does (its re-diagnosis after a workshop, or any update).
     previous = selectors.previous_diagnostics(link.business_id, link.campaign).first()
     if request.method == "POST":
         if diagnostic is None:

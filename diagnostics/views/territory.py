@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.selectors import territory
+from diagnostics.selectors import bilan, impact, territory
 from diagnostics.spreadsheets import csv_response, xlsx_response
 
 
@@ -52,8 +53,25 @@ def territory_page(request, slug):
             "segments": [(s, str(Business.Segment(s).label)) for s in Business.BUSINESS_SEGMENTS],
             "min_group": territory.MIN_GROUP,
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
+            **_impact(office, picture),
         },
     )
+
+
+def _impact(office, picture) -> dict:
+    """The attendees' evolution, who is due a re-diagnosis (for who may invite them) and
+    the years of the bilan: four queries."""
+    today = timezone.localdate()
+    manages = access.manages_businesses(office)
+    return {
+        "evolution": impact.territory_evolution(office, picture.axes) if picture else None,
+        "rediagnosis_due": len(
+            impact.rediagnosis_due(office, services.business_campaign_current(office), today)
+        )
+        if manages
+        else None,
+        "bilan_years": bilan.years(office, today),
+    }
 
 
 def _business_rows(picture, listed):
