@@ -256,3 +256,62 @@ def bilan(office: Office, year: int, now: datetime | None = None) -> Bilan:
         next_sessions=_next_sessions(office, year, now),
         proposed=proposed,
     )
+
+
+@dataclass(frozen=True)
+class DepartmentSessions:
+    code: str
+    name: str
+    offices: int  # offices that held at least one session
+    sessions: int
+    registered: int
+    attended: int
+    marked: int
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.attended / self.marked) if self.marked else None
+
+
+def sessions_by_department(
+    year: int, region: str = "", now: datetime | None = None
+) -> list[DepartmentSessions]:
+    """The network's view of the offices' workshops: per department, the sessions held in
+    the year (not cancelled, started), registrations and attendance; only the departments
+    of `region` (code) if given; one query."""
+    now = now or timezone.now()
+    start, end = year_bounds(year)
+    sessions = TrainingSession.objects.filter(
+        office__isnull=False,
+        cancelled_at__isnull=True,
+        starts__gte=start,
+        starts__lt=min(end, now),
+    )
+    if region:
+        sessions = sessions.filter(office__department__region__code=region)
+    rows = (
+        sessions.values("office__department__code", "office__department__name")
+        .annotate(
+            offices=Count("office", distinct=True),
+            sessions=Count("pk", distinct=True),
+            registered=Count("registrations", filter=Q(registrations__status=REGISTERED)),
+            attended=Count("registrations", filter=Q(registrations__attended=True)),
+            marked=Count(
+                "registrations",
+                filter=Q(registrations__status=REGISTERED, registrations__attended__isnull=False),
+            ),
+        )
+        .order_by("office__department__code")
+    )
+    return [
+        DepartmentSessions(
+            r["office__department__code"],
+            r["office__department__name"],
+            r["offices"],
+            r["sessions"],
+            r["registered"],
+            r["attended"],
+            r["marked"],
+        )
+        for r in rows
+    ]

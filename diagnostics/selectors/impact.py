@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from diagnostics import evolution
@@ -288,3 +288,17 @@ def rediagnosis_due(office: Office, campaign: Campaign | None, today: date) -> l
             DueBusiness(pk, name, email, attended_at, workshop, submitted_at, invited_at, state)
         )
     return sorted(found, key=lambda due: french_key(due.name))
+
+
+def attended_workshops(office: Office) -> list[tuple[int, str, int]]:
+    """The workshops the office's businesses came to: (id, title, attendees), one query."""
+    rows = (
+        attendances(office)
+        .values("session__training_id", "session__training__title")
+        .annotate(n=Count("business_id", distinct=True))
+        .order_by("session__training__title", "session__training_id")
+    )
+    return sorted(
+        ((r["session__training_id"], r["session__training__title"], r["n"]) for r in rows),
+        key=lambda row: french_key(row[1]),
+    )

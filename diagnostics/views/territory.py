@@ -60,11 +60,12 @@ def territory_page(request, slug):
 
 def _impact(office, picture) -> dict:
     """The attendees' evolution, who is due a re-diagnosis (for who may invite them) and
-    the years of the bilan: four queries."""
+    the years of the bilan: five queries."""
     today = timezone.localdate()
     manages = access.manages_businesses(office)
     return {
         "evolution": impact.territory_evolution(office, picture.axes) if picture else None,
+        "attended_workshops": impact.attended_workshops(office) if picture else [],
         "rediagnosis_due": len(
             impact.rediagnosis_due(office, services.business_campaign_current(office), today)
         )
@@ -222,3 +223,20 @@ def workshop_delete(request, slug, pk):
     services.workshop_delete(office=office, workshop=workshop)
     messages.success(request, _("Atelier supprimé."))
     return redirect("diagnostics:workshops", slug=office.slug)
+
+
+@login_required
+def workshop_impact(request, slug, pk):
+    """How the answers to a workshop's questions moved for the businesses that came."""
+    office = access.office_for_member(request.user, slug)
+    workshop = get_object_or_404(territory.office_workshops(office), pk=pk)
+    return render(
+        request,
+        "diagnostics/workshop_impact.html",
+        {
+            "office": office,
+            "workshop": workshop,
+            "evolution": impact.workshop_evolution(office, workshop),
+            "min_group": territory.MIN_GROUP,
+        },
+    )

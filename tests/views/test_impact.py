@@ -1,5 +1,5 @@
-"""The workshops' impact: attendees' evolution on « Mon territoire », their re-diagnosis from
-their previous answers, and the yearly « Bilan de l'animation numérique »."""
+"""The workshops' impact: attendees' evolution on « Mon territoire », their re-diagnosis from
+their previous answers, and the yearly « Bilan de l'animation numérique »."""
 
 import csv
 import io
@@ -81,21 +81,34 @@ def test_the_territory_and_bilan_cost_the_same_queries_at_two_sizes(
     client, office, director, questionnaire
 ):
     client.force_login(director)
-    impact_territory(office, questionnaire, attendees=2, others=2, waiting=1)
+    _e, _c, workshop = impact_territory(office, questionnaire, attendees=2, others=2, waiting=1)
     territory = reverse("diagnostics:territory", args=[office.slug])
+    effect = reverse("diagnostics:workshop_impact", args=[office.slug, workshop.pk])
     year = timezone.localdate().year
     bilan = reverse("diagnostics:bilan", args=[office.slug, year, "csv"])
     rediagnosis = reverse("diagnostics:rediagnosis", args=[office.slug])
-    urls = (territory, bilan, rediagnosis)
+    urls = (territory, bilan, rediagnosis, effect)
     [_queries(client, url) for url in urls]  # the questionnaire's structure, read once
     small = [_queries(client, url) for url in urls]
     other = factories.make_office()
     impact_territory(other, questionnaire, attendees=1, others=1)  # not counted, not read
     for i in range(3):
         more = [factories.make_business(office, f"Nouveau {i}-{j}") for j in range(4)]
+        session_of(office, workshop, timezone.now() - timedelta(days=i + 1), more)
         session_of(office, workshop_of(office, questionnaire, f"Atelier {i}"), timezone.now(), more)
     large = [_queries(client, url) for url in urls]
     assert small == large
+
+
+def test_the_workshop_page_is_for_the_offices_workshops(client, office, director, questionnaire):
+    _e, _c, workshop = impact_territory(office, questionnaire, attendees=5, others=0)
+    theirs = workshop_of(factories.make_office(), questionnaire, "Ailleurs")
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:workshop_impact", args=[office.slug, workshop.pk]))
+    assert "5 prestataires sont venus à une session" in page.text
+    assert page.text.count("+100</strong>") == 2
+    url = reverse("diagnostics:workshop_impact", args=[office.slug, theirs.pk])
+    assert client.get(url).status_code == 404
 
 
 def test_the_workshop_evolution_reads_its_questions_for_its_attendees(office, questionnaire):
@@ -254,3 +267,31 @@ def test_the_bilan_is_for_the_offices_members_and_its_years(client, office, ques
     assert (
         client.get(reverse("diagnostics:bilan", args=[office.slug, year, "doc"])).status_code == 404
     )
+
+
+# --- the network staff ---------------------------------------------------------------
+
+
+def test_the_network_staff_see_sessions_and_attendance_by_department(
+    client, office, questionnaire, django_assert_max_num_queries
+):
+    from diagnostics.services import network_group_sync
+
+    impact_territory(office, questionnaire, attendees=3, others=0, waiting=1)
+    elsewhere = factories.make_office(department="24")
+    workshop = workshop_of(elsewhere, questionnaire, "Répondre aux avis")
+    businesses = [factories.make_business(elsewhere) for _ in range(2)]
+    session_of(elsewhere, workshop, timezone.now() - timedelta(hours=3), businesses[:1])
+    session_of(elsewhere, workshop, timezone.now() - timedelta(hours=5), businesses, False)
+    session_of(elsewhere, workshop, timezone.now() + timedelta(days=3), businesses)  # to come
+    staff = factories.make_user("reseau", is_staff=True)
+    staff.groups.add(network_group_sync())
+    client.force_login(staff)
+    page = client.get("/admin/diagnostics/training/besoins/").text
+    assert "par département" in page
+    rows = re.findall(r"<tr><th scope=\"row\">(\d+) — [^<]+</th>((?:<td>[^<]*</td>)+)</tr>", page)
+    cells = {code: re.findall(r"<td>([^<]*)</td>", tds) for code, tds in rows}
+    held_this_year = (timezone.now() - timedelta(days=240)).year == timezone.now().year
+    if held_this_year:
+        assert cells["33"] == ["1", "1", "4", "4", "100\u202f%"]
+    assert cells["24"] == ["1", "2", "3", "1", "33\u202f%"]
