@@ -115,7 +115,12 @@ def plans_and_catalogue(campaign, offices) -> None:
         )
         training.questions.set(questions[n : n + 4 * 15 : 15])
         TrainingSession.objects.bulk_create(
-            TrainingSession(training=training, starts=due + timedelta(days=d), place="Bordeaux")
+            TrainingSession(
+                training=training,
+                starts=timezone.now() + timedelta(days=d),
+                ends=timezone.now() + timedelta(days=d, hours=2),
+                place="Bordeaux",
+            )
             for d in (20 + n, 120 + n)
         )
 

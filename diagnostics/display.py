@@ -1,6 +1,8 @@
 """How a score is shown on the pages, the report and the admin: its text and its colour."""
 
+from django.utils import dateformat, timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from diagnostics.formatting import shown
 from diagnostics.scoring import level_for
@@ -31,3 +33,28 @@ def tone(value, levels) -> str:
     if not last:
         return "t3"  # a single level is neither low nor high
     return f"t{1 + round((TONES - 1) * levels.index(level) / last)}"
+
+
+def clock(moment) -> str:
+    """9:00 → « 9 h », 14:30 → « 14 h 30 » (no-break spaces), in Paris time."""
+    local = timezone.localtime(moment)
+    return f"{local.hour}\u00a0h" + (f"\u00a0{local.minute:02d}" if local.minute else "")
+
+
+def day(moment) -> str:
+    """« mardi 5 décembre 2026 », in Paris time (« 1er » for the first of the month)."""
+    local = timezone.localtime(moment)
+    text = dateformat.format(local, "l j F Y")
+    return text.replace(" 1 ", " 1er ", 1) if local.day == 1 else text
+
+
+def when(starts, ends=None) -> str:
+    """A session's time: « mardi 5 décembre 2026, 9 h 30 – 11 h 30 », or « du … au … »
+    over several days."""
+    if ends is None:
+        return f"{day(starts)}, {clock(starts)}"
+    if timezone.localdate(starts) == timezone.localdate(ends):
+        return f"{day(starts)}, {clock(starts)} – {clock(ends)}"
+    return _("du {start} au {end}").format(
+        start=f"{day(starts)}, {clock(starts)}", end=f"{day(ends)}, {clock(ends)}"
+    )

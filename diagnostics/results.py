@@ -513,13 +513,13 @@ def build_results(diagnostic: Diagnostic) -> Results:
         # A business has no action plan: its office's workshops and the network's fit its priorities.
         actions, follow_ups, overdue = [], [], []
         trainings = selectors.training_matches(
-            Audience.BUSINESSES, today, organiser_id=organisation.parent_id
+            Audience.BUSINESSES, organiser_id=organisation.parent_id
         )
     else:
         plan = selectors.office_plan(organisation, today)
         actions, overdue = plan.actions, plan.overdue
         follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
-        trainings = selectors.training_matches(Audience.OFFICES, today)
+        trainings = selectors.training_matches(Audience.OFFICES)
     return Results(
         diagnostic=diagnostic,
         profile=profile,

@@ -1,6 +1,6 @@
 """Small builders for tests: a questionnaire of any size, offices, users, answers."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from diagnostics.models import (
     Office,
     Question,
     Questionnaire,
+    TrainingSession,
 )
 
 _seq = count(1)
@@ -300,3 +301,18 @@ def staff_exports(user) -> None:
             attempts=3 if error else 0,
             error=error,
         )
+
+
+def make_session(training, *, days=14, hour=9, hours=2, office=None, **fields) -> TrainingSession:
+    """A session of `training` in `days` days at `hour` (Paris time), `hours` long; run by
+    `office` (default: the workshop's organiser, none for the network's)."""
+    day = timezone.localdate() + timedelta(days=days)
+    starts = timezone.make_aware(datetime.combine(day, time(hour)))
+    fields.setdefault("place", "Salle des fêtes")
+    return TrainingSession.objects.create(
+        training=training,
+        office=office or training.organiser,
+        starts=starts,
+        ends=starts + timedelta(hours=hours),
+        **fields,
+    )

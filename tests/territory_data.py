@@ -49,10 +49,8 @@ def seed_office_territory(office) -> None:
     """The business questionnaire and the network's workshops (fixtures), a business campaign
     of the office with seven varied submissions across activities (one without consent),
     and a workshop of the office's own with a session: what the territory pages show."""
-    from datetime import timedelta
 
     from django.core.management import call_command
-    from django.utils import timezone
 
     from diagnostics.models import Audience, Questionnaire
 
@@ -91,6 +89,4 @@ def seed_office_territory(office) -> None:
         organiser=office,
     )
     own.questions.set(questionnaire.questions.all()[:3])
-    own.sessions.create(
-        starts=timezone.localdate() + timedelta(days=14), place="Office de tourisme"
-    )
+    factories.make_session(own, days=14, place="Office de tourisme")

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from diagnostics.management.commands.seed_demo import DEMO_OFFICE
 from diagnostics.models import (
@@ -239,10 +240,12 @@ def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
     call_command("snut_setup", verbosity=0)  # the starter catalogue the demo dates
     _demo_sessions(today)
     french_holidays = holidays.country_holidays("FR")
-    days = [
-        s.starts + timedelta(days=i)
+    spans = [
+        (timezone.localdate(s.starts), timezone.localdate(s.ends))
         for s in TrainingSession.objects.all()
-        for i in range(((s.ends or s.starts) - s.starts).days + 1)
+    ]
+    days = [
+        first + timedelta(days=i) for first, last in spans for i in range((last - first).days + 1)
     ]
     assert len(days) >= 15
     assert [d for d in days if d.weekday() >= 5 or d in french_holidays] == []

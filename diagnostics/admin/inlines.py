@@ -1,6 +1,8 @@
 """The project's tabular inline: each cell's field is named after its column."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 
 class LabelledTabularInline(admin.TabularInline):
@@ -17,7 +19,11 @@ class LabelledTabularInline(admin.TabularInline):
                 for field in form.fields.values():
                     # A relation's wrapper (the « + » and pencil links) renders its inner widget.
                     widget = getattr(field.widget, "widget", field.widget)
-                    if not widget.is_hidden:
+                    if isinstance(widget, forms.SplitDateTimeWidget):  # a date and a time
+                        date, time = widget.widgets
+                        date.attrs.setdefault("aria-label", _("%s (date)") % field.label)
+                        time.attrs.setdefault("aria-label", _("%s (heure)") % field.label)
+                    elif not widget.is_hidden:
                         widget.attrs.setdefault("aria-label", str(field.label))
 
         return LabelledFormSet

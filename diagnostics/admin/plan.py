@@ -125,6 +125,7 @@ class ActionAdmin(ReadOnlyAdmin):
 
 class TrainingSessionInline(LabelledTabularInline):
     model = TrainingSession
+    fields = ["starts", "ends", "office", "place", "video_link", "capacity", "facilitator"]
     extra = 1
 
 
@@ -227,7 +228,9 @@ class TrainingAdmin(admin.ModelAdmin):
                 yield [
                     need.training.title,
                     need.training.get_format_display(),
-                    f"{date_format(session.starts)}, {session.place}" if session else "",
+                    f"{date_format(timezone.localtime(session.starts))}, {session.where}"
+                    if session
+                    else "",
                     need.total,
                     *[need.by_department.get(d.code, 0) for d in departments],
                 ]
@@ -238,7 +241,7 @@ class TrainingAdmin(admin.ModelAdmin):
         return spreadsheets.xlsx_response(rows(), filename, _("Besoins de formation"))
 
     def get_queryset(self, request):
-        upcoming = Q(sessions__starts__gte=timezone.localdate())
+        upcoming = Q(sessions__starts__gte=timezone.now(), sessions__cancelled_at__isnull=True)
         return (
             super()
             .get_queryset(request)
@@ -264,4 +267,4 @@ class TrainingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("prochaine session"), ordering="next_starts")
     def next_session(self, obj):
-        return date_format(obj.next_starts) if obj.next_starts else "—"
+        return date_format(timezone.localtime(obj.next_starts)) if obj.next_starts else "—"

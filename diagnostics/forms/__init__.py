@@ -30,7 +30,6 @@ from diagnostics.forms.team import (
 )
 from diagnostics.forms.workshops import (
     WorkshopForm,
-    WorkshopSessionFormSet,
 )
 
 __all__ = [
@@ -53,5 +52,4 @@ __all__ = [
     "RoleForm",
     "SubmitForm",
     "WorkshopForm",
-    "WorkshopSessionFormSet",
 ]

@@ -1,13 +1,9 @@
-"""An office's own workshop and its sessions."""
+"""An office's own workshop (its sessions: forms/sessions.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models import (
-    Question,
-    Training,
-    TrainingSession,
-)
+from diagnostics.models import Question, Training
 
 
 class WorkshopForm(forms.ModelForm):
@@ -35,19 +31,3 @@ class WorkshopForm(forms.ModelForm):
             self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["format"].widget.attrs["class"] = "form-select"
         self.fields["title"].required = True
-
-
-WorkshopSessionFormSet = forms.inlineformset_factory(
-    Training,
-    TrainingSession,
-    fields=["starts", "ends", "place"],
-    extra=2,
-    can_delete=True,
-    widgets={
-        "starts": forms.DateInput(
-            attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
-        ),
-        "ends": forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-        "place": forms.TextInput(attrs={"class": "form-control"}),
-    },
-)

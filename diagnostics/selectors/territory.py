@@ -27,12 +27,11 @@ from diagnostics.models import (
     Office,
     Question,
     Training,
-    TrainingSession,
 )
 from diagnostics.selectors import regional
 from diagnostics.selectors.statistics import latest_submitted
 from diagnostics.selectors.structure import questionnaire_axes
-from diagnostics.selectors.trainings import business_workshops, weak_answers
+from diagnostics.selectors.trainings import business_workshops, upcoming_sessions, weak_answers
 
 MIN_GROUP = 5  # fewer submitted businesses would let the office single one out
 PROGRAMME_SHOWN = 5  # workshops in the results page's and the report's section
@@ -334,7 +333,7 @@ def programme(
         missing.setdefault(code, {})[diagnostic_id] = questions[code].weight * (
             best[code] - points[choice]
         )
-    upcoming = TrainingSession.objects.filter(starts__gte=timezone.localdate()).order_by("starts")
+    upcoming = upcoming_sessions(office.pk)
     workshops = office_workshops(office).prefetch_related(
         Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
         Prefetch("questions", queryset=Question.objects.only("code")),

@@ -49,11 +49,22 @@ def business_workshops(office_id: int) -> QuerySet[Training]:
     )
 
 
-def training_matches(audience: str, today, organiser_id: int | None = None) -> TrainingMatches:
+def upcoming_sessions(office_id: int | None = None) -> QuerySet[TrainingSession]:
+    """The sessions still to come and not cancelled, soonest first: the network's (open to
+    all) and, given an office, those it runs for its businesses."""
+    whose = Q(office__isnull=True)
+    if office_id is not None:
+        whose |= Q(office=office_id)
+    return TrainingSession.objects.filter(
+        whose, starts__gte=timezone.now(), cancelled_at__isnull=True
+    ).order_by("starts", "pk")
+
+
+def training_matches(audience: str, organiser_id: int | None = None) -> TrainingMatches:
     """Every training for `audience` of the network's catalogue, or the workshops the
     businesses of the office `organiser_id` may be offered when given (`business_workshops`),
-    each with `upcoming` sessions: four queries."""
-    upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
+    each with `upcoming` sessions (`upcoming_sessions`): four queries."""
+    upcoming = upcoming_sessions(organiser_id)
     if organiser_id is not None:
         trainings = business_workshops(organiser_id)
     else:
@@ -186,7 +197,7 @@ def training_needs(campaign, region: str = "") -> tuple[list[Department], list[T
             Prefetch("questions", queryset=Question.objects.only("code")),
             Prefetch(
                 "sessions",
-                queryset=TrainingSession.objects.filter(starts__gte=timezone.localdate()),
+                queryset=upcoming_sessions(),
                 to_attr="upcoming",
             ),
         )

@@ -13,8 +13,9 @@ WORKSHOP_NOT_OURS = gettext_noop(
 )
 
 
-def workshop_save(*, office: Office, workshop: Training, questions, sessions) -> Training:
-    """Saves the office's workshop (new or its own), its questions and its sessions' formset.
+def workshop_save(*, office: Office, workshop: Training, questions) -> Training:
+    """Saves the office's workshop (new or its own) and its questions (its sessions are
+    scheduled from the programme: services/sessions.py).
 
     The organiser and the audience are set here, whatever the form sent: an office
     never writes the network's catalogue or another office's workshops.
@@ -26,8 +27,6 @@ def workshop_save(*, office: Office, workshop: Training, questions, sessions) ->
     with transaction.atomic():
         workshop.save()
         workshop.questions.set(questions)
-        sessions.instance = workshop
-        sessions.save()
     return workshop
 
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils.formats import number_format
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.display import score, tone
+from diagnostics.display import score, tone, when
 from diagnostics.french import with_article
 
 register = template.Library()
@@ -67,3 +67,8 @@ def page_numbers(page) -> list:
 register.filter(with_article)
 register.filter(score)
 register.filter(tone)
+
+
+@register.filter
+def session_when(session) -> str:
+    return when(session.starts, session.ends)

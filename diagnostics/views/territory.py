@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import access, needs, services
 from diagnostics.formatting import shown
-from diagnostics.forms import WorkshopForm, WorkshopSessionFormSet
+from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
 from diagnostics.selectors import bilan, impact, territory
 from diagnostics.spreadsheets import csv_response, xlsx_response
@@ -197,20 +197,18 @@ def workshop_edit(request, slug, pk=None):
     )
     data = request.POST if request.method == "POST" else None
     form = WorkshopForm(data, instance=workshop, questions=_business_questions())
-    sessions = WorkshopSessionFormSet(data, instance=workshop, prefix="sessions")
-    if data is not None and form.is_valid() and sessions.is_valid():
+    if data is not None and form.is_valid():
         services.workshop_save(
             office=office,
             workshop=form.save(commit=False),
             questions=form.cleaned_data["questions"],
-            sessions=sessions,
         )
         messages.success(request, _("Atelier enregistré."))
         return redirect("diagnostics:workshops", slug=office.slug)
     return render(
         request,
         "diagnostics/workshop_edit.html",
-        {"office": office, "workshop": workshop, "form": form, "sessions": sessions},
+        {"office": office, "workshop": workshop, "form": form},
         status=400 if data is not None else 200,
     )
 

@@ -3,7 +3,6 @@ on every admin page, named fields in tabular inlines, the background tasks in Fr
 landing on their dashboard."""
 
 import re
-from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils.translation import gettext, pgettext
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from diagnostics.models import Training, TrainingSession
+from diagnostics.models import Training
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +55,13 @@ def test_the_office_inlines_name_every_field_of_every_row(client, network_staff,
 
 def test_the_training_sessions_inline_names_its_fields(client, superuser):
     training = Training.objects.create(title="Atelier avis clients", format="workshop")
-    TrainingSession.objects.create(
-        training=training, starts=date.today() + timedelta(days=30), place="Castelroc"
-    )
+    factories.make_session(training, days=30, place="Castelroc")
     client.force_login(superuser)
     page = client.get(reverse("admin:diagnostics_training_change", args=[training.pk])).text
 
-    assert 'aria-label="Début"' in field_tag(page, "sessions-0-starts")
-    assert 'aria-label="Fin"' in field_tag(page, "sessions-0-ends")
+    assert 'aria-label="Début (date)"' in field_tag(page, "sessions-0-starts_0")
+    assert 'aria-label="Début (heure)"' in field_tag(page, "sessions-0-starts_1")
+    assert 'aria-label="Fin (heure)"' in field_tag(page, "sessions-0-ends_1")
     assert 'aria-label="Lieu"' in field_tag(page, "sessions-0-place")
     assert 'aria-label="Supprimer"' in field_tag(page, "sessions-0-DELETE")
     assert "aria-label" not in field_tag(page, "sessions-0-id")  # hidden: nothing to name

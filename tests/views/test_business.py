@@ -1,7 +1,6 @@
 """A business fills, submits and reads its diagnostic from its personal link, and only its own."""
 
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -20,7 +19,6 @@ from diagnostics.models import (
     Diagnostic,
     Question,
     Training,
-    TrainingSession,
 )
 from diagnostics.views.business_link import NOT_STARTED
 from tests import factories
@@ -227,9 +225,7 @@ def submitted(draft, office, campaign):
         organiser=office,
     )
     own.questions.add(question)
-    TrainingSession.objects.create(
-        training=own, starts=timezone.localdate() + timedelta(days=12), place="Castelroc"
-    )
+    factories.make_session(own, days=12, place="Castelroc")
     network = Training.objects.create(
         title="Répondre aux avis clients",
         format=Training.Format.WEBINAR,
@@ -394,9 +390,7 @@ def test_the_results_page_reads_a_fixed_number_of_queries(
             organiser=office,
         )
         workshop.axes.add(axis)
-        TrainingSession.objects.create(
-            training=workshop, starts=timezone.localdate() + timedelta(days=n + 1), place="Ici"
-        )
+        factories.make_session(workshop, days=n + 1, place="Ici")
     with django_assert_max_num_queries(len(first)):
         assert client.get(url("results", token)).status_code == 200
 

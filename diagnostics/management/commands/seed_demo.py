@@ -382,8 +382,13 @@ def _demo_sessions(today: date) -> None:
         if training is None or training.sessions.exists():
             continue
         TrainingSession.objects.bulk_create(
-            TrainingSession(training=training, starts=starts, ends=ends, place=place)
-            for starts, ends, place in (
+            TrainingSession(
+                training=training,
+                starts=timezone.make_aware(datetime.combine(first, time(9))),
+                ends=timezone.make_aware(datetime.combine(last or first, time(17))),
+                place=place,
+            )
+            for first, last, place in (
                 (*session_days(today + timedelta(days=days), length), place)
                 for days, length, place in sessions
             )
