@@ -12,13 +12,16 @@ Arithmetic (also in the README):
   single measure it counts in no average (`single`);
 - per key, a group's figures are over the businesses that have a score for that key on
   both sides: their number, the mean before, the mean after and the mean change, which is
-  the mean after minus the mean before (the same businesses on both sides);
+  the mean after minus the mean before (the same businesses on both sides), shown as the
+  difference of the two means as shown (`points`);
 - the two groups are not comparable as in a trial: businesses chose to come.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from diagnostics.formatting import difference
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,11 @@ class KeyEvolution:
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+    @property
+    def points(self) -> int | None:
+        """The change between the two means as shown (whole numbers): 34 → 58 is +24."""
+        return difference(self.after, self.before)
 
 
 @dataclass(frozen=True)

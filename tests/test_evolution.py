@@ -148,3 +148,15 @@ def test_raising_every_later_score_raises_the_change_as_much(found, shift):
     for key in KEYS:
         if plain.of(key).count:
             assert moved.of(key).change == pytest.approx(plain.of(key).change + shift)
+
+
+@given(trajectories)
+def test_the_points_shown_are_the_difference_of_the_means_shown(found):
+    result = compare(found, KEYS)
+    for key in KEYS:
+        figures = result.attendees.of(key)
+        if figures.count:
+            assert figures.points == int(figures.after // 1) - int(figures.before // 1)
+            assert abs(figures.points - figures.change) < 1
+        else:
+            assert figures.points is None

@@ -9,10 +9,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from diagnostics import access, report
 from diagnostics.display import score
+from diagnostics.formatting import shown
 from diagnostics.selectors import bilan as bilans
 from diagnostics.selectors import impact
 from diagnostics.services import rediagnosis
@@ -22,6 +24,7 @@ from diagnostics.spreadsheets import csv_response, xlsx_response
 from diagnostics.views.businesses import _base_url
 
 BILAN_TEMPLATE = "diagnostics/report/bilan.html"
+FEWER = gettext_noop("moins de 5 prestataires")
 
 
 @login_required
@@ -89,9 +92,10 @@ def bilan_rows(b: bilans.Bilan):
     section = _("Prestataires diagnostiqués")
     yield [_("Rubrique"), _("Indicateur"), _("Valeur"), _("Précision")]
     yield [section, _("Prestataires ayant envoyé un diagnostic"), b.diagnosed, ""]
-    yield [section, _("Score global médian"), score(b.median), ""]
+    yield [section, _("Score global médian"), _whole(b.median), ""]
     for s in b.segments:
-        yield [section, s.label, s.count, _("médiane %(m)s") % {"m": score(s.median)}]
+        median = _("médiane %(m)s") % {"m": score(s.median)} if s.shown else _(FEWER)
+        yield [section, s.label, s.count, median]
     section = _("Ateliers")
     yield [section, _("Sessions tenues"), b.sessions, ""]
     yield [section, _("Sessions annulées"), b.cancelled, ""]
@@ -120,11 +124,11 @@ def bilan_rows(b: bilans.Bilan):
                 yield [
                     section,
                     f"{label} — {name}",
-                    _delta(g.change) if shown else None,
+                    g.points if shown else None,
                     _("%(n)s prestataires, de %(b)s à %(a)s")
                     % {"n": g.count, "b": score(g.before), "a": score(g.after)}
                     if shown
-                    else _("moins de 5 prestataires"),
+                    else _(FEWER),
                 ]
     section = _("Programme de l’année suivante")
     for s in b.next_sessions:
@@ -134,8 +138,8 @@ def bilan_rows(b: bilans.Bilan):
         yield [section, p.training.title, p.count, _("prestataires concernés")]
 
 
-def _delta(value) -> int | None:
-    return None if value is None else round(value)
+def _whole(value) -> int | None:
+    return None if value is None else shown(value)
 
 
 def _percent(value) -> str:

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from diagnostics import scoring, selectors, services
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
+from diagnostics.management.demo_impact import seed_impact
 from diagnostics.models import (
     Answer,
     Audience,
@@ -124,6 +125,8 @@ def seed(
     _demo_sessions(today)
     # The demo office, its neighbour and one in Gironde: the staff see two departments.
     business_diagnostics = seed_businesses([offices[0], offices[1], offices[6]], today)
+    # Last year's diagnostics and past workshop sessions: the attendees' evolution, the bilan.
+    business_diagnostics += seed_impact(offices[0], today)
     return (
         f"Démo prête : {len(offices)} offices, "
         + counted(created, "%(count)s diagnostic créé", "%(count)s diagnostics créés")
