@@ -5,11 +5,11 @@ A fixed number of queries whatever the number of businesses and sessions; only a
 leave these functions, each shown from MIN_GROUP businesses (selectors/territory.py).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from diagnostics import evolution
@@ -84,40 +84,26 @@ class TerritoryEvolution:
 
 def territory_evolution(office: Office, axes: list[Axis]) -> TerritoryEvolution:
     """Attendees' scores by axis against the other businesses', first diagnostic to latest:
-    two queries. Only businesses with two submitted diagnostics, or that came to a
-    workshop, are read."""
-    registrations = attendances(office)
-    days = _attended_days(registrations)
-    diagnostics = _submitted(office)
-    earlier = diagnostics.filter(
-        organisation_id=OuterRef("diagnostic__organisation_id"),
-        submitted_at__lt=OuterRef("diagnostic__submitted_at"),
+    three queries. Only the axis scores of businesses with two submitted diagnostics, or
+    that came to a workshop, are read."""
+    days = _attended_days(attendances(office))
+    diagnostics = list(
+        _submitted(office).values_list("pk", "organisation_id", "submitted_at", "overall_score")
     )
-    later = diagnostics.filter(
-        organisation_id=OuterRef("diagnostic__organisation_id"),
-        submitted_at__gt=OuterRef("diagnostic__submitted_at"),
-    )
-    rows = (
-        AxisScore.objects.filter(diagnostic__in=diagnostics)
-        .filter(
-            Exists(earlier)
-            | Exists(later)
-            | Q(diagnostic__organisation_id__in=registrations.values("business_id"))
+    per_business = Counter(business_id for _pk, business_id, _at, _score in diagnostics)
+    kept = [row for row in diagnostics if per_business[row[1]] > 1 or row[1] in days]
+    measures: dict[int, tuple[int, date, dict]] = {
+        pk: (
+            business_id,
+            timezone.localdate(submitted_at),
+            {OVERALL: None if overall is None else float(overall)},
         )
-        .values_list(
-            "diagnostic_id",
-            "diagnostic__organisation_id",
-            "diagnostic__submitted_at",
-            "diagnostic__overall_score",
-            "axis__code",
-            "score",
-        )
+        for pk, business_id, submitted_at, overall in kept
+    }
+    rows = AxisScore.objects.filter(diagnostic_id__in=list(measures)).values_list(
+        "diagnostic_id", "axis__code", "score"
     )
-    measures: dict[int, tuple[int, date, dict]] = {}
-    for pk, business_id, submitted_at, overall, code, score in rows:
-        if pk not in measures:
-            scores = {OVERALL: None if overall is None else float(overall)}
-            measures[pk] = (business_id, timezone.localdate(submitted_at), scores)
+    for pk, code, score in rows:
         measures[pk][2][code] = None if score is None else float(score)
     by_business = defaultdict(list)
     for business_id, taken, scores in measures.values():
@@ -248,7 +234,8 @@ def rediagnosis_due(office: Office, campaign: Campaign | None, today: date) -> l
     ).order_by("-created_at")
     in_campaign = Diagnostic.objects.filter(organisation=OuterRef("pk"), campaign=campaign)
     rows = (
-        Business.objects.filter(parent=office)
+        # Only businesses that came to a session: a few among the office's hundreds.
+        Business.objects.filter(parent=office, pk__in=attendances(office).values("business_id"))
         .annotate(submitted_at=Subquery(latest.values("submitted_at")[:1]))
         .filter(submitted_at__isnull=False)
         .annotate(
