@@ -69,6 +69,7 @@ def _office_tables(office: Office) -> list[Table]:
                 "téléphone",
                 "apparaît dans les pistes de mutualisation",
                 "propose des rendez-vous individuels aux prestataires",
+                "re-diagnostic des participants (mois après l’atelier)",
             ],
             [
                 [
@@ -83,6 +84,7 @@ def _office_tables(office: Office) -> list[Table]:
                     office.phone,
                     yes_no(office.pooling_opt_in),
                     yes_no(office.offers_appointments),
+                    office.rediagnosis_months,
                 ]
             ],
         )
