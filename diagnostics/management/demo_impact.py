@@ -1,11 +1,12 @@
 """The demo's workshops impact: the demo office's businesses diagnosed last year too, two
-workshop sessions some months ago with who came and what they said, so that « Mon
-territoire » shows attendees' evolution against the others, some attendees wait for their
+workshop sessions some months ago with who came and what they said, so that the
+territory page shows attendees' evolution against the others, some attendees wait for their
 re-diagnosis, and the yearly bilan prints."""
 
 import random
 from datetime import date, datetime, time, timedelta
 
+import holidays
 from django.utils import timezone
 
 from diagnostics import applicability, selectors, services
@@ -71,10 +72,8 @@ def seed_impact(office: Office, today: date) -> int:
     rediagnosed = sorted(submitted, key=lambda b: b.name)
     rng.shuffle(rediagnosed)
     count = 0
-    cursor = 0
     for title, days_ago, came, waiting, absent in DEMO_PAST_SESSIONS:
-        attendees = rediagnosed[cursor : cursor + came]
-        cursor += came
+        attendees, rediagnosed = rediagnosed[:came], rediagnosed[came:]
         waiters, pending = pending[:waiting], pending[waiting:]
         for business in attendees:
             # Before the workshop they stood well below where they stand now.
@@ -83,9 +82,9 @@ def seed_impact(office: Office, today: date) -> int:
         for business in waiters:
             _earlier(business, earlier, rng, None, 0)
             count += 1
-        absentees = rediagnosed[cursor : cursor + absent]
+        absentees, rediagnosed = rediagnosed[:absent], rediagnosed[absent:]
         _session(office, title, today - timedelta(days=days_ago), attendees + waiters, absentees)
-    for business in rediagnosed[cursor : cursor + EARLIER_OTHERS]:
+    for business in rediagnosed[:EARLIER_OTHERS]:
         _earlier(business, earlier, rng, submitted[business].overall_score, -0.05)
         count += 1
     return count
@@ -120,7 +119,8 @@ def _session(office, title: str, day: date, attendees: list, absentees: list) ->
     ).first() or Training.objects.create(
         title=title, format=Training.Format.WORKSHOP, audience=Audience.BUSINESSES, organiser=office
     )
-    while day.weekday() >= 5:
+    public_holidays = holidays.country_holidays("FR")
+    while day.weekday() >= 5 or day in public_holidays:  # a working day, as the demo's others
         day -= timedelta(days=1)
     starts = timezone.make_aware(datetime.combine(day, time(9, 30)))
     session = TrainingSession.objects.create(

@@ -170,21 +170,27 @@ def _segments(office: Office, start: datetime, end: datetime):
     return len(latest), figures, overall
 
 
+def _attendance_counts() -> dict:
+    """Sessions, registered, present, and registered whose presence was noted: the
+    annotations of a grouping of sessions."""
+    return {
+        "sessions": Count("pk", distinct=True),
+        "registered": Count("registrations", filter=Q(registrations__status=REGISTERED)),
+        "attended": Count("registrations", filter=Q(registrations__attended=True)),
+        "marked": Count(
+            "registrations",
+            filter=Q(registrations__status=REGISTERED, registrations__attended__isnull=False),
+        ),
+    }
+
+
 def _workshops(office: Office, start: datetime, end: datetime, now: datetime):
     held = TrainingSession.objects.filter(office=office, starts__gte=start, starts__lt=end)
     cancelled = held.filter(cancelled_at__isnull=False).count()
     rows = (
         held.filter(cancelled_at__isnull=True, starts__lt=now)
         .values("training_id", "training__title")
-        .annotate(
-            sessions=Count("pk", distinct=True),
-            registered=Count("registrations", filter=Q(registrations__status=REGISTERED)),
-            attended=Count("registrations", filter=Q(registrations__attended=True)),
-            marked=Count(
-                "registrations",
-                filter=Q(registrations__status=REGISTERED, registrations__attended__isnull=False),
-            ),
-        )
+        .annotate(**_attendance_counts())
         .order_by("-sessions", "training__title")
     )
     workshops = [
@@ -291,16 +297,7 @@ def sessions_by_department(
         sessions = sessions.filter(office__department__region__code=region)
     rows = (
         sessions.values("office__department__code", "office__department__name")
-        .annotate(
-            offices=Count("office", distinct=True),
-            sessions=Count("pk", distinct=True),
-            registered=Count("registrations", filter=Q(registrations__status=REGISTERED)),
-            attended=Count("registrations", filter=Q(registrations__attended=True)),
-            marked=Count(
-                "registrations",
-                filter=Q(registrations__status=REGISTERED, registrations__attended__isnull=False),
-            ),
-        )
+        .annotate(offices=Count("office", distinct=True), **_attendance_counts())
         .order_by("office__department__code")
     )
     return [
