@@ -3,13 +3,14 @@ services alike."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics import visibility
 from diagnostics.collation import french
-from diagnostics.models import Diagnostic, Membership, Office
+from diagnostics.models import Audience, Diagnostic, Membership, Office, Training, TrainingSession
 
 NOT_MANAGER = gettext_noop(
     "Seules la direction de l’office et les personnes qu’elle autorise gèrent les prestataires."
@@ -90,3 +91,23 @@ def office_for_director(user, slug) -> Office:
     if not is_director(user, office):
         raise PermissionDenied(_(TEAM_DIRECTOR_ONLY))
     return office
+
+
+def session_for_manager(user, slug, pk) -> tuple[Office, TrainingSession]:
+    """A session the office runs, for who manages its businesses (its registrations name
+    them); 404 for another office's session, 403 for a member who does not manage them."""
+    office = office_for_business_manager(user, slug)
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("training"), pk=pk, office=office
+    )
+    return office, session
+
+
+def workshop_for_member(user, slug, pk) -> tuple[Office, Training]:
+    """A workshop the office's businesses may be offered (its own or the network's, as on
+    the programme), for a member of the office; 404 otherwise."""
+    office = office_for_member(user, slug)
+    workshop = get_object_or_404(Training.objects.filter(pk=pk, audience=Audience.BUSINESSES))
+    if workshop.organiser_id not in (None, office.pk):
+        raise Http404
+    return office, workshop

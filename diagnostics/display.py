@@ -36,20 +36,20 @@ def tone(value, levels) -> str:
 
 
 def clock(moment) -> str:
-    """9:00 → « 9 h », 14:30 → « 14 h 30 » (no-break spaces), in Paris time."""
+    """9:00 → « 9 h », 14:30 → « 14 h 30 » (no-break spaces), in Paris time."""
     local = timezone.localtime(moment)
     return f"{local.hour}\u00a0h" + (f"\u00a0{local.minute:02d}" if local.minute else "")
 
 
 def day(moment) -> str:
-    """« mardi 5 décembre 2026 », in Paris time (« 1er » for the first of the month)."""
+    """« mardi 5 décembre 2026 », in Paris time (« 1er » for the first of the month)."""
     local = timezone.localtime(moment)
     text = dateformat.format(local, "l j F Y")
     return text.replace(" 1 ", " 1er ", 1) if local.day == 1 else text
 
 
 def when(starts, ends=None) -> str:
-    """A session's time: « mardi 5 décembre 2026, 9 h 30 – 11 h 30 », or « du … au … »
+    """A session's time: « mardi 5 décembre 2026, 9 h 30 – 11 h 30 », or « du … au … »
     over several days."""
     if ends is None:
         return f"{day(starts)}, {clock(starts)}"

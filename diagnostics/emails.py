@@ -5,8 +5,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from diagnostics import ics
+from diagnostics.display import when
 from diagnostics.legal import legal_links
-from diagnostics.models import Membership
+from diagnostics.models import Membership, SessionLink
 from diagnostics.network import network_info
 
 
@@ -72,3 +74,36 @@ def invitation_message(*, invitation, token: str, base_url: str) -> EmailMultiAl
         to=[invitation.email],
         base_url=base_url,
     )
+
+
+def session_link_url(token: str, base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("diagnostics:session_link", args=[token])
+
+
+def session_message(*, link: SessionLink, token: str, base_url: str) -> EmailMultiAlternatives:
+    """A session's e-mail to a business (its kind is the link's purpose), with the business's
+    personal link and, but for the two questions after it, the session's .ics."""
+    session = link.session
+    office = session.office or link.business.parent
+    url = session_link_url(token, base_url)
+    message = build_email(
+        "session",
+        {
+            "kind": link.purpose,
+            "session": session,
+            "training": session.training,
+            "when": when(session.starts, session.ends),
+            "office": office,
+            "business": link.business,
+            "link": url,
+        },
+        to=[link.business.email],
+        base_url=base_url,
+    )
+    if link.purpose != SessionLink.Purpose.SURVEY:
+        calendar = ics.session_calendar(
+            session, organiser_name=office.name, organiser_email=office.email, url=url
+        )
+        method = "CANCEL" if session.is_cancelled else "PUBLISH"
+        message.attach(ics.filename(session), calendar, f"text/calendar; method={method}")
+    return message

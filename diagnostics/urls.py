@@ -9,6 +9,8 @@ from diagnostics.views import (
     impact,
     legal,
     personal_data,
+    session_link,
+    sessions,
     team,
     territory,
 )
@@ -176,6 +178,66 @@ urlpatterns = [
         territory.workshop_delete,
         name="workshop_delete",
     ),
+    # The office's workshop sessions (diagnostics/views/sessions.py)
+    path(
+        "offices/<slug:slug>/territoire/ateliers/<int:pk>/",
+        sessions.workshop_page,
+        name="workshop",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/ateliers/<int:pk>/programmer/",
+        sessions.session_schedule,
+        name="session_add",
+    ),
+    path("offices/<slug:slug>/sessions/<int:pk>/", sessions.session_page, name="session"),
+    path(
+        "offices/<slug:slug>/sessions/<int:pk>/inscriptions/",
+        sessions.session_registrations,
+        name="session_registrations",
+    ),
+    path(
+        "offices/<slug:slug>/sessions/<int:pk>/inviter/",
+        sessions.session_invite,
+        name="session_invite",
+    ),
+    path(
+        "offices/<slug:slug>/sessions/<int:pk>/ajouter/",
+        sessions.session_add_business,
+        name="session_add_business",
+    ),
+    path(
+        "offices/<slug:slug>/sessions/<int:pk>/presences/",
+        sessions.session_attendance,
+        name="session_attendance",
+    ),
+    path(
+        "offices/<slug:slug>/sessions/<int:pk>/annuler/",
+        sessions.session_cancel,
+        name="session_cancel",
+    ),
+    path(
+        "offices/<slug:slug>/sessions/<int:pk>/session.ics",
+        sessions.session_ics,
+        name="session_ics",
+    ),
+    # A business's page for one session, from a session e-mail (diagnostics/views/session_link.py)
+    path("atelier/<str:token>/", session_link.session_link_home, name="session_link"),
+    path(
+        "atelier/<str:token>/inscription/",
+        session_link.session_link_sign_up,
+        name="session_link_sign_up",
+    ),
+    path(
+        "atelier/<str:token>/desinscription/",
+        session_link.session_link_cancel,
+        name="session_link_cancel",
+    ),
+    path(
+        "atelier/<str:token>/questions/",
+        session_link.session_link_survey,
+        name="session_link_survey",
+    ),
+    path("atelier/<str:token>/session.ics", session_link.session_link_ics, name="session_link_ics"),
     path("accessibilite/", views.accessibility_statement, name="accessibility"),
     path("donnees-personnelles/", legal.personal_data, name="personal_data"),
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
@@ -205,6 +267,16 @@ urlpatterns = [
         "prestataire/<str:token>/resultats/",
         business_link.business_link_results,
         name="business_link_results",
+    ),
+    path(
+        "prestataire/<str:token>/sessions/<int:pk>/inscription/",
+        business_link.business_link_session_sign_up,
+        name="business_link_session_sign_up",
+    ),
+    path(
+        "prestataire/<str:token>/sessions/<int:pk>/desinscription/",
+        business_link.business_link_session_cancel,
+        name="business_link_session_cancel",
     ),
     path(
         "prestataire/<str:token>/rapport.pdf",

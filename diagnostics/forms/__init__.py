@@ -23,6 +23,7 @@ from diagnostics.forms.filters import (
 from diagnostics.forms.plans import (
     ActionForm,
 )
+from diagnostics.forms.sessions import SessionForm, SurveyForm
 from diagnostics.forms.team import (
     InvitationForm,
     InvitationSignupForm,
@@ -33,6 +34,8 @@ from diagnostics.forms.workshops import (
 )
 
 __all__ = [
+    "SessionForm",
+    "SurveyForm",
     "ActionForm",
     "AnswersForm",
     "AxisImportanceForm",

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             name='SessionLink',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('invitation', 'Invitation'), ('confirmation', 'Confirmation'), ('promotion', 'Place libérée'), ('reminder', 'Rappel'), ('survey', 'Questions après l’atelier')], max_length=12, verbose_name='e-mail')),
+                ('purpose', models.CharField(choices=[('invitation', 'Invitation'), ('confirmation', 'Confirmation'), ('promotion', 'Place libérée'), ('reminder', 'Rappel'), ('cancellation', 'Annulation'), ('survey', 'Questions après l’atelier')], max_length=12, verbose_name='e-mail')),
                 ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='empreinte du jeton')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créé le')),
                 ('expires_at', models.DateTimeField(verbose_name='expire le')),
@@ -101,8 +101,8 @@ class Migration(migrations.Migration):
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='désinscrit le')),
                 ('promoted_at', models.DateTimeField(blank=True, help_text='Passé de la liste d’attente à une place qui s’est libérée.', null=True, verbose_name='place libérée le')),
                 ('attended', models.BooleanField(blank=True, null=True, verbose_name='présent')),
-                ('useful', models.CharField(blank=True, choices=[('yes', 'Oui, tout à fait'), ('partly', 'En partie'), ('no', 'Non')], max_length=10, verbose_name='atelier utile ?')),
-                ('next_step', models.CharField(blank=True, choices=[('further', 'Un atelier pour aller plus loin sur ce sujet'), ('other_topic', 'Un atelier sur un autre sujet'), ('appointment', 'Un rendez-vous individuel avec l’office'), ('alone', 'Rien pour l’instant : je mets en pratique')], max_length=12, verbose_name='et maintenant ?')),
+                ('useful', models.CharField(blank=True, choices=[('yes', 'Oui, tout à fait'), ('partly', 'En partie'), ('no', 'Non')], max_length=10, verbose_name='atelier utile ?')),
+                ('next_step', models.CharField(blank=True, choices=[('further', 'Un atelier pour aller plus loin sur ce sujet'), ('other_topic', 'Un atelier sur un autre sujet'), ('appointment', 'Un rendez-vous individuel avec l’office'), ('alone', 'Rien pour l’instant : je mets en pratique')], max_length=12, verbose_name='et maintenant ?')),
                 ('comment', models.TextField(blank=True, max_length=1000, verbose_name='commentaire')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='réponses reçues le')),
             ],
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='trainingsession',
             name='capacity',
-            field=models.PositiveIntegerField(blank=True, help_text='Vide : sans limite.', null=True, verbose_name='nombre de places'),
+            field=models.PositiveIntegerField(blank=True, help_text='Vide : sans limite.', null=True, verbose_name='nombre de places'),
         ),
         migrations.AddField(
             model_name='trainingsession',

@@ -50,7 +50,7 @@ class TrainingSession(models.Model):
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     capacity = models.PositiveIntegerField(
-        _("nombre de places"), null=True, blank=True, help_text=_("Vide : sans limite.")
+        _("nombre de places"), null=True, blank=True, help_text=_("Vide : sans limite.")
     )
     facilitator = models.CharField(_("animé par"), max_length=160, blank=True)
     partner = models.CharField(_("partenaire"), max_length=160, blank=True)
@@ -134,7 +134,7 @@ class SessionRegistration(models.Model):
         FURTHER = "further", _("Un atelier pour aller plus loin sur ce sujet")
         OTHER_TOPIC = "other_topic", _("Un atelier sur un autre sujet")
         APPOINTMENT = "appointment", _("Un rendez-vous individuel avec l’office")
-        ALONE = "alone", _("Rien pour l’instant : je mets en pratique")
+        ALONE = "alone", _("Rien pour l’instant : je mets en pratique")
 
     session = models.ForeignKey(
         TrainingSession,
@@ -169,10 +169,10 @@ class SessionRegistration(models.Model):
     )
     attended = models.BooleanField(_("présent"), null=True, blank=True)
     useful = models.CharField(
-        _("atelier utile ?"), max_length=10, choices=Useful.choices, blank=True
+        _("atelier utile ?"), max_length=10, choices=Useful.choices, blank=True
     )
     next_step = models.CharField(
-        _("et maintenant ?"), max_length=12, choices=NextStep.choices, blank=True
+        _("et maintenant ?"), max_length=12, choices=NextStep.choices, blank=True
     )
     comment = models.TextField(_("commentaire"), max_length=1000, blank=True)
     answered_at = models.DateTimeField(_("réponses reçues le"), null=True, blank=True)
@@ -208,6 +208,7 @@ class SessionLink(models.Model):
         CONFIRMATION = "confirmation", _("Confirmation")
         PROMOTION = "promotion", _("Place libérée")
         REMINDER = "reminder", _("Rappel")
+        CANCELLATION = "cancellation", _("Annulation")
         SURVEY = "survey", _("Questions après l’atelier")
 
     session = models.ForeignKey(

@@ -47,6 +47,7 @@ from diagnostics.selectors.pooling import (
     pooling_questions,
     pooling_summary,
 )
+from diagnostics.selectors.sessions import business_registrations
 from diagnostics.selectors.statistics import (
     MIN_PEERS,
     SUBMISSIONS_CACHE_SECONDS,
@@ -85,6 +86,7 @@ from diagnostics.selectors.trainings import (
     training_matches,
     training_needs,
     training_needs_columns,
+    upcoming_sessions,
     weak_answers,
     weak_choices,
     weak_offices,
@@ -92,6 +94,7 @@ from diagnostics.selectors.trainings import (
 )
 
 __all__ = [
+    "business_registrations",
     "AxisActions",
     "AxisProgress",
     "BUSINESS_ORDERINGS",
@@ -153,6 +156,7 @@ __all__ = [
     "scoring_levels",
     "submissions_key",
     "training_matches",
+    "upcoming_sessions",
     "training_needs",
     "training_needs_columns",
     "unreachable_offices",

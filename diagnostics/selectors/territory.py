@@ -272,6 +272,7 @@ class ProposedWorkshop:
     businesses: list[Respondent]  # every respondent concerned; name only `named`
     gain: float  # missing weighted points on its questions, summed over those businesses
     questions: list[Question]
+    wished_by: frozenset[int] = frozenset()  # diagnostics whose wishes it meets (needs.py)
 
     @property
     def count(self) -> int:
@@ -305,14 +306,19 @@ def network_appointments() -> QuerySet[Training]:
 
 
 def programme(
-    office: Office, campaign: Campaign, found: list[Respondent]
+    office: Office,
+    campaign: Campaign,
+    found: list[Respondent],
+    wishes: dict[int, set[str]] | None = None,
 ) -> list[ProposedWorkshop]:
     """Workshops ranked by how many businesses need them, then by what they would gain.
 
     A need is a weak answer (WEAK_SHARE of the question's best points) on a
-    question the workshop addresses, or on any question of an axis it addresses.
-    Five queries (none more for the questionnaire once frozen).
+    question the workshop addresses, or on any question of an axis it addresses; or,
+    given `wishes` (diagnostic id → question codes, needs.business_preferences), a wish
+    for one of these questions. Five queries (none more for the questionnaire once frozen).
     """
+    wishes = wishes or {}
     structure = questionnaire_axes(campaign.questionnaire)
     questions = {q.code: q for axis in structure for q in axis.questions.all()}
     axis_codes = {axis.code: [q.code for q in axis.questions.all()] for axis in structure}
@@ -349,7 +355,10 @@ def programme(
         for code in codes:
             for diagnostic_id, value in missing.get(code, {}).items():
                 gains[diagnostic_id] = gains.get(diagnostic_id, 0) + value
-        concerned = [by_diagnostic[d] for d in gains if d in by_diagnostic]
+        wished_by = frozenset(
+            d for d, wished in wishes.items() if wished & codes and d in by_diagnostic
+        )
+        concerned = [by_diagnostic[d] for d in {*gains, *wished_by} if d in by_diagnostic]
         if not concerned:
             continue
         proposed.append(
@@ -358,6 +367,7 @@ def programme(
                 businesses=sorted(concerned, key=lambda r: french_key(r.name)),
                 gain=float(sum(gains.values())),
                 questions=sorted((questions[c] for c in codes), key=lambda q: (q.axis_id, q.order)),
+                wished_by=wished_by,
             )
         )
     proposed.sort(key=lambda p: (-p.count, -p.gain, p.training.title))

@@ -1,11 +1,13 @@
 """E-mails sent in the background: batches of built messages, and the e-mails that carry a
-secret link (business invitations, team invitations), keyed just before they leave."""
+secret link (business invitations, team invitations, workshop sessions), keyed just before
+they leave."""
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.utils import timezone
 from django_tasks import task
 
-from diagnostics.emails import business_invitation_message, invitation_message
-from diagnostics.models import BusinessLink, Invitation
+from diagnostics.emails import business_invitation_message, invitation_message, session_message
+from diagnostics.models import BusinessLink, Invitation, SessionLink
 from diagnostics.services.queue import (
     RETRY_DELAYS,
     batch_enqueue,
@@ -183,3 +185,38 @@ def invitation_email_task(
         attempt=attempt,
         base_url=base_url,
     )
+
+
+def session_emails_enqueue(*, link_ids: list[int], base_url: str, batch_id: str) -> str:
+    """E-mails each session link (SessionLink) its message in the background: invitation,
+    confirmation, a seat freed, reminder, cancellation or the two questions; returns the
+    batch's id."""
+    return batch_enqueue(
+        session_emails_task,
+        batch_id=batch_id,
+        total=len(link_ids),
+        link_ids=list(link_ids),
+        base_url=base_url,
+    )
+
+
+@task()
+def session_emails_task(
+    *, link_ids: list[int], base_url: str, batch_id: str = "", attempt: int = 1
+) -> int:
+    """Keys, renders (with the session's .ics) and sends session e-mails through one
+    connection. Retries as send_messages_task does."""
+    done = _send_keyed(
+        session_emails_task,
+        "link_ids",
+        SessionLink.objects.select_related(
+            "session__training", "session__office", "business__parent"
+        ),
+        lambda link, token: session_message(link=link, token=token, base_url=base_url),
+        ids=link_ids,
+        batch_id=batch_id,
+        attempt=attempt,
+        base_url=base_url,
+    )
+    SessionLink.objects.filter(pk__in=link_ids, sent_at__isnull=True).update(sent_at=timezone.now())
+    return done

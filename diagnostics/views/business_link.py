@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostics import applicability, report, selectors, services
 from diagnostics.forms import BusinessSubmitForm
-from diagnostics.models import BusinessLink
+from diagnostics.models import BusinessLink, SessionRegistration
 from diagnostics.results import build_results
-from diagnostics.views import filling
+from diagnostics.views import filling, session_link
 
 # Unknown link: 400; a link that was good once (expired, revoked): 410 Gone.
 REFUSAL_STATUS = {"invalid": 400, "expired": 410, "revoked": 410}
@@ -217,7 +217,14 @@ def business_link_results(request, link: BusinessLink, token: str):
     diagnostic, early = _submitted(request, link, token)
     if early:
         return early
-    context = {"results": build_results(diagnostic), "token": token, "office": link.business.parent}
+    results = build_results(diagnostic)
+    sessions = [s.pk for training in results.workshops for s in training.upcoming]
+    context = {
+        "results": results,
+        "token": token,
+        "office": link.business.parent,
+        "session_status": selectors.business_registrations(link.business_id, sessions),
+    }
     return render(request, "diagnostics/business_link/results.html", context)
 
 
@@ -230,3 +237,49 @@ def business_link_report_pdf(request, link: BusinessLink, token: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
     return response
+
+
+def _office_session(link: BusinessLink, pk: int):
+    """A session to come that the business's office runs (404 for any other)."""
+    session = (
+        selectors.upcoming_sessions(link.business.parent_id)
+        .filter(pk=pk, office=link.business.parent_id)
+        .select_related("training")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+@require_POST
+@business_page
+def business_link_session_sign_up(request, link: BusinessLink, token: str, pk: int):
+    """Signs the business up for one of its office's sessions from its personal page."""
+    try:
+        registration = services.registration_sign_up(
+            session=_office_session(link, pk),
+            business=link.business,
+            source=SessionRegistration.Source.PAGE,
+        )
+    except services.ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        session_link.signed_up_message(request, registration)
+    return redirect(reverse("diagnostics:business_link_results", args=[token]) + "#ateliers")
+
+
+@require_POST
+@business_page
+def business_link_session_cancel(request, link: BusinessLink, token: str, pk: int):
+    try:
+        services.registration_cancel(
+            session=_office_session(link, pk),
+            business=link.business,
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _(session_link.CANCELLED_MESSAGE))
+    return redirect(reverse("diagnostics:business_link_results", args=[token]) + "#ateliers")

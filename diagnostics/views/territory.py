@@ -15,6 +15,7 @@ from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
 from diagnostics.selectors import bilan, impact, territory
+from diagnostics.selectors import sessions as session_selectors
 from diagnostics.spreadsheets import csv_response, xlsx_response
 
 
@@ -114,10 +115,19 @@ def territory_export(request, slug, fmt):
 def workshop_programme(request, slug):
     office, campaign = _territory(request, slug)
     found = territory.respondents(office, campaign) if campaign else []
-    proposed = territory.programme(office, campaign, found) if campaign else []
-    own = list(
-        territory.office_workshops(office).filter(organiser=office).prefetch_related("sessions")
-    )
+    preferences = needs.business_preferences(office, campaign) if campaign else None
+    proposed = territory.programme(office, campaign, found, preferences.wishes) if campaign else []
+    availability = preferences.availability if preferences else {}
+    scheduled = session_selectors.office_sessions(office)
+    programme = [
+        (
+            p,
+            scheduled.get(p.training.pk, []),
+            needs.preferred_times([r.diagnostic_id for r in p.named], availability),
+        )
+        for p in proposed
+    ]
+    own = list(territory.office_workshops(office).filter(organiser=office))
     return render(
         request,
         "diagnostics/workshops.html",
@@ -126,6 +136,8 @@ def workshop_programme(request, slug):
             "campaign": campaign,
             "respondents": len(found),
             "proposed": proposed,
+            "programme": programme,
+            "availability": availability,
             "own": own,
             "can_manage": access.manages_businesses(office),
             "appointments": list(territory.network_appointments().only("title", "description")),
