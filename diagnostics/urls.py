@@ -136,11 +136,6 @@ urlpatterns = [
         name="rediagnosis_invite",
     ),
     path(
-        "offices/<slug:slug>/territoire/ateliers/<int:pk>/effet/",
-        territory.workshop_impact,
-        name="workshop_impact",
-    ),
-    path(
         "offices/<slug:slug>/territoire/bilan-<int:year>.<slug:fmt>",
         impact.bilan_download,
         name="bilan",

@@ -144,7 +144,6 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "workshop-edit": f"/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
             "results-territory": f"/diagnostics/{submitted.pk}/resultats/",
             "rediagnosis": f"/offices/{slug}/territoire/re-diagnostic/",
-            "workshop-impact": f"/offices/{slug}/territoire/ateliers/{own.pk}/effet/",
         },
     )
     pages["workshop-invalid"] = director.post(

@@ -233,20 +233,3 @@ def workshop_delete(request, slug, pk):
     services.workshop_delete(office=office, workshop=workshop)
     messages.success(request, _("Atelier supprimé."))
     return redirect("diagnostics:workshops", slug=office.slug)
-
-
-@login_required
-def workshop_impact(request, slug, pk):
-    """How the answers to a workshop's questions moved for the businesses that came."""
-    office = access.office_for_member(request.user, slug)
-    workshop = get_object_or_404(territory.office_workshops(office), pk=pk)
-    return render(
-        request,
-        "diagnostics/workshop_impact.html",
-        {
-            "office": office,
-            "workshop": workshop,
-            "evolution": impact.workshop_evolution(office, workshop),
-            "min_group": territory.MIN_GROUP,
-        },
-    )

@@ -84,7 +84,6 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
             f"{base}/offices/{slug}/territoire/re-diagnostic/",
-            f"{base}/offices/{slug}/territoire/ateliers/{own.pk}/effet/",
         ],
     )
 

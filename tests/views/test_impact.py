@@ -83,7 +83,7 @@ def test_the_territory_and_bilan_cost_the_same_queries_at_two_sizes(
     client.force_login(director)
     _e, _c, workshop = impact_territory(office, questionnaire, attendees=2, others=2, waiting=1)
     territory = reverse("diagnostics:territory", args=[office.slug])
-    effect = reverse("diagnostics:workshop_impact", args=[office.slug, workshop.pk])
+    effect = reverse("diagnostics:workshop", args=[office.slug, workshop.pk])
     year = timezone.localdate().year
     bilan = reverse("diagnostics:bilan", args=[office.slug, year, "csv"])
     rediagnosis = reverse("diagnostics:rediagnosis", args=[office.slug])
@@ -104,10 +104,10 @@ def test_the_workshop_page_is_for_the_offices_workshops(client, office, director
     _e, _c, workshop = impact_territory(office, questionnaire, attendees=5, others=0)
     theirs = workshop_of(factories.make_office(), questionnaire, "Ailleurs")
     client.force_login(director)
-    page = client.get(reverse("diagnostics:workshop_impact", args=[office.slug, workshop.pk]))
+    page = client.get(reverse("diagnostics:workshop", args=[office.slug, workshop.pk]))
     assert "5 prestataires sont venus à une session" in page.text
     assert page.text.count("+100</strong>") == 2
-    url = reverse("diagnostics:workshop_impact", args=[office.slug, theirs.pk])
+    url = reverse("diagnostics:workshop", args=[office.slug, theirs.pk])
     assert client.get(url).status_code == 404
 
 
