@@ -295,3 +295,23 @@ def test_the_network_staff_see_sessions_and_attendance_by_department(
     if held_this_year:
         assert cells["33"] == ["1", "1", "4", "4", "100\u202f%"]
     assert cells["24"] == ["1", "2", "3", "1", "33\u202f%"]
+
+
+def test_a_session_just_after_midnight_on_new_years_day_in_paris_counts_in_the_new_year(
+    office, questionnaire
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from diagnostics.selectors.bilan import bilan
+
+    workshop = workshop_of(office, questionnaire)
+    came = [factories.make_business(office) for _ in range(3)]
+    # 0:30 in Paris on 1 January 2026 is still 2025 in UTC: 2026 for the office.
+    starts = datetime(2026, 1, 1, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    session_of(office, workshop, starts, came)
+    later = datetime(2026, 6, 1, tzinfo=ZoneInfo("Europe/Paris"))
+    assert (bilan(office, 2025, now=later).attended, bilan(office, 2026, now=later).attended) == (
+        0,
+        3,
+    )
