@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from diagnostics import evolution
@@ -70,6 +70,59 @@ def _attended_days(registrations: QuerySet[SessionRegistration]) -> dict[int, li
 
 
 @dataclass(frozen=True)
+class Attendance:
+    business_id: int
+    training_id: int
+    title: str
+    starts: datetime
+
+
+@dataclass(frozen=True)
+class DiagnosticRow:
+    pk: int
+    business_id: int
+    campaign_id: int
+    submitted: bool
+    submitted_at: datetime | None
+    overall: float | None
+
+
+@dataclass(frozen=True)
+class ImpactData:
+    """What the territory page's impact reads once: who came to which session, and the
+    office's business diagnostics (drafts too). Two queries."""
+
+    attended: list[Attendance]
+    diagnostics: list[DiagnosticRow]
+
+    def days(self) -> dict[int, list[date]]:
+        found = defaultdict(list)
+        for a in self.attended:
+            found[a.business_id].append(timezone.localdate(a.starts))
+        return found
+
+
+def impact_data(office: Office) -> ImpactData:
+    attended = [
+        Attendance(*row)
+        for row in attendances(office).values_list(
+            "business_id", "session__training_id", "session__training__title", "session__starts"
+        )
+    ]
+    diagnostics = [
+        DiagnosticRow(pk, business, campaign, status == Diagnostic.Status.SUBMITTED, at, score)
+        for pk, business, campaign, status, at, score in Diagnostic.objects.filter(
+            organisation__parent=office,
+            campaign__audience=Audience.BUSINESSES,
+            status__in=[Diagnostic.Status.DRAFT, Diagnostic.Status.SUBMITTED],
+        ).values_list(
+            "pk", "organisation_id", "campaign_id", "status", "submitted_at", "overall_score"
+        )
+    ]
+    return ImpactData(attended, diagnostics)
+
+
+@dataclass(frozen=True)
 class TerritoryEvolution:
     axes: list[Axis]
     comparison: evolution.Comparison
@@ -82,23 +135,25 @@ class TerritoryEvolution:
         return [(label, tuple(g.of(key) for g in groups)) for label, key in keys]
 
 
-def territory_evolution(office: Office, axes: list[Axis]) -> TerritoryEvolution:
+def territory_evolution(
+    office: Office, axes: list[Axis], data: ImpactData | None = None
+) -> TerritoryEvolution:
     """Attendees' scores by axis against the other businesses', first diagnostic to latest:
-    three queries. Only the axis scores of businesses with two submitted diagnostics, or
-    that came to a workshop, are read."""
-    days = _attended_days(attendances(office))
-    diagnostics = list(
-        _submitted(office).values_list("pk", "organisation_id", "submitted_at", "overall_score")
-    )
-    per_business = Counter(business_id for _pk, business_id, _at, _score in diagnostics)
-    kept = [row for row in diagnostics if per_business[row[1]] > 1 or row[1] in days]
+    three queries, one with `data` (impact_data, shared with the page's other reads). Only
+    the axis scores of businesses with two submitted diagnostics, or that came to a
+    workshop, are read."""
+    data = data or impact_data(office)
+    days = data.days()
+    submitted = [d for d in data.diagnostics if d.submitted]
+    per_business = Counter(d.business_id for d in submitted)
     measures: dict[int, tuple[int, date, dict]] = {
-        pk: (
-            business_id,
-            timezone.localdate(submitted_at),
-            {OVERALL: None if overall is None else float(overall)},
+        d.pk: (
+            d.business_id,
+            timezone.localdate(d.submitted_at),
+            {OVERALL: None if d.overall is None else float(d.overall)},
         )
-        for pk, business_id, submitted_at, overall in kept
+        for d in submitted
+        if per_business[d.business_id] > 1 or d.business_id in days
     }
     rows = AxisScore.objects.filter(diagnostic_id__in=list(measures)).values_list(
         "diagnostic_id", "axis__code", "score"
@@ -211,81 +266,71 @@ def _day_end(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def rediagnosis_due(office: Office, campaign: Campaign | None, today: date) -> list[DueBusiness]:
-    """The office's businesses due a re-diagnosis, in French order of names: one query.
+def rediagnosis_due(
+    office: Office, campaign: Campaign | None, today: date, data: ImpactData | None = None
+) -> list[DueBusiness]:
+    """The office's businesses due a re-diagnosis, in French order of names: four queries,
+    two with `data` (impact_data, shared with the page's other reads).
 
     Due: its first workshop after its latest submitted diagnostic was at least the
     office's delay ago. `campaign` (the office's current business campaign) tells those
     already invited in it, started, or that answered it before their workshop and can
     only update their diagnostic in the next one.
     """
+    data = data or impact_data(office)
     cutoff = _day_end(months_before(today, office.rediagnosis_months))
-    latest = _submitted(office).filter(organisation=OuterRef("pk")).order_by("-submitted_at")
-    first_after = (
-        attendances(office)
-        .filter(business=OuterRef("pk"), session__starts__gt=OuterRef("submitted_at"))
-        .order_by("session__starts")
-    )
-    invited = BusinessLink.objects.filter(
-        business=OuterRef("pk"),
-        campaign=campaign,
-        rediagnosis=True,
-        created_at__gt=OuterRef("attended_at"),
-    ).order_by("-created_at")
-    in_campaign = Diagnostic.objects.filter(organisation=OuterRef("pk"), campaign=campaign)
-    rows = (
-        # Only businesses that came to a session: a few among the office's hundreds.
-        Business.objects.filter(parent=office, pk__in=attendances(office).values("business_id"))
-        .annotate(submitted_at=Subquery(latest.values("submitted_at")[:1]))
-        .filter(submitted_at__isnull=False)
-        .annotate(
-            attended_at=Subquery(first_after.values("session__starts")[:1]),
-            workshop=Subquery(first_after.values("session__training__title")[:1]),
-        )
-        .filter(attended_at__lt=cutoff)
-        .annotate(
-            invited_at=Subquery(invited.values("created_at")[:1]),
-            started=Exists(in_campaign.filter(status=Diagnostic.Status.DRAFT)),
-            answered=Exists(in_campaign.filter(status=Diagnostic.Status.SUBMITTED)),
-        )
-        .values_list(
-            "pk",
-            "name",
-            "email",
-            "attended_at",
-            "workshop",
-            "submitted_at",
-            "invited_at",
-            "started",
-            "answered",
-        )
-    )
+    latest: dict[int, datetime] = {}
+    for d in data.diagnostics:
+        if d.submitted and (d.business_id not in latest or d.submitted_at > latest[d.business_id]):
+            latest[d.business_id] = d.submitted_at
+    first_after: dict[int, Attendance] = {}
+    for a in sorted(data.attended, key=lambda a: a.starts):
+        since = latest.get(a.business_id)
+        if since is not None and a.starts > since and a.business_id not in first_after:
+            first_after[a.business_id] = a
+    due = {pk: a for pk, a in first_after.items() if a.starts < cutoff}
+    if not due:
+        return []
+    in_campaign = {
+        d.business_id: d.submitted
+        for d in data.diagnostics
+        if campaign is not None and d.campaign_id == campaign.pk
+    }
+    invited: dict[int, datetime] = {}
+    if campaign is not None:
+        links = BusinessLink.objects.filter(
+            campaign=campaign, rediagnosis=True, business_id__in=list(due)
+        ).values_list("business_id", "created_at")
+        for business_id, created_at in links:
+            if created_at > due[business_id].starts:
+                invited[business_id] = max(created_at, invited.get(business_id, created_at))
     found = []
-    for pk, name, email, attended_at, workshop, submitted_at, invited_at, started, answered in rows:
-        state = (
-            "started"
-            if started
-            else "next_campaign"
-            if answered
-            else "invited"
-            if invited_at
-            else "to_invite"
-        )
+    for pk, name, email in Business.objects.filter(pk__in=list(due)).values_list(
+        "pk", "name", "email"
+    ):
+        if pk in in_campaign:
+            state = "next_campaign" if in_campaign[pk] else "started"
+        else:
+            state = "invited" if pk in invited else "to_invite"
+        attended = due[pk]
         found.append(
-            DueBusiness(pk, name, email, attended_at, workshop, submitted_at, invited_at, state)
+            DueBusiness(
+                pk, name, email, attended.starts, attended.title, latest[pk], invited.get(pk), state
+            )
         )
-    return sorted(found, key=lambda due: french_key(due.name))
+    return sorted(found, key=lambda d: french_key(d.name))
 
 
-def attended_workshops(office: Office) -> list[tuple[int, str, int]]:
-    """The workshops the office's businesses came to: (id, title, attendees), one query."""
-    rows = (
-        attendances(office)
-        .values("session__training_id", "session__training__title")
-        .annotate(n=Count("business_id", distinct=True))
-        .order_by("session__training__title", "session__training_id")
-    )
+def attended_workshops(
+    office: Office, data: ImpactData | None = None
+) -> list[tuple[int, str, int]]:
+    """The workshops the office's businesses came to: (id, title, attendees), in French
+    order; no query with `data`."""
+    data = data or impact_data(office)
+    businesses: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for a in data.attended:
+        businesses[(a.training_id, a.title)].add(a.business_id)
     return sorted(
-        ((r["session__training_id"], r["session__training__title"], r["n"]) for r in rows),
+        ((pk, title, len(came)) for (pk, title), came in businesses.items()),
         key=lambda row: french_key(row[1]),
     )

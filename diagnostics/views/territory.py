@@ -60,18 +60,18 @@ def territory_page(request, slug):
 
 
 def _impact(office, picture) -> dict:
-    """The attendees' evolution, who is due a re-diagnosis (for who may invite them) and
-    the years of the bilan: five queries."""
+    """The attendees' evolution and their workshops, who is due a re-diagnosis (for who may
+    invite them) and the years of the bilan: six queries at most."""
     today = timezone.localdate()
-    manages = access.manages_businesses(office)
+    data = impact.impact_data(office) if picture else None
+    due = None
+    if picture and access.manages_businesses(office):
+        campaign = services.business_campaign_current(office, today)
+        due = len(impact.rediagnosis_due(office, campaign, today, data))
     return {
-        "evolution": impact.territory_evolution(office, picture.axes) if picture else None,
-        "attended_workshops": impact.attended_workshops(office) if picture else [],
-        "rediagnosis_due": len(
-            impact.rediagnosis_due(office, services.business_campaign_current(office), today)
-        )
-        if manages
-        else None,
+        "evolution": impact.territory_evolution(office, picture.axes, data) if picture else None,
+        "attended_workshops": impact.attended_workshops(office, data) if picture else [],
+        "rediagnosis_due": due,
         "bilan_years": bilan.years(office, today),
     }
 
