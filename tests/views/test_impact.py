@@ -243,6 +243,7 @@ def test_the_bilan_pdf_is_tagged_and_in_french(client, office, director, questio
     year = timezone.localdate().year
     response = client.get(reverse("diagnostics:bilan", args=[office.slug, year, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
+    assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
     document = pikepdf.open(io.BytesIO(response.content))
     assert str(document.Root.Lang) == "fr"
     assert "/StructTreeRoot" in document.Root
