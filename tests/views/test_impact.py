@@ -316,3 +316,16 @@ def test_a_session_just_after_midnight_on_new_years_day_in_paris_counts_in_the_n
         0,
         3,
     )
+
+
+def test_without_attendees_the_territory_says_so(client, office, director, questionnaire):
+    from tests.impact_data import business_campaigns, submitted
+
+    _earlier, current = business_campaigns(office, questionnaire)
+    submitted(factories.make_business(office), current, timezone.now(), 40)
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:territory", args=[office.slug])).text
+    assert "Aucun de vos prestataires n’est encore venu à une session" in page
+    assert "Avant" not in page
+    page = client.get(reverse("diagnostics:rediagnosis", args=[office.slug])).text
+    assert "Aucun participant n’attend de re-diagnostic" in page
