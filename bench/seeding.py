@@ -148,3 +148,130 @@ def seed_business_diagnostics(offices, count: int) -> None:
         f"Seeded {count} business diagnostics in "
         f"{time.perf_counter() - start:.1f} s ({connection.vendor})."
     )
+    start = time.perf_counter()
+    earlier = seed_workshop_impact(offices)
+    print(
+        f"Seeded the workshops' impact ({earlier} earlier business diagnostics, "
+        f"{IMPACT_SESSIONS} sessions per office) in {time.perf_counter() - start:.1f} s."
+    )
+
+
+IMPACT_SESSIONS = 3  # two held (attendance and answers noted), one to come
+IMPACT_ATTENDEES = 12  # registered per held session, 10 of whom came
+
+
+def seed_workshop_impact(offices) -> int:
+    """Issue 24's data: each office's earlier business campaign, in which a third of its
+    businesses had a diagnostic 10 points lower on every axis, and the office's sessions of
+    a network workshop, two held (12 registered, 10 came, answers) and one to come: what
+    « Mon territoire »'s evolution and the bilan read. Returns the earlier diagnostics."""
+    from decimal import Decimal
+
+    from diagnostics.models import (
+        Audience,
+        AxisScore,
+        Campaign,
+        Diagnostic,
+        SessionRegistration,
+        Training,
+        TrainingSession,
+    )
+
+    now = timezone.now()
+    today = timezone.localdate()
+    current = {
+        c.organiser_id: c
+        for c in Campaign.objects.filter(audience=Audience.BUSINESSES, organiser__in=offices)
+    }
+    earlier = {
+        c.organiser_id: c
+        for c in Campaign.objects.bulk_create(
+            Campaign(
+                questionnaire_id=current[office.pk].questionnaire_id,
+                name="Diagnostic des prestataires, l’an dernier",
+                opens=today - timedelta(days=400),
+                closes=today - timedelta(days=330),
+                audience=Audience.BUSINESSES,
+                organiser=office,
+            )
+            for office in offices
+            if office.pk in current
+        )
+    }
+    rows = list(
+        Diagnostic.objects.filter(campaign__in=current.values()).values_list(
+            "pk", "organisation_id", "organisation__parent_id", "overall_score"
+        )
+    )
+    chosen = [row for index, row in enumerate(rows) if index % 3 == 0]
+    copies = Diagnostic.objects.bulk_create(
+        (
+            Diagnostic(
+                organisation_id=business,
+                campaign=earlier[office],
+                questionnaire_id=earlier[office].questionnaire_id,
+                status=Diagnostic.Status.SUBMITTED,
+                submitted_at=now - timedelta(days=380),
+                share_details=True,
+                overall_score=max(Decimal(0), score - 10),
+            )
+            for _pk, business, office, score in chosen
+        ),
+        batch_size=5000,
+    )
+    copy_of = {row[0]: copy.pk for row, copy in zip(chosen, copies, strict=True)}
+    scores = AxisScore.objects.filter(diagnostic_id__in=list(copy_of)).values_list(
+        "diagnostic_id", "axis_id", "score", "answered", "total"
+    )
+    AxisScore.objects.bulk_create(
+        (
+            AxisScore(
+                diagnostic_id=copy_of[diagnostic],
+                axis_id=axis,
+                score=max(Decimal(0), score - 10),
+                answered=answered,
+                total=total,
+            )
+            for diagnostic, axis, score, answered, total in scores.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
+    workshop = Training.objects.filter(audience=Audience.BUSINESSES).order_by("pk").first()
+    held = [now - timedelta(days=240), now - timedelta(days=200), now + timedelta(days=20)]
+    sessions = TrainingSession.objects.bulk_create(
+        TrainingSession(
+            training=workshop,
+            office=office,
+            starts=starts,
+            ends=starts + timedelta(hours=2),
+            place="Salle de l’office",
+            capacity=IMPACT_ATTENDEES,
+        )
+        for office in offices
+        for starts in held
+    )
+    twice: dict[int, list[int]] = {}
+    for _pk, business, office, _score in chosen:
+        twice.setdefault(office, []).append(business)
+    registrations = []
+    for session in sessions:
+        businesses = twice.get(session.office_id, [])
+        past = session.starts < now
+        offset = IMPACT_ATTENDEES * held.index(session.starts) % max(1, len(businesses))
+        for index, business in enumerate(businesses[offset : offset + IMPACT_ATTENDEES]):
+            came = past and index < IMPACT_ATTENDEES - 2
+            registrations.append(
+                SessionRegistration(
+                    session=session,
+                    business_id=business,
+                    status=SessionRegistration.Status.REGISTERED,
+                    source=SessionRegistration.Source.INVITATION,
+                    attended=came if past else None,
+                    useful="yes" if came else "",
+                    next_step="further" if came else "",
+                )
+            )
+    SessionRegistration.objects.bulk_create(registrations, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return len(copies)

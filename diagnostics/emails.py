@@ -43,6 +43,7 @@ def business_invitation_message(*, link, token: str, base_url: str) -> EmailMult
             "campaign": link.campaign,
             "link": business_link_url(token, base_url),
             "expires_at": link.expires_at,
+            "rediagnosis": link.rediagnosis,
         },
         to=[link.business.email],
         base_url=base_url,

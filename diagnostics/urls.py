@@ -6,6 +6,7 @@ from diagnostics.views import (
     business_detail,
     business_link,
     businesses,
+    impact,
     legal,
     opinions,
     personal_data,
@@ -150,6 +151,27 @@ urlpatterns = [
     ),
     # The office's territory: its businesses and their workshops (diagnostics/views/territory.py)
     path("offices/<slug:slug>/territoire/", territory.territory_page, name="territory"),
+    # The workshops' impact: re-diagnosis of attendees, the yearly bilan (views/impact.py)
+    path(
+        "offices/<slug:slug>/territoire/re-diagnostic/",
+        impact.rediagnosis_page,
+        name="rediagnosis",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/re-diagnostic/delai/",
+        impact.rediagnosis_delay,
+        name="rediagnosis_delay",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/re-diagnostic/inviter/",
+        impact.rediagnosis_invite,
+        name="rediagnosis_invite",
+    ),
+    path(
+        "offices/<slug:slug>/territoire/bilan-<int:year>.<slug:fmt>",
+        impact.bilan_download,
+        name="bilan",
+    ),
     path(
         "offices/<slug:slug>/territoire/prestataires.<slug:fmt>",
         territory.territory_export,

@@ -168,6 +168,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "workshop-add": f"/offices/{slug}/territoire/ateliers/nouveau/",
             "workshop-edit": f"/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
             "results-territory": f"/diagnostics/{submitted.pk}/resultats/",
+            "rediagnosis": f"/offices/{slug}/territoire/re-diagnostic/",
         },
     )
     pages["workshop-invalid"] = director.post(

@@ -181,7 +181,10 @@ def test_seeds_businesses_and_their_campaigns_idempotently(db, seeded):
     assert demo.businesses.count() == 40
     assert set(demo.businesses.values_list("segment", flat=True)) == set(Business.BUSINESS_SEGMENTS)
     assert all(b.email.endswith(".example.org") for b in demo.businesses.all())
-    campaigns = Campaign.objects.filter(audience=Audience.BUSINESSES)
+    # This year's campaigns (the demo office also ran one last year: test_demo_impact).
+    campaigns = Campaign.objects.filter(
+        audience=Audience.BUSINESSES, closes__gte=timezone.localdate()
+    )
     assert sorted(c.organiser.businesses.count() for c in campaigns) == [12, 12, 40]
     assert len({c.organiser.department_id for c in campaigns}) == 2
     campaign = campaigns.get(organiser=demo)
@@ -227,7 +230,9 @@ def test_demo_business_link_opens_a_business_that_has_not_submitted(db, seeded, 
     # The newest link, opened just now, belongs to the business named, which has not submitted.
     link = BusinessLink.objects.latest("created_at")
     assert link.revoked_at is None and link.opened_at is not None
-    assert not link.business.diagnostics.filter(status=Diagnostic.Status.SUBMITTED).exists()
+    # (It may have answered last year's campaign: then it starts from those answers.)
+    submitted = link.business.diagnostics.filter(status=Diagnostic.Status.SUBMITTED)
+    assert not submitted.filter(campaign=link.campaign).exists()
     assert link.business.name in out.getvalue()
 
 
@@ -257,3 +262,26 @@ def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
     ]
     assert len(days) >= 15
     assert [d for d in days if d.weekday() >= 5 or d in french_holidays] == []
+
+
+@override_settings(DEBUG=True)
+def test_demo_impact_shows_attendees_evolution_and_a_due_rediagnosis(db, seeded):
+    from diagnostics.selectors import bilan, impact, regional, territory
+
+    seeded["businesses"].restore()
+    demo = Office.objects.get(name=DEMO_OFFICE)
+    campaign = territory.latest_business_campaign(demo)
+    found = impact.territory_evolution(demo, regional.campaign_axes(campaign))
+    attendees, others = found.comparison.attendees, found.comparison.others
+    # Both groups large enough to be shown (5 at least); the recent sessions' attendees
+    # (demo_sessions) count with the others until they are diagnosed again.
+    assert attendees.businesses >= 10 and others.businesses >= 5
+    assert found.comparison.waiting == 2
+    # The attendees came from lower: they gain more than the others, on the overall score.
+    assert attendees.of(impact.OVERALL).change > others.of(impact.OVERALL).change > 0
+    today = timezone.localdate()
+    due = impact.rediagnosis_due(demo, campaign, today)
+    assert len(due) == 2 and all(d.can_invite for d in due)
+    year = (today - timedelta(days=215)).year
+    figures = bilan.bilan(demo, year)
+    assert figures.attended >= 5 and figures.answered > 0

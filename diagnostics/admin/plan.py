@@ -29,6 +29,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.network import network_departments
+from diagnostics.selectors.bilan import sessions_by_department
 
 POOLING_PER_PAGE = 50
 
@@ -191,9 +192,13 @@ class TrainingAdmin(admin.ModelAdmin):
             (n, [sum(n.by_department.get(code, 0) for code in codes) for _c, codes in columns])
             for n in needs
         ]
+        year = timezone.localdate().year
         context = {
             **self.admin_site.each_context(request),
             "title": _("Besoins de formation"),
+            # Beside the needs, what the offices did with their businesses this year.
+            "sessions_year": year,
+            "sessions_by_department": sessions_by_department(year, form.filters()["region"]),
             "opts": self.model._meta,
             "campaign": campaign,
             "form": form,

@@ -177,6 +177,13 @@ class Organisation(models.Model):
     offers_appointments = models.BooleanField(
         _("proposer les rendez-vous individuels à ses prestataires"), default=False
     )
+    # How long after a business came to a workshop the office re-invites it to update its
+    # diagnostic (« re-diagnostic »): six months by default, the time for a change to show.
+    rediagnosis_months = models.PositiveSmallIntegerField(
+        _("re-diagnostic des participants, en mois après l’atelier"),
+        default=6,
+        choices=[(3, _("3 mois")), (6, _("6 mois")), (9, _("9 mois")), (12, _("12 mois"))],
+    )
 
     objects = OrganisationManager()
 

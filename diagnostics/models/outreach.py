@@ -61,6 +61,9 @@ class BusinessLink(models.Model):
     sent_count = models.PositiveIntegerField(_("envois"), default=0)
     opened_at = models.DateTimeField(_("première ouverture"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    # Sent to a business that came to a workshop, to update its earlier diagnostic: the
+    # e-mail says so, and its answers are carried over « à confirmer » as an office's are.
+    rediagnosis = models.BooleanField(_("re-diagnostic après un atelier"), default=False)
 
     class Meta:
         verbose_name = _("lien prestataire")

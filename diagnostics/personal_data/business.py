@@ -126,6 +126,7 @@ class BusinessCopy:
                     "envois": link.sent_count,
                     "première ouverture": when_text(link.opened_at),
                     "désactivé le": when_text(link.revoked_at),
+                    "re-diagnostic après un atelier": yes_no(link.rediagnosis),
                 }
                 for link in self.links
             ],

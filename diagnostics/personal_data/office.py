@@ -75,6 +75,7 @@ def _office_tables(office: Office) -> list[Table]:
                 "site web",
                 "apparaît dans les pistes de mutualisation",
                 "propose des rendez-vous individuels aux prestataires",
+                "re-diagnostic des participants (mois après l’atelier)",
             ],
             [
                 [
@@ -90,6 +91,7 @@ def _office_tables(office: Office) -> list[Table]:
                     office.website,
                     yes_no(office.pooling_opt_in),
                     yes_no(office.offers_appointments),
+                    office.rediagnosis_months,
                 ]
             ],
         )

@@ -343,8 +343,12 @@ def business_invitations_send(
     businesses: list[Organisation],
     base_url: str,
     now: datetime | None = None,
+    rediagnosis: bool = False,
 ) -> str:
     """Gives each business a new personal link and e-mails it; returns the batch's id.
+
+    With `rediagnosis`, the e-mail asks a business that came to a workshop to update its
+    diagnostic (services/rediagnosis.py).
 
     Links are issued in one transaction (a previous link stops working: this is
     also the resend); once it is committed, the task queue renders the e-mails and
@@ -378,6 +382,7 @@ def business_invitations_send(
                     expires_at=business_link_expiry(campaign, now),
                     last_sent_at=now,
                     sent_count=previous.get(business.pk, 0) + 1,
+                    rediagnosis=rediagnosis,
                 )
                 for business in businesses
             ]

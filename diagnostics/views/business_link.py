@@ -75,11 +75,17 @@ def _submitted(request, link: BusinessLink, token: str):
 def business_link_home(request, link: BusinessLink, token: str):
     """The start page: what the diagnostic is, who sees what; « Commencer » or « Reprendre »."""
     diagnostic = services.business_diagnostic(link)
+    # A business diagnosed in an earlier campaign starts from its answers, each « à
+    # confirmer », as an office does (its re-diagnosis after a workshop, or any update).
+    previous = selectors.previous_diagnostics(link.business_id, link.campaign).first()
     if request.method == "POST":
         if diagnostic is None:
             try:
                 diagnostic = services.diagnostic_start(
-                    organisation=link.business, campaign=link.campaign, user=None
+                    organisation=link.business,
+                    campaign=link.campaign,
+                    user=None,
+                    carry_over=previous is not None,
                 )
             except services.ServiceError as error:
                 messages.error(request, " ".join(error.messages))
@@ -97,6 +103,7 @@ def business_link_home(request, link: BusinessLink, token: str):
         "office": link.business.parent,
         "campaign": link.campaign,
         "diagnostic": diagnostic,
+        "previous": previous,
         "answered": answered,
         "total": total,
         "question_count": applicability.applicable(structure, link.business).asked_count,

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from diagnostics import access, ics, needs, services
 from diagnostics.forms import SessionForm
 from diagnostics.models import Business, SessionRegistration
+from diagnostics.selectors import impact, territory
 from diagnostics.selectors import sessions as selectors
-from diagnostics.selectors import territory
 
 DAYS_AHEAD = 21  # a suggested session leaves three weeks to invite and sign up
 SESSION_HOURS = 2
@@ -324,5 +324,8 @@ def workshop_page(request, slug, pk):
         "workshop": workshop,
         "figures": selectors.workshop_figures(office, workshop),
         "can_manage": access.manages_businesses(office),
+        # How the answers to its questions moved for its attendees (views/impact.py's reads).
+        "evolution": impact.workshop_evolution(office, workshop),
+        "min_group": territory.MIN_GROUP,
     }
     return render(request, "diagnostics/sessions/workshop.html", context)

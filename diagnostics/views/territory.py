@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +14,8 @@ from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
+from diagnostics.selectors import bilan, impact, territory
 from diagnostics.selectors import sessions as session_selectors
-from diagnostics.selectors import territory
 from diagnostics.spreadsheets import csv_response, xlsx_response
 
 
@@ -54,8 +55,26 @@ def territory_page(request, slug):
             "min_group": territory.MIN_GROUP,
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
             "observed_needs": needs.observed_needs(office),
+            **_impact(office, picture),
         },
     )
+
+
+def _impact(office, picture) -> dict:
+    """The attendees' evolution and their workshops, who is due a re-diagnosis (for who may
+    invite them) and the years of the bilan: six queries at most."""
+    today = timezone.localdate()
+    data = impact.impact_data(office) if picture else None
+    due = None
+    if picture and access.manages_businesses(office):
+        campaign = services.business_campaign_current(office, today)
+        due = len(impact.rediagnosis_due(office, campaign, today, data))
+    return {
+        "evolution": impact.territory_evolution(office, picture.axes, data) if picture else None,
+        "attended_workshops": impact.attended_workshops(office, data) if picture else [],
+        "rediagnosis_due": due,
+        "bilan_years": bilan.years(office, today),
+    }
 
 
 def _business_rows(picture, listed):

@@ -94,6 +94,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/offices/{slug}/territoire/ateliers/{own.pk}/modifier/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
             *(base + url for url in seed_office_sessions(draft.organisation).values()),
+            f"{base}/offices/{slug}/territoire/re-diagnostic/",
         ],
     )
 

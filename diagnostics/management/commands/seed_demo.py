@@ -22,6 +22,7 @@ from diagnostics import scoring, selectors, services
 from diagnostics.formatting import shown
 from diagnostics.french import counted, de
 from diagnostics.management.demo_businesses import demo_answers, demo_data, seed_businesses
+from diagnostics.management.demo_impact import seed_impact
 from diagnostics.management.demo_opinions import seed_opinions
 from diagnostics.management.demo_sessions import seed_sessions
 from diagnostics.management.demo_websites import seed_websites
@@ -137,6 +138,8 @@ def seed(
     seed_websites([offices[0], offices[1], offices[6]])
     # Its workshops held and to come, from the programme its businesses' answers make.
     seed_sessions(offices[0], today, director)
+    # Last year's diagnostics and past workshop sessions: the attendees' evolution, the bilan.
+    business_diagnostics += seed_impact(offices[0], today)
     return (
         f"Démo prête : {len(offices)} offices, "
         + counted(created, "%(count)s diagnostic créé", "%(count)s diagnostics créés")
