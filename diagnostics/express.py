@@ -17,8 +17,8 @@ Django; it reads scoring's plain specs and scores with scoring's own formula.
 """
 
 import math
-import re
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -31,6 +31,7 @@ PER_AXIS = 3
 MIN_PER_AXIS = 2
 MAX_QUESTIONS = 18
 MAX_MINUTES = 15
+TARGET_ERROR = 8  # points: the mean absolute error aimed at, per axis
 POPULATION = 2000
 SEED = 2026
 LOW_QUANTILE, HIGH_QUANTILE = 0.10, 0.90

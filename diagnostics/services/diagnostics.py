@@ -131,7 +131,7 @@ def diagnostic_start(
                 created_by=user,
             )
             if previous is not None:
-                _carry_over(previous, diagnostic, user)
+                answers_carry_over(source=previous, diagnostic=diagnostic, user=user)
             return diagnostic
     except IntegrityError:
         raise already from None
@@ -151,18 +151,23 @@ def _matching_choice(old: Choice, question: Question) -> Choice | None:
     return None
 
 
-def _carry_over(previous: Diagnostic, diagnostic: Diagnostic, user) -> None:
+def answers_carry_over(*, source: Diagnostic, diagnostic: Diagnostic, user) -> int:
+    """Pre-fills the draft's questions that have no answer yet with the source diagnostic's
+    answers to the questions of the same code, each marked « à confirmer »; how many."""
+    answered = set(
+        Answer.objects.filter(diagnostic=diagnostic).values_list("question_id", flat=True)
+    )
     questions = {
         q.code: q
         for axis in selectors.questionnaire_axes(diagnostic.questionnaire)
         for q in axis.questions.all()
     }
-    old_answers = Answer.objects.filter(diagnostic=previous).select_related("question", "choice")
+    old_answers = Answer.objects.filter(diagnostic=source).select_related("question", "choice")
     old_answers = old_answers.prefetch_related("question__choices")
     carried = []
     for old in old_answers:
         question = questions.get(old.question.code)
-        if question is None:
+        if question is None or question.pk in answered:
             continue
         choice = _matching_choice(old.choice, question) if old.choice_id else None
         not_applicable = old.not_applicable and question.allow_not_applicable
@@ -180,6 +185,7 @@ def _carry_over(previous: Diagnostic, diagnostic: Diagnostic, user) -> None:
             )
         )
     Answer.objects.bulk_create(carried)
+    return len(carried)
 
 
 def diagnostic_abandon(*, diagnostic: Diagnostic, user) -> None:

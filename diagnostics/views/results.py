@@ -42,6 +42,8 @@ def results(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
+    if diagnostic.questionnaire.is_express:  # an indicative profile, on a page of its own
+        return redirect("diagnostics:express_results", pk=diagnostic.pk)
     # Members turn priorities into actions; network staff read only.
     can_plan = access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists()
     return render(
@@ -60,7 +62,7 @@ def report_pdf(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
-    html = report.render_html(build_results(diagnostic), request=request)
+    html = report.diagnostic_html(diagnostic, request=request)
     pdf = report.cached_pdf(html)
     if pdf is None:
         if services.report_pdf_pending(diagnostic_id=diagnostic.pk):
