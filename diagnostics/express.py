@@ -7,13 +7,16 @@ Django; it reads scoring's plain specs and scores with scoring's own formula.
   population), the way the demo answers: each office has a maturity (0–1), each axis a bias,
   each answer the choice of rank round(p × (choices − 1)) with p drawn around maturity + bias;
   a question that allows « non concerné » gets it one time in ten.
-- The **express estimate** of an axis is the axis score that scoring computes on the chosen
-  questions alone (their weights and points as in the full questionnaire): the same engine
-  scores an express diagnostic, with no other formula.
-- **Choosing**: per axis, every set of `per_axis` questions is tried; the one whose estimate
-  has the least mean absolute error against the full axis score wins (ties: the shorter read).
-- **Margin**: the 10th and 90th percentiles of (full − express) over the population: eight
-  offices in ten whose express estimate is E have a full score between E − below and E + above.
+- The **express score** S of an axis is the axis score that scoring computes on the chosen
+  questions alone (their weights and points as in the full questionnaire), the same engine.
+- **Choosing**: per axis, every set of `per_axis` questions is tried; the one whose express
+  score has the least mean absolute error against the full axis score wins (ties: the
+  shorter read). `fit` shares MAX_QUESTIONS among the axes, MIN_PER_AXIS each first.
+- The **estimate** of an axis borrows from the others (three answers say little alone):
+  E = S + λ × (M − S), M the mean express score of the axes that have one, λ (the axis's
+  shrinkage, 0 to 0.6) the one that errs least on the population. Stored at submission.
+- **Margin**: the 10th and 90th percentiles of (full − E) over another population (seed + 1):
+  eight offices in ten whose estimate is E have a full score between E − below and E + above.
 """
 
 import math
@@ -44,6 +47,7 @@ class AxisFit:
     mean_absolute_error: float
     below: int  # the full score may stand this many points under the estimate…
     above: int  # …and this many over it (eight times in ten)
+    shrinkage: int  # λ in hundredths (module docstring)
 
 
 def simulate(
@@ -76,16 +80,6 @@ def axis_score(axis: AxisSpec, answers: Respondent) -> float | None:
 def abbreviated(axis: AxisSpec, codes: Sequence[str]) -> AxisSpec:
     """The axis reduced to the questions of these codes, in its own order."""
     return replace(axis, questions=tuple(q for q in axis.questions if q.code in codes))
-
-
-def errors(axis: AxisSpec, express: AxisSpec, population: Sequence[Respondent]) -> list[float]:
-    """full − express for every respondent who has both scores."""
-    out = []
-    for answers in population:
-        full, short = axis_score(axis, answers), axis_score(express, answers)
-        if full is not None and short is not None:
-            out.append(full - short)
-    return out
 
 
 def mean_absolute_error(differences: Sequence[float]) -> float:
@@ -148,16 +142,69 @@ def _contribution(question: QuestionSpec, answer: AnswerSpec | None) -> tuple[fl
     return question.weight * choice.points, question.weight * question.best_points
 
 
-def describe(axis: AxisSpec, codes: Sequence[str], population: Sequence[Respondent]) -> AxisFit:
-    """The error and margins of estimating `axis` from the questions `codes`."""
-    differences = errors(axis, abbreviated(axis, codes), population)
-    return AxisFit(
-        code=axis.code,
-        questions=tuple(q.code for q in axis.questions if q.code in codes),
-        mean_absolute_error=mean_absolute_error(differences),
-        below=max(0, math.ceil(-quantile(differences, LOW_QUANTILE))),
-        above=max(0, math.ceil(quantile(differences, HIGH_QUANTILE))),
-    )
+def estimates(
+    scores: Mapping[str, float | None], shrinkage: Mapping[str, float]
+) -> dict[str, float | None]:
+    """Each axis's estimate from the express scores of all axes (module docstring); an axis
+    without a score has none. `shrinkage`: λ per axis code, 0–1."""
+    present = [v for v in scores.values() if v is not None]
+    if not present:
+        return dict(scores)
+    mean = sum(present) / len(present)
+    return {
+        code: None if value is None else value + shrinkage.get(code, 0) * (mean - value)
+        for code, value in scores.items()
+    }
+
+
+SHRINKAGES = tuple(range(0, 61, 5))  # λ in hundredths, tried by `fit`
+
+
+def _scored(axes, chosen, population):
+    """(full scores, express scores) by axis code, per respondent."""
+    shorts = [abbreviated(axis, chosen[axis.code]) for axis in axes]
+    return [
+        (
+            {axis.code: axis_score(axis, answers) for axis in axes},
+            {short.code: axis_score(short, answers) for short in shorts},
+        )
+        for answers in population
+    ]
+
+
+def _differences(rows, code: str, shrinkage: Mapping[str, float]) -> list[float]:
+    out = []
+    for full, short in rows:
+        estimate = estimates(short, shrinkage)[code]
+        if full[code] is not None and estimate is not None:
+            out.append(full[code] - estimate)
+    return out
+
+
+def describe(
+    axes: Sequence[AxisSpec],
+    chosen: Mapping[str, Sequence[str]],
+    shrinkage: Mapping[str, int],
+    population: Sequence[Respondent],
+) -> list[AxisFit]:
+    """The error and margins of estimating each axis from the questions `chosen` (codes by
+    axis code) with these shrinkages (hundredths)."""
+    rows = _scored(axes, chosen, population)
+    lambdas = {code: value / 100 for code, value in shrinkage.items()}
+    fits = []
+    for axis in axes:
+        differences = _differences(rows, axis.code, lambdas)
+        fits.append(
+            AxisFit(
+                code=axis.code,
+                questions=tuple(q.code for q in axis.questions if q.code in chosen[axis.code]),
+                mean_absolute_error=mean_absolute_error(differences),
+                below=max(0, math.ceil(-quantile(differences, LOW_QUANTILE))),
+                above=max(0, math.ceil(quantile(differences, HIGH_QUANTILE))),
+                shrinkage=shrinkage.get(axis.code, 0),
+            )
+        )
+    return fits
 
 
 def fit(
@@ -170,8 +217,9 @@ def fit(
     seed: int = SEED,
 ) -> list[AxisFit]:
     """`total` questions shared among the axes: MIN_PER_AXIS each, then one at a time to the
-    axis that errs most, each axis's set chosen on one simulated population; the errors and
-    margins are measured on another (seed + 1), not on the one the choice was fitted to."""
+    axis that errs most, each axis's set and shrinkage chosen on one simulated population;
+    the errors and margins are measured on another (seed + 1), not on the one the choice was
+    fitted to."""
     training = simulate(axes, size=size, seed=seed, allows_na=allows_na)
     testing = simulate(axes, size=size, seed=seed + 1, allows_na=allows_na)
     chosen = {
@@ -184,7 +232,19 @@ def fit(
         worst = max(growable, key=lambda a: chosen[a.code][1])
         more = len(chosen[worst.code][0]) + 1
         chosen[worst.code] = choose(worst, training, per_axis=more, seconds=seconds)
-    return [describe(axis, chosen[axis.code][0], testing) for axis in axes]
+    codes = {code: found[0] for code, found in chosen.items()}
+    # An axis's λ moves only its own estimate (the mean is of the express scores).
+    rows = _scored(axes, codes, training)
+    shrinkage = {
+        axis.code: min(
+            SHRINKAGES,
+            key=lambda h, code=axis.code: mean_absolute_error(
+                _differences(rows, code, {code: h / 100})
+            ),
+        )
+        for axis in axes
+    }
+    return describe(axes, codes, shrinkage, testing)
 
 
 def indicative_range(estimate: float, below: int, above: int) -> tuple[int, int]:

@@ -175,6 +175,15 @@ class Axis(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("Diagnostic express : points que le score complet peut avoir en plus."),
     )
+    shrinkage = models.PositiveSmallIntegerField(
+        _("part prise aux autres axes"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Diagnostic express : en centièmes, ce que l’estimation de l’axe emprunte à la "
+            "moyenne des autres axes (trois réponses disent peu seules)."
+        ),
+    )
 
     objects = QuestionnairePartManager()
 

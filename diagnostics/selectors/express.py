@@ -4,7 +4,13 @@ the office goes on with the full diagnostic. A fixed number of queries."""
 from dataclasses import dataclass
 from datetime import date
 
-from diagnostics.express import abbreviated, axis_score, indicative_range, mean_absolute_error
+from diagnostics.express import (
+    abbreviated,
+    axis_score,
+    estimates,
+    indicative_range,
+    mean_absolute_error,
+)
 from diagnostics.models import (
     Answer,
     AxisScore,
@@ -165,28 +171,38 @@ def express_accuracy(questionnaire: Questionnaire) -> list[AxisAccuracy]:
             diagnostic_id__in=list(answers), score__isnull=False
         ).values_list("diagnostic_id", "axis_id", "score")
     }
+    shorts = {
+        spec.code: abbreviated(spec, [q.code for q in express_axes[spec.code].questions.all()])
+        for spec in specs
+        if spec.code in express_axes
+    }
+    shrinkage = {code: axis.shrinkage / 100 for code, axis in express_axes.items()}
+    pairs: dict[str, list[tuple[float, float]]] = {code: [] for code in shorts}
+    for diagnostic_id, given in answers.items():
+        estimated = estimates(
+            {code: axis_score(short, given) for code, short in shorts.items()}, shrinkage
+        )
+        for spec in specs:
+            score = stored.get((diagnostic_id, spec.id))
+            estimate = estimated.get(spec.code)
+            if score is not None and estimate is not None:
+                pairs[spec.code].append((score, estimate))
     out = []
     for spec in specs:
-        own = express_axes.get(spec.code)
-        if own is None:
+        if spec.code not in shorts:
             continue
-        short = abbreviated(spec, [q.code for q in own.questions.all()])
-        differences = []
-        for diagnostic_id, given in answers.items():
-            score = stored.get((diagnostic_id, spec.id))
-            estimate = axis_score(short, given)
-            if score is not None and estimate is not None:
-                differences.append((score, estimate))
+        own = express_axes[spec.code]
+        found = pairs[spec.code]
         within = 0
-        for score, estimate in differences:
+        for score, estimate in found:
             low, high = indicative_range(estimate, own.margin_below, own.margin_above)
             within += low <= score <= high
         out.append(
             AxisAccuracy(
                 code=spec.code,
                 name=spec.name,
-                diagnostics=len(differences),
-                mean_absolute_error=mean_absolute_error([s - e for s, e in differences]),
+                diagnostics=len(found),
+                mean_absolute_error=mean_absolute_error([s - e for s, e in found]),
                 within=within,
                 below=own.margin_below,
                 above=own.margin_above,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from diagnostics import selectors
+from diagnostics import express, scoring, selectors
 from diagnostics.access import is_director
 from diagnostics.models import (
     Answer,
@@ -253,12 +253,13 @@ def diagnostic_submit(
         if missing:
             message = ngettext(UNANSWERED_ONE, UNANSWERED_MANY, missing)
             raise ServiceError(message.format(count=missing))
+        scores, overall = _submitted_scores(locked, profile)
         AxisScore.objects.bulk_create(
             AxisScore(
                 diagnostic=locked,
                 axis_id=result.axis.id,
-                score=score_decimal(result.score),
-                level_id=result.level.id if result.level else None,
+                score=score_decimal(scores[result.axis.id][0]),
+                level_id=scores[result.axis.id][1],
                 answered=result.answered,
                 total=result.total,
             )
@@ -267,8 +268,8 @@ def diagnostic_submit(
         locked.status = Diagnostic.Status.SUBMITTED
         locked.submitted_by = user
         locked.submitted_at = now
-        locked.overall_score = score_decimal(profile.score)
-        locked.overall_level_id = profile.level.id if profile.level else None
+        locked.overall_score = score_decimal(overall[0])
+        locked.overall_level_id = overall[1]
         locked.share_details = share_details if locked.organisation.is_business else True
         locked.save()
         # The report is printed in the background once the submission is
@@ -282,6 +283,34 @@ def diagnostic_submit(
                     robust=True,
                 )
     return locked
+
+
+def _submitted_scores(diagnostic: Diagnostic, profile: scoring.Profile):
+    """The scores stored at submission: the profile's, or for an express diagnostic each
+    axis's estimate (express.estimates, with its axis's shrinkage) and their weighted mean.
+    (scores by axis id: (score, level id), and (overall, level id))."""
+
+    def level_id(level):
+        return level.id if level else None
+
+    if not diagnostic.questionnaire.is_express:
+        return (
+            {r.axis.id: (r.score, level_id(r.level)) for r in profile.axes},
+            (profile.score, level_id(profile.level)),
+        )
+    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
+    shrinkage = {axis.code: axis.shrinkage / 100 for axis in axes}
+    estimated = express.estimates({r.axis.code: r.score for r in profile.axes}, shrinkage)
+    levels = selectors.scoring_levels(diagnostic.questionnaire)
+    scores = {
+        r.axis.id: (
+            estimated[r.axis.code],
+            level_id(scoring.level_for(estimated[r.axis.code], levels)),
+        )
+        for r in profile.axes
+    }
+    overall = scoring.weighted_mean((r.axis.weight, estimated[r.axis.code]) for r in profile.axes)
+    return scores, (overall, level_id(scoring.level_for(overall, levels)))
 
 
 REOPEN_NOT_SUBMITTED = gettext_noop("Ce diagnostic n’est pas soumis : il n’y a rien à rouvrir.")

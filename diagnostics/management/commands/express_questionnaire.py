@@ -107,6 +107,7 @@ def express_records(records: list[dict], fits: list[express.AxisFit]) -> list[di
                         "questionnaire": key,
                         "margin_below": fit.below,
                         "margin_above": fit.above,
+                        "shrinkage": fit.shrinkage,
                     },
                 }
             )
@@ -159,7 +160,8 @@ class Command(BaseCommand):
         for fit in fits:
             self.stdout.write(
                 f"{fit.code}\u00a0: {', '.join(fit.questions)} — erreur moyenne "
-                f"{fit.mean_absolute_error:.1f} points, marge −{fit.below} / +{fit.above}"
+                f"{fit.mean_absolute_error:.1f} points, marge −{fit.below} / +{fit.above}, "
+                f"part prise aux autres axes {fit.shrinkage}\u00a0%"
             )
         count = sum(len(fit.questions) for fit in fits)
         self.stdout.write(
