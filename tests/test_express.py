@@ -1,6 +1,7 @@
 """The express fit (diagnostics/express.py): pure, seeded, and its errors within reason; the
 express fixture as `express_questionnaire` writes it; its error on diagnostics in a database."""
 
+import io
 import json
 import random
 
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from diagnostics import express
 from diagnostics.management.commands.express_questionnaire import express_records, specs
 from diagnostics.models import Questionnaire
-from diagnostics.scoring import AnswerSpec, AxisSpec, ChoiceSpec, QuestionSpec, score_axis
+from diagnostics.scoring import AxisSpec, ChoiceSpec, QuestionSpec, score_axis
 from diagnostics.services.setup import fixture_records
 
 
@@ -140,9 +141,7 @@ def test_the_command_writes_the_fixture(tmp_path, monkeypatch, settings):
     from diagnostics.management.commands import express_questionnaire
 
     monkeypatch.setattr(express_questionnaire, "FIXTURES", tmp_path)
-    call_command(
-        "express_questionnaire", "--size", "30", "--target", "essai", stdout=open("/dev/null", "w")
-    )
+    call_command("express_questionnaire", "--size", "30", "--target", "essai", stdout=io.StringIO())
     written = json.loads((tmp_path / "essai.json").read_text(encoding="utf-8"))
     assert written[0]["fields"]["code"] == "snut-ot-express"
     assert sum(r["model"] == "diagnostics.question" for r in written) == express.MAX_QUESTIONS
