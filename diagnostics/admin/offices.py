@@ -31,6 +31,7 @@ from diagnostics.display import tone
 from diagnostics.models import Campaign, Membership, Office
 from diagnostics.network import network_departments
 from diagnostics.selectors import regional
+from diagnostics.selectors.express import with_latest_express
 from diagnostics.selectors.regional import businesses as regional_businesses
 
 
@@ -190,6 +191,31 @@ def business_median_column(levels):
     return business_median_column
 
 
+def express_column(levels):
+    """The office's latest express profile, apart from the campaign's full scores."""
+
+    @admin.display(
+        description=format_html(
+            '<abbr title="{}">{}</abbr>',
+            gettext_lazy("Diagnostic express le plus récent : score global indicatif"),
+            gettext_lazy("expr."),
+        ),
+        ordering=NullsLast("express_score"),
+    )
+    def express(obj):
+        if obj.express_id is None:
+            return format_html('<span class="snut-na">{}</span>', "—")
+        return format_html(
+            '<a class="snut-badge tone-{}" href="{}" title="{}">{}</a>',
+            tone(obj.express_score, levels),
+            reverse("diagnostics:express_results", args=[obj.express_id]),
+            _("Profil indicatif (diagnostic express)"),
+            format_score(obj.express_score),
+        )
+
+    return express
+
+
 class QuickRowsMixin(QuickCheckboxMixin):
     """Writes each row of the list as Django's items_for_result does (the same HTML: a test
     compares them), for a list whose columns are the action checkbox, a text field linked to
@@ -290,7 +316,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             campaign = campaign_for(request)
             if campaign is not None:
                 queryset = regional.offices_with_scores(queryset, campaign, axes_for(request))
-            request._snut_offices = queryset
+            request._snut_offices = with_latest_express(queryset)
         return request._snut_offices.all()
 
     def get_list_display(self, request):
@@ -300,6 +326,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
                 "name",
                 "department_code",
                 classement_column(),
+                express_column(office_levels),
                 business_median_column(business_levels),
             ]
         return [
@@ -309,6 +336,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             overall_column(office_levels),
             *[axis_column(axis, office_levels) for axis in axes_for(request)],
             "status",
+            express_column(office_levels),
             business_median_column(business_levels),
         ]
 

@@ -4,6 +4,8 @@ the office goes on with the full diagnostic. A fixed number of queries."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import OuterRef, QuerySet, Subquery
+
 from diagnostics.express import (
     abbreviated,
     axis_score,
@@ -209,3 +211,17 @@ def express_accuracy(questionnaire: Questionnaire) -> list[AxisAccuracy]:
             )
         )
     return out
+
+
+def with_latest_express(offices: QuerySet) -> QuerySet:
+    """Offices annotated with their latest submitted express diagnostic (`express_id`) and its
+    overall estimate (`express_score`): correlated subqueries, the list's own query."""
+    latest = Diagnostic.objects.filter(
+        organisation=OuterRef("pk"),
+        status=Diagnostic.Status.SUBMITTED,
+        questionnaire__abbreviates__isnull=False,
+    ).order_by("-submitted_at", "-pk")
+    return offices.annotate(
+        express_id=Subquery(latest.values("pk")[:1]),
+        express_score=Subquery(latest.values("overall_score")[:1]),
+    )

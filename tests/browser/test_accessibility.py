@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from diagnostics.management.commands.seed_demo import DEMO_FILLER, DEMO_FILLING_OFFICE
-from diagnostics.models import Action, Diagnostic, Office, Training
+from diagnostics.models import Action, Campaign, Diagnostic, Office, Training
 from tests import factories
 from tests.browser.axe import WIDTHS, check, login, run
 from tests.territory_data import seed_office_territory
@@ -55,6 +55,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
     # An axis whose answers wait for confirmation: « Confirmer toutes les réponses reprises ».
     carried = draft.answers.filter(carried_over=True).select_related("question__axis").first()
     action = Action.objects.create(office=draft.organisation, title="Refaire la fiche Google")
+    express = factories.submitted_express(draft.organisation, Campaign.objects.express().get())
     login(page, base, DEMO_FILLER)
     check(
         page,
@@ -68,6 +69,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/diagnostics/{draft.pk}/importance/",
             f"{base}/diagnostics/{submitted.pk}/resultats/",
             f"{base}/diagnostics/{submitted.pk}/reponses/",
+            f"{base}/diagnostics/{express.pk}/express/",
             f"{base}/offices/{draft.organisation.slug}/plan/",
             f"{base}/offices/{draft.organisation.slug}/plan/{action.pk}/",
         ],
