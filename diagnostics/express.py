@@ -6,7 +6,7 @@ Django; it reads scoring's plain specs and scores with scoring's own formula.
   simulated from the scoring model (`simulate`, seeded: the same seed gives the same
   population), the way the demo answers: each office has a maturity (0–1), each axis a bias,
   each answer the choice of rank round(p × (choices − 1)) with p drawn around maturity + bias;
-  a question that allows « non concerné » gets it one time in ten.
+  a question that allows « non concerné » gets it one time in ten.
 - The **express score** S of an axis is the axis score that scoring computes on the chosen
   questions alone (their weights and points as in the full questionnaire), the same engine.
 - **Choosing**: per axis, every set of `per_axis` questions is tried; the one whose express
@@ -54,7 +54,7 @@ def simulate(
     axes: Sequence[AxisSpec], *, size: int = POPULATION, seed: int = SEED, allows_na=frozenset()
 ) -> list[dict[int, AnswerSpec]]:
     """`size` complete diagnostics drawn as the demo draws them (module docstring);
-    `allows_na`: the ids of the questions that allow « non concerné »."""
+    `allows_na`: the ids of the questions that allow « non concerné »."""
     rng = random.Random(seed)
     population = []
     for _ in range(size):
@@ -133,7 +133,7 @@ def choose(
 
 def _contribution(question: QuestionSpec, answer: AnswerSpec | None) -> tuple[float, float]:
     """(weight × points obtained, weight × best points) of one answer; (0, 0) when it does
-    not count (unanswered, « non concerné »)."""
+    not count (unanswered, « non concerné »)."""
     if answer is None or answer.not_applicable:
         return 0.0, 0.0
     choice = next((c for c in question.choices if c.id == answer.choice_id), None)
@@ -248,7 +248,7 @@ def fit(
 
 
 def indicative_range(estimate: float, below: int, above: int) -> tuple[int, int]:
-    """« entre X et Y »: the estimate widened by its margins, within 0–100, in whole points."""
+    """« entre X et Y »: the estimate widened by its margins, within 0–100, in whole points."""
     return max(0, math.floor(estimate - below)), min(100, math.ceil(estimate + above))
 
 

@@ -30,7 +30,7 @@ class BusinessSegmentFilter(_SegmentFilter):
 
 
 class _KindFilter(admin.SimpleListFilter):
-    """Full diagnostics and express ones apart (« type »): an express profile is indicative."""
+    """Full diagnostics and express ones apart (« type »): an express profile is indicative."""
 
     title = gettext_lazy("type de diagnostic")
     parameter_name = "type"

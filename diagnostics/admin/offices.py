@@ -197,7 +197,7 @@ def express_column(levels):
     @admin.display(
         description=format_html(
             '<abbr title="{}">{}</abbr>',
-            gettext_lazy("Diagnostic express le plus récent : score global indicatif"),
+            gettext_lazy("Diagnostic express le plus récent : score global indicatif"),
             gettext_lazy("expr."),
         ),
         ordering=NullsLast("express_score"),

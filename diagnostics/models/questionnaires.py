@@ -61,7 +61,7 @@ class Questionnaire(models.Model):
         related_name="abbreviations",
         verbose_name=_("version courte de"),
         help_text=_(
-            "Pour un diagnostic express : le questionnaire complet dont il reprend quelques "
+            "Pour un diagnostic express : le questionnaire complet dont il reprend quelques "
             "questions. Vide pour un questionnaire complet."
         ),
     )
@@ -167,20 +167,20 @@ class Axis(models.Model):
         _("marge sous l’estimation"),
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text=_("Diagnostic express : points que le score complet peut avoir en moins."),
+        help_text=_("Diagnostic express : points que le score complet peut avoir en moins."),
     )
     margin_above = models.PositiveSmallIntegerField(
         _("marge au-dessus de l’estimation"),
         default=0,
         validators=[MaxValueValidator(100)],
-        help_text=_("Diagnostic express : points que le score complet peut avoir en plus."),
+        help_text=_("Diagnostic express : points que le score complet peut avoir en plus."),
     )
     shrinkage = models.PositiveSmallIntegerField(
         _("part prise aux autres axes"),
         default=0,
         validators=[MaxValueValidator(100)],
         help_text=_(
-            "Diagnostic express : en centièmes, ce que l’estimation de l’axe emprunte à la "
+            "Diagnostic express : en centièmes, ce que l’estimation de l’axe emprunte à la "
             "moyenne des autres axes (trois réponses disent peu seules)."
         ),
     )

@@ -31,7 +31,7 @@ class ExpressAxis:
     name: str
     code: str
     estimate: float | None  # the express score: the engine's, on the axis's few questions
-    low: int | None  # « entre low et high »: where the full score should stand
+    low: int | None  # « entre low et high »: where the full score should stand
     high: int | None
     level: MaturityLevel | None  # the estimate's level
     low_level: MaturityLevel | None

@@ -153,7 +153,7 @@ def _matching_choice(old: Choice, question: Question) -> Choice | None:
 
 def answers_carry_over(*, source: Diagnostic, diagnostic: Diagnostic, user) -> int:
     """Pre-fills the draft's questions that have no answer yet with the source diagnostic's
-    answers to the questions of the same code, each marked « à confirmer »; how many."""
+    answers to the questions of the same code, each marked « à confirmer »; how many."""
     answered = set(
         Answer.objects.filter(diagnostic=diagnostic).values_list("question_id", flat=True)
     )

@@ -1,6 +1,6 @@
 """Going on from an express diagnostic to the full one: the office's full diagnostic of the
 open network campaign, created or opened, its unanswered questions pre-filled with the express
-answers of the same code, each « à confirmer » as any answer carried over."""
+answers of the same code, each « à confirmer » as any answer carried over."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,14 +19,14 @@ from diagnostics.services.errors import ServiceError
 
 NOT_EXPRESS = gettext_noop("Ce diagnostic n’est pas un diagnostic express.")
 EXPRESS_NOT_SUBMITTED = gettext_noop(
-    "Terminez d’abord le diagnostic express : ses réponses seront reprises une fois soumis."
+    "Terminez d’abord le diagnostic express : ses réponses seront reprises une fois soumis."
 )
 NO_FULL_CAMPAIGN = gettext_noop(
-    "Aucune campagne du diagnostic complet n’est ouverte en ce moment : votre réseau régional "
+    "Aucune campagne du diagnostic complet n’est ouverte en ce moment : votre réseau régional "
     "vous préviendra de la prochaine, et vos réponses express y seront reprises."
 )
 FULL_ALREADY_SUBMITTED = gettext_noop(
-    "Votre office a déjà soumis son diagnostic complet de la campagne « {campaign} »."
+    "Votre office a déjà soumis son diagnostic complet de la campagne « {campaign} »."
 )
 
 

@@ -50,14 +50,14 @@ def express_continue(request, pk):
     messages.success(
         request,
         ngettext(
-            "Diagnostic complet ouvert : %(count)s réponse du diagnostic express y est reprise, "
-            "marquée « à confirmer » ; confirmez-la ou changez-la.",
-            "Diagnostic complet ouvert : %(count)s réponses du diagnostic express y sont "
-            "reprises, marquées « à confirmer » ; confirmez-les ou changez-les.",
+            "Diagnostic complet ouvert : %(count)s réponse du diagnostic express y est reprise, "
+            "marquée « à confirmer » ; confirmez-la ou changez-la.",
+            "Diagnostic complet ouvert : %(count)s réponses du diagnostic express y sont "
+            "reprises, marquées « à confirmer » ; confirmez-les ou changez-les.",
             carried,
         )
         % {"count": carried}
         if carried
-        else _("Diagnostic complet ouvert : vos réponses express y figuraient déjà."),
+        else _("Diagnostic complet ouvert : vos réponses express y figuraient déjà."),
     )
     return redirect("diagnostics:resume", pk=full.pk)

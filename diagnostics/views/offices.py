@@ -89,7 +89,7 @@ def diagnostic_start(request, slug):
         messages.success(
             request,
             _(
-                "Diagnostic express commencé : environ un quart d’heure, et vos réponses sont "
+                "Diagnostic express commencé : environ un quart d’heure, et vos réponses sont "
                 "enregistrées au fil de l’eau."
             ),
         )

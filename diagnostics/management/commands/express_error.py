@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         if not questionnaires:
             raise CommandError(
-                "Aucun questionnaire express : installez-le avec « python manage.py snut_setup »."
+                "Aucun questionnaire express : installez-le avec « python manage.py snut_setup »."
             )
         for questionnaire in questionnaires:
             full = questionnaire.abbreviates

@@ -24,7 +24,7 @@ EXPRESS_DESCRIPTION = (
 
 def specs(records: list[dict]) -> tuple[list[AxisSpec], frozenset[int], dict[str, float]]:
     """The full questionnaire as the fit reads it: its axes in order, the ids of the questions
-    that allow « non concerné », and each question's reading time in seconds."""
+    that allow « non concerné », and each question's reading time in seconds."""
     fields = [(r["model"], r["fields"]) for r in records]
     axes = sorted((f for m, f in fields if m == "diagnostics.axis"), key=lambda f: f["order"])
     questions = [f for m, f in fields if m == "diagnostics.question"]
@@ -132,7 +132,7 @@ def express_records(records: list[dict], fits: list[express.AxisFit]) -> list[di
 class Command(BaseCommand):
     help = (
         "Écrit le questionnaire du diagnostic express (fixtures/questionnaire_snut_express.json) "
-        "à partir du questionnaire complet : les questions qui annoncent le mieux leur axe sur "
+        "à partir du questionnaire complet : les questions qui annoncent le mieux leur axe sur "
         "une population simulée (graine fixe), et la marge de chaque axe."
     )
 
