@@ -191,29 +191,32 @@ def business_median_column(levels):
     return business_median_column
 
 
-def express_column(levels):
-    """The office's latest express profile, apart from the campaign's full scores."""
+def status_column(levels):
+    """Where the office stands in the campaign and, on a line of its own and named so, its
+    latest express profile: an indicative score, never one of the campaign's (the list has no
+    width left for a column of its own)."""
 
-    @admin.display(
-        description=format_html(
-            '<abbr title="{}">{}</abbr>',
-            gettext_lazy("Diagnostic express le plus récent : score global indicatif"),
-            gettext_lazy("expr."),
-        ),
-        ordering=NullsLast("express_score"),
-    )
-    def express(obj):
+    @admin.display(description=gettext_lazy("diagnostic"), ordering="campaign_status")
+    def status(obj):
+        label = regional.STATUS_LABELS[obj.campaign_status]
+        if obj.diagnostic_id:
+            url = reverse("diagnostics:results", args=[obj.diagnostic_id])
+            cell = format_html(
+                '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
+            )
+        else:
+            cell = format_html('<span class="snut-status {}">{}</span>', obj.campaign_status, label)
         if obj.express_id is None:
-            return format_html('<span class="snut-na">{}</span>', "—")
-        return format_html(
-            '<a class="snut-badge tone-{}" href="{}" title="{}">{}</a>',
-            tone(obj.express_score, levels),
+            return cell
+        return cell + format_html(
+            '<br><a class="snut-express" href="{}">{} <span class="snut-badge tone-{}">{}</span></a>',
             reverse("diagnostics:express_results", args=[obj.express_id]),
-            _("Profil indicatif (diagnostic express)"),
+            _("express"),
+            tone(obj.express_score, levels),
             format_score(obj.express_score),
         )
 
-    return express
+    return status
 
 
 class QuickRowsMixin(QuickCheckboxMixin):
@@ -326,7 +329,6 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
                 "name",
                 "department_code",
                 classement_column(),
-                express_column(office_levels),
                 business_median_column(business_levels),
             ]
         return [
@@ -335,24 +337,13 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             classement_column(),
             overall_column(office_levels),
             *[axis_column(axis, office_levels) for axis in axes_for(request)],
-            "status",
-            express_column(office_levels),
+            status_column(office_levels),
             business_median_column(business_levels),
         ]
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")
     def department_code(self, obj):
         return format_html('<abbr title="{}">{}</abbr>', obj.department.name, obj.department.code)
-
-    @admin.display(description=gettext_lazy("diagnostic"), ordering="campaign_status")
-    def status(self, obj):
-        label = regional.STATUS_LABELS[obj.campaign_status]
-        if obj.diagnostic_id:
-            url = reverse("diagnostics:results", args=[obj.diagnostic_id])
-            return format_html(
-                '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
-            )
-        return format_html('<span class="snut-status {}">{}</span>', obj.campaign_status, label)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -172,8 +172,9 @@ def test_express_results_stay_apart_from_the_full_ones(
     client.force_login(staff)
     offices = client.get("/admin/diagnostics/office/").content.decode()
     assert "Campagne 2026" in offices and "Express 2026" not in offices
-    # The office's express profile in a column of its own.
-    assert reverse("diagnostics:express_results", args=[express.pk]) in offices
+    # The office's express profile on a line of its own, named so.
+    profile = reverse("diagnostics:express_results", args=[express.pk])
+    assert f'<a class="snut-express" href="{profile}">express' in offices
     rows = '<td class="field-campaign nowrap">{}</td>'
     listing = client.get("/admin/diagnostics/diagnostic/?type=express").content.decode()
     assert rows.format("Express 2026") in listing
