@@ -151,12 +151,22 @@ def _matching_choice(old: Choice, question: Question) -> Choice | None:
     return None
 
 
-def answers_carry_over(*, source: Diagnostic, diagnostic: Diagnostic, user) -> int:
+def answers_carry_over(
+    *, source: Diagnostic, diagnostic: Diagnostic, user, over_unconfirmed: bool = False
+) -> int:
     """Pre-fills the draft's questions that have no answer yet with the source diagnostic's
-    answers to the questions of the same code, each marked « à confirmer »; how many."""
-    answered = set(
-        Answer.objects.filter(diagnostic=diagnostic).values_list("question_id", flat=True)
-    )
+    answers to the questions of the same code, each marked « à confirmer »; how many.
+    With `over_unconfirmed`, an answer still « à confirmer » (carried from an older
+    diagnostic) gives way too: a member's own answer never does."""
+    existing = Answer.objects.filter(diagnostic=diagnostic)
+    answered, unconfirmed = set(), {}
+    for pk, carried_over, *value in existing.values_list(
+        "question_id", "carried_over", "choice_id", "not_applicable", "comment"
+    ):
+        if over_unconfirmed and carried_over:
+            unconfirmed[pk] = tuple(value)
+        else:
+            answered.add(pk)
     questions = {
         q.code: q
         for axis in selectors.questionnaire_axes(diagnostic.questionnaire)
@@ -173,6 +183,8 @@ def answers_carry_over(*, source: Diagnostic, diagnostic: Diagnostic, user) -> i
         not_applicable = old.not_applicable and question.allow_not_applicable
         if choice is None and not not_applicable and not old.comment:
             continue
+        if unconfirmed.get(question.pk) == (choice and choice.pk, not_applicable, old.comment):
+            continue  # already waiting for a confirmation, as it is
         carried.append(
             Answer(
                 diagnostic=diagnostic,
@@ -184,6 +196,10 @@ def answers_carry_over(*, source: Diagnostic, diagnostic: Diagnostic, user) -> i
                 updated_by=user,
             )
         )
+    if over_unconfirmed:
+        existing.filter(
+            carried_over=True, question_id__in=[a.question.pk for a in carried]
+        ).delete()
     Answer.objects.bulk_create(carried)
     return len(carried)
 

@@ -51,5 +51,8 @@ def express_continue(*, diagnostic: Diagnostic, user, now=None) -> tuple[Diagnos
         else:
             full = lock_draft(found.diagnostic)
             check_open(full.campaign, now)
-        carried = answers_carry_over(source=diagnostic, diagnostic=full, user=user)
+        # Fresher than last year's answers still « à confirmer »: they give way.
+        carried = answers_carry_over(
+            source=diagnostic, diagnostic=full, user=user, over_unconfirmed=True
+        )
     return full, carried

@@ -103,16 +103,26 @@ def test_continuing_opens_the_full_diagnostic_with_the_express_answers_to_confir
 
 
 def test_continuing_into_a_draft_keeps_its_own_answers(director, office, questionnaire, express):
+    """A member's answer stays; one still « à confirmer » from last year gives way to the
+    express answer, fresher, itself « à confirmer »."""
     campaign = factories.open_campaign(questionnaire)
     draft = services.diagnostic_start(organisation=office, campaign=campaign, user=director)
-    first = questionnaire.questions.order_by("axis__order", "order").first()
+    first, second = questionnaire.questions.order_by("axis__order", "order")[:2]
     Answer.objects.create(
         diagnostic=draft, question=first, choice=first.choices.order_by("order").first()
+    )
+    Answer.objects.create(
+        diagnostic=draft,
+        question=second,
+        choice=second.choices.order_by("order").first(),
+        carried_over=True,
     )
     full, carried = services.express_continue(diagnostic=express, user=director)
     assert full == draft and carried == 3
     kept = full.answers.get(question=first)
     assert not kept.carried_over and kept.choice.order == 1
+    replaced = full.answers.get(question=second)
+    assert replaced.carried_over and replaced.choice.order == 4  # the express answer
     # Twice: nothing more to carry.
     assert services.express_continue(diagnostic=express, user=director)[1] == 0
 
