@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from diagnostics import selectors, services
 from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic
+from diagnostics.selectors import regional
 from tests import factories
 from tests.views.conftest import submit_peers
 
@@ -171,8 +172,8 @@ def test_express_results_stay_apart_from_the_full_ones(
     their lists, never the office's previous diagnostic nor a peer of a full one."""
     full_campaign = factories.open_campaign(questionnaire, name="Campagne 2026", days_ago=5)
     assert list(Campaign.objects.network()) == [full_campaign]
-    # Later opened than the full campaign, the express one is still not the staff's default.
-    Campaign.objects.filter(pk=express.campaign_id).update(opens=full_campaign.opens)
+    # Opened before the full campaign, the express one is not its « previous » campaign.
+    assert regional.previous_campaign(full_campaign) is None
     submit_peers(express.campaign, 5, segment=office.segment)
     full = services.diagnostic_start(organisation=office, campaign=full_campaign, user=director)
     factories.answer_all(full)
