@@ -186,6 +186,10 @@ def test_express_results_stay_apart_from_the_full_ones(
     # The office's express profile on a line of its own, named so.
     profile = reverse("diagnostics:express_results", args=[express.pk])
     assert f'<a class="snut-express" href="{profile}">express' in offices
+    # One office across campaigns: its full diagnostics only.
+    evolution = client.get(f"/admin/diagnostics/office/comparer/?evolution={office.pk}")
+    assert "Campagne 2026" in evolution.content.decode()
+    assert "Express 2026" not in evolution.content.decode()
     rows = '<td class="field-campaign nowrap">{}</td>'
     listing = client.get("/admin/diagnostics/diagnostic/?type=express").content.decode()
     assert rows.format("Express 2026") in listing
