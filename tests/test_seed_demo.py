@@ -246,3 +246,19 @@ def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
     ]
     assert len(days) >= 15
     assert [d for d in days if d.weekday() >= 5 or d in french_holidays] == []
+
+
+@override_settings(DEBUG=True)
+def test_the_express_campaign_is_open_and_taken_by_offices_apart(db, seeded):
+    """Once snut_setup has installed the express questionnaire, the demo opens its express
+    campaign; the offices that have not started this year's full diagnostic took it."""
+    seeded["businesses"].restore()
+    campaign = Campaign.objects.express().get()
+    assert campaign.is_open() and campaign not in Campaign.objects.network()
+    express = Diagnostic.objects.filter(campaign=campaign, status=Diagnostic.Status.SUBMITTED)
+    assert express.count() == 5
+    assert all(d.axis_scores.count() == 6 for d in express)
+    current = Campaign.objects.network().order_by("opens").last()
+    assert not Diagnostic.objects.filter(
+        campaign=current, organisation__in=express.values("organisation")
+    ).exists()
