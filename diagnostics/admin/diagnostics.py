@@ -75,6 +75,11 @@ class CampaignAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Questionnaire.objects.filter(
                 status=Questionnaire.Status.PUBLISHED, audience=Audience.OFFICES
             )
+            kwargs["help_text"] = _(
+                "Le questionnaire complet, ou sa version express pour une campagne de diagnostic "
+                "express (par exemple auprès des offices qui n’ont jamais participé) : ses "
+                "résultats sont indicatifs et toujours présentés à part."
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -114,7 +114,7 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
             audience=campaign.audience,
             organiser=campaign.organiser_id,
             opens__lt=campaign.opens,
-            questionnaire__abbreviates__isnull=True,  # an express campaign is never « previous »
+            questionnaire__abbreviates__isnull=True,  # an express campaign is never « previous »
         )
         .order_by("-opens")
         .first()
