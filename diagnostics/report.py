@@ -78,6 +78,11 @@ def diagnostic_html(diagnostic: Diagnostic, request=None) -> str:
     return render_html(build_results(diagnostic), request=request)
 
 
+def diagnostic_pdf(diagnostic: Diagnostic) -> bytes:
+    """The report of a submitted diagnostic (`diagnostic_html`), printed once for all."""
+    return pdf_for_html(diagnostic_html(diagnostic))
+
+
 def render_pdf(results: Results, request=None) -> bytes:
     """The PDF of the report, from the cache when the very same HTML was printed before.
 

@@ -42,7 +42,7 @@ def report_pdf_task(*, diagnostic_id: int, attempt: int = 1) -> int:
     from diagnostics import report  # WeasyPrint: loaded by the task, not by every import
 
     try:
-        return len(report.pdf_for_html(report.diagnostic_html(diagnostic)))
+        return len(report.diagnostic_pdf(diagnostic))
     except Exception:
         retry(report_pdf_task, attempt=attempt, diagnostic_id=diagnostic_id)
         raise
