@@ -57,7 +57,9 @@ def test_the_profile_shows_each_axis_range_and_level(client, director, express):
     client.force_login(director)
     url = reverse("diagnostics:express_results", args=[express.pk])
     assert client.get(reverse("diagnostics:results", args=[express.pk])).url == url
-    page = client.get(url).content.decode()
+    response = client.get(url)
+    assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+    page = response.content.decode()
     # Estimates 100 on both axes, margins −10 / +12: « entre 90 et 100 ».
     assert "entre 90 et 100" in page and "Profil indicatif" in page
     assert "D’après 2 questions" in page and "sur les 6 du diagnostic complet" in page
