@@ -84,6 +84,23 @@ def test_the_profile_runs_a_constant_number_of_queries(
     assert response.status_code == 200
 
 
+def test_the_profile_pdf_runs_as_many_queries_whatever_the_size(client, director, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(director)
+    counts = []
+    for size in (2, 5):
+        full = factories.build_questionnaire(axes=size, questions=size)
+        campaign = factories.open_campaign(factories.build_express(full, per_axis=size - 1))
+        express = factories.submitted_express(office, campaign)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("diagnostics:report_pdf", args=[express.pk]))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
 def test_continuing_opens_the_full_diagnostic_with_the_express_answers_to_confirm(
     client, director, office, questionnaire, express
 ):
