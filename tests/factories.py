@@ -339,7 +339,13 @@ def build_express(full: Questionnaire, *, per_axis=2, below=10, above=12, shrink
                 allow_not_applicable=question.allow_not_applicable,
             )
             Choice.objects.bulk_create(
-                Choice(question=copy, order=c.order, label=c.label, points=c.points)
+                Choice(
+                    question=copy,
+                    order=c.order,
+                    label=c.label,
+                    points=c.points,
+                    recommendation=c.recommendation,
+                )
                 for c in question.choices.all()
             )
     return express

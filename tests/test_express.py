@@ -171,3 +171,18 @@ def test_express_error_prints_the_error_of_each_axis_on_the_database(capsys):
     out = capsys.readouterr().out
     assert "axe-1" in out and "erreur moyenne" in out and "sur 3 diagnostics" in out
     assert Questionnaire.objects.express().count() == 1
+
+
+@pytest.mark.django_db
+def test_validation_refuses_an_express_question_the_full_questionnaire_lacks():
+    from diagnostics.models import Question
+    from diagnostics.validation import questionnaire_faults
+    from tests import factories
+
+    full = factories.build_questionnaire(axes=2, questions=3)
+    short = factories.build_express(full)
+    assert questionnaire_faults(short) == []
+    Question.objects.filter(questionnaire=short, code="axe-1-01").update(code="axe-1-99")
+    short.refresh_from_db()
+    faults = questionnaire_faults(short)
+    assert len(faults) == 1 and "axe-1-99" in faults[0] and "reprises" in faults[0]
