@@ -20,7 +20,9 @@ from weasyprint.urls import URLFetcher
 
 from diagnostics.models import Diagnostic
 from diagnostics.pdf_tags import complete_tags
-from diagnostics.results import Results
+from diagnostics.results import Results, build_results
+from diagnostics.selectors.express import express_results
+from diagnostics.visibility import OpinionReader
 
 STATIC_PREFIX = "snut-static:"
 CACHE_SECONDS = 24 * 3600
@@ -48,6 +50,8 @@ PDF_VARIANT = "pdf/ua-1"
 REPORT_TEMPLATE = "diagnostics/report/report.html"
 # A business's short report: its profile, its three priorities, the workshops that fit.
 BUSINESS_REPORT_TEMPLATE = "diagnostics/report/business.html"
+# An express diagnostic's one page: its indicative levels with their margins.
+EXPRESS_REPORT_TEMPLATE = "diagnostics/report/express.html"
 
 
 def render_html(results: Results, request=None) -> str:
@@ -57,6 +61,30 @@ def render_html(results: Results, request=None) -> str:
         {"results": results, "static_prefix": STATIC_PREFIX, "generated_at": timezone.localtime()},
         request=request,
     )
+
+
+def diagnostic_html(
+    diagnostic: Diagnostic, request=None, reader: OpinionReader = OpinionReader.MEMBER
+) -> str:
+    """The report of a submitted diagnostic: the one-page indicative profile of an express
+    one, else the full report (or a business's short one) as `reader` may read it (the
+    team's opinions, visibility.py; by default a member, as printed at submission)."""
+    if diagnostic.questionnaire.is_express:
+        return render_to_string(
+            EXPRESS_REPORT_TEMPLATE,
+            {
+                "results": express_results(diagnostic),
+                "static_prefix": STATIC_PREFIX,
+                "generated_at": timezone.localtime(),
+            },
+            request=request,
+        )
+    return render_html(build_results(diagnostic, reader), request=request)
+
+
+def diagnostic_pdf(diagnostic: Diagnostic) -> bytes:
+    """The report of a submitted diagnostic (`diagnostic_html`), printed once for all."""
+    return pdf_for_html(diagnostic_html(diagnostic))
 
 
 def render_pdf(results: Results, request=None) -> bytes:

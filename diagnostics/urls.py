@@ -66,6 +66,12 @@ urlpatterns = [
     path("diagnostics/<int:pk>/niveaux-vises/", targets.axis_targets, name="targets"),
     path("diagnostics/<int:pk>/reponses/", answers.diagnostic_answers, name="answers"),
     path("diagnostics/<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("diagnostics/<int:pk>/express/", views.express_profile, name="express_results"),
+    path(
+        "diagnostics/<int:pk>/express/continuer/",
+        views.express_continue,
+        name="express_continue",
+    ),
     # The office's team and invitations (diagnostics/views/team.py)
     path("offices/<slug:slug>/equipe/", team.team, name="team"),
     path("offices/<slug:slug>/equipe/inviter/", team.team_invite, name="team_invite"),

@@ -68,6 +68,37 @@ def questionnaire_faults(questionnaire: Questionnaire) -> list[str]:
             )
         for question in questions:
             faults.extend(_question_faults(questionnaire, question, uses_effort=uses_effort))
+    if questionnaire.abbreviates_id:
+        faults.extend(_express_faults(questionnaire, axes))
+    return faults
+
+
+def _express_faults(questionnaire: Questionnaire, axes) -> list[str]:
+    """An express questionnaire asks questions of the full one it abbreviates, under the same
+    axis codes, with as many choices: its answers carry into the full diagnostic by code."""
+    full = selectors.questionnaire_axes(questionnaire.abbreviates)
+    full_questions = {q.code: (a.code, q) for a in full for q in a.questions.all()}
+    faults = []
+    for axis in axes:
+        for question in axis.questions.all():
+            found = full_questions.get(question.code)
+            if found is None or found[0] != axis.code:
+                faults.append(
+                    _(
+                        "Question %(code)s : le questionnaire complet n’a pas cette question "
+                        "dans l’axe %(axis)s, ses réponses express ne pourraient pas y être "
+                        "reprises."
+                    )
+                    % {"code": question.code, "axis": axis.code}
+                )
+            elif len(found[1].choices.all()) != len(question.choices.all()):
+                faults.append(
+                    _(
+                        "Question %(code)s : elle n’a pas autant de choix que dans le "
+                        "questionnaire complet."
+                    )
+                    % {"code": question.code}
+                )
     return faults
 
 

@@ -351,3 +351,63 @@ def make_session(training, *, days=14, hour=9, hours=2, office=None, **fields) -
         ends=starts + timedelta(hours=hours),
         **fields,
     )
+
+
+def build_express(full: Questionnaire, *, per_axis=2, below=10, above=12, shrinkage=20):
+    """An express questionnaire abbreviating `full`: the first `per_axis` questions of each
+    axis, same codes and choices, each axis with these margins and shrinkage."""
+    express = Questionnaire.objects.create(
+        code=f"{full.code}-express",
+        version=full.version,
+        name="Diagnostic express de test",
+        status="published",
+        audience=full.audience,
+        abbreviates=full,
+    )
+    MaturityLevel.objects.bulk_create(
+        MaturityLevel(questionnaire=express, lower_bound=lv.lower_bound, name=lv.name)
+        for lv in full.levels.all()
+    )
+    for axis in full.axes.order_by("order"):
+        own = Axis.objects.create(
+            questionnaire=express,
+            code=axis.code,
+            name=axis.name,
+            order=axis.order,
+            weight=axis.weight,
+            margin_below=below,
+            margin_above=above,
+            shrinkage=shrinkage,
+        )
+        for question in axis.questions.order_by("order")[:per_axis]:
+            copy = Question.objects.create(
+                questionnaire=express,
+                axis=own,
+                code=question.code,
+                text=question.text,
+                order=question.order,
+                weight=question.weight,
+                allow_not_applicable=question.allow_not_applicable,
+            )
+            Choice.objects.bulk_create(
+                Choice(
+                    question=copy,
+                    order=c.order,
+                    label=c.label,
+                    points=c.points,
+                    recommendation=c.recommendation,
+                )
+                for c in question.choices.all()
+            )
+    return express
+
+
+def submitted_express(office: Office, campaign: Campaign, pick=lambda choices: choices[-1]):
+    """The office's express diagnostic of `campaign`, every question answered, submitted."""
+    from diagnostics import services
+
+    user = director_of(office)
+    diagnostic = services.diagnostic_start(organisation=office, campaign=campaign, user=user)
+    answer_all(diagnostic, pick=pick)
+    with services.reports_printed_on_demand():
+        return services.diagnostic_submit(diagnostic=diagnostic, user=user)

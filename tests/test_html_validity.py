@@ -21,7 +21,15 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_STAFF,
     seed,
 )
-from diagnostics.models import Action, Diagnostic, Office, Questionnaire, Respondent, Training
+from diagnostics.models import (
+    Action,
+    Campaign,
+    Diagnostic,
+    Office,
+    Questionnaire,
+    Respondent,
+    Training,
+)
 from diagnostics.tokens import token_hash
 from tests import factories
 from tests.idrefs import missing_idrefs
@@ -104,6 +112,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
     submitted = Diagnostic.objects.filter(
         organisation=draft.organisation, status=Diagnostic.Status.SUBMITTED
     ).first()
+    # Its express profile (the demo's express campaign is open).
+    express = factories.submitted_express(draft.organisation, Campaign.objects.express().get())
     # An action in the plan: its card, its edit page and its form with errors.
     action = Action.objects.create(office=draft.organisation, title="Refaire la fiche Google")
     director = Client()
@@ -131,6 +141,7 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             "results": f"/diagnostics/{submitted.pk}/resultats/",
             "answers": f"/diagnostics/{submitted.pk}/reponses/",
             "targets": f"/diagnostics/{submitted.pk}/niveaux-vises/",
+            "express-results": f"/diagnostics/{express.pk}/express/",
             "plan": f"/offices/{draft.organisation.slug}/plan/",
             "action-edit": f"/offices/{draft.organisation.slug}/plan/{action.pk}/",
         },
@@ -209,6 +220,8 @@ def test_the_project_pages_have_no_html_error(demo, tmp_path):
             # Staff read results and answers; the office's name leads to its admin page.
             "staff-results": f"/diagnostics/{submitted.pk}/resultats/",
             "staff-answers": f"/diagnostics/{submitted.pk}/reponses/",
+            "staff-express-results": f"/diagnostics/{express.pk}/express/",
+            "admin-campaigns": "/admin/diagnostics/campaign/",
         },
     )
     reopen = f"/admin/diagnostics/diagnostic/{submitted.pk}/rouvrir/"

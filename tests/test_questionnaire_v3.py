@@ -185,8 +185,11 @@ def test_version_3_is_what_duplicating_version_2_makes_then_edits(db):
     fixture = json.loads(V3.read_text(encoding="utf-8"))
     assert all("pk" not in row for row in fixture)
     # The copy is a draft with a revision date; the fixture says « publié » and lets the
-    # database date it on loading.
-    bookkeeping = {"status", "audience", "revised_at"}
+    # database date it on loading. A full questionnaire leaves the express fields empty.
+    bookkeeping = {
+        "status", "audience", "revised_at", "abbreviates", "margin_below", "margin_above",
+        "shrinkage",
+    }  # fmt: skip
 
     def shape(rows):
         return {(r["model"], frozenset(r["fields"]) - bookkeeping) for r in rows}

@@ -285,3 +285,18 @@ def test_demo_impact_shows_attendees_evolution_and_a_due_rediagnosis(db, seeded)
     year = (today - timedelta(days=215)).year
     figures = bilan.bilan(demo, year)
     assert figures.attended >= 5 and figures.answered > 0
+
+
+def test_the_express_campaign_is_open_and_taken_by_offices_apart(db, seeded):
+    """Once snut_setup has installed the express questionnaire, the demo opens its express
+    campaign; the offices that have not started this year's full diagnostic took it."""
+    seeded["businesses"].restore()
+    campaign = Campaign.objects.express().get()
+    assert campaign.is_open() and campaign not in Campaign.objects.network()
+    express = Diagnostic.objects.filter(campaign=campaign, status=Diagnostic.Status.SUBMITTED)
+    assert express.count() == 5
+    assert all(d.axis_scores.count() == 6 for d in express)
+    current = Campaign.objects.network().order_by("opens").last()
+    assert not Diagnostic.objects.filter(
+        campaign=current, organisation__in=express.values("organisation")
+    ).exists()

@@ -58,11 +58,13 @@ def test_on_an_empty_migrated_database_it_installs_everything(db):
     assert (Region.objects.count(), Department.objects.count()) == (18, 101)
     # The latest version of each official questionnaire, published, and only that one.
     latest = {code: version for _name, code, version in questionnaire_fixtures()}
-    assert set(latest) == {"snut-ot", "snut-prestataires"}
+    assert set(latest) == {"snut-ot", "snut-ot-express", "snut-prestataires"}
     installed = {q.code: q for q in Questionnaire.objects.all()}
     assert {code: q.version for code, q in installed.items()} == latest
     assert {q.status for q in installed.values()} == {Questionnaire.Status.PUBLISHED}
     assert Questionnaire.objects.latest(Audience.OFFICES).get().code == "snut-ot"
+    express = installed["snut-ot-express"]
+    assert express.abbreviates == installed["snut-ot"] and express.is_express
     assert Questionnaire.objects.latest(Audience.BUSINESSES).get().code == "snut-prestataires"
 
     offices = Training.objects.filter(audience=Audience.OFFICES, organiser=None)
@@ -87,7 +89,7 @@ def test_on_an_empty_migrated_database_it_installs_everything(db):
 
     out = io.StringIO()
     call_command("validate_questionnaire", stdout=out)
-    assert out.getvalue().count("structure valide") == 2
+    assert out.getvalue().count("structure valide") == 3  # offices, express, businesses
 
 
 def test_every_version_for_the_demo(db):

@@ -59,7 +59,7 @@ def test_a_failing_task_is_recorded_and_retried_later_three_attempts_in_all(
     def broken(*args, **kwargs):
         raise OSError("police introuvable")
 
-    monkeypatch.setattr(report, "render_pdf", broken)
+    monkeypatch.setattr(report, "diagnostic_pdf", broken)
     services.report_pdf_enqueue(diagnostic_id=complete.pk)
     run_worker()
     failed = DBTaskResult.objects.get(status="FAILED")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import selectors, services, visibility
+from diagnostics.admin.filters import CampaignKindFilter, DiagnosticKindFilter, kind_label
 from diagnostics.display import score as format_score
 from diagnostics.models import (
     Answer,
@@ -39,6 +40,7 @@ from diagnostics.models import (
 class CampaignAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        "kind",
         "questionnaire_version",
         "opens",
         "closes",
@@ -46,7 +48,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "submitted_count",
         "pending",
     ]
-    list_filter = ["questionnaire"]
+    list_filter = [CampaignKindFilter, "questionnaire"]
     list_select_related = ["questionnaire"]
     search_fields = ["name"]
     date_hierarchy = "opens"
@@ -58,6 +60,10 @@ class CampaignAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "is_nav_sidebar_enabled": False}
         return super().changelist_view(request, extra_context)
 
+    @admin.display(description=_("type"))
+    def kind(self, obj):
+        return kind_label(obj.questionnaire)
+
     @admin.display(description=_("questionnaire"), ordering="questionnaire__version")
     def questionnaire_version(self, obj):
         return format_html(
@@ -68,6 +74,11 @@ class CampaignAdmin(admin.ModelAdmin):
         if db_field.name == "questionnaire":
             kwargs["queryset"] = Questionnaire.objects.filter(
                 status=Questionnaire.Status.PUBLISHED, audience=Audience.OFFICES
+            )
+            kwargs["help_text"] = _(
+                "Le questionnaire complet, ou sa version express pour une campagne de diagnostic "
+                "express (par exemple auprès des offices qui n’ont jamais participé) : ses "
+                "résultats sont indicatifs et toujours présentés à part."
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -92,6 +103,11 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("qui n’a pas encore soumis ?"))
     def pending(self, obj):
+        if obj.questionnaire.is_express:  # no office list shows an express campaign
+            url = reverse("admin:diagnostics_diagnostic_changelist")
+            return format_html(
+                '<a href="{}?campaign__id__exact={}">{}</a>', url, obj.pk, _("diagnostics express")
+            )
         url = reverse("admin:diagnostics_office_changelist")
         return format_html(
             '<a href="{}?campagne={}&amp;statut=pending">{}</a>',
@@ -177,19 +193,21 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     list_display = [
         "organisation",
         "campaign",
+        "kind",
         "status",
         "shown_overall_score",
         "overall_level",
         "submitted_at",
     ]
     list_filter = [
+        DiagnosticKindFilter,
         "status",
         "campaign",
         "organisation__department",
         "organisation__segment",
         "overall_level",
     ]
-    list_select_related = ["organisation", "campaign", "overall_level"]
+    list_select_related = ["organisation", "campaign", "overall_level", "questionnaire"]
     search_fields = ["organisation__name", "organisation__commune"]
     readonly_fields = [
         "organisation",
@@ -206,6 +224,10 @@ class DiagnosticAdmin(QuickCheckboxMixin, admin.ModelAdmin):
     fields = readonly_fields  # the score as shown everywhere, not the stored decimals
     # Reopenings, axis scores, importance and answers follow as plain tables
     # (diagnostic_sections, _sections.html), not inlines.
+
+    @admin.display(description=_("type"))
+    def kind(self, obj):
+        return kind_label(obj.questionnaire)
 
     def get_queryset(self, request):
         # The businesses' diagnostics are read only in aggregates here (visibility.py).

@@ -158,7 +158,7 @@ class OfficeAnalyticsMixin:
                 return self._refuse(request, _("Cet office n’existe pas."))
             diagnostics = list(
                 selectors.latest_submitted()
-                .filter(organisation=office)
+                .filter(organisation=office, questionnaire__abbreviates__isnull=True)
                 .select_related("campaign", "overall_level")
                 .order_by("campaign__opens")[: regional.MAX_COMPARED]
             )

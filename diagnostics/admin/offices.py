@@ -31,6 +31,7 @@ from diagnostics.display import tone
 from diagnostics.models import Campaign, Membership, Office
 from diagnostics.network import network_departments
 from diagnostics.selectors import regional
+from diagnostics.selectors.express import with_latest_express
 from diagnostics.selectors.regional import businesses as regional_businesses
 
 
@@ -190,6 +191,34 @@ def business_median_column(levels):
     return business_median_column
 
 
+def status_column(levels):
+    """Where the office stands in the campaign and, on a line of its own and named so, its
+    latest express profile: an indicative score, never one of the campaign's (the list has no
+    width left for a column of its own)."""
+
+    @admin.display(description=gettext_lazy("diagnostic"), ordering="campaign_status")
+    def status(obj):
+        label = regional.STATUS_LABELS[obj.campaign_status]
+        if obj.diagnostic_id:
+            url = reverse("diagnostics:results", args=[obj.diagnostic_id])
+            cell = format_html(
+                '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
+            )
+        else:
+            cell = format_html('<span class="snut-status {}">{}</span>', obj.campaign_status, label)
+        if obj.express_id is None:
+            return cell
+        return cell + format_html(
+            '<br><a class="snut-express" href="{}">{} <span class="snut-badge tone-{}">{}</span></a>',
+            reverse("diagnostics:express_results", args=[obj.express_id]),
+            _("express"),
+            tone(obj.express_score, levels),
+            format_score(obj.express_score),
+        )
+
+    return status
+
+
 class QuickRowsMixin(QuickCheckboxMixin):
     """Writes each row of the list as Django's items_for_result does (the same HTML: a test
     compares them), for a list whose columns are the action checkbox, a text field linked to
@@ -291,7 +320,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             campaign = campaign_for(request)
             if campaign is not None:
                 queryset = regional.offices_with_scores(queryset, campaign, axes_for(request))
-            request._snut_offices = queryset
+            request._snut_offices = with_latest_express(queryset)
         return request._snut_offices.all()
 
     def get_list_display(self, request):
@@ -309,23 +338,13 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             classement_column(),
             overall_column(office_levels),
             *[axis_column(axis, office_levels) for axis in axes_for(request)],
-            "status",
+            status_column(office_levels),
             business_median_column(business_levels),
         ]
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")
     def department_code(self, obj):
         return format_html('<abbr title="{}">{}</abbr>', obj.department.name, obj.department.code)
-
-    @admin.display(description=gettext_lazy("diagnostic"), ordering="campaign_status")
-    def status(self, obj):
-        label = regional.STATUS_LABELS[obj.campaign_status]
-        if obj.diagnostic_id:
-            url = reverse("diagnostics:results", args=[obj.diagnostic_id])
-            return format_html(
-                '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
-            )
-        return format_html('<span class="snut-status {}">{}</span>', obj.campaign_status, label)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

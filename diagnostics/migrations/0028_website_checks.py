@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnostics', '0026_axis_targets'),
+        ('diagnostics', '0027_express'),
     ]
 
     operations = [

@@ -22,8 +22,13 @@ class CampaignManager(models.Manager):
         return self.get(questionnaire__code=code, questionnaire__version=version, name=name)
 
     def network(self):
-        """The regional network's campaigns, which the offices answer."""
-        return self.filter(audience=Audience.OFFICES)
+        """The regional network's campaigns of full diagnostics, which the offices answer:
+        the ones every list, comparison and median reads."""
+        return self.filter(audience=Audience.OFFICES, questionnaire__abbreviates__isnull=True)
+
+    def express(self):
+        """The network's express campaigns: indicative results, always shown apart."""
+        return self.filter(audience=Audience.OFFICES, questionnaire__abbreviates__isnull=False)
 
 
 class Campaign(models.Model):
@@ -87,6 +92,10 @@ class Campaign(models.Model):
     def clean(self):
         if self.questionnaire_id and self.questionnaire.audience != self.audience:
             raise ValidationError({"questionnaire": CAMPAIGN_WRONG_QUESTIONNAIRE})
+
+    @property
+    def is_express(self) -> bool:
+        return self.questionnaire.is_express
 
     def admits(self, organisation) -> bool:
         """Whether `organisation` belongs to this campaign's audience."""

@@ -24,8 +24,15 @@ class QuestionnaireManager(models.Manager):
 
     def latest(self, audience: str):
         """The newest published questionnaire for this audience, as a one-row queryset."""
-        published = self.filter(status=Questionnaire.Status.PUBLISHED, audience=audience)
+        published = self.full().filter(status=Questionnaire.Status.PUBLISHED, audience=audience)
         return published.order_by("-version", "-pk")[:1]
+
+    def full(self):
+        """Questionnaires that abbreviate none: every one but the express ones."""
+        return self.filter(abbreviates__isnull=True)
+
+    def express(self):
+        return self.filter(abbreviates__isnull=False)
 
 
 class Questionnaire(models.Model):
@@ -43,6 +50,20 @@ class Questionnaire(models.Model):
     )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # An express questionnaire abbreviates a full one: a few of its questions, same codes,
+    # fitted by diagnostics/express.py. Its results are indicative and shown apart.
+    abbreviates = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="abbreviations",
+        verbose_name=_("version courte de"),
+        help_text=_(
+            "Pour un diagnostic express : le questionnaire complet dont il reprend quelques "
+            "questions. Vide pour un questionnaire complet."
+        ),
     )
     # Moved forward whenever a level, axis, question or choice is saved or deleted
     # (diagnostics/signals.py), by any process: the key of the structure memo.
@@ -65,6 +86,10 @@ class Questionnaire(models.Model):
 
     def natural_key(self):
         return (self.code, self.version)
+
+    @property
+    def is_express(self) -> bool:
+        return self.abbreviates_id is not None
 
     @property
     def is_frozen(self) -> bool:
@@ -136,6 +161,29 @@ class Axis(models.Model):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     weight = models.PositiveSmallIntegerField(_("poids"), default=1)
+    # An express axis only: how far the full axis score may stand from the express estimate
+    # (its 10th and 90th percentiles in the fit, diagnostics/express.py).
+    margin_below = models.PositiveSmallIntegerField(
+        _("marge sous l’estimation"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Diagnostic express : points que le score complet peut avoir en moins."),
+    )
+    margin_above = models.PositiveSmallIntegerField(
+        _("marge au-dessus de l’estimation"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Diagnostic express : points que le score complet peut avoir en plus."),
+    )
+    shrinkage = models.PositiveSmallIntegerField(
+        _("part prise aux autres axes"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Diagnostic express : en centièmes, ce que l’estimation de l’axe emprunte à la "
+            "moyenne des autres axes (trois réponses disent peu seules)."
+        ),
+    )
 
     objects = QuestionnairePartManager()
 

@@ -1,9 +1,11 @@
 """An office's page: its diagnostics with their progress, and the campaigns it may start."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from diagnostics.models import Answer, Campaign, Diagnostic, Office, Question
+from diagnostics.models import Answer, Audience, Campaign, Diagnostic, Office, Question
 
 
 def _count(queryset: QuerySet):
@@ -32,17 +34,39 @@ def office_diagnostics(office: Office) -> list[Diagnostic]:
     )
 
 
-def campaigns_to_start(
-    diagnostics: list[Diagnostic], today
-) -> list[tuple[Campaign, Diagnostic | None]]:
+@dataclass(frozen=True)
+class OpenCampaigns:
+    """What the office page offers to start, from one query of the open campaigns."""
+
+    full: list[tuple[Campaign, Diagnostic | None]]  # with the diagnostic to carry over, if any
+    express: list[Campaign]
+    # The open full campaign where a submitted express diagnostic goes on (none when the
+    # office already submitted its full diagnostic there).
+    continue_in: Campaign | None
+
+
+def campaigns_to_start(diagnostics: list[Diagnostic], today) -> OpenCampaigns:
     """The open network campaigns the office has not taken part in (one diagnostic per
-    office and campaign), each with the submitted diagnostic of an earlier campaign whose
-    answers can be carried over: one query."""
-    submitted = [d for d in diagnostics if d.is_submitted]
-    return [
-        (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
-        for c in Campaign.objects.network()
-        .filter(opens__lte=today, closes__gte=today)
-        .order_by("-opens")
-        if not any(d.campaign_id == c.pk for d in diagnostics)
-    ]
+    office and campaign), each full one with the submitted diagnostic of an earlier campaign
+    whose answers can be carried over (never an express one), the express ones apart; and
+    where an express diagnostic goes on: one query."""
+    submitted = [d for d in diagnostics if d.is_submitted and not d.questionnaire.is_express]
+    taken = {d.campaign_id: d for d in diagnostics}
+    campaigns = list(
+        Campaign.objects.filter(audience=Audience.OFFICES, opens__lte=today, closes__gte=today)
+        .select_related("questionnaire")
+        .order_by("-opens", "-pk")
+    )
+    full = [c for c in campaigns if not c.questionnaire.is_express]
+    continue_in = full[0] if full else None
+    if continue_in is not None and continue_in.pk in taken and taken[continue_in.pk].is_submitted:
+        continue_in = None
+    return OpenCampaigns(
+        full=[
+            (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
+            for c in full
+            if c.pk not in taken
+        ],
+        express=[c for c in campaigns if c.questionnaire.is_express and c.pk not in taken],
+        continue_in=continue_in,
+    )

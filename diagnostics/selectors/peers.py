@@ -55,11 +55,13 @@ class PreviousScores:
 
 
 def previous_diagnostics(office_id: int, campaign) -> QuerySet[Diagnostic]:
-    """The office's submitted diagnostics of earlier campaigns, the latest campaign first."""
+    """The office's submitted full diagnostics of earlier campaigns, the latest campaign
+    first: an express one is indicative, never the previous diagnostic."""
     return Diagnostic.objects.filter(
         organisation_id=office_id,
         status=Diagnostic.Status.SUBMITTED,
         campaign__opens__lt=campaign.opens,
+        questionnaire__abbreviates__isnull=True,
     ).order_by("-campaign__opens", "-submitted_at")
 
 

@@ -406,6 +406,7 @@ def contemporary_business_campaign(diagnostic: Diagnostic) -> Campaign | None:
             organisation=diagnostic.organisation_id,
             status=Diagnostic.Status.SUBMITTED,
             campaign__audience=Audience.OFFICES,
+            questionnaire__abbreviates__isnull=True,
             campaign__opens__gt=diagnostic.campaign.opens,
         )
         campaigns = campaigns.filter(

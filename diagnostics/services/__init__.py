@@ -90,6 +90,13 @@ from diagnostics.services.exports import (
     exports_of,
     exports_prune,
 )
+from diagnostics.services.express import (
+    EXPRESS_NOT_SUBMITTED,
+    FULL_ALREADY_SUBMITTED,
+    NO_FULL_CAMPAIGN,
+    NOT_EXPRESS,
+    express_continue,
+)
 from diagnostics.services.invitations import (
     ACCOUNT_EXISTS,
     INVITATION_EXPIRED,
@@ -373,6 +380,11 @@ __all__ = [
     "diagnostic_abandon",
     "diagnostic_reopen",
     "diagnostic_start",
+    "express_continue",
+    "EXPRESS_NOT_SUBMITTED",
+    "FULL_ALREADY_SUBMITTED",
+    "NO_FULL_CAMPAIGN",
+    "NOT_EXPRESS",
     "diagnostic_submit",
     "export_file_task",
     "export_filename",

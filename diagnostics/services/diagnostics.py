@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from diagnostics import selectors
+from diagnostics import express, scoring, selectors
 from diagnostics.access import is_director
 from diagnostics.models import (
     Answer,
@@ -131,7 +131,7 @@ def diagnostic_start(
                 created_by=user,
             )
             if previous is not None:
-                _carry_over(previous, diagnostic, user)
+                answers_carry_over(source=previous, diagnostic=diagnostic, user=user)
             return diagnostic
     except IntegrityError:
         raise already from None
@@ -151,23 +151,40 @@ def _matching_choice(old: Choice, question: Question) -> Choice | None:
     return None
 
 
-def _carry_over(previous: Diagnostic, diagnostic: Diagnostic, user) -> None:
+def answers_carry_over(
+    *, source: Diagnostic, diagnostic: Diagnostic, user, over_unconfirmed: bool = False
+) -> int:
+    """Pre-fills the draft's questions that have no answer yet with the source diagnostic's
+    answers to the questions of the same code, each marked « à confirmer »; how many.
+    With `over_unconfirmed`, an answer still « à confirmer » (carried from an older
+    diagnostic) gives way too: a member's own answer never does."""
+    existing = Answer.objects.filter(diagnostic=diagnostic)
+    answered, unconfirmed = set(), {}
+    for pk, carried_over, *value in existing.values_list(
+        "question_id", "carried_over", "choice_id", "not_applicable", "comment"
+    ):
+        if over_unconfirmed and carried_over:
+            unconfirmed[pk] = tuple(value)
+        else:
+            answered.add(pk)
     questions = {
         q.code: q
         for axis in selectors.questionnaire_axes(diagnostic.questionnaire)
         for q in axis.questions.all()
     }
-    old_answers = Answer.objects.filter(diagnostic=previous).select_related("question", "choice")
+    old_answers = Answer.objects.filter(diagnostic=source).select_related("question", "choice")
     old_answers = old_answers.prefetch_related("question__choices")
     carried = []
     for old in old_answers:
         question = questions.get(old.question.code)
-        if question is None:
+        if question is None or question.pk in answered:
             continue
         choice = _matching_choice(old.choice, question) if old.choice_id else None
         not_applicable = old.not_applicable and question.allow_not_applicable
         if choice is None and not not_applicable and not old.comment:
             continue
+        if unconfirmed.get(question.pk) == (choice and choice.pk, not_applicable, old.comment):
+            continue  # already waiting for a confirmation, as it is
         carried.append(
             Answer(
                 diagnostic=diagnostic,
@@ -179,7 +196,12 @@ def _carry_over(previous: Diagnostic, diagnostic: Diagnostic, user) -> None:
                 updated_by=user,
             )
         )
+    if over_unconfirmed:
+        existing.filter(
+            carried_over=True, question_id__in=[a.question.pk for a in carried]
+        ).delete()
     Answer.objects.bulk_create(carried)
+    return len(carried)
 
 
 def diagnostic_abandon(*, diagnostic: Diagnostic, user) -> None:
@@ -247,12 +269,13 @@ def diagnostic_submit(
         if missing:
             message = ngettext(UNANSWERED_ONE, UNANSWERED_MANY, missing)
             raise ServiceError(message.format(count=missing))
+        scores, overall = _submitted_scores(locked, profile)
         AxisScore.objects.bulk_create(
             AxisScore(
                 diagnostic=locked,
                 axis_id=result.axis.id,
-                score=score_decimal(result.score),
-                level_id=result.level.id if result.level else None,
+                score=score_decimal(scores[result.axis.id][0]),
+                level_id=scores[result.axis.id][1],
                 answered=result.answered,
                 total=result.total,
             )
@@ -261,8 +284,8 @@ def diagnostic_submit(
         locked.status = Diagnostic.Status.SUBMITTED
         locked.submitted_by = user
         locked.submitted_at = now
-        locked.overall_score = score_decimal(profile.score)
-        locked.overall_level_id = profile.level.id if profile.level else None
+        locked.overall_score = score_decimal(overall[0])
+        locked.overall_level_id = overall[1]
         locked.share_details = share_details if locked.organisation.is_business else True
         locked.save()
         # The report is printed in the background once the submission is
@@ -276,6 +299,34 @@ def diagnostic_submit(
                     robust=True,
                 )
     return locked
+
+
+def _submitted_scores(diagnostic: Diagnostic, profile: scoring.Profile):
+    """The scores stored at submission: the profile's, or for an express diagnostic each
+    axis's estimate (express.estimates, with its axis's shrinkage) and their weighted mean.
+    (scores by axis id: (score, level id), and (overall, level id))."""
+
+    def level_id(level):
+        return level.id if level else None
+
+    if not diagnostic.questionnaire.is_express:
+        return (
+            {r.axis.id: (r.score, level_id(r.level)) for r in profile.axes},
+            (profile.score, level_id(profile.level)),
+        )
+    axes = selectors.questionnaire_axes(diagnostic.questionnaire)
+    shrinkage = {axis.code: axis.shrinkage / 100 for axis in axes}
+    estimated = express.estimates({r.axis.code: r.score for r in profile.axes}, shrinkage)
+    levels = selectors.scoring_levels(diagnostic.questionnaire)
+    scores = {
+        r.axis.id: (
+            estimated[r.axis.code],
+            level_id(scoring.level_for(estimated[r.axis.code], levels)),
+        )
+        for r in profile.axes
+    }
+    overall = scoring.weighted_mean((r.axis.weight, estimated[r.axis.code]) for r in profile.axes)
+    return scores, (overall, level_id(scoring.level_for(overall, levels)))
 
 
 REOPEN_NOT_SUBMITTED = gettext_noop("Ce diagnostic n’est pas soumis : il n’y a rien à rouvrir.")

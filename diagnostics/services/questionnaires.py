@@ -26,6 +26,7 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
             description=questionnaire.description,
             audience=questionnaire.audience,
             status=Questionnaire.Status.DRAFT,
+            abbreviates_id=questionnaire.abbreviates_id,  # an express copy stays express
         )
         new_levels = MaturityLevel.objects.bulk_create(
             MaturityLevel(
@@ -45,6 +46,9 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
                 description=axis.description,
                 order=axis.order,
                 weight=axis.weight,
+                margin_below=axis.margin_below,
+                margin_above=axis.margin_above,
+                shrinkage=axis.shrinkage,
             )
             for axis in axes
         )

@@ -40,10 +40,9 @@ def report_pdf_task(*, diagnostic_id: int, attempt: int = 1) -> int:
     if diagnostic is None:  # reopened or deleted since: nothing to print
         return 0
     from diagnostics import report  # WeasyPrint: loaded by the task, not by every import
-    from diagnostics.results import build_results
 
     try:
-        return len(report.render_pdf(build_results(diagnostic)))
+        return len(report.diagnostic_pdf(diagnostic))
     except Exception:
         retry(report_pdf_task, attempt=attempt, diagnostic_id=diagnostic_id)
         raise

@@ -47,6 +47,8 @@ QUESTIONNAIRE_FIXTURES = [
     "questionnaire_snut",
     "questionnaire_snut_v2",
     "questionnaire_snut_v3",
+    # The express diagnostic abbreviates version 3: written by `manage.py express_questionnaire`.
+    "questionnaire_snut_express",
     "questionnaire_prestataires",
     "questionnaire_prestataires_v2",
 ]

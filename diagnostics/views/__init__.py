@@ -1,6 +1,7 @@
 """Pages: scope the object to the user, call a service or a selector, render."""
 
 from diagnostics.views.accessibility import accessibility_statement
+from diagnostics.views.express import express_continue, express_profile
 from diagnostics.views.filling import (
     answer_autosave,
     diagnostic_abandon,
@@ -33,6 +34,8 @@ __all__ = [
     "diagnostic_resume",
     "diagnostic_review",
     "diagnostic_start",
+    "express_continue",
+    "express_profile",
     "home",
     "office_detail",
     "report_pdf",

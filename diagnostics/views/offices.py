@@ -35,7 +35,9 @@ def office_detail(request, slug):
     office = access.office_for_member(request.user, slug)
     diagnostics = selectors.office_diagnostics(office)
     drafts = [d for d in diagnostics if not d.is_submitted]
-    submitted = [d for d in diagnostics if d.is_submitted]
+    # Express profiles are indicative: listed apart from the full diagnostics.
+    submitted = [d for d in diagnostics if d.is_submitted and not d.questionnaire.is_express]
+    express = [d for d in diagnostics if d.is_submitted and d.questionnaire.is_express]
     today = timezone.localdate()
     open_campaigns = selectors.campaigns_to_start(diagnostics, today)
     return render(
@@ -47,7 +49,10 @@ def office_detail(request, slug):
             "manages_businesses": access.manages_businesses(office),
             "drafts": drafts,
             "submitted": sorted(submitted, key=lambda d: d.campaign.opens, reverse=True),
-            "open_campaigns": open_campaigns,
+            "open_campaigns": open_campaigns.full,
+            "express_campaigns": open_campaigns.express,
+            "express_submitted": express,
+            "continue_in": open_campaigns.continue_in,
             "submitted_open": [
                 d for d in submitted if d.campaign.opens <= today <= d.campaign.closes
             ],
@@ -61,7 +66,12 @@ def office_detail(request, slug):
 def diagnostic_start(request, slug):
     office = access.office_for_member(request.user, slug)
     campaign_id = access.parse_id(request.POST.get("campaign"))
-    campaign = Campaign.objects.network().filter(pk=campaign_id).first() if campaign_id else None
+    # A full or an express campaign of the network.
+    campaign = (
+        Campaign.objects.filter(audience=Audience.OFFICES, pk=campaign_id).first()
+        if campaign_id
+        else None
+    )
     if campaign is None:
         messages.error(request, _("Choisissez une campagne ouverte pour commencer un diagnostic."))
         return redirect("diagnostics:office", slug=office.slug)
@@ -75,7 +85,15 @@ def diagnostic_start(request, slug):
     except services.ServiceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("diagnostics:office", slug=office.slug)
-    if request.POST.get("carry_over") == "1":
+    if campaign.is_express:
+        messages.success(
+            request,
+            _(
+                "Diagnostic express commencé : environ un quart d’heure, et vos réponses sont "
+                "enregistrées au fil de l’eau."
+            ),
+        )
+    elif request.POST.get("carry_over") == "1":
         messages.success(
             request,
             _(

@@ -43,6 +43,8 @@ def results(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
+    if diagnostic.questionnaire.is_express:  # an indicative profile, on a page of its own
+        return redirect("diagnostics:express_results", pk=diagnostic.pk)
     reader = access.opinion_reader(request.user, diagnostic)
     # Members turn priorities into actions; network staff read only.
     can_plan = reader not in (OpinionReader.STAFF, OpinionReader.OUTSIDER)
@@ -62,8 +64,8 @@ def report_pdf(request, pk):
     diagnostic, early = submitted_for_reader(request, pk)
     if early:
         return early
-    results_ = build_results(diagnostic, access.opinion_reader(request.user, diagnostic))
-    html = report.render_html(results_, request=request)
+    reader = access.opinion_reader(request.user, diagnostic)
+    html = report.diagnostic_html(diagnostic, request=request, reader=reader)
     pdf = report.cached_pdf(html)
     if pdf is None:
         if services.report_pdf_pending(diagnostic_id=diagnostic.pk):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from diagnostics.management.commands.seed_demo import DEMO_FILLER, DEMO_FILLING_OFFICE
-from diagnostics.models import Action, Diagnostic, Office, Respondent, Training
+from diagnostics.models import Action, Campaign, Diagnostic, Office, Respondent, Training
 from diagnostics.tokens import token_hash
 from tests import factories
 from tests.browser.axe import WIDTHS, check, login, run
@@ -61,6 +61,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
     factories.opinions_on(submitted)
     invited = Respondent.objects.filter(round__diagnostic=draft, user__isnull=True).first()
     Respondent.objects.filter(pk=invited.pk).update(token_hash=token_hash("lien-de-test"))
+    express = factories.submitted_express(draft.organisation, Campaign.objects.express().get())
     login(page, base, DEMO_FILLER)
     check(
         page,
@@ -78,6 +79,7 @@ def test_director_pages_have_no_serious_violation(page: Page, live_server, demo)
             f"{base}/diagnostics/{submitted.pk}/resultats/",
             f"{base}/diagnostics/{submitted.pk}/niveaux-vises/",
             f"{base}/diagnostics/{submitted.pk}/reponses/",
+            f"{base}/diagnostics/{express.pk}/express/",
             f"{base}/offices/{draft.organisation.slug}/plan/",
             f"{base}/offices/{draft.organisation.slug}/plan/{action.pk}/",
         ],

@@ -92,6 +92,8 @@ def admin_pages(staff) -> dict[str, list[str]]:
         # Staff read every office's results and answers.
         f"/diagnostics/{submitted.order_by('pk').first().pk}/resultats/",
         f"/diagnostics/{submitted.order_by('pk').first().pk}/reponses/",
+        # And the express profiles, apart (the demo's express campaign).
+        f"/diagnostics/{submitted.filter(questionnaire__abbreviates__isnull=False).first().pk}/express/",
     ]
     return {"changelists": changelists, "with_inlines": with_inlines, "staff": staff_pages}
 

@@ -151,6 +151,10 @@ def reports(django_db_setup, django_db_blocker):
         client.force_login(director)
         office_pdf = client.get(reverse("diagnostics:report_pdf", args=[diagnostic.pk]))
         del observed_questions.QUESTIONS[observed_key]
+        # The express diagnostic's one page, from the same engine.
+        short = factories.build_express(campaign.questionnaire)
+        express = factories.submitted_express(office, factories.open_campaign(short))
+        express_pdf = client.get(reverse("diagnostics:report_pdf", args=[express.pk]))
 
         questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
         campaign = factories.open_campaign(questionnaire, organiser=office)
@@ -162,17 +166,21 @@ def reports(django_db_setup, django_db_blocker):
         business_pdf = Client().get(reverse("diagnostics:business_link_report_pdf", args=[token]))
         transaction.set_rollback(True)
     logging.getLogger("weasyprint").removeHandler(errors)
-    assert office_pdf.status_code == business_pdf.status_code == 200
+    assert office_pdf.status_code == business_pdf.status_code == express_pdf.status_code == 200
     # WeasyPrint logs an error for every image left without an alternative.
     assert not errors.records, [record.getMessage() for record in errors.records]
     # The office's report has its « Déclaré / observé » table, tagged like the others.
     assert "Déclaré / observé" in "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(office_pdf.content)).pages
     )
-    return {"office_pdf": office_pdf.content, "business_pdf": business_pdf.content}
+    return {
+        "office_pdf": office_pdf.content,
+        "business_pdf": business_pdf.content,
+        "express_pdf": express_pdf.content,
+    }
 
 
-@pytest.fixture(params=["office_pdf", "business_pdf"])
+@pytest.fixture(params=["office_pdf", "business_pdf", "express_pdf"])
 def pdf(request, reports):
     return reports[request.param]
 
@@ -189,6 +197,13 @@ def test_pdfua_finds_nothing_in_either_report(pdf, tmp_path):
     assert not result.skipped, [(o.rule_id, o.skipped_reason) for o in result.skipped]
     findings = [(f.rule_id, f.location.describe(), f.message) for f in result.findings]
     assert not findings, findings
+
+
+def test_the_express_profile_is_one_page_with_its_ranges(reports):
+    reader = PdfReader(io.BytesIO(reports["express_pdf"]))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Profil indicatif" in text and "entre" in text and "Fourchette" in text
 
 
 def test_both_are_tagged_french_pdfs_that_show_their_title(pdf):

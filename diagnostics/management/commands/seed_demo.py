@@ -128,6 +128,7 @@ def seed(
                 demo = index == 0 and campaign == current
                 _diagnostic(office, campaign, level, axis_bias, rng, submitter, submit, demo=demo)
             created += 1
+    created += _express(offices, today)
     _demo_plan(offices[0], previous, director, colleague)
     seed_opinions(offices[1], current, filler, DEMO_PASSWORD)
     _demo_targets(offices[0], previous, current, director, colleague, today)
@@ -360,6 +361,37 @@ def _demo_progress(diagnostic: Diagnostic, axes, answers: list[Answer]) -> None:
             Answer.objects.filter(pk=answer.pk).update(choice=best)
             if shown(score(axis)) >= bound:
                 break
+
+
+def _express(offices: list[Office], today: date) -> int:
+    """The network's express campaign, open: the offices that have not started this year's
+    full diagnostic took the express one (the staff see their profiles apart); the demo
+    offices may start theirs. Nothing without the express questionnaire."""
+    questionnaire = (
+        Questionnaire.objects.express()
+        .filter(status=Questionnaire.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+    if questionnaire is None:
+        return 0
+    campaign, _ = Campaign.objects.get_or_create(
+        name=f"Diagnostic express {today.year}",
+        defaults={
+            "questionnaire": questionnaire,
+            "opens": today - timedelta(days=30),
+            "closes": today + timedelta(days=120),
+        },
+    )
+    created = 0
+    for index, office in enumerate(offices):
+        if index % 6 != 5 or office.diagnostics.filter(campaign=campaign).exists():
+            continue
+        rng = random.Random(f"express-{office.slug}")
+        maturity = random.Random(office.slug).uniform(0.15, 0.85)
+        _diagnostic(office, campaign, maturity, {}, rng, _office_director(office), True)
+        created += 1
+    return created
 
 
 DEMO_INVITEE = "nouvelle.recrue@snut.localhost"

@@ -111,7 +111,10 @@ def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
 def previous_campaign(campaign: Campaign) -> Campaign | None:
     return (
         Campaign.objects.filter(
-            audience=campaign.audience, organiser=campaign.organiser_id, opens__lt=campaign.opens
+            audience=campaign.audience,
+            organiser=campaign.organiser_id,
+            opens__lt=campaign.opens,
+            questionnaire__abbreviates__isnull=True,  # an express campaign is never « previous »
         )
         .order_by("-opens")
         .first()
