@@ -173,7 +173,7 @@ class Results:
     applicable: applicability.Applicable | None = None  # the questions its scores count
     board: opinions.BoardImportance | None = None  # the importance said by the board, if asked
     team_opinions: opinions.TeamOpinions | None = None  # as the reader may read them
-    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
+    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
     previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
 
     @property
