@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 from weasyprint import Document
 
@@ -56,6 +57,25 @@ def _territories(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         factories.territories_loaded()
+
+
+def _territories_after_flush(sender, **kwargs):
+    factories.territories_loaded()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _territories_back_after_each_flush():
+    """A transactional test ends with a flush, then post_migrate: the departments go back at
+    once, so that the next test on this worker, of whatever kind, finds them (xdist does
+    not always run the transactional tests last)."""
+    from django.apps import apps
+
+    uid = "snut-tests-territories"
+    post_migrate.connect(
+        _territories_after_flush, sender=apps.get_app_config("diagnostics"), dispatch_uid=uid
+    )
+    yield
+    post_migrate.disconnect(dispatch_uid=uid, sender=apps.get_app_config("diagnostics"))
 
 
 @pytest.fixture
