@@ -1,14 +1,15 @@
-"""The project's tabular inline: each cell's field is named after its column."""
+"""The project's inlines: each row's fields are named after their column."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
 
-class LabelledTabularInline(admin.TabularInline):
+class LabelledInline:
     """Django prints a tabular inline's column headers once and no <label> beside each row's
-    fields, so a screen reader meets unnamed fields (WCAG 1.3.1, 4.1.2): each visible field,
-    « Supprimer » included, carries its column's name as its aria-label."""
+    fields, and a date-and-time field's two inputs share one label even stacked, so a screen
+    reader meets unnamed fields (WCAG 1.3.1, 4.1.2): each visible field, « Supprimer »
+    included, carries its column's name as its aria-label."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -27,3 +28,11 @@ class LabelledTabularInline(admin.TabularInline):
                         widget.attrs.setdefault("aria-label", str(field.label))
 
         return LabelledFormSet
+
+
+class LabelledTabularInline(LabelledInline, admin.TabularInline):
+    pass
+
+
+class LabelledStackedInline(LabelledInline, admin.StackedInline):
+    """For rows too wide for a table at 1366 px."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import selectors, spreadsheets
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
-from diagnostics.admin.inlines import LabelledTabularInline
+from diagnostics.admin.inlines import LabelledStackedInline
 from diagnostics.admin.office_analytics import campaign_for
 from diagnostics.forms import PoolingFilterForm, RegionFilterForm
 from diagnostics.models import (
@@ -123,7 +123,9 @@ class ActionAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/diagnostics/action/summary.html", context)
 
 
-class TrainingSessionInline(LabelledTabularInline):
+class TrainingSessionInline(LabelledStackedInline):
+    # Seven fields, two of them a date and a time: in a table they widen the page past a
+    # 1366 px screen; stacked, each has its own label.
     model = TrainingSession
     fields = ["starts", "ends", "office", "place", "video_link", "capacity", "facilitator"]
     raw_id_fields = ["office"]
