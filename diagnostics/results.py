@@ -155,20 +155,126 @@ class StrongAxes:
 
 
 @dataclass
-class Results:
-    diagnostic: Diagnostic
+class Frozen:
+    """What a submitted diagnostic's answers and stored scores give, with its comparisons:
+    the same for every view of one submission (Results computes it on first use)."""
+
     profile: scoring.Profile
     axes: list[AxisView]
     levels: list[MaturityLevel]
-    peers: selectors.PeerMedians
-    previous: selectors.PreviousScores
     radar: dict
-    comments: dict[int, str] = field(default_factory=dict)  # question id → comment
-    actions: list = field(default_factory=list)  # the office's followed plan, as it stands
-    overdue: list = field(default_factory=list)  # those late, by the plan page's rule (OfficePlan)
-    follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
-    trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
-    applicable: applicability.Applicable | None = None  # the questions its scores count
+    comments: dict[int, str]  # question id → comment
+    applicable: applicability.Applicable
+
+
+class Results:
+    """Everything the results page and the report show. Built with the live comparisons;
+    what the answers give (`Frozen`) and the plan's and the catalogue's parts are read
+    only when a page asks for them, so that a results page whose frozen fragments are
+    cached reads none of it."""
+
+    def __init__(self, diagnostic: Diagnostic, peers, previous, *, page: bool = False):
+        self.diagnostic = diagnostic
+        self.peers: selectors.PeerMedians = peers
+        self.previous: selectors.PreviousScores = previous
+        self.today = timezone.localdate()
+        # The results page reads the plan through plan_layout (kept per submission), and so
+        # do its pooling leads and trainings; the report and a business's page, the plan.
+        self.page = page
+
+    @cached_property
+    def frozen(self) -> Frozen:
+        return _frozen(self.diagnostic, self.peers, self.previous)
+
+    @property
+    def profile(self) -> scoring.Profile:
+        return self.frozen.profile
+
+    @property
+    def axes(self) -> list[AxisView]:
+        return self.frozen.axes
+
+    @property
+    def levels(self) -> list[MaturityLevel]:
+        return self.frozen.levels
+
+    @property
+    def radar(self) -> dict:
+        return self.frozen.radar
+
+    @property
+    def comments(self) -> dict[int, str]:
+        return self.frozen.comments
+
+    @property
+    def applicable(self) -> applicability.Applicable:
+        return self.frozen.applicable
+
+    @cached_property
+    def _office_plan(self):
+        """The office's followed plan, as it stands (a business has none): one query."""
+        if self.diagnostic.organisation.is_business:
+            return None
+        return selectors.office_plan(self.diagnostic.organisation, self.today)
+
+    @property
+    def actions(self) -> list:
+        """The office's followed plan, as it stands."""
+        return self._office_plan.actions if self._office_plan else []
+
+    @property
+    def overdue(self) -> list:
+        """Those late, by the plan page's rule (OfficePlan)."""
+        return self._office_plan.overdue if self._office_plan else []
+
+    @cached_property
+    def follow_ups(self) -> list:
+        """« Ce que vous aviez prévu »."""
+        if self.diagnostic.organisation.is_business:
+            return []
+        return selectors.previous_plan(self.diagnostic, self.previous.diagnostic)
+
+    @cached_property
+    def trainings(self) -> selectors.TrainingMatches:
+        """The catalogue's trainings for the plan's questions and axes (the network's for
+        an office; for a business, its office's workshops and the network's), the only
+        ones the pages look up."""
+        questions = {item.question.code for item in self._plan_items}
+        axes = {item.axis.code for item in self._plan_items}
+        organisation = self.diagnostic.organisation
+        if organisation.is_business:
+            return selectors.training_matches(
+                Audience.BUSINESSES,
+                self.today,
+                organiser_id=organisation.parent_id,
+                questions=questions,
+                axes=axes,
+            )
+        return selectors.training_matches(
+            Audience.OFFICES, self.today, questions=questions, axes=axes
+        )
+
+    @cached_property
+    def plan_layout(self) -> results_cache.PlanLayout:
+        """The plan as the results page shows it, its items' frozen parts written once per
+        submission and comparisons (results_cache.plan_layout)."""
+        return results_cache.plan_layout(self)
+
+    @property
+    def _plan_items(self) -> list:
+        """The plan's items as this page reads them: each has a question, an axis (with
+        their codes), a recommendation, a scale and whether the office can act alone."""
+        return self.plan_layout.entries if self.page else self.plan
+
+    @cached_property
+    def planned_questions(self) -> set[int]:
+        """The questions of this diagnostic whose priority is already an action of the plan
+        (from the office's plan if already read, else one query)."""
+        if self.diagnostic.organisation.is_business:
+            return set()
+        if "_office_plan" in self.__dict__:
+            return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
+        return selectors.planned_questions(self.diagnostic)
 
     @cached_property
     def territory_campaign(self):
@@ -201,7 +307,7 @@ class Results:
     @cached_property
     def pooling(self) -> list[selectors.PoolingLead]:
         """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
-        return selectors.pooling_leads(self.diagnostic, self.plan)
+        return selectors.pooling_leads(self.diagnostic, self._plan_items)
 
     fragment_seconds = results_cache.FRAGMENT_SECONDS
 
@@ -379,11 +485,6 @@ class Results:
         """Whether the team said how much any axis matters (otherwise all are « important »)."""
         return any(a.result.importance != scoring.DEFAULT_IMPORTANCE for a in self.axes)
 
-    @cached_property
-    def planned_questions(self) -> set[int]:
-        """The questions of this diagnostic whose priority is already an action of the plan."""
-        return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
-
     @property
     def scope(self) -> str:
         """For a business asked only its activity's questions, how many its scores count."""
@@ -425,8 +526,19 @@ def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> Plan
     return PlanItem(result, comments.get(result.question.id, ""))
 
 
-def build_results(diagnostic: Diagnostic) -> Results:
-    """Everything the results page and the report show, in a fixed number of queries."""
+def build_results(diagnostic: Diagnostic, *, page: bool = False) -> Results:
+    """Everything the results page (`page`) and the report show, in a fixed number of
+    queries: the comparisons now, the rest when first read."""
+    return Results(
+        diagnostic,
+        selectors.peer_medians(diagnostic),
+        selectors.previous_scores(diagnostic),
+        page=page,
+    )
+
+
+def _frozen(diagnostic: Diagnostic, peers, previous) -> Frozen:
+    """What the answers and the stored scores give, with the comparisons."""
     structure = selectors.questionnaire_axes(diagnostic.questionnaire)
     applicable = applicability.applicable(structure, diagnostic.organisation)
     axes = applicable.scored
@@ -436,7 +548,6 @@ def build_results(diagnostic: Diagnostic) -> Results:
     ]
     answers = list(Answer.objects.filter(diagnostic=diagnostic).select_related("choice"))
     stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
-    peers = selectors.peer_medians(diagnostic)
     # One story for every section: scoring decides it from the scores as shown.
     profile = scoring.score_diagnostic(
         selectors.scoring_axes(axes),
@@ -452,7 +563,6 @@ def build_results(diagnostic: Diagnostic) -> Results:
     comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
     levels_by_id = {lv.pk: lv for lv in levels}
     answers_by_question = {a.question_id: a for a in answers}
-    previous = selectors.previous_scores(diagnostic)
 
     views = []
     for axis, result in zip(axes, profile.axes, strict=True):
@@ -508,30 +618,11 @@ def build_results(diagnostic: Diagnostic) -> Results:
             )
         )
     radar = charts.radar([a.name for a in axes], series)
-    today = timezone.localdate()
-    if organisation.is_business:
-        # A business has no action plan: its office's workshops and the network's fit its priorities.
-        actions, follow_ups, overdue = [], [], []
-        trainings = selectors.training_matches(
-            Audience.BUSINESSES, today, organiser_id=organisation.parent_id
-        )
-    else:
-        plan = selectors.office_plan(organisation, today)
-        actions, overdue = plan.actions, plan.overdue
-        follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
-        trainings = selectors.training_matches(Audience.OFFICES, today)
-    return Results(
-        diagnostic=diagnostic,
+    return Frozen(
         profile=profile,
         axes=views,
         levels=levels,
-        peers=peers,
-        previous=previous,
         radar=radar,
         comments=comments,
-        actions=actions,
-        overdue=overdue,
-        follow_ups=follow_ups,
-        trainings=trainings,
         applicable=applicable,
     )

@@ -49,15 +49,28 @@ def business_workshops(office_id: int) -> QuerySet[Training]:
     )
 
 
-def training_matches(audience: str, today, organiser_id: int | None = None) -> TrainingMatches:
+def training_matches(
+    audience: str,
+    today,
+    organiser_id: int | None = None,
+    *,
+    questions: Collection[str] | None = None,
+    axes: Collection[str] | None = None,
+) -> TrainingMatches:
     """Every training for `audience` of the network's catalogue, or the workshops the
     businesses of the office `organiser_id` may be offered when given (`business_workshops`),
-    each with `upcoming` sessions: four queries."""
+    each with `upcoming` sessions: four queries. With `questions` and `axes` (codes), only
+    the trainings on one of them: the ones a plan of these priorities looks up."""
     upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
     if organiser_id is not None:
         trainings = business_workshops(organiser_id)
     else:
         trainings = Training.objects.filter(organiser__isnull=True, audience=audience)
+    if questions is not None or axes is not None:
+        on_them = Training.objects.filter(
+            Q(questions__code__in=questions or ()) | Q(axes__code__in=axes or ())
+        )
+        trainings = trainings.filter(pk__in=on_them.values("pk"))
     trainings = trainings.prefetch_related(
         Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
         Prefetch("questions", queryset=Question.objects.only("code")),
