@@ -9,7 +9,6 @@ from django.utils import timezone
 from diagnostics.models import (
     Answer,
     Audience,
-    Axis,
     Department,
     Office,
     Organisation,
@@ -61,28 +60,34 @@ def training_matches(
     businesses of the office `organiser_id` may be offered when given (`business_workshops`),
     each with `upcoming` sessions: four queries. With `questions` and `axes` (codes), only
     the trainings on one of them: the ones a plan of these priorities looks up."""
-    upcoming = TrainingSession.objects.filter(starts__gte=today).order_by("starts")
     if organiser_id is not None:
         trainings = business_workshops(organiser_id)
     else:
         trainings = Training.objects.filter(organiser__isnull=True, audience=audience)
     if questions is not None or axes is not None:
-        on_them = Training.objects.filter(
+        trainings = trainings.filter(
             Q(questions__code__in=questions or ()) | Q(axes__code__in=axes or ())
-        )
-        trainings = trainings.filter(pk__in=on_them.values("pk"))
-    trainings = trainings.prefetch_related(
-        Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
-        Prefetch("questions", queryset=Question.objects.only("code")),
-        Prefetch("axes", queryset=Axis.objects.only("code")),
-    )
+        ).distinct()
+    # Read as rows rather than prefetched objects: the codes are all a match needs.
+    found = {training.pk: training for training in trainings}
+    if not found:
+        return TrainingMatches({}, {})
+    for training in found.values():
+        training.upcoming = []
+    for session in TrainingSession.objects.filter(
+        training_id__in=found, starts__gte=today
+    ).order_by("starts", "pk"):
+        found[session.training_id].upcoming.append(session)
+    place = {pk: index for index, pk in enumerate(found)}  # the catalogue's order
     by_question: dict[str, list] = {}
     by_axis: dict[str, list] = {}
-    for training in trainings:
-        for code in {q.code for q in training.questions.all()}:
-            by_question.setdefault(code, []).append(training)
-        for code in {a.code for a in training.axes.all()}:
-            by_axis.setdefault(code, []).append(training)
+    for links, by_code, code in (
+        (Training.questions.through.objects, by_question, "question__code"),
+        (Training.axes.through.objects, by_axis, "axis__code"),
+    ):
+        pairs = links.filter(training_id__in=found).values_list("training_id", code).distinct()
+        for training_id, value in sorted(pairs, key=lambda pair: place[pair[0]]):
+            by_code.setdefault(value, []).append(found[training_id])
     return TrainingMatches(by_question, by_axis)
 
 
