@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -78,9 +78,18 @@ class CampaignAdmin(admin.ModelAdmin):
         return []
 
     def get_queryset(self, request):
-        submitted = Count("diagnostics", filter=Q(diagnostics__status=Diagnostic.Status.SUBMITTED))
+        # A correlated count, not a join grouped by campaign: the date hierarchy's
+        # first and last dates and its years are then read from the campaigns alone
+        # (a grouped annotation made each of them count every diagnostic).
+        submitted = (
+            Diagnostic.objects.filter(campaign=OuterRef("pk"), status=Diagnostic.Status.SUBMITTED)
+            .order_by()
+            .values("campaign")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         queryset = super().get_queryset(request).filter(audience=Audience.OFFICES)
-        return queryset.annotate(n_submitted=submitted)
+        return queryset.annotate(n_submitted=Coalesce(Subquery(submitted), 0))
 
     @admin.display(description=_("ouverte"), boolean=True)
     def is_open(self, obj):
