@@ -6,22 +6,16 @@ it runs the same number of queries for 10 or 1,000 offices. The campaign is chos
 """
 
 from functools import lru_cache
-from types import SimpleNamespace
 
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, OrderBy
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from diagnostics import access, selectors
-from diagnostics.admin.diagnostics import QuickCheckboxMixin
 from diagnostics.admin.filters import OfficeSegmentFilter, PlainRelatedOnlyFilter
 from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import (
@@ -31,6 +25,7 @@ from diagnostics.admin.office_analytics import (
     campaign_for,
     levels_for,
 )
+from diagnostics.admin.rows import ObjectUrls, QuickRowsMixin
 from diagnostics.admin.team import OfficeInvitationsMixin
 from diagnostics.display import score as format_score
 from diagnostics.display import tone
@@ -219,70 +214,10 @@ def business_median_column(levels):
     return business_median_column
 
 
-class ObjectUrls:
-    """One reverse() per page for a URL that differs between rows only by an id: the
-    others are that URL with the id replaced (reverse() was a tenth of a list's time)."""
-
-    PLACEHOLDER = "2147483647"
-
-    def __init__(self, url_with_placeholder: str):
-        self.before, _placeholder, self.after = url_with_placeholder.rpartition(self.PLACEHOLDER)
-
-    def __call__(self, pk) -> str:
-        return f"{self.before}{pk}{self.after}"
-
-
 @lru_cache(maxsize=8)
 def results_urls(script_prefix: str, urlconf) -> ObjectUrls:
     """The results pages' URLs, by the request's script prefix and URLconf."""
     return ObjectUrls(reverse("diagnostics:results", args=[ObjectUrls.PLACEHOLDER]))
-
-
-class QuickRowsMixin(QuickCheckboxMixin):
-    """Writes each row of the list as Django's items_for_result does (the same HTML: a test
-    compares them), for a list whose columns are the action checkbox, a text field linked to
-    the object, and display functions: Django's generic lookup of each cell was most of the
-    office list's time (50 rows × 14 columns). The list's template calls
-    {% quick_result_list cl %} (templatetags/snut_admin) instead of {% result_list cl %}.
-    The cells are joined as plain strings, each escaped as format_html would."""
-
-    def quick_cells(self, cl, obj) -> list[str]:
-        page = getattr(cl, "_snut_rows", None)
-        if page is None:  # what every row of the page shares, worked out once
-            placeholder = cl.url_for_result(
-                SimpleNamespace(**{cl.pk_attname: ObjectUrls.PLACEHOLDER})
-            )
-            page = cl._snut_rows = SimpleNamespace(
-                # the changelist's own URL of an object, with its preserved filters
-                urls=ObjectUrls(
-                    add_preserved_filters(
-                        {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, placeholder
-                    )
-                ),
-                empty=conditional_escape(self.get_empty_value_display()),
-                checkbox=escape(helpers.ACTION_CHECKBOX_NAME),
-                # QuickCheckboxMixin.action_checkbox's label, as format_html writes it
-                label=gettext("Select this object for an action - {}"),
-            )
-        cells = []
-        for name in cl.list_display:
-            if name == "action_checkbox":
-                label = page.label.format(escape(str(obj)))
-                cells.append(
-                    f'<td class="action-checkbox"><input type="checkbox" name="{page.checkbox}" '
-                    f'value="{escape(obj.pk)}" class="action-select" aria-label="{label}"></td>'
-                )
-            elif name in cl.list_display_links:
-                value = getattr(obj, name)
-                value = conditional_escape(value) if value not in ("", None) else page.empty
-                url = escape(page.urls(quote(obj.pk)))
-                cells.append(f'<th class="field-{name}"><a href="{url}">{value}</a></th>')
-            else:
-                column = name if callable(name) else getattr(self, name)
-                value = column(obj)
-                value = conditional_escape(value) if value not in ("", None) else page.empty
-                cells.append(f'<td class="field-{column.__name__}">{value}</td>')
-        return [mark_safe(cell) for cell in cells]
 
 
 class BusinessMediansChangeList(ChangeList):

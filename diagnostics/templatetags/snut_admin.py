@@ -1,5 +1,5 @@
-"""Admin list rows written by the model admin (QuickRowsMixin) instead of Django's
-generic cell lookup."""
+"""Admin list rows written by the model admin (admin/rows.py, QuickRowsMixin) instead of
+Django's generic cell lookup."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
