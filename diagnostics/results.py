@@ -229,7 +229,7 @@ class Results:
 
     @cached_property
     def follow_ups(self) -> list:
-        """« Ce que vous aviez prévu »."""
+        """« Ce que vous aviez prévu »."""
         if self.diagnostic.organisation.is_business:
             return []
         return selectors.previous_plan(self.diagnostic, self.previous.diagnostic)

@@ -12,7 +12,7 @@ outside every fragment.
 The plan is kept the same way (`plan_layout`): its order and groups and each item's
 frozen part (recommendation, effort, scale, question, answer, comment) under the
 submission and the comparisons, which decide the order; the page writes each item's
-trainings and « Ajouter au plan » live.
+trainings and « Ajouter au plan » live.
 
 The territorial summary of the office's businesses is drawn from their submitted
 diagnostics: it is kept under the businesses' submissions key, varied by what
@@ -91,7 +91,7 @@ class Ref:
 @dataclass(frozen=True)
 class PlanEntry:
     """A plan item of the results page: its frozen part written once (`html`), and what
-    the trainings, the « Ajouter au plan » form and the pooling leads look up."""
+    the trainings, the « Ajouter au plan » form and the pooling leads look up."""
 
     question: Ref
     axis: Ref
@@ -103,7 +103,7 @@ class PlanEntry:
 
 @dataclass
 class PlanLayout:
-    """The results page's « Plan d’action » as kept per submission and comparisons."""
+    """The results page's « Plan d’action » as kept per submission and comparisons."""
 
     quick_first: bool  # quick wins lead (an office at the first levels, efforts stated)
     uses_scale: bool  # grouped by who carries the actions

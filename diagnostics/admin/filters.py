@@ -28,7 +28,7 @@ class BusinessSegmentFilter(_SegmentFilter):
 
 
 class PlainRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
-    """Django's « related only » filter, reading which related objects are used from the
+    """Django's « related only » filter, reading which related objects are used from the
     model's own rows rather than the list's queryset: the office list's carries the
     campaign's joins and scores, which the filter's query compiled for nothing."""
 
