@@ -114,7 +114,12 @@ class PlanLayout:
 
 def plan_layout(results) -> PlanLayout:
     """The plan of a results.Results, from the cache or written and kept (one cache read)."""
-    key = f"results-plan:{submission_key(results.diagnostic)}:{results.comparisons_key}"
+    diagnostic = results.diagnostic
+    # A business's activity decides which questions count (applicability): it varies too.
+    key = (
+        f"results-plan:{submission_key(diagnostic)}:{results.comparisons_key}"
+        f":{diagnostic.organisation.segment}"
+    )
     layout = cache.get(key)
     if layout is None:
         entries = {
