@@ -1,6 +1,7 @@
 """« Le niveau visé »: an office's target levels per axis, their distance, whether they were reached.
 
-Targets belong to a submitted diagnostic (models/targets.py) and are matched with
+Targets belong to a diagnostic (models/targets.py): the team may set them while it fills
+it in, against its live scores, or after reading its results. They are matched with
 a later diagnostic's axes by axis code, so that they survive questionnaire versions:
 a target is reached when the later axis score, as shown, is at least the target
 level's lower bound.
@@ -13,7 +14,8 @@ from django.db.models import OuterRef, Subquery
 
 from diagnostics import scoring
 from diagnostics.formatting import shown
-from diagnostics.models import AxisScore, AxisTarget, Diagnostic
+from diagnostics.models import Axis, AxisScore, AxisTarget, Diagnostic
+from diagnostics.selectors.structure import diagnostic_profile
 
 
 def diagnostic_targets(diagnostic: Diagnostic) -> list[AxisTarget]:
@@ -35,9 +37,22 @@ def later_submitted(diagnostic: Diagnostic):
 
 
 def targets_editable(diagnostic: Diagnostic) -> bool:
-    """Members set targets on a submitted diagnostic until the office submits a later
-    campaign's diagnostic: one query (none for a draft)."""
-    return diagnostic.is_submitted and not later_submitted(diagnostic).exists()
+    """Members set targets while the diagnostic is a draft and after its submission, until
+    the office submits a later campaign's diagnostic: one query (none for a draft)."""
+    return not diagnostic.is_submitted or not later_submitted(diagnostic).exists()
+
+
+def current_scores(diagnostic: Diagnostic) -> dict[int, float | None]:
+    """The axis scores a target is set against: those stored at submission (one query), or
+    a draft's live ones from its answers so far (structure.diagnostic_profile)."""
+    if diagnostic.is_submitted:
+        return {
+            axis_id: None if score is None else float(score)
+            for axis_id, score in AxisScore.objects.filter(diagnostic=diagnostic).values_list(
+                "axis_id", "score"
+            )
+        }
+    return {result.axis.id: result.score for result in diagnostic_profile(diagnostic).axes}
 
 
 def is_reached(score: float | None, target: AxisTarget) -> bool:
@@ -227,23 +242,32 @@ class TargetRow:
 
 
 def target_rows(diagnostic: Diagnostic) -> list[TargetRow]:
-    """The scored axes of a submitted diagnostic, in order, for the targets page: four
-    queries whatever the number of axes and targets."""
-    scores = list(
-        AxisScore.objects.filter(diagnostic=diagnostic, score__isnull=False)
-        .select_related("axis")
-        .order_by("axis__order", "axis__pk")
-    )
+    """The scored axes of a diagnostic, in order, for the targets page: their stored scores
+    once submitted, a draft's live ones before; a fixed number of queries whatever the
+    number of axes and targets."""
+    if diagnostic.is_submitted:
+        scored = [
+            (s.axis, float(s.score))
+            for s in AxisScore.objects.filter(diagnostic=diagnostic, score__isnull=False)
+            .select_related("axis")
+            .order_by("axis__order", "axis__pk")
+        ]
+    else:
+        live = {pk: score for pk, score in current_scores(diagnostic).items() if score is not None}
+        scored = [
+            (axis, live[axis.pk])
+            for axis in Axis.objects.filter(pk__in=live).order_by("order", "pk")
+        ]
     levels = list(diagnostic.questionnaire.levels.order_by("lower_bound"))
     targets = {t.axis_id: t for t in diagnostic_targets(diagnostic)}
     return [
         TargetRow(
-            s.axis,
-            shown(float(s.score)),
-            [lv for lv in levels if lv.lower_bound > shown(float(s.score))],
-            targets.get(s.axis_id),
+            axis,
+            shown(score),
+            [lv for lv in levels if lv.lower_bound > shown(score)],
+            targets.get(axis.pk),
         )
-        for s in scores
+        for axis, score in scored
     ]
 
 

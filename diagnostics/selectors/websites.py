@@ -45,7 +45,7 @@ class Observed:
         return self.check.get_failure_display()
 
 
-# A check still pending after this long was lost (no worker?): not « en cours » any more.
+# A check still pending after this long was lost (no worker?): not « en cours » any more.
 PENDING_FOR = timedelta(hours=6)
 
 

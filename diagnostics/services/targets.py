@@ -14,13 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics.formatting import shown
-from diagnostics.models import Axis, AxisScore, AxisTarget, Diagnostic, MaturityLevel, Membership
-from diagnostics.selectors.targets import later_submitted
+from diagnostics.models import Axis, AxisTarget, Diagnostic, MaturityLevel, Membership
+from diagnostics.selectors.targets import current_scores, later_submitted
 from diagnostics.services.errors import ServiceError, ServiceForbidden
 
-TARGETS_NOT_SUBMITTED = gettext_noop(
-    "Les niveaux visés se fixent une fois le diagnostic soumis, après lecture des résultats."
-)
 TARGETS_CLOSED = gettext_noop(
     "Un diagnostic plus récent est soumis : les niveaux visés de celui-ci sont désormais jugés, "
     "ils ne peuvent plus changer."
@@ -79,9 +76,7 @@ def axis_targets_save(
     }
     if chosen - set(levels):
         raise ServiceError(_(TARGET_LEVEL_UNKNOWN))
-    scores = dict(
-        AxisScore.objects.filter(diagnostic=diagnostic.pk).values_list("axis_id", "score")
-    )
+    scores = current_scores(diagnostic)
     kept = dict(
         AxisTarget.objects.filter(diagnostic=diagnostic.pk).values_list("axis_id", "due_date")
     )
@@ -100,9 +95,7 @@ def axis_targets_save(
         locked = (
             Diagnostic.objects.select_for_update().select_related("campaign").get(pk=diagnostic.pk)
         )
-        if not locked.is_submitted:
-            raise ServiceError(_(TARGETS_NOT_SUBMITTED))
-        if later_submitted(locked).exists():
+        if locked.is_submitted and later_submitted(locked).exists():
             raise ServiceError(_(TARGETS_CLOSED))
         AxisTarget.objects.filter(
             diagnostic=locked, axis_id__in=[pk for pk, c in targets.items() if c is None]

@@ -256,14 +256,35 @@ def test_other_offices_staff_and_anonymous_get_no_form(
     assert "Niveaux visés" in page and url(submitted) not in page
 
 
-def test_a_draft_has_no_targets_yet(client, director, diagnostic):
+def test_a_draft_takes_targets_against_its_live_scores_and_keeps_them_at_submission(
+    client, director, complete
+):
+    """The team may set its targets before submitting, from the review page: against the
+    scores its answers give so far; they stay with the diagnostic once submitted."""
     client.force_login(director)
-    response = client.get(url(diagnostic))
-    assert response.status_code == 302 and response["Location"].endswith(
-        reverse("diagnostics:resume", args=[diagnostic.pk])
-    )
-    with pytest.raises(services.ServiceError, match="une fois le diagnostic soumis"):
-        axis_targets_save(diagnostic=diagnostic, targets={}, user=director)
+    review = client.get(reverse("diagnostics:review", args=[complete.pk])).content.decode()
+    assert url(complete) in review
+    page = client.get(url(complete)).content.decode()
+    assert "provisoires" in page and "Score actuel\u00a0: 33/100" in page
+    assert ">Maîtrise</option>" in page and ">Structuration</option>" not in page
+
+    response = post(client, complete, **{"axe-1": ("Maîtrise", "12", str(NEXT_YEAR))})
+    assert response.status_code == 302
+    assert response["Location"].endswith(reverse("diagnostics:review", args=[complete.pk]))
+    # A level the draft's answers already reach is refused as after submission.
+    with pytest.raises(services.ServiceError, match="déjà atteint"):
+        axis_targets_save(
+            diagnostic=complete,
+            targets={
+                axis(complete, "axe-1").pk: TargetChoice(
+                    level(complete, "Structuration").pk, date(NEXT_YEAR, 12, 1)
+                )
+            },
+            user=director,
+        )
+    submitted = services.diagnostic_submit(diagnostic=complete, user=director)
+    (distance,) = build_results(submitted).targets
+    assert distance.target.level.name == "Maîtrise" and distance.points == 50 - 33
 
 
 def next_campaign(office, questionnaire, director, pick):
