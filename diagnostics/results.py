@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostics import applicability, charts, results_cache, scoring, selectors
+from diagnostics import (
+    applicability,
+    charts,
+    observed_questions,
+    results_cache,
+    scoring,
+    selectors,
+)
 from diagnostics.formatting import difference, shown
 from diagnostics.models import (
     Action,
@@ -157,24 +164,189 @@ class StrongAxes:
 
 
 @dataclass
-class Results:
-    diagnostic: Diagnostic
+class Frozen:
+    """What a submitted diagnostic's answers and stored scores give, with its comparisons:
+    the same for every view of one submission (Results computes it on first use)."""
+
     profile: scoring.Profile
     axes: list[AxisView]
     levels: list[MaturityLevel]
-    peers: selectors.PeerMedians
-    previous: selectors.PreviousScores
     radar: dict
-    comments: dict[int, str] = field(default_factory=dict)  # question id → comment
-    actions: list = field(default_factory=list)  # the office's followed plan, as it stands
-    overdue: list = field(default_factory=list)  # those late, by the plan page's rule (OfficePlan)
-    follow_ups: list = field(default_factory=list)  # « Ce que vous aviez prévu »
-    trainings: selectors.TrainingMatches | None = None  # the network's, for office teams
-    applicable: applicability.Applicable | None = None  # the questions its scores count
-    board: opinions.BoardImportance | None = None  # the importance said by the board, if asked
-    team_opinions: opinions.TeamOpinions | None = None  # as the reader may read them
-    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
-    previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
+    comments: dict[int, str]  # question id → comment
+    applicable: applicability.Applicable
+    board: opinions.BoardImportance | None  # the importance said by the board, if asked
+
+
+class Results:
+    """Everything the results page and the report show. Built with the live comparisons;
+    what the answers give (`Frozen`) and the plan's and the catalogue's parts are read
+    only when a page asks for them, so that a results page whose frozen fragments are
+    cached reads none of it."""
+
+    def __init__(
+        self,
+        diagnostic: Diagnostic,
+        reader: OpinionReader,
+        peers,
+        previous,
+        *,
+        page: bool = False,
+    ):
+        self.diagnostic = diagnostic
+        self.reader = reader  # who reads them, for the team's individual opinions
+        self.peers: selectors.PeerMedians = peers
+        self.previous: selectors.PreviousScores = previous
+        self.today = timezone.localdate()
+        # The results page reads the plan through plan_layout (kept per submission), and so
+        # do its pooling leads and trainings; the report and a business's page, the plan.
+        self.page = page
+
+    @cached_property
+    def frozen(self) -> Frozen:
+        return _frozen(self)
+
+    @property
+    def profile(self) -> scoring.Profile:
+        return self.frozen.profile
+
+    @property
+    def axes(self) -> list[AxisView]:
+        return self.frozen.axes
+
+    @cached_property
+    def levels(self) -> list[MaturityLevel]:
+        """The questionnaire's maturity levels, lowest first: one query."""
+        return list(self.diagnostic.questionnaire.levels.order_by("lower_bound"))
+
+    @property
+    def radar(self) -> dict:
+        return self.frozen.radar
+
+    @property
+    def comments(self) -> dict[int, str]:
+        return self.frozen.comments
+
+    @property
+    def applicable(self) -> applicability.Applicable:
+        return self.frozen.applicable
+
+    @property
+    def board(self) -> opinions.BoardImportance | None:
+        return self.frozen.board
+
+    @cached_property
+    def answers(self) -> list[Answer]:
+        """The diagnostic's answers with their choices: one query."""
+        return list(Answer.objects.filter(diagnostic=self.diagnostic).select_related("choice"))
+
+    @cached_property
+    def team_opinions(self) -> opinions.TeamOpinions | None:
+        """The team's opinions as the reader may read them (an office's only); the
+        answers already read are passed on."""
+        if self.diagnostic.organisation.is_business:
+            return None
+        answers = self.__dict__.get("answers")
+        return opinions.team_opinions(
+            self.diagnostic,
+            self.reader,
+            answers=None if answers is None else {a.question_id: a for a in answers},
+        )
+
+    @cached_property
+    def target_rows(self) -> list:
+        """The targets set after this diagnostic (a business sets none): one query."""
+        if self.diagnostic.organisation.is_business:
+            return []
+        return axis_targets.diagnostic_targets(self.diagnostic)
+
+    @cached_property
+    def _axis_scores(self) -> list[tuple[Axis, float | None]]:
+        """Each scored axis with its score as shown: a submitted diagnostic's stored scores
+        (one query) while what the answers give is not computed, else the axis cards'."""
+        if "frozen" in self.__dict__ or not self.diagnostic.is_submitted:
+            return [(v.axis, v.score) for v in self.axes]
+        stored = AxisScore.objects.filter(diagnostic=self.diagnostic).select_related("axis")
+        return [(s.axis, None if s.score is None else float(s.score)) for s in stored]
+
+    @cached_property
+    def targets(self) -> list:
+        """« Niveaux visés » after these results, each with its distance."""
+        if not self.target_rows:
+            return []
+        scores = {axis.pk: score for axis, score in self._axis_scores}
+        return axis_targets.target_distances(self.target_rows, scores, self.levels, self.today)
+
+    @cached_property
+    def previous_targets(self) -> list:
+        """The previous diagnostic's targets, reached or not."""
+        if self.diagnostic.organisation.is_business or self.previous.diagnostic is None:
+            return []
+        return axis_targets.previous_targets(
+            self.previous.diagnostic, {axis.code: score for axis, score in self._axis_scores}
+        )
+
+    @cached_property
+    def _office_plan(self):
+        """The office's followed plan, as it stands (a business has none): one query."""
+        if self.diagnostic.organisation.is_business:
+            return None
+        return selectors.office_plan(self.diagnostic.organisation, self.today)
+
+    @property
+    def actions(self) -> list:
+        """The office's followed plan, as it stands."""
+        return self._office_plan.actions if self._office_plan else []
+
+    @property
+    def overdue(self) -> list:
+        """Those late, by the plan page's rule (OfficePlan)."""
+        return self._office_plan.overdue if self._office_plan else []
+
+    @cached_property
+    def follow_ups(self) -> list:
+        """« Ce que vous aviez prévu »."""
+        if self.diagnostic.organisation.is_business:
+            return []
+        return selectors.previous_plan(self.diagnostic, self.previous.diagnostic)
+
+    @cached_property
+    def trainings(self) -> selectors.TrainingMatches:
+        """The catalogue's trainings for the plan's questions and axes (the network's for
+        an office; for a business, its office's workshops and the network's), the only
+        ones the pages look up."""
+        questions = {item.question.code for item in self._plan_items}
+        axes = {item.axis.code for item in self._plan_items}
+        organisation = self.diagnostic.organisation
+        if organisation.is_business:
+            return selectors.training_matches(
+                Audience.BUSINESSES,
+                organiser_id=organisation.parent_id,
+                questions=questions,
+                axes=axes,
+            )
+        return selectors.training_matches(Audience.OFFICES, questions=questions, axes=axes)
+
+    @cached_property
+    def plan_layout(self) -> results_cache.PlanLayout:
+        """The plan as the results page shows it, its items' frozen parts written once per
+        submission and comparisons (results_cache.plan_layout)."""
+        return results_cache.plan_layout(self)
+
+    @property
+    def _plan_items(self) -> list:
+        """The plan's items as this page reads them: each has a question, an axis (with
+        their codes), a recommendation, a scale and whether the office can act alone."""
+        return self.plan_layout.entries if self.page else self.plan
+
+    @cached_property
+    def planned_questions(self) -> set[int]:
+        """The questions of this diagnostic whose priority is already an action of the plan
+        (from the office's plan if already read, else one query)."""
+        if self.diagnostic.organisation.is_business:
+            return set()
+        if "_office_plan" in self.__dict__:
+            return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
+        return selectors.planned_questions(self.diagnostic)
 
     @property
     def importance_source(self) -> str:
@@ -196,9 +368,6 @@ class Results:
             return []
         return found.debated
 
-    targets: list = field(default_factory=list)  # « Niveaux visés » after these results
-    previous_targets: list = field(default_factory=list)  # the previous ones, reached or not
-
     @cached_property
     def targets_editable(self) -> bool:
         """Whether the office may still set targets on these results: one query."""
@@ -206,8 +375,9 @@ class Results:
 
     @property
     def targets_key(self) -> str:
-        """Varies the cached headline priorities, which the targets order after importance."""
-        return ",".join(f"{t.target.axis_id}:{t.points}" for t in self.targets) or "-"
+        """Varies the cached headline priorities and plan, which the targets order after
+        importance: the targeted level of each axis (the scores are the submission's)."""
+        return ",".join(f"{t.axis_id}:{t.level_id}" for t in self.target_rows) or "-"
 
     @cached_property
     def territory_campaign(self):
@@ -240,13 +410,35 @@ class Results:
     @cached_property
     def pooling(self) -> list[selectors.PoolingLead]:
         """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
-        return selectors.pooling_leads(self.diagnostic, self.plan)
+        return selectors.pooling_leads(self.diagnostic, self._plan_items)
 
     @cached_property
     def observed(self):
-        """« Déclaré / observé »: the website questions beside the latest check (one query)."""
-        answered = [(row.question, row.answer) for item in self.axes for row in item.annex]
+        """« Déclaré / observé »: the website questions beside the latest check (one query,
+        plus their answers when what the answers give is not computed)."""
+        if "frozen" in self.__dict__:
+            answered = [(row.question, row.answer) for item in self.axes for row in item.annex]
+        else:
+            answered = self._website_answers()
         return websites.declared_observed(self.diagnostic, answered)
+
+    def _website_answers(self) -> list[tuple]:
+        """The scored questions a website check informs, in the annex's order, each with its
+        answer: one query, none if the questionnaire has none of them."""
+        questionnaire = self.diagnostic.questionnaire
+        rules = observed_questions.rules_for(questionnaire.code, questionnaire.version)
+        structure = selectors.questionnaire_axes(questionnaire)
+        scored = applicability.applicable(structure, self.diagnostic.organisation).scored
+        questions = [q for axis in scored for q in axis.questions.all() if q.code in rules]
+        if not questions:
+            return []
+        answers = {
+            a.question_id: a
+            for a in Answer.objects.filter(
+                diagnostic=self.diagnostic, question__in=questions
+            ).select_related("choice")
+        }
+        return [(q, answers.get(q.pk)) for q in questions]
 
     fragment_seconds = results_cache.FRAGMENT_SECONDS
 
@@ -424,11 +616,6 @@ class Results:
         """Whether the team said how much any axis matters (otherwise all are « important »)."""
         return any(a.result.importance != scoring.DEFAULT_IMPORTANCE for a in self.axes)
 
-    @cached_property
-    def planned_questions(self) -> set[int]:
-        """The questions of this diagnostic whose priority is already an action of the plan."""
-        return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
-
     @property
     def scope(self) -> str:
         """For a business asked only its activity's questions, how many its scores count."""
@@ -470,26 +657,40 @@ def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> Plan
     return PlanItem(result, comments.get(result.question.id, ""))
 
 
-def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.MEMBER) -> Results:
-    """Everything the results page and the report show, in a fixed number of queries.
+def build_results(
+    diagnostic: Diagnostic,
+    reader: OpinionReader = OpinionReader.MEMBER,
+    *,
+    page: bool = False,
+) -> Results:
+    """Everything the results page (`page`) and the report show, in a fixed number of
+    queries: the comparisons now, the rest when first read.
 
     `reader` is who reads them, for the team's individual opinions (visibility.py): by
     default a member of the office, as the report printed at submission."""
+    return Results(
+        diagnostic,
+        reader,
+        selectors.peer_medians(diagnostic),
+        selectors.previous_scores(diagnostic),
+        page=page,
+    )
+
+
+def _frozen(results: Results) -> Frozen:
+    """What the answers and the stored scores give, with the comparisons, the board's
+    importance (closed at submission) and the targets (which order the plan)."""
+    diagnostic, peers, previous = results.diagnostic, results.peers, results.previous
     structure = selectors.questionnaire_axes(diagnostic.questionnaire)
     applicable = applicability.applicable(structure, diagnostic.organisation)
     axes = applicable.scored
-    levels = list(diagnostic.questionnaire.levels.order_by("lower_bound"))
+    levels = results.levels
     level_specs = [
         scoring.LevelSpec(id=lv.pk, lower_bound=lv.lower_bound, name=lv.name) for lv in levels
     ]
-    answers = list(Answer.objects.filter(diagnostic=diagnostic).select_related("choice"))
-    team_opinions = None
-    if not diagnostic.organisation.is_business:
-        team_opinions = opinions.team_opinions(
-            diagnostic, reader, answers={a.question_id: a for a in answers}
-        )
+    answers = results.answers
+    team_opinions = results.team_opinions
     stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
-    peers = selectors.peer_medians(diagnostic)
     board = None
     if team_opinions is not None and team_opinions.is_open:
         board = opinions.board_importance(diagnostic)
@@ -499,8 +700,7 @@ def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.
         importance = {**importance, **board.medians}
 
     # A business sets no target: only offices do, after reading their results.
-    business = diagnostic.organisation.is_business
-    targets = [] if business else axis_targets.diagnostic_targets(diagnostic)
+    targets = results.target_rows
     # One story for every section: scoring decides it from the scores as shown.
     profile = scoring.score_diagnostic(
         selectors.scoring_axes(axes),
@@ -522,7 +722,6 @@ def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.
     comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
     levels_by_id = {lv.pk: lv for lv in levels}
     answers_by_question = {a.question_id: a for a in answers}
-    previous = selectors.previous_scores(diagnostic)
 
     views = []
     for axis, result in zip(axes, profile.axes, strict=True):
@@ -578,39 +777,12 @@ def build_results(diagnostic: Diagnostic, reader: OpinionReader = OpinionReader.
             )
         )
     radar = charts.radar([a.name for a in axes], series)
-    today = timezone.localdate()
-    if organisation.is_business:
-        # A business has no action plan: its office's workshops and the network's fit its priorities.
-        actions, follow_ups, overdue = [], [], []
-        trainings = selectors.training_matches(
-            Audience.BUSINESSES, organiser_id=organisation.parent_id
-        )
-    else:
-        plan = selectors.office_plan(organisation, today)
-        actions, overdue = plan.actions, plan.overdue
-        follow_ups = selectors.previous_plan(diagnostic, previous.diagnostic)
-        trainings = selectors.training_matches(Audience.OFFICES)
-    scores = {v.axis.pk: v.score for v in views}
-    return Results(
-        targets=axis_targets.target_distances(targets, scores, levels, today),
-        previous_targets=[]
-        if business
-        else axis_targets.previous_targets(
-            previous.diagnostic, {v.axis.code: v.score for v in views}
-        ),
-        diagnostic=diagnostic,
+    return Frozen(
         profile=profile,
         axes=views,
         levels=levels,
-        peers=peers,
-        previous=previous,
         radar=radar,
         comments=comments,
-        actions=actions,
-        overdue=overdue,
-        follow_ups=follow_ups,
-        trainings=trainings,
         applicable=applicable,
         board=board,
-        team_opinions=team_opinions,
     )

@@ -7,9 +7,15 @@ diagnostic is reopened and submitted again (a new `submitted_at`) or when its
 questionnaire's structure or texts are revised (`revised_at`). The comparisons
 (the peers' medians, the previous diagnostic) are read live and vary the
 fragments that show them; the team's target levels, which order the headline
-priorities and can change after the submission, vary that fragment
-(`Results.targets_key`); the plan, the pooling leads and the office's name stay
-outside every fragment.
+priorities and the plan and can change after the submission, vary both
+(`Results.targets_key`); the pooling leads and the office's name stay outside
+every fragment.
+
+The plan is kept the same way (`plan_layout`): its order and groups and each item's
+frozen part (recommendation, effort, scale, question, answer, comment) under the
+submission, the comparisons and the targets, which decide the order; the page
+writes each item's trainings and « Ajouter au plan » live. The board's importance,
+which also orders it, is closed at submission.
 
 The territorial summary of the office's businesses is drawn from their submitted
 diagnostics: it is kept under the businesses' submissions key, varied by what
@@ -18,6 +24,10 @@ workshop catalogue it picks from).
 """
 
 import hashlib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
 
 from diagnostics.selectors import regional, territory
 
@@ -68,3 +78,74 @@ def territory_key(office, campaign, rates) -> str:
         workshops,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+PLAN_ITEM_TEMPLATE = "diagnostics/includes/plan_item_frozen.html"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A question or an axis as the live parts look it up."""
+
+    id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """A plan item of the results page: its frozen part written once (`html`), and what
+    the trainings, the « Ajouter au plan » form and the pooling leads look up."""
+
+    question: Ref
+    axis: Ref
+    recommendation: str
+    scale: str  # its label
+    alone: bool
+    html: str  # safe: rendered by PLAN_ITEM_TEMPLATE
+
+
+@dataclass
+class PlanLayout:
+    """The results page's « Plan d’action » as kept per submission and comparisons."""
+
+    quick_first: bool  # quick wins lead (an office at the first levels, efforts stated)
+    uses_scale: bool  # grouped by who carries the actions
+    entries: list[PlanEntry]
+    alone: list[PlanEntry] = field(default_factory=list)
+    with_others: list[tuple[str, list[PlanEntry]]] = field(default_factory=list)
+
+
+def plan_layout(results) -> PlanLayout:
+    """The plan of a results.Results, from the cache or written and kept (one cache read)."""
+    diagnostic = results.diagnostic
+    # A business's activity decides which questions count (applicability): it varies too;
+    # so do an office's targets, set after submission, which order the plan.
+    key = (
+        f"results-plan:{submission_key(diagnostic)}:{results.comparisons_key}"
+        f":{diagnostic.organisation.segment}:{results.targets_key}"
+    )
+    layout = cache.get(key)
+    if layout is None:
+        entries = {
+            id(item): PlanEntry(
+                question=Ref(item.question.id, item.question.code),
+                axis=Ref(item.axis.id, item.axis.code),
+                recommendation=item.recommendation,
+                scale=item.scale,
+                alone=item.alone,
+                html=render_to_string(PLAN_ITEM_TEMPLATE, {"item": item}),
+            )
+            for item in results.plan
+        }
+        layout = PlanLayout(
+            quick_first=results.profile.quick_first and results.uses_effort,
+            uses_scale=results.uses_scale,
+            entries=[entries[id(item)] for item in results.plan],
+            alone=[entries[id(item)] for item in results.plan_alone],
+            with_others=[
+                (label, [entries[id(item)] for item in items])
+                for label, items in results.plan_with_others
+            ],
+        )
+        cache.set(key, layout, FRAGMENT_SECONDS)
+    return layout

@@ -52,3 +52,21 @@ CampaignKindFilter = _KindFilter
 
 def kind_label(questionnaire) -> str:
     return gettext("Express") if questionnaire.is_express else gettext("Complet")
+
+
+class PlainRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Django's « related only » filter, reading which related objects are used from the
+    model's own rows rather than the list's queryset: the office list's carries the
+    campaign's joins and scores, which the filter's query compiled for nothing."""
+
+    def field_choices(self, field, request, model_admin):
+        used = (
+            model_admin.model._default_manager.distinct()
+            .order_by()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": used},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )

@@ -5,18 +5,18 @@ reads the scores stored at submission through annotations (diagnostics.selectors
 it runs the same number of queries for 10 or 1,000 offices. The campaign is chosen with the « campagne » filter (default: latest).
 """
 
+from functools import lru_cache
+
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, OrderBy
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import access, selectors
-from diagnostics.admin.diagnostics import QuickCheckboxMixin
-from diagnostics.admin.filters import OfficeSegmentFilter
+from diagnostics.admin.filters import OfficeSegmentFilter, PlainRelatedOnlyFilter
 from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import (
     CAMPAIGN_PARAM,
@@ -25,9 +25,11 @@ from diagnostics.admin.office_analytics import (
     campaign_for,
     levels_for,
 )
+from diagnostics.admin.rows import ObjectUrls, QuickRowsMixin
 from diagnostics.admin.team import OfficeInvitationsMixin
 from diagnostics.display import score as format_score
 from diagnostics.display import tone
+from diagnostics.formatting import shown
 from diagnostics.models import Campaign, Membership, Office
 from diagnostics.network import network_departments
 from diagnostics.selectors import regional
@@ -120,6 +122,25 @@ def score_badge(value, level: str | None, levels, *, show_level: bool = True) ->
     )
 
 
+class ScoreBadges:
+    """score_badge for one page's list, each distinct badge written once. Levels' bounds
+    are whole numbers, so a score's colour depends only on the number it shows: 50 rows
+    × 8 scores repeat a few dozen badges."""
+
+    def __init__(self, levels):
+        self.levels = levels
+        self.written: dict = {}
+
+    def __call__(self, value, level: str | None, *, show_level: bool = True) -> str:
+        key = (None if value is None else shown(float(value)), level, show_level)
+        badge = self.written.get(key)
+        if badge is None:
+            badge = self.written[key] = score_badge(
+                value, level, self.levels, show_level=show_level
+            )
+        return badge
+
+
 class NullsLast(OrderBy):
     """Sorts offices without a score last, whichever way the column is sorted."""
 
@@ -131,7 +152,7 @@ class NullsLast(OrderBy):
         return self
 
 
-def axis_column(axis, levels):
+def axis_column(axis, badges: ScoreBadges):
     alias = regional.axis_alias(axis)
 
     # A compact header: the axis code, its full name in the title (and read by screen readers).
@@ -139,20 +160,18 @@ def axis_column(axis, levels):
 
     @admin.display(description=header, ordering=NullsLast(alias))
     def column(obj):
-        return score_badge(
-            getattr(obj, alias), getattr(obj, f"{alias}_level"), levels, show_level=False
-        )
+        return badges(getattr(obj, alias), getattr(obj, f"{alias}_level"), show_level=False)
 
     column.__name__ = alias
     return column
 
 
-def overall_column(levels):
+def overall_column(badges: ScoreBadges):
     @admin.display(
         description=gettext_lazy("score global"), ordering=F("overall_score").asc(nulls_last=True)
     )
     def overall(obj):
-        return score_badge(obj.overall_score, obj.overall_level_name, levels)
+        return badges(obj.overall_score, obj.overall_level_name)
 
     return overall
 
@@ -170,6 +189,8 @@ def classement_column():
 
 
 def business_median_column(levels):
+    badges: dict = {}  # (median as shown, count) → its badge, written once per page
+
     @admin.display(
         description=format_html(
             '<abbr title="{}">{}</abbr>',
@@ -181,14 +202,23 @@ def business_median_column(levels):
         median, count = getattr(obj, "business_median", (None, 0))
         if median is None:
             return format_html('<span class="snut-na">{}</span>', "—")
-        return format_html(
-            '<span class="snut-badge tone-{}" title="{}">{}</span>',
-            tone(median, levels),
-            _("Médiane de %(count)s prestataires") % {"count": count},
-            format_score(median),
-        )
+        key = (shown(median), count)
+        if key not in badges:
+            badges[key] = format_html(
+                '<span class="snut-badge tone-{}" title="{}">{}</span>',
+                tone(median, levels),
+                _("Médiane de %(count)s prestataires") % {"count": count},
+                format_score(median),
+            )
+        return badges[key]
 
     return business_median_column
+
+
+@lru_cache(maxsize=8)
+def results_urls(script_prefix: str, urlconf) -> ObjectUrls:
+    """The results pages' URLs, by the request's script prefix and URLconf."""
+    return ObjectUrls(reverse("diagnostics:results", args=[ObjectUrls.PLACEHOLDER]))
 
 
 def status_column(levels):
@@ -200,7 +230,7 @@ def status_column(levels):
     def status(obj):
         label = regional.STATUS_LABELS[obj.campaign_status]
         if obj.diagnostic_id:
-            url = reverse("diagnostics:results", args=[obj.diagnostic_id])
+            url = results_urls(get_script_prefix(), get_urlconf())(obj.diagnostic_id)
             cell = format_html(
                 '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
             )
@@ -219,55 +249,31 @@ def status_column(levels):
     return status
 
 
-class QuickRowsMixin(QuickCheckboxMixin):
-    """Writes each row of the list as Django's items_for_result does (the same HTML: a test
-    compares them), for a list whose columns are the action checkbox, a text field linked to
-    the object, and display functions: Django's generic lookup of each cell was most of the
-    office list's time (50 rows × 14 columns). The list's template calls
-    {% quick_result_list cl %} (templatetags/snut_admin) instead of {% result_list cl %}."""
-
-    def quick_cells(self, cl, obj) -> list[str]:
-        url = add_preserved_filters(
-            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(obj)
-        )
-        empty = self.get_empty_value_display()
-        cells = []
-        for name in cl.list_display:
-            if name == "action_checkbox":
-                cells.append(
-                    format_html('<td class="action-checkbox">{}</td>', self.action_checkbox(obj))
-                )
-            elif name in cl.list_display_links:
-                value = getattr(obj, name)
-                cells.append(
-                    format_html(
-                        '<th class="field-{}"><a href="{}">{}</a></th>',
-                        name,
-                        url,
-                        value if value not in ("", None) else empty,
-                    )
-                )
-            else:
-                column = name if callable(name) else getattr(self, name)
-                value = column(obj)
-                cells.append(
-                    format_html(
-                        '<td class="field-{}">{}</td>',
-                        column.__name__,
-                        value if value not in ("", None) else empty,
-                    )
-                )
-        return cells
-
-
 class BusinessMediansChangeList(ChangeList):
-    """Adds the page's businesses' medians to its offices in one query, after pagination."""
+    """Adds the page's axis scores and businesses' medians to its offices, one query each
+    after pagination; without a filter or a search, the list's count is its full count."""
 
     def get_results(self, request):
-        super().get_results(request)
-        medians = regional_businesses.office_business_medians(o.pk for o in self.result_list)
-        for office in self.result_list:
+        if self.has_active_filters or self.query:
+            super().get_results(request)
+        else:
+            show_full = self.model_admin.show_full_result_count
+            self.model_admin.show_full_result_count = False  # the count below is the full one
+            try:
+                super().get_results(request)
+            finally:
+                self.model_admin.show_full_result_count = show_full
+            self.show_full_result_count = show_full
+            self.full_result_count = self.result_count
+            self.show_admin_actions = not show_full or bool(self.result_count)
+        offices = list(self.result_list)
+        campaign = campaign_for(request)
+        if campaign is not None:
+            regional.with_axis_scores(offices, axes_for(request))
+        medians = regional_businesses.office_business_medians(o.pk for o in offices)
+        for office in offices:
             office.business_median = medians.get(office.pk, (None, 0))
+        self.result_list = offices
 
 
 class MembershipInline(LabelledTabularInline):
@@ -282,7 +288,7 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         CampaignFilter,
         StatusFilter,
         LevelFilter,
-        ("department", admin.RelatedOnlyFieldListFilter),
+        ("department", PlainRelatedOnlyFilter),
         ("segment", OfficeSegmentFilter),
         ReachFilter,
     ]
@@ -319,12 +325,16 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             queryset = super().get_queryset(request)
             campaign = campaign_for(request)
             if campaign is not None:
-                queryset = regional.offices_with_scores(queryset, campaign, axes_for(request))
+                # The axis scores sort the list; the page's are read after pagination.
+                queryset = regional.offices_with_scores(
+                    queryset, campaign, axes_for(request), axes_selected=False
+                )
             request._snut_offices = with_latest_express(queryset)
         return request._snut_offices.all()
 
     def get_list_display(self, request):
         office_levels, business_levels = levels_for(request)
+        badges = ScoreBadges(office_levels)
         if campaign_for(request) is None:  # no network campaign yet: nothing scored
             return [
                 "name",
@@ -336,8 +346,8 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             "name",
             "department_code",
             classement_column(),
-            overall_column(office_levels),
-            *[axis_column(axis, office_levels) for axis in axes_for(request)],
+            overall_column(badges),
+            *[axis_column(axis, badges) for axis in axes_for(request)],
             status_column(office_levels),
             business_median_column(business_levels),
         ]

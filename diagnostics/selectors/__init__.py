@@ -34,6 +34,7 @@ from diagnostics.selectors.plans import (
     action_counts_by_axis,
     office_plan,
     office_plan_counts,
+    planned_questions,
     previous_plan,
 )
 from diagnostics.selectors.pooling import (
@@ -135,6 +136,7 @@ __all__ = [
     "office_open_invitations",
     "office_plan",
     "office_plan_counts",
+    "planned_questions",
     "office_team",
     "overall_median",
     "overall_percent",

@@ -61,6 +61,16 @@ def office_plan(office: Office, today) -> OfficePlan:
     return OfficePlan(actions=actions, today=today)
 
 
+def planned_questions(diagnostic: Diagnostic) -> set[int]:
+    """The questions of this diagnostic whose priority is already an action of its office's
+    plan: one query."""
+    return set(
+        Action.objects.filter(
+            office_id=diagnostic.organisation_id, diagnostic=diagnostic, question__isnull=False
+        ).values_list("question_id", flat=True)
+    )
+
+
 def office_plan_counts(office: Office, today) -> dict[str, int]:
     """How many actions the office has planned, done and overdue: one query."""
     open_ = Q(status__in=[Action.Status.TODO, Action.Status.DOING])

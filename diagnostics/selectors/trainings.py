@@ -9,7 +9,6 @@ from django.utils import timezone
 from diagnostics.models import (
     Answer,
     Audience,
-    Axis,
     Department,
     Office,
     Organisation,
@@ -60,27 +59,44 @@ def upcoming_sessions(office_id: int | None = None) -> QuerySet[TrainingSession]
     ).order_by("starts", "pk")
 
 
-def training_matches(audience: str, organiser_id: int | None = None) -> TrainingMatches:
+def training_matches(
+    audience: str,
+    organiser_id: int | None = None,
+    *,
+    questions: Collection[str] | None = None,
+    axes: Collection[str] | None = None,
+) -> TrainingMatches:
     """Every training for `audience` of the network's catalogue, or the workshops the
     businesses of the office `organiser_id` may be offered when given (`business_workshops`),
-    each with `upcoming` sessions (`upcoming_sessions`): four queries."""
-    upcoming = upcoming_sessions(organiser_id)
+    each with `upcoming` sessions (`upcoming_sessions`): four queries. With `questions` and
+    `axes` (codes), only the trainings on one of them: the ones a plan of these priorities
+    looks up."""
     if organiser_id is not None:
         trainings = business_workshops(organiser_id)
     else:
         trainings = Training.objects.filter(organiser__isnull=True, audience=audience)
-    trainings = trainings.prefetch_related(
-        Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
-        Prefetch("questions", queryset=Question.objects.only("code")),
-        Prefetch("axes", queryset=Axis.objects.only("code")),
-    )
+    if questions is not None or axes is not None:
+        trainings = trainings.filter(
+            Q(questions__code__in=questions or ()) | Q(axes__code__in=axes or ())
+        ).distinct()
+    # Read as rows rather than prefetched objects: the codes are all a match needs.
+    found = {training.pk: training for training in trainings}
+    if not found:
+        return TrainingMatches({}, {})
+    for training in found.values():
+        training.upcoming = []
+    for session in upcoming_sessions(organiser_id).filter(training_id__in=found):
+        found[session.training_id].upcoming.append(session)
+    place = {pk: index for index, pk in enumerate(found)}  # the catalogue's order
     by_question: dict[str, list] = {}
     by_axis: dict[str, list] = {}
-    for training in trainings:
-        for code in {q.code for q in training.questions.all()}:
-            by_question.setdefault(code, []).append(training)
-        for code in {a.code for a in training.axes.all()}:
-            by_axis.setdefault(code, []).append(training)
+    for links, by_code, code in (
+        (Training.questions.through.objects, by_question, "question__code"),
+        (Training.axes.through.objects, by_axis, "axis__code"),
+    ):
+        pairs = links.filter(training_id__in=found).values_list("training_id", code).distinct()
+        for training_id, value in sorted(pairs, key=lambda pair: place[pair[0]]):
+            by_code.setdefault(value, []).append(found[training_id])
     return TrainingMatches(by_question, by_axis)
 
 

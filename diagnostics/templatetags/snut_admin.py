@@ -1,5 +1,5 @@
-"""Admin list rows written by the model admin (QuickRowsMixin) instead of Django's
-generic cell lookup."""
+"""Admin list rows written by the model admin (admin/rows.py, QuickRowsMixin) instead of
+Django's generic cell lookup."""
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
@@ -7,6 +7,7 @@ from django.contrib.admin.templatetags.admin_list import (
     result_headers,
     result_hidden_fields,
 )
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -20,7 +21,9 @@ def quick_result_list(cl):
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        # Each row's cells joined: the template writes one item per row, not one per cell.
         "results": [
-            ResultList(None, cl.model_admin.quick_cells(cl, obj)) for obj in cl.result_list
+            ResultList(None, [mark_safe("".join(cl.model_admin.quick_cells(cl, obj)))])
+            for obj in cl.result_list
         ],
     }

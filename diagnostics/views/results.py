@@ -52,7 +52,7 @@ def results(request, pk):
         request,
         "diagnostics/results.html",
         {
-            "results": build_results(diagnostic, reader),
+            "results": build_results(diagnostic, reader, page=True),
             "can_plan": can_plan,
             "office_url": office_url(request.user, diagnostic, is_member=can_plan),
         },

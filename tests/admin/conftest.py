@@ -93,3 +93,17 @@ def exported(client, kind, fmt, query=None):
     export = Export.objects.latest("pk")
     assert export.status == Export.Status.READY, export.error
     return client.get(reverse("admin:diagnostics_office_export_download", args=[export.pk]))
+
+
+def assert_rows_as_django_writes(response) -> None:
+    """The list's rows written by QuickRowsMixin (admin/rows.py) are, cell for cell, what
+    Django's items_for_result writes, and the page shows them."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    cl = response.context["cl"]
+    assert cl.result_list
+    page = response.content.decode()
+    for obj in cl.result_list:
+        quick = cl.model_admin.quick_cells(cl, obj)
+        assert quick == list(items_for_result(cl, obj, None))
+        assert "".join(quick) in page

@@ -9,7 +9,7 @@ from django.urls import reverse
 from diagnostics import services
 from diagnostics.models import Answer, AxisImportance, Diagnostic, Office
 from tests import factories
-from tests.admin.conftest import bulk_region
+from tests.admin.conftest import assert_rows_as_django_writes, bulk_region
 
 LIST = "admin:diagnostics_diagnostic_changelist"
 
@@ -99,3 +99,17 @@ def test_the_quick_action_checkbox_is_the_one_django_renders(model, office, diag
     obj = diagnostic if model is Diagnostic else office
     office.name = "Office <b>« Dune »</b> & co"  # in the aria-label, escaped
     assert model_admin.action_checkbox(obj) == ModelAdmin.action_checkbox(model_admin, obj)
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "submitted", "o": "-5"}, {"q": "Office"}])
+def test_diagnostic_rows_are_the_html_django_would_write(
+    client, superuser, questionnaire, query, complete, director
+):
+    """QuickRowsMixin (admin/rows.py) writes each row itself: cell for cell what
+    items_for_result gives for model fields (a related object, a status's label, a date),
+    display methods and links keeping the list's filters, drafts and submitted alike."""
+    campaign = factories.open_campaign(questionnaire)
+    bulk_region(campaign, 6)
+    services.diagnostic_submit(diagnostic=complete, user=director)
+    client.force_login(superuser)
+    assert_rows_as_django_writes(client.get(reverse(LIST), query))

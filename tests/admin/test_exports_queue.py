@@ -71,7 +71,10 @@ def streamed(user, campaign, kind, fmt, query) -> bytes:
     offices = model_admin.get_changelist_instance(request).get_queryset(request)
     axes = regional.campaign_axes(campaign)
     if kind == "scores":
-        rows = spreadsheets.score_rows(campaign, offices.iterator(), axes)
+        # The list sorts by the axis scores but reads a page's after pagination.
+        offices = list(offices)
+        regional.with_axis_scores(offices, axes)
+        rows = spreadsheets.score_rows(campaign, iter(offices), axes)
     else:
         rows = spreadsheets.answer_rows(campaign, list(offices.values_list("pk", flat=True)), axes)
     if fmt == "csv":

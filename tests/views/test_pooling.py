@@ -126,21 +126,20 @@ def test_the_pooling_lead_costs_the_same_queries_whatever_the_neighbours(
 ):
     url = reverse("diagnostics:results", args=[submitted.pk])
     client.force_login(director)
-    # The results page's 15, plus the pooling lead: the neighbours, and the campaign's
-    # weak answers (cached per submission: the key, then the weak choices and answers
-    # on the first view after a submission) — the peers' medians are cold too (2); then
-    # the axis cards come from the cache (no narratives: 1 less). With who the reader is to
-    # the team's opinions (1), the targets and whether they may change (2).
+    # The results page's, plus the pooling lead: the neighbours, and the campaign's weak
+    # answers (cached per submission: the key, then the weak choices and answers on the
+    # first view after a submission) — the peers' medians are cold too (2); then the
+    # page's fragments and plan come from the cache (what the answers give is not read).
     with django_assert_num_queries(24):
         client.get(url)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(15):
         client.get(url)
     for n in range(4):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0], opt_in=n % 2 == 0)
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0], opt_in=n < 2)
     with django_assert_num_queries(24):
         client.get(url)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(15):
         client.get(url)
 
 

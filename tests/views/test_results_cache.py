@@ -88,3 +88,66 @@ def test_the_axis_cards_follow_the_peers_medians_at_once(
     assert first_card_median() == "0"
     submit_peers(campaign, 6, segment=office.segment, pick=lambda c: c[-1])
     assert first_card_median() == "100"
+
+
+def plan_section(page: str) -> str:
+    return page[page.index('aria-labelledby="plan"') : page.index('id="axes"')]
+
+
+def plan_item(page: str, question_id: int) -> str:
+    return plan_section(page).split(f'id="q-{question_id}"')[1].split('id="q-')[0]
+
+
+def test_the_plan_is_kept_per_submission_but_its_live_parts_show_at_once(
+    client, director, submitted, office
+):
+    """The plan's order and items' texts come from the cache (a question retitled behind
+    the questionnaire's back does not show), what the answers give is not read again, yet
+    adding a priority to the plan and a new training on it show on the next view."""
+    from diagnostics.models import Question
+    from tests.views.test_trainings import make_training
+
+    client.force_login(director)
+    first, _queries = view(client, submitted)
+    question_id = int(re.search(r'id="q-(\d+)"', plan_section(first))[1])
+    question = Question.objects.get(pk=question_id)
+    Question.objects.filter(pk=question_id).update(text="Intitulé changé en douce")
+    make_training("Atelier tout neuf", questions=[question], sessions=[(3, "Pau")])
+    client.post(
+        reverse("diagnostics:plan_priority", args=[office.slug]),
+        {"diagnostic": submitted.pk, "question": question_id},
+    )
+
+    second, queries = view(client, submitted)
+
+    item = plan_item(second, question_id)
+    assert question.text in item and "Intitulé changé en douce" not in item
+    assert "Atelier tout neuf" in item and "Dans le plan d’action" in item
+    assert "Ajouter au plan" in plan_item(first, question_id)
+    assert "Atelier tout neuf" not in plan_item(first, question_id)
+    assert not any("diagnostics_answer" in sql for sql in queries)
+
+
+def test_the_plan_follows_the_peers_medians_at_once(client, director, submitted, campaign, office):
+    """The peers' medians decide the story (strengths, quadrants, so the plan's order):
+    a new peer submission gives the plan a new key."""
+    client.force_login(director)
+    view(client, submitted)
+    submit_peers(campaign, 5, segment=office.segment, pick=lambda c: c[-1])
+
+    page, queries = view(client, submitted)
+
+    assert any("diagnostics_answer" in sql for sql in queries)  # the plan written again
+    assert "médiane" in page
+
+
+def test_a_renamed_office_shows_in_the_cached_overview_at_once(client, director, submitted, office):
+    client.force_login(director)
+    view(client, submitted)
+    office.name = "Office renommé entre deux vues"
+    office.save()
+
+    page, _queries = view(client, submitted)
+
+    radar = page[page.index('aria-labelledby="radar"') : page.index('aria-labelledby="tableau"')]
+    assert "Office renommé entre deux vues" in radar

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,6 +122,26 @@ def test_the_plan_and_the_headline_put_the_axis_furthest_from_its_target_first(
     assert after.top_priorities[0].axis.code == "axe-1"
     assert [a.result.points_to_target for a in after.axes] == [17, None]
     assert headline_axes(client.get(results_url))[0] == "Axe 1"
+
+
+def plan_axes(response) -> list[str]:
+    """The axis of each item of the results page's « Plan d’action », in its order."""
+    html = response.content.decode()
+    plan = html[html.index('aria-labelledby="plan"') : html.index('id="axes"')]
+    return re.findall(r'<span class="small text-body-secondary">(Axe \d)</span>', plan)
+
+
+def test_a_target_set_after_submission_reorders_the_cached_plan(client, director, submitted):
+    """The plan's order and items are kept per submission (results_cache.plan_layout); a
+    target set afterwards orders it anew, so it must vary that key too."""
+    client.force_login(director)
+    results_url = reverse("diagnostics:results", args=[submitted.pk])
+    assert plan_axes(client.get(results_url))[0] == "Axe 2"
+    with CaptureQueriesContext(connection) as captured:
+        assert plan_axes(client.get(results_url))[0] == "Axe 2"
+    assert not any("diagnostics_answer" in q["sql"] for q in captured.captured_queries)  # cached
+    post(client, submitted, **{"axe-1": ("Maîtrise", "6", str(NEXT_YEAR))})
+    assert plan_axes(client.get(results_url))[0] == "Axe 1"
 
 
 def test_a_colleague_changes_one_target_and_clears_another(client, director, office, submitted):
@@ -393,9 +415,9 @@ def test_the_pages_run_a_constant_number_of_queries(db, client, page, django_ass
         client.get(target)  # caches warm
         # The targets page: session, user, diagnostic, membership… and the scores, levels,
         # targets and whether they may change (4); the results page as in test_results.py
-        # with the targets (1) and whether they may change (1), without the peers' medians, and
-        # who the reader is to the team's opinions (1).
-        expected = {"targets": 7, "results": 17, "plan": 10}[page]
+        # (its fragments and plan cached) with the targets' stored scores and levels (2),
+        # without the peers' medians.
+        expected = {"targets": 7, "results": 15, "plan": 10}[page]
         with django_assert_num_queries(expected) as captured:
             assert client.get(target).status_code == 200
         counts.append(len(captured.captured_queries))

@@ -96,11 +96,10 @@ def test_the_catalogue_costs_the_same_queries_whatever_its_size(
     for count in (2, 12):
         for n in range(count):
             make_training(f"Atelier {n}", questions=questions[:3], sessions=[(n + 1, "Pau")])
-        # 15 without a catalogue (with the office's business campaign, none here), plus its
-        # sessions, questions and axes, less the axes' narratives (the axis cards are cached),
-        # who the reader is to the team's opinions (1), the targets and whether they may
-        # change (2)
-        with django_assert_num_queries(20):
+        # 11 once the page's fragments and plan are cached (test_results), plus the catalogue
+        # for the plan's priorities (trainings, sessions, questions, axes) and which of them
+        # are already actions of the office's plan
+        with django_assert_num_queries(16):
             assert client.get(url).status_code == 200
 
 

@@ -45,6 +45,7 @@ from diagnostics.selectors.regional.scores import (
     previous_campaign,
     status_counts,
     stored_scores,
+    with_axis_scores,
 )
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "previous_campaign",
     "status_counts",
     "stored_scores",
+    "with_axis_scores",
     "submissions_key",
     "submitted_figures",
     "weakest_questions",
