@@ -44,7 +44,7 @@ PASSWORD = "secret-pass"  # factories.make_user
 NEW_PASSWORD = "Tourisme-2026!"
 
 # Hundreds of examples: CI runs them, `make test-fast` does not.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]  # NUL bytes: PostgreSQL refuses them
 
 
 def fuzz(max_examples):

@@ -10,7 +10,8 @@ from django.utils import timezone
 BEFORE = [("diagnostics", "0003_questionnaire_revised_at")]
 AFTER = [("diagnostics", "0004_one_per_campaign_territories")]
 
-pytestmark = pytest.mark.slow  # migrates the test database back and forth
+# Migrates the test database back and forth: on PostgreSQL as well, production's database.
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 def migrate(targets):

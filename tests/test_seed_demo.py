@@ -67,6 +67,7 @@ def test_needs_the_questionnaire(db):
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.postgres  # `make demo` honours DATABASE_URL
 def test_seeds_offices_campaigns_and_accounts_idempotently(db, seeded):
     seeded["offices"].restore()
     counts = (
@@ -171,6 +172,7 @@ def business_counts():
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.postgres  # `make demo` honours DATABASE_URL
 def test_seeds_businesses_and_their_campaigns_idempotently(db, seeded):
     seeded["businesses"].restore()
     counts = business_counts()

@@ -99,6 +99,7 @@ def test_a_lost_batch_of_emails_goes_on_from_its_first_unsent_message(db):
 
 
 @pytest.mark.slow  # two worker processes, one killed mid-task
+@pytest.mark.postgres  # the queue's rows and locks, production's way
 @pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="a worker in another process needs a database shared between processes",

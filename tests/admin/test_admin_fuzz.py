@@ -10,6 +10,10 @@ from django.urls import reverse
 from tests import factories
 
 BAD_VALUES = ["\x00", "abc", "1\x00", "-1", "9" * 30]
+# The superuser reads every list with every bad value; the network staff, whose permissions
+# take other paths (a list they may not change, a page they may not open), with a NUL byte,
+# which PostgreSQL refuses, in each of their lists' parameters.
+VALUES_FOR = {"superuser": BAD_VALUES, "network_staff": ["\x00"]}
 
 
 def changelists(user):
@@ -37,7 +41,7 @@ def test_every_list_filter_survives_bad_values(db, client, who, request):
     seen = 0
     for url, parameters in changelists(user):
         for parameter in [*parameters, "q", "o", "p", "campagne"]:
-            for value in BAD_VALUES:
+            for value in VALUES_FOR[who]:
                 response = client.get(url, {parameter: value})
                 seen += 1
                 assert response.status_code in (200, 302, 400, 404), (url, parameter, value)

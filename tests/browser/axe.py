@@ -46,7 +46,8 @@ def login(page: Page, url: str, username: str):
 
 def run(page: Page, rules: dict | None = None) -> list[dict]:
     """The serious and critical violations of the page as it stands."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     options = {"resultTypes": ["violations"], "rules": rules or {}}
     result = page.evaluate("options => axe.run(document, options)", options)
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
@@ -55,9 +56,12 @@ def run(page: Page, rules: dict | None = None) -> list[dict]:
 def violations(page: Page, url: str, rules: dict | None = None) -> list[str]:
     """The serious and critical axe violations of `url`, at each width, one line per node."""
     found = []
+    # One load, then each width: a resize lays the page out again (media queries included)
+    # without asking the server for it twice.
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    page.goto(url)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
         wide = page.evaluate(SIDEWAYS)
         if wide:
             found.append(f"{url} @{width}px scrolls sideways: {wide}")
