@@ -183,5 +183,22 @@ INDICATORS = {
 }
 
 
+# What a business's site shows it lacks, by its rule: the indicators whose absence makes the
+# question's workshop a need (the workshop programme), whatever the business declared.
+LACKS = {
+    own_site: ("viewport", "contact_link"),
+    business_booking: ("booking_link",),
+}
+
+
+def lacking(questionnaire_code: str, version: int, indicators: dict) -> set[str]:
+    """The question codes whose observed indicators show a lack (LACKS)."""
+    return {
+        code
+        for code, rule in rules_for(questionnaire_code, version).items()
+        if rule in LACKS and not all(indicators.get(key) for key in LACKS[rule])
+    }
+
+
 def rules_for(questionnaire_code: str, version: int) -> dict[str, Rule]:
     return QUESTIONS.get((questionnaire_code, version), {})

@@ -273,6 +273,7 @@ class ProposedWorkshop:
     gain: float  # missing weighted points on its questions, summed over those businesses
     questions: list[Question]
     wished_by: frozenset[int] = frozenset()  # diagnostics whose wishes it meets (needs.py)
+    seen_by: frozenset[int] = frozenset()  # diagnostics whose website shows what it treats
 
     @property
     def count(self) -> int:
@@ -310,15 +311,19 @@ def programme(
     campaign: Campaign,
     found: list[Respondent],
     wishes: dict[int, set[str]] | None = None,
+    observed: dict[int, set[str]] | None = None,
 ) -> list[ProposedWorkshop]:
     """Workshops ranked by how many businesses need them, then by what they would gain.
 
     A need is a weak answer (WEAK_SHARE of the question's best points) on a
     question the workshop addresses, or on any question of an axis it addresses; or,
     given `wishes` (diagnostic id → question codes, needs.business_preferences), a wish
-    for one of these questions. Five queries (none more for the questionnaire once frozen).
+    for one of these questions; given `observed` (diagnostic id → question codes,
+    selectors.websites.observed_lacks), what its website shows it lacks. Five queries (none
+    more for the questionnaire once frozen).
     """
     wishes = wishes or {}
+    observed = observed or {}
     structure = questionnaire_axes(campaign.questionnaire)
     questions = {q.code: q for axis in structure for q in axis.questions.all()}
     axis_codes = {axis.code: [q.code for q in axis.questions.all()] for axis in structure}
@@ -358,7 +363,10 @@ def programme(
         wished_by = frozenset(
             d for d, wished in wishes.items() if wished & codes and d in by_diagnostic
         )
-        concerned = [by_diagnostic[d] for d in {*gains, *wished_by} if d in by_diagnostic]
+        seen_by = frozenset(
+            d for d, lacks in observed.items() if lacks & codes and d in by_diagnostic
+        )
+        concerned = [by_diagnostic[d] for d in {*gains, *wished_by, *seen_by} if d in by_diagnostic]
         if not concerned:
             continue
         proposed.append(
@@ -368,6 +376,7 @@ def programme(
                 gain=float(sum(gains.values())),
                 questions=sorted((questions[c] for c in codes), key=lambda q: (q.axis_id, q.order)),
                 wished_by=wished_by,
+                seen_by=seen_by,
             )
         )
     proposed.sort(key=lambda p: (-p.count, -p.gain, p.training.title))

@@ -141,3 +141,19 @@ def territory_observed(office: Organisation) -> TerritoryObserved:
         counts["booking_link"] += bool(indicators.get("booking_link"))
         counts["trackers"] += bool(indicators.get("trackers"))
     return TerritoryObserved(**totals, **counts, latest=latest, seeded=seeded)
+
+
+def observed_lacks(respondents, questionnaire) -> dict[int, set[str]]:
+    """Diagnostic id → the question codes that the business's latest website check shows
+    it lacks (observed_questions.lacking), for the workshop programme: one query."""
+    by_business = {r.business_id: r.diagnostic_id for r in respondents}
+    if not observed_questions.rules_for(questionnaire.code, questionnaire.version):
+        return {}
+    found = {}
+    for business_id, indicators in WebsiteCheck.objects.filter(
+        latest=True, status=WebsiteCheck.Status.DONE, organisation_id__in=list(by_business)
+    ).values_list("organisation_id", "indicators"):
+        codes = observed_questions.lacking(questionnaire.code, questionnaire.version, indicators)
+        if codes:
+            found[by_business[business_id]] = codes
+    return found

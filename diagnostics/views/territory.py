@@ -14,7 +14,7 @@ from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.selectors import bilan, impact, territory
+from diagnostics.selectors import bilan, impact, territory, websites
 from diagnostics.selectors import sessions as session_selectors
 from diagnostics.spreadsheets import csv_response, xlsx_response
 
@@ -117,7 +117,17 @@ def workshop_programme(request, slug):
     office, campaign = _territory(request, slug)
     found = territory.respondents(office, campaign) if campaign else []
     preferences = needs.business_preferences(office, campaign) if campaign else None
-    proposed = territory.programme(office, campaign, found, preferences.wishes) if campaign else []
+    proposed = (
+        territory.programme(
+            office,
+            campaign,
+            found,
+            preferences.wishes,
+            websites.observed_lacks(found, campaign.questionnaire),
+        )
+        if campaign
+        else []
+    )
     availability = preferences.availability if preferences else {}
     scheduled = session_selectors.office_sessions(office)
     programme = [

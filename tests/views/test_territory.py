@@ -206,6 +206,39 @@ def test_strong_answers_call_for_no_workshop(client_of, office, director, campai
     assert response.context["proposed"] == []
 
 
+def test_a_business_whose_site_lacks_what_a_workshop_treats_needs_it(
+    client_of, office, director, campaign, questionnaire
+):
+    """Strong answers, but its site shows no booking link: the workshop on its booking
+    question is proposed to it, marked « vu sur son site » (issue 24, item 1)."""
+    from diagnostics.models import Question, WebsiteCheck
+
+    questionnaire.code, questionnaire.version = "snut-prestataires", 2
+    questionnaire.save(update_fields=["code", "version"])
+    booking = questionnaire.questions.order_by("axis__order", "order").last()
+    Question.objects.filter(pk=booking.pk).update(code="resa-01")
+    lacking, complete = submit_businesses(office, campaign, 2, pick=STRONGEST)
+    network_workshop(questionnaire, title="Vendre en ligne", codes=["resa-01"])
+    for diagnostic, link in ((lacking, ""), (complete, "https://gite.test/reserver")):
+        WebsiteCheck.objects.create(
+            organisation=diagnostic.organisation,
+            url="https://gite.test/",
+            requested_at=timezone.now(),
+            checked_at=timezone.now(),
+            status=WebsiteCheck.Status.DONE,
+            latest=True,
+            indicators={"viewport": True, "contact_link": "/contact", "booking_link": link},
+        )
+
+    response = client_of(director).get(reverse("diagnostics:workshops", args=[office.slug]))
+
+    (proposed,) = response.context["proposed"]
+    assert proposed.training.title == "Vendre en ligne"
+    assert [r.diagnostic_id for r in proposed.businesses] == [lacking.pk]
+    assert proposed.seen_by == {lacking.pk}
+    assert "vu sur son site" in response.content.decode()
+
+
 def _seed(office, campaign, questionnaire, count):
     submit_businesses(office, campaign, count, pick=WEAKEST)
     if not Training.objects.exists():
