@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics import selectors
 from diagnostics.models import Answer, Campaign, Diagnostic, Office, Question
-from diagnostics.selectors import websites
+from diagnostics.selectors import territory, websites
 from diagnostics.selectors.territory import MIN_GROUP
 
 
@@ -174,3 +174,23 @@ def preferred_times(
         if d in availability:
             counts[availability[d]] = counts.get(availability[d], 0) + 1
     return sorted(counts.items(), key=lambda item: (-item[1], item[0].order))
+
+
+@dataclass
+class Programme:
+    """The office's workshop programme for a business campaign."""
+
+    proposed: list[territory.ProposedWorkshop]
+    availability: dict[int, Availability]  # diagnostic id → when the business prefers
+    respondents: int  # businesses whose latest submitted diagnostic it reads
+
+
+def workshop_programme(office: Office, campaign: Campaign) -> Programme:
+    """Who needs each workshop: weak answers, wishes, and what their site lacks
+    (selectors.websites.observed_lacks). The one rule of the programme page, a session's
+    invitations and the contacts' export."""
+    found = territory.respondents(office, campaign)
+    preferences = business_preferences(office, campaign)
+    lacks = websites.observed_lacks(found, campaign.questionnaire)
+    proposed = territory.programme(office, campaign, found, preferences.wishes, lacks)
+    return Programme(proposed, preferences.availability, len(found))

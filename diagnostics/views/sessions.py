@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from diagnostics import access, ics, needs, services
 from diagnostics.forms import SessionForm
 from diagnostics.models import Business, SessionRegistration
-from diagnostics.selectors import impact, territory, websites
+from diagnostics.selectors import impact, territory
 from diagnostics.selectors import sessions as selectors
 
 DAYS_AHEAD = 21  # a suggested session leaves three weeks to invite and sign up
@@ -33,23 +33,9 @@ def _needing(office, training):
     campaign = territory.latest_business_campaign(office)
     if campaign is None:
         return None, {}
-    found = territory.respondents(office, campaign)
-    preferences = needs.business_preferences(office, campaign)
-    entry = next(
-        (
-            p
-            for p in territory.programme(
-                office,
-                campaign,
-                found,
-                preferences.wishes,
-                websites.observed_lacks(found, campaign.questionnaire),
-            )
-            if p.training.pk == training.pk
-        ),
-        None,
-    )
-    return entry, preferences.availability
+    found = needs.workshop_programme(office, campaign)
+    entry = next((p for p in found.proposed if p.training.pk == training.pk), None)
+    return entry, found.availability
 
 
 def _suggested(entry, availability) -> dict:

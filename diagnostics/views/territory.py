@@ -14,7 +14,7 @@ from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.selectors import bilan, impact, territory, websites
+from diagnostics.selectors import bilan, impact, territory
 from diagnostics.selectors import sessions as session_selectors
 from diagnostics.spreadsheets import csv_response, xlsx_response
 
@@ -115,20 +115,9 @@ def territory_export(request, slug, fmt):
 @login_required
 def workshop_programme(request, slug):
     office, campaign = _territory(request, slug)
-    found = territory.respondents(office, campaign) if campaign else []
-    preferences = needs.business_preferences(office, campaign) if campaign else None
-    proposed = (
-        territory.programme(
-            office,
-            campaign,
-            found,
-            preferences.wishes,
-            websites.observed_lacks(found, campaign.questionnaire),
-        )
-        if campaign
-        else []
-    )
-    availability = preferences.availability if preferences else {}
+    found = needs.workshop_programme(office, campaign) if campaign else None
+    proposed = found.proposed if found else []
+    availability = found.availability if found else {}
     scheduled = session_selectors.office_sessions(office)
     programme = [
         (
@@ -145,7 +134,7 @@ def workshop_programme(request, slug):
         {
             "office": office,
             "campaign": campaign,
-            "respondents": len(found),
+            "respondents": found.respondents if found else 0,
             "proposed": proposed,
             "programme": programme,
             "availability": availability,
@@ -184,9 +173,9 @@ def workshop_contacts(request, slug, pk):
     campaign = territory.latest_business_campaign(office)
     if campaign is None:
         raise Http404
-    found = territory.respondents(office, campaign)
     workshop = next(
-        (p for p in territory.programme(office, campaign, found) if p.training.pk == pk), None
+        (p for p in needs.workshop_programme(office, campaign).proposed if p.training.pk == pk),
+        None,
     )
     if workshop is None:
         raise Http404
