@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks",
+    # Only its record of when each table was last written (snut/page_memo.py).
+    "cachalot",
     "snut.tasks_app.BackgroundTasksConfig",  # django-tasks-db, named in French
     "diagnostics",
 ]
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "snut.middleware.security_headers",
     "snut.middleware.private_pages",
+    # Below every header middleware, so that a page served again carries them too.
+    "snut.page_memo.page_memo",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,6 +183,42 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# A page its reader opens again is served as it was until a table it read is written
+# (snut/page_memo.py): django-cachalot records when each table was last written, in the
+# cache above; its own cache of query results stays off.
+CACHALOT_ENABLED = False
+CACHALOT_CACHE = "default"
+PAGE_MEMO_SECONDS = envint("PAGE_MEMO_SECONDS", "600")
+PAGE_MEMO = (
+    ()
+    if os.getenv("PAGE_MEMO") == "off"
+    else (
+        # Directors and their teams.
+        "diagnostics:office",
+        "diagnostics:review",
+        "diagnostics:results",
+        "diagnostics:report_pdf",
+        "diagnostics:plan",
+        "diagnostics:territory",
+        "diagnostics:workshops",
+        "diagnostics:rediagnosis",
+        "diagnostics:bilan",
+        "diagnostics:session",
+        # Network staff.
+        "admin:diagnostics_office_changelist",
+        "admin:diagnostics_office_compare",
+        "admin:diagnostics_office_dashboard",
+        "admin:diagnostics_diagnostic_changelist",
+        "admin:diagnostics_diagnostic_change",
+        "admin:diagnostics_campaign_changelist",
+        "admin:diagnostics_training_needs",
+        "admin:diagnostics_action_pooling",
+        "admin:diagnostics_businesscampaign_changelist",
+        "admin:diagnostics_businesscampaign_weakest",
+        "admin:diagnostics_business_changelist",
+    )
+)
 
 # Background work (django-tasks, the backport of Django 6's Tasks framework).
 # Development and tests: the immediate backend runs a task at once, in the

@@ -45,6 +45,13 @@ def _cold_memory():
     cache.clear()
 
 
+@pytest.fixture
+def page_memo_off(settings):
+    """The page's own work, every time: what a query count measures (snut/page_memo.py
+    would otherwise serve the second view as it was)."""
+    settings.PAGE_MEMO = ()
+
+
 @pytest.fixture(autouse=True)
 def _territories(request):
     """Departments come from a data migration, which a transactional test's flush empties."""

@@ -1,5 +1,6 @@
 """The questionnaire in the admin: every page opens, published ones are frozen."""
 
+import pytest
 from django.contrib import admin
 from django.urls import reverse
 
@@ -192,6 +193,7 @@ def test_a_campaign_with_diagnostics_keeps_its_questionnaire(client, network_sta
     assert 'name="questionnaire"' not in page
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_diagnostic_admin_page_runs_a_constant_number_of_queries(
     client, superuser, office, django_assert_num_queries
 ):

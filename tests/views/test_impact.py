@@ -77,6 +77,7 @@ def test_a_group_under_five_is_not_shown(client, office, director, questionnaire
     assert "moins de 5 prestataires" in page
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_the_territory_and_bilan_cost_the_same_queries_at_two_sizes(
     client, office, director, questionnaire
 ):

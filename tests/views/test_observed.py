@@ -124,6 +124,7 @@ def test_the_review_page_shows_the_observation_beside_the_question(client, offic
     assert "(balise viewport) : non." in beside and "Différence à vérifier" in beside
 
 
+@pytest.mark.usefixtures("page_memo_off")
 @pytest.mark.parametrize("url_name", ["diagnostics:results", "diagnostics:report_pdf"])
 def test_observations_cost_the_same_queries_whatever_their_number(client, url_name, monkeypatch):
     monkeypatch.setattr(report, "pdf_for_html", lambda html: b"%PDF")
@@ -295,6 +296,7 @@ def test_a_business_asks_its_check_again_from_its_results(
     assert len(default_task_backend.results) == 1
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_the_review_page_costs_the_same_queries_whatever_the_observations(client, monkeypatch):
     rules = [
         {"axe-1-01": observed_questions.mobile},

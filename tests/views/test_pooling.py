@@ -121,6 +121,7 @@ def test_an_office_that_did_not_agree_is_never_named_to_another(
         assert "Office Réservé" not in content  # neighbouring department
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_the_pooling_lead_costs_the_same_queries_whatever_the_neighbours(
     client, director, submitted, campaign, django_assert_num_queries
 ):
@@ -169,6 +170,7 @@ def test_nobody_else_opts_in(client, request, office, who):
     assert not office.pooling_opt_in
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_staff_see_clusters_by_department_and_export_them(
     client, staff, shared, campaign, django_assert_num_queries
 ):

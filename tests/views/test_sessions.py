@@ -420,6 +420,7 @@ def _grow(office, workshop, session, past, count):
         schedule(office, workshop, capacity=2)
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_pages_run_a_constant_number_of_queries(
     logged, office, campaign, workshop, needy, django_assert_num_queries
 ):

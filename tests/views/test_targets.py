@@ -384,6 +384,7 @@ def test_the_service_refuses_foreign_axes_and_levels(director, submitted):
     assert target_services.TARGETS_CLOSED and not AxisTarget.objects.exists()
 
 
+@pytest.mark.usefixtures("page_memo_off")
 @pytest.mark.parametrize("page", ["targets", "results", "plan"])
 def test_the_pages_run_a_constant_number_of_queries(db, client, page, django_assert_num_queries):
     counts = []

@@ -492,6 +492,7 @@ def test_the_section_under_five_responses_shows_no_profile(
     assert "Moins de 5 réponses" in page.text
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_the_results_page_keeps_a_constant_number_of_queries_with_businesses(
     client_of, office, director, campaign, questionnaire, office_diagnostic,
     django_assert_num_queries,

@@ -114,6 +114,7 @@ def submit_in(campaign, department, pick):
     return office
 
 
+@pytest.mark.usefixtures("page_memo_off")
 def test_training_needs_count_offices_with_a_weak_answer_by_department(
     client, staff, campaign, django_assert_num_queries
 ):
