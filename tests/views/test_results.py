@@ -173,6 +173,7 @@ def test_previous_diagnostic_gives_the_evolution(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("page_memo_off")
 @pytest.mark.parametrize("name", ["diagnostics:results", "diagnostics:report_pdf"])
 def test_results_and_pdf_run_a_constant_number_of_queries(
     client, director, office, name, django_assert_num_queries
