@@ -16,28 +16,39 @@ How it stays true:
   shared cache whenever anything writes it: the ORM (save, `update()`, `bulk_create`,
   deletes and their cascades), raw SQL, migrations; a transaction's writes count when it
   commits and are dropped if it rolls back. Its query cache is off (`CACHALOT_ENABLED =
-  False`): only these timestamps are used. The timestamps are read *before* the page is
-  computed, so a write that lands while it is computed makes the next view compute again.
+  False`): only these timestamps are used. It stamps an ORM write outside a transaction
+  *before* the write runs, and the write may then wait for a lock: every connection
+  stamps its writes again once they ran (`stamp_after_write`). The timestamps are read
+  *before* the page is computed and before the reader's account is (rights taken away
+  meanwhile count), so a write that lands while it is computed makes the next view
+  compute again. A table with no timestamp is given one: a timestamp missing later was
+  lost by the cache (evicted, a restart), never a sign that nothing wrote.
 - **A page is kept only if** it answered 200 with a whole body, wrote nothing while it
-  was computed, and no message was waiting to be shown; never for a POST.
+  was computed, set no cookie, holds no CSRF token for a secret the browser has not got
+  yet, and no message was waiting to be shown; never for a POST.
 - **Served again only if** every timestamp is the one kept with it, and for at most
   `PAGE_MEMO_SECONDS` (so that what depends on the clock, « en retard », « à venir »,
   moves on).
 
-What is not seen: a write made outside Django (psql by hand). `PAGE_MEMO = ()` turns it off.
+What is not seen: a write made outside Django (psql by hand), and, with the cache in each
+process's memory (no CACHE_URL), a write made by another process: settings.PAGE_MEMO is
+empty then when a task worker writes too. `PAGE_MEMO = ()` turns it off.
 """
 
 import hashlib
 import re
 import time
 
+from cachalot.api import invalidate
+from cachalot.apps import CachalotConfig
 from cachalot.cache import cachalot_caches
 from cachalot.settings import cachalot_settings
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -80,6 +91,36 @@ def known_tables() -> frozenset[str]:
     return _tables
 
 
+def stamp_after_write(execute, sql, params, many, context):
+    """An execute wrapper on every connection: timestamps again the tables a write named,
+    once it ran (django-cachalot's timestamp of an ORM write may come before it)."""
+    result = execute(sql, params, many, context)
+    if WRITES.match(sql):
+        tables = known_tables().intersection(QUOTED.findall(sql))
+        if tables:
+            invalidate(
+                *tables,
+                db_alias=context["connection"].alias,
+                cache_alias=cachalot_settings.CACHALOT_CACHE,
+            )
+    return result
+
+
+def _stamp_writes(sender, connection, **kwargs):
+    if stamp_after_write not in connection.execute_wrappers:
+        # First, so that a `connection.execute_wrapper()` block open now pops its own.
+        connection.execute_wrappers.insert(0, stamp_after_write)
+
+
+class TableStampsConfig(CachalotConfig):
+    """django-cachalot (INSTALLED_APPS), its timestamps taken after every write too, in
+    every process that writes: app servers, the task worker, management commands."""
+
+    def ready(self):
+        super().ready()
+        connection_created.connect(_stamp_writes)
+
+
 class Reads:
     """An execute wrapper: the tables every statement names, and whether one wrote."""
 
@@ -95,13 +136,20 @@ class Reads:
         return execute(sql, params, many, context)
 
 
-def stamps(tables) -> dict[str, float]:
+def stamps() -> dict[str, float]:
     """table → when it was last written (django-cachalot's timestamps, seen from this
-    transaction); a table nothing wrote since the cache began is absent."""
+    transaction). A table without one is given one now, unless a writer's comes first."""
     keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
-    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in tables}
+    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in known_tables()}
     store = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
-    return {keys[key]: value for key, value in store.get_many(list(keys)).items()}
+    found = store.get_many(list(keys))
+    if len(found) < len(keys):
+        shared = caches[cachalot_settings.CACHALOT_CACHE]
+        now = time.time()
+        for key in keys.keys() - found.keys():
+            shared.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
+        found = store.get_many(list(keys))
+    return {keys[key]: value for key, value in found.items()}
 
 
 def page_key(request) -> str:
@@ -131,10 +179,10 @@ def _route(request) -> str | None:
     return match.view_name
 
 
-def _from_memo(entry) -> HttpResponse | None:
+def _from_memo(entry, now: dict[str, float]) -> HttpResponse | None:
     if entry is None or time.time() - entry["at"] > settings.PAGE_MEMO_SECONDS:
         return None
-    if stamps(entry["stamps"].keys() | entry["unwritten"]) != entry["stamps"]:
+    if any(now.get(table) != stamp for table, stamp in entry["stamps"].items()):
         return None
     response = HttpResponse(entry["content"])
     for header, value in entry["headers"].items():
@@ -144,21 +192,18 @@ def _from_memo(entry) -> HttpResponse | None:
 
 def page_memo(get_response):
     def middleware(request):
-        if (
-            request.method != "GET"
-            or not settings.PAGE_MEMO
-            or not request.user.is_authenticated
-            or len(get_messages(request))
-        ):
+        if request.method != "GET" or not settings.PAGE_MEMO:
             return get_response(request)
         name = _route(request)
         if name is None or not remembered(name):
             return get_response(request)
+        before = stamps()  # before the reader's account is read (the next line)
+        if not request.user.is_authenticated or len(get_messages(request)):
+            return get_response(request)
         key = page_key(request)
-        served = _from_memo(cache.get(key))
+        served = _from_memo(cache.get(key), before)
         if served is not None:
             return served
-        before = stamps(known_tables())
         reads = Reads()
         with connection.execute_wrapper(reads):
             response = get_response(request)
@@ -166,15 +211,18 @@ def page_memo(get_response):
             response.status_code == 200
             and not response.streaming
             and not reads.wrote
+            and reads.tables <= before.keys()  # a timestamp lost this very moment
             # The CSRF cookie a view's `csrf_protect` sends again is the one the key holds.
             and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+            # A token for a secret new to the browser: served again, nothing would match it.
+            and request.META.get("CSRF_COOKIE", "")
+            == request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
         ):
             cache.set(
                 key,
                 {
                     "at": time.time(),
-                    "stamps": {t: before[t] for t in reads.tables if t in before},
-                    "unwritten": frozenset(t for t in reads.tables if t not in before),
+                    "stamps": {t: before[t] for t in reads.tables},
                     "content": response.content,
                     "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
                 },

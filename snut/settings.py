@@ -66,8 +66,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks",
-    # Only its record of when each table was last written (snut/page_memo.py).
-    "cachalot",
+    # django-cachalot, only its record of when each table was last written (snut/page_memo.py).
+    "snut.page_memo.TableStampsConfig",
     "snut.tasks_app.BackgroundTasksConfig",  # django-tasks-db, named in French
     "diagnostics",
 ]
@@ -192,7 +192,9 @@ CACHALOT_CACHE = "default"
 PAGE_MEMO_SECONDS = envint("PAGE_MEMO_SECONDS", "600")
 PAGE_MEMO = (
     ()
+    # Each process's own memory (no CACHE_URL) never sees what the task worker writes.
     if os.getenv("PAGE_MEMO") == "off"
+    or (not CACHE_URL and os.getenv("TASKS_BACKEND", "immediate") == "database")
     else (
         # Directors and their teams.
         "diagnostics:office",
@@ -204,7 +206,8 @@ PAGE_MEMO = (
         "diagnostics:workshops",
         "diagnostics:rediagnosis",
         "diagnostics:bilan",
-        "diagnostics:session",
+        # Not the session page: how far its invitations have gone is read from the cache,
+        # and whether it has begun from the clock.
         # Network staff.
         "admin:diagnostics_office_changelist",
         "admin:diagnostics_office_compare",

@@ -5,16 +5,21 @@ write, never with a message waiting."""
 import time
 
 import pytest
+from cachalot.cache import cachalot_caches
+from cachalot.settings import cachalot_settings
+from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.models import Diagnostic, Membership, Organisation
+from diagnostics.models import Audience, Diagnostic, Membership, Organisation
 from snut import page_memo
 from tests import factories
+from tests.territory_data import network_workshop
 
 
 @pytest.fixture
@@ -144,3 +149,97 @@ def test_staff_lists_follow_what_they_list(setting, client, django_assert_num_qu
         client.get(offices)
     Organisation.objects.filter(pk=office.pk).update(name="Office de Nontron")
     assert "Nontron" in client.get(offices).content.decode()
+
+
+# --- An adversarial review: each test below failed before its fix. ---------------------------
+
+
+def test_a_write_timestamped_before_it_lands_does_not_leave_the_page_stale(setting, client):
+    """django-cachalot timestamps an ORM write (save, update) outside a transaction *before*
+    it runs, and that write may wait for a lock (SQLite's `timeout`, a row lock on
+    PostgreSQL): a page computed in between reads the old row under the new timestamp."""
+    office, director, url = setting
+    client.force_login(director)
+    client.get(url)
+
+    def a_reader_in_between(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and not a_reader_in_between.done:
+            a_reader_in_between.done = True
+            assert "Brantôme" in client.get(url).text  # the timestamp is new, the row is not
+        return execute(sql, params, many, context)
+
+    a_reader_in_between.done = False
+    with connection.execute_wrapper(a_reader_in_between):
+        Organisation.objects.filter(pk=office.pk).update(name="Office de Nontron")
+    assert a_reader_in_between.done
+    assert "Nontron" in client.get(url).text
+
+
+def test_rights_taken_away_while_the_reader_is_loaded_do_not_leave_the_page_open(setting, client):
+    """The reader's account is read before anything else: a page computed with an account
+    that lost its rights a moment later is not served to it again."""
+    staff = factories.make_user(is_staff=True)
+    staff.groups.add(services.network_group_sync())
+    client.force_login(staff)
+    offices = reverse("admin:diagnostics_office_changelist")
+    client.get(reverse("admin:index"))
+
+    def revoked_once_loaded(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if '"auth_user"' in sql and sql.startswith("SELECT") and not revoked_once_loaded.done:
+            revoked_once_loaded.done = True
+            type(staff).objects.filter(pk=staff.pk).update(is_staff=False)
+        return result
+
+    revoked_once_loaded.done = False
+    with connection.execute_wrapper(revoked_once_loaded):
+        assert client.get(offices).status_code == 200  # computed with the account as it was
+    assert revoked_once_loaded.done
+    assert client.get(offices).status_code == 302  # to the admin's login: staff no more
+
+
+def test_the_session_page_follows_the_invitations_being_sent(db, client, monkeypatch):
+    """« Actualisez la page pour suivre l’envoi »: how far the batch has gone is read from the
+    cache, not from a table, and whether the session has begun from the clock."""
+    office = factories.make_office()
+    director = factories.make_user(office=office)
+    workshop = network_workshop(factories.build_questionnaire(audience=Audience.BUSINESSES))
+    session = factories.make_session(workshop, office=office)
+    client.force_login(director)
+    url = reverse("diagnostics:session", args=[office.slug, session.pk])
+    url += f"?envoi=sessions-{office.pk}-{session.pk}-1"
+    progress = {"total": 3, "sent": 0, "state": "sending", "attempt": 1, "error": ""}
+    monkeypatch.setattr(services, "messages_progress", lambda batch_id: progress)
+    client.get(url)
+    assert "0 / 3 envoyées" in client.get(url).text
+    progress = {**progress, "sent": 3, "state": "sent"}
+    assert "3 / 3 envoyées" in client.get(url).text
+
+
+def test_a_form_is_never_served_without_the_csrf_cookie_its_token_needs(setting, client):
+    """A browser without the CSRF cookie gets it with the page that carries a token for it;
+    the same page served again without that cookie would hold a token nothing can match."""
+    office, director, url = setting
+    client.force_login(director)
+    for _ in range(2):
+        client.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+        page = client.get(url)
+        assert settings.CSRF_COOKIE_NAME in page.cookies
+
+
+def test_a_timestamp_the_cache_lets_go_is_never_taken_for_a_table_unwritten(setting, client):
+    """Redis may lose a table's timestamp (evicted under `allkeys-lru`, or never saved in
+    the snapshot it restarts from) while keeping a page: a page computed while a table it
+    read had no timestamp is not served again once that table is written and its
+    timestamp lost. (Local memory's culling cannot do it: a page's timestamps are read
+    with it, so it is culled first.)"""
+    office, director, url = setting
+    plan = reverse("diagnostics:plan", args=[office.slug])
+    client.force_login(director)
+    client.get(plan)
+    assert "Revendiquer la fiche Google" not in client.get(plan).text
+    services.action_create(office=office, user=director, title="Revendiquer la fiche Google")
+    key = cachalot_settings.CACHALOT_TABLE_KEYGEN(DEFAULT_DB_ALIAS, "diagnostics_action")
+    cachalot_caches.get_cache().pop(key, None)  # where the tests' transaction keeps it
+    cache.delete(key)
+    assert "Revendiquer la fiche Google" in client.get(plan).text
