@@ -87,3 +87,19 @@ def test_warns_at_start_up_about_unset_legal_facts_in_production():
     assert "snut.W001" in result.stderr
     assert "SNUT_DPO_CONTACT, SNUT_HOST_NAME" in result.stderr
     assert "snut.W001" not in manage("check", **{**env, "DEBUG": "1"}).stderr
+
+
+def test_no_page_is_kept_when_the_task_worker_writes_into_a_memory_of_its_own():
+    """snut/page_memo.py learns of a write from the timestamps in the cache: without a shared
+    cache (CACHE_URL), what the worker process writes would never make a page computed again."""
+    result = python(
+        "-c",
+        "import importlib, os; from snut import settings; print(len(settings.PAGE_MEMO)); "
+        "os.environ['CACHE_URL'] = 'redis://127.0.0.1:6379/3'; "
+        "print(len(importlib.reload(settings).PAGE_MEMO))",
+        DEBUG="1",
+        CACHE_URL="",
+        TASKS_BACKEND="database",
+    )
+    alone, shared = result.stdout.split()
+    assert alone == "0" and int(shared) > 0, result.stderr
