@@ -69,7 +69,10 @@ ALWAYS = frozenset(
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-VERSION = "snut-page-v1"
+# In every key, changed with an entry's shape: during a deploy, app servers of two versions
+# share the cache (and an entry of another shape is never read: ENTRY).
+VERSION = "snut-page-v2"
+ENTRY = frozenset({"at", "stamps", "content", "headers"})
 
 _tables: frozenset[str] | None = None
 _settings_changes = 0
@@ -180,7 +183,9 @@ def _route(request) -> str | None:
 
 
 def _from_memo(entry, now: dict[str, float]) -> HttpResponse | None:
-    if entry is None or time.time() - entry["at"] > settings.PAGE_MEMO_SECONDS:
+    if not isinstance(entry, dict) or entry.keys() != ENTRY:
+        return None
+    if time.time() - entry["at"] > settings.PAGE_MEMO_SECONDS:
         return None
     if any(now.get(table) != stamp for table, stamp in entry["stamps"].items()):
         return None

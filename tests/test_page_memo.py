@@ -243,3 +243,14 @@ def test_a_timestamp_the_cache_lets_go_is_never_taken_for_a_table_unwritten(sett
     cachalot_caches.get_cache().pop(key, None)  # where the tests' transaction keeps it
     cache.delete(key)
     assert "Revendiquer la fiche Google" in client.get(plan).text
+
+
+def test_an_entry_of_another_shape_is_computed_again_not_a_500(setting, client):
+    """App servers of two versions share Redis during a deploy: what one kept, the other
+    may not know how to read."""
+    office, director, url = setting
+    client.force_login(director)
+    client.get(url)
+    key = page_memo.page_key(client.get(url).wsgi_request)
+    cache.set(key, {"at": time.time(), "unwritten": frozenset()})
+    assert "Brantôme" in client.get(url).text
