@@ -1,7 +1,8 @@
 """A page its reader opens again is served as it was, until a table it read is written.
 
-Which pages: the URL names in `settings.PAGE_MEMO` (director and staff pages that only
-read). For whom: the same signed-in reader in the same session, with the same query
+Which pages: the URL names in `settings.PAGE_MEMO`, director and staff pages that only
+read, and only from the database: what a page reads from the cache (a batch's progress)
+or from the clock below the day (whether a session has begun) is not seen. For whom: the same signed-in reader in the same session, with the same query
 string, language and day. A page is never shared between two readers, so nothing one
 reader may see can reach another, and the forms it holds keep a CSRF token valid for the
 session that asks for it.
@@ -16,23 +17,24 @@ How it stays true:
   shared cache whenever anything writes it: the ORM (save, `update()`, `bulk_create`,
   deletes and their cascades), raw SQL, migrations; a transaction's writes count when it
   commits and are dropped if it rolls back. Its query cache is off (`CACHALOT_ENABLED =
-  False`): only these timestamps are used. It stamps an ORM write outside a transaction
-  *before* the write runs, and the write may then wait for a lock: every connection
+  False`): only these timestamps are used. It stamps an ORM write made outside a
+  transaction *before* the write runs, which may then wait for a lock: every connection
   stamps its writes again once they ran (`stamp_after_write`). The timestamps are read
   *before* the page is computed and before the reader's account is (rights taken away
   meanwhile count), so a write that lands while it is computed makes the next view
   compute again. A table with no timestamp is given one: a timestamp missing later was
   lost by the cache (evicted, a restart), never a sign that nothing wrote.
 - **A page is kept only if** it answered 200 with a whole body, wrote nothing while it
-  was computed, set no cookie, holds no CSRF token for a secret the browser has not got
+  was computed, set no cookie but the CSRF one, holds no CSRF token for a secret the browser has not got
   yet, and no message was waiting to be shown; never for a POST.
 - **Served again only if** every timestamp is the one kept with it, and for at most
   `PAGE_MEMO_SECONDS` (so that what depends on the clock, « en retard », « à venir »,
   moves on).
 
 What is not seen: a write made outside Django (psql by hand), and, with the cache in each
-process's memory (no CACHE_URL), a write made by another process: settings.PAGE_MEMO is
-empty then when a task worker writes too. `PAGE_MEMO = ()` turns it off.
+process's own memory (no CACHE_URL), a write made by another process: settings.PAGE_MEMO
+is empty then if the task worker writes (TASKS_BACKEND=database), and several gunicorn
+workers need CACHE_URL. `PAGE_MEMO = ()` turns it off.
 """
 
 import hashlib
