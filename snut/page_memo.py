@@ -38,23 +38,23 @@ workers need CACHE_URL. `PAGE_MEMO = ()` turns it off.
 """
 
 import hashlib
-import re
+import logging
 import time
 
-from cachalot.api import invalidate
-from cachalot.apps import CachalotConfig
-from cachalot.cache import cachalot_caches
-from cachalot.settings import cachalot_settings
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.backends.signals import connection_created
+from django.db import connection
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from redis.exceptions import RedisError
+
+from snut.table_stamps import QUOTED, WRITES, known_tables, stamps
+
+logger = logging.getLogger(__name__)
 
 # Read before any view runs: the reader's account, groups, permissions and memberships.
 ALWAYS = frozenset(
@@ -69,14 +69,11 @@ ALWAYS = frozenset(
     }
 )
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
-QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
-WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 # In every key, changed with an entry's shape: during a deploy, app servers of two versions
 # share the cache (and an entry of another shape is never read: ENTRY).
 VERSION = "snut-page-v2"
 ENTRY = frozenset({"at", "stamps", "content", "headers"})
 
-_tables: frozenset[str] | None = None
 _settings_changes = 0
 
 
@@ -86,44 +83,6 @@ def _settings_changed(**kwargs):
     no page computed before it is served again."""
     global _settings_changes
     _settings_changes += 1
-
-
-def known_tables() -> frozenset[str]:
-    """The tables of the installed models (no query: read from the models)."""
-    global _tables
-    if _tables is None:
-        _tables = frozenset(connection.introspection.django_table_names(include_views=False))
-    return _tables
-
-
-def stamp_after_write(execute, sql, params, many, context):
-    """An execute wrapper on every connection: timestamps again the tables a write named,
-    once it ran (django-cachalot's timestamp of an ORM write may come before it)."""
-    result = execute(sql, params, many, context)
-    if WRITES.match(sql):
-        tables = known_tables().intersection(QUOTED.findall(sql))
-        if tables:
-            invalidate(
-                *tables,
-                db_alias=context["connection"].alias,
-                cache_alias=cachalot_settings.CACHALOT_CACHE,
-            )
-    return result
-
-
-def _stamp_writes(sender, connection, **kwargs):
-    if stamp_after_write not in connection.execute_wrappers:
-        # First, so that a `connection.execute_wrapper()` block open now pops its own.
-        connection.execute_wrappers.insert(0, stamp_after_write)
-
-
-class TableStampsConfig(CachalotConfig):
-    """django-cachalot (INSTALLED_APPS), its timestamps taken after every write too, in
-    every process that writes: app servers, the task worker, management commands."""
-
-    def ready(self):
-        super().ready()
-        connection_created.connect(_stamp_writes)
 
 
 class Reads:
@@ -139,22 +98,6 @@ class Reads:
         if WRITES.match(sql):
             self.wrote = True
         return execute(sql, params, many, context)
-
-
-def stamps() -> dict[str, float]:
-    """table → when it was last written (django-cachalot's timestamps, seen from this
-    transaction). A table without one is given one now, unless a writer's comes first."""
-    keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
-    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in known_tables()}
-    store = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
-    found = store.get_many(list(keys))
-    if len(found) < len(keys):
-        shared = caches[cachalot_settings.CACHALOT_CACHE]
-        now = time.time()
-        for key in keys.keys() - found.keys():
-            shared.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
-        found = store.get_many(list(keys))
-    return {keys[key]: value for key, value in found.items()}
 
 
 def page_key(request) -> str:
@@ -204,7 +147,11 @@ def page_memo(get_response):
         name = _route(request)
         if name is None or not remembered(name):
             return get_response(request)
-        before = stamps()  # before the reader's account is read (the next line)
+        try:
+            before = stamps()  # before the reader's account is read (the next line)
+        except RedisError as error:  # the cache away: the page is computed, not kept
+            logger.warning("page memo skipped, the cache does not answer: %s", error)
+            return get_response(request)
         if not request.user.is_authenticated or len(get_messages(request)):
             return get_response(request)
         key = page_key(request)

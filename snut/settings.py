@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     # django-cachalot, only its record of when each table was last written (snut/page_memo.py).
-    "snut.page_memo.TableStampsConfig",
+    "snut.table_stamps.TableStampsConfig",
     "snut.tasks_app.BackgroundTasksConfig",  # django-tasks-db, named in French
     "diagnostics",
 ]
@@ -181,14 +181,33 @@ CACHES = {
         }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # When each table was last written (snut/table_stamps.py): the same Redis, through a
+    # backend that never lets a write to the database fail because Redis is away.
+    "table_stamps": (
+        {
+            "BACKEND": "snut.table_stamps.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "snut") + "-tables",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "table-stamps",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    ),
 }
 
 # A page its reader opens again is served as it was until a table it read is written
 # (snut/page_memo.py): django-cachalot records when each table was last written, in the
 # cache above; its own cache of query results stays off.
 CACHALOT_ENABLED = False
-CACHALOT_CACHE = "default"
+CACHALOT_CACHE = "table_stamps"
+CACHALOT_TIMEOUT = 7 * 24 * 3600  # every key SNUT writes expires; a lost one is never "unwritten"
+# cachalot.W001: the timestamps' backend is Django's Redis backend, never failing a write.
+SILENCED_SYSTEM_CHECKS = ["cachalot.W001"]
 PAGE_MEMO_SECONDS = envint("PAGE_MEMO_SECONDS", "600")
 PAGE_MEMO = (
     ()

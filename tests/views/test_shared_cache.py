@@ -43,11 +43,12 @@ pytestmark = [
 def redis_cache(settings):
     prefix = f"snut-test-{uuid.uuid4().hex}"
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
-        }
+        },
     }
     yield prefix
     import redis

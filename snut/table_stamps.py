@@ -1,0 +1,120 @@
+"""When each table was last written, as the page memo (snut/page_memo.py) reads it.
+
+django-cachalot (in INSTALLED_APPS as `TableStampsConfig`, its query cache off) timestamps a
+table in the cache `table_stamps` whenever the ORM writes it (save, `update()`, bulk
+writes, cascades), raw SQL does or a migration runs; a transaction's timestamps are set when
+it commits and dropped if it rolls back. Every connection also timestamps a write again
+once it has run (`stamp_after_write`): cachalot's timestamp of an ORM write comes before
+the statement, which may wait for a lock while a page is computed.
+
+A write to the database never fails because the cache is away. `TolerantRedisCache` logs
+a timestamp it could not set and keeps it, sets it (with the time it is set) before any
+later read or write of a timestamp by this process, and until then makes every read fail,
+so that no page is served again by a process that knows of a write it could not record.
+"""
+
+import logging
+import re
+import time
+
+from cachalot.api import invalidate
+from cachalot.apps import CachalotConfig
+from cachalot.cache import cachalot_caches
+from cachalot.settings import cachalot_settings
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.backends.signals import connection_created
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+_tables: frozenset[str] | None = None
+_unstamped: set[str] = set()  # keys of timestamps this process could not set
+
+
+def known_tables() -> frozenset[str]:
+    """The tables of the installed models (no query: read from the models)."""
+    global _tables
+    if _tables is None:
+        _tables = frozenset(connection.introspection.django_table_names(include_views=False))
+    return _tables
+
+
+class TolerantRedisCache(RedisCache):
+    """Django's Redis cache for the tables' timestamps: setting one never raises."""
+
+    def _catch_up(self):
+        if _unstamped:
+            now = time.time()
+            super().set_many(dict.fromkeys(_unstamped, now), cachalot_settings.CACHALOT_TIMEOUT)
+            _unstamped.clear()
+            logger.warning("table timestamps set again once the cache answered")
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            self._catch_up()
+            return super().set_many(data, timeout, version)
+        except RedisError as error:
+            _unstamped.update(data)
+            logger.warning("table timestamps not set, kept for later: %s", error)
+            return list(data)
+
+    def get_many(self, keys, version=None):
+        self._catch_up()  # raises while the cache is away: no page is served again
+        return super().get_many(keys, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._catch_up()
+        return super().add(key, value, timeout, version)
+
+
+def stamp_after_write(execute, sql, params, many, context):
+    """An execute wrapper on every connection: timestamps again the tables a write named,
+    once it ran (django-cachalot's timestamp of an ORM write may come before it)."""
+    result = execute(sql, params, many, context)
+    if WRITES.match(sql):
+        tables = known_tables().intersection(QUOTED.findall(sql))
+        if tables:
+            invalidate(
+                *tables,
+                db_alias=context["connection"].alias,
+                cache_alias=cachalot_settings.CACHALOT_CACHE,
+            )
+    return result
+
+
+def _stamp_writes(sender, connection, **kwargs):
+    if stamp_after_write not in connection.execute_wrappers:
+        # First, so that a `connection.execute_wrapper()` block open now pops its own.
+        connection.execute_wrappers.insert(0, stamp_after_write)
+
+
+class TableStampsConfig(CachalotConfig):
+    """django-cachalot (INSTALLED_APPS), its timestamps taken after every write too, in
+    every process that writes: app servers, the task worker, management commands."""
+
+    def ready(self):
+        super().ready()
+        connection_created.connect(_stamp_writes)
+
+
+def stamps() -> dict[str, float]:
+    """table → when it was last written (seen from this transaction). A table without one
+    is given one now, unless a writer's comes first. Raises the cache's error while the
+    cache is away."""
+    keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
+    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in known_tables()}
+    store = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
+    found = store.get_many(list(keys))
+    if len(found) < len(keys):
+        shared = caches[cachalot_settings.CACHALOT_CACHE]
+        now = time.time()
+        for key in keys.keys() - found.keys():
+            shared.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
+        found = store.get_many(list(keys))
+    return {keys[key]: value for key, value in found.items()}
