@@ -170,9 +170,14 @@ def _count(queryset) -> Subquery:
     return Coalesce(Subquery(counted), 0)
 
 
+CAMPAIGN_COUNTS = ("n_invited", "n_started", "n_submitted")
+
+
 def business_campaign_counts(queryset):
     """Business campaigns annotated with invited (businesses given a link), started (a
-    diagnostic exists, submitted or not) and submitted counts: one query with the list."""
+    diagnostic exists, submitted or not) and submitted counts (CAMPAIGN_COUNTS): one query
+    with the list. Each count is a subquery per campaign: a list sorted by another column
+    reads them after pagination instead (campaign_counts)."""
     diagnostics = Diagnostic.objects.filter(campaign=OuterRef("pk"))
     return queryset.annotate(
         n_invited=_count(
@@ -181,3 +186,13 @@ def business_campaign_counts(queryset):
         n_started=_count(diagnostics.exclude(status=Diagnostic.Status.REPLACED)),
         n_submitted=_count(diagnostics.filter(status=Diagnostic.Status.SUBMITTED)),
     )
+
+
+def campaign_counts(campaign_ids) -> dict[int, tuple[int, int, int]]:
+    """campaign id → (invited, started, submitted), as business_campaign_counts counts
+    them, for these campaigns only: one query."""
+    campaigns = Campaign.objects.filter(pk__in=list(campaign_ids)).order_by()
+    return {
+        pk: tuple(counts)
+        for pk, *counts in business_campaign_counts(campaigns).values_list("pk", *CAMPAIGN_COUNTS)
+    }
