@@ -66,8 +66,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "django_tasks",
-    # Only its record of when each table was last written (snut/page_memo.py).
-    "cachalot",
+    # django-cachalot: only its record of when each table was last written (snut/page_memo.py).
+    "snut.table_stamps_app.TableStampsConfig",
     "snut.tasks_app.BackgroundTasksConfig",  # django-tasks-db, named in French
     "diagnostics",
 ]

@@ -144,3 +144,24 @@ def test_staff_lists_follow_what_they_list(setting, client, django_assert_num_qu
         client.get(offices)
     Organisation.objects.filter(pk=office.pk).update(name="Office de Nontron")
     assert "Nontron" in client.get(offices).content.decode()
+
+
+def test_orm_reads_are_not_searched_for_a_write(setting, monkeypatch):
+    """cachalot searches raw SQL for a write; the ORM's reads are marked as its own
+    (snut/table_stamps_app.py), as its query cache would mark them: not searched."""
+    from cachalot import monkey_patch
+
+    searched = []
+
+    class Spy:
+        @staticmethod
+        def search(sql):
+            searched.append(sql)
+            return None
+
+    monkeypatch.setattr(monkey_patch, "SQL_DATA_CHANGE_RE", Spy)
+    assert list(Organisation.objects.filter(name__contains="Brantôme"))
+    assert searched == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert searched == ["select 1"]
