@@ -74,7 +74,7 @@ class PlainRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
 
 
 class BusinessOfficeDepartmentFilter(admin.RelatedOnlyFieldListFilter):
-    """The business list's « parent__department »: the departments of the offices that have
+    """The business list's « parent__department »: the departments of the offices that have
     businesses (a business's parent is its office), read from the offices (a thousand)
     rather than from every business (fifty thousand, each joined to its office): the same
     choices."""
