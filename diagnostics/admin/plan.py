@@ -9,7 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format, localize
-from django.utils.html import format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,10 +36,15 @@ from diagnostics.selectors.bilan import sessions_by_department
 POOLING_PER_PAGE = 50
 
 
-def number_cells(values) -> str:
+def number_cells(values, shown: dict | None = None) -> str:
     """Numbers in <td>s as the template's {{ value }} writes them: a table of several hundred
-    counts cost its page more through the template's loop than anything else."""
-    return format_html_join("", "<td>{}</td>", ((localize(v),) for v in values))
+    counts cost its page more through the template's loop than anything else. `shown`
+    keeps each number localised once across a table's rows (its counts repeat)."""
+    shown = {} if shown is None else shown
+    for value in values:
+        if value not in shown:
+            shown[value] = format_html("<td>{}</td>", localize(value))
+    return mark_safe("".join(shown[value] for value in values))
 
 
 def pooling_rows(clusters):
@@ -198,12 +204,12 @@ class TrainingAdmin(admin.ModelAdmin):
         campaign, form, departments, needs = self._needs(request)
         columns = selectors.training_needs_columns(departments)
         year = timezone.localdate().year
-        rows = []
+        rows, shown = [], {}  # each number localised once
         for need in needs:
             counts = [
                 sum(need.by_department.get(code, 0) for code in codes) for _c, codes in columns
             ]
-            rows.append((need, counts, number_cells(counts)))
+            rows.append((need, counts, number_cells(counts, shown)))
         sessions = sessions_by_department(year, form.filters()["region"])
         context = {
             **self.admin_site.each_context(request),
@@ -212,7 +218,7 @@ class TrainingAdmin(admin.ModelAdmin):
             "sessions_year": year,
             "sessions_by_department": sessions,
             "sessions_rows": [
-                (d, number_cells([d.offices, d.sessions, d.registered, d.attended]))
+                (d, number_cells([d.offices, d.sessions, d.registered, d.attended], shown))
                 for d in sessions
             ],
             "opts": self.model._meta,
