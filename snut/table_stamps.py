@@ -2,10 +2,12 @@
 
 django-cachalot (in INSTALLED_APPS as `TableStampsConfig`, its query cache off) timestamps a
 table in the cache `table_stamps` whenever the ORM writes it (save, `update()`, bulk
-writes, cascades), raw SQL does or a migration runs; a transaction's timestamps are set when
-it commits and dropped if it rolls back. Every connection also timestamps a write again
-once it has run (`stamp_after_write`): cachalot's timestamp of an ORM write comes before
-the statement, which may wait for a lock while a page is computed.
+writes, cascades) or a migration runs; a transaction's timestamps are set when it commits
+and dropped if it rolls back. Every connection also timestamps each statement that begins
+by writing (INSERT, UPDATE, DELETE, REPLACE, TRUNCATE; ORM or raw SQL) once it has run
+(`stamp_after_write`): cachalot's timestamp of an ORM write comes before the statement,
+which may wait for a lock while a page is computed; and cachalot's own search of raw SQL,
+which read every statement the ORM did not mark, is off (`CACHALOT_INVALIDATE_RAW`).
 
 A write to the database never fails because the cache is away. `TolerantRedisCache` logs
 a timestamp it could not set and keeps it, sets it (with the time it is set) before any
@@ -31,7 +33,7 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
-WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
 
 _tables: frozenset[str] | None = None
 _unstamped: set[str] = set()  # keys of timestamps this process could not set

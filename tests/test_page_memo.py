@@ -151,6 +151,25 @@ def test_staff_lists_follow_what_they_list(setting, client, django_assert_num_qu
     assert "Nontron" in client.get(offices).content.decode()
 
 
+def test_reads_are_never_searched_for_a_write(setting, monkeypatch):
+    """Only a statement that begins by writing is timestamped (snut/table_stamps.py, ORM and
+    raw SQL alike, the test above): cachalot's search of every statement is off."""
+    from cachalot import monkey_patch
+
+    searched = []
+
+    class Spy:
+        @staticmethod
+        def search(sql):
+            searched.append(sql)
+
+    monkeypatch.setattr(monkey_patch, "SQL_DATA_CHANGE_RE", Spy)
+    assert list(Organisation.objects.filter(name__contains="Brantôme"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert searched == []
+
+
 # --- An adversarial review: each test below failed before its fix. ---------------------------
 
 

@@ -7,7 +7,6 @@ Medians are ranked by the database for the whole page at once
 """
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -16,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
-from diagnostics.admin.filters import BusinessSegmentFilter
+from diagnostics.admin.filters import BusinessOfficeDepartmentFilter, BusinessSegmentFilter
+from diagnostics.admin.rows import OneCountChangeList, QuickRowsMixin
 from diagnostics.display import score as format_score
 from diagnostics.display import tone
 from diagnostics.models import (
@@ -60,18 +60,40 @@ def median_column(axis, levels):
     return column
 
 
-class MediansChangeList(ChangeList):
-    """Adds the page's axis medians to its campaigns in one query, after pagination."""
+class MediansChangeList(OneCountChangeList):
+    """Adds the page's counts and axis medians to its campaigns, one query each after
+    pagination. The counts are in the list's own query only when they sort it: there each
+    is a subquery per campaign, run for every campaign before the database sorts them.
+    Counted once (OneCountChangeList)."""
+
+    counted = None
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if self.counted is None:
+            ordering = self.get_ordering(request, self.root_queryset)
+            counts = regional_businesses.CAMPAIGN_COUNTS
+            self.counted = any(isinstance(o, str) and o.lstrip("-") in counts for o in ordering)
+            if self.counted:
+                self.root_queryset = regional_businesses.business_campaign_counts(
+                    self.root_queryset
+                )
+        return super().get_queryset(request, exclude_parameters)
 
     def get_results(self, request):
         super().get_results(request)
-        medians = regional_businesses.campaign_axis_medians(c.pk for c in self.result_list)
-        for campaign in self.result_list:
+        campaigns = list(self.result_list)
+        if not self.counted:
+            counts = regional_businesses.campaign_counts(c.pk for c in campaigns)
+            for campaign in campaigns:
+                campaign.n_invited, campaign.n_started, campaign.n_submitted = counts[campaign.pk]
+        medians = regional_businesses.campaign_axis_medians(c.pk for c in campaigns)
+        for campaign in campaigns:
             campaign.axis_medians = medians.get(campaign.pk, [])
+        self.result_list = campaigns
 
 
 @admin.register(BusinessCampaign)
-class BusinessCampaignAdmin(ReadOnlyAdmin):
+class BusinessCampaignAdmin(QuickRowsMixin, ReadOnlyAdmin):
     list_display = [
         "organiser_and_name",
         "department",
@@ -107,9 +129,6 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
             *self.list_display,
             *(median_column(axis, levels) for axis in request._snut_business_axes),
         ]
-
-    def get_queryset(self, request):
-        return regional_businesses.business_campaign_counts(super().get_queryset(request))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -163,10 +182,10 @@ class BusinessCampaignAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Business)
-class BusinessAdmin(ReadOnlyAdmin):
+class BusinessAdmin(QuickRowsMixin, ReadOnlyAdmin):
     list_display = ["name", "parent", "department_code", "segment", "subtype", "commune"]
     list_filter = [
-        ("parent__department", admin.RelatedOnlyFieldListFilter),
+        ("parent__department", BusinessOfficeDepartmentFilter),
         ("segment", BusinessSegmentFilter),
     ]
     list_select_related = ["parent", "department"]
@@ -180,6 +199,9 @@ class BusinessAdmin(ReadOnlyAdmin):
         "department",
     ]  # no contact data: the network reads the businesses in aggregates (visibility.py)
     list_per_page = 100
+
+    def get_changelist(self, request, **kwargs):
+        return OneCountChangeList
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")
     def department_code(self, obj):

@@ -4,9 +4,10 @@ campaigns by type (full or express)."""
 import copy
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext, gettext_lazy
 
-from diagnostics.models import Organisation
+from diagnostics.models import Business, Office, Organisation
 
 
 class _SegmentFilter(admin.ChoicesFieldListFilter):
@@ -68,5 +69,23 @@ class PlainRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
         return field.get_choices(
             include_blank=False,
             limit_choices_to={"pk__in": used},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+class BusinessOfficeDepartmentFilter(admin.RelatedOnlyFieldListFilter):
+    """The business list's « parent__department »: the departments of the offices that have
+    businesses (a business's parent is its office), read from the offices (a thousand)
+    rather than from every business (fifty thousand, each joined to its office): the same
+    choices."""
+
+    def field_choices(self, field, request, model_admin):
+        has_businesses = Business.objects.filter(parent=OuterRef("pk"))
+        # By code, the offices' own column: by id, the join led the database through
+        # every organisation of each department, businesses included.
+        used = Office.objects.filter(Exists(has_businesses)).values("department")
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"code__in": used},
             ordering=self.field_admin_ordering(field, request, model_admin),
         )

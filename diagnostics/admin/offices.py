@@ -8,7 +8,6 @@ it runs the same number of queries for 10 or 1,000 offices. The campaign is chos
 from functools import lru_cache
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, OrderBy
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
@@ -25,7 +24,7 @@ from diagnostics.admin.office_analytics import (
     campaign_for,
     levels_for,
 )
-from diagnostics.admin.rows import ObjectUrls, QuickRowsMixin
+from diagnostics.admin.rows import ObjectUrls, OneCountChangeList, QuickRowsMixin
 from diagnostics.admin.team import OfficeInvitationsMixin
 from diagnostics.display import score as format_score
 from diagnostics.display import tone
@@ -249,23 +248,12 @@ def status_column(levels):
     return status
 
 
-class BusinessMediansChangeList(ChangeList):
+class BusinessMediansChangeList(OneCountChangeList):
     """Adds the page's axis scores and businesses' medians to its offices, one query each
-    after pagination; without a filter or a search, the list's count is its full count."""
+    after pagination; counted once (OneCountChangeList)."""
 
     def get_results(self, request):
-        if self.has_active_filters or self.query:
-            super().get_results(request)
-        else:
-            show_full = self.model_admin.show_full_result_count
-            self.model_admin.show_full_result_count = False  # the count below is the full one
-            try:
-                super().get_results(request)
-            finally:
-                self.model_admin.show_full_result_count = show_full
-            self.show_full_result_count = show_full
-            self.full_result_count = self.result_count
-            self.show_admin_actions = not show_full or bool(self.result_count)
+        super().get_results(request)
         offices = list(self.result_list)
         campaign = campaign_for(request)
         if campaign is not None:

@@ -8,7 +8,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +34,17 @@ from diagnostics.network import network_departments
 from diagnostics.selectors.bilan import sessions_by_department
 
 POOLING_PER_PAGE = 50
+
+
+def number_cells(values, shown: dict | None = None) -> str:
+    """Numbers in <td>s as the template's {{ value }} writes them: a table of several hundred
+    counts cost its page more through the template's loop than anything else. `shown`
+    keeps each number localised once across a table's rows (its counts repeat)."""
+    shown = {} if shown is None else shown
+    for value in values:
+        if value not in shown:
+            shown[value] = format_html("<td>{}</td>", localize(value))
+    return mark_safe("".join(shown[value] for value in values))
 
 
 def pooling_rows(clusters):
@@ -190,17 +203,24 @@ class TrainingAdmin(admin.ModelAdmin):
         national network, by department within a region."""
         campaign, form, departments, needs = self._needs(request)
         columns = selectors.training_needs_columns(departments)
-        rows = [
-            (n, [sum(n.by_department.get(code, 0) for code in codes) for _c, codes in columns])
-            for n in needs
-        ]
         year = timezone.localdate().year
+        rows, shown = [], {}  # each number localised once
+        for need in needs:
+            counts = [
+                sum(need.by_department.get(code, 0) for code in codes) for _c, codes in columns
+            ]
+            rows.append((need, counts, number_cells(counts, shown)))
+        sessions = sessions_by_department(year, form.filters()["region"])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Besoins de formation"),
             # Beside the needs, what the offices did with their businesses this year.
             "sessions_year": year,
-            "sessions_by_department": sessions_by_department(year, form.filters()["region"]),
+            "sessions_by_department": sessions,
+            "sessions_rows": [
+                (d, number_cells([d.offices, d.sessions, d.registered, d.attended], shown))
+                for d in sessions
+            ],
             "opts": self.model._meta,
             "campaign": campaign,
             "form": form,

@@ -128,11 +128,14 @@ def pooling_clusters(
         borders.setdefault(code, []).append(other)
     shown = {g.department for g in groups} | {o for d in borders.values() for o in d}
     departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
+    # Each office's name is in the groups of every question it answered weakly: its
+    # sort key is computed once.
+    keys = {name: french_key(name) for name in {n for g in groups for n in g.offices}}
     return [
         PoolingCluster(
             group.question,
             departments[group.department],
-            sorted(group.offices, key=french_key),
+            sorted(group.offices, key=keys.__getitem__),
             [
                 (departments[other], counts[group.question.code, other])
                 for other in sorted(borders.get(group.department, []))

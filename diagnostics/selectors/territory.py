@@ -337,6 +337,8 @@ def programme(
         organisation__parent=office,
     )
     by_diagnostic = {r.diagnostic_id: r for r in found}
+    # Each workshop lists its businesses in French order: each name's key computed once.
+    name_key = {r.diagnostic_id: french_key(r.name) for r in found}
     # question code → diagnostic id → missing weighted points
     missing: dict[str, dict[int, float]] = {}
     for choice, diagnostic_id in rows:
@@ -372,7 +374,7 @@ def programme(
         proposed.append(
             ProposedWorkshop(
                 training=training,
-                businesses=sorted(concerned, key=lambda r: french_key(r.name)),
+                businesses=sorted(concerned, key=lambda r: name_key[r.diagnostic_id]),
                 gain=float(sum(gains.values())),
                 questions=sorted((questions[c] for c in codes), key=lambda q: (q.axis_id, q.order)),
                 wished_by=wished_by,

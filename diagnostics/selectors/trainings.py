@@ -1,5 +1,6 @@
 """The training catalogue: sessions matching an audience, and the training needs of a campaign."""
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -183,11 +184,18 @@ def weak_offices(
         by_code = {code: ids for code, ids in by_code.items() if code in codes}
     offices = {
         pk: (pk, department, name)
-        for pk, department, name in Office.objects.filter(
-            pk__in={o for ids in by_code.values() for o in ids}
-        ).values_list("pk", "department", "name")
+        for pk, department, name in _participants(campaign).values_list("pk", "department", "name")
     }
     return {code: [offices[o] for o in ids if o in offices] for code, ids in by_code.items()}
+
+
+def _participants(campaign) -> QuerySet[Office]:
+    """The offices with a submitted diagnostic of the campaign, those weak_organisations
+    may name: chosen by the database, not by an IN list of a thousand ids, which Django
+    took longer to prepare than the database to run."""
+    return Office.objects.filter(
+        pk__in=latest_submitted().filter(campaign=campaign).values("organisation")
+    )
 
 
 def weak_answers(
@@ -218,14 +226,15 @@ def training_needs(campaign, region: str = "") -> tuple[list[Department], list[T
             ),
         )
     )
-    weak = weak_offices(campaign)
+    weak = weak_organisations(campaign)
+    # The offices' departments, read live (their names are not needed here).
+    department_of = dict(_participants(campaign).values_list("pk", "department"))
     needs = []
     for training in trainings:
         offices = set().union(*(weak.get(q.code, ()) for q in training.questions.all()))
-        counts: dict[str, int] = {}
-        for _office, department, _name in offices:
-            counts[department] = counts.get(department, 0) + 1
-        needs.append(TrainingNeed(training, counts))
+        counts = Counter(map(department_of.get, offices))
+        counts.pop(None, None)  # an office no longer a participant
+        needs.append(TrainingNeed(training, dict(counts)))
     departments = list(
         Department.objects.filter(
             code__in={d for n in needs for d in n.by_department}

@@ -1,5 +1,6 @@
 """Work done after a submission: the PDF report printed into the shared cache, and the regional
-dashboard's figures computed, both in the background.
+dashboard's figures and the campaign's weak answers (training needs, pooling) computed, both in
+the background.
 
 WeasyPrint is imported by the report task only (diagnostics.report, imported inside it), so that
 importing the services costs no PDF engine.
@@ -16,6 +17,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from diagnostics.models import Campaign, Diagnostic
 from diagnostics.selectors import regional
+from diagnostics.selectors.trainings import weak_organisations
 from diagnostics.services.queue import retry
 
 # A report task still waiting after this long is taken as stalled (no worker
@@ -93,8 +95,9 @@ def report_pdf_pending(*, diagnostic_id: int) -> bool:
 @task()
 def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
     """Computes the regional dashboard's figures of a network campaign, and of the
-    campaign after it (which compares itself with this one), into the shared cache:
-    staff then find them ready after a submission. Returns how many were computed."""
+    campaign after it (which compares itself with this one), into the shared cache, with
+    the campaign's weak answers that the training needs and pooling pages read: staff
+    then find them ready after a submission. Returns how many figures were computed."""
     campaign = Campaign.objects.network().select_related("questionnaire").filter(pk=campaign_id)
     campaign = campaign.first()
     if campaign is None:  # a business campaign, or deleted since
@@ -110,6 +113,7 @@ def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
         for each in (campaign, following):
             if each is not None:
                 regional.submitted_figures(each, regional.previous_campaign(each))
+        weak_organisations(campaign)
     except Exception:
         retry(dashboard_figures_task, attempt=attempt, campaign_id=campaign_id)
         raise

@@ -9,6 +9,7 @@ from diagnostics import services
 from diagnostics.models import Audience, Business, Diagnostic, MaturityLevel
 from diagnostics.selectors.regional import businesses as regional_businesses
 from tests import factories
+from tests.admin.conftest import assert_rows_as_django_writes
 
 CAMPAIGNS = "admin:diagnostics_businesscampaign_changelist"
 WEAKEST = "admin:diagnostics_businesscampaign_weakest"
@@ -98,15 +99,53 @@ def count_queries(client, name, params=None) -> int:
 
 
 def test_pages_run_the_same_number_of_queries_for_more_campaigns(
-    client, network_staff, business_questionnaire, territory, campaign
+    client, network_staff, business_questionnaire, territory, campaign, page_memo_off
 ):
     client.force_login(network_staff)
-    before = {name: count_queries(client, name) for name in (CAMPAIGNS, WEAKEST, OFFICES)}
+    pages = [(CAMPAIGNS, None), (CAMPAIGNS, {"o": "-5"}), (WEAKEST, None), (OFFICES, None)]
+    pages += [(BUSINESSES, None), (BUSINESSES, {"segment__exact": "restauration"})]
+    before = [count_queries(client, name, params) for name, params in pages]
     for i in range(3):
         office = factories.make_office(f"Office de plus {i}", department="64")
         run_campaign(business_questionnaire, office, [1, 2, 3], started=1)
-    after = {name: count_queries(client, name) for name in (CAMPAIGNS, WEAKEST, OFFICES)}
-    assert after == before
+    assert [count_queries(client, name, params) for name, params in pages] == before
+
+
+@pytest.mark.parametrize("query", [{}, {"o": "-5"}, {"o": "6.1"}])
+def test_campaign_rows_are_the_html_django_would_write(client, network_staff, territory, query):
+    """Counted after pagination, or in the list's query when a count sorts it (column 5:
+    « commencés »): the same counts, rows written cell for cell as Django writes them."""
+    client.force_login(network_staff)
+    response = client.get(reverse(CAMPAIGNS), query)
+    assert_rows_as_django_writes(response)
+    rows = {
+        c.name: (c.n_invited, c.n_started, c.n_submitted)
+        for c in response.context["cl"].result_list
+    }
+    assert rows == {
+        "Prestataires": (6, 4, 3),
+        "Anciens prestataires": (2, 2, 2),
+        "Voisins": (1, 1, 1),
+    }
+    if query.get("o") == "-5":
+        assert [c.n_started for c in response.context["cl"].result_list] == [4, 2, 1]
+
+
+@pytest.mark.parametrize("query", [{}, {"segment__exact": "restauration"}])
+def test_business_rows_are_the_html_django_would_write(client, network_staff, territory, query):
+    factories.make_business(factories.make_office("Office du Béarn", department="64"))
+    factories.make_office("Office sans prestataire", department="40")
+    client.force_login(network_staff)
+    response = client.get(reverse(BUSINESSES), query)
+    assert_rows_as_django_writes(response)
+    # The department filter offers the departments of the offices with businesses.
+    (choices,) = [
+        f.lookup_choices
+        for f in response.context["cl"].filter_specs
+        if hasattr(f, "lookup_choices")
+    ]
+    used = set(Business.objects.values_list("parent__department", flat=True))
+    assert {code for code, _name in choices} == used and len(used) == 2
 
 
 def test_office_list_shows_its_businesses_median_in_its_latest_campaign(

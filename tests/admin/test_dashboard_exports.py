@@ -147,6 +147,8 @@ def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
         services.diagnostic_submit(diagnostic=diagnostic, user=director)
     figures = cache.get(regional.submissions_key(current, previous))
     assert figures is not None and figures["overall"].count == 6
+    # So are the weak answers the training needs and pooling read (selectors.per_submission).
+    assert cache.get("snut-weak:" + regional.submissions_key(current, None)) is not None
     client.force_login(network_staff)
     with django_assert_num_queries(9):  # staff find the figures ready
         assert client.get(reverse(DASHBOARD)).status_code == 200
