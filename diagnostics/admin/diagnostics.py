@@ -5,8 +5,6 @@ be deleted; the one change it may get is a reopening by the network staff, with
 a written reason kept in its history (services.diagnostic_reopen).
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,19 +13,17 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics import selectors, services, visibility
+from diagnostics import services, visibility
+from diagnostics.admin.diagnostic_sections import diagnostic_sections
 from diagnostics.admin.filters import CampaignKindFilter, DiagnosticKindFilter, kind_label
-from diagnostics.admin.rows import QuickRowsMixin
+from diagnostics.admin.rows import OnlyShownChangeList, QuickRowsMixin
 from diagnostics.display import score as format_score
 from diagnostics.models import (
     Answer,
     Audience,
-    AxisImportance,
-    AxisNarrative,
     AxisScore,
     Campaign,
     Diagnostic,
@@ -138,36 +134,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def diagnostic_sections(diagnostic: Diagnostic) -> dict:
-    """What the change page shows below the diagnostic's fields, read-only for everyone:
-    its reopenings, axis scores, axes' importance and answers (four queries). Plain
-    tables rather than inline formsets, which cost most of the page's time."""
-    own_text = AxisNarrative.objects.filter(axis=OuterRef("axis"), level=OuterRef("level"))
-    reopenings = list(diagnostic.reopenings.select_related("reopened_by"))
-    for reopening in reopenings:
-        reopening.previous_lines = [
-            (item["name"], localize(Decimal(item["score"])) if item["score"] else "—")
-            for item in reopening.previous_axis_scores
-        ]
-    return {
-        "reopenings": reopenings,
-        "axis_scores": list(
-            AxisScore.objects.filter(diagnostic=diagnostic)
-            .select_related("axis", "level")
-            .annotate(
-                narrative_text=Coalesce(Subquery(own_text.values("text")[:1]), "level__description")
-            )
-            .order_by("axis__order", "axis__pk")
-        ),
-        "importances": list(
-            AxisImportance.objects.filter(diagnostic=diagnostic)
-            .select_related("axis")
-            .order_by("axis__order", "axis__pk")
-        ),
-        "answers_by_axis": selectors.answers_by_axis(diagnostic),
-    }
-
-
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif de la réouverture"),
@@ -204,6 +170,16 @@ class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
         "overall_level",
     ]
     list_select_related = ["organisation", "campaign", "overall_level", "questionnaire"]
+    # What the rows show (their names, the questionnaire's kind): nothing else is read.
+    list_only = [
+        "organisation__name",
+        "campaign__name",
+        "questionnaire__abbreviates",
+        "status",
+        "overall_score",
+        "overall_level__name",
+        "submitted_at",
+    ]
     search_fields = ["organisation__name", "organisation__commune"]
     readonly_fields = [
         "organisation",
@@ -224,6 +200,9 @@ class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
     @admin.display(description=_("type"))
     def kind(self, obj):
         return kind_label(obj.questionnaire)
+
+    def get_changelist(self, request, **kwargs):
+        return OnlyShownChangeList
 
     def get_queryset(self, request):
         # The businesses' diagnostics are read only in aggregates here (visibility.py).
