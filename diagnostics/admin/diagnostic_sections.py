@@ -27,7 +27,7 @@ ANSWER_ROW = (
 
 def answer_rows(answers) -> SafeString:
     """The answers' rows of one axis's table (_sections.html), as {% for %} wrote them:
-    `{{ answer.question }}`, `{{ answer.choice|default:"—" }}`, « oui » or « non »,
+    `{{ answer.question }}`, `{{ answer.choice|default:"—" }}`, "oui" or "non",
     `{{ answer.comment|linebreaksbr|default:"—" }}`, `{{ answer.updated_by|default:"—" }}`
     and `{{ answer.updated_at }}` (localised in the current time zone)."""
     yes, no = conditional_escape(gettext("oui")), conditional_escape(gettext("non"))
