@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
@@ -101,6 +102,32 @@ def test_the_background_tasks_read_in_french(client, network_staff):
     # Arguments and return value stay out of both (the lead's rule, tests/test_task_secrets.py).
     assert "export_id" not in listing and "export_id" not in detail
     assert "Arguments" not in detail and "Valeur renvoyée" not in detail
+
+
+def sidebar(page: str) -> str:
+    start = page.index('<nav class="sticky" id="nav-sidebar"')
+    return page[start : page.index("</nav>", start)]
+
+
+def test_the_sidebar_written_once_marks_each_page_and_follows_the_permissions(
+    client, rf, superuser, network_staff, page_memo_off
+):
+    """The sidebar is written once per page path and set of permissions (snut/admin_site.py):
+    each page still marks itself, and each reader sees the models their permissions open."""
+    links = {}
+    for user in (network_staff, superuser, network_staff):
+        client.force_login(user)
+        for _ in range(2):
+            tasks = sidebar(client.get("/admin/django_tasks_database/dbtaskresult/").text)
+            diagnostics = sidebar(client.get("/admin/diagnostics/diagnostic/").text)
+        current = 'href="/admin/diagnostics/diagnostic/" aria-current="page"'
+        assert current in diagnostics and current not in tasks
+        request = rf.get("/admin/")
+        request.user = user
+        apps = admin.site.get_app_list(request)
+        links[user] = set(re.findall(r'<th scope="row"[^>]*>\s*<a href="([^"]+)"', diagnostics))
+        assert links[user] == {model["admin_url"] for app in apps for model in app["models"]}
+    assert links[network_staff] < links[superuser]
 
 
 def test_staff_land_on_the_dashboard_from_the_admin_login(client, network_staff):
