@@ -32,9 +32,24 @@ def axis_importances(diagnostic: Diagnostic) -> dict[int, str]:
 
 
 def answers_by_axis(diagnostic: Diagnostic) -> list[tuple[Axis, list[Answer]]]:
-    """The diagnostic's answers grouped by axis, axes and questions in order: one query."""
-    answers = diagnostic.answers.select_related("question__axis", "choice", "updated_by").order_by(
-        "question__axis__order", "question__axis_id", "question__order", "question_id"
+    """The diagnostic's answers grouped by axis, axes and questions in order: one query.
+    Read for the admin's table of answers: what it shows of each question, axis and
+    choice (their long texts, help and activities are not read)."""
+    answers = (
+        diagnostic.answers.select_related("question__axis", "choice", "updated_by")
+        .only(
+            "diagnostic",  # the related manager checks it to attach the diagnostic
+            "not_applicable",
+            "comment",
+            "updated_at",
+            "updated_by",
+            "question__code",
+            "question__text",
+            "question__axis__code",
+            "question__axis__name",
+            "choice__label",
+        )
+        .order_by("question__axis__order", "question__axis_id", "question__order", "question_id")
     )
     return [(axis, list(group)) for axis, group in groupby(answers, key=lambda a: a.question.axis)]
 

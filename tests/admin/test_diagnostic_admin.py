@@ -12,6 +12,9 @@ from tests import factories
 from tests.admin.conftest import assert_rows_as_django_writes, bulk_region
 
 LIST = "admin:diagnostics_diagnostic_changelist"
+# A diagnostic's page: the session, the reader and their permissions, the diagnostic, its
+# reopenings, axis scores, importance and answers (one query each), its content type.
+CHANGE_PAGE_QUERIES = 10
 
 
 def change_url(diagnostic):
@@ -113,3 +116,45 @@ def test_diagnostic_rows_are_the_html_django_would_write(
     services.diagnostic_submit(diagnostic=complete, user=director)
     client.force_login(superuser)
     assert_rows_as_django_writes(client.get(reverse(LIST), query))
+
+
+OLD_ANSWER_ROWS = """{% load i18n %}{% for answer in answers %}
+        <tr>
+          <th scope="row">{{ answer.question }}</th>
+          <td class="snut-text">{{ answer.choice|default:"—" }}</td>
+          <td>{% if answer.not_applicable %}{% translate "oui" %}{% else %}{% translate "non" %}{% endif %}</td>
+          <td>{{ answer.comment|linebreaksbr|default:"—" }}</td>
+          <td>{{ answer.updated_by|default:"—" }}</td>
+          <td>{{ answer.updated_at }}</td>
+        </tr>
+      {% endfor %}"""  # noqa: E501 (the template's lines, as they were)
+
+
+def test_the_answers_rows_are_what_the_template_wrote(
+    client, network_staff, reopened_and_resubmitted, django_assert_num_queries, page_memo_off
+):
+    """diagnostic_sections writes the 69 answers' rows in Python: cell for cell what the
+    template's loop wrote (a comment on two lines with markup, who changed it, one not applicable,
+    one without a choice), read in one query with what they show."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.template import Context, Template
+
+    from diagnostics.admin.diagnostic_sections import answer_rows
+    from diagnostics.selectors import answers_by_axis
+
+    diagnostic = reopened_and_resubmitted
+    answers = list(diagnostic.answers.order_by("question__order"))
+    answers[0].comment = "Refait <b>en 2025</b>\npuis traduit"
+    answers[0].save()
+    Answer.objects.filter(pk=answers[1].pk).update(choice=None, not_applicable=True)
+    Answer.objects.filter(pk=answers[2].pk).update(choice=None, comment="")
+    groups = answers_by_axis(diagnostic)
+    with django_assert_num_queries(0):  # the rows read nothing more
+        written = "".join(answer_rows(group) for _axis, group in groups)
+    old = Template(OLD_ANSWER_ROWS)
+    assert written == "".join(old.render(Context({"answers": group})) for _axis, group in groups)
+    assert "Refait &lt;b&gt;en 2025&lt;/b&gt;<br>puis" in written
+    client.force_login(network_staff)
+    ContentType.objects.clear_cache()  # kept per process: read once more on a fresh one
+    with django_assert_num_queries(CHANGE_PAGE_QUERIES):
+        assert client.get(change_url(diagnostic)).status_code == 200
