@@ -1,7 +1,5 @@
 """The project's admin site: Django's, with SNUT's names and the staff's landing page."""
 
-from types import SimpleNamespace
-
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -10,6 +8,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.network import staff_landing_url
+
+# Kept in each process: app lists (one per set of permissions, a few kB each) and written
+# sidebars (one per set of permissions and page path, about 10 kB each).
+APP_LISTS_KEPT = 32
+SIDEBARS_KEPT = 512
 
 
 class SnutAdminSite(admin.AdminSite):
@@ -20,7 +23,8 @@ class SnutAdminSite(admin.AdminSite):
 
     def __init__(self, name="admin"):
         super().__init__(name)
-        self._sidebars: dict = {}  # see _sidebar
+        self._app_lists: dict = {}  # see sidebar_app_list
+        self._sidebars: dict = {}  # see sidebar_html
 
     def each_context(self, request):
         """Django's, with the apps' list built only if a page shows it (the navigation
@@ -37,45 +41,46 @@ class SnutAdminSite(admin.AdminSite):
             "log_entries": self.get_log_entries(request),
         }
 
-    def _sidebar(self, request) -> SimpleNamespace:
-        """The navigation sidebar's apps and models, built once per set of permissions (and
-        language, script prefix and URLconf) in this process, with the sidebar's HTML by
-        page path. Every ModelAdmin here decides what it shows from the user's permissions
-        alone, so the list depends on nothing else (no names nor data: users with the same
-        permissions share it). Building it (30 ModelAdmins' permissions, URLs and sorting)
-        was a tenth of a diagnostic's page, and writing it 1.5 ms of every page with it."""
-        user = request.user
-        key = (
-            user.is_active,
-            user.is_staff,
-            user.is_superuser,
-            # A superuser has every permission (and reading them all would cost two queries).
-            None if user.is_superuser else frozenset(user.get_all_permissions()),
-            get_language(),
-            get_script_prefix(),
-            get_urlconf(),
-        )
-        sidebar = self._sidebars.get(key)
-        if sidebar is None:
-            if len(self._sidebars) >= 256:
-                self._sidebars.clear()
-            sidebar = self._sidebars[key] = SimpleNamespace(
-                app_list=self.get_app_list(request), html={}
+    def _sidebar_key(self, request) -> tuple:
+        """What the navigation sidebar's apps and models depend on: the user's permissions
+        (every ModelAdmin here decides what it shows from them alone: no names nor data, so
+        users with the same permissions share it), the language, script prefix and URLconf."""
+        key = getattr(request, "_snut_sidebar_key", None)
+        if key is None:
+            user = request.user
+            key = request._snut_sidebar_key = (
+                user.is_active,
+                user.is_staff,
+                user.is_superuser,
+                # A superuser has every permission (reading them all would cost two queries).
+                None if user.is_superuser else frozenset(user.get_all_permissions()),
+                get_language(),
+                get_script_prefix(),
+                get_urlconf(),
             )
-        return sidebar
+        return key
 
     def sidebar_app_list(self, request) -> list[dict]:
-        return self._sidebar(request).app_list
+        """The sidebar's apps and models, built once per key in this process: building them
+        (30 ModelAdmins' permissions, URLs and sorting) was a tenth of a diagnostic's page."""
+        key = self._sidebar_key(request)
+        app_list = self._app_lists.get(key)
+        if app_list is None:
+            if len(self._app_lists) >= APP_LISTS_KEPT:
+                self._app_lists.clear()
+            app_list = self._app_lists[key] = self.get_app_list(request)
+        return app_list
 
     def sidebar_html(self, request, render) -> str:
-        """The sidebar as `render` writes it (Django's admin/nav_sidebar.html), once per page
-        path for each app list: it shows that list and marks the current page by its path."""
-        written = self._sidebar(request).html
-        html = written.get(request.path)
+        """The sidebar as `render` writes it (Django's admin/nav_sidebar.html), once per key
+        and page path: it shows the app list and marks the current page by its path. Writing
+        it was about 4 ms of every admin page that shows it."""
+        key = (self._sidebar_key(request), request.path)
+        html = self._sidebars.get(key)
         if html is None:
-            if len(written) >= 1024:
-                written.clear()
-            html = written[request.path] = render()
+            if len(self._sidebars) >= SIDEBARS_KEPT:
+                self._sidebars.clear()
+            html = self._sidebars[key] = render()
         return html
 
     def login(self, request, extra_context=None):
