@@ -28,7 +28,6 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.backends.signals import connection_created
-from django.db.models.sql.compiler import SQLCompiler
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -104,32 +103,6 @@ class TableStampsConfig(CachalotConfig):
     def ready(self):
         super().ready()
         connection_created.connect(_stamp_writes)
-        orm_reads_unscanned()
-
-
-def orm_reads_unscanned() -> None:
-    """cachalot looks for a write, with a regular expression, in every SQL statement it
-    did not compile itself ("raw" SQL). With its query cache off it compiles no read, so
-    each SELECT of the ORM was scanned: 1 to 3 ms of a staff page. The ORM's read
-    compiler writes nothing (its inserts, updates and deletes have compilers of their own,
-    which cachalot timestamps, and `stamp_after_write` sees them all), so its statements
-    are marked as not raw, as cachalot marks them itself when its cache is on. Raw SQL
-    through a cursor is still scanned."""
-    original = SQLCompiler.execute_sql
-    if getattr(original, "snut_not_raw", False):
-        return
-
-    def execute_sql(compiler, *args, **kwargs):
-        connection = compiler.connection
-        raw = getattr(connection, "raw", True)
-        connection.raw = False
-        try:
-            return original(compiler, *args, **kwargs)
-        finally:
-            connection.raw = raw
-
-    execute_sql.snut_not_raw = True
-    SQLCompiler.execute_sql = execute_sql
 
 
 def stamps() -> dict[str, float]:

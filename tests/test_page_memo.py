@@ -273,22 +273,3 @@ def test_an_entry_of_another_shape_is_computed_again_not_a_500(setting, client):
     key = page_memo.page_key(client.get(url).wsgi_request)
     cache.set(key, {"at": time.time(), "unwritten": frozenset()})
     assert "Brantôme" in client.get(url).text
-
-
-def test_only_raw_sql_is_scanned_for_writes(db, monkeypatch):
-    """cachalot scans the SQL it did not compile for a write (snut/table_stamps.py): raw
-    SQL still, the ORM's reads no longer (its writes are timestamped by their compilers)."""
-    import cachalot.monkey_patch
-
-    scanned = []
-
-    class Spy:
-        def search(self, sql):
-            scanned.append(sql)
-
-    monkeypatch.setattr(cachalot.monkey_patch, "SQL_DATA_CHANGE_RE", Spy())
-    list(Organisation.objects.filter(name="x"))
-    Organisation.objects.count()
-    assert scanned == []
-    connection.cursor().execute("SELECT 1")
-    assert scanned == ["select 1"]
