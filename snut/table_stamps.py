@@ -19,6 +19,7 @@ import logging
 import re
 import time
 
+from cachalot import monkey_patch as cachalot_patch
 from cachalot.api import invalidate
 from cachalot.apps import CachalotConfig
 from cachalot.cache import cachalot_caches
@@ -34,6 +35,26 @@ logger = logging.getLogger(__name__)
 
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
+
+
+class _ReadsPassBy:
+    """django-cachalot looks for a write in every statement a cursor runs (its timestamps
+    after raw SQL) with a regular expression tried at every character: about half a
+    microsecond a character, 1.7 ms for a 3 KB SELECT, 3 ms of a results page's 18
+    statements. A statement that begins with SELECT changes no table: it is let by
+    (cachalot has lowered it)."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def search(self, sql: str):
+        if sql.lstrip().startswith("select"):
+            return None
+        return self.pattern.search(sql)
+
+
+if not isinstance(cachalot_patch.SQL_DATA_CHANGE_RE, _ReadsPassBy):
+    cachalot_patch.SQL_DATA_CHANGE_RE = _ReadsPassBy(cachalot_patch.SQL_DATA_CHANGE_RE)
 
 _tables: frozenset[str] | None = None
 _unstamped: set[str] = set()  # keys of timestamps this process could not set
@@ -119,4 +140,14 @@ def stamps() -> dict[str, float]:
         for key in keys.keys() - found.keys():
             shared.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
         found = store.get_many(list(keys))
+    return {keys[key]: value for key, value in found.items()}
+
+
+def stamps_of(tables) -> dict[str, float]:
+    """When these tables were last written, as `stamps` but for them only and giving none
+    a timestamp: a table absent was never stamped or lost its timestamp (what was drawn
+    from it is then computed again). Raises the cache's error while the cache is away."""
+    keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
+    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in tables}
+    found = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS).get_many(list(keys))
     return {keys[key]: value for key, value in found.items()}
