@@ -19,7 +19,6 @@ import logging
 import re
 import time
 
-from cachalot import monkey_patch as cachalot_patch
 from cachalot.api import invalidate
 from cachalot.apps import CachalotConfig
 from cachalot.cache import cachalot_caches
@@ -36,25 +35,6 @@ logger = logging.getLogger(__name__)
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
 
-
-class _ReadsPassBy:
-    """django-cachalot looks for a write in every statement a cursor runs (its timestamps
-    after raw SQL) with a regular expression tried at every character: about half a
-    microsecond a character, 1.7 ms for a 3 KB SELECT, 3 ms of a results page's 18
-    statements. A statement that begins with SELECT changes no table: it is let by
-    (cachalot has lowered it)."""
-
-    def __init__(self, pattern):
-        self.pattern = pattern
-
-    def search(self, sql: str):
-        if sql.lstrip().startswith("select"):
-            return None
-        return self.pattern.search(sql)
-
-
-if not isinstance(cachalot_patch.SQL_DATA_CHANGE_RE, _ReadsPassBy):
-    cachalot_patch.SQL_DATA_CHANGE_RE = _ReadsPassBy(cachalot_patch.SQL_DATA_CHANGE_RE)
 
 _tables: frozenset[str] | None = None
 _unstamped: set[str] = set()  # keys of timestamps this process could not set
