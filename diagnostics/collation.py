@@ -7,6 +7,7 @@ connection (DiagnosticsConfig.ready). `french_key` is that rule for sorts in Pyt
 """
 
 import unicodedata
+from functools import lru_cache
 
 from django.db.models import F
 from django.db.models.functions import Collate
@@ -15,6 +16,7 @@ FRENCH = "snut_fr"
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 
 
+@lru_cache(maxsize=16384)  # names come back page after page: each folded once a process
 def _folded(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -12,7 +12,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from weasyprint import DEFAULT_OPTIONS, HTML, Document
 from weasyprint.formatting_structure.boxes import TextBox
@@ -23,6 +23,7 @@ from diagnostics.pdf_tags import complete_tags
 from diagnostics.results import Results, build_results
 from diagnostics.selectors.express import express_results
 from diagnostics.visibility import OpinionReader
+from snut import page_memo
 
 STATIC_PREFIX = "snut-static:"
 CACHE_SECONDS = 24 * 3600
@@ -103,6 +104,44 @@ def _cache_key(html: str) -> str:
 def cached_pdf(html: str) -> bytes | None:
     """The PDF of this HTML if some worker or task printed it already, else None."""
     return cache.get(_cache_key(html))
+
+
+def _html_key(diagnostic: Diagnostic, reader: OpinionReader) -> str:
+    parts = (
+        diagnostic.pk,
+        str(reader),
+        translation.get_language(),
+        timezone.localdate().isoformat(),  # the report's date, what is late or to come
+        page_memo.generation(),
+    )
+    return f"snut-report-html:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def known_pdf(diagnostic: Diagnostic, reader: OpinionReader) -> bytes | None:
+    """The PDF of the report this reader would be given, found without writing its HTML:
+    the HTML's hash kept by `remember_html` while no table it was written from has been
+    written since (snut/page_memo.py's record), on the same day; else None."""
+    entry = cache.get(_html_key(diagnostic, reader))
+    if not isinstance(entry, dict) or not page_memo.unchanged(entry.get("tables")):
+        return None
+    return cache.get(entry["pdf"])
+
+
+def remember_html(
+    diagnostic: Diagnostic, reader: OpinionReader, html: str, tables: dict[str, float] | None
+) -> None:
+    """Keeps the hash of the report's HTML for `known_pdf`, with `tables`: what the HTML was
+    written from (every table read since the diagnostic and the reader were), each with
+    when it was last written before. Kept as long as a page (settings.PAGE_MEMO_SECONDS):
+    a new deployment's templates print a new PDF after that at the latest. Nothing is
+    kept without a record (`tables` None: a timestamp was missing)."""
+    if tables is None:
+        return
+    cache.set(
+        _html_key(diagnostic, reader),
+        {"tables": tables, "pdf": _cache_key(html)},
+        settings.PAGE_MEMO_SECONDS,
+    )
 
 
 def pdf_for_html(html: str) -> bytes:

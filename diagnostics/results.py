@@ -215,8 +215,9 @@ class Results:
 
     @cached_property
     def levels(self) -> list[MaturityLevel]:
-        """The questionnaire's maturity levels, lowest first: one query."""
-        return list(self.diagnostic.questionnaire.levels.order_by("lower_bound"))
+        """The questionnaire's maturity levels, lowest first: one query, none once read
+        at this revision (selectors.questionnaire_levels)."""
+        return selectors.questionnaire_levels(self.diagnostic.questionnaire)
 
     @property
     def radar(self) -> dict:

@@ -40,6 +40,7 @@ workers need CACHE_URL. `PAGE_MEMO = ()` turns it off.
 import hashlib
 import logging
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -52,7 +53,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from snut.table_stamps import QUOTED, WRITES, known_tables, stamps
+from snut.table_stamps import QUOTED, WRITES, known_tables, stamps, stamps_of
 
 logger = logging.getLogger(__name__)
 
@@ -88,16 +89,75 @@ def _settings_changed(**kwargs):
 class Reads:
     """An execute wrapper: the tables every statement names, and whether one wrote."""
 
-    def __init__(self):
-        self.tables: set[str] = set(ALWAYS)
+    def __init__(self, always=ALWAYS):
+        self.tables: set[str] = set(always)
         self.wrote = False
         self.known = known_tables()
+        # When each table was last written as `recording` began (None: the cache was away).
+        self.before: dict[str, float] | None = None
+
+    def tables_read(self) -> dict[str, float] | None:
+        """The tables read so far, each with when it was last written before `recording`
+        began; None if one has no timestamp then (the cache away, a timestamp lost)."""
+        if self.before is None or not self.tables <= self.before.keys():
+            return None
+        return {table: self.before[table] for table in self.tables}
 
     def __call__(self, execute, sql, params, many, context):
         self.tables.update(name for name in QUOTED.findall(sql) if name in self.known)
         if WRITES.match(sql):
             self.wrote = True
         return execute(sql, params, many, context)
+
+
+def generation() -> int:
+    """How many times the settings changed while the process runs (a key's part)."""
+    return _settings_changes
+
+
+@contextmanager
+def recording(always=ALWAYS):
+    """Records what the block reads (`Reads`): its `tables_read()` says when each table it
+    read was last written, as read before the block began (a write that lands while the
+    block runs makes the record stale at once)."""
+    reads = Reads(always)
+    try:
+        reads.before = stamps()
+    except RedisError as error:  # the cache away: what the block computes is not kept
+        logger.warning("tables' timestamps not read, the cache does not answer: %s", error)
+    with connection.execute_wrapper(reads):
+        yield reads
+
+
+def unchanged(record) -> bool:
+    """Whether no table of a record (`Reads.tables_read`) was written since."""
+    if not isinstance(record, dict):
+        return False
+    try:
+        return stamps_of(record) == record
+    except RedisError:
+        return False
+
+
+def kept(key: str, compute, seconds: int = 24 * 3600):
+    """`compute()`, kept in the shared cache under `key` until a table it read is written
+    (the same record as a page's): for what many pages read and few writes change, such as
+    who the offices of a department are. `key` holds every other input; `compute` must
+    read everything it depends on from the database, within its call."""
+    key = f"snut-kept-v1:{key}"
+    entry = cache.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and unchanged(entry[0]):
+        # What it was computed from counts as read by any page or record under way.
+        for wrapper in connection.execute_wrappers:
+            if isinstance(wrapper, Reads):
+                wrapper.tables.update(entry[0])
+        return entry[1]
+    with recording(always=()) as reads:
+        value = compute()
+    record = reads.tables_read()
+    if record is not None and not reads.wrote:
+        cache.set(key, (record, value), seconds)
+    return value
 
 
 def page_key(request) -> str:

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
 
+
 _tables: frozenset[str] | None = None
 _unstamped: set[str] = set()  # keys of timestamps this process could not set
 
@@ -119,4 +120,14 @@ def stamps() -> dict[str, float]:
         for key in keys.keys() - found.keys():
             shared.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
         found = store.get_many(list(keys))
+    return {keys[key]: value for key, value in found.items()}
+
+
+def stamps_of(tables) -> dict[str, float]:
+    """When these tables were last written, as `stamps` but for them only and giving none
+    a timestamp: a table absent was never stamped or lost its timestamp (what was drawn
+    from it is then computed again). Raises the cache's error while the cache is away."""
+    keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
+    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in tables}
+    found = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS).get_many(list(keys))
     return {keys[key]: value for key, value in found.items()}

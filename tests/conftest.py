@@ -42,6 +42,7 @@ def pytest_collection_modifyitems(items):
 def _cold_memory():
     """Each test starts with nothing in memory or in the cache, as a new process does."""
     structure._frozen_axes.clear()
+    structure._frozen_levels.clear()
     cache.clear()
 
 

@@ -273,3 +273,16 @@ def test_an_entry_of_another_shape_is_computed_again_not_a_500(setting, client):
     key = page_memo.page_key(client.get(url).wsgi_request)
     cache.set(key, {"at": time.time(), "unwritten": frozenset()})
     assert "Brantôme" in client.get(url).text
+
+
+def test_a_value_kept_counts_its_tables_as_read_by_the_page_that_uses_it(db):
+    """page_memo.kept: served from the cache, its tables still join the page's record."""
+    from diagnostics.models import Department
+
+    def compute():
+        return list(Department.objects.values_list("code", flat=True)[:1])
+
+    page_memo.kept("test-departments", compute)
+    with page_memo.recording(always=()) as reads:
+        page_memo.kept("test-departments", compute)
+    assert "diagnostics_department" in reads.tables

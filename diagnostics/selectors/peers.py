@@ -7,6 +7,7 @@ from django.db.models import QuerySet, Subquery
 
 from diagnostics.models import AxisScore, Diagnostic, Organisation
 from diagnostics.selectors.statistics import MIN_PEERS, PeerMedians, campaign_scores, per_submission
+from snut import page_memo
 
 
 def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
@@ -15,22 +16,19 @@ def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
     The campaign's scores are read once per submission, cached under a key that any
     submission, reopening or deletion changes (as the dashboard's figures), so that
     the page does not rank a whole network's diagnostics each time; who shares the
-    segment is read live. Two queries when cached, four otherwise."""
+    segment is read from the organisations (kept until one is written). One query when
+    both are cached, four otherwise."""
     scores = per_submission(
         "peers", diagnostic.campaign, lambda: campaign_scores(diagnostic.campaign_id)
     )
     position = {organisation: row for row, organisation in enumerate(scores.organisations)}
+    # The campaign's scores say who submitted; who shares the segment is read from the
+    # organisations, kept until one is written (page_memo.kept).
+    segment = diagnostic.organisation.segment
     peers = [
         position[pk]
-        for pk in Organisation.objects.filter(
-            segment=diagnostic.organisation.segment,
-            diagnostics__campaign_id=diagnostic.campaign_id,
-            diagnostics__status=Diagnostic.Status.SUBMITTED,
-        )
-        .exclude(pk=diagnostic.organisation_id)
-        .values_list("pk", flat=True)
-        .distinct()
-        if pk in position
+        for pk in page_memo.kept(f"segment:{segment}", lambda: segment_members(segment))
+        if pk in position and pk != diagnostic.organisation_id
     ]
     overall = scores.values(scores.overall, peers)
     if len(overall) < MIN_PEERS:
@@ -45,6 +43,13 @@ def peer_medians(diagnostic: Diagnostic) -> PeerMedians:
             for code, values in by_axis.items()
             if len(values) >= MIN_PEERS
         },
+    )
+
+
+def segment_members(segment: str) -> list[int]:
+    """The organisations of a segment (offices' or businesses'), by id."""
+    return list(
+        Organisation.objects.filter(segment=segment).order_by("pk").values_list("pk", flat=True)
     )
 
 

@@ -9,6 +9,7 @@ from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import weak_offices, weak_organisations
+from snut import page_memo
 
 # --- pooling ---------------------------------------------------------------------
 
@@ -26,33 +27,50 @@ def pooling_leads(diagnostic: Diagnostic, items: list) -> list[PoolingLead]:
     """For the plan's items whose scale is beyond the office alone: the other offices of
     its department or of a neighbouring one whose latest submitted diagnostic of the
     campaign answered the same question weakly. An office is named only if it opted in.
-    Two queries when the campaign's weak answers are cached, three otherwise."""
+    One query when the area's offices are kept and the campaign's weak answers cached,
+    four at most."""
     items = [i for i in items if not i.alone]
     if not items:
         return []
     own = diagnostic.organisation.department_id
-    area = Department.objects.filter(Q(code=own) | Q(neighbours__code=own)).values("code")
-    # Who answered weakly comes from the campaign's cached weak answers; who is in
-    # the area, their names and their consent are read live.
+    # Who answered weakly comes from the campaign's cached weak answers (offices with a
+    # diagnostic submitted in it, per submission); who is in the area, their names and
+    # their consent, from the offices of the area, kept until an office or a department
+    # is written (page_memo.kept).
     neighbours = {
-        pk: (name if department == own else f"{name} ({department_name})", opt_in)
-        for pk, name, opt_in, department, department_name in Organisation.objects.filter(
-            department__in=area,
-            diagnostics__campaign_id=diagnostic.campaign_id,
-            diagnostics__status=Diagnostic.Status.SUBMITTED,
-        )
-        .exclude(pk=diagnostic.organisation_id)
-        .values_list("pk", "name", "pooling_opt_in", "department", "department__name")
-        .distinct()
+        pk: office
+        for pk, office in page_memo.kept(f"pooling-area:{own}", lambda: area_offices(own)).items()
+        if pk != diagnostic.organisation_id
     }
     weak = weak_organisations(diagnostic.campaign)
+    sharing = {
+        item.question.code: {o for o in weak.get(item.question.code, ()) if o in neighbours}
+        for item in items
+    }
+    # The named offices of every lead in French order, sorted once: each lead keeps its own.
+    named_in_order = sorted(
+        {pk for offices in sharing.values() for pk in offices if neighbours[pk][1]},
+        key=lambda pk: french_key(neighbours[pk][0]),
+    )
     leads = []
     for item in items:
-        offices = [neighbours[o] for o in weak.get(item.question.code, []) if o in neighbours]
+        offices = sharing[item.question.code]
         if offices:
-            named = sorted((name for name, opt_in in offices if opt_in), key=french_key)
+            named = [neighbours[pk][0] for pk in named_in_order if pk in offices]
             leads.append(PoolingLead(item, named, len(offices) - len(named)))
     return leads
+
+
+def area_offices(department: str) -> dict[int, tuple[str, bool]]:
+    """The offices of a department and of its neighbours: id → (name as a neighbour
+    reads it, the department's name in brackets if another; whether it may be named)."""
+    area = Department.objects.filter(Q(code=department) | Q(neighbours__code=department))
+    return {
+        pk: (name if code == department else f"{name} ({department_name})", opt_in)
+        for pk, name, opt_in, code, department_name in Organisation.objects.filter(
+            kind=Organisation.Kind.OFFICE, department__in=area.values("code")
+        ).values_list("pk", "name", "pooling_opt_in", "department", "department__name")
+    }
 
 
 @dataclass

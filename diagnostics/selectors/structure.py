@@ -4,7 +4,15 @@ plain specs that scoring reads."""
 from django.db.models import Prefetch
 
 from diagnostics import applicability, scoring
-from diagnostics.models import Answer, Axis, Choice, Diagnostic, Question, Questionnaire
+from diagnostics.models import (
+    Answer,
+    Axis,
+    Choice,
+    Diagnostic,
+    MaturityLevel,
+    Question,
+    Questionnaire,
+)
 
 # Published and archived questionnaires never change: their structure is read
 # once per process and revision, then shared read-only by every request.
@@ -27,6 +35,23 @@ def questionnaire_axes(questionnaire: Questionnaire) -> list[Axis]:
             _frozen_axes.clear()
         axes = _frozen_axes[key] = _read_axes(questionnaire)
     return axes
+
+
+_frozen_levels: dict[tuple[int, object], list[MaturityLevel]] = {}
+
+
+def questionnaire_levels(questionnaire: Questionnaire) -> list[MaturityLevel]:
+    """The maturity levels, lowest first: one query for a draft, none for a frozen
+    questionnaire already read at this revision (as its axes). Not to be modified."""
+    if not questionnaire.is_frozen:
+        return list(questionnaire.levels.order_by("lower_bound"))
+    key = (questionnaire.pk, questionnaire.revised_at)
+    levels = _frozen_levels.get(key)
+    if levels is None:
+        if len(_frozen_levels) >= FROZEN_AXES_KEPT:
+            _frozen_levels.clear()
+        levels = _frozen_levels[key] = list(questionnaire.levels.order_by("lower_bound"))
+    return levels
 
 
 def _read_axes(questionnaire: Questionnaire) -> list[Axis]:
@@ -82,7 +107,7 @@ def scoring_levels(questionnaire: Questionnaire) -> tuple[scoring.LevelSpec, ...
             name=level.name,
             description=level.description,
         )
-        for level in questionnaire.levels.order_by("lower_bound")
+        for level in questionnaire_levels(questionnaire)
     )
 
 

@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from diagnostics import scoring
 from diagnostics.formatting import shown
 from diagnostics.models import Axis, AxisScore, AxisTarget, Diagnostic
-from diagnostics.selectors.structure import diagnostic_profile
+from diagnostics.selectors.structure import diagnostic_profile, questionnaire_levels
 
 
 def diagnostic_targets(diagnostic: Diagnostic) -> list[AxisTarget]:
@@ -211,7 +211,8 @@ def target_distances(
 
 def office_targets(office, today: date) -> tuple[Diagnostic | None, list[TargetDistance]]:
     """The office's latest submitted diagnostic and the distance to each of its targets
-    (the plan page): four queries at most, whatever the number of targets."""
+    (the plan page): three queries at most, whatever the number of targets (the levels
+    are the questionnaire structure's, read once per revision)."""
     latest = (
         Diagnostic.objects.filter(organisation=office, status=Diagnostic.Status.SUBMITTED)
         .select_related("campaign", "questionnaire")
@@ -224,10 +225,12 @@ def office_targets(office, today: date) -> tuple[Diagnostic | None, list[TargetD
     if not targets:
         return latest, []
     scores = {
-        s.axis_id: None if s.score is None else float(s.score)
-        for s in AxisScore.objects.filter(diagnostic=latest)
+        axis_id: None if score is None else float(score)
+        for axis_id, score in AxisScore.objects.filter(diagnostic=latest).values_list(
+            "axis_id", "score"
+        )
     }
-    levels = list(latest.questionnaire.levels.order_by("lower_bound"))
+    levels = questionnaire_levels(latest.questionnaire)
     return latest, target_distances(targets, scores, levels, today)
 
 

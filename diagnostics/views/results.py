@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from diagnostics import access, report, services
 from diagnostics.results import build_results
 from diagnostics.visibility import OpinionReader
+from snut import page_memo
 
 
 def submitted_for_reader(request, pk):
@@ -61,27 +62,35 @@ def results(request, pk):
 
 @login_required
 def report_pdf(request, pk):
-    diagnostic, early = submitted_for_reader(request, pk)
-    if early:
-        return early
-    reader = access.opinion_reader(request.user, diagnostic)
-    html = report.diagnostic_html(diagnostic, request=request, reader=reader)
-    pdf = report.cached_pdf(html)
-    if pdf is None:
-        if services.report_pdf_pending(diagnostic_id=diagnostic.pk):
-            # Printed in the background since the submission: the page refreshes itself
-            # unless the reader stops it (WCAG 2.2.1: a timing the user can turn off).
-            return render(
-                request,
-                "diagnostics/report_pending.html",
-                {
-                    "diagnostic": diagnostic,
-                    "refresh_seconds": 3,
-                    "refresh": request.GET.get("actualiser") != "non",
-                },
-                status=202,
-            )
-        pdf = report.pdf_for_html(html)
+    # What the report is written from, from the diagnostic's own row on: its PDF is then
+    # found without writing the HTML again while none of it changed (report.known_pdf).
+    # Who may read it is checked on every request, before: the accounts are no input.
+    with page_memo.recording(always=()) as reads:
+        diagnostic, early = submitted_for_reader(request, pk)
+        if early:
+            return early
+        reader = access.opinion_reader(request.user, diagnostic)
+        pdf = report.known_pdf(diagnostic, reader)
+        if pdf is None:
+            html = report.diagnostic_html(diagnostic, request=request, reader=reader)
+            pdf = report.cached_pdf(html)
+            if pdf is None and services.report_pdf_pending(diagnostic_id=diagnostic.pk):
+                # Printed in the background since the submission: the page refreshes itself
+                # unless the reader stops it (WCAG 2.2.1: a timing the user can turn off).
+                return render(
+                    request,
+                    "diagnostics/report_pending.html",
+                    {
+                        "diagnostic": diagnostic,
+                        "refresh_seconds": 3,
+                        "refresh": request.GET.get("actualiser") != "non",
+                    },
+                    status=202,
+                )
+            if pdf is None:
+                pdf = report.pdf_for_html(html)
+            if not reads.wrote:
+                report.remember_html(diagnostic, reader, html, reads.tables_read())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
     return response

@@ -494,7 +494,9 @@ def test_the_pages_read_the_same_queries_whatever_the_number(
         )
     submit(draft, director)
     client.force_login(director)
-    with django_assert_num_queries(24):  # with the targets and whether they may change (2)
+    # With the targets and whether they may change (2); the levels were read at submission
+    # (selectors.questionnaire_levels).
+    with django_assert_num_queries(23):
         page = client.get(reverse("diagnostics:results", args=[draft.pk]))
     assert "Ce que l’équipe voit différemment" in page.content.decode()
 

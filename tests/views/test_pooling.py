@@ -97,6 +97,15 @@ def test_without_consent_it_is_a_count(client, director, submitted):
     assert "Office des Volontaires" not in page and "Office Discret" not in page
 
 
+@pytest.mark.usefixtures("page_memo_off")
+def test_an_office_that_opts_out_is_no_longer_named_on_the_next_view(client, director, submitted):
+    """The area's offices are kept (page_memo.kept) only until an office is written."""
+    assert "Office des Volontaires" in results_page(client, director, submitted)
+    Office.objects.filter(name="Office des Volontaires").update(pooling_opt_in=False)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "Office des Volontaires" not in page and "2 autres offices" in page
+
+
 def test_an_office_that_did_not_agree_is_never_named_to_another(
     client, director, submitted, across_the_border
 ):
@@ -129,18 +138,21 @@ def test_the_pooling_lead_costs_the_same_queries_whatever_the_neighbours(
     client.force_login(director)
     # The results page's, plus the pooling lead: the neighbours, and the campaign's weak
     # answers (cached per submission: the key, then the weak choices and answers on the
-    # first view after a submission) — the peers' medians are cold too (2); then the
-    # page's fragments and plan come from the cache (what the answers give is not read).
-    with django_assert_num_queries(24):
+    # first view after a submission) — the peers' medians are cold too (2), not the
+    # levels (read once per revision, selectors.questionnaire_levels); then the
+    # page's fragments and plan come from the cache (what the answers give is not read),
+    # and so do the area's offices and who shares the segment until an organisation is
+    # written (page_memo.kept).
+    with django_assert_num_queries(23):
         client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(url)
     for n in range(4):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0], opt_in=n % 2 == 0)
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0], opt_in=n < 2)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(23):
         client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         client.get(url)
 
 

@@ -416,9 +416,10 @@ def test_the_pages_run_a_constant_number_of_queries(db, client, page, django_ass
         client.get(target)  # caches warm
         # The targets page: session, user, diagnostic, membership… and the scores, levels,
         # targets and whether they may change (4); the results page as in test_results.py
-        # (its fragments and plan cached) with the targets' stored scores and levels (2),
-        # without the peers' medians.
-        expected = {"targets": 7, "results": 15, "plan": 10}[page]
+        # (its fragments and plan cached) with the targets' stored scores (the levels are
+        # read once per revision: selectors.questionnaire_levels), without the peers'
+        # medians (who shares the segment is kept: page_memo.kept).
+        expected = {"targets": 7, "results": 13, "plan": 9}[page]
         with django_assert_num_queries(expected) as captured:
             assert client.get(target).status_code == 200
         counts.append(len(captured.captured_queries))

@@ -96,10 +96,10 @@ def test_the_catalogue_costs_the_same_queries_whatever_its_size(
     for count in (2, 12):
         for n in range(count):
             make_training(f"Atelier {n}", questions=questions[:3], sessions=[(n + 1, "Pau")])
-        # 11 once the page's fragments and plan are cached (test_results), plus the catalogue
+        # 10 once the page's fragments and plan are cached (test_results), plus the catalogue
         # for the plan's priorities (trainings, sessions, questions, axes) and which of them
         # are already actions of the office's plan
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             assert client.get(url).status_code == 200
 
 
