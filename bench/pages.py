@@ -1,5 +1,6 @@
 """In-process measures with Django's test client: scoring, the director's and the staff's
-pages, plans, exports, the businesses' pages, the PDF; each against its target."""
+pages, plans, exports, the PDF; each against its target (the businesses. pages:
+businesses.py)."""
 
 import os
 import random
@@ -13,10 +14,10 @@ from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from france import FRANCE_RATIO, kind, print_france
-from seeding import NETWORK_REGION, network_in_one_region, prepare, seed_business_diagnostics
+from memo import how, measure_both, memo_off, summary
+from seeding import NETWORK_REGION, network_in_one_region, prepare
 
 TARGET_MS = 50
 
@@ -56,6 +57,7 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
 
+        action.url = url
         return action
 
     leads = selectors.pooling_leads(diagnostic, results.plan)
@@ -99,15 +101,18 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
 
 def measure_plans(campaign, offices, director, staff, submitted, runs):
     """Issue 12's pages, offices spread over France's departments, then packed in one region:
-    (label, timings) rows and their SQL queries."""
-    rows, queries = [], {}
+    (label, timings) rows (each page opened again and computed), their SQL queries and the
+    labels of the pages the memo does not serve."""
+    rows, queries, unlisted = [], {}, {}
     for where in ("spread", "1 region"):
         if where == "1 region":
             network_in_one_region(offices)
         plans = plan_rows(campaign, offices, director, staff, submitted, where)
         queries |= query_counts(plans)
-        rows += [(label, measure(action, runs)) for label, action in plans]
-    return rows, queries
+        measured, others = measure_both(plans, lambda _label: runs)
+        rows += measured
+        unlisted |= others
+    return rows, queries, unlisted
 
 
 def run_plans(count: int, runs: int) -> None:
@@ -116,10 +121,10 @@ def run_plans(count: int, runs: int) -> None:
     client = Client()
     client.force_login(director)
     rows = [("floor: trivial view", measure(lambda: client.get("/bench/floor"), runs))]
-    plans, queries = measure_plans(campaign, offices, director, staff, submitted, runs)
+    plans, queries, unlisted = measure_plans(campaign, offices, director, staff, submitted, runs)
     rows += plans
-    print_in_process(rows, statistics.median(rows[0][1]))
-    print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
+    print_in_process(rows, statistics.median(rows[0][1]), unlisted)
+    print("queries (computed): " + ", ".join(f"{label} {n}" for label, n in queries.items()))
 
 
 def scoring_rows(campaign, runs):
@@ -174,6 +179,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
                 for _chunk in response.streaming_content:
                     pass
 
+        action.url = url
         return action
 
     # What the draft holds (a reused database keeps the last run's answer): the page's reference.
@@ -300,102 +306,16 @@ def export_rows(campaign, staff):
     ]
 
 
-# Issue 11: the offices' businesses (1,000 offices × 50 businesses by default).
-BUSINESS_TARGET_MS = 150
-
-
-def business_rows(offices, director, staff):
-    """The director's « Mon territoire » and workshop programme (built on another branch:
-    left out, and said so, while their URLs do not exist), and the staff's business
-    pages: the business campaigns, the businesses' weak spots, the office list with
-    its businesses' median, the business list."""
-    director_client, staff_client = Client(), Client()
-    director_client.force_login(director)
-    staff_client.force_login(staff)
-
-    def get(client, url):
-        def action():
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return action
-
-    rows = [("floor: trivial view", get(director_client, "/bench/floor"))]
-    for label, name in (("territory page", "territory"), ("workshop programme", "workshops")):
-        try:
-            url = reverse(f"diagnostics:{name}", args=[offices[0].slug])
-        except NoReverseMatch:
-            print(f"{label}: diagnostics:{name} does not exist on this branch, not measured.")
-            continue
-        rows.append((label, get(director_client, url)))
-    year = timezone.localdate().year
-    slug = offices[0].slug
-    bilan = reverse("diagnostics:bilan", args=[slug, year, "pdf"])
-
-    def bilan_pdf():
-        cache.clear()  # its first print: later downloads of the same figures are cached
-        get(director_client, bilan)()
-
-    rows += [
-        (
-            "re-diagnosis page",
-            get(director_client, reverse("diagnostics:rediagnosis", args=[slug])),
-        ),
-        ("bilan CSV", get(director_client, reverse("diagnostics:bilan", args=[slug, year, "csv"]))),
-        ("bilan PDF (first print)", bilan_pdf),
-        (
-            "admin training needs + sessions by department",
-            get(staff_client, reverse("admin:diagnostics_training_needs")),
-        ),
-    ]
-    rows += [
-        (
-            "admin business campaigns (50 per page)",
-            get(staff_client, reverse("admin:diagnostics_businesscampaign_changelist")),
-        ),
-        (
-            "admin businesses' weakest questions",
-            get(staff_client, reverse("admin:diagnostics_businesscampaign_weakest")),
-        ),
-        (
-            "admin office list + businesses' median",
-            get(staff_client, reverse("admin:diagnostics_office_changelist")),
-        ),
-        (
-            "admin business list (100 per page)",
-            get(staff_client, reverse("admin:diagnostics_business_changelist")),
-        ),
-    ]
-    return rows
-
-
-def run_businesses(count: int, per_office: int, runs: int) -> None:
-    """Seeds `count` offices and `per_office` submitted business diagnostics each, then
-    times the business pages (median, p95, queries) against BUSINESS_TARGET_MS."""
-    _campaign, offices, director, staff, _submitted, _draft = prepare(count)
-    seed_business_diagnostics(offices, count * per_office)
-    rows = business_rows(offices, director, staff)
-    queries = query_counts(rows)
-    print(f"\n{'in-process (test client)':<42}{'median':>10}{'p95':>10}{'queries':>9}  target")
-    for label, action in rows:
-        values = measure(action, runs)
-        median = statistics.median(values)
-        target = ""
-        if not label.startswith("floor"):
-            limit = PDF_TARGET_MS if "PDF" in label else BUSINESS_TARGET_MS
-            ok = "ok" if median <= limit else "MISSED"
-            target = f"≤ {limit} ms {ok}"
-        print(f"{label:<42}{median:>8.1f}ms{p95(values):>8.1f}ms{queries[label]:>9}  {target}")
-
-
 def query_counts(pages) -> dict[str, int]:
-    """SQL queries of one call of each page (the test suite asserts they stay constant)."""
+    """SQL queries of one call of each page, computed (the memo off; the test suite asserts
+    they stay constant)."""
     counts = {}
-    for label, action in pages:
-        getattr(action, "setup", lambda: None)()
-        with CaptureQueriesContext(connection) as captured:
-            action()
-        counts[label] = len(captured.captured_queries)
+    with memo_off():
+        for label, action in pages:
+            getattr(action, "setup", lambda: None)()
+            with CaptureQueriesContext(connection) as captured:
+                action()
+            counts[label] = len(captured.captured_queries)
     return counts
 
 
@@ -417,19 +337,25 @@ def run_some(pages, words: list[str], runs: int, france: bool) -> None:
         if label.startswith("floor") or any(word in label for word in words)
     ]
     queries = query_counts([p for p in chosen if not p[0].startswith(("export", "PDF report, f"))])
-    rows = [(label, measure(action, runs)) for label, action in chosen]
+    rows, unlisted = measure_both(chosen, lambda _label: runs)
     floor = statistics.median(rows[0][1])
     if france:
         memory = {label: 0.0 for label, _action in chosen if label.startswith("export")}
-        print_france(rows, floor, queries, memory)
+        print_france(rows, floor, queries, memory, lambda label: how(label, unlisted))
+        print("\n".join(summary(rows, floor)))
     else:
-        print_in_process(rows, floor)
-        print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
+        print_in_process(rows, floor, unlisted)
+        print("queries (computed): " + ", ".join(f"{label} {n}" for label, n in queries.items()))
     print(f"load average (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
 
 
-def print_in_process(rows, floor):
-    print(f"\n{'in-process (test client)':<52}{'median':>10}{'p95':>10}{'× floor':>9}  target")
+def print_in_process(rows, floor, unlisted=None):
+    """The region run's table: each row against its target and what it measures (opened
+    again, computed, or computed with the cache cleared), then the summary."""
+    print(
+        f"\n{'in-process (test client)':<52}{'median':>10}{'p95':>10}{'× floor':>9}"
+        "  target  (what is measured)"
+    )
     for label, values in rows:
         median = statistics.median(values)
         ratio = median / floor if floor else 0
@@ -452,7 +378,12 @@ def print_in_process(rows, floor):
         else:
             ok = median <= TARGET_MS and ratio <= TARGET_RATIO
             target = f"≤ {TARGET_MS} ms and ≤ {TARGET_RATIO}× " + ("ok" if ok else "MISSED")
-        print(f"{label:<52}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}")
+        note = how(label, unlisted)
+        print(
+            f"{label:<52}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×  {target}"
+            + (f"  ({note})" if note else "")
+        )
+    print("\n".join(summary(rows, floor)))
 
 
 def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:

@@ -38,13 +38,14 @@ import resource
 import statistics
 import time
 
+from businesses import business_rows, run_businesses
 from common import CLOCK, measure, p95  # noqa: I001
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from france import FRANCE, print_france
+from memo import how, measure_both, summary
 from over_http import http_load, restart_run, servers, start_gunicorn
 from pages import (
-    business_rows,
     export_peak_memory,
     measure_plans,
     page_rows,
@@ -52,7 +53,6 @@ from pages import (
     print_in_process,
     query_counts,
     report_overhead,
-    run_businesses,
     run_plans,
     run_some,
     scoring_rows,
@@ -152,23 +152,30 @@ def main() -> None:
                 median = statistics.median(measure(action, 3))
                 print(f"{label:<40}{median:>9.0f} ms   peak {exports_memory[label]:.1f} MB")
         return
-    for label, action in pages:
-        runs = (
+    # Each page opened again (the memo), then computed (the memo off).
+    measured, unlisted = measure_both(
+        pages,
+        lambda label: (
             args.runs
             if not label.startswith(("export answers", "PDF report, first"))
             else max(3, args.runs // 4)
-        )
-        rows.append((label, measure(action, runs)))
+        ),
+    )
+    rows += measured
     # Issue 12's pages, offices spread over France's departments, then packed in one region.
-    plans, plan_queries = measure_plans(campaign, offices, director, staff, submitted, args.runs)
+    plans, plan_queries, plan_unlisted = measure_plans(
+        campaign, offices, director, staff, submitted, args.runs
+    )
     rows += plans
     queries |= plan_queries
+    unlisted |= plan_unlisted
     floor = statistics.median(next(values for label, values in rows if label.startswith("floor")))
     if france:
-        print_france(rows, floor, queries, exports_memory)
+        print_france(rows, floor, queries, exports_memory, lambda label: how(label, unlisted))
+        print("\n".join(summary(rows, floor)))
     else:
-        print_in_process(rows, floor)
-        print("queries: " + ", ".join(f"{label} {n}" for label, n in queries.items()))
+        print_in_process(rows, floor, unlisted)
+        print("queries (computed): " + ", ".join(f"{label} {n}" for label, n in queries.items()))
         print(
             "exports' peak memory: "
             + ", ".join(f"{label} {mb:.1f} MB" for label, mb in exports_memory.items())

@@ -1,0 +1,146 @@
+"""Issue 11's and issue 24's pages: the offices' businesses (`--businesses`, and beside the
+others in the France run), each opened again and computed, against issue 19's targets."""
+
+import os
+import statistics
+
+from common import p95  # noqa: I001
+from django.core.cache import cache  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from france import FRANCE_RATIO, kind
+from memo import COMPUTED, how, measure_both, summary
+from pages import PDF_TARGET_MS, query_counts
+from seeding import prepare, seed_business_diagnostics
+
+# Issue 11: the offices' businesses (1,000 offices × 50 businesses by default).
+BUSINESS_TARGET_MS = 150
+
+
+def business_rows(offices, director, staff):
+    """The director's « Mon territoire » and workshop programme (built on another branch:
+    left out, and said so, while their URLs do not exist), and the staff's business
+    pages: the business campaigns, the businesses' weak spots, the office list with
+    its businesses' median, the business list."""
+    director_client, staff_client = Client(), Client()
+    director_client.force_login(director)
+    staff_client.force_login(staff)
+
+    def get(client, url):
+        def action():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        action.url = url
+        return action
+
+    rows = [("floor: trivial view", get(director_client, "/bench/floor"))]
+    for label, name in (("territory page", "territory"), ("workshop programme", "workshops")):
+        try:
+            url = reverse(f"diagnostics:{name}", args=[offices[0].slug])
+        except NoReverseMatch:
+            print(f"{label}: diagnostics:{name} does not exist on this branch, not measured.")
+            continue
+        rows.append((label, get(director_client, url)))
+    year = timezone.localdate().year
+    slug = offices[0].slug
+    bilan = reverse("diagnostics:bilan", args=[slug, year, "pdf"])
+
+    def bilan_pdf():
+        cache.clear()  # its first print: later downloads of the same figures are cached
+        get(director_client, bilan)()
+
+    rows += [
+        (
+            "re-diagnosis page",
+            get(director_client, reverse("diagnostics:rediagnosis", args=[slug])),
+        ),
+        ("bilan CSV", get(director_client, reverse("diagnostics:bilan", args=[slug, year, "csv"]))),
+        ("bilan PDF (first print)", bilan_pdf),
+        *session_rows(offices[0], director_client, get),
+        (
+            "admin training needs + sessions by department",
+            get(staff_client, reverse("admin:diagnostics_training_needs")),
+        ),
+    ]
+    rows += [
+        (
+            "admin business campaigns (50 per page)",
+            get(staff_client, reverse("admin:diagnostics_businesscampaign_changelist")),
+        ),
+        (
+            "admin businesses' weakest questions",
+            get(staff_client, reverse("admin:diagnostics_businesscampaign_weakest")),
+        ),
+        (
+            "admin office list + businesses' median",
+            get(staff_client, reverse("admin:diagnostics_office_changelist")),
+        ),
+        (
+            "admin business list (100 per page)",
+            get(staff_client, reverse("admin:diagnostics_business_changelist")),
+        ),
+    ]
+    return rows
+
+
+def session_rows(office, director_client, get):
+    """A workshop session's page (`diagnostics:session`): the office's latest held session
+    of the seeded network workshop (registrations, attendance, answers, whom to invite)."""
+    from diagnostics.models import TrainingSession
+
+    session = (
+        TrainingSession.objects.filter(office=office, starts__lt=timezone.now())
+        .order_by("-starts")
+        .first()
+    )
+    if session is None:
+        print("workshop session page: no held session seeded, not measured.")
+        return []
+    url = reverse("diagnostics:session", args=[office.slug, session.pk])
+    return [("workshop session page (held)", get(director_client, url))]
+
+
+def run_businesses(count: int, per_office: int, runs: int) -> None:
+    """Seeds `count` offices and `per_office` submitted business diagnostics each, then
+    times the business pages (median, p95, queries) against BUSINESS_TARGET_MS."""
+    _campaign, offices, director, staff, _submitted, _draft = prepare(count)
+    seed_business_diagnostics(offices, count * per_office)
+    pages = business_rows(offices, director, staff)
+    queries = query_counts(pages)
+    rows, unlisted = measure_both(pages, lambda _label: runs)
+    floor = statistics.median(rows[0][1])
+    print(
+        f"\n{'in-process (test client)':<52}{'median':>10}{'p95':>10}{'× floor':>9}{'queries':>9}"
+        "  target  (what is measured)"
+    )
+    for label, values in rows:
+        median = statistics.median(values)
+        ratio = median / floor
+        parts = []
+        if kind(label):  # issue 19: director ≤ 15×, staff ≤ 25× the trivial view
+            limit = FRANCE_RATIO[kind(label)]
+            parts.append(f"{kind(label)} ≤ {limit}× " + ("ok" if ratio <= limit else "MISSED"))
+        if "PDF" in label:
+            parts.append(f"≤ {PDF_TARGET_MS} ms " + ("ok" if median <= PDF_TARGET_MS else "MISSED"))
+        elif not label.startswith("floor"):  # issue 11's ceiling, as before
+            ok = "ok" if median <= BUSINESS_TARGET_MS else "MISSED"
+            parts.append(f"≤ {BUSINESS_TARGET_MS} ms {ok}")
+        target = "; ".join(parts)
+        count = _queries_of(label, queries, unlisted)
+        note = how(label, unlisted)
+        print(
+            f"{label:<52}{median:>8.1f}ms{p95(values):>8.1f}ms{ratio:>8.1f}×{count:>9}  {target}"
+            + (f"  ({note})" if note else "")
+        )
+    print("\n".join(summary(rows, floor)))
+    print(f"load average (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
+
+
+def _queries_of(label, queries, unlisted):
+    """A computed page's queries (one call, memo off); none printed for the memo's rows."""
+    base = label.removesuffix(COMPUTED)
+    if label.endswith(COMPUTED) or base in unlisted or base not in queries:
+        return queries.get(base, "")
+    return ""

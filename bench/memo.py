@@ -1,0 +1,142 @@
+"""Each page measured twice since snut/page_memo.py: opened again (its reader's page served
+from the memo) and computed (the memo off: a first view, or any view after a write to a
+table the page read). Both are judged against issue 19's targets; the summary counts them.
+
+Measured once, and said so: the floor, scoring and exports (not pages), the pooling
+section (a selector called directly), and the rows that clear the cache before each run
+(« cold », « first print », the dashboard after a submission): clearing the cache also
+clears the memo and django-cachalot's write timestamps, so those rows are computed pages.
+"""
+
+import statistics
+
+from common import measure  # noqa: I001
+from django.conf import settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+from django.urls import Resolver404, resolve  # noqa: E402
+from france import FRANCE_RATIO, kind
+
+from snut import page_memo  # noqa: E402
+
+# How many requests the memo answered (snut/page_memo.py's `_from_memo` returned a page):
+# a page listed in PAGE_MEMO may still not be kept (a streamed CSV, a page that writes).
+SERVED = {"count": 0}
+_from_memo = page_memo._from_memo
+
+
+def _counted(entry):
+    response = _from_memo(entry)
+    SERVED["count"] += response is not None
+    return response
+
+
+page_memo._from_memo = _counted
+
+COMPUTED = ", computed"
+
+
+# Labels (or their start) measured once: not a page, or computed by construction.
+ONCE = ("floor", "scoring", "re-scoring", "export", "pooling section")
+
+
+COLD = ("cold", "first print", "task run")
+
+
+def once(label: str) -> bool:
+    return label.startswith(ONCE) or any(word in label for word in COLD)
+
+
+def cold(label: str) -> bool:
+    return any(word in label for word in COLD)
+
+
+def memo_off():
+    """The computed page: what a first view, or a view after a write, costs."""
+    return override_settings(PAGE_MEMO=())
+
+
+def memoized(action) -> bool:
+    """Whether the page an action GETs is one snut/page_memo.py may serve again
+    (`settings.PAGE_MEMO`); a POST, or an action with no `url`, is not."""
+    url = getattr(action, "url", None)
+    if url is None:
+        return False
+    try:
+        return resolve(url.split("?")[0]).view_name in settings.PAGE_MEMO
+    except Resolver404:
+        return False
+
+
+def measure_both(pages, runs_of) -> tuple[list[tuple[str, list[float]]], dict[str, str]]:
+    """(label, timings) rows: each page opened again, then « <label>, computed » with the
+    memo off (the whole measure inside one `override_settings`, so that entering and
+    leaving it costs no run anything), except the rows measured once (`once`). Also
+    returns, for the pages the memo did not serve on every timed run, why (`how`)."""
+    rows, unlisted = [], {}
+    for label, action in pages:
+        runs = runs_of(label)
+        SERVED["count"] = 0
+        rows.append((label, measure(action, runs)))
+        if once(label):
+            continue
+        served = SERVED["count"]  # the untimed warm-up computes the page and keeps it
+        if not memoized(action):
+            unlisted[label] = "opened again, not in PAGE_MEMO (computed each time)"
+        elif served == 0:
+            unlisted[label] = "opened again, in PAGE_MEMO but never served from it (computed)"
+        elif served < runs:
+            unlisted[label] = f"opened again, served from the memo in {served} of {runs} runs"
+        with memo_off():
+            rows.append((label + COMPUTED, measure(action, runs)))
+    return rows, unlisted
+
+
+def how(label: str, unlisted: dict[str, str] | None) -> str:
+    """What the row measures, printed after its target."""
+    unlisted = unlisted or {}
+    if label.startswith("pooling section"):
+        return "the selector alone, no request"
+    if label.endswith(COMPUTED):
+        return "computed"
+    if cold(label):
+        return "computed (cache cleared before each run)"
+    if label in unlisted:
+        return unlisted[label]
+    if kind(label):
+        return "opened again (memo)"
+    return ""
+
+
+def summary(rows, floor: float) -> list[str]:
+    """How many pages meet issue 19's target opened again, and computed; the cold rows."""
+    medians = {label: statistics.median(values) for label, values in rows}
+    pairs = [
+        label
+        for label in medians
+        if kind(label) and not label.endswith(COMPUTED) and label + COMPUTED in medians
+    ]
+
+    def met(label):
+        return floor and medians[label] / floor <= FRANCE_RATIO[kind(label)]
+
+    opened = [label for label in pairs if met(label)]
+    computed = [label for label in pairs if met(label + COMPUTED)]
+    colds = [label for label in medians if kind(label) and cold(label)]
+    lines = [
+        f"summary (director ≤ {FRANCE_RATIO['director']}×, staff ≤ {FRANCE_RATIO['staff']}× "
+        f"the floor, {floor:.2f} ms): {len(pairs)} pages measured both ways; "
+        f"{len(opened)} of {len(pairs)} meet their target opened again, "
+        f"{len(computed)} of {len(pairs)} computed.",
+    ]
+    missed_opened = [label for label in pairs if label not in opened]
+    missed_computed = [label for label in pairs if label not in computed]
+    if missed_opened:
+        lines.append("  missed opened again: " + "; ".join(missed_opened))
+    if missed_computed:
+        lines.append("  missed computed: " + "; ".join(missed_computed))
+    if colds:
+        lines.append(
+            f"  rows with the cache cleared before each run (computed): "
+            f"{sum(bool(met(label)) for label in colds)} of {len(colds)} meet their target"
+        )
+    return lines
