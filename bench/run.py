@@ -1,7 +1,7 @@
 """`make bench`: seeds N offices and prints medians and p95 of every measured path.
 
 Usage: .venv/bin/python bench/run.py [--scale region|france] [--offices N] [--runs R]
-       [--http-seconds S] [--users U] [--port P] [--port2 P2] [--exports-only]
+       [--http-seconds S] [--http-reads-only] [--users U] [--port P] [--port2 P2] [--exports-only]
        [--businesses [--per-office B]] [--business-diagnostics N]
        [--reuse] [--pages LABEL[,LABEL…]] [--only pooling] [--clock wall|cpu]
 
@@ -12,6 +12,11 @@ issue 12 pages, PDF figures or HTTP run). `--clock cpu` times the in-process pag
 by this process's CPU time instead of the wall clock: on SQLite, a machine shared
 with other work then inflates the figures far less (the database's own work is in
 this process; on PostgreSQL the server's would be left out).
+
+Since snut/page_memo.py every page is measured twice: opened again (the memo serves
+it) and « <label>, computed » (PAGE_MEMO off: a first view, or one after a write to a
+table it read). `--http-reads-only` leaves the autosave out of the HTTP mix: its writes
+make every memoized page in the mix computed again.
 
 `--scale france` (on PostgreSQL: BENCH_DATABASE_URL) seeds 1,200 offices with a
 submitted diagnostic in each of three campaigns and 50,000 business diagnostics
@@ -65,6 +70,11 @@ def main() -> None:
     parser.add_argument("--offices", type=int, help="default 1,000 (region), 1,200 (france)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--http-seconds", type=int, default=20)
+    parser.add_argument(
+        "--http-reads-only",
+        action="store_true",
+        help="over HTTP, no autosave: nothing written, so the page memo serves the repeated GETs",
+    )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--port2", type=int, default=8766, help="second app server (france)")
@@ -219,6 +229,8 @@ def main() -> None:
         ),
         ("admin regional dashboard", "staff", reverse("admin:diagnostics_office_dashboard")),
     ]
+    if args.http_reads_only:  # an autosave writes tables every memoized page reads
+        urls = [url for url in urls if url[0] != "autosave"]
     ports = [args.port, args.port2] if france else [args.port]
     restart = None
     try:
@@ -253,6 +265,11 @@ def main() -> None:
         f"\nover HTTP: {len(ports)} × gunicorn (2 workers × 4 threads) on {where}"
         f"{f' sharing {connection.vendor} and the cache' if france else ''}, {args.users} users for "
         f"{elapsed:.0f} s: {total} requests, {total / elapsed:.0f} req/s, {len(errors)} errors"
+        + (
+            " (reads only: no autosave, so the memo serves repeated pages)"
+            if args.http_reads_only
+            else " (with autosaves: each writes tables the memoized pages read)"
+        )
     )
     floor_http = (
         statistics.median(latencies["floor: trivial view"])
