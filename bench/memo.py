@@ -24,8 +24,8 @@ SERVED = {"count": 0}
 _from_memo = page_memo._from_memo
 
 
-def _counted(entry):
-    response = _from_memo(entry)
+def _counted(*args, **kwargs):
+    response = _from_memo(*args, **kwargs)
     SERVED["count"] += response is not None
     return response
 
