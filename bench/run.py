@@ -45,6 +45,7 @@ import time
 
 from businesses import business_rows, run_businesses
 from common import CLOCK, measure, p95  # noqa: I001
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from france import FRANCE, print_france
@@ -206,6 +207,12 @@ def main() -> None:
 
     if args.http_seconds <= 0:
         return
+    if settings.PAGE_MEMO and not os.environ.get("CACHE_URL"):
+        print(
+            "No CACHE_URL: gunicorn's two workers each keep the page memo and the tables' "
+            "write timestamps in their own memory, so one may serve a page another's write "
+            "made stale (set CACHE_URL=redis://…, or PAGE_MEMO=off)."
+        )
     connection.close()  # gunicorn's workers use the database from now on
     director_client.get(reverse("diagnostics:axis", args=[draft.pk, "web"]))  # sets the CSRF cookie
     cookies = {
