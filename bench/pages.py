@@ -215,6 +215,15 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
 
     dashboard_after_a_submission.setup = submission_and_its_task
 
+    # During a campaign: an answer saved in a draft (untimed) before each view. The pages
+    # blind to drafts (settings.PAGE_MEMO_BLIND_TO_DRAFTS) are still served again.
+    results_after_an_answer = get(
+        director_client, reverse("diagnostics:results", args=[submitted.pk])
+    )
+    results_after_an_answer.setup = save_answer
+    offices_after_an_answer = get(staff_client, reverse("admin:diagnostics_office_changelist"))
+    offices_after_an_answer.setup = save_answer
+
     return [
         ("floor: trivial view", get(director_client, "/bench/floor")),
         (
@@ -232,6 +241,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         ),
         ("saving one answer (autosave)", save_answer),
         ("results page", get(director_client, reverse("diagnostics:results", args=[submitted.pk]))),
+        ("results page, an answer saved in a draft before", results_after_an_answer),
         ("PDF report, first print", pdf_first_print),
         (
             "PDF report, same report again",
@@ -241,6 +251,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
             "admin office list (50 per page)",
             get(staff_client, reverse("admin:diagnostics_office_changelist")),
         ),
+        ("admin office list, an answer saved in a draft before", offices_after_an_answer),
         (
             "admin comparison of 12 offices",
             get(staff_client, reverse("admin:diagnostics_office_compare"), {"offices": twelve}),

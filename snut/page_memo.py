@@ -53,7 +53,15 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from snut.table_stamps import QUOTED, WRITES, known_tables, stamps, stamps_of
+from snut.table_stamps import (
+    QUOTED,
+    WRITES,
+    blind_to_drafts,
+    known_tables,
+    names_read,
+    stamps,
+    stamps_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -96,15 +104,20 @@ class Reads:
         # When each table was last written as `recording` began (None: the cache was away).
         self.before: dict[str, float] | None = None
 
-    def tables_read(self) -> dict[str, float] | None:
-        """The tables read so far, each with when it was last written before `recording`
-        began; None if one has no timestamp then (the cache away, a timestamp lost)."""
-        if self.before is None or not self.tables <= self.before.keys():
+    def tables_read(self, drafts: bool = True) -> dict[str, float] | None:
+        """The tables read so far (their timestamps' names), each with when it was last
+        written before `recording` began; None if one has no timestamp then (the cache
+        away, a timestamp lost). `drafts=False`: for what shows nothing of a draft's
+        answers or activity, which the autosave's writes then leave as it is."""
+        names = self.tables if drafts else blind_to_drafts(self.tables)
+        if self.before is None or not names <= self.before.keys():
             return None
-        return {table: self.before[table] for table in self.tables}
+        return {name: self.before[name] for name in names}
 
     def __call__(self, execute, sql, params, many, context):
-        self.tables.update(name for name in QUOTED.findall(sql) if name in self.known)
+        for table in QUOTED.findall(sql):
+            if table in self.known:
+                self.tables.update(names_read(table))
         if WRITES.match(sql):
             self.wrote = True
         return execute(sql, params, many, context)
@@ -221,11 +234,13 @@ def page_memo(get_response):
         reads = Reads()
         with connection.execute_wrapper(reads):
             response = get_response(request)
+        reads.before = before
+        record = reads.tables_read(drafts=name not in settings.PAGE_MEMO_BLIND_TO_DRAFTS)
         if (
             response.status_code == 200
             and not response.streaming
             and not reads.wrote
-            and reads.tables <= before.keys()  # a timestamp lost this very moment
+            and record is not None  # None: a timestamp lost this very moment
             # The CSRF cookie a view's `csrf_protect` sends again is the one the key holds.
             and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}
             # A token for a secret new to the browser: served again, nothing would match it.
@@ -236,7 +251,7 @@ def page_memo(get_response):
                 key,
                 {
                     "at": time.time(),
-                    "stamps": {t: before[t] for t in reads.tables},
+                    "stamps": record,
                     "content": response.content,
                     "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
                 },

@@ -208,6 +208,10 @@ CACHALOT_ENABLED = False
 # snut/table_stamps.py; cachalot's own search of raw SQL (a regular expression over every
 # statement the ORM does not mark, reads included: ~0.3 ms for a few kilobytes) is not needed.
 CACHALOT_INVALIDATE_RAW = False
+# Written at every autosave: timestamped by snut/table_stamps.py alone, apart for a draft's
+# answers and activity (`<table>@drafts`) and for every other write (`<table>@all`).
+TABLE_STAMPS_BY_DRAFTS = ("diagnostics_answer", "diagnostics_diagnostic")
+CACHALOT_UNCACHABLE_TABLES = ("django_migrations", *TABLE_STAMPS_BY_DRAFTS)
 CACHALOT_CACHE = "table_stamps"
 CACHALOT_TIMEOUT = 7 * 24 * 3600  # every key SNUT writes expires; a lost one is never "unwritten"
 # cachalot.W001: the timestamps' backend is Django's Redis backend, never failing a write.
@@ -244,6 +248,26 @@ PAGE_MEMO = (
         "admin:diagnostics_businesscampaign_weakest",
         "admin:diagnostics_business_changelist",
     )
+)
+
+# Of those, the pages that show nothing of a draft's answers or last activity: the
+# autosave's writes leave them as they are (tests/test_seed_demo.py checks each one).
+PAGE_MEMO_BLIND_TO_DRAFTS = (
+    "diagnostics:results",
+    "diagnostics:report_pdf",
+    "diagnostics:plan",
+    "diagnostics:territory",
+    "diagnostics:workshops",
+    "diagnostics:rediagnosis",
+    "diagnostics:bilan",
+    "admin:diagnostics_office_changelist",
+    "admin:diagnostics_office_compare",
+    "admin:diagnostics_office_dashboard",
+    "admin:diagnostics_training_needs",
+    "admin:diagnostics_action_pooling",
+    "admin:diagnostics_businesscampaign_changelist",
+    "admin:diagnostics_businesscampaign_weakest",
+    "admin:diagnostics_business_changelist",
 )
 
 # Background work (django-tasks, the backport of Django 6's Tasks framework).

@@ -18,11 +18,14 @@ so that no page is served again by a process that knows of a write it could not 
 import logging
 import re
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from cachalot.api import invalidate
 from cachalot.apps import CachalotConfig
 from cachalot.cache import cachalot_caches
 from cachalot.settings import cachalot_settings
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -36,8 +39,16 @@ QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
 
 
+# A draft's answers and its last activity, written at every autosave anywhere: their writes
+# inside `drafts_only()` move the timestamp `<table>@drafts`, every other write
+# `<table>@all`; a page blind to drafts depends on the second only (settings).
+BY_DRAFTS = frozenset(settings.TABLE_STAMPS_BY_DRAFTS)
+ALL, DRAFTS = "@all", "@drafts"
+
 _tables: frozenset[str] | None = None
+_names: frozenset[str] | None = None
 _unstamped: set[str] = set()  # keys of timestamps this process could not set
+_drafts_only: ContextVar[bool] = ContextVar("drafts_only", default=False)
 
 
 def known_tables() -> frozenset[str]:
@@ -46,6 +57,40 @@ def known_tables() -> frozenset[str]:
     if _tables is None:
         _tables = frozenset(connection.introspection.django_table_names(include_views=False))
     return _tables
+
+
+def names_read(table: str) -> tuple[str, ...]:
+    """The timestamps a read of this table depends on."""
+    return (table + ALL, table + DRAFTS) if table in BY_DRAFTS else (table,)
+
+
+def known_names() -> frozenset[str]:
+    """Every timestamp's name: the tables', two for a table written by drafts."""
+    global _names
+    if _names is None:
+        _names = frozenset(name for table in known_tables() for name in names_read(table))
+    return _names
+
+
+def blind_to_drafts(names) -> set[str]:
+    """What a page that shows nothing of a draft's answers or activity depends on."""
+    return {name for name in names if not name.endswith(DRAFTS)}
+
+
+@contextmanager
+def drafts_only():
+    """The block writes only a draft's answers and its activity time (the autosave)."""
+    token = _drafts_only.set(True)
+    try:
+        yield
+    finally:
+        _drafts_only.reset(token)
+
+
+def _name_written(table: str) -> str:
+    if table in BY_DRAFTS:
+        return table + (DRAFTS if _drafts_only.get() else ALL)
+    return table
 
 
 class TolerantRedisCache(RedisCache):
@@ -84,7 +129,7 @@ def stamp_after_write(execute, sql, params, many, context):
         tables = known_tables().intersection(QUOTED.findall(sql))
         if tables:
             invalidate(
-                *tables,
+                *{_name_written(table) for table in tables},
                 db_alias=context["connection"].alias,
                 cache_alias=cachalot_settings.CACHALOT_CACHE,
             )
@@ -111,7 +156,7 @@ def stamps() -> dict[str, float]:
     is given one now, unless a writer's comes first. Raises the cache's error while the
     cache is away."""
     keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
-    keys = {keygen(DEFAULT_DB_ALIAS, table): table for table in known_tables()}
+    keys = {keygen(DEFAULT_DB_ALIAS, name): name for name in known_names()}
     store = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
     found = store.get_many(list(keys))
     if len(found) < len(keys):

@@ -13,6 +13,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from diagnostics import services
@@ -286,3 +287,40 @@ def test_a_value_kept_counts_its_tables_as_read_by_the_page_that_uses_it(db):
     with page_memo.recording(always=()) as reads:
         page_memo.kept("test-departments", compute)
     assert "diagnostics_department" in reads.tables
+
+
+def test_an_answer_saved_in_a_draft_leaves_the_pages_blind_to_drafts_kept(
+    setting, client, django_assert_num_queries, django_assert_max_num_queries
+):
+    """settings.PAGE_MEMO_BLIND_TO_DRAFTS (the autosave's writes: snut/table_stamps.py):
+    the results page stays kept while a draft is answered, the draft's review page does
+    not, and any other write to the same tables makes the results page computed again."""
+    office, director, url = setting
+    submitted = Diagnostic.objects.get(organisation=office)
+    other = factories.make_office()
+    draft = Diagnostic.objects.create(
+        organisation=other, campaign=submitted.campaign, questionnaire=submitted.questionnaire
+    )
+    colleague, team = factories.make_user(office=other), Client()
+    team.force_login(colleague)
+    review = reverse("diagnostics:review", args=[draft.pk])
+    team.get(review)
+    first_review = team.get(review).text
+    client.force_login(director)
+    client.get(url)
+    client.get(url)
+    question = draft.questionnaire.axes.first().questions.first()
+    services.answer_save(
+        diagnostic=draft,
+        question=question,
+        choice=question.choices.first(),
+        fields=("choice",),
+        user=colleague,
+    )
+    with django_assert_num_queries(2):  # served again
+        client.get(url)
+    assert team.get(review).text != first_review
+    Diagnostic.objects.filter(pk=draft.pk).update(updated_at=draft.updated_at)
+    with django_assert_max_num_queries(100) as captured:
+        client.get(url)
+    assert len(captured.captured_queries) > 2  # computed again

@@ -302,3 +302,92 @@ def test_the_express_campaign_is_open_and_taken_by_offices_apart(db, seeded):
     assert not Diagnostic.objects.filter(
         campaign=current, organisation__in=express.values("organisation")
     ).exists()
+
+
+def test_pages_blind_to_drafts_stay_the_same_when_drafts_are_answered(db, seeded, client):
+    """settings.PAGE_MEMO_BLIND_TO_DRAFTS: the pages the page memo keeps however many
+    answers are saved in drafts (snut/table_stamps.py) show nothing of them. Every page
+    listed, computed for the demo's director and staff before and after an answer is saved
+    in every draft of the demo (offices' and businesses'), reads the same."""
+    import re
+
+    from django.conf import settings as django_settings
+    from django.urls import reverse
+
+    from diagnostics import services
+    from diagnostics.models import Question
+    from diagnostics.services import AnswerChange, ServiceError
+
+    seeded["businesses"].restore()
+    users = get_user_model().objects
+    director, staff = users.get(username="directeur"), users.get(username="mopa")
+    office = Office.objects.get(memberships__user=director)
+    submitted = office.diagnostics.filter(status="submitted").latest("submitted_at")
+    year = timezone.localdate().year
+    director_pages = {
+        "diagnostics:results": reverse("diagnostics:results", args=[submitted.pk]),
+        "diagnostics:report_pdf": reverse("diagnostics:report_pdf", args=[submitted.pk]),
+        "diagnostics:plan": reverse("diagnostics:plan", args=[office.slug]),
+        "diagnostics:territory": reverse("diagnostics:territory", args=[office.slug]),
+        "diagnostics:workshops": reverse("diagnostics:workshops", args=[office.slug]),
+        "diagnostics:rediagnosis": reverse("diagnostics:rediagnosis", args=[office.slug]),
+        "diagnostics:bilan": reverse("diagnostics:bilan", args=[office.slug, year, "csv"]),
+    }
+    others = Office.objects.exclude(pk=office.pk).values_list("pk", flat=True)[:2]
+    staff_pages = {
+        "admin:diagnostics_office_changelist": reverse("admin:diagnostics_office_changelist"),
+        "admin:diagnostics_office_compare": reverse("admin:diagnostics_office_compare")
+        + f"?offices={office.pk},{others[0]},{others[1]}",
+        "admin:diagnostics_office_compare (evolution)": reverse("admin:diagnostics_office_compare")
+        + f"?evolution={office.pk}",
+        "admin:diagnostics_office_dashboard": reverse("admin:diagnostics_office_dashboard"),
+        "admin:diagnostics_training_needs": reverse("admin:diagnostics_training_needs"),
+        "admin:diagnostics_action_pooling": reverse("admin:diagnostics_action_pooling"),
+        "admin:diagnostics_businesscampaign_changelist": reverse(
+            "admin:diagnostics_businesscampaign_changelist"
+        ),
+        "admin:diagnostics_businesscampaign_weakest": reverse(
+            "admin:diagnostics_businesscampaign_weakest"
+        ),
+        "admin:diagnostics_business_changelist": reverse("admin:diagnostics_business_changelist"),
+    }
+    assert {name.split(" ")[0] for name in [*director_pages, *staff_pages]} == set(
+        django_settings.PAGE_MEMO_BLIND_TO_DRAFTS
+    )
+    masked = re.compile(rb'(csrfmiddlewaretoken" value=")[^"]+')
+
+    def read_all():
+        pages = {}
+        for user, urls in ((director, director_pages), (staff, staff_pages)):
+            client.force_login(user)
+            for name, url in urls.items():
+                response = client.get(url)
+                assert response.status_code == 200, (name, response.status_code)
+                body = b"".join(response) if response.streaming else response.content
+                pages[name] = masked.sub(rb"\1", body)
+        return pages
+
+    with override_settings(PAGE_MEMO=()):
+        before = read_all()
+        answered = 0
+        for draft in Diagnostic.objects.filter(status="draft").select_related("questionnaire"):
+            question = (
+                Question.objects.filter(axis__questionnaire=draft.questionnaire)
+                .exclude(answers__diagnostic=draft)
+                .first()
+            )
+            if question is None:
+                continue
+            choice = question.choices.order_by("-order").first()
+            try:
+                services.answers_save(
+                    diagnostic=draft,
+                    changes=[AnswerChange(question=question, choice=choice, fields=("choice",))],
+                    user=director,
+                )
+            except ServiceError:  # a closed campaign's draft: nothing saved
+                continue
+            answered += 1
+        assert answered >= 2
+        after = read_all()
+    assert [name for name in before if before[name] != after[name]] == []

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from diagnostics.models import Answer, Axis, AxisImportance, Choice, Diagnostic, Question
 from diagnostics.services.diagnostics import check_open, lock_draft
 from diagnostics.services.errors import ServiceError
+from snut import table_stamps
 
 ANSWER_CHANGED = gettext_noop("Cette réponse a changé depuis l’ouverture de votre page.")
 ANSWER_CHANGED_BY = gettext_noop(
@@ -161,21 +162,24 @@ def answers_save(
         if conflicts:
             raise AnswerConflict(conflicts)
         saved = []
-        for change in changes:
-            answer = stored.get(change.question.pk) or Answer(
-                diagnostic=locked, question=change.question
-            )
-            if "choice" in change.fields:
-                answer.choice, answer.not_applicable = change.choice, change.not_applicable
-            if "comment" in change.fields:
-                answer.comment = comment_text(change.comment)
-            if "choice" in change.fields or change.confirm:
-                answer.carried_over = False
-            answer.updated_by = user
-            answer.save()
-            saved.append(answer)
-        if saved:
-            Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        # A draft's answers and activity only (the page memo's pages blind to drafts
+        # are not computed again for them: snut/table_stamps.py).
+        with table_stamps.drafts_only():
+            for change in changes:
+                answer = stored.get(change.question.pk) or Answer(
+                    diagnostic=locked, question=change.question
+                )
+                if "choice" in change.fields:
+                    answer.choice, answer.not_applicable = change.choice, change.not_applicable
+                if "comment" in change.fields:
+                    answer.comment = comment_text(change.comment)
+                if "choice" in change.fields or change.confirm:
+                    answer.carried_over = False
+                answer.updated_by = user
+                answer.save()
+                saved.append(answer)
+            if saved:
+                Diagnostic.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return saved
 
 

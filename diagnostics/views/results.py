@@ -1,5 +1,6 @@
 """The maturity profile of a submitted diagnostic, as a page and as a PDF."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -90,7 +91,8 @@ def report_pdf(request, pk):
             if pdf is None:
                 pdf = report.pdf_for_html(html)
             if not reads.wrote:
-                report.remember_html(diagnostic, reader, html, reads.tables_read())
+                drafts = "diagnostics:report_pdf" not in settings.PAGE_MEMO_BLIND_TO_DRAFTS
+                report.remember_html(diagnostic, reader, html, reads.tables_read(drafts))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.filename(diagnostic)}"'
     return response
