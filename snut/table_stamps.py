@@ -151,12 +151,23 @@ class TableStampsConfig(CachalotConfig):
         connection_created.connect(_stamp_writes)
 
 
+_every_key: dict[str, str] | None = None
+
+
+def _keys_of_every_name() -> dict[str, str]:
+    """cache key → timestamp's name, for every name (computed once per process)."""
+    global _every_key
+    if _every_key is None:
+        keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
+        _every_key = {keygen(DEFAULT_DB_ALIAS, name): name for name in known_names()}
+    return _every_key
+
+
 def stamps() -> dict[str, float]:
     """table → when it was last written (seen from this transaction). A table without one
     is given one now, unless a writer's comes first. Raises the cache's error while the
     cache is away."""
-    keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
-    keys = {keygen(DEFAULT_DB_ALIAS, name): name for name in known_names()}
+    keys = _keys_of_every_name()
     store = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
     found = store.get_many(list(keys))
     if len(found) < len(keys):
