@@ -217,42 +217,10 @@ CACHALOT_TIMEOUT = 7 * 24 * 3600  # every key SNUT writes expires; a lost one is
 # cachalot.W001: the timestamps' backend is Django's Redis backend, never failing a write.
 SILENCED_SYSTEM_CHECKS = ["cachalot.W001"]
 PAGE_MEMO_SECONDS = envint("PAGE_MEMO_SECONDS", "600")
-PAGE_MEMO = (
-    ()
-    # Each process's own memory (no CACHE_URL) never sees what the task worker writes.
-    if os.getenv("PAGE_MEMO") == "off"
-    or (not CACHE_URL and os.getenv("TASKS_BACKEND", "immediate") == "database")
-    else (
-        # Directors and their teams.
-        "diagnostics:office",
-        "diagnostics:review",
-        "diagnostics:results",
-        "diagnostics:report_pdf",
-        "diagnostics:plan",
-        "diagnostics:territory",
-        "diagnostics:workshops",
-        "diagnostics:rediagnosis",
-        "diagnostics:bilan",
-        # Not the session page: how far its invitations have gone is read from the cache,
-        # and whether it has begun from the clock.
-        # Network staff.
-        "admin:diagnostics_office_changelist",
-        "admin:diagnostics_office_compare",
-        "admin:diagnostics_office_dashboard",
-        "admin:diagnostics_diagnostic_changelist",
-        "admin:diagnostics_diagnostic_change",
-        "admin:diagnostics_campaign_changelist",
-        "admin:diagnostics_training_needs",
-        "admin:diagnostics_action_pooling",
-        "admin:diagnostics_businesscampaign_changelist",
-        "admin:diagnostics_businesscampaign_weakest",
-        "admin:diagnostics_business_changelist",
-    )
-)
-
-# Of those, the pages that show nothing of a draft's answers or last activity: the
-# autosave's writes leave them as they are (tests/test_seed_demo.py checks each one).
+# The pages kept that show nothing of a draft's answers or last activity: the autosave's
+# writes leave them as they are (tests/test_seed_demo.py checks each one).
 PAGE_MEMO_BLIND_TO_DRAFTS = (
+    # Directors and their teams.
     "diagnostics:results",
     "diagnostics:report_pdf",
     "diagnostics:plan",
@@ -260,6 +228,7 @@ PAGE_MEMO_BLIND_TO_DRAFTS = (
     "diagnostics:workshops",
     "diagnostics:rediagnosis",
     "diagnostics:bilan",
+    # Network staff.
     "admin:diagnostics_office_changelist",
     "admin:diagnostics_office_compare",
     "admin:diagnostics_office_dashboard",
@@ -268,6 +237,23 @@ PAGE_MEMO_BLIND_TO_DRAFTS = (
     "admin:diagnostics_businesscampaign_changelist",
     "admin:diagnostics_businesscampaign_weakest",
     "admin:diagnostics_business_changelist",
+)
+# Not the session page: how far its invitations have gone is read from the cache, and
+# whether it has begun from the clock.
+PAGE_MEMO = (
+    ()
+    # Each process's own memory (no CACHE_URL) never sees what the task worker writes.
+    if os.getenv("PAGE_MEMO") == "off"
+    or (not CACHE_URL and os.getenv("TASKS_BACKEND", "immediate") == "database")
+    else (
+        *PAGE_MEMO_BLIND_TO_DRAFTS,
+        # Pages that show a draft: computed again after any autosave.
+        "diagnostics:office",
+        "diagnostics:review",
+        "admin:diagnostics_diagnostic_changelist",
+        "admin:diagnostics_diagnostic_change",
+        "admin:diagnostics_campaign_changelist",
+    )
 )
 
 # Background work (django-tasks, the backport of Django 6's Tasks framework).
