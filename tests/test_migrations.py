@@ -21,14 +21,23 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.fixture
-def latest_after(transactional_db):
-    yield
+def test_existing_data_survive_every_migration_step(transactional_db):
+    """One walk back to 0003, then forward to the latest migration, rows written at each
+    step's « before » and checked at its « after »: each step's rows also go through every
+    later migration (going back and forth once per step took three times as long)."""
+    departments_and_duplicate_diagnostics()
+    offices_become_organisations_with_their_diagnostics_and_teams()
+    existing_sessions_become_timed_and_keep_their_office()
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert apps_now().get_model("diagnostics", "Organisation").objects.count() == 3
+
+
+def apps_now():
     executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
 
 
-def test_departments_and_duplicate_diagnostics_survive_the_migration(latest_after):
+def departments_and_duplicate_diagnostics():
     apps = migrate(BEFORE)
     Questionnaire = apps.get_model("diagnostics", "Questionnaire")
     Campaign = apps.get_model("diagnostics", "Campaign")
@@ -76,7 +85,7 @@ def test_departments_and_duplicate_diagnostics_survive_the_migration(latest_afte
     assert statuses == {first.pk: "replaced", latest.pk: "submitted", draft.pk: "replaced"}
 
 
-def test_offices_become_organisations_with_their_diagnostics_and_teams(latest_after):
+def offices_become_organisations_with_their_diagnostics_and_teams():
     apps = migrate([("diagnostics", "0009_action_plan")])
     Questionnaire = apps.get_model("diagnostics", "Questionnaire")
     Campaign = apps.get_model("diagnostics", "Campaign")
@@ -85,15 +94,15 @@ def test_offices_become_organisations_with_their_diagnostics_and_teams(latest_af
     Membership = apps.get_model("diagnostics", "Membership")
     Action = apps.get_model("diagnostics", "Action")
     User = apps.get_model("auth", "User")
-    questionnaire = Questionnaire.objects.create(code="m", name="Q", status="published")
+    questionnaire = Questionnaire.objects.create(code="m2", name="Q2", status="published")
     campaign = Campaign.objects.create(
         questionnaire=questionnaire, name="C", opens=date(2026, 1, 1), closes=date(2026, 12, 31)
     )
     office = Office.objects.create(
-        name="Office de tourisme de Castelroc",
-        slug="castelroc",
-        department_id="24",
-        commune="Castelroc",
+        name="Office de tourisme de Lacanau",
+        slug="lacanau",
+        department_id="33",
+        commune="Lacanau",
         category="cat1",
         legal_form="epic",
         staff_band="3-5",
@@ -120,7 +129,7 @@ def test_offices_become_organisations_with_their_diagnostics_and_teams(latest_af
     assert (migrated.legal_form, migrated.pooling_opt_in, migrated.department_id) == (
         "epic",
         True,
-        "24",
+        "33",
     )
     kept = Diagnostic.objects.get(pk=diagnostic.pk)
     assert (kept.organisation_id, kept.status, float(kept.overall_score)) == (
@@ -132,11 +141,16 @@ def test_offices_become_organisations_with_their_diagnostics_and_teams(latest_af
         ("directrice", "director")
     ]
     assert migrated.actions.get().title == "Refaire la fiche Google"
-    assert Campaign.objects.filter(audience="offices", organiser=None).count() == 1
-    assert apps.get_model("diagnostics", "Questionnaire").objects.get().audience == "offices"
+    # This step's campaign and questionnaire, and the first step's.
+    assert set(Campaign.objects.values_list("audience", "organiser")) == {("offices", None)}
+    questionnaires = apps.get_model("diagnostics", "Questionnaire").objects
+    assert set(questionnaires.values_list("code", "audience")) == {
+        ("m", "offices"),
+        ("m2", "offices"),
+    }
 
 
-def test_existing_sessions_become_timed_and_keep_their_office(latest_after):
+def existing_sessions_become_timed_and_keep_their_office():
     """0024: a session's dates become Paris times (9:00; a workshop lasts 2 hours, a course
     ends at 17:00 on its last day), an office's workshop's session is run by that office."""
     apps = migrate([("diagnostics", "0023_office_appointments")])
