@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 
 from diagnostics.management.commands.seed_demo import (
@@ -19,14 +18,12 @@ from diagnostics.management.commands.seed_demo import (
     DEMO_FILLING_OFFICE,
     DEMO_OFFICE,
     DEMO_STAFF,
-    seed,
 )
 from diagnostics.models import (
     Action,
     Campaign,
     Diagnostic,
     Office,
-    Questionnaire,
     Respondent,
     Training,
 )
@@ -80,10 +77,8 @@ def rendered(client: Client, urls: dict[str, str]) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("snut_setup", "--all-versions", verbosity=0)
-    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
-    seed(second, previous_questionnaire=first)
+def demo(demo_snapshot, db):
+    demo_snapshot[0].restore()
 
 
 def test_the_project_pages_have_no_html_error(demo, tmp_path):

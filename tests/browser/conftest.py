@@ -4,12 +4,8 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
-from diagnostics.management.commands.seed_demo import seed
 from diagnostics.models import Questionnaire
-from tests.factories import territories_loaded
-from tests.snapshot import Snapshot
 
 CHROMIUM = (
     os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -42,23 +38,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
-
-
-def seed_demo_data() -> Questionnaire:
-    """The demo as `make demo` seeds it: last year on version 1, this year on version 2."""
-    territories_loaded()
-    call_command("snut_setup", "--all-versions", verbosity=0)
-    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
-    seed(second, previous_questionnaire=first)
-    return second
-
-
-@pytest.fixture(scope="module")
-def demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo, seeded once per module: each test restores it in a tenth of a second."""
-    with django_db_blocker.unblock():
-        questionnaire = seed_demo_data()
-        return Snapshot.take(), questionnaire.pk
 
 
 @pytest.fixture

@@ -21,11 +21,10 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from diagnostics.management.commands.seed_demo import DEMO_STAFF
-from diagnostics.models import Department, Diagnostic, Office
+from diagnostics.models import Diagnostic, Office
 from diagnostics.services import network_group_sync
 from tests import factories
 from tests.browser.axe import TARGET_SIZE, check, login
-from tests.browser.conftest import seed_demo_data
 
 pytestmark = [
     pytest.mark.django_db,
@@ -99,14 +98,12 @@ def admin_pages(staff) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(demo_snapshot, django_db_blocker):
     """The demo, one export in each state and a task in each status, and a live server of the
     module's own that reads it: a test that asks for pytest-django's `live_server` gets a
     transactional database, emptied after it."""
     with django_db_blocker.unblock():
-        if not Department.objects.exists():
-            call_command("loaddata", "territoires", verbosity=0)
-        seed_demo_data()
+        demo_snapshot[0].restore()
         staff = User.objects.get(username=DEMO_STAFF)
         factories.staff_exports(staff)
         for status in TaskResultStatus.values:
