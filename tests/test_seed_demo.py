@@ -25,11 +25,12 @@ from diagnostics.models import (
 )
 from tests.snapshot import Snapshot
 
-# The demo is seeded once for the module, on one pytest-xdist worker.
+# The demo is seeded once, on one pytest-xdist worker (session-scoped: a module-scoped
+# fixture is set up again when another module's tests ran in between).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("seed-demo")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(django_db_setup, django_db_blocker):
     """The questionnaire loaded (`loaded`), then the demo seeded once for the module on it
     (`offices`) and with the businesses' questionnaire too (`businesses`, seeded over it as

@@ -316,19 +316,13 @@ def test_pdf_is_printed_once_per_content(client, director, submitted, office, mo
 
 
 @pytest.mark.slow
-def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db):
+def test_demo_report_opens_with_a_two_page_summary_and_has_no_near_empty_page(db, demo_snapshot):
     """The demo director's report (full questionnaire): pages 1–2 are the summary (score,
     level, radar, priorities, first actions, comparisons), the detail starts on page 3;
     every page is well filled, the last one too; the sections follow one another."""
-    from django.core.management import call_command
-
-    from diagnostics.management.commands.seed_demo import seed
-    from diagnostics.models import Questionnaire
     from diagnostics.report import render_pdf
 
-    call_command("snut_setup", "--all-versions", verbosity=0)
-    first, second = (Questionnaire.objects.get(code="snut-ot", version=v) for v in (1, 2))
-    seed(second, previous_questionnaire=first)
+    demo_snapshot[0].restore()
     diagnostic = (
         Diagnostic.objects.filter(
             organisation__memberships__user__username="directeur",
