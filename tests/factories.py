@@ -22,6 +22,7 @@ from diagnostics.models import (
     Questionnaire,
     TrainingSession,
 )
+from tests.loaded import loaddata
 
 _seq = count(1)
 LEVELS = [(0, "Découverte"), (25, "Structuration"), (50, "Maîtrise"), (75, "Excellence")]
@@ -181,12 +182,11 @@ def business_pages(office: Office, base_url: str = "http://testserver") -> dict[
     """An office with a business campaign, two pages of businesses, a sent batch and a
     waiting one: the URLs of its business pages, for the accessibility and HTML validity
     tests."""
-    from django.core.management import call_command
     from django.urls import reverse
 
     from diagnostics import services
 
-    call_command("loaddata", "questionnaire_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires")
     today = timezone.localdate()
     campaign = services.business_campaign_current(office) or services.business_campaign_open(
         office=office, name="Prestataires 2026", opens=today, closes=today + timedelta(days=30)
@@ -233,12 +233,11 @@ def business_journey_pages() -> dict[str, str]:
     """The pages of a business's journey, from the business questionnaire and workshops
     fixtures: a fresh link's start page, a draft's axis and review pages, a submitted
     diagnostic's results (for the HTML and accessibility checks)."""
-    from django.core.management import call_command
     from django.urls import reverse
 
     from diagnostics import services
 
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires", "ateliers_prestataires")
     office = make_office("Office de tourisme du Val de Garonne")
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).get()
     campaign = open_campaign(questionnaire, organiser=office)

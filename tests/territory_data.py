@@ -3,6 +3,7 @@
 from diagnostics import services
 from diagnostics.models import Business, Diagnostic, Training
 from tests import factories
+from tests.loaded import loaddata
 
 SEGMENTS = [
     Business.Segment.ACCOMMODATION,
@@ -50,11 +51,9 @@ def seed_office_territory(office) -> None:
     of the office with seven varied submissions across activities (one without consent),
     and a workshop of the office's own with a session: what the territory pages show."""
 
-    from django.core.management import call_command
-
     from diagnostics.models import Audience, Questionnaire
 
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires", "ateliers_prestataires")
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).get()
     campaign = factories.open_campaign(
         questionnaire, name="Diagnostic des prestataires 2026", organiser=office

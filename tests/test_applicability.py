@@ -21,6 +21,7 @@ from diagnostics.models import (
 )
 from diagnostics.validation import questionnaire_faults
 from tests import factories
+from tests.loaded import loaddata
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ MEUBLE = "secu-05"  # « Votre meublé de tourisme est-il enregistré… »
 
 @pytest.fixture
 def questionnaire():
-    call_command("loaddata", "questionnaire_prestataires_v2", verbosity=0)
+    loaddata("questionnaire_prestataires_v2")
     return Questionnaire.objects.get(code="snut-prestataires", version=2)
 
 
@@ -206,7 +207,7 @@ def test_reading_time_on_a_phone_is_at_most_twelve_minutes_for_every_activity(qu
     assert all(t.minutes <= 12 for t in times.values()), times
     assert all(20 <= t.questions <= 26 for t in times.values()), times
     # Version 1 asked everyone everything: about 14 minutes, as the review measured.
-    call_command("loaddata", "questionnaire_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires")
     v1 = Questionnaire.objects.get(code="snut-prestataires", version=1)
     old = applicability.reading_time(v1, selectors.questionnaire_axes(v1), "restauration")
     assert 13 < old.minutes < 16

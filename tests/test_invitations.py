@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from diagnostics import selectors, services
 from diagnostics.models import Diagnostic, Invitation, Membership, Reminder
 from tests import factories
+from tests.loaded import loaddata
 from tests.smtp import free_port
 from tests.test_tasks import DATABASE_TASKS, run_worker
 
@@ -375,7 +376,7 @@ def test_the_demo_has_one_pending_invitation_however_often_it_is_seeded(settings
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
+    loaddata("questionnaire_snut")
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     (invitation,) = selectors.invitations_with_status(Invitation.objects.all())

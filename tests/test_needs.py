@@ -1,19 +1,19 @@
 """« Besoins et disponibilités » summed up for the office in « Mon territoire »: counts, never names."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from diagnostics import applicability, needs, selectors, services
 from diagnostics.models import Question, Questionnaire
 from tests import factories
+from tests.loaded import loaddata
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def campaign(office):
-    call_command("loaddata", "questionnaire_prestataires_v2", verbosity=0)
+    loaddata("questionnaire_prestataires_v2")
     questionnaire = Questionnaire.objects.get(code="snut-prestataires", version=2)
     return factories.open_campaign(questionnaire, organiser=office, name="Prestataires 2027")
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from diagnostics.models import Axis, Choice, MaturityLevel, Question, Questionnaire
+from tests.loaded import loaddata
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaire_snut.json"
 AXES = ["web", "social", "mobilite", "infra", "accueil", "organisation"]
@@ -16,7 +17,7 @@ AXES = ["web", "social", "mobilite", "infra", "accueil", "organisation"]
 
 @pytest.fixture
 def snut(db):
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
+    loaddata("questionnaire_snut")
     return Questionnaire.objects.get(code="snut-ot")
 
 
@@ -48,7 +49,7 @@ def test_loading_twice_changes_nothing(snut):
         Choice.objects.count(),
         MaturityLevel.objects.count(),
     ]
-    call_command("loaddata", "questionnaire_snut", verbosity=0)
+    call_command("loaddata", "questionnaire_snut", verbosity=0)  # the real thing, again
     assert counts == [
         Axis.objects.count(),
         Question.objects.count(),
@@ -124,7 +125,7 @@ def test_validate_unknown_code_is_an_error(db):
 
 @pytest.fixture
 def snut_v2(db):
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    loaddata("questionnaire_snut", "questionnaire_snut_v2")
     return Questionnaire.objects.get(code="snut-ot", version=2)
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from diagnostics import scoring
 from diagnostics.models import Audience, AxisNarrative, Choice, Question, Questionnaire, Training
+from tests.loaded import loaddata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AXES = ["vis", "resa", "avis", "rel", "secu"]
@@ -20,13 +21,13 @@ HELP_MAX = 320
 
 @pytest.fixture
 def business_questionnaire(db):
-    call_command("loaddata", "questionnaire_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires")
     return Questionnaire.objects.get(code="snut-prestataires", version=1)
 
 
 @pytest.fixture
 def workshops(business_questionnaire):
-    call_command("loaddata", "ateliers_prestataires", verbosity=0)
+    loaddata("ateliers_prestataires")
     return Training.objects.filter(pk__gte=1001).prefetch_related("axes", "questions")
 
 
@@ -113,7 +114,9 @@ def test_fixture_follows_french_typography(name):
 
 def test_loading_twice_changes_nothing(workshops):
     counts = [Question.objects.count(), Choice.objects.count(), Training.objects.count()]
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    call_command(
+        "loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0
+    )  # the real thing, again
     assert counts == [Question.objects.count(), Choice.objects.count(), Training.objects.count()]
 
 

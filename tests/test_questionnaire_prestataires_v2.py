@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from diagnostics import scoring
 from diagnostics.models import Audience, AxisNarrative, Choice, Question, Questionnaire, Training
+from tests.loaded import loaddata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_it_loads_published_for_businesses_valid_and_twice_the_same(v2):
     )
     assert "structure valide" in out.getvalue()
     counts = [Question.objects.count(), Choice.objects.count(), Training.objects.count()]
-    call_command("loaddata", "questionnaire_prestataires_v2", verbosity=0)
+    loaddata("questionnaire_prestataires_v2")
     assert counts == [Question.objects.count(), Choice.objects.count(), Training.objects.count()]
 
 

@@ -26,6 +26,7 @@ from diagnostics.models import (
     Questionnaire,
 )
 from tests import factories
+from tests.loaded import loaddata
 from tests.snapshot import Snapshot
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -165,7 +166,7 @@ def test_version_3_keeps_the_codes_whose_meaning_stays(snut_v3):
 def test_version_3_is_what_duplicating_version_2_makes_then_edits(db):
     """The fixture has the shape « Dupliquer en nouvelle version » gives (same models and
     fields, natural keys, no ids), and every question it changes is in the README table."""
-    call_command("loaddata", "questionnaire_snut", "questionnaire_snut_v2", verbosity=0)
+    loaddata("questionnaire_snut", "questionnaire_snut_v2")
     v2 = Questionnaire.objects.get(code="snut-ot", version=2)
     copy = services.questionnaire_duplicate(questionnaire=v2)
     assert copy.version == 3
@@ -344,7 +345,7 @@ def test_carry_over_from_a_version_2_diagnostic_to_version_3(snut_v3):
 def test_duplicating_keeps_the_audience(db):
     """The businesses' questionnaire duplicated stays the businesses' (it became an office
     questionnaire before)."""
-    call_command("loaddata", "questionnaire_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires")
     original = Questionnaire.objects.get(code="snut-prestataires", version=1)
     copy = services.questionnaire_duplicate(questionnaire=original)
     assert copy.audience == Audience.BUSINESSES == original.audience

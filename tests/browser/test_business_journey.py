@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from diagnostics import services
 from diagnostics.models import Answer, Audience, Diagnostic, Organisation, Questionnaire
 from tests import factories
+from tests.loaded import loaddata
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -30,7 +30,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def business_link(transactional_db):
-    call_command("loaddata", "questionnaire_prestataires", "ateliers_prestataires", verbosity=0)
+    loaddata("questionnaire_prestataires", "ateliers_prestataires")
     office = factories.make_office("Office de tourisme du Val de Garonne")
     business = factories.make_business(
         office, "Le Bistrot du Port", segment=Organisation.Segment.FOOD
