@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.inclusion_tag("admin/change_list_results.html")
 def quick_result_list(cl):
-    """Django's {% result_list cl %}, each row's cells written by `quick_cells`."""
+    """Django's {% result_list cl %}, each row's cells written by `quick_row`."""
     headers = list(result_headers(cl))
     return {
         "cl": cl,
@@ -24,7 +24,7 @@ def quick_result_list(cl):
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
         # Each row's cells joined: the template writes one item per row, not one per cell.
         "results": [
-            ResultList(None, [mark_safe("".join(cl.model_admin.quick_cells(cl, obj)))])
+            ResultList(None, [mark_safe(cl.model_admin.quick_row(cl, obj))])
             for obj in cl.result_list
         ],
     }
