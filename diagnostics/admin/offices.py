@@ -117,19 +117,18 @@ class LevelFilter(admin.SimpleListFilter):
 def score_badge(value, level: str | None, levels, *, show_level: bool = True) -> str:
     """A score coloured by its questionnaire's `levels`, with its level's name."""
     if value is None:
-        return format_html('<span class="snut-na">{}</span>', "—")
+        return mark_safe('<span class="snut-na">—</span>')
+    # As format_html wrote them (a hundred of them on a page).
+    colour, number, name = (
+        escape(tone(value, levels)),
+        escape(format_score(value)),
+        escape(level or ""),
+    )
     if not show_level:  # narrow axis columns: the level shows on hover
-        return format_html(
-            '<span class="snut-badge tone-{}" title="{}">{}</span>',
-            tone(value, levels),
-            level or "",
-            format_score(value),
-        )
-    return format_html(
-        '<span class="snut-badge tone-{}">{}</span><span class="snut-badge-level">{}</span>',
-        tone(value, levels),
-        format_score(value),
-        level or "",
+        return mark_safe(f'<span class="snut-badge tone-{colour}" title="{name}">{number}</span>')
+    return mark_safe(
+        f'<span class="snut-badge tone-{colour}">{number}</span>'
+        f'<span class="snut-badge-level">{name}</span>'
     )
 
 
@@ -344,6 +343,12 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
                 built = _BUILT.offices = (key, with_latest_express(queryset))
             request._snut_offices = built[1]
         return request._snut_offices.all()
+
+    def get_sortable_by(self, request):
+        # The columns' headers that sort the list: the name and the department, as when
+        # Django's default asked get_list_display a second time (the score columns it then
+        # built were new objects, never the page's own): the page's columns built once.
+        return ["name", "department_code"]
 
     def get_list_display(self, request):
         office_levels, business_levels = levels_for(request)

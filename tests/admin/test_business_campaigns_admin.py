@@ -1,6 +1,7 @@
 """The network staff's admin of the offices' business campaigns, businesses and weak spots."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -93,6 +94,8 @@ def test_anonymous_and_directors_are_sent_to_the_admin_login(client, director, n
 
 
 def count_queries(client, name, params=None) -> int:
+    """The page's queries, computed whole: nothing kept in the cache (page_memo.kept)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse(name), params or {}).status_code == 200
     return len(queries)
