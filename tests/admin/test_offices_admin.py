@@ -67,10 +67,14 @@ def test_list_shows_latest_campaign_scores_and_status(client, network_staff, reg
 
 def test_campaign_filter_switches_every_column(client, network_staff, region):
     client.force_login(network_staff)
+    client.get(reverse(LIST))  # the latest campaign's queryset, built for this thread
     response = client.get(reverse(LIST), {"campagne": region["previous"].pk})
     rows = {o.name: o for o in response.context["cl"].result_list}
     assert rows["Office 0005"].overall_score == 35
     assert rows["Office 0101"].campaign_status == "not_started"
+    # And back: each campaign's own queryset (OfficeAdmin.get_queryset keys it by its id).
+    rows = {o.name: o for o in client.get(reverse(LIST)).context["cl"].result_list}
+    assert rows["Office 0101"].campaign_status == "submitted"
 
 
 @pytest.mark.parametrize(
