@@ -3,6 +3,7 @@ reopenings, axis scores, axes' importance and answers, as plain tables rather th
 formsets (which cost most of the page's time). The 69 answers' rows are written here, each
 cell as the template wrote it: the template engine spent a third of the page on them."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
@@ -15,6 +16,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from diagnostics import selectors
+from diagnostics.admin.cells import datetime_writer
 from diagnostics.models import AxisImportance, AxisNarrative, AxisScore, Diagnostic
 
 ANSWER_ROW = (
@@ -31,9 +33,14 @@ def answer_rows(answers) -> SafeString:
     `{{ answer.comment|linebreaksbr|default:"—" }}`, `{{ answer.updated_by|default:"—" }}`
     and `{{ answer.updated_at }}` (localised in the current time zone)."""
     yes, no = conditional_escape(gettext("oui")), conditional_escape(gettext("non"))
+    write_date = datetime_writer()  # the format split once, not for each answer (cells.py)
     rows = []
     for answer in answers:
-        choice, updated_by = answer.choice, answer.updated_by
+        choice, updated_by, updated_at = answer.choice, answer.updated_by, answer.updated_at
+        if write_date is not None and isinstance(updated_at, datetime):
+            updated_at = write_date(template_localtime(updated_at))
+        else:
+            updated_at = conditional_escape(localize(template_localtime(updated_at)))
         rows.append(
             ANSWER_ROW.format(
                 question=conditional_escape(answer.question),
@@ -41,7 +48,7 @@ def answer_rows(answers) -> SafeString:
                 not_applicable=yes if answer.not_applicable else no,
                 comment=linebreaksbr(answer.comment, autoescape=True) or "—",
                 updated_by="—" if updated_by is None else conditional_escape(updated_by),
-                updated_at=conditional_escape(localize(template_localtime(answer.updated_at))),
+                updated_at=updated_at,
             )
         )
     return mark_safe("".join(rows))

@@ -18,8 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics import services, visibility
 from diagnostics.admin.diagnostic_sections import diagnostic_sections
-from diagnostics.admin.filters import CampaignKindFilter, DiagnosticKindFilter, kind_label
-from diagnostics.admin.rows import OnlyShownChangeList, QuickRowsMixin
+from diagnostics.admin.filters import (
+    CampaignKindFilter,
+    DiagnosticKindFilter,
+    KeptRelatedFilter,
+    kind_label,
+)
+from diagnostics.admin.rows import OneCountChangeList, OnlyShownChangeList, QuickRowsMixin
 from diagnostics.display import score as format_score
 from diagnostics.models import (
     Answer,
@@ -145,6 +150,10 @@ class ReopenForm(forms.Form):
     )
 
 
+class DiagnosticChangeList(OnlyShownChangeList, OneCountChangeList):
+    """The rows read with only the fields they show, the list counted once."""
+
+
 @admin.register(Diagnostic)
 class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
     """Diagnostics are written by directors through the app; here they are read."""
@@ -164,10 +173,11 @@ class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
     list_filter = [
         DiagnosticKindFilter,
         "status",
-        "campaign",
-        "organisation__department",
+        # Their choices kept until a table they read is written (KeptRelatedFilter).
+        ("campaign", KeptRelatedFilter),
+        ("organisation__department", KeptRelatedFilter),
         "organisation__segment",
-        "overall_level",
+        ("overall_level", KeptRelatedFilter),
     ]
     list_select_related = ["organisation", "campaign", "overall_level", "questionnaire"]
     # What the rows show (their names, the questionnaire's kind): nothing else is read.
@@ -202,7 +212,7 @@ class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
         return kind_label(obj.questionnaire)
 
     def get_changelist(self, request, **kwargs):
-        return OnlyShownChangeList
+        return DiagnosticChangeList
 
     def get_queryset(self, request):
         # The businesses' diagnostics are read only in aggregates here (visibility.py).

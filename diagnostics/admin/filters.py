@@ -5,9 +5,10 @@ import copy
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from diagnostics.models import Business, Office, Organisation
+from snut import page_memo
 
 
 class _SegmentFilter(admin.ChoicesFieldListFilter):
@@ -55,7 +56,34 @@ def kind_label(questionnaire) -> str:
     return gettext("Express") if questionnaire.is_express else gettext("Complet")
 
 
-class PlainRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+class KeptChoicesMixin:
+    """A related field's filter whose choices (the related objects' ids and names, the same
+    for every reader) are kept in the shared cache until a table they were read from is
+    written (page_memo.kept): a hundred departments were read and built again on every
+    view of a list. The key holds the list's model, the field, the filter's kind, the
+    related admin's ordering and the language."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        key = ":".join(
+            [
+                "filter-choices",
+                model_admin.model._meta.label,
+                self.field_path,
+                type(self).__qualname__,
+                repr(ordering),
+                get_language() or "",
+            ]
+        )
+        choices = super().field_choices
+        return page_memo.kept(key, lambda: list(choices(field, request, model_admin)))
+
+
+class KeptRelatedFilter(KeptChoicesMixin, admin.RelatedFieldListFilter):
+    """Django's filter of a foreign key, its choices kept (KeptChoicesMixin)."""
+
+
+class _RelatedOnlyFromModelFilter(admin.RelatedOnlyFieldListFilter):
     """Django's « related only » filter, reading which related objects are used from the
     model's own rows rather than the list's queryset: the office list's carries the
     campaign's joins and scores, which the filter's query compiled for nothing."""
@@ -71,6 +99,11 @@ class PlainRelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
             limit_choices_to={"pk__in": used},
             ordering=self.field_admin_ordering(field, request, model_admin),
         )
+
+
+class PlainRelatedOnlyFilter(KeptChoicesMixin, _RelatedOnlyFromModelFilter):
+    """The related objects the model's own rows use (_RelatedOnlyFromModelFilter), kept
+    (KeptChoicesMixin)."""
 
 
 class BusinessOfficeDepartmentFilter(admin.RelatedOnlyFieldListFilter):

@@ -24,6 +24,7 @@ from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office
 from diagnostics.selectors import regional
 from diagnostics.selectors.targets import judged_in_evolution
 from diagnostics.services import exports as export_services
+from snut import page_memo
 
 CAMPAIGN_PARAM = "campagne"
 COMPARE_COUNT_ERROR = gettext_lazy(
@@ -36,15 +37,21 @@ NO_REFRESH_PARAM = "actualiser"
 
 
 def campaign_for(request) -> Campaign | None:
-    """The campaign the staff member is looking at: ?campagne=<id>, else the latest."""
+    """The campaign the staff member is looking at: ?campagne=<id>, else the latest. The
+    same for every reader: kept until a campaign or questionnaire is written (page_memo.kept),
+    as are the campaign's axes and levels (axes_for, levels_for)."""
     if not hasattr(request, "_snut_campaign"):
         value = access.parse_id(request.GET.get(CAMPAIGN_PARAM))
-        campaigns = (
-            Campaign.objects.network().select_related("questionnaire").order_by("-opens", "-pk")
+        request._snut_campaign = page_memo.kept(
+            f"staff-campaign:{value or ''}", lambda: chosen_campaign(value)
         )
-        chosen = campaigns.filter(pk=value).first() if value else None
-        request._snut_campaign = chosen or campaigns.first()
     return request._snut_campaign
+
+
+def chosen_campaign(value: int | None) -> Campaign | None:
+    campaigns = Campaign.objects.network().select_related("questionnaire").order_by("-opens", "-pk")
+    chosen = campaigns.filter(pk=value).first() if value else None
+    return chosen or campaigns.first()
 
 
 def filters_description(changelist, count: int) -> str:
@@ -64,7 +71,14 @@ def filters_description(changelist, count: int) -> str:
 def axes_for(request):
     if not hasattr(request, "_snut_axes"):
         campaign = campaign_for(request)
-        request._snut_axes = regional.campaign_axes(campaign) if campaign else []
+        request._snut_axes = (
+            page_memo.kept(
+                f"campaign-axes:{campaign.questionnaire_id}",
+                lambda: regional.campaign_axes(campaign),
+            )
+            if campaign
+            else []
+        )
     return request._snut_axes
 
 
@@ -73,17 +87,22 @@ def levels_for(request) -> tuple[list[MaturityLevel], list[MaturityLevel]]:
     questionnaire, lowest first, which colour the scores: one query."""
     if not hasattr(request, "_snut_levels"):
         campaign = campaign_for(request)
-        businesses = Questionnaire.objects.latest(Audience.BUSINESSES).values("pk")
-        levels = MaturityLevel.objects.filter(
-            Q(questionnaire_id=campaign.questionnaire_id if campaign else None)
-            | Q(questionnaire__in=businesses)
-        ).order_by("lower_bound", "pk")
         office_questionnaire = campaign.questionnaire_id if campaign else None
-        request._snut_levels = (
-            [lv for lv in levels if lv.questionnaire_id == office_questionnaire],
-            [lv for lv in levels if lv.questionnaire_id != office_questionnaire],
+        request._snut_levels = page_memo.kept(
+            f"staff-levels:{office_questionnaire or ''}", lambda: both_levels(office_questionnaire)
         )
     return request._snut_levels
+
+
+def both_levels(office_questionnaire: int | None):
+    businesses = Questionnaire.objects.latest(Audience.BUSINESSES).values("pk")
+    levels = MaturityLevel.objects.filter(
+        Q(questionnaire_id=office_questionnaire) | Q(questionnaire__in=businesses)
+    ).order_by("lower_bound", "pk")
+    return (
+        [lv for lv in levels if lv.questionnaire_id == office_questionnaire],
+        [lv for lv in levels if lv.questionnaire_id != office_questionnaire],
+    )
 
 
 class OfficeAnalyticsMixin:

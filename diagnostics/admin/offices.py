@@ -5,12 +5,15 @@ reads the scores stored at submission through annotations (diagnostics.selectors
 it runs the same number of queries for 10 or 1,000 offices. The campaign is chosen with the « campagne » filter (default: latest).
 """
 
+import threading
 from functools import lru_cache
+from html import escape
 
 from django.contrib import admin
 from django.db.models import F, OrderBy
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +37,10 @@ from diagnostics.network import network_departments
 from diagnostics.selectors import regional
 from diagnostics.selectors.express import with_latest_express
 from diagnostics.selectors.regional import businesses as regional_businesses
+from snut import page_memo
+
+# The office list's queryset, as last built in this thread (OfficeAdmin.get_queryset).
+_BUILT = threading.local()
 
 
 class CampaignFilter(admin.SimpleListFilter):
@@ -45,7 +52,8 @@ class CampaignFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        return [(str(c.pk), c.name) for c in Campaign.objects.network().order_by("-opens", "-pk")]
+        # The same for every reader: kept until a campaign is written (page_memo.kept).
+        return page_memo.kept("office-list-campaigns", network_campaign_choices)
 
     def value(self):
         return str(self.current.pk) if self.current else None
@@ -60,6 +68,10 @@ class CampaignFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset  # the campaign drives the annotations, not a filter
+
+
+def network_campaign_choices() -> list[tuple[str, str]]:
+    return [(str(c.pk), c.name) for c in Campaign.objects.network().order_by("-opens", "-pk")]
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -105,19 +117,18 @@ class LevelFilter(admin.SimpleListFilter):
 def score_badge(value, level: str | None, levels, *, show_level: bool = True) -> str:
     """A score coloured by its questionnaire's `levels`, with its level's name."""
     if value is None:
-        return format_html('<span class="snut-na">{}</span>', "—")
+        return mark_safe('<span class="snut-na">—</span>')
+    # As format_html wrote them (a hundred of them on a page).
+    colour, number, name = (
+        escape(tone(value, levels)),
+        escape(format_score(value)),
+        escape(level or ""),
+    )
     if not show_level:  # narrow axis columns: the level shows on hover
-        return format_html(
-            '<span class="snut-badge tone-{}" title="{}">{}</span>',
-            tone(value, levels),
-            level or "",
-            format_score(value),
-        )
-    return format_html(
-        '<span class="snut-badge tone-{}">{}</span><span class="snut-badge-level">{}</span>',
-        tone(value, levels),
-        format_score(value),
-        level or "",
+        return mark_safe(f'<span class="snut-badge tone-{colour}" title="{name}">{number}</span>')
+    return mark_safe(
+        f'<span class="snut-badge tone-{colour}">{number}</span>'
+        f'<span class="snut-badge-level">{name}</span>'
     )
 
 
@@ -129,14 +140,19 @@ class ScoreBadges:
     def __init__(self, levels):
         self.levels = levels
         self.written: dict = {}
+        self.by_value: dict = {}  # the same badges by the stored value (no number to format)
 
     def __call__(self, value, level: str | None, *, show_level: bool = True) -> str:
+        badge = self.by_value.get((value, level, show_level))
+        if badge is not None:
+            return badge
         key = (None if value is None else shown(float(value)), level, show_level)
         badge = self.written.get(key)
         if badge is None:
             badge = self.written[key] = score_badge(
                 value, level, self.levels, show_level=show_level
             )
+        self.by_value[(value, level, show_level)] = badge
         return badge
 
 
@@ -225,16 +241,18 @@ def status_column(levels):
     latest express profile: an indicative score, never one of the campaign's (the list has no
     width left for a column of its own)."""
 
+    # As format_html wrote them, the labels translated and the URLs found once per page.
+    labels = {status: escape(label) for status, label in regional.STATUS_LABELS.items()}
+    urls = results_urls(get_script_prefix(), get_urlconf())
+
     @admin.display(description=gettext_lazy("diagnostic"), ordering="campaign_status")
     def status(obj):
-        label = regional.STATUS_LABELS[obj.campaign_status]
+        status, label = escape(obj.campaign_status), labels[obj.campaign_status]
         if obj.diagnostic_id:
-            url = results_urls(get_script_prefix(), get_urlconf())(obj.diagnostic_id)
-            cell = format_html(
-                '<a class="snut-status {}" href="{}">{}</a>', obj.campaign_status, url, label
-            )
+            url = escape(urls(obj.diagnostic_id))
+            cell = mark_safe(f'<a class="snut-status {status}" href="{url}">{label}</a>')
         else:
-            cell = format_html('<span class="snut-status {}">{}</span>', obj.campaign_status, label)
+            cell = mark_safe(f'<span class="snut-status {status}">{label}</span>')
         if obj.express_id is None:
             return cell
         return cell + format_html(
@@ -307,18 +325,30 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
         return BusinessMediansChangeList
 
     def get_queryset(self, request):
-        # Built once per request (the list, its filters and its count all ask for it):
-        # its annotations cost more to build than to run.
+        # Built once per thread and campaign (the list, its filters and its count all ask
+        # for it, page after page): its annotations cost more to build than to run. Only
+        # the ids of the campaign and its axes go into its SQL, and each thread keeps its
+        # own: compiling a query adjusts its subqueries' join counts as it goes.
         if not hasattr(request, "_snut_offices"):
-            queryset = super().get_queryset(request)
-            campaign = campaign_for(request)
-            if campaign is not None:
-                # The axis scores sort the list; the page's are read after pagination.
-                queryset = regional.offices_with_scores(
-                    queryset, campaign, axes_for(request), axes_selected=False
-                )
-            request._snut_offices = with_latest_express(queryset)
+            campaign, axes = campaign_for(request), axes_for(request)
+            key = (campaign and campaign.pk, tuple(axis.pk for axis in axes))
+            built = getattr(_BUILT, "offices", None)
+            if built is None or built[0] != key:
+                queryset = super().get_queryset(request)
+                if campaign is not None:
+                    # The axis scores sort the list; the page's are read after pagination.
+                    queryset = regional.offices_with_scores(
+                        queryset, campaign, axes, axes_selected=False
+                    )
+                built = _BUILT.offices = (key, with_latest_express(queryset))
+            request._snut_offices = built[1]
         return request._snut_offices.all()
+
+    def get_sortable_by(self, request):
+        # The columns' headers that sort the list: the name and the department, as when
+        # Django's default asked get_list_display a second time (the score columns it then
+        # built were new objects, never the page's own): the page's columns built once.
+        return ["name", "department_code"]
 
     def get_list_display(self, request):
         office_levels, business_levels = levels_for(request)
@@ -342,7 +372,10 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
 
     @admin.display(description=gettext_lazy("dép."), ordering="department__code")
     def department_code(self, obj):
-        return format_html('<abbr title="{}">{}</abbr>', obj.department.name, obj.department.code)
+        department = obj.department  # as format_html writes it
+        return mark_safe(
+            f'<abbr title="{escape(department.name)}">{escape(department.code)}</abbr>'
+        )
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

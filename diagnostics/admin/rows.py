@@ -3,6 +3,7 @@ every row shares done once per page: Django's generic `items_for_result` looks e
 column up again for every row, which was most of a 50- or 100-row list's time."""
 
 import datetime
+import html
 from types import SimpleNamespace
 
 from django.contrib.admin import helpers
@@ -12,8 +13,10 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from diagnostics.admin.cells import field_writer
 
 
 class QuickCheckboxMixin:
@@ -59,16 +62,23 @@ class QuickRowsMixin(QuickCheckboxMixin):
     {% result_list cl %}."""
 
     def quick_cells(self, cl, obj) -> list[str]:
+        return [mark_safe(cell) for cell in self._quick_cells(cl, obj)]
+
+    def quick_row(self, cl, obj) -> str:
+        """The row's cells joined (already escaped: the caller marks the row safe)."""
+        return "".join(self._quick_cells(cl, obj))
+
+    def _quick_cells(self, cl, obj) -> list[str]:
         page = getattr(cl, "_snut_rows", None)
         if page is None:
             page = cl._snut_rows = self._quick_page(cl)
         cells = []
         for column in page.columns:
             if column.kind == "checkbox":
-                label = page.label.format(escape(str(obj)))
+                label = page.label.format(html.escape(str(obj)))
                 cells.append(
                     f'<td class="action-checkbox"><input type="checkbox" name="{page.checkbox}" '
-                    f'value="{escape(obj.pk)}" class="action-select" aria-label="{label}"></td>'
+                    f'value="{html.escape(str(obj.pk))}" class="action-select" aria-label="{label}"></td>'
                 )
                 continue
             classes = column.classes
@@ -76,26 +86,42 @@ class QuickRowsMixin(QuickCheckboxMixin):
                 value = getattr(obj, column.name)
                 if isinstance(value, str) and value.strip() == "":
                     value = ""
-                shown = display_for_field(value, column.field, column.empty, avoid_link=column.link)
+                if column.write is not None:
+                    shown = column.write(value)
+                else:
+                    shown = conditional_escape(
+                        display_for_field(value, column.field, column.empty, avoid_link=column.link)
+                    )
             elif column.kind == "relation":
                 related = getattr(obj, column.name)
-                shown = column.empty if related is None else related
+                if related is None:
+                    shown = conditional_escape(column.empty)
+                elif hasattr(related, "__html__"):
+                    shown = related.__html__()
+                else:
+                    shown = html.escape(str(related))
             else:
                 value = column.read(obj)
-                if isinstance(value, str) and value.strip() == "":
-                    value = ""
-                shown = display_for_value(value, column.empty, column.boolean)
-                if isinstance(value, (datetime.date, datetime.time)):
-                    classes += " nowrap"
-            shown = conditional_escape(shown)
+                if type(value) is SafeString and value.strip():
+                    shown = value  # what display_for_value and conditional_escape return
+                elif type(value) is str and value.strip():
+                    shown = html.escape(value)
+                else:
+                    if isinstance(value, str):  # blank
+                        value = ""
+                    shown = conditional_escape(
+                        display_for_value(value, column.empty, column.boolean)
+                    )
+                    if isinstance(value, (datetime.date, datetime.time)):
+                        classes += " nowrap"
             if column.link:
-                url = escape(page.urls(quote(obj.pk)))
+                url = html.escape(page.urls(quote(obj.pk)))
                 cells.append(
                     f'<{column.tag} class="{classes}"><a href="{url}">{shown}</a></{column.tag}>'
                 )
             else:
                 cells.append(f'<td class="{classes}">{shown}</td>')
-        return [mark_safe(cell) for cell in cells]
+        return cells
 
     def _quick_page(self, cl) -> SimpleNamespace:
         """What every row of the page shares: each column's kind, classes and link."""
@@ -114,6 +140,7 @@ class QuickRowsMixin(QuickCheckboxMixin):
             field = self._quick_field(cl.lookup_opts, name)
             if field is not None:
                 column.field, column.empty = field, empty
+                column.write = field_writer(field, empty)
                 column.kind = (
                     "relation" if isinstance(field.remote_field, models.ManyToOneRel) else "field"
                 )

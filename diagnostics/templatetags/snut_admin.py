@@ -15,19 +15,30 @@ register = template.Library()
 
 @register.inclusion_tag("admin/change_list_results.html")
 def quick_result_list(cl):
-    """Django's {% result_list cl %}, each row's cells written by `quick_cells`."""
+    """Django's {% result_list cl %}, each row's cells written by `quick_row`."""
     headers = list(result_headers(cl))
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        # Each row's cells joined: the template writes one item per row, not one per cell.
-        "results": [
-            ResultList(None, [mark_safe("".join(cl.model_admin.quick_cells(cl, obj)))])
-            for obj in cl.result_list
-        ],
+        "results": quick_results(cl),
     }
+
+
+# What admin/change_list_results.html writes between two rows' cells: "</tr>", the line
+# break after it and, for the next row, the loop's line break, its empty {% if %} and line
+# break and "<tr>".
+BETWEEN_ROWS = "</tr>\n\n\n<tr>"
+
+
+def quick_results(cl) -> list:
+    """The page's rows as the template's loop over them would write them, as one item of
+    one result: the template's loop cost more than writing the cells (a context pushed,
+    a result's form looked up, for each of 50 to 100 rows). The same bytes: the template
+    wraps the item in the first row's "<tr>" and the last one's "</tr>"."""
+    rows = [cl.model_admin.quick_row(cl, obj) for obj in cl.result_list]
+    return [ResultList(None, [mark_safe(BETWEEN_ROWS.join(rows))])] if rows else []
 
 
 NAV_SIDEBAR = "admin/nav_sidebar.html"

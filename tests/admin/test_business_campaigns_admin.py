@@ -1,6 +1,7 @@
 """The network staff's admin of the offices' business campaigns, businesses and weak spots."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -93,6 +94,8 @@ def test_anonymous_and_directors_are_sent_to_the_admin_login(client, director, n
 
 
 def count_queries(client, name, params=None) -> int:
+    """The page's queries, computed whole: nothing kept in the cache (page_memo.kept)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse(name), params or {}).status_code == 200
     return len(queries)
@@ -227,3 +230,42 @@ def test_medians_and_weak_spots_are_coloured_by_the_business_levels(client, netw
     assert 'snut-badge tone-t3">33<' in client.get(reverse(CAMPAIGNS)).text
     weakest = client.get(reverse(WEAKEST)).text
     assert 'snut-badge tone-t3">33' in weakest and "snut-badge tone-t2" not in weakest
+
+
+def orm_office_business_medians(office_ids):
+    """office_business_medians as the ORM wrote it (statistics.middle), the reference its
+    written-out SQL must match."""
+    from django.db.models import OuterRef, Subquery
+
+    from diagnostics.models import Campaign
+    from diagnostics.selectors.statistics import medians, middle
+
+    latest = (
+        Campaign.objects.filter(
+            audience=Audience.BUSINESSES, organiser=OuterRef("campaign__organiser")
+        )
+        .order_by("-opens", "-pk")
+        .values("pk")[:1]
+    )
+    diagnostics = Diagnostic.objects.filter(
+        status=Diagnostic.Status.SUBMITTED,
+        campaign__organiser__in=list(office_ids),
+        campaign_id=Subquery(latest),
+    )
+    rows = middle(diagnostics, "overall_score", "campaign__organiser_id").values_list(
+        "campaign__organiser_id", "overall_score", "size"
+    )
+    return medians(rows)
+
+
+def test_office_business_medians_are_the_orms(
+    business_questionnaire, territory, office, other_office, office_without_businesses
+):
+    # An even count too: the other office's latest campaign gets four submitted businesses.
+    run_campaign(business_questionnaire, other_office, [0, 3, 1, 2], name="Voisins, suite")
+    ids = [office.pk, other_office.pk, office_without_businesses.pk]
+    medians = regional_businesses.office_business_medians(iter(ids))
+    assert medians == orm_office_business_medians(ids)
+    assert medians[office.pk] == (25.0, 3) and office_without_businesses.pk not in medians
+    assert medians[other_office.pk][1] == 4
+    assert regional_businesses.office_business_medians([]) == {}

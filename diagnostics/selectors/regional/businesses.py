@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Count, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -80,23 +81,49 @@ def _campaign_axis_medians(campaign_ids: list[int]) -> dict[int, dict[str, float
     return by_campaign
 
 
+# office_business_medians's query, as the ORM wrote it from statistics.middle (the middle
+# rows of each office's latest business campaign): the ORM took about 8 ms to build and
+# compile it (its window functions filtered through a subquery) for a fraction of a
+# millisecond of the database's time, on every view of the office list.
+OFFICE_BUSINESS_MEDIANS_SQL = """
+SELECT organiser, score, size FROM (
+    SELECT c.{organiser} AS organiser, d.{score} AS score,
+        ROW_NUMBER() OVER (PARTITION BY c.{organiser} ORDER BY d.{score} ASC) AS place,
+        COUNT(d.{id}) OVER (PARTITION BY c.{organiser}) AS size
+    FROM {diagnostic} d INNER JOIN {campaign} c ON (d.{campaign_id} = c.{id})
+    WHERE d.{status} = %s AND c.{organiser} IN ({ids}) AND d.{score} IS NOT NULL
+        AND d.{campaign_id} = (
+            SELECT u.{id} FROM {campaign} u WHERE u.{audience} = %s AND u.{organiser} = c.{organiser}
+            ORDER BY u.{opens} DESC, u.{id} DESC LIMIT 1
+        )
+) ranked
+WHERE place >= size / 2.0 AND place <= size / 2.0 + 1
+"""
+
+
 def office_business_medians(office_ids) -> dict[int, tuple[float, int]]:
     """office id → (median overall score, count) of its businesses' submitted
-    diagnostics in its latest business campaign: one query."""
-    latest = (
-        Campaign.objects.filter(
-            audience=Audience.BUSINESSES, organiser=OuterRef("campaign__organiser")
-        )
-        .order_by("-opens", "-pk")
-        .values("pk")[:1]
+    diagnostics in its latest business campaign: one query, written out
+    (OFFICE_BUSINESS_MEDIANS_SQL; the tests compare it with statistics.middle's)."""
+    ids = [int(pk) for pk in office_ids]
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    sql = OFFICE_BUSINESS_MEDIANS_SQL.format(
+        diagnostic=quote(Diagnostic._meta.db_table),
+        campaign=quote(Campaign._meta.db_table),
+        id=quote("id"),
+        organiser=quote(Campaign._meta.get_field("organiser").column),
+        audience=quote(Campaign._meta.get_field("audience").column),
+        opens=quote(Campaign._meta.get_field("opens").column),
+        campaign_id=quote(Diagnostic._meta.get_field("campaign").column),
+        status=quote(Diagnostic._meta.get_field("status").column),
+        score=quote(Diagnostic._meta.get_field("overall_score").column),
+        ids=", ".join(["%s"] * len(ids)),
     )
-    diagnostics = _submitted().filter(
-        campaign__organiser__in=list(office_ids), campaign_id=Subquery(latest)
-    )
-    rows = middle(diagnostics, "overall_score", "campaign__organiser_id").values_list(
-        "campaign__organiser_id", "overall_score", "size"
-    )
-    return medians(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Diagnostic.Status.SUBMITTED, *ids, Audience.BUSINESSES])
+        return medians(cursor.fetchall())
 
 
 @dataclass

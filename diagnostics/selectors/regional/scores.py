@@ -107,12 +107,12 @@ def with_axis_scores(offices: list[Office], axes: list[Axis]) -> None:
             axis__in=axes,
         ).values_list("diagnostic_id", "axis_id", "score", "level__name")
     }
+    names = [(axis.pk, axis_alias(axis), f"{axis_alias(axis)}_level") for axis in axes]
     for office in offices:
-        for axis in axes:
-            score, level = found.get((office.diagnostic_id, axis.pk), (None, None))
-            alias = axis_alias(axis)
+        for axis_id, alias, level_alias in names:
+            score, level = found.get((office.diagnostic_id, axis_id), (None, None))
             setattr(office, alias, score)
-            setattr(office, f"{alias}_level", level)
+            setattr(office, level_alias, level)
 
 
 def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:

@@ -1,0 +1,56 @@
+"""The list cells QuickRowsMixin writes itself (admin/cells.py) are what Django writes."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.admin.utils import display_for_field
+from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from diagnostics.admin.cells import datetime_writer, field_writer
+from diagnostics.models import Diagnostic, Office
+
+EMPTY = mark_safe("-")
+
+
+def djangos(value, field):
+    return str(conditional_escape(display_for_field(value, field, EMPTY)))
+
+
+def test_dates_are_written_as_django_writes_them():
+    field = Diagnostic._meta.get_field("submitted_at")
+    write = field_writer(field, EMPTY)
+    utc, paris = datetime.UTC, ZoneInfo("Europe/Paris")
+    values = [None]
+    for month in range(1, 13):
+        values += [
+            datetime.datetime(2026, month, 1, 0, 0, tzinfo=paris),
+            datetime.datetime(2025, month, 28, 23, 59, 59, tzinfo=utc),
+            datetime.datetime(2026, month, 9, 7, 5, tzinfo=utc),
+        ]
+    # Around the changes of time (Paris: 29 March and 25 October 2026).
+    values += [datetime.datetime(2026, 3, 29, hour, 30, tzinfo=utc) for hour in range(0, 3)] + [
+        datetime.datetime(2026, 10, 25, hour, 30, tzinfo=utc) for hour in range(0, 3)
+    ]
+    for value in values:
+        assert write(value) == djangos(value, field), value
+
+
+def test_a_format_with_letters_not_handled_is_left_to_django():
+    assert datetime_writer() is not None  # French: "j F Y H:i"
+    with translation.override("en"):  # "N j, Y, P": an abbreviation, a 12-hour time
+        assert datetime_writer() is None
+        assert field_writer(Diagnostic._meta.get_field("submitted_at"), EMPTY) is None
+
+
+def test_choices_and_text_are_written_as_django_writes_them():
+    status = Diagnostic._meta.get_field("status")
+    write = field_writer(status, EMPTY)
+    for value in [*Diagnostic.Status.values, "inconnu", ""]:
+        assert write(value) == djangos(value, status)
+    name = Office._meta.get_field("name")
+    write = field_writer(name, EMPTY)
+    for value in ["Office <de> « Brume » & Cie", "", None, "l’office"]:
+        assert write(value) == djangos(value, name)
+    assert field_writer(Office._meta.get_field("website"), EMPTY) is None  # a link: Django's
