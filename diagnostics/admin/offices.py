@@ -182,9 +182,7 @@ def axis_column(axis, badges: ScoreBadges):
 
 
 def overall_column(badges: ScoreBadges):
-    @admin.display(
-        description=gettext_lazy("score global"), ordering=F("overall_score").asc(nulls_last=True)
-    )
+    @admin.display(description=gettext_lazy("score global"), ordering=NullsLast("overall_score"))
     def overall(obj):
         return badges(obj.overall_score, obj.overall_level_name)
 
@@ -344,13 +342,14 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             request._snut_offices = built[1]
         return request._snut_offices.all()
 
-    def get_sortable_by(self, request):
-        # The columns' headers that sort the list: the name and the department, as when
-        # Django's default asked get_list_display a second time (the score columns it then
-        # built were new objects, never the page's own): the page's columns built once.
-        return ["name", "department_code"]
-
     def get_list_display(self, request):
+        # Built once per request: Django asks again for the sortable columns
+        # (get_sortable_by), which must be the page's own column objects.
+        if not hasattr(request, "_snut_list_display"):
+            request._snut_list_display = self._list_display(request)
+        return request._snut_list_display
+
+    def _list_display(self, request):
         office_levels, business_levels = levels_for(request)
         badges = ScoreBadges(office_levels)
         if campaign_for(request) is None:  # no network campaign yet: nothing scored

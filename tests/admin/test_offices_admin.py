@@ -135,6 +135,19 @@ def test_sorting_by_an_axis_column(client, network_staff, region):
     assert found[:4] == ["Office 0103", "Office 0102", "Office 0101", "Office 0100"]
 
 
+def test_every_score_column_sorts_from_its_header(client, network_staff, region):
+    """Staff compare offices by score: the overall score's, each axis's and the status's
+    headers are sort links (they were plain text while each page built its columns twice)."""
+    client.force_login(network_staff)
+    headers = client.get(reverse(LIST)).context["result_headers"]
+    sortable = [h["text"] for h in headers if h["sortable"]]
+    assert "score global" in sortable and "diagnostic" in sortable
+    assert sum('title="Axe' in text for text in sortable) == 2
+    overall = next(i for i, h in enumerate(headers) if h["text"] == "score global")
+    found = names(client.get(reverse(LIST), {"o": f"-{overall}"}))
+    assert found[:4] == ["Office 0103", "Office 0102", "Office 0101", "Office 0100"]
+
+
 @pytest.mark.parametrize("query", [{}, {"statut": "submitted", "o": "-4"}, {"campagne": "prev"}])
 def test_office_rows_are_the_html_django_would_write(client, network_staff, region, query):
     """QuickRowsMixin writes each row itself: cell for cell what items_for_result gives,
