@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics import access, report, services
 from diagnostics.results import build_results
+from diagnostics.views.kept_parts import kept_part, with_token
 from diagnostics.visibility import OpinionReader
 from snut import page_memo
 
@@ -42,20 +43,33 @@ def office_url(user, diagnostic, *, is_member: bool) -> str | None:
 
 @login_required
 def results(request, pk):
-    diagnostic, early = submitted_for_reader(request, pk)
-    if early:
-        return early
-    if diagnostic.questionnaire.is_express:  # an indicative profile, on a page of its own
-        return redirect("diagnostics:express_results", pk=diagnostic.pk)
-    reader = access.opinion_reader(request.user, diagnostic)
-    # Members turn priorities into actions; network staff read only.
-    can_plan = reader not in (OpinionReader.STAFF, OpinionReader.OUTSIDER)
+    # Below its header, the page is the same for every reader of the same role: kept for
+    # all of them while nothing it was drawn from, the diagnostic's row on, is written.
+    with page_memo.recording(always=()) as reads:
+        diagnostic, early = submitted_for_reader(request, pk)
+        if early:
+            return early
+        if diagnostic.questionnaire.is_express:  # an indicative profile, on a page of its own
+            return redirect("diagnostics:express_results", pk=diagnostic.pk)
+        reader = access.opinion_reader(request.user, diagnostic)
+        # Members turn priorities into actions; network staff read only.
+        can_plan = reader not in (OpinionReader.STAFF, OpinionReader.OUTSIDER)
+        part = kept_part(
+            request,
+            "diagnostics:results",
+            f"results:{diagnostic.pk}:{reader}:{can_plan}",
+            "diagnostics/includes/results_body.html",
+            lambda: {"results": build_results(diagnostic, reader, page=True), "can_plan": can_plan},
+            since=reads,
+        )
+    body, token = with_token(request, part)
     return render(
         request,
         "diagnostics/results.html",
         {
-            "results": build_results(diagnostic, reader, page=True),
-            "can_plan": can_plan,
+            "diagnostic": diagnostic,
+            "body": body,
+            "csrf_token": token,
             "office_url": office_url(request.user, diagnostic, is_member=can_plan),
         },
     )
