@@ -35,6 +35,21 @@ PLAN_TARGET_MS = 150
 PLAN_PAGES = ("plan page", "admin training needs", "admin pooling", "pooling section")
 
 
+def action_saved(office):
+    """Saves an action of `office` (another than the director's): a write to a table that
+    the results and plan pages read, so that their part kept for every reader of a role
+    (diagnostics/views/kept_parts.py) is written again on the next view. Untimed."""
+    from diagnostics.models import Action
+
+    action = Action.objects.filter(office=office).order_by("pk").first()
+
+    def save():
+        action.note = "" if action.note else "Vu en réunion."
+        action.save(update_fields=["note"])
+
+    return save
+
+
 def plan_rows(campaign, offices, director, staff, submitted, where: str):
     """The director's plan page, the results page's pooling section (the selector alone,
     on a results object built once), and the staff's training needs and pooling pages."""
@@ -63,11 +78,14 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
     leads = selectors.pooling_leads(diagnostic, results.plan)
     shared = sum(len(lead.named) + lead.others for lead in leads)
     print(f"{where}: the pooling section names or counts {shared} offices in {len(leads)} leads.")
+    plan_after_an_action = get(director_client, reverse("diagnostics:plan", args=[offices[0].slug]))
+    plan_after_an_action.setup = action_saved(offices[1])
     rows = [
         (
             f"plan page, {where}",
             get(director_client, reverse("diagnostics:plan", args=[offices[0].slug])),
         ),
+        (f"plan page, an action saved before, {where}", plan_after_an_action),
         (
             f"pooling section, {where}",
             lambda: selectors.pooling_leads(diagnostic, results.plan),
@@ -221,6 +239,12 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         director_client, reverse("diagnostics:results", args=[submitted.pk])
     )
     results_after_an_answer.setup = save_answer
+    # Another office's action saved (untimed) before each view: the results page's part
+    # kept for every reader of a role is written again (diagnostics/views/kept_parts.py).
+    results_after_an_action = get(
+        director_client, reverse("diagnostics:results", args=[submitted.pk])
+    )
+    results_after_an_action.setup = action_saved(offices[1])
     offices_after_an_answer = get(staff_client, reverse("admin:diagnostics_office_changelist"))
     offices_after_an_answer.setup = save_answer
 
@@ -242,6 +266,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         ("saving one answer (autosave)", save_answer),
         ("results page", get(director_client, reverse("diagnostics:results", args=[submitted.pk]))),
         ("results page, an answer saved in a draft before", results_after_an_answer),
+        ("results page, an action saved before", results_after_an_action),
         ("PDF report, first print", pdf_first_print),
         (
             "PDF report, same report again",

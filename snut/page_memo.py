@@ -152,11 +152,14 @@ def unchanged(record) -> bool:
         return False
 
 
-def kept(key: str, compute, seconds: int = 24 * 3600):
+def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = None, drafts=True):
     """`compute()`, kept in the shared cache under `key` until a table it read is written
     (the same record as a page's): for what many pages read and few writes change, such as
     who the offices of a department are. `key` holds every other input; `compute` must
-    read everything it depends on from the database, within its call."""
+    read everything it depends on from the database, within its call, or within the
+    recording `since` (`recording`), open since it began: its record then holds what was
+    read before too (the row a page is about). `drafts=False`: for what shows nothing of a
+    draft's answers or activity (`Reads.tables_read`)."""
     key = f"snut-kept-v1:{key}"
     entry = cache.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and unchanged(entry[0]):
@@ -165,9 +168,12 @@ def kept(key: str, compute, seconds: int = 24 * 3600):
             if isinstance(wrapper, Reads):
                 wrapper.tables.update(entry[0])
         return entry[1]
-    with recording(always=()) as reads:
-        value = compute()
-    record = reads.tables_read()
+    if since is None:
+        with recording(always=()) as reads:
+            value = compute()
+    else:
+        reads, value = since, compute()
+    record = reads.tables_read(drafts)
     if record is not None and not reads.wrote:
         cache.set(key, (record, value), seconds)
     return value

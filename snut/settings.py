@@ -255,6 +255,11 @@ PAGE_MEMO = (
         "admin:diagnostics_campaign_changelist",
     )
 )
+# The results and plan pages below their header, kept for every reader of the same role
+# until a table they read is written (diagnostics/views/kept_parts.py): on the same
+# conditions as the memo, whose timestamps they use (`PAGE_MEMO=off` turns both off; the
+# memo alone, `settings.PAGE_MEMO = ()`, leaves them on).
+PAGE_PARTS_KEPT = bool(PAGE_MEMO)
 
 # Background work (django-tasks, the backport of Django 6's Tasks framework).
 # Development and tests: the immediate backend runs a task at once, in the

@@ -36,6 +36,10 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+# A write's tables, quoted (the ORM) or not (raw SQL written by hand): any word that names
+# a table counts (a column or a value that happens to is stamped too, which only costs a
+# page computed again).
+WORDS = re.compile(r"[A-Za-z0-9_]+")
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECASE)
 
 
@@ -126,7 +130,7 @@ def stamp_after_write(execute, sql, params, many, context):
     once it ran (django-cachalot's timestamp of an ORM write may come before it)."""
     result = execute(sql, params, many, context)
     if WRITES.match(sql):
-        tables = known_tables().intersection(QUOTED.findall(sql))
+        tables = known_tables().intersection(WORDS.findall(sql))
         if tables:
             invalidate(
                 *{_name_written(table) for table in tables},

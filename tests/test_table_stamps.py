@@ -4,6 +4,7 @@ a process that knows of a write it could not record."""
 
 import pytest
 import redis
+from django.db import connection
 from django.urls import reverse
 from redis.exceptions import RedisError
 
@@ -72,3 +73,15 @@ def test_writes_and_pages_go_on_while_the_timestamps_cache_is_away(settings, cli
     assert page_memo.remembered("diagnostics:office")
     for _ in range(2):
         assert "Nontron" in client.get(office_page).text
+
+
+def test_a_raw_write_is_stamped_whether_its_table_is_quoted_or_not(db):
+    office = factories.make_office()
+    for sql in (
+        "UPDATE diagnostics_organisation SET name = %s WHERE id = %s",
+        'UPDATE "diagnostics_organisation" SET "name" = %s WHERE "id" = %s',
+    ):
+        before = table_stamps.stamps_of(["diagnostics_organisation"])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ["Office de Nontron", office.pk])
+        assert table_stamps.stamps_of(["diagnostics_organisation"]) != before

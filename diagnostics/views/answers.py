@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from diagnostics import access, selectors
 from diagnostics.views.filling import review_context
-from diagnostics.views.results import office_url, submitted_for_reader
+from diagnostics.views.readers import office_url, submitted_for_reader
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import access, services
 from diagnostics.selectors.express import continuation, express_results
-from diagnostics.views.results import office_url, submitted_for_reader
+from diagnostics.views.readers import office_url, submitted_for_reader
 
 
 @login_required

@@ -16,26 +16,48 @@ from diagnostics import access, selectors, services
 from diagnostics.forms import ActionForm
 from diagnostics.models import Action, Diagnostic, Membership, Question
 from diagnostics.selectors.targets import office_targets
+from diagnostics.views.kept_parts import kept_part, with_token, written_part
+from snut import page_memo
 
 
 def _fields(form: ActionForm) -> dict:
     return {name: form.cleaned_data[name] for name in form.Meta.fields}
 
 
-def _render_plan(request, office, form, status=200):
+def _plan_context(office, form) -> dict:
     today = timezone.localdate()
     targets_diagnostic, distances = office_targets(office, today)
+    return {
+        "office": office,
+        "plan": selectors.office_plan(office, today),
+        "targets_diagnostic": targets_diagnostic,
+        "target_distances": distances,
+        "form": form,
+        "is_director": office.member_role == Membership.Role.DIRECTOR,
+    }
+
+
+def _render_plan(request, office, form, status=200, *, since=None):
+    """The page; with its form empty (`since`: the view's recording, open since before the
+    office was read), below its header as every reader of the same role reads it, kept."""
+    is_director = office.member_role == Membership.Role.DIRECTOR
+    template = "diagnostics/includes/plan_body.html"
+    if since is None:
+        part = written_part(request, template, _plan_context(office, form))
+    else:
+        part = kept_part(
+            request,
+            "diagnostics:plan",
+            f"plan:{office.pk}:{is_director}",
+            template,
+            lambda: _plan_context(office, form),
+            since=since,
+        )
+    body, token = with_token(request, part)
     return render(
         request,
         "diagnostics/plan.html",
-        {
-            "office": office,
-            "plan": selectors.office_plan(office, today),
-            "targets_diagnostic": targets_diagnostic,
-            "target_distances": distances,
-            "form": form,
-            "is_director": office.member_role == Membership.Role.DIRECTOR,
-        },
+        {"office": office, "body": body, "csrf_token": token},
         status=status,
     )
 
@@ -43,19 +65,21 @@ def _render_plan(request, office, form, status=200):
 @login_required
 def plan(request, slug):
     """The plan page; a POST adds a free action."""
+    if request.method != "POST":
+        with page_memo.recording(always=()) as reads:
+            office = access.office_for_member(request.user, slug)
+            return _render_plan(request, office, ActionForm(office=office), since=reads)
     office = access.office_for_member(request.user, slug)
     form = ActionForm(request.POST or None, office=office)
-    if request.method == "POST":
-        if not form.is_valid():
-            return _render_plan(request, office, form, status=400)
-        try:
-            services.action_create(office=office, user=request.user, **_fields(form))
-        except services.ServiceError as error:
-            form.add_error(None, error)
-            return _render_plan(request, office, form, status=error.status)
-        messages.success(request, _("L’action est ajoutée au plan."))
-        return redirect("diagnostics:plan", slug=office.slug)
-    return _render_plan(request, office, form)
+    if not form.is_valid():
+        return _render_plan(request, office, form, status=400)
+    try:
+        services.action_create(office=office, user=request.user, **_fields(form))
+    except services.ServiceError as error:
+        form.add_error(None, error)
+        return _render_plan(request, office, form, status=error.status)
+    messages.success(request, _("L’action est ajoutée au plan."))
+    return redirect("diagnostics:plan", slug=office.slug)
 
 
 @login_required

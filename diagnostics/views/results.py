@@ -1,61 +1,47 @@
 """The maturity profile of a submitted diagnostic, as a page and as a PDF."""
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from diagnostics import access, report, services
 from diagnostics.results import build_results
+from diagnostics.views.kept_parts import kept_part, with_token
+from diagnostics.views.readers import office_url, submitted_for_reader
 from diagnostics.visibility import OpinionReader
 from snut import page_memo
 
 
-def submitted_for_reader(request, pk):
-    diagnostic = access.diagnostic_for_reader(request.user, pk)
-    if not diagnostic.is_submitted:
-        messages.info(request, _("Le profil sera disponible une fois le diagnostic soumis."))
-        if access.offices_for_user(request.user).filter(pk=diagnostic.organisation_id).exists():
-            return diagnostic, redirect("diagnostics:resume", pk=diagnostic.pk)
-        # Network staff follow a draft's progress in the admin.
-        return diagnostic, redirect("admin:diagnostics_diagnostic_change", diagnostic.pk)
-    return diagnostic, None
-
-
-def office_url(user, diagnostic, *, is_member: bool) -> str | None:
-    """Where the office's name leads a reader: its page for members, its admin page for
-    network staff who may open it; nowhere otherwise (never a link that answers 404)."""
-    if is_member:
-        return reverse("diagnostics:office", args=[diagnostic.organisation.slug])
-    office = diagnostic.organisation
-    if (
-        office.kind == office.Kind.OFFICE
-        and user.is_staff
-        and user.has_perm("diagnostics.view_office")
-    ):
-        return reverse("admin:diagnostics_office_change", args=[office.pk])
-    return None
-
-
 @login_required
 def results(request, pk):
-    diagnostic, early = submitted_for_reader(request, pk)
-    if early:
-        return early
-    if diagnostic.questionnaire.is_express:  # an indicative profile, on a page of its own
-        return redirect("diagnostics:express_results", pk=diagnostic.pk)
-    reader = access.opinion_reader(request.user, diagnostic)
-    # Members turn priorities into actions; network staff read only.
-    can_plan = reader not in (OpinionReader.STAFF, OpinionReader.OUTSIDER)
+    # Below its header, the page is the same for every reader of the same role: kept for
+    # all of them while nothing it was drawn from, the diagnostic's row on, is written.
+    with page_memo.recording(always=()) as reads:
+        diagnostic, early = submitted_for_reader(request, pk)
+        if early:
+            return early
+        if diagnostic.questionnaire.is_express:  # an indicative profile, on a page of its own
+            return redirect("diagnostics:express_results", pk=diagnostic.pk)
+        reader = access.opinion_reader(request.user, diagnostic)
+        # Members turn priorities into actions; network staff read only.
+        can_plan = reader not in (OpinionReader.STAFF, OpinionReader.OUTSIDER)
+        part = kept_part(
+            request,
+            "diagnostics:results",
+            f"results:{diagnostic.pk}:{reader}:{can_plan}",
+            "diagnostics/includes/results_body.html",
+            lambda: {"results": build_results(diagnostic, reader, page=True), "can_plan": can_plan},
+            since=reads,
+        )
+    body, token = with_token(request, part)
     return render(
         request,
         "diagnostics/results.html",
         {
-            "results": build_results(diagnostic, reader, page=True),
-            "can_plan": can_plan,
+            "diagnostic": diagnostic,
+            "body": body,
+            "csrf_token": token,
             "office_url": office_url(request.user, diagnostic, is_member=can_plan),
         },
     )

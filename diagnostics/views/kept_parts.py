@@ -1,0 +1,86 @@
+"""The part of a page that every reader of the same role reads the same, written once for
+all of them and kept in the shared cache until a table it was drawn from is written.
+
+The results page below its header, the plan page below its header: what they show depends
+on the diagnostic or the office, on who reads as a role (the director, a colleague, a
+person consulted, the network's staff: `visibility.OpinionReader`, whether they may plan
+or delete), on the language, the day and, for a form's `next`, the page's address; never
+on the reader's account. So the key holds exactly these, and the part is drawn from the
+database within the view's recording (`page_memo.recording`), open since before the
+diagnostic or the office was read: a write to any table read since (an action of any
+office, a target, a training, a submission, an organisation…) makes the next view write
+the part again (`page_memo.kept`). What the clock changes below the day (an upcoming
+session that has begun, a website check still pending) moves on after
+`PAGE_MEMO_SECONDS`, as the page memo's does.
+
+The reader's own parts stay out: the header (where the office's name leads depends on
+the reader's rights), the navigation (their name) and the CSRF token of each form, which
+the part holds as CSRF_MARK and the page fills in with the reader's (the same token as
+the rest of the page).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from snut import page_memo
+
+# What a kept part holds where a form's CSRF token goes (no secret: filled in per request).
+CSRF_MARK = "snut-kept-part-csrf-token"
+
+
+class PathOnly:
+    """What a kept part may read of the request: its address (a form's `next`), which the
+    key holds."""
+
+    def __init__(self, full_path: str):
+        self.full_path = full_path
+
+    def get_full_path(self) -> str:
+        return self.full_path
+
+
+def kept_part(request, view_name: str, key: str, template: str, context, *, since) -> str:
+    """`template` rendered with `context()` for every reader of the role `key` names (with
+    the diagnostic or the office), as kept; `since` is the view's recording, open since
+    before the diagnostic or the office was read. Returns the HTML with CSRF_MARK where
+    the forms' tokens go (`with_token`); written each time if `PAGE_PARTS_KEPT` is off."""
+    if not settings.PAGE_PARTS_KEPT:
+        return written_part(request, template, context())
+    parts = (
+        key,
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+        page_memo.generation(),
+    )
+
+    return page_memo.kept(
+        f"part:{view_name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}",
+        lambda: written_part(request, template, context()),
+        settings.PAGE_MEMO_SECONDS,
+        since=since,
+        drafts=view_name not in settings.PAGE_MEMO_BLIND_TO_DRAFTS,
+    )
+
+
+def written_part(request, template: str, context: dict) -> str:
+    """`template` as a kept part is written: CSRF_MARK for the forms' tokens, nothing of the
+    request but its address."""
+    return render_to_string(
+        template,
+        {**context, "csrf_token": CSRF_MARK, "request": PathOnly(request.get_full_path())},
+    )
+
+
+def with_token(request, part: str) -> tuple[SafeString, str]:
+    """The part with the reader's CSRF token in its forms, and that token, for the rest of
+    the page's forms (`csrf_token` in its context): one token for the whole page, as
+    Django's context processor gives."""
+    token = get_token(request)
+    # The part is our template's HTML, escaped as it was written.
+    return mark_safe(part.replace(CSRF_MARK, token)), token
