@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from diagnostics.models import Department
+from snut import page_memo
 
 
 def network_info() -> dict[str, str]:
@@ -22,6 +23,22 @@ def network_departments() -> QuerySet[Department]:
     if settings.SNUT_NETWORK_REGIONS:
         departments = departments.filter(region__code__in=settings.SNUT_NETWORK_REGIONS)
     return departments
+
+
+def network_department_list() -> list[Department]:
+    """`network_departments()`, each with its region: the same for every reader, so kept in
+    the shared cache until a department or a region is written (page_memo.kept). No query
+    when kept."""
+
+    def compute() -> list[Department]:
+        departments = list(network_departments())
+        regions: dict[str, object] = {}
+        for department in departments:  # one object per region: kept once, read once
+            department.region = regions.setdefault(department.region.code, department.region)
+        return departments
+
+    regions = ",".join(settings.SNUT_NETWORK_REGIONS)
+    return page_memo.kept(f"network-departments:{regions}", compute)
 
 
 def context(request) -> dict:

@@ -289,6 +289,51 @@ def test_a_value_kept_counts_its_tables_as_read_by_the_page_that_uses_it(db):
     assert "diagnostics_department" in reads.tables
 
 
+def a_draft_beside(submitted):
+    """Another office's draft in the same campaign, and a member of its team."""
+    other = factories.make_office()
+    draft = Diagnostic.objects.create(
+        organisation=other, campaign=submitted.campaign, questionnaire=submitted.questionnaire
+    )
+    return draft, factories.make_user(office=other)
+
+
+def autosave(draft, user):
+    """What the autosave writes: one answer of the draft."""
+    question = draft.questionnaire.axes.first().questions.first()
+    services.answer_save(
+        diagnostic=draft,
+        question=question,
+        choice=question.choices.first(),
+        fields=("choice",),
+        user=user,
+    )
+
+
+def test_a_value_kept_blind_to_drafts_stays_through_an_autosave_not_another_write(setting):
+    """page_memo.kept(drafts=False): a draft's autosave leaves it kept (with drafts, it is
+    computed again); any other write to the same tables computes it again."""
+    office, director, url = setting
+    submitted = Diagnostic.objects.get(organisation=office)
+    draft, member = a_draft_beside(submitted)
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).count()
+
+    page_memo.kept("test-blind", compute, drafts=False)
+    page_memo.kept("test-seeing", compute)
+    autosave(draft, member)
+    page_memo.kept("test-blind", compute, drafts=False)
+    assert len(computed) == 2  # kept
+    page_memo.kept("test-seeing", compute)
+    assert len(computed) == 3  # computed again
+    Diagnostic.objects.filter(pk=submitted.pk).update(updated_at=submitted.updated_at)
+    assert page_memo.kept("test-blind", compute, drafts=False) == 1
+    assert len(computed) == 4
+
+
 def test_an_answer_saved_in_a_draft_leaves_the_pages_blind_to_drafts_kept(
     setting, client, django_assert_num_queries, django_assert_max_num_queries
 ):
@@ -297,11 +342,8 @@ def test_an_answer_saved_in_a_draft_leaves_the_pages_blind_to_drafts_kept(
     not, and any other write to the same tables makes the results page computed again."""
     office, director, url = setting
     submitted = Diagnostic.objects.get(organisation=office)
-    other = factories.make_office()
-    draft = Diagnostic.objects.create(
-        organisation=other, campaign=submitted.campaign, questionnaire=submitted.questionnaire
-    )
-    colleague, team = factories.make_user(office=other), Client()
+    draft, colleague = a_draft_beside(submitted)
+    team = Client()
     team.force_login(colleague)
     review = reverse("diagnostics:review", args=[draft.pk])
     team.get(review)
@@ -309,14 +351,7 @@ def test_an_answer_saved_in_a_draft_leaves_the_pages_blind_to_drafts_kept(
     client.force_login(director)
     client.get(url)
     client.get(url)
-    question = draft.questionnaire.axes.first().questions.first()
-    services.answer_save(
-        diagnostic=draft,
-        question=question,
-        choice=question.choices.first(),
-        fields=("choice",),
-        user=colleague,
-    )
+    autosave(draft, colleague)
     with django_assert_num_queries(2):  # served again
         client.get(url)
     assert team.get(review).text != first_review

@@ -1,5 +1,6 @@
 """Pooling: leads for one office, groups and clusters of offices sharing a weakness."""
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -104,7 +105,7 @@ class PoolingGroup:
 
     question: Question
     department: str  # its code
-    offices: list[str]
+    offices: list[str]  # in French order
 
 
 def pooling_groups(
@@ -112,23 +113,51 @@ def pooling_groups(
 ) -> tuple[list[PoolingGroup], dict[tuple[str, str], int]]:
     """For the network staff: per question whose recommendations go beyond the office
     alone, the offices of each department (latest submitted diagnostic of the campaign)
-    that answered it weakly, where a pooled tool or a shared training would serve; only
-    the departments given (codes), if any; largest first. With, for every question and
-    department, how many offices answered it weakly (what pooling_clusters counts across
-    the borders). Drawn from weak_offices: two queries when cached, three otherwise;
-    plain data, so that a national network's 1,700 groups cost little until shown."""
+    that answered it weakly, in French order, where a pooled tool or a shared training
+    would serve; only the departments given (codes), if any; largest first. With, for
+    every question and department, how many offices answered it weakly (what
+    pooling_clusters counts across the borders). Drawn from `shared_needs`; plain data,
+    so that a national network's 1,700 groups cost little until shown."""
     questions = {q.code: q for q in pooling_questions(campaign.questionnaire)}
-    everywhere: dict[tuple[str, str], list[str]] = {}
-    for code, offices in weak_offices(campaign, questions).items():
-        for _office, department, name in offices:
-            everywhere.setdefault((code, department), []).append(name)
+    rows, counts = shared_needs(campaign, questions)
     groups = [
         PoolingGroup(questions[code], department, names)
-        for (code, department), names in everywhere.items()
-        if len(names) >= 2 and (departments is None or department in departments)
+        for code, department, names in rows
+        if departments is None or department in departments
     ]
-    groups.sort(key=lambda g: (-len(g.offices), g.question.code, g.department))
-    return groups, {key: len(names) for key, names in everywhere.items()}
+    return groups, counts
+
+
+def shared_needs(
+    campaign, codes: Collection[str]
+) -> tuple[list[tuple[str, str, list[str]]], dict[tuple[str, str], int]]:
+    """The (question code, department, office names in French order) of every two offices
+    or more of a department that answered one of these questions weakly, largest first,
+    and every (question code, department)'s count of such offices. The same for every
+    reader: kept in the shared cache until a table it is drawn from is written
+    (page_memo.kept: the offices' names and departments, a submission), not by a draft's
+    autosave; the questions are in the key. Drawn from weak_offices: no query when kept,
+    two when the weak answers are cached, three otherwise."""
+    codes = sorted(codes)
+
+    def compute():
+        everywhere: dict[tuple[str, str], list[str]] = {}
+        for code, offices in weak_offices(campaign, codes).items():
+            for _office, department, name in offices:
+                everywhere.setdefault((code, department), []).append(name)
+        # Each office's name is in the groups of every question it answered weakly: its
+        # sort key is computed once.
+        keys = {name: french_key(name) for names in everywhere.values() for name in names}
+        rows = [
+            (code, department, sorted(names, key=keys.__getitem__))
+            for (code, department), names in everywhere.items()
+            if len(names) >= 2
+        ]
+        rows.sort(key=lambda row: (-len(row[2]), row[0], row[1]))
+        return rows, {key: len(names) for key, names in everywhere.items()}
+
+    questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
+    return page_memo.kept(f"pooling-groups:{campaign.pk}:{questions}", compute, drafts=False)
 
 
 def pooling_clusters(
@@ -146,14 +175,11 @@ def pooling_clusters(
         borders.setdefault(code, []).append(other)
     shown = {g.department for g in groups} | {o for d in borders.values() for o in d}
     departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
-    # Each office's name is in the groups of every question it answered weakly: its
-    # sort key is computed once.
-    keys = {name: french_key(name) for name in {n for g in groups for n in g.offices}}
     return [
         PoolingCluster(
             group.question,
             departments[group.department],
-            sorted(group.offices, key=keys.__getitem__),
+            group.offices,  # in French order (shared_needs)
             [
                 (departments[other], counts[group.question.code, other])
                 for other in sorted(borders.get(group.department, []))

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, CharField, Exists, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, CharField, Exists, Q, QuerySet
 from django.utils import timezone
 
 from diagnostics.models import (
@@ -13,13 +13,14 @@ from diagnostics.models import (
     Department,
     Office,
     Organisation,
-    Question,
     Questionnaire,
     Training,
     TrainingSession,
 )
+from diagnostics.network import network_department_list
 from diagnostics.selectors.statistics import latest_submitted, per_submission
 from diagnostics.selectors.structure import questionnaire_axes
+from snut import page_memo
 
 # --- the training catalogue -----------------------------------------------------
 
@@ -215,31 +216,22 @@ def training_needs(campaign, region: str = "") -> tuple[list[Department], list[T
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
     by department; only the departments of `region` (code) if given. The departments
-    concerned (with their region), and the needs, most needed first."""
-    trainings = list(
-        Training.objects.filter(audience=Audience.OFFICES).prefetch_related(
-            Prefetch("questions", queryset=Question.objects.only("code")),
-            Prefetch(
-                "sessions",
-                queryset=upcoming_sessions(),
-                to_attr="upcoming",
-            ),
-        )
-    )
-    weak = weak_organisations(campaign)
-    # The offices' departments, read live (their names are not needed here).
-    department_of = dict(_participants(campaign).values_list("pk", "department"))
-    needs = []
+    concerned (with their region), and the needs, most needed first. The counts come from
+    `training_need_counts`; the trainings and their upcoming sessions are read live."""
+    trainings = list(Training.objects.filter(audience=Audience.OFFICES))
     for training in trainings:
-        offices = set().union(*(weak.get(q.code, ()) for q in training.questions.all()))
-        counts = Counter(map(department_of.get, offices))
-        counts.pop(None, None)  # an office no longer a participant
-        needs.append(TrainingNeed(training, dict(counts)))
-    departments = list(
-        Department.objects.filter(
-            code__in={d for n in needs for d in n.by_department}
-        ).select_related("region")
-    )
+        training.upcoming = []
+    found = {training.pk: training for training in trainings}
+    for session in upcoming_sessions().filter(training__audience=Audience.OFFICES):
+        found[session.training_id].upcoming.append(session)
+    counts = training_need_counts(campaign)
+    needs = [TrainingNeed(t, dict(counts.get(t.pk, {}))) for t in trainings]
+    concerned = {d for n in needs for d in n.by_department}
+    # Read from the network's departments (kept) when they hold them all, as they do but
+    # for an office outside the network's regions.
+    departments = [d for d in network_department_list() if d.code in concerned]
+    if len(departments) < len(concerned):
+        departments = list(Department.objects.filter(code__in=concerned).select_related("region"))
     if region:
         departments = [d for d in departments if d.region.code == region]
         kept = {d.code for d in departments}
@@ -247,6 +239,32 @@ def training_needs(campaign, region: str = "") -> tuple[list[Department], list[T
             need.by_department = {d: n for d, n in need.by_department.items() if d in kept}
     needs.sort(key=lambda n: (-n.total, n.training.title))
     return departments, needs
+
+
+def training_need_counts(campaign) -> dict[int, dict[str, int]]:
+    """Training for office teams (id) → department code → how many offices answered weakly
+    a question it addresses: the same for every reader, so kept in the shared cache until
+    a table it is drawn from is written (page_memo.kept: the trainings' questions, the
+    offices' departments, a submission), not by a draft's autosave. No query when kept."""
+
+    def compute() -> dict[int, dict[str, int]]:
+        weak = weak_organisations(campaign)
+        # The offices' departments, read live (their names are not needed here).
+        department_of = dict(_participants(campaign).values_list("pk", "department"))
+        codes: dict[int, list[str]] = {}
+        for training_id, code in Training.questions.through.objects.filter(
+            training__audience=Audience.OFFICES
+        ).values_list("training_id", "question__code"):
+            codes.setdefault(training_id, []).append(code)
+        counts = {}
+        for training_id, questions in codes.items():
+            offices = set().union(*(weak.get(code, ()) for code in questions))
+            by_department = Counter(map(department_of.get, offices))
+            by_department.pop(None, None)  # an office no longer a participant
+            counts[training_id] = dict(by_department)
+        return counts
+
+    return page_memo.kept(f"training-needs:{campaign.pk}", compute, drafts=False)
 
 
 def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:
