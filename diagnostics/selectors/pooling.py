@@ -204,7 +204,9 @@ def pooling_summary(groups: list[PoolingGroup]) -> list[PoolingSummary]:
     """Per question, its groups and their offices; the most shared need first."""
     by_question: dict[str, PoolingSummary] = {}
     for group in groups:
-        row = by_question.setdefault(group.question.code, PoolingSummary(group.question))
+        row = by_question.get(group.question.code)
+        if row is None:
+            row = by_question[group.question.code] = PoolingSummary(group.question)
         row.clusters += 1
         row.offices += len(group.offices)
         row.largest = max(row.largest, len(group.offices))
