@@ -119,13 +119,12 @@ class ActionAdmin(ReadOnlyAdmin):
         campaign = campaign_for(request)
         if campaign is None:
             return self._pooling_page(request, {"campaign": None})
+        questions = selectors.pooling_questions(campaign.questionnaire)
         form = PoolingFilterForm(
-            request.GET,
-            departments=network_department_list(),
-            questions=selectors.pooling_questions(campaign.questionnaire),
+            request.GET, departments=network_department_list(), questions=questions
         )
         departments = form.department_codes()
-        in_area, counts = selectors.pooling_groups(campaign, departments)
+        in_area, counts = selectors.pooling_groups(campaign, departments, questions)
         codes = form.question_codes()
         groups = [g for g in in_area if codes is None or g.question.code in codes]
         if request.GET.get("format") == "csv":

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
+from diagnostics.network import network_department_list
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import weak_offices, weak_organisations
 from snut import page_memo
@@ -109,7 +110,9 @@ class PoolingGroup:
 
 
 def pooling_groups(
-    campaign, departments: Collection[str] | None = None
+    campaign,
+    departments: Collection[str] | None = None,
+    questions: list[Question] | None = None,
 ) -> tuple[list[PoolingGroup], dict[tuple[str, str], int]]:
     """For the network staff: per question whose recommendations go beyond the office
     alone, the offices of each department (latest submitted diagnostic of the campaign)
@@ -117,11 +120,14 @@ def pooling_groups(
     would serve; only the departments given (codes), if any; largest first. With, for
     every question and department, how many offices answered it weakly (what
     pooling_clusters counts across the borders). Drawn from `shared_needs`; plain data,
-    so that a national network's 1,700 groups cost little until shown."""
-    questions = {q.code: q for q in pooling_questions(campaign.questionnaire)}
-    rows, counts = shared_needs(campaign, questions)
+    so that a national network's 1,700 groups cost little until shown. `questions`: the
+    campaign's pooling_questions, if the caller has them."""
+    if questions is None:
+        questions = pooling_questions(campaign.questionnaire)
+    by_code = {q.code: q for q in questions}
+    rows, counts = shared_needs(campaign, by_code)
     groups = [
-        PoolingGroup(questions[code], department, names)
+        PoolingGroup(by_code[code], department, names)
         for code, department, names in rows
         if departments is None or department in departments
     ]
@@ -165,16 +171,16 @@ def pooling_clusters(
 ) -> list[PoolingCluster]:
     """The groups shown (a page of them, or an export's) with their department, their
     offices' names in order, and how many offices share the need in each neighbouring
-    department. Two queries whatever the number of groups; none if there is none."""
+    department. No query when the borders and the network's departments are kept (one
+    more for a department outside the network); none if there is no group."""
     if not groups:
         return []
-    borders: dict[str, list[str]] = {}
-    for code, other in Department.neighbours.through.objects.filter(
-        from_department__code__in={g.department for g in groups}
-    ).values_list("from_department__code", "to_department__code"):
-        borders.setdefault(code, []).append(other)
-    shown = {g.department for g in groups} | {o for d in borders.values() for o in d}
-    departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
+    borders = page_memo.kept("department-borders", department_borders)
+    shown = {g.department for g in groups}
+    shown |= {other for code in shown for other in borders.get(code, ())}
+    departments = {d.code: d for d in network_department_list() if d.code in shown}
+    if len(departments) < len(shown):
+        departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
     return [
         PoolingCluster(
             group.question,
@@ -188,6 +194,16 @@ def pooling_clusters(
         )
         for group in groups
     ]
+
+
+def department_borders() -> dict[str, list[str]]:
+    """Department code → the codes of its neighbours: one query."""
+    borders: dict[str, list[str]] = {}
+    for code, other in Department.neighbours.through.objects.values_list(
+        "from_department__code", "to_department__code"
+    ):
+        borders.setdefault(code, []).append(other)
+    return borders
 
 
 @dataclass

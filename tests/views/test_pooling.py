@@ -7,7 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from diagnostics import services
-from diagnostics.models import Axis, Choice, Diagnostic, Membership, Office, Question
+from diagnostics.models import Axis, Choice, Department, Diagnostic, Membership, Office, Question
 from diagnostics.selectors import structure
 from tests import factories
 
@@ -190,7 +190,7 @@ def test_staff_see_clusters_by_department_and_export_them(
     submit_in(campaign, "Office Landais", department="40", pick=lambda c: c[0])
     client.force_login(staff)
     url = reverse("admin:diagnostics_action_pooling")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = client.get(url, {"question": shared.code})
     clusters = [
         (c.question, c.department.code, c.offices, [(d.code, n) for d, n in c.neighbours])
@@ -205,11 +205,12 @@ def test_staff_see_clusters_by_department_and_export_them(
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
     # A submission changed the cached weak answers' key and the offices' groups (kept until
-    # a diagnostic is written, page_memo.kept), read again (10: the network's departments
-    # kept); then both come from the cache: the page reads only its clusters' departments.
-    with django_assert_num_queries(10):
+    # a diagnostic is written, page_memo.kept), read again (8: the network's departments
+    # and their borders kept); then both come from the cache: the page reads only who
+    # the reader is and the campaign.
+    with django_assert_num_queries(8):
         page = client.get(url, {"question": shared.code})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         client.get(url, {"question": shared.code})
     assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
         ("24", 3),
@@ -229,6 +230,10 @@ def test_the_groups_kept_for_every_reader_follow_an_office_renamed(client, staff
     Office.objects.filter(name="Office Discret").update(name="Office Rebaptisé")
     page = client.get(url, {"question": shared.code}).content.decode()
     assert "Office Rebaptisé" in page and "Office Discret" not in page
+    assert f"Bas-Rhin{N}(67)" not in page  # the departments' borders are kept too
+    Department.objects.get(code="33").neighbours.add(Department.objects.get(code="67"))
+    page = client.get(url, {"question": shared.code}).content.decode()
+    assert f"Bas-Rhin{N}(67){N}:{N}1" in page
 
 
 def pooling_page(client, **filters):
@@ -310,9 +315,9 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
     Choice.objects.filter(question__in=questions).update(scale="department")
     structure._frozen_axes.clear()
     pooling_page(client, region="75")  # fills the cache: the groups are kept (page_memo.kept)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         small = pooling_page(client, region="75")
-    with django_assert_num_queries(5):  # the summary: no department read for its rows
+    with django_assert_num_queries(5):  # the summary too
         pooling_page(client)
     for department in ("24", "40", "47", "64", "17", "16", "79", "86", "87", "19", "23"):
         for n in range(2):
@@ -320,7 +325,7 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
                 campaign, f"Office {department}-{n}", department=department, pick=lambda c: c[0]
             )
     pooling_page(client, region="75")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         large = pooling_page(client, region="75", page="2")
     with django_assert_num_queries(5):
         summary = pooling_page(client)
