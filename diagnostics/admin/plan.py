@@ -50,29 +50,39 @@ def number_cells(values, shown: dict | None = None) -> str:
 def cluster_rows(clusters) -> list[str]:
     """The clusters' table rows as the template's loop wrote them, each cell escaped: a page
     of 50 clusters and their neighbours cost the page more through that loop than its data.
-    What repeats (a question, a department, a count) is escaped once per page."""
-    texts: dict = {}
+    What repeats (a question, a department, a count) is written once per page."""
+    numbers: dict[int, str] = {}
+    texts: dict[tuple[str, str], str] = {}
 
-    def text(key, value) -> str:
-        if key not in texts:
-            texts[key] = conditional_escape(value)
-        return texts[key]
+    def number(value: int) -> str:
+        if value not in numbers:
+            numbers[value] = conditional_escape(localize(value))
+        return numbers[value]
 
-    def neighbour(department, count) -> str:
-        name = text(("neighbour", department.code), department.name)
-        code = text(("code", department.code), department.code)
-        number = text(("number", count), localize(count))
-        return f'<span class="snut-nowrap">{name}\xa0({code})\xa0:\xa0{number}</span>'
+    def text(kind: str, key: str, value) -> str:
+        if (kind, key) not in texts:
+            texts[kind, key] = conditional_escape(value)
+        return texts[kind, key]
+
+    def neighbour(department, count: int) -> str:
+        if ("neighbour", department.code) not in texts:
+            texts["neighbour", department.code] = (
+                f"{conditional_escape(department.name)}\xa0({conditional_escape(department.code)})"
+            )
+        return (
+            f'<span class="snut-nowrap">{texts["neighbour", department.code]}'
+            f"\xa0:\xa0{number(count)}</span>"
+        )
 
     rows = []
     for c in clusters:
-        question = c.question
+        code = c.question.code
         rows.append(
             mark_safe(
-                f"<tr><td><strong>{text(('question', question.code), question.code)}</strong>"
-                f"<br><small>{text(('text', question.code), question.text)}</small></td>"
-                f"<td>{text(('department', c.department.code), c.department)}</td>"
-                f"<td>{text(('number', len(c.offices)), localize(len(c.offices)))}</td>"
+                f"<tr><td><strong>{text('code', code, code)}</strong>"
+                f"<br><small>{text('text', code, c.question.text)}</small></td>"
+                f"<td>{text('department', c.department.code, c.department)}</td>"
+                f"<td>{number(len(c.offices))}</td>"
                 f'<td class="snut-names">{conditional_escape(c.names)}</td>'
                 f"<td>{'<br>'.join(neighbour(d, n) for d, n in c.neighbours) or '—'}</td></tr>"
             )
