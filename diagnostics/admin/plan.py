@@ -8,9 +8,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format, localize
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +17,7 @@ from diagnostics import selectors, spreadsheets
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
 from diagnostics.admin.inlines import LabelledStackedInline
 from diagnostics.admin.office_analytics import campaign_for
+from diagnostics.admin.plan_rows import cluster_rows, need_row, number_cells
 from diagnostics.forms import PoolingFilterForm, RegionFilterForm
 from diagnostics.models import (
     Action,
@@ -34,60 +33,6 @@ from diagnostics.network import network_department_list
 from diagnostics.selectors.bilan import sessions_by_department
 
 POOLING_PER_PAGE = 50
-
-
-def number_cells(values, shown: dict | None = None) -> str:
-    """Numbers in <td>s as the template's {{ value }} writes them: a table of several hundred
-    counts cost its page more through the template's loop than anything else. `shown`
-    keeps each number localised once across a table's rows (its counts repeat)."""
-    shown = {} if shown is None else shown
-    for value in values:
-        if value not in shown:
-            shown[value] = format_html("<td>{}</td>", localize(value))
-    return mark_safe("".join(shown[value] for value in values))
-
-
-def cluster_rows(clusters) -> list[str]:
-    """The clusters' table rows as the template's loop wrote them, each cell escaped: a page
-    of 50 clusters and their neighbours cost the page more through that loop than its data.
-    What repeats (a question, a department, a count) is written once per page."""
-    numbers: dict[int, str] = {}
-    texts: dict[tuple[str, str], str] = {}
-
-    def number(value: int) -> str:
-        if value not in numbers:
-            numbers[value] = conditional_escape(localize(value))
-        return numbers[value]
-
-    def text(kind: str, key: str, value) -> str:
-        if (kind, key) not in texts:
-            texts[kind, key] = conditional_escape(value)
-        return texts[kind, key]
-
-    def neighbour(department, count: int) -> str:
-        if ("neighbour", department.code) not in texts:
-            texts["neighbour", department.code] = (
-                f"{conditional_escape(department.name)}\xa0({conditional_escape(department.code)})"
-            )
-        return (
-            f'<span class="snut-nowrap">{texts["neighbour", department.code]}'
-            f"\xa0:\xa0{number(count)}</span>"
-        )
-
-    rows = []
-    for c in clusters:
-        code = c.question.code
-        rows.append(
-            mark_safe(
-                f"<tr><td><strong>{text('code', code, code)}</strong>"
-                f"<br><small>{text('text', code, c.question.text)}</small></td>"
-                f"<td>{text('department', c.department.code, c.department)}</td>"
-                f"<td>{number(len(c.offices))}</td>"
-                f'<td class="snut-names">{conditional_escape(c.names)}</td>'
-                f"<td>{'<br>'.join(neighbour(d, n) for d, n in c.neighbours) or '—'}</td></tr>"
-            )
-        )
-    return rows
 
 
 def pooling_rows(clusters):
@@ -237,9 +182,12 @@ class TrainingAdmin(admin.ModelAdmin):
         if not request.user.has_perm("diagnostics.view_training"):
             raise PermissionDenied
         campaign = campaign_for(request)
-        form = RegionFilterForm(request.GET, departments=network_department_list())
+        network = network_department_list()
+        form = RegionFilterForm(request.GET, departments=network)
         region = form.filters()["region"]
-        departments, needs = selectors.training_needs(campaign, region) if campaign else ([], [])
+        departments, needs = (
+            selectors.training_needs(campaign, region, network) if campaign else ([], [])
+        )
         return campaign, form, departments, needs
 
     def needs_view(self, request):
@@ -253,7 +201,7 @@ class TrainingAdmin(admin.ModelAdmin):
             counts = [
                 sum(need.by_department.get(code, 0) for code in codes) for _c, codes in columns
             ]
-            rows.append((need, counts, number_cells(counts, shown)))
+            rows.append((need, counts, need_row(need, number_cells(counts, shown))))
         sessions = sessions_by_department(year, form.filters()["region"])
         context = {
             **self.admin_site.each_context(request),

@@ -212,12 +212,15 @@ def weak_answers(
     return choices, rows
 
 
-def training_needs(campaign, region: str = "") -> tuple[list[Department], list[TrainingNeed]]:
+def training_needs(
+    campaign, region: str = "", network: list[Department] | None = None
+) -> tuple[list[Department], list[TrainingNeed]]:
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
     by department; only the departments of `region` (code) if given. The departments
     concerned (with their region), and the needs, most needed first. The counts come from
-    `training_need_counts`; the trainings and their upcoming sessions are read live."""
+    `training_need_counts`; the trainings and their upcoming sessions are read live.
+    `network`: the network's departments (network_department_list), if the caller has them."""
     trainings = list(Training.objects.filter(audience=Audience.OFFICES))
     for training in trainings:
         training.upcoming = []
@@ -229,7 +232,9 @@ def training_needs(campaign, region: str = "") -> tuple[list[Department], list[T
     concerned = {d for n in needs for d in n.by_department}
     # Read from the network's departments (kept) when they hold them all, as they do but
     # for an office outside the network's regions.
-    departments = [d for d in network_department_list() if d.code in concerned]
+    if network is None:
+        network = network_department_list()
+    departments = [d for d in network if d.code in concerned]
     if len(departments) < len(concerned):
         departments = list(Department.objects.filter(code__in=concerned).select_related("region"))
     if region:
