@@ -142,17 +142,18 @@ def test_the_pooling_lead_costs_the_same_queries_whatever_the_neighbours(
     # levels (read once per revision, selectors.questionnaire_levels); then the
     # page's fragments and plan come from the cache (what the answers give is not read),
     # and so do the area's offices and who shares the segment until an organisation is
-    # written (page_memo.kept).
+    # written (page_memo.kept); then the page below its header is kept for every reader of
+    # the role (views/kept_parts.py): the session, the user, the diagnostic, the reader.
     with django_assert_num_queries(23):
         client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(4):
         client.get(url)
     for n in range(4):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0], opt_in=n % 2 == 0)
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0], opt_in=n < 2)
     with django_assert_num_queries(23):
         client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(4):
         client.get(url)
 
 
@@ -205,12 +206,12 @@ def test_staff_see_clusters_by_department_and_export_them(
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
     # A submission changed the cached weak answers' key and the offices' groups (kept until
-    # a diagnostic is written, page_memo.kept), read again (8: the network's departments
-    # and their borders kept); then both come from the cache: the page reads only who
-    # the reader is and the campaign.
-    with django_assert_num_queries(8):
+    # a diagnostic is written, page_memo.kept), read again (7: the campaign, the network's
+    # departments and their borders kept); then both come from the cache: the page reads
+    # only who the reader is.
+    with django_assert_num_queries(7):
         page = client.get(url, {"question": shared.code})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(url, {"question": shared.code})
     assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
         ("24", 3),
@@ -315,9 +316,9 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
     Choice.objects.filter(question__in=questions).update(scale="department")
     structure._frozen_axes.clear()
     pooling_page(client, region="75")  # fills the cache: the groups are kept (page_memo.kept)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         small = pooling_page(client, region="75")
-    with django_assert_num_queries(5):  # the summary too
+    with django_assert_num_queries(4):  # the summary too
         pooling_page(client)
     for department in ("24", "40", "47", "64", "17", "16", "79", "86", "87", "19", "23"):
         for n in range(2):
@@ -325,9 +326,9 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
                 campaign, f"Office {department}-{n}", department=department, pick=lambda c: c[0]
             )
     pooling_page(client, region="75")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         large = pooling_page(client, region="75", page="2")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         summary = pooling_page(client)
     assert len(summary.context["summary"]) == questions.count()
     assert len(small.context["clusters"]) < 50
