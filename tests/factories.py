@@ -163,6 +163,21 @@ def director_of(office: Office):
     return membership.user if membership else make_user(office=office)
 
 
+def autosave(draft: Diagnostic, user) -> None:
+    """What the autosave writes: one answer of the draft (its first question's first
+    choice), through the service."""
+    from diagnostics import services
+
+    question = draft.questionnaire.axes.first().questions.first()
+    services.answer_save(
+        diagnostic=draft,
+        question=question,
+        choice=question.choices.first(),
+        fields=("choice",),
+        user=user,
+    )
+
+
 def answer_all(diagnostic: Diagnostic, pick=lambda choices: choices[-1]) -> None:
     """Answers every question of the diagnostic with pick(choices)."""
     questions = Question.objects.filter(questionnaire=diagnostic.questionnaire).prefetch_related(

@@ -298,18 +298,6 @@ def a_draft_beside(submitted):
     return draft, factories.make_user(office=other)
 
 
-def autosave(draft, user):
-    """What the autosave writes: one answer of the draft."""
-    question = draft.questionnaire.axes.first().questions.first()
-    services.answer_save(
-        diagnostic=draft,
-        question=question,
-        choice=question.choices.first(),
-        fields=("choice",),
-        user=user,
-    )
-
-
 def test_a_value_kept_blind_to_drafts_stays_through_an_autosave_not_another_write(setting):
     """page_memo.kept(drafts=False): a draft's autosave leaves it kept (with drafts, it is
     computed again); any other write to the same tables computes it again."""
@@ -324,7 +312,7 @@ def test_a_value_kept_blind_to_drafts_stays_through_an_autosave_not_another_writ
 
     page_memo.kept("test-blind", compute, drafts=False)
     page_memo.kept("test-seeing", compute)
-    autosave(draft, member)
+    factories.autosave(draft, member)
     page_memo.kept("test-blind", compute, drafts=False)
     assert len(computed) == 2  # kept
     page_memo.kept("test-seeing", compute)
@@ -351,7 +339,7 @@ def test_an_answer_saved_in_a_draft_leaves_the_pages_blind_to_drafts_kept(
     client.force_login(director)
     client.get(url)
     client.get(url)
-    autosave(draft, colleague)
+    factories.autosave(draft, colleague)
     with django_assert_num_queries(2):  # served again
         client.get(url)
     assert team.get(review).text != first_review

@@ -146,13 +146,6 @@ def test_an_answer_saved_in_a_draft_leaves_the_results_part_kept(
     )
     client.force_login(director)
     client.get(results_url(submitted))
-    question = draft.questionnaire.axes.first().questions.first()
-    services.answer_save(
-        diagnostic=draft,
-        question=question,
-        choice=question.choices.first(),
-        fields=("choice",),
-        user=colleague,
-    )
+    factories.autosave(draft, colleague)
     with django_assert_num_queries(4):
         client.get(results_url(submitted))
