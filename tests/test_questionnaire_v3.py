@@ -102,9 +102,11 @@ def rows():
     return json.loads(V3.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: a module-scoped fixture is set up again whenever another module's
+# tests run between this one's on the same pytest-xdist worker.
+@pytest.fixture(scope="session")
 def three_versions(django_db_setup, django_db_blocker):
-    """Versions 1, 2 and 3 loaded once for the module (seconds), as a snapshot that each
+    """Versions 1, 2 and 3 loaded once for the test process (seconds), as a snapshot that each
     test restores (a tenth of one)."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command(

@@ -25,7 +25,7 @@ from diagnostics.models import Audience, Diagnostic, WebsiteCheck
 from diagnostics.services.websites import website_check_complete
 from tests import factories
 
-# Both reports are printed once for the module, on one pytest-xdist worker.
+# Both reports are printed once, on one pytest-xdist worker.
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.slow,
@@ -117,9 +117,11 @@ class Records(logging.Handler):
         self.records.append(record)
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: a module-scoped fixture is set up again whenever another module's
+# tests run between this one's on the same pytest-xdist worker.
+@pytest.fixture(scope="session")
 def reports(django_db_setup, django_db_blocker):
-    """Both reports, each printed once for the whole module (their data rolled back)."""
+    """Both reports, each printed once for the test process (their data rolled back)."""
     errors = Records()
     logging.getLogger("weasyprint").addHandler(errors)
     with django_db_blocker.unblock(), transaction.atomic():
