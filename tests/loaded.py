@@ -1,12 +1,13 @@
-"""`loaddata` once per test process: the same fixtures on the same database are written back
-from a copy of their rows, in one statement a table (tests/snapshot.py).
+"""A command that fills the database, run once per test process: the same command onto the
+same rows is written back from a copy of what it wrote, in one statement a table
+(tests/snapshot.py).
 
 The official questionnaires take Django's loaddata two to three seconds each (a lookup by
-natural key for every object and every reference); dozens of tests start by loading one.
-The first call of a set of fixtures in a process runs loaddata and copies every table
-before and after it; a later call on a database holding exactly the rows it held before
-(compared row for row, in any order) writes the copy of after back. On any other database
-it runs loaddata itself: a test gets the rows it would have got either way."""
+natural key for every object and every reference), `snut_setup` several; dozens of tests
+start with one of them. The first call of a command in a process runs it and copies every
+table before and after; a later call on a database holding exactly the rows it held
+before (compared row for row, in any order) writes the copy of after back. On any other
+database the command runs: a test gets the rows it would have got either way."""
 
 from django.core.management import call_command
 
@@ -23,12 +24,17 @@ def _rows(snapshot: Snapshot) -> frozenset:
     )
 
 
-def loaddata(*names: str) -> None:
+def command(*args: str) -> None:
+    """`call_command(*args, verbosity=0)`, or the copy of what it wrote."""
     before = _rows(Snapshot.take())
-    known = _copies.get(names)
+    known = _copies.get(args)
     if known is not None and known[0] == before:
         known[1].restore()
         return
-    call_command("loaddata", *names, verbosity=0)
+    call_command(*args, verbosity=0)
     if known is None:
-        _copies[names] = (before, Snapshot.take())
+        _copies[args] = (before, Snapshot.take())
+
+
+def loaddata(*names: str) -> None:
+    command("loaddata", *names)

@@ -8,7 +8,7 @@ from tests.snapshot import Snapshot
 
 
 def test_the_copy_holds_what_loaddata_wrote_and_only_serves_the_same_database(db, monkeypatch):
-    loaded._copies.pop(("questionnaire_prestataires",), None)
+    loaded._copies.pop(("loaddata", "questionnaire_prestataires"), None)
     point = transaction.savepoint()
     loaded.loaddata("questionnaire_prestataires")
     by_loaddata = loaded._rows(Snapshot.take())

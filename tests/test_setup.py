@@ -23,6 +23,7 @@ from diagnostics.models import (
 )
 from diagnostics.services import setup
 from diagnostics.services.setup import fixture_records, questionnaire_fixtures
+from tests import loaded
 
 
 def setup_command(*args) -> str:
@@ -93,7 +94,7 @@ def test_on_an_empty_migrated_database_it_installs_everything(db):
 
 
 def test_every_version_for_the_demo(db):
-    call_command("snut_setup", "--all-versions", verbosity=0)
+    loaded.command("snut_setup", "--all-versions")
     versions = set(Questionnaire.objects.values_list("code", "version"))
     assert versions == {
         (code, version) for _n, code, version in questionnaire_fixtures(all_versions=True)
@@ -106,7 +107,7 @@ def test_every_version_for_the_demo(db):
 
 
 def test_running_twice_duplicates_nothing(db):
-    setup_command()
+    loaded.command("snut_setup")
     before = counts()
     output = setup_command()
     assert counts() == before
@@ -114,7 +115,7 @@ def test_running_twice_duplicates_nothing(db):
 
 
 def test_an_operators_edits_and_deletions_are_kept(db):
-    setup_command()
+    loaded.command("snut_setup")
     renamed = Training.objects.get(title="E-réputation : veiller et répondre aux avis")
     renamed.title = "Avis en ligne : la méthode du réseau"
     renamed.description = "Notre version."
@@ -168,8 +169,8 @@ def test_a_database_loaded_by_hand_is_completed_without_duplicates(db):
 
 @override_settings(DEBUG=True)
 def test_after_make_demo_it_refuses_nothing_and_adds_nothing(db):
-    call_command("snut_setup", "--all-versions", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    loaded.command("snut_setup", "--all-versions")
+    loaded.command("seed_demo")
     # The demo gives example sessions to the starter catalogue instead of its own trainings.
     assert Training.objects.filter(organiser=None).count() == SetupRecord.objects.count()
     sessions = TrainingSession.objects.all()

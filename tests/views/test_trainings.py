@@ -4,7 +4,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from pypdf import PdfReader
 
 from diagnostics import selectors, services
 from diagnostics.models import Action, Axis, Department, Diagnostic, Office, Question, Training
-from tests import factories
+from tests import factories, loaded
 
 
 @pytest.fixture
@@ -73,8 +72,8 @@ def test_the_network_manages_the_catalogue(client, staff):
 @pytest.mark.slow
 @override_settings(DEBUG=True)
 def test_the_demo_has_a_catalogue(db):
-    call_command("snut_setup", "--all-versions", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    loaded.command("snut_setup", "--all-versions")
+    loaded.command("seed_demo")
     assert Training.objects.filter(audience="offices").count() >= 15
     management = Training.objects.get(title="Management numérique de destination")
     days = [
