@@ -20,8 +20,10 @@ the rest of the page).
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -34,11 +36,12 @@ CSRF_MARK = "snut-kept-part-csrf-token"
 
 
 class PathOnly:
-    """What a kept part may read of the request: its address (a form's `next`), which the
-    key holds."""
+    """What a kept part may read of the request: its address (a form's `next`, a filtered
+    list's query string), which the key holds."""
 
     def __init__(self, full_path: str):
         self.full_path = full_path
+        self.GET = QueryDict(urlsplit(full_path).query)
 
     def get_full_path(self) -> str:
         return self.full_path
