@@ -33,33 +33,44 @@ def _base_url(request) -> str:
 def _needing(office, training, *, since=None):
     """The programme's entry for this workshop (who needs it, with their availability),
     or None: the same rule as the programme. With `since` (the view's recording, open
-    since before the office was read), the office's programme as kept (`_kept_programme`)."""
+    since before the office was read), as kept (`_kept_entry`)."""
     campaign = territory.latest_business_campaign(office)
     if campaign is None:
         return None, {}
     if since is None or not settings.PAGE_PARTS_KEPT:
-        found = needs.workshop_programme(office, campaign)
-    else:
-        found = _kept_programme(office, campaign, since)
+        return _entry(office, campaign, training)
+    return _kept_entry(office, campaign, training, since)
+
+
+def _entry(office, campaign, training):
+    found = needs.workshop_programme(office, campaign)
     entry = next((p for p in found.proposed if p.training.pk == training.pk), None)
     return entry, found.availability
 
 
-def _kept_programme(office, campaign, since) -> needs.Programme:
-    """The office's workshop programme for `campaign`, the same whoever reads it (the office's
-    businesses, its workshops and the network's catalogue, never the reader): kept in the
-    shared cache until a table read since `since` began is written, as the programme page's
-    part is (views/kept_parts.py), for `PAGE_MEMO_SECONDS` at most."""
+def _kept_entry(office, campaign, training, since):
+    """The workshop's entry in the office's programme for `campaign`, with the availability
+    of the businesses it names: the same whoever reads it (the office's businesses, its
+    workshops and the network's catalogue, never the reader), kept in the shared cache until
+    a table read since `since` began is written, as the programme page's part is
+    (views/kept_parts.py), for `PAGE_MEMO_SECONDS` at most."""
     parts = (
         office.pk,
         campaign.pk,
+        training.pk,
         translation.get_language(),
         timezone.localdate().isoformat(),
         page_memo.generation(),
     )
+
+    def compute():
+        entry, availability = _entry(office, campaign, training)
+        named = {r.diagnostic_id for r in entry.named} if entry else set()
+        return entry, {pk: when for pk, when in availability.items() if pk in named}
+
     return page_memo.kept(
-        f"programme:{hashlib.sha256(repr(parts).encode()).hexdigest()}",
-        lambda: needs.workshop_programme(office, campaign),
+        f"programme-entry:{hashlib.sha256(repr(parts).encode()).hexdigest()}",
+        compute,
         settings.PAGE_MEMO_SECONDS,
         since=since,
         drafts="diagnostics:workshops" not in settings.PAGE_MEMO_BLIND_TO_DRAFTS,
