@@ -1,7 +1,9 @@
 """The part of a page that every reader of the same role reads the same, written once for
 all of them and kept in the shared cache until a table it was drawn from is written.
 
-The results page below its header, the plan page below its header: what they show depends
+The results page below its header, the plan page below its header (and, below the
+navigation, « Mon territoire » and the workshop programme, per office and member's rights:
+views/territory.py): what they show depends
 on the diagnostic or the office, on who reads as a role (the director, a colleague, a
 person consulted, the network's staff: `visibility.OpinionReader`, whether they may plan
 or delete), on the language, the day and, for a form's `next`, the page's address; never
