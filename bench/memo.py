@@ -46,7 +46,7 @@ ONCE = ("floor", "scoring", "re-scoring", "export", "pooling section")
 COLD = ("cold", "first print", "task run")
 # Rows whose setup writes, untimed, a table the page's kept part (diagnostics/views/
 # kept_parts.py) and the memo read: a computed page, the part written again.
-WRITTEN = ", an action saved before"
+WRITTEN = (", an action saved before", ", a business saved before")
 
 
 def once(label: str) -> bool:
@@ -54,7 +54,7 @@ def once(label: str) -> bool:
 
 
 def written(label: str) -> bool:
-    return WRITTEN in label
+    return any(marker in label for marker in WRITTEN)
 
 
 def cold(label: str) -> bool:
@@ -116,7 +116,8 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
     if cold(label):
         return "computed (cache cleared before each run)"
     if written(label):
-        return "computed, memo off, its kept part written again (an action saved before each run)"
+        saved = "an action" if WRITTEN[0] in label else "a business"
+        return f"computed, memo off, its kept part written again ({saved} saved before each run)"
     if label in unlisted:
         return unlisted[label]
     if kind(label):

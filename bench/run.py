@@ -123,7 +123,13 @@ def main() -> None:
         run_plans(args.offices or 1000, args.runs)
         return
     if args.businesses:
-        run_businesses(args.offices or 1000, args.per_office, args.runs)
+        run_businesses(
+            args.offices or 1000,
+            args.per_office,
+            args.runs,
+            reused=args.reuse,
+            words=args.pages.split(",") if args.pages else None,
+        )
         return
     france = args.scale == "france"
     campaigns = 1

@@ -64,7 +64,7 @@ def reuse(count: int, campaigns: int = 1):
     offices = list(Office.objects.filter(slug__regex=r"^bench-[0-9]{4}$").order_by("slug"))
     if len(offices) != count:
         raise SystemExit(f"--reuse: the database holds {len(offices)} offices, not {count}.")
-    campaign = Campaign.objects.latest("opens")
+    campaign = Campaign.objects.network().latest("opens")  # not the businesses' campaigns
     users = get_user_model().objects
     director, staff = users.get(username="bench-director"), users.get(username="bench-staff")
     submitted = Diagnostic.objects.get(organisation=offices[0], campaign=campaign)

@@ -255,7 +255,8 @@ PAGE_MEMO = (
         "admin:diagnostics_campaign_changelist",
     )
 )
-# The results and plan pages below their header, kept for every reader of the same role
+# The results and plan pages below their header, « Mon territoire » and the workshop
+# programme below the navigation, kept for every reader of the same role
 # until a table they read is written (diagnostics/views/kept_parts.py): on the same
 # conditions as the memo, whose timestamps they use (`PAGE_MEMO=off` turns both off; the
 # memo alone, `settings.PAGE_MEMO = ()`, leaves them on).

@@ -6,17 +6,24 @@ Medians are ranked by the database for the whole page at once
 (diagnostics.selectors.regional.businesses): a fixed number of queries per page.
 """
 
+import html
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
-from diagnostics.admin.filters import BusinessOfficeDepartmentFilter, BusinessSegmentFilter
-from diagnostics.admin.rows import OneCountChangeList, QuickRowsMixin
+from diagnostics.admin.filters import (
+    BusinessOfficeDepartmentFilter,
+    BusinessSegmentFilter,
+    PlainRelatedOnlyFilter,
+)
+from diagnostics.admin.rows import OneCountChangeList, QuickRowsMixin, dates_truncated_here
 from diagnostics.display import score as format_score
 from diagnostics.display import tone
 from diagnostics.models import (
@@ -47,14 +54,21 @@ def median_column(axis, levels):
         axis.code,
     )
 
+    missing = format_html('<span class="snut-na">{}</span>', "—")
+    written = {}  # median → its badge: a page's 50 rows share a few dozen values
+
     @admin.display(description=header)
     def column(obj):
         median = getattr(obj, "axis_medians", {}).get(axis.code)
         if median is None:
-            return format_html('<span class="snut-na">{}</span>', "—")
-        return format_html(
-            '<span class="snut-badge tone-{}">{}</span>', tone(median, levels), format_score(median)
-        )
+            return missing
+        badge = written.get(median)
+        if badge is None:  # as format_html writes it, without its escaping of safe text
+            shown = html.escape(format_score(median))
+            badge = written[median] = mark_safe(
+                f'<span class="snut-badge tone-{html.escape(tone(median, levels))}">{shown}</span>'
+            )
+        return badge
 
     column.__name__ = f"median_{axis.code}"
     return column
@@ -90,6 +104,7 @@ class MediansChangeList(OneCountChangeList):
         for campaign in campaigns:
             campaign.axis_medians = medians.get(campaign.pk, [])
         self.result_list = campaigns
+        self.queryset = dates_truncated_here(self.queryset)  # the date hierarchy's
 
 
 @admin.register(BusinessCampaign)
@@ -103,7 +118,7 @@ class BusinessCampaignAdmin(QuickRowsMixin, ReadOnlyAdmin):
         "started",
         "submitted",
     ]
-    list_filter = [("organiser__department", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("organiser__department", PlainRelatedOnlyFilter)]
     list_select_related = ["organiser__department"]
     search_fields = ["name", "organiser__name"]
     date_hierarchy = "opens"

@@ -32,13 +32,12 @@ def escaped(value) -> str:
     return str(conditional_escape(value))
 
 
-def datetime_writer():
-    """The active language's DATETIME_FORMAT as dateformat.format writes a local datetime
-    (escaped for HTML), or None when the format holds a letter not in DATE_LETTERS."""
+def datetime_writer(format_name: str = "DATETIME_FORMAT"):
+    """The active language's DATETIME_FORMAT (or DATE_FORMAT) as dateformat.format writes a
+    local datetime (or a date), escaped for HTML, or None when the format holds a letter not
+    in DATE_LETTERS."""
     parts = []
-    for index, piece in enumerate(
-        dateformat.re_formatchars.split(str(get_format("DATETIME_FORMAT")))
-    ):
+    for index, piece in enumerate(dateformat.re_formatchars.split(str(get_format(format_name)))):
         if index % 2:
             if piece not in DATE_LETTERS:
                 return None
@@ -58,7 +57,7 @@ def datetime_writer():
 def field_writer(field, empty):
     """A function writing a model field's value (blank strings made "" first, as
     items_for_result does) as display_for_field and conditional_escape write it, for a field
-    with choices, a date and time, or plain text; None for any other field."""
+    with choices, a date and time, a date, or plain text; None for any other field."""
     missing = escaped(empty)
     if getattr(field, "flatchoices", None):
         try:
@@ -78,6 +77,11 @@ def field_writer(field, empty):
             return write_datetime(timezone.template_localtime(value))
 
         return write
+    if type(field) is models.DateField:
+        write_date = datetime_writer("DATE_FORMAT")
+        if write_date is None:
+            return None
+        return lambda value: missing if value in empty_values else write_date(value)
     if type(field) in (models.CharField, models.TextField, models.SlugField):
         return lambda value: missing if value in empty_values else html.escape(str(value))
     return None

@@ -106,7 +106,7 @@ class PlainRelatedOnlyFilter(KeptChoicesMixin, _RelatedOnlyFromModelFilter):
     (KeptChoicesMixin)."""
 
 
-class BusinessOfficeDepartmentFilter(admin.RelatedOnlyFieldListFilter):
+class _OfficeDepartmentFilter(admin.RelatedOnlyFieldListFilter):
     """The business list's « parent__department »: the departments of the offices that have
     businesses (a business's parent is its office), read from the offices (a thousand)
     rather than from every business (fifty thousand, each joined to its office): the same
@@ -122,3 +122,8 @@ class BusinessOfficeDepartmentFilter(admin.RelatedOnlyFieldListFilter):
             limit_choices_to={"code__in": used},
             ordering=self.field_admin_ordering(field, request, model_admin),
         )
+
+
+class BusinessOfficeDepartmentFilter(KeptChoicesMixin, _OfficeDepartmentFilter):
+    """The departments of the offices that have businesses (_OfficeDepartmentFilter), kept
+    (KeptChoicesMixin)."""

@@ -1,7 +1,9 @@
 """The part of a page that every reader of the same role reads the same, written once for
 all of them and kept in the shared cache until a table it was drawn from is written.
 
-The results page below its header, the plan page below its header: what they show depends
+The results page below its header, the plan page below its header (and, below the
+navigation, « Mon territoire » and the workshop programme, per office and member's rights:
+views/territory.py): what they show depends
 on the diagnostic or the office, on who reads as a role (the director, a colleague, a
 person consulted, the network's staff: `visibility.OpinionReader`, whether they may plan
 or delete), on the language, the day and, for a form's `next`, the page's address; never
@@ -20,8 +22,10 @@ the rest of the page).
 """
 
 import hashlib
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -34,11 +38,12 @@ CSRF_MARK = "snut-kept-part-csrf-token"
 
 
 class PathOnly:
-    """What a kept part may read of the request: its address (a form's `next`), which the
-    key holds."""
+    """What a kept part may read of the request: its address (a form's `next`, a filtered
+    list's query string), which the key holds."""
 
     def __init__(self, full_path: str):
         self.full_path = full_path
+        self.GET = QueryDict(urlsplit(full_path).query)
 
     def get_full_path(self) -> str:
         return self.full_path

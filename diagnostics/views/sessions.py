@@ -3,13 +3,15 @@ it, invitations, registrations live, adding a business that phoned, cancelling),
 who came on a phone, and a workshop's page with its figures. Who manages the office's
 businesses acts; the workshop's figures are for every member."""
 
+import hashlib
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from diagnostics.forms import SessionForm
 from diagnostics.models import Business, SessionRegistration
 from diagnostics.selectors import impact, territory
 from diagnostics.selectors import sessions as selectors
+from snut import page_memo
 
 DAYS_AHEAD = 21  # a suggested session leaves three weeks to invite and sign up
 SESSION_HOURS = 2
@@ -27,15 +30,51 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _needing(office, training):
+def _needing(office, training, *, since=None):
     """The programme's entry for this workshop (who needs it, with their availability),
-    or None: the same rule as the programme."""
+    or None: the same rule as the programme. With `since` (the view's recording, open
+    since before the office was read), as kept (`_kept_entry`)."""
     campaign = territory.latest_business_campaign(office)
     if campaign is None:
         return None, {}
+    if since is None or not settings.PAGE_PARTS_KEPT:
+        return _entry(office, campaign, training)
+    return _kept_entry(office, campaign, training, since)
+
+
+def _entry(office, campaign, training):
     found = needs.workshop_programme(office, campaign)
     entry = next((p for p in found.proposed if p.training.pk == training.pk), None)
     return entry, found.availability
+
+
+def _kept_entry(office, campaign, training, since):
+    """The workshop's entry in the office's programme for `campaign`, with the availability
+    of the businesses it names: the same whoever reads it (the office's businesses, its
+    workshops and the network's catalogue, never the reader), kept in the shared cache until
+    a table read since `since` began is written, as the programme page's part is
+    (views/kept_parts.py), for `PAGE_MEMO_SECONDS` at most."""
+    parts = (
+        office.pk,
+        campaign.pk,
+        training.pk,
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        page_memo.generation(),
+    )
+
+    def compute():
+        entry, availability = _entry(office, campaign, training)
+        named = {r.diagnostic_id for r in entry.named} if entry else set()
+        return entry, {pk: when for pk, when in availability.items() if pk in named}
+
+    return page_memo.kept(
+        f"programme-entry:{hashlib.sha256(repr(parts).encode()).hexdigest()}",
+        compute,
+        settings.PAGE_MEMO_SECONDS,
+        since=since,
+        drafts="diagnostics:workshops" not in settings.PAGE_MEMO_BLIND_TO_DRAFTS,
+    )
 
 
 def _suggested(entry, availability) -> dict:
@@ -126,9 +165,11 @@ def _session_context(request, office, session) -> dict:
 
 @login_required
 def session_page(request, slug, pk):
-    office, session = access.session_for_manager(request.user, slug, pk)
+    # Who needs the workshop is the office's programme, kept for all who read it.
+    with page_memo.recording(always=()) as reads:
+        office, session = access.session_for_manager(request.user, slug, pk)
+        entry, availability = _needing(office, session.training, since=reads)
     context = _session_context(request, office, session)
-    entry, availability = _needing(office, session.training)
     invited = selectors.invited_business_ids(session)
     taken = {r.business_id for r in context["registrations"].expected}
     to_invite = [

@@ -17,6 +17,8 @@ from diagnostics.models import Audience, Business, Question, Questionnaire, Trai
 from diagnostics.selectors import bilan, impact, territory
 from diagnostics.selectors import sessions as session_selectors
 from diagnostics.spreadsheets import csv_response, xlsx_response
+from diagnostics.views.kept_parts import kept_part, with_token
+from snut import page_memo
 
 
 def _territory(request, slug):
@@ -35,15 +37,36 @@ def _filters(request, picture) -> dict[str, str]:
     }
 
 
-@login_required
-def territory_page(request, slug):
-    office, campaign = _territory(request, slug)
-    picture = territory.territory(office, campaign) if campaign else None
-    filters = _filters(request, picture) if picture else {"segment": "", "level": ""}
+def _kept_page(request, slug, view_name: str, template: str, context):
+    """The page below the navigation, the same for every member of the office with the same
+    rights (the role, whether they manage the businesses): written once for all of them
+    and kept until a table it was drawn from, the membership's and office's on, is written
+    (views/kept_parts.py). `context(office, campaign)` gives the part's context."""
+    with page_memo.recording(always=()) as reads:
+        office, campaign = _territory(request, slug)
+        role = f"{office.member_role}:{access.manages_businesses(office)}"
+        part = kept_part(
+            request,
+            view_name,
+            f"{view_name}:{office.pk}:{role}",
+            f"diagnostics/includes/{template}_body.html",
+            lambda: context(office, campaign),
+            since=reads,
+        )
+    body, token = with_token(request, part)
     return render(
         request,
-        "diagnostics/territory.html",
-        {
+        f"diagnostics/{template}.html",
+        {"office": office, "body": body, "csrf_token": token},
+    )
+
+
+@login_required
+def territory_page(request, slug):
+    def context(office, campaign):
+        picture = territory.territory(office, campaign) if campaign else None
+        filters = _filters(request, picture) if picture else {"segment": "", "level": ""}
+        return {
             "office": office,
             "campaign": campaign,
             "t": picture,
@@ -56,8 +79,9 @@ def territory_page(request, slug):
             "needs": needs.campaign_needs(office, campaign) if campaign else [],
             "observed_needs": needs.observed_needs(office),
             **_impact(office, picture),
-        },
-    )
+        }
+
+    return _kept_page(request, slug, "diagnostics:territory", "territory", context)
 
 
 def _impact(office, picture) -> dict:
@@ -114,7 +138,10 @@ def territory_export(request, slug, fmt):
 
 @login_required
 def workshop_programme(request, slug):
-    office, campaign = _territory(request, slug)
+    return _kept_page(request, slug, "diagnostics:workshops", "workshops", _programme_context)
+
+
+def _programme_context(office, campaign) -> dict:
     found = needs.workshop_programme(office, campaign) if campaign else None
     proposed = found.proposed if found else []
     availability = found.availability if found else {}
@@ -128,24 +155,20 @@ def workshop_programme(request, slug):
         for p in proposed
     ]
     own = list(territory.office_workshops(office).filter(organiser=office))
-    return render(
-        request,
-        "diagnostics/workshops.html",
-        {
-            "office": office,
-            "campaign": campaign,
-            "respondents": found.respondents if found else 0,
-            "proposed": proposed,
-            "programme": programme,
-            "availability": availability,
-            "own": own,
-            "can_manage": access.manages_businesses(office),
-            "appointments": list(territory.network_appointments().only("title", "description")),
-            "needs": needs.campaign_needs(office, campaign) if campaign else [],
-            "observed_needs": needs.observed_needs(office),
-            "min_group": territory.MIN_GROUP,
-        },
-    )
+    return {
+        "office": office,
+        "campaign": campaign,
+        "respondents": found.respondents if found else 0,
+        "proposed": proposed,
+        "programme": programme,
+        "availability": availability,
+        "own": own,
+        "can_manage": access.manages_businesses(office),
+        "appointments": list(territory.network_appointments().only("title", "description")),
+        "needs": needs.campaign_needs(office, campaign) if campaign else [],
+        "observed_needs": needs.observed_needs(office),
+        "min_group": territory.MIN_GROUP,
+    }
 
 
 @login_required

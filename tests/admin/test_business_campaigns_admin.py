@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.models import Audience, Business, Diagnostic, MaturityLevel
+from diagnostics.admin.rows import dates_truncated_here
+from diagnostics.models import Audience, Business, BusinessCampaign, Diagnostic, MaturityLevel
 from diagnostics.selectors.regional import businesses as regional_businesses
 from tests import factories
 from tests.admin.conftest import assert_rows_as_django_writes
@@ -269,3 +270,40 @@ def test_office_business_medians_are_the_orms(
     assert medians[office.pk] == (25.0, 3) and office_without_businesses.pk not in medians
     assert medians[other_office.pk][1] == 4
     assert regional_businesses.office_business_medians([]) == {}
+
+
+def test_the_date_hierarchy_reads_the_dates_django_would_truncate(territory):
+    """The campaigns' years, months and days as the date hierarchy lists them: truncated
+    here from the distinct dates (admin/rows.DatesTruncatedHere), the same as Django's."""
+    campaigns = BusinessCampaign.objects.all()
+    here = dates_truncated_here(campaigns)
+    for kind in ("year", "month", "day"):
+        for order in ("ASC", "DESC"):
+            assert list(here.dates("opens", kind, order)) == list(
+                campaigns.dates("opens", kind, order)
+            )
+    assert len(list(here.dates("opens", "year"))) == 2
+
+
+def test_the_business_list_s_departments_are_kept_until_an_office_or_business_is_written(
+    client, network_staff, territory, page_memo_off
+):
+    factories.make_business(factories.make_office("Office des Landes", department="40"))
+    client.force_login(network_staff)
+
+    def departments():
+        response = client.get(reverse(BUSINESSES))
+        (choices,) = [
+            f.lookup_choices
+            for f in response.context["cl"].filter_specs
+            if hasattr(f, "lookup_choices")
+        ]
+        return {code for code, _name in choices}
+
+    before = departments()
+    with CaptureQueriesContext(connection) as kept:
+        assert departments() == before
+    factories.make_business(factories.make_office("Office du Béarn", department="64"))
+    with CaptureQueriesContext(connection) as written:
+        assert departments() == before | {"64"}
+    assert len(written.captured_queries) == len(kept.captured_queries) + 1

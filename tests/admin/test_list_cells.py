@@ -9,7 +9,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from diagnostics.admin.cells import datetime_writer, field_writer
-from diagnostics.models import Diagnostic, Office
+from diagnostics.models import Campaign, Diagnostic, Office
 
 EMPTY = mark_safe("-")
 
@@ -54,3 +54,13 @@ def test_choices_and_text_are_written_as_django_writes_them():
     for value in ["Office <de> « Brume » & Cie", "", None, "l’office"]:
         assert write(value) == djangos(value, name)
     assert field_writer(Office._meta.get_field("website"), EMPTY) is None  # a link: Django's
+
+
+def test_a_date_is_written_as_django_writes_it():
+    field = Campaign._meta.get_field("opens")
+    write = field_writer(field, EMPTY)
+    values = [None, *(datetime.date(2026, month, day) for month in range(1, 13) for day in (1, 9))]
+    for value in values:
+        assert write(value) == djangos(value, field), value
+    with translation.override("en"):  # "N j, Y": an abbreviation
+        assert field_writer(field, EMPTY) is None

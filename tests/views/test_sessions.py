@@ -422,10 +422,12 @@ def _grow(office, workshop, session, past, count):
 
 @pytest.mark.usefixtures("page_memo_off")
 def test_pages_run_a_constant_number_of_queries(
-    logged, office, campaign, workshop, needy, django_assert_num_queries
+    logged, office, campaign, workshop, needy, django_assert_num_queries, settings
 ):
     """The programme, a session, its registrations, its attendance list and the workshop's
-    page: the same queries for 2 registrations and sessions as for 8."""
+    page: the same queries for 2 registrations and sessions as for 8, computed whole (what
+    is kept for every reader: tests/views/test_territory_kept.py)."""
+    settings.PAGE_PARTS_KEPT = False
     session = schedule(office, workshop, capacity=3)
     past = _past_session(office, workshop, [])
     urls = [

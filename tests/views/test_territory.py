@@ -252,8 +252,12 @@ def _seed(office, campaign, questionnaire, count):
 
 @pytest.mark.parametrize("name", ["territory", "workshops"])
 def test_pages_run_a_constant_number_of_queries(
-    client_of, office, director, campaign, questionnaire, name, django_assert_num_queries
-):
+    client_of, office, director, campaign, questionnaire, name, django_assert_num_queries,
+    settings,
+):  # fmt: skip
+    # The page computed whole: its part kept for the office's members is another test's
+    # (tests/views/test_territory_kept.py).
+    settings.PAGE_PARTS_KEPT = False
     client = client_of(director)
     url = reverse(f"diagnostics:{name}", args=[office.slug])
     _seed(office, campaign, questionnaire, 3)

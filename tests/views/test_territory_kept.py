@@ -1,0 +1,150 @@
+"""« Mon territoire » and the workshop programme below the navigation, kept for every member
+of the office with the same rights (diagnostics/views/kept_parts.py): written again after a
+write to a table they were drawn from, never given to a member with other rights, each
+reader's own CSRF token in the programme's forms. The page memo is off: what is kept here
+is shared between readers."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from diagnostics import services
+from diagnostics.models import Audience, Business, Membership, Training
+from tests import factories
+from tests.territory_data import network_workshop, submit_businesses
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_memo_off")]
+
+WEAKEST = lambda choices: choices[0]  # noqa: E731
+ADD_WORKSHOP = "Ajouter un atelier"
+
+
+@pytest.fixture
+def office():
+    return factories.make_office("Office de tourisme de Castelroc")
+
+
+@pytest.fixture
+def director(office):
+    return factories.make_user("directrice", office=office)
+
+
+@pytest.fixture
+def campaign(office):
+    questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
+    campaign = factories.open_campaign(questionnaire, organiser=office)
+    submit_businesses(office, campaign, 6, pick=WEAKEST)
+    network_workshop(questionnaire)
+    return campaign
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def masked(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["territory", "workshops"])
+def test_the_part_is_kept_then_written_again_after_a_write_it_read(
+    office, director, campaign, name
+):
+    client = signed_in(director)
+    url = reverse(f"diagnostics:{name}", args=[office.slug])
+    first, page = queries(client, url)
+    kept, again = queries(client, url)
+    # The session, the user, the office with the reader's role, the campaign: the rest kept.
+    assert kept <= 4 < first
+    assert masked(again) == masked(page)
+    # A business renamed (a table the part read): the next view writes the part again.
+    business = Business.objects.filter(parent=office).order_by("pk").first()
+    Business.objects.filter(pk=business.pk).update(name="Gîte du Vieux Moulin")
+    written, page = queries(client, url)
+    assert written == first
+    if name == "territory":
+        assert "Gîte du Vieux Moulin" in page
+    # An office's own workshop added: the programme's tables.
+    Training.objects.create(
+        title="Notre atelier photo", format="workshop", audience="businesses", organiser=office
+    )
+    assert ("Notre atelier photo" in queries(client, url)[1]) == (name == "workshops")
+
+
+def test_members_with_other_rights_never_receive_each_other_s_part(office, director, campaign):
+    """A member who does not manage the businesses reads the programme without its forms nor
+    its sessions' links, whoever came first; one the director allowed reads the director's
+    page, written for their own rights."""
+    member = factories.make_user("membre", office=office, role=Membership.Role.MEMBER)
+    manager = factories.make_user("gestionnaire", office=office, role=Membership.Role.MEMBER)
+    Membership.objects.filter(user=manager).update(can_manage_businesses=True)
+    url = reverse("diagnostics:workshops", args=[office.slug])
+    team, direction, managing = signed_in(member), signed_in(director), signed_in(manager)
+
+    assert ADD_WORKSHOP not in team.get(url).text
+    assert ADD_WORKSHOP in direction.get(url).text
+    kept, page = queries(direction, url)
+    assert kept <= 4 and ADD_WORKSHOP in page
+    assert ADD_WORKSHOP not in queries(team, url)[1]
+    # The manager's first view is their own part, with the manager's forms.
+    first, managed = queries(managing, url)
+    assert first > kept and ADD_WORKSHOP in managed
+    # The member loses nothing they may read and gains nothing: the same as a manager's
+    # page but the forms; a member's right granted is a write that makes it written again.
+    Membership.objects.filter(user=member).update(can_manage_businesses=True)
+    assert ADD_WORKSHOP in team.get(url).text
+
+
+def test_each_reader_s_forms_hold_their_own_csrf_token(office, director, campaign):
+    Training.objects.create(
+        title="Notre atelier photo", format="workshop", audience="businesses", organiser=office
+    )
+    url = reverse("diagnostics:workshops", args=[office.slug])
+    colleague = factories.make_user("collegue", office=office, role=Membership.Role.MEMBER)
+    Membership.objects.filter(user=colleague).update(can_manage_businesses=True)
+    for user in (director, colleague, colleague):
+        page = signed_in(user).get(url).text
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+        assert len(tokens) == 1 and "kept-part" not in page
+
+
+def test_a_session_page_reads_the_programme_kept_then_computed_again_after_a_write(
+    office, director, campaign
+):
+    """Who needs the workshop, on a session's page, is the office's programme, kept for all
+    who read it: a business submitted since is among those to invite on the next view."""
+    workshop = Training.objects.filter(organiser=None).first()
+    starts = timezone.now() + timedelta(days=21)
+    session = services.session_schedule(
+        office=office,
+        training=workshop,
+        starts=starts,
+        ends=starts + timedelta(hours=2),
+        place="Salle des fêtes",
+        capacity=None,
+        base_url="http://testserver/",
+    )
+    client = signed_in(director)
+    url = reverse("diagnostics:session", args=[office.slug, session.pk])
+    first, page = queries(client, url)
+    kept, again = queries(client, url)
+    assert kept < first and masked(again) == masked(page)
+    (late,) = submit_businesses(office, campaign, 1, pick=WEAKEST)
+    Business.objects.filter(pk=late.organisation_id).update(name="Camping des Tilleuls")
+    assert "Camping des Tilleuls" not in again
+    assert "Camping des Tilleuls" in queries(client, url)[1]
