@@ -2,7 +2,7 @@
 all of them and kept in the shared cache until a table it was drawn from is written.
 
 The results page below its header, the plan page below its header (and, below the
-navigation, « Mon territoire » and the workshop programme, per office and member's rights:
+navigation, « Mon territoire » and the workshop programme, per office and member's rights:
 views/territory.py): what they show depends
 on the diagnostic or the office, on who reads as a role (the director, a colleague, a
 person consulted, the network's staff: `visibility.OpinionReader`, whether they may plan

@@ -79,8 +79,9 @@ def test_a_group_under_five_is_not_shown(client, office, director, questionnaire
 
 @pytest.mark.usefixtures("page_memo_off")
 def test_the_territory_and_bilan_cost_the_same_queries_at_two_sizes(
-    client, office, director, questionnaire
+    client, office, director, questionnaire, settings
 ):
+    settings.PAGE_PARTS_KEPT = False  # the territory computed whole (views/kept_parts.py)
     client.force_login(director)
     _e, _c, workshop = impact_territory(office, questionnaire, attendees=2, others=2, waiting=1)
     territory = reverse("diagnostics:territory", args=[office.slug])
