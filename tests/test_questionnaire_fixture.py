@@ -11,6 +11,9 @@ from django.core.management import CommandError, call_command
 from diagnostics.models import Axis, Choice, MaturityLevel, Question, Questionnaire
 from tests.loaded import loaddata
 
+# What the shipped questionnaire says: checked on SQLite only in CI (the `content` mark).
+pytestmark = pytest.mark.content
+
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaire_snut.json"
 AXES = ["web", "social", "mobilite", "infra", "accueil", "organisation"]
 

@@ -11,6 +11,9 @@ from diagnostics import scoring
 from diagnostics.models import Audience, AxisNarrative, Choice, Question, Questionnaire, Training
 from tests.loaded import loaddata
 
+# What the shipped questionnaire says: checked on SQLite only in CI (the `content` mark).
+pytestmark = pytest.mark.content
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AXES = ["vis", "resa", "avis", "rel", "secu"]
 # Read on a phone: one question fits in about four lines, one answer in three.

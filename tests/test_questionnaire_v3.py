@@ -29,6 +29,9 @@ from tests import factories
 from tests.loaded import loaddata
 from tests.snapshot import Snapshot
 
+# What the shipped questionnaire says: checked on SQLite only in CI (the `content` mark).
+pytestmark = pytest.mark.content
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 V2 = FIXTURES / "questionnaire_snut_v2.json"
 V3 = FIXTURES / "questionnaire_snut_v3.json"

@@ -25,6 +25,11 @@ from diagnostics.services import setup
 from diagnostics.services.setup import fixture_records, questionnaire_fixtures
 from tests import loaded
 
+# What snut_setup decides (versions, an operator's edits, a hand-loaded database, the demo):
+# seconds each, the same on both databases; CI runs them on SQLite only. On PostgreSQL it
+# runs a first install, a second run, a missing department and a faulty fixture.
+SQLITE_ONLY = pytest.mark.slow
+
 
 def setup_command(*args) -> str:
     out = io.StringIO()
@@ -93,6 +98,7 @@ def test_on_an_empty_migrated_database_it_installs_everything(db):
     assert out.getvalue().count("structure valide") == 3  # offices, express, businesses
 
 
+@SQLITE_ONLY
 def test_every_version_for_the_demo(db):
     loaded.command("snut_setup", "--all-versions")
     versions = set(Questionnaire.objects.values_list("code", "version"))
@@ -114,6 +120,7 @@ def test_running_twice_duplicates_nothing(db):
     assert "aucune entrée ajoutée" in output and "déjà là, laissé tel quel" in output
 
 
+@SQLITE_ONLY
 def test_an_operators_edits_and_deletions_are_kept(db):
     loaded.command("snut_setup")
     renamed = Training.objects.get(title="E-réputation : veiller et répondre aux avis")
@@ -141,6 +148,7 @@ def test_an_operators_edits_and_deletions_are_kept(db):
     assert Training.objects.filter(pk=own.pk).exists()
 
 
+@SQLITE_ONLY
 def test_a_database_loaded_by_hand_is_completed_without_duplicates(db):
     """What the README said before this command: loaddata of the questionnaires (and the
     old demo loaded the workshops): the entries already there are recognised by title."""
@@ -167,6 +175,7 @@ def test_a_database_loaded_by_hand_is_completed_without_duplicates(db):
     assert counts() == before
 
 
+@SQLITE_ONLY
 @override_settings(DEBUG=True)
 def test_after_make_demo_it_refuses_nothing_and_adds_nothing(db):
     loaded.command("snut_setup", "--all-versions")
@@ -236,6 +245,7 @@ def test_every_catalogue_entry_has_its_own_key_and_real_content():
         assert fields["format"] != "workshop" or fields["duration"] in ("", "2 h"), fields["title"]
 
 
+@SQLITE_ONLY
 def test_adding_a_questionnaire_version_is_one_line(db, tmp_path, monkeypatch):
     """A new fixture in the list becomes the latest version: installed on the next run."""
     name, code, version = next(f for f in questionnaire_fixtures() if f[1] == "snut-ot")
