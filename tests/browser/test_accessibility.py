@@ -14,9 +14,7 @@ from tests.browser.axe import WIDTHS, check, login, run
 from tests.territory_data import seed_office_sessions, seed_office_territory
 
 # One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
-# No xdist group: the demo is seeded once per worker (tests/demo_seeded.py), so these
-# tests spread over the workers like any others.
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-accessibility")]
 
 
 @pytest.fixture

@@ -21,9 +21,7 @@ from diagnostics.models import Answer, Axis, Diagnostic, Membership
 from tests import factories
 
 # One demo per module (tests/browser/conftest.py), so the module runs on one pytest-xdist worker.
-# No xdist group: the demo is seeded once per worker (tests/demo_seeded.py), so these
-# tests spread over the workers like any others.
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-director-journey")]
 DEMO_COLLEAGUE = "lea"  # a second member of the filling office, for the colleagues' test
 
 LATENCY_MS = 600
