@@ -26,16 +26,6 @@ ADD_WORKSHOP = "Ajouter un atelier"
 
 
 @pytest.fixture
-def office():
-    return factories.make_office("Office de tourisme de Castelroc")
-
-
-@pytest.fixture
-def director(office):
-    return factories.make_user("directrice", office=office)
-
-
-@pytest.fixture
 def campaign(office):
     questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
     campaign = factories.open_campaign(questionnaire, organiser=office)
