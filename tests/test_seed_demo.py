@@ -23,6 +23,7 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
+from tests.loaded import command as command_once
 from tests.snapshot import Snapshot
 
 # The demo is seeded once, on one pytest-xdist worker (session-scoped: a module-scoped
@@ -253,7 +254,7 @@ def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
 
     from diagnostics.management.commands.seed_demo import _demo_sessions
 
-    call_command("snut_setup", verbosity=0)  # the starter catalogue the demo dates
+    command_once("snut_setup")  # the starter catalogue the demo dates (run once, then copied)
     _demo_sessions(today)
     french_holidays = holidays.country_holidays("FR")
     spans = [
