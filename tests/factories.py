@@ -23,6 +23,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from tests.loaded import loaddata
+from tests.snapshot import Snapshot
 
 _seq = count(1)
 LEVELS = [(0, "Découverte"), (25, "Structuration"), (50, "Maîtrise"), (75, "Excellence")]
@@ -85,13 +86,27 @@ def build_questionnaire(
 
 
 def territories_loaded() -> None:
-    """Departments come from a data migration, which a transactional test's flush empties."""
+    """Departments come from a data migration, which a transactional test's flush empties:
+    loaded from their fixture the first time in a process, then written back from a copy of
+    what it loaded (tests/snapshot.py), a few statements rather than Django's loaddata."""
+    global _territories
     from django.core.management import call_command
 
-    from diagnostics.models import Department
+    from diagnostics.models import Department, Region
 
-    if not Department.objects.exists():
-        call_command("loaddata", "territoires", verbosity=0)
+    if Department.objects.exists():
+        return
+    fresh = not Region.objects.exists()
+    if fresh and _territories is not None:
+        _territories.insert()
+        return
+    call_command("loaddata", "territoires", verbosity=0)
+    if fresh and _territories is None:
+        tables = (Region, Department, Department.neighbours.through)
+        _territories = Snapshot.take([model._meta.db_table for model in tables])
+
+
+_territories: Snapshot | None = None
 
 
 def open_campaign(questionnaire, *, name=None, days_ago=10, organiser=None) -> Campaign:

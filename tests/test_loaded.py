@@ -24,3 +24,42 @@ def test_the_copy_holds_what_loaddata_wrote_and_only_serves_the_same_database(db
     factories.make_office()
     loaded.loaddata("questionnaire_prestataires")
     assert calls == [("loaddata", "questionnaire_prestataires")]
+
+
+def test_the_territories_written_back_after_a_flush_are_those_their_fixture_loads(db, monkeypatch):
+    """factories.territories_loaded: loaddata the first time in a process, then its copy."""
+    from django.core.management import call_command
+
+    from diagnostics.models import Department, Region
+
+    neighbours = Department.neighbours.through
+
+    def emptied():
+        Department.objects.all().delete()
+        Region.objects.all().delete()
+
+    def rows():
+        """Regions, departments and borders by their codes (the fixture names no ids, so
+        on PostgreSQL each load draws new ones from the sequences)."""
+        return (
+            set(Region.objects.values_list("code", "name")),
+            set(Department.objects.values_list("code", "name", "region__code")),
+            set(neighbours.objects.values_list("from_department__code", "to_department__code")),
+        )
+
+    point = transaction.savepoint()
+    emptied()
+    call_command("loaddata", "territoires", verbosity=0)
+    by_loaddata = rows()
+    assert by_loaddata[2]
+    transaction.savepoint_rollback(point)
+
+    for _ in range(2):  # the first call may be the process's first: loaddata, then the copy
+        emptied()
+        factories.territories_loaded()
+        assert rows() == by_loaddata
+    calls = []
+    monkeypatch.setattr(call_command.__module__ + ".call_command", lambda *a, **k: calls.append(a))
+    emptied()
+    factories.territories_loaded()
+    assert calls == [] and rows() == by_loaddata
