@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import QueryDict
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -89,3 +90,9 @@ def with_token(request, part: str) -> tuple[SafeString, str]:
     token = get_token(request)
     # The part is our template's HTML, escaped as it was written.
     return mark_safe(part.replace(CSRF_MARK, token)), token
+
+
+def render_with_part(request, template: str, context: dict, part: str, *, status: int = 200):
+    """The page `template` around its part (`body`), with the reader's CSRF token in both."""
+    body, token = with_token(request, part)
+    return render(request, template, {**context, "body": body, "csrf_token": token}, status=status)

@@ -16,7 +16,7 @@ from diagnostics import access, selectors, services
 from diagnostics.forms import ActionForm
 from diagnostics.models import Action, Diagnostic, Membership, Question
 from diagnostics.selectors.targets import office_targets
-from diagnostics.views.kept_parts import kept_part, with_token, written_part
+from diagnostics.views.kept_parts import kept_part, render_with_part, written_part
 from snut import page_memo
 
 
@@ -53,12 +53,8 @@ def _render_plan(request, office, form, status=200, *, since=None):
             lambda: _plan_context(office, form),
             since=since,
         )
-    body, token = with_token(request, part)
-    return render(
-        request,
-        "diagnostics/plan.html",
-        {"office": office, "body": body, "csrf_token": token},
-        status=status,
+    return render_with_part(
+        request, "diagnostics/plan.html", {"office": office}, part, status=status
     )
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from diagnostics import access, report, services
 from diagnostics.results import build_results
-from diagnostics.views.kept_parts import kept_part, with_token
+from diagnostics.views.kept_parts import kept_part, render_with_part
 from diagnostics.views.readers import office_url, submitted_for_reader
 from diagnostics.visibility import OpinionReader
 from snut import page_memo
@@ -34,16 +34,14 @@ def results(request, pk):
             lambda: {"results": build_results(diagnostic, reader, page=True), "can_plan": can_plan},
             since=reads,
         )
-    body, token = with_token(request, part)
-    return render(
+    return render_with_part(
         request,
         "diagnostics/results.html",
         {
             "diagnostic": diagnostic,
-            "body": body,
-            "csrf_token": token,
             "office_url": office_url(request.user, diagnostic, is_member=can_plan),
         },
+        part,
     )
 
 

@@ -17,7 +17,7 @@ from diagnostics.models import Audience, Business, Question, Questionnaire, Trai
 from diagnostics.selectors import bilan, impact, territory
 from diagnostics.selectors import sessions as session_selectors
 from diagnostics.spreadsheets import csv_response, xlsx_response
-from diagnostics.views.kept_parts import kept_part, with_token
+from diagnostics.views.kept_parts import kept_part, render_with_part
 from snut import page_memo
 
 
@@ -53,12 +53,7 @@ def _kept_page(request, slug, view_name: str, template: str, context):
             lambda: context(office, campaign),
             since=reads,
         )
-    body, token = with_token(request, part)
-    return render(
-        request,
-        f"diagnostics/{template}.html",
-        {"office": office, "body": body, "csrf_token": token},
-    )
+    return render_with_part(request, f"diagnostics/{template}.html", {"office": office}, part)
 
 
 @login_required
