@@ -78,4 +78,8 @@
   document.addEventListener("DOMContentLoaded", nameWidgets);
   window.addEventListener("load", focusScrollingGroups);
   window.addEventListener("resize", focusScrollingGroups);
+  // The project's fonts, once loaded, may widen a group past its box with no resize.
+  if (document.fonts) {
+    document.fonts.ready.then(focusScrollingGroups);
+  }
 })();
