@@ -9,7 +9,7 @@ from weasyprint import Document
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import structure
 from tests import factories
-from tests.demo_seeded import demo_snapshot  # noqa: F401 (the demo, seeded once per process)
+from tests.demo_seeded import demo_snapshot  # noqa: F401 (the demo, seeded once per test run)
 from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
 
 # Hypothesis: `ci` tries 100 examples of each property, `dev` (the edit loop) 25; neither has
