@@ -63,3 +63,36 @@ def test_the_territories_written_back_after_a_flush_are_those_their_fixture_load
     emptied()
     factories.territories_loaded()
     assert calls == [] and rows() == by_loaddata
+
+
+def test_what_a_run_shares_is_made_once_for_its_workers_and_apart_from_other_runs(
+    tmp_path, monkeypatch
+):
+    """tests/demo_seeded.py: the first pytest-xdist worker makes the value, the others of
+    the same run read its copy; another run (another temporary folder) makes its own."""
+    from tests.demo_seeded import shared_by_the_run
+
+    class Run:  # what tmp_path_factory gives a worker: a folder of its own in the run's
+        def __init__(self, run, worker):
+            self.folder = tmp_path / run / worker
+            self.folder.mkdir(parents=True)
+
+        def getbasetemp(self):
+            return self.folder
+
+    made = []
+
+    def make():
+        made.append(1)
+        return {"rows": [(1, "Écomusée")], "made": len(made)}
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    first = shared_by_the_run(Run("pytest-1", "popen-gw0"), "valeur", make)
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    second = shared_by_the_run(Run("pytest-1", "popen-gw1"), "valeur", make)
+    assert made == [1] and second == first == {"rows": [(1, "Écomusée")], "made": 1}
+    other_run = shared_by_the_run(Run("pytest-2", "popen-gw0"), "valeur", make)
+    assert made == [1, 1] and other_run["made"] == 2
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    shared_by_the_run(Run("pytest-3", "popen-gw0"), "valeur", make)  # no xdist: made
+    assert len(made) == 3
