@@ -85,6 +85,10 @@ def build_questionnaire(
     return questionnaire
 
 
+# The departments, regions and borders as their fixture first loaded them in this process.
+_territories: Snapshot | None = None
+
+
 def territories_loaded() -> None:
     """Departments come from a data migration, which a transactional test's flush empties:
     loaded from their fixture the first time in a process, then written back from a copy of
@@ -104,9 +108,6 @@ def territories_loaded() -> None:
     if fresh and _territories is None:
         tables = (Region, Department, Department.neighbours.through)
         _territories = Snapshot.take([model._meta.db_table for model in tables])
-
-
-_territories: Snapshot | None = None
 
 
 def open_campaign(questionnaire, *, name=None, days_ago=10, organiser=None) -> Campaign:
