@@ -45,7 +45,9 @@ ONCE = ("floor", "scoring", "re-scoring", "export", "pooling section")
 
 COLD = ("cold", "first print", "task run")
 # Rows whose setup writes, untimed, a table the page's kept part (diagnostics/views/
-# kept_parts.py) and the memo read: a computed page, the part written again.
+# kept_parts.py) or its pieces kept apart, and the memo, read: a computed page, what read
+# that table written again (the results and plan pages: only the pieces the office's
+# actions decide, since their holes; the businesses' pages: the part).
 WRITTEN = (", an action saved before", ", a business saved before")
 
 
@@ -116,8 +118,9 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
     if cold(label):
         return "computed (cache cleared before each run)"
     if written(label):
-        saved = "an action" if WRITTEN[0] in label else "a business"
-        return f"computed, memo off, its kept part written again ({saved} saved before each run)"
+        if WRITTEN[0] in label:
+            return "computed, memo off, its actions' pieces written again (an action saved before each run)"
+        return "computed, memo off, its kept part written again (a business saved before each run)"
     if label in unlisted:
         return unlisted[label]
     if kind(label):

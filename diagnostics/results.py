@@ -303,12 +303,18 @@ class Results:
         """Those late, by the plan page's rule (OfficePlan)."""
         return self._office_plan.overdue if self._office_plan else []
 
+    @property
+    def follow_ups_from(self) -> Diagnostic | None:
+        """The diagnostic whose actions« Ce que vous aviez prévu » follows: the previous one, for an
+        office (a business plans none)."""
+        if self.diagnostic.organisation.is_business:
+            return None
+        return self.previous.diagnostic
+
     @cached_property
     def follow_ups(self) -> list:
         """« Ce que vous aviez prévu »."""
-        if self.diagnostic.organisation.is_business:
-            return []
-        return selectors.previous_plan(self.diagnostic, self.previous.diagnostic)
+        return selectors.previous_plan(self.diagnostic, self.follow_ups_from)
 
     @cached_property
     def trainings(self) -> selectors.TrainingMatches:
@@ -338,16 +344,6 @@ class Results:
         """The plan's items as this page reads them: each has a question, an axis (with
         their codes), a recommendation, a scale and whether the office can act alone."""
         return self.plan_layout.entries if self.page else self.plan
-
-    @cached_property
-    def planned_questions(self) -> set[int]:
-        """The questions of this diagnostic whose priority is already an action of the plan
-        (from the office's plan if already read, else one query)."""
-        if self.diagnostic.organisation.is_business:
-            return set()
-        if "_office_plan" in self.__dict__:
-            return {a.question_id for a in self.actions if a.diagnostic_id == self.diagnostic.pk}
-        return selectors.planned_questions(self.diagnostic)
 
     @property
     def importance_source(self) -> str:

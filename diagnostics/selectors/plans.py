@@ -67,7 +67,9 @@ def planned_questions(diagnostic: Diagnostic) -> set[int]:
     return set(
         Action.objects.filter(
             office_id=diagnostic.organisation_id, diagnostic=diagnostic, question__isnull=False
-        ).values_list("question_id", flat=True)
+        )
+        .order_by()
+        .values_list("question_id", flat=True)
     )
 
 

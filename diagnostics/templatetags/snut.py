@@ -1,5 +1,7 @@
 """Formatting of scores for pages and the report, French style."""
 
+import re
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -12,6 +14,9 @@ from diagnostics.french import with_article
 
 register = template.Library()
 
+# Where a kept part leaves room for a piece kept apart (views/kept_parts.py): a comment,
+# so that a hole nothing fills shows nothing.
+HOLE = re.compile(r"<!--snut-hole:([\w:-]+)-->")
 MINUS = "\u2212"
 NARROW_NBSP = "\u202f"
 
@@ -103,3 +108,13 @@ def invitees(workshop, availability) -> str:
             )
         )
     return mark_safe("".join(items))
+
+
+@register.simple_tag
+def hole(*names) -> str:
+    """A hole named by its parts (`{% hole "plan" item.question.id %}` → plan:12), which the
+    view fills with what is kept apart from the page's part (views/kept_parts.py)."""
+    name = ":".join(str(n) for n in names)
+    if not HOLE.fullmatch(f"<!--snut-hole:{name}-->"):
+        raise ValueError(f"not a hole's name: {name!r}")
+    return mark_safe(f"<!--snut-hole:{name}-->")

@@ -19,9 +19,16 @@ The reader's own parts stay out: the header (where the office's name leads depen
 the reader's rights), the navigation (their name) and the CSRF token of each form, which
 the part holds as CSRF_MARK and the page fills in with the reader's (the same token as
 the rest of the page).
+
+What a frequent write changes stays out too, in holes (`{% hole %}`) that pieces kept
+apart fill (`kept_pieces`): an office's actions, which any member saves at any time and
+whose table the part would otherwise read, so that an action saved by any office wrote
+the whole part again. The pieces are drawn after the part, within the same recording:
+the part's record holds nothing of them, theirs holds the part's as well.
 """
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -32,6 +39,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from diagnostics.templatetags.snut import HOLE
 from snut import page_memo
 
 # What a kept part holds where a form's CSRF token goes (no secret: filled in per request).
@@ -55,8 +63,32 @@ def kept_part(request, view_name: str, key: str, template: str, context, *, sinc
     the diagnostic or the office), as kept; `since` is the view's recording, open since
     before the diagnostic or the office was read. Returns the HTML with CSRF_MARK where
     the forms' tokens go (`with_token`); written each time if `PAGE_PARTS_KEPT` is off."""
+    return _kept(
+        request, view_name, key, lambda: written_part(request, template, context()), since=since
+    )
+
+
+def kept_pieces(
+    request, view_name: str, key: str, part: str, pieces: Callable[[list[str]], dict], *, since
+) -> dict[str, str]:
+    """What fills the holes of `part` (kept_part's), as kept under `key` and the holes'
+    names: `pieces(names)` gives each name's HTML (`written_part`, CSRF_MARK for tokens).
+    Call it after `part` is drawn, within the same recording `since`."""
+    names = holes(part)
+    if not names:
+        return {}
+    return _kept(
+        request,
+        view_name,
+        f"{key}:pieces:{','.join(names)}",
+        lambda: pieces(names),
+        since=since,
+    )
+
+
+def _kept(request, view_name: str, key: str, compute, *, since):
     if not settings.PAGE_PARTS_KEPT:
-        return written_part(request, template, context())
+        return compute()
     parts = (
         key,
         translation.get_language(),
@@ -64,14 +96,23 @@ def kept_part(request, view_name: str, key: str, template: str, context, *, sinc
         request.get_full_path(),
         page_memo.generation(),
     )
-
     return page_memo.kept(
         f"part:{view_name}:{hashlib.sha256(repr(parts).encode()).hexdigest()}",
-        lambda: written_part(request, template, context()),
+        compute,
         settings.PAGE_MEMO_SECONDS,
         since=since,
         drafts=view_name not in settings.PAGE_MEMO_BLIND_TO_DRAFTS,
     )
+
+
+def holes(part: str) -> list[str]:
+    """The names of the holes a part leaves (`{% hole %}`), in order, once each."""
+    return list(dict.fromkeys(HOLE.findall(part)))
+
+
+def filled(part: str, pieces: dict[str, str]) -> str:
+    """The part with each hole filled by its piece; a hole without one is left empty."""
+    return HOLE.sub(lambda match: pieces.get(match[1], ""), part)
 
 
 def written_part(request, template: str, context: dict) -> str:

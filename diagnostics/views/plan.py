@@ -16,7 +16,13 @@ from diagnostics import access, selectors, services
 from diagnostics.forms import ActionForm
 from diagnostics.models import Action, Diagnostic, Membership, Question
 from diagnostics.selectors.targets import office_targets
-from diagnostics.views.kept_parts import kept_part, render_with_part, written_part
+from diagnostics.views.kept_parts import (
+    filled,
+    kept_part,
+    kept_pieces,
+    render_with_part,
+    written_part,
+)
 from snut import page_memo
 
 
@@ -25,11 +31,9 @@ def _fields(form: ActionForm) -> dict:
 
 
 def _plan_context(office, form) -> dict:
-    today = timezone.localdate()
-    targets_diagnostic, distances = office_targets(office, today)
+    targets_diagnostic, distances = office_targets(office, timezone.localdate())
     return {
         "office": office,
-        "plan": selectors.office_plan(office, today),
         "targets_diagnostic": targets_diagnostic,
         "target_distances": distances,
         "form": form,
@@ -37,24 +41,45 @@ def _plan_context(office, form) -> dict:
     }
 
 
+def _actions(request, office) -> dict[str, str]:
+    """The plan's actions, for the part's hole: one query."""
+    plan = selectors.office_plan(office, timezone.localdate())
+    html = written_part(
+        request, "diagnostics/includes/plan_actions.html", {"office": office, "plan": plan}
+    )
+    return {"actions": html}
+
+
 def _render_plan(request, office, form, status=200, *, since=None):
-    """The page; with its form empty (`since`: the view's recording, open since before the
-    office was read), below its header as every reader of the same role reads it, kept."""
+    """The page with its form (`form()`). With its form empty (`since`: the view's
+    recording, open since before the office was read), below its header as every reader
+    of the same role reads it, kept, and its actions kept apart: an action saved by any
+    office writes only them again."""
     is_director = office.member_role == Membership.Role.DIRECTOR
     template = "diagnostics/includes/plan_body.html"
     if since is None:
-        part = written_part(request, template, _plan_context(office, form))
+        part = written_part(request, template, _plan_context(office, form()))
+        pieces = _actions(request, office)
     else:
+        key = f"plan:{office.pk}:{is_director}"
         part = kept_part(
             request,
             "diagnostics:plan",
-            f"plan:{office.pk}:{is_director}",
+            key,
             template,
-            lambda: _plan_context(office, form),
+            lambda: _plan_context(office, form()),
+            since=since,
+        )
+        pieces = kept_pieces(
+            request,
+            "diagnostics:plan",
+            key,
+            part,
+            lambda _names: _actions(request, office),
             since=since,
         )
     return render_with_part(
-        request, "diagnostics/plan.html", {"office": office}, part, status=status
+        request, "diagnostics/plan.html", {"office": office}, filled(part, pieces), status=status
     )
 
 
@@ -64,16 +89,17 @@ def plan(request, slug):
     if request.method != "POST":
         with page_memo.recording(always=()) as reads:
             office = access.office_for_member(request.user, slug)
-            return _render_plan(request, office, ActionForm(office=office), since=reads)
+            # The empty form is drawn only when the part is written (its owners, its axes).
+            return _render_plan(request, office, lambda: ActionForm(office=office), since=reads)
     office = access.office_for_member(request.user, slug)
     form = ActionForm(request.POST or None, office=office)
     if not form.is_valid():
-        return _render_plan(request, office, form, status=400)
+        return _render_plan(request, office, lambda: form, status=400)
     try:
         services.action_create(office=office, user=request.user, **_fields(form))
     except services.ServiceError as error:
         form.add_error(None, error)
-        return _render_plan(request, office, form, status=error.status)
+        return _render_plan(request, office, lambda: form, status=error.status)
     messages.success(request, _("L’action est ajoutée au plan."))
     return redirect("diagnostics:plan", slug=office.slug)
 

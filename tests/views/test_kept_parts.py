@@ -149,3 +149,50 @@ def test_an_answer_saved_in_a_draft_leaves_the_results_part_kept(
     factories.autosave(draft, colleague)
     with django_assert_num_queries(4):
         client.get(results_url(submitted))
+
+
+def test_an_action_saved_by_another_office_writes_again_only_what_the_actions_decide(
+    client, director, office, submitted, django_assert_num_queries
+):
+    """The results part is drawn from no action: another office's action written, the page
+    reads the office's planned questions for its « Ajouter au plan » holes, and nothing of
+    the results (views/results.py)."""
+    other = factories.make_office()
+    colleague = factories.make_user(office=other)
+    client.force_login(director)
+    before = client.get(results_url(submitted)).text
+    services.action_create(office=other, user=colleague, title="Autre")
+    with CaptureQueriesContext(connection) as captured:
+        after = client.get(results_url(submitted)).text
+    assert masked(after) == masked(before)
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "diagnostics_action" in read and "diagnostics_axisscore" not in read
+    with django_assert_num_queries(4):  # the session, the user, the diagnostic, the reader
+        client.get(results_url(submitted))
+    services.action_create(office=other, user=colleague, title="Encore")
+    with django_assert_num_queries(5):  # and the office's planned questions
+        client.get(results_url(submitted))
+
+
+def test_what_was_planned_follows_the_previous_plan_while_the_results_part_stays_kept(
+    client, director, office, questionnaire, submitted
+):
+    """« Ce que vous aviez prévu » and its line in the table of contents are holes of the
+    kept part: an action of the previous plan done shows at once, the results untouched."""
+    from tests.test_plan_services import make_past
+
+    past = make_past(office, questionnaire, pick=lambda c: c[0])
+    client.force_login(director)
+    page = client.get(results_url(submitted)).text
+    assert "Ce que vous aviez prévu" not in page and 'href="#prevu"' not in page
+    question = Question.objects.filter(questionnaire=questionnaire).order_by("pk").first()
+    action = services.action_create(
+        office=office, user=director, diagnostic=past, question=question
+    )
+    services.action_update(action=action, user=director, status="done")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(results_url(submitted)).text
+    assert 'href="#prevu"' in page and 'id="prevu"' in page
+    assert "Campagne 2025" in page and "La réponse à la question visée a progressé." in page
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "diagnostics_axisscore" not in read  # the results were not drawn again

@@ -130,11 +130,23 @@ def test_progress_per_axis_and_overdue_actions(client, office, director, questio
     assert "faites : 1 sur 2" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "kept, queries",
+    [
+        # session, user, office, actions, the form's owners and axes, the latest submitted
+        # diagnostic (whose targets the page shows: none here)
+        (False, 7),
+        # the part kept, its actions written again (views/plan.py): session, user, office, actions
+        (True, 4),
+    ],
+)
 def test_the_plan_page_runs_a_constant_number_of_queries(
-    client, office, director, questionnaire, django_assert_num_queries
+    client, office, director, questionnaire, django_assert_num_queries, settings, kept, queries
 ):
+    settings.PAGE_PARTS_KEPT = kept
     axis = questionnaire.axes.first()
     client.force_login(director)
+    client.get(plan_url(office))
     for count in (2, 20):
         Action.objects.bulk_create(
             Action(
@@ -142,9 +154,7 @@ def test_the_plan_page_runs_a_constant_number_of_queries(
             )
             for i in range(count)
         )
-        # session, user, office, actions, the form's owners and axes, the latest submitted
-        # diagnostic (whose targets the page shows: none here)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(queries):
             assert client.get(plan_url(office)).status_code == 200
 
 
