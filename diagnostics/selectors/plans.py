@@ -51,11 +51,33 @@ class OfficePlan:
         return list(groups.values())
 
 
+# What the plan page, the results page and the report read of an action and what it
+# joins: a user's password or a diagnostic's scores are not loaded for each action.
+PLAN_COLUMNS = (
+    "office_id",
+    "question_id",
+    "title",
+    "status",
+    "due_date",
+    "note",
+    "owner_name",
+    "axis__name",
+    "axis__code",
+    "axis__order",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+    "diagnostic__campaign__name",
+)
+
+
 def office_plan(office: Office, today) -> OfficePlan:
-    """The office's actions with their axis and owner: one query whatever their number."""
+    """The office's actions with their axis and owner: one query whatever their number,
+    of the columns the plan page and the report show (PLAN_COLUMNS)."""
     actions = list(
         Action.objects.filter(office=office)
         .select_related("axis", "owner", "diagnostic__campaign")
+        .only(*PLAN_COLUMNS)
         .order_by(F("axis__order").asc(nulls_last=True), F("due_date").asc(nulls_last=True), "pk")
     )
     return OfficePlan(actions=actions, today=today)

@@ -1,10 +1,12 @@
 """The plan pages: the office's own, for every member; 404 for anyone else."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from pypdf import PdfReader
 
 from diagnostics import services
@@ -128,6 +130,55 @@ def test_progress_per_axis_and_overdue_actions(client, office, director, questio
     assert [a.title for a in plan.overdue] == ["En retard"]
     assert [(g.name, g.total, g.done, g.percent) for g in plan.by_axis] == [("Axe 1", 2, 1, 50)]
     assert "faites : 1 sur 2" in response.content.decode()
+
+
+def test_each_action_of_the_list_shows_its_status_owner_due_date_axis_origin_and_note(
+    client, office, director, questionnaire, submitted
+):
+    """« Toutes les actions » is written by templatetags.snut.action_items: each case of
+    what the template wrote before, escaped."""
+    axis = questionnaire.axes.order_by("order").first()
+    question = Question.objects.filter(questionnaire=questionnaire).order_by("pk").first()
+    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    director.first_name, director.last_name = "Claire", "Dupré"
+    director.save()
+    late = services.action_create(
+        office=office,
+        user=director,
+        diagnostic=submitted,
+        question=question,
+        due_date=yesterday,
+        owner=director,
+        note="N" * 250,
+    )
+    Action.objects.filter(pk=late.pk).update(title="<b>Refaire</b> & relancer")
+    colleague = factories.make_user("camille", office=office, role=Membership.Role.MEMBER)
+    services.action_create(
+        office=office, user=director, title="Sans date", axis=axis, owner=colleague
+    )
+    services.action_create(
+        office=office, user=director, title="Libre", owner_name="M. le maire", status="done"
+    )
+    client.force_login(director)
+    page = client.get(plan_url(office)).content.decode()
+    items = re.findall(r'<li class="py-3[^"]*">.*?</li>', page.split('id="actions"')[1], re.S)
+    assert len(items) == 3
+    first, second, third = items
+    edit = reverse("diagnostics:action_edit", args=[office.slug, late.pk])
+    assert (
+        f'<a href="{edit}" class="fw-semibold">&lt;b&gt;Refaire&lt;/b&gt; &amp; relancer</a>'
+        in first
+    )
+    assert "border-bottom" in first and "border-bottom" not in third
+    assert "Responsable : Claire Dupré" in first
+    assert '<span class="text-danger fw-semibold">Échéance : ' in first
+    assert date_format(yesterday, "j F Y") in first
+    assert f"Axe 1 · tirée du diagnostic « {submitted.campaign.name} »" in first
+    assert f'<div class="small mt-1">{"N" * 199}…</div>' in first
+    assert "Responsable : camille" in second and "Échéance : —" in second
+    assert 'class="badge snut-status status-todo">À faire<' in second
+    assert "Responsable : M. le maire" in third and "Sans axe</div>" in third
+    assert 'class="badge snut-status status-done">Fait<' in third
 
 
 @pytest.mark.parametrize(
