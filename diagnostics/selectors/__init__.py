@@ -81,7 +81,6 @@ from diagnostics.selectors.team import (
     unreachable_offices,
 )
 from diagnostics.selectors.trainings import (
-    WEAK_SHARE,
     IdList,
     TrainingMatches,
     TrainingNeed,
@@ -117,7 +116,6 @@ __all__ = [
     "SUBMISSIONS_CACHE_SECONDS",
     "TrainingMatches",
     "TrainingNeed",
-    "WEAK_SHARE",
     "action_counts_by_axis",
     "answers_by_axis",
     "axes_progress",

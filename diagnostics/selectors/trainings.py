@@ -18,6 +18,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.network import network_department_list
+from diagnostics.scoring import is_weak
 from diagnostics.selectors.statistics import latest_submitted, per_submission
 from diagnostics.selectors.structure import questionnaire_axes
 from snut import page_memo
@@ -112,13 +113,11 @@ class TrainingNeed:
         return sum(self.by_department.values())
 
 
-WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
-
-
 def weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
-    """The choices of these questions (by code) that earn less than WEAK_SHARE of their
-    question's best points, with their question's code: read from the questionnaire's
-    structure in memory, so that the database filters the weak answers itself."""
+    """The choices of these questions (by code) that are weak answers (scoring.is_weak:
+    under WEAK_SHARE of their question's best points), with their question's code: read
+    from the questionnaire's structure in memory, so that the database filters the weak
+    answers itself."""
     weak = {}
     for axis in questionnaire_axes(questionnaire):
         for question in axis.questions.all():
@@ -126,7 +125,7 @@ def weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
                 continue
             best = question.best_points
             for choice in question.choices.all():
-                if best and choice.points < WEAK_SHARE * best:
+                if is_weak(choice.points, best):
                     weak[choice.pk] = question.code
     return weak
 
