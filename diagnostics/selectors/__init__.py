@@ -71,6 +71,7 @@ from diagnostics.selectors.structure import (
     scoring_answers,
     scoring_axes,
     scoring_levels,
+    weak_question_codes,
 )
 from diagnostics.selectors.team import (
     invitations_with_status,
@@ -166,4 +167,5 @@ __all__ = [
     "weak_choices",
     "weak_offices",
     "weak_organisations",
+    "weak_question_codes",
 ]
