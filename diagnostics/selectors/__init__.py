@@ -82,7 +82,6 @@ from diagnostics.selectors.team import (
     unreachable_offices,
 )
 from diagnostics.selectors.trainings import (
-    IdList,
     TrainingMatches,
     TrainingNeed,
     training_matches,
@@ -104,7 +103,6 @@ __all__ = [
     "CampaignScores",
     "FROZEN_AXES_KEPT",
     "FollowUp",
-    "IdList",
     "MIN_PEERS",
     "NO_AXIS",
     "OfficePlan",
