@@ -2,7 +2,8 @@
 
 Each office gets a submitted diagnostic of the full official questionnaire:
 answers drawn at random, scored by the real scoring service and stored as at
-submission, but written with bulk inserts so that 1,000 offices seed in seconds.
+submission (scores, levels, weak questions), but written with bulk inserts so
+that 1,000 offices seed in seconds.
 """
 
 import os
@@ -130,6 +131,7 @@ def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
         profile = scoring.score_diagnostic(specs, levels, picked)
         diagnostic.overall_score = Decimal(f"{profile.score:.2f}")
         diagnostic.overall_level_id = profile.level.id
+        diagnostic.weak_questions = scoring.weak_questions(specs, picked)
         for result in profile.axes:
             axis_scores.append(
                 AxisScore(
@@ -146,7 +148,9 @@ def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
             answers.clear()
     Answer.objects.bulk_create(answers, batch_size=5000)
     AxisScore.objects.bulk_create(axis_scores, batch_size=5000)
-    Diagnostic.objects.bulk_update(diagnostics, ["overall_score", "overall_level"], batch_size=1000)
+    Diagnostic.objects.bulk_update(
+        diagnostics, ["overall_score", "overall_level", "weak_questions"], batch_size=1000
+    )
     with connection.cursor() as cursor:
         # Planner statistics, as a live database has them (autovacuum would catch up later).
         cursor.execute("ANALYZE")
@@ -283,8 +287,9 @@ def seed_businesses(offices, count: int, seed: int = 2026):
                 share_details=rng.random() > 0.2,
                 overall_score=Decimal(f"{profile.score:.2f}"),
                 overall_level_id=profile.level.id,
+                weak_questions=scoring.weak_questions(specs, picked),
             )
-            for business, profile in zip(businesses, profiles, strict=True)
+            for business, profile, picked in zip(businesses, profiles, picks, strict=True)
         ),
         batch_size=5000,
     )

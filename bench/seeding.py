@@ -204,6 +204,8 @@ def seed_workshop_impact(offices) -> int:
         )
     )
     chosen = [row for index, row in enumerate(rows) if index % 3 == 0]
+    # Scores only, no answers: so no weak questions either (the field's default, as a
+    # submission of these answers would store).
     copies = Diagnostic.objects.bulk_create(
         (
             Diagnostic(

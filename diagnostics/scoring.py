@@ -51,6 +51,7 @@ STRONG_AXES = 2  # how many of its best axes an office may call strengths (more 
 # The matrix's quadrants in the plan's order of axes.
 QUADRANTS = ("reinforce", "maintain", "secondary", "watch")
 _UNKNOWN_EFFORT = EFFORTS.index("worksite")  # a version-1 choice has no effort
+WEAK_SHARE = 0.5  # a weak answer earns less than half of its question's best points
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,29 @@ def weighted_mean(pairs: Iterable[tuple[float, float | None]]) -> float | None:
     if total_weight == 0:
         return None
     return _clamp(total / total_weight)
+
+
+def is_weak(points: float, best: float) -> bool:
+    """Whether a choice worth `points` is a weak answer to a question whose best choice is
+    worth `best`: under WEAK_SHARE of it."""
+    return bool(best) and points < WEAK_SHARE * best
+
+
+def weak_questions(axes: Sequence[AxisSpec], answers: Iterable[AnswerSpec]) -> list[str]:
+    """The codes of the questions answered weakly (`is_weak`), in the questionnaire's order:
+    over every question of `axes`, counted or not; « non concerné », an unanswered question
+    and a choice of another question are never weak. What a diagnostic stores at submission."""
+    chosen = {a.question_id: a.choice_id for a in answers if a.choice_id is not None}
+    codes = []
+    for axis in axes:
+        for question in axis.questions:
+            choice_id = chosen.get(question.id)
+            if choice_id is None:
+                continue
+            best = question.best_points
+            if any(c.id == choice_id and is_weak(c.points, best) for c in question.choices):
+                codes.append(question.code)
+    return codes
 
 
 def _clamp(score: float) -> float:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from diagnostics import services
 from diagnostics.models import (
     Audience,
     AxisScore,
@@ -46,6 +47,7 @@ def submitted(business, campaign, when, score: float, pick=None) -> Diagnostic:
     )
     if pick is not None:
         factories.answer_all(diagnostic, pick=pick)
+        services.weak_questions_store(diagnostic_ids=[diagnostic.pk])
     AxisScore.objects.bulk_create(
         AxisScore(diagnostic=diagnostic, axis=axis, score=Decimal(score), answered=3, total=3)
         for axis in campaign.questionnaire.axes.all()

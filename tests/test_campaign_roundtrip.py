@@ -138,6 +138,7 @@ def snapshot():
             "submitted_at",
             "overall_score",
             "overall_level__lower_bound",
+            "weak_questions",
         ),
         "answers": rows(
             Answer.objects,
@@ -223,6 +224,24 @@ def test_roundtrip_restores_every_row_and_the_stored_scores(campaign, tmp_path):
     assert snapshot() == before
     for user in get_user_model().objects.all():
         assert not user.has_usable_password()
+
+
+def test_a_file_older_than_the_weak_questions_gets_them_from_its_answers(campaign, tmp_path):
+    """Diagnostics exported before they stored their weak questions: computed at import
+    from the answers restored, as their submission would have; nothing else changes."""
+    before = snapshot()
+    weak = [row[-1] for row in before["diagnostics"]]
+    assert sorted(map(len, weak)) == [0, 0, 5, 6]  # a draft, the best, the mixed, the worst
+    path = tmp_path / "campagne.json"
+    export(campaign, path)
+    wipe(campaign)
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    for row in rows:
+        if row["model"] == "diagnostics.diagnostic":
+            del row["fields"]["weak_questions"]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    import_(path)
+    assert snapshot() == before
 
 
 def test_import_keeps_offices_and_accounts_already_there(campaign, tmp_path):

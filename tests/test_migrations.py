@@ -1,5 +1,7 @@
-"""Migrations keep existing data: departments become rows, duplicates are kept as « remplacé »."""
+"""Migrations keep existing data: departments become rows, duplicates are kept as « remplacé »,
+submitted diagnostics get their weak questions."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -28,8 +30,25 @@ def test_existing_data_survive_every_migration_step(transactional_db):
     departments_and_duplicate_diagnostics()
     offices_become_organisations_with_their_diagnostics_and_teams()
     existing_sessions_become_timed_and_keep_their_office()
+    submitted_diagnostics_get_their_weak_questions()
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert apps_now().get_model("diagnostics", "Organisation").objects.count() == 3
+
+
+def test_0030_fills_the_demo_as_its_submissions_did(demo_snapshot, db):
+    """0030's data step on a copy of the demo, with the models as they stood then: every
+    submitted diagnostic gets back the weak questions its submission stored."""
+    demo_snapshot[0].restore()
+    Diagnostic = apps_now().get_model("diagnostics", "Diagnostic")
+    stored = dict(Diagnostic.objects.values_list("pk", "weak_questions"))
+    assert sum(1 for codes in stored.values() if codes) > 50
+    Diagnostic.objects.update(weak_questions=[])
+    step = importlib.import_module("diagnostics.migrations.0030_weak_questions")
+    executor = MigrationExecutor(connection)
+    step.fill_weak_questions(
+        executor.loader.project_state(("diagnostics", "0030_weak_questions")).apps, None
+    )
+    assert dict(Diagnostic.objects.values_list("pk", "weak_questions")) == stored
 
 
 def apps_now():
@@ -188,3 +207,76 @@ def existing_sessions_become_timed_and_keep_their_office():
     assert (summer.ends - summer.starts).total_seconds() == 2 * 3600
     assert winter.starts.hour == 8 and winter.ends.astimezone(paris).hour == 17
     assert winter.ends.astimezone(paris).date() == date(2027, 1, 12)
+
+
+def submitted_diagnostics_get_their_weak_questions():
+    """0030: every submitted diagnostic stores the codes of the questions it answered under
+    half of their best points (scoring.WEAK_SHARE), computed from its answers as a
+    submission computes them; a draft or a replaced diagnostic stores none."""
+    apps = migrate([("diagnostics", "0029_business_rediagnosis")])
+    Questionnaire = apps.get_model("diagnostics", "Questionnaire")
+    Axis = apps.get_model("diagnostics", "Axis")
+    Question = apps.get_model("diagnostics", "Question")
+    Choice = apps.get_model("diagnostics", "Choice")
+    Campaign = apps.get_model("diagnostics", "Campaign")
+    Organisation = apps.get_model("diagnostics", "Organisation")
+    Diagnostic = apps.get_model("diagnostics", "Diagnostic")
+    Answer = apps.get_model("diagnostics", "Answer")
+    questionnaire = Questionnaire.objects.create(code="m3", name="Q3", status="published")
+    points = {}
+    # Axes stored in the reverse of their order: the codes come in the questionnaire's order.
+    for order, code in ((2, "b"), (1, "a")):
+        axis = Axis.objects.create(questionnaire=questionnaire, code=code, name=code, order=order)
+        for rank in range(1, 4):
+            question = Question.objects.create(
+                questionnaire=questionnaire,
+                axis=axis,
+                code=f"{code}-{rank}",
+                text=f"Question {code}-{rank}",
+                order=rank,
+                allow_not_applicable=True,
+            )
+            # Out of 100, or worth nothing at all for b-3 (never weak).
+            values = (0,) if question.code == "b-3" else (0, 49, 50, 51, 100)
+            for value in values:
+                choice = Choice.objects.create(
+                    question=question, order=value, label=str(value), points=value
+                )
+                points[question.code, value] = choice
+    campaign = Campaign.objects.create(
+        questionnaire=questionnaire, name="C3", opens=date(2026, 1, 1), closes=date(2026, 12, 31)
+    )
+    lacanau, castelroc = (Organisation.objects.get(slug=s) for s in ("lacanau", "castelroc"))
+    submitted, draft = (
+        Diagnostic.objects.create(
+            organisation=organisation,
+            campaign=campaign,
+            questionnaire=questionnaire,
+            status=status,
+            submitted_at=timezone.now() if status == "submitted" else None,
+        )
+        for organisation, status in ((lacanau, "submitted"), (castelroc, "draft"))
+    )
+    # 49 of 100 is just under half, 50 at it and 51 just over; « non concerné » (None) and
+    # a question worth no point are never weak.
+    chosen = {"a-1": 49, "a-2": 50, "a-3": 0, "b-1": 51, "b-2": None, "b-3": 0}
+    for diagnostic in (submitted, draft):
+        for code, value in chosen.items():
+            Answer.objects.create(
+                diagnostic=diagnostic,
+                question=Question.objects.get(questionnaire=questionnaire, code=code),
+                choice=None if value is None else points[code, value],
+                not_applicable=value is None,
+            )
+    apps = migrate([("diagnostics", "0030_weak_questions")])
+    Diagnostic = apps.get_model("diagnostics", "Diagnostic")
+    stored = dict(Diagnostic.objects.values_list("pk", "weak_questions"))
+    assert stored[submitted.pk] == ["a-1", "a-3"]
+    assert stored[draft.pk] == []
+    # The earlier steps' diagnostics: submitted without answers, or replaced.
+    assert [codes for pk, codes in stored.items() if pk not in (submitted.pk, draft.pk)] == [
+        [],
+        [],
+        [],
+        [],
+    ]

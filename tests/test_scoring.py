@@ -13,6 +13,7 @@ from diagnostics.scoring import (
     IMPORTANCES,
     QUADRANTS,
     STRONG_AXES,
+    WEAK_SHARE,
     AnswerSpec,
     AxisSpec,
     ChoiceSpec,
@@ -21,9 +22,11 @@ from diagnostics.scoring import (
     effort_rank,
     importance_rank,
     is_beginner,
+    is_weak,
     level_for,
     quadrant,
     score_diagnostic,
+    weak_questions,
 )
 
 LEVELS = (
@@ -164,6 +167,34 @@ def test_level_for_without_levels_or_score():
     assert level_for(None, LEVELS) is None
 
 
+# --- weak answers -------------------------------------------------------------
+
+
+def coded(qid, points):
+    return replace(question(qid, points=points), code=f"q-{qid}")
+
+
+def test_a_weak_answer_earns_under_half_of_the_best_points():
+    assert [is_weak(p, 100) for p in (0, 49, 50, 51, 100)] == [True, True, False, False, False]
+    assert not is_weak(0, 0)  # a question worth no point has no weak answer
+    axes = [
+        AxisSpec(id=2, questions=(coded(1, (0, 49, 50, 51, 100)), coded(2, (0, 49, 50, 51, 100)))),
+        AxisSpec(id=1, questions=(coded(3, (0, 49, 50, 51, 100)), coded(4, (0, 0)))),
+    ]
+    # 49 of 100 just under WEAK_SHARE, 50 at it, 51 over; in the questionnaire's order.
+    assert weak_questions(axes, [pick(1, 1), pick(2, 2), pick(3, 0), pick(4, 0)]) == [
+        "q-1",
+        "q-3",
+    ]
+    assert weak_questions(axes, [pick(2, 3), pick(3, 4)]) == []
+
+
+def test_not_applicable_unanswered_and_foreign_choices_are_never_weak():
+    axis = AxisSpec(id=1, questions=(coded(1, (0, 3)), coded(2, (0, 3)), coded(3, (0, 3))))
+    answers = [AnswerSpec(1, not_applicable=True), AnswerSpec(2, choice_id=30)]  # 3's choice
+    assert weak_questions([axis], answers) == []
+
+
 # --- properties -------------------------------------------------------------
 
 
@@ -195,6 +226,23 @@ def answered(draw):
             elif kind == "na":
                 answers.append(AnswerSpec(question_id=q.id, not_applicable=True))
     return axes, answers
+
+
+@given(answered())
+def test_weak_questions_are_those_answered_under_the_weak_share(case):
+    axes, answers = case
+    axes = [
+        replace(a, questions=tuple(replace(q, code=f"q-{q.id}") for q in a.questions)) for a in axes
+    ]
+    chosen = {a.question_id: a.choice_id for a in answers if a.choice_id is not None}
+    expected = [
+        q.code
+        for a in axes
+        for q in a.questions
+        for c in q.choices
+        if c.id == chosen.get(q.id) and q.best_points and c.points < WEAK_SHARE * q.best_points
+    ]
+    assert weak_questions(axes, answers) == expected
 
 
 def in_range(score):

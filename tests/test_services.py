@@ -201,6 +201,40 @@ def test_editing_points_later_never_changes_stored_scores(diagnostic, director):
     assert set(AxisScore.objects.values_list("score", flat=True)) == {Decimal("0.00")}
 
 
+def test_submit_stores_the_weak_questions_the_campaign_aggregate_finds(office, director):
+    """A choice just under half of the best points is weak, at or just over it is not;
+    the codes stored are what the staff's pages aggregated from the answers before."""
+    from diagnostics import selectors
+    from tests import weak_reference
+
+    questionnaire = factories.build_questionnaire(points=(0, 49, 50, 51, 100))
+    campaign = factories.open_campaign(questionnaire)
+    diagnostic = services.diagnostic_start(organisation=office, campaign=campaign, user=director)
+    # axe-1-03 and axe-2-03 allow « non concerné » (None); 49 of 100 just under, 51 just over.
+    chosen = {"axe-1-01": 49, "axe-1-02": 50, "axe-1-03": None, "axe-2-01": 51}
+    chosen |= {"axe-2-02": 0, "axe-2-03": 100}
+    for question in Question.objects.filter(questionnaire=questionnaire):
+        value = chosen[question.code]
+        services.answer_save(
+            diagnostic=diagnostic,
+            question=question,
+            choice=None if value is None else question.choices.get(points=value),
+            not_applicable=value is None,
+            user=director,
+        )
+    submitted = services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    assert submitted.weak_questions == ["axe-1-01", "axe-2-02"]
+    submitted.refresh_from_db()
+    assert submitted.weak_questions == ["axe-1-01", "axe-2-02"]
+    expected = {"axe-1-01": [office.pk], "axe-2-02": [office.pk]}
+    assert weak_reference.weak_organisations(campaign) == expected
+    assert selectors.weak_organisations(campaign) == expected
+    # Frozen as the scores are: a later edit of the points changes nothing stored.
+    Choice.objects.filter(question__questionnaire=questionnaire, points=49).update(points=60)
+    submitted.refresh_from_db()
+    assert submitted.weak_questions == ["axe-1-01", "axe-2-02"]
+
+
 def test_network_group_has_no_user_permissions(db):
     group = services.network_group_sync()
     codenames = set(group.permissions.values_list("codename", flat=True))

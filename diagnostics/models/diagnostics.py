@@ -147,6 +147,13 @@ class Diagnostic(models.Model):
 
     The scores are computed once, at submission, and stored here and in
     AxisScore: listings never recompute them and later edits never change them.
+    So are the codes of the questions it answered weakly (`weak_questions`,
+    scoring.weak_questions), which the staff's training needs and pooling read
+    instead of every answer of the campaign; emptied when it is reopened. A JSON
+    list of codes: a JSON column on SQLite, jsonb on PostgreSQL; read whole with
+    its diagnostic and never searched by element, so no table of its own (that
+    would be the answers' rows again); codes, as those pages match questions by
+    code across versions of the questionnaire.
     """
 
     class Status(models.TextChoices):
@@ -208,6 +215,9 @@ class Diagnostic(models.Model):
     # one by one; without consent it counts only inside aggregates.
     share_details = models.BooleanField(
         _("l’office peut lire le détail des réponses"), default=True
+    )
+    weak_questions = models.JSONField(
+        _("questions répondues faiblement"), default=list, blank=True, editable=False
     )
 
     objects = DiagnosticManager()

@@ -71,6 +71,7 @@ from diagnostics.selectors.structure import (
     scoring_answers,
     scoring_axes,
     scoring_levels,
+    weak_question_codes,
 )
 from diagnostics.selectors.team import (
     invitations_with_status,
@@ -81,8 +82,6 @@ from diagnostics.selectors.team import (
     unreachable_offices,
 )
 from diagnostics.selectors.trainings import (
-    WEAK_SHARE,
-    IdList,
     TrainingMatches,
     TrainingNeed,
     training_matches,
@@ -104,7 +103,6 @@ __all__ = [
     "CampaignScores",
     "FROZEN_AXES_KEPT",
     "FollowUp",
-    "IdList",
     "MIN_PEERS",
     "NO_AXIS",
     "OfficePlan",
@@ -117,7 +115,6 @@ __all__ = [
     "SUBMISSIONS_CACHE_SECONDS",
     "TrainingMatches",
     "TrainingNeed",
-    "WEAK_SHARE",
     "action_counts_by_axis",
     "answers_by_axis",
     "axes_progress",
@@ -168,4 +165,5 @@ __all__ = [
     "weak_choices",
     "weak_offices",
     "weak_organisations",
+    "weak_question_codes",
 ]

@@ -120,11 +120,23 @@ def scoring_answers(answers) -> list[scoring.AnswerSpec]:
     ]
 
 
-def diagnostic_profile(diagnostic: Diagnostic) -> scoring.Profile:
-    """The live profile of a diagnostic from its current answers, over the questions its
-    organisation is scored on: five queries."""
+def diagnostic_profile(
+    diagnostic: Diagnostic, answers: list[scoring.AnswerSpec] | None = None
+) -> scoring.Profile:
+    """The live profile of a diagnostic from its current answers (read unless given), over
+    the questions its organisation is scored on: five queries, four with the answers."""
     structure = questionnaire_axes(diagnostic.questionnaire)
     axes = scoring_axes(applicability.applicable(structure, diagnostic.organisation).scored)
     levels = scoring_levels(diagnostic.questionnaire)
-    answers = scoring_answers(Answer.objects.filter(diagnostic=diagnostic))
+    if answers is None:
+        answers = scoring_answers(Answer.objects.filter(diagnostic=diagnostic))
     return scoring.score_diagnostic(axes, levels, answers)
+
+
+def weak_question_codes(
+    questionnaire: Questionnaire, answers: list[scoring.AnswerSpec]
+) -> list[str]:
+    """The codes of the questions these answers answer weakly, over every question of the
+    questionnaire (scoring.weak_questions): what a diagnostic stores at submission. No
+    query once the questionnaire's structure is read."""
+    return scoring.weak_questions(scoring_axes(questionnaire_axes(questionnaire)), answers)

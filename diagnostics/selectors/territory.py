@@ -315,7 +315,7 @@ def programme(
 ) -> list[ProposedWorkshop]:
     """Workshops ranked by how many businesses need them, then by what they would gain.
 
-    A need is a weak answer (WEAK_SHARE of the question's best points) on a
+    A need is a weak answer (under scoring.WEAK_SHARE of the question's best points) on a
     question the workshop addresses, or on any question of an axis it addresses; or,
     given `wishes` (diagnostic id → question codes, needs.business_preferences), a wish
     for one of these questions; given `observed` (diagnostic id → question codes,

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, CharField, Exists, Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 
 from diagnostics.models import (
@@ -18,6 +18,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.network import network_department_list
+from diagnostics.scoring import is_weak
 from diagnostics.selectors.statistics import latest_submitted, per_submission
 from diagnostics.selectors.structure import questionnaire_axes
 from snut import page_memo
@@ -112,13 +113,11 @@ class TrainingNeed:
         return sum(self.by_department.values())
 
 
-WEAK_SHARE = 0.5  # a weak answer earns less than half of the question's best points
-
-
 def weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
-    """The choices of these questions (by code) that earn less than WEAK_SHARE of their
-    question's best points, with their question's code: read from the questionnaire's
-    structure in memory, so that the database filters the weak answers itself."""
+    """The choices of these questions (by code) that are weak answers (scoring.is_weak:
+    under WEAK_SHARE of their question's best points), with their question's code: read
+    from the questionnaire's structure in memory, so that the database filters the weak
+    answers itself."""
     weak = {}
     for axis in questionnaire_axes(questionnaire):
         for question in axis.questions.all():
@@ -126,51 +125,29 @@ def weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
                 continue
             best = question.best_points
             for choice in question.choices.all():
-                if best and choice.points < WEAK_SHARE * best:
+                if is_weak(choice.points, best):
                     weak[choice.pk] = question.code
     return weak
 
 
 def weak_organisations(campaign) -> dict[str, list[int]]:
     """Question code → ids of the organisations whose latest submitted diagnostic of the
-    campaign answered it weakly. Drawn from every weak answer of the campaign, once per
-    submission (`per_submission`). One query when cached, three otherwise."""
+    campaign answered it weakly: the codes each diagnostic stored at its submission
+    (Diagnostic.weak_questions), not its answers. Cached once per submission
+    (`per_submission`): one query when cached, two otherwise."""
 
     def compute() -> dict[str, list[int]]:
-        every = {
-            q.code
-            for axis in questionnaire_axes(campaign.questionnaire)
-            for q in axis.questions.all()
-        }
-        choices, rows = weak_answers(campaign.questionnaire, campaign.pk, every)
         by_code: dict[str, list[int]] = {}
-        for choice, offices in (
-            rows.order_by()
-            .values("choice")
-            .annotate(offices=IdList("diagnostic__organisation"))
-            .values_list("choice", "offices")
+        for organisation, codes in (
+            latest_submitted()
+            .filter(campaign=campaign)
+            .values_list("organisation_id", "weak_questions")
         ):
-            by_code.setdefault(choices[choice], []).extend(map(int, offices.split(",")))
+            for code in codes:
+                by_code.setdefault(code, []).append(organisation)
         return by_code
 
     return per_submission("weak", campaign, compute)
-
-
-class IdList(Aggregate):
-    """A group's ids in one comma-separated string: one row per weak choice (a few hundred)
-    instead of one per weak answer (tens of thousands, each made a tuple by Django)."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s((%(expressions)s)::text, ',')",
-            **extra_context,
-        )
 
 
 def weak_offices(
@@ -179,7 +156,7 @@ def weak_offices(
     """Question code → (office id, department, name) of the offices whose latest submitted
     diagnostic of the campaign answered it weakly; only these questions' (codes) if given:
     `weak_organisations`, plus one query for the offices' names and departments, read
-    live. Two queries when cached, four otherwise."""
+    live. Two queries when cached, three otherwise."""
     by_code = weak_organisations(campaign)
     if codes is not None:
         by_code = {code: ids for code, ids in by_code.items() if code in codes}
@@ -203,7 +180,9 @@ def weak_answers(
     questionnaire: Questionnaire, campaign_id: int, codes, *fields: str, **filters
 ) -> tuple[dict[int, str], QuerySet]:
     """The answers of the campaign's latest submitted diagnostics that are weak on these
-    questions, as `values_list("choice", *fields)`; with the choice → question code map."""
+    questions, as `values_list("choice", *fields)`; with the choice → question code map.
+    For what needs the choice itself (how many points it misses); who answered weakly is
+    stored per diagnostic (`weak_organisations`)."""
     choices = weak_choices(questionnaire, set(codes))
     rows = Answer.objects.filter(
         diagnostic__in=latest_submitted().filter(campaign=campaign_id, **filters),

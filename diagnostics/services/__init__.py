@@ -76,6 +76,7 @@ from diagnostics.services.diagnostics import (
     diagnostic_submit,
     lock_draft,
     score_decimal,
+    weak_questions_store,
 )
 from diagnostics.services.errors import (
     ServiceError,
@@ -386,6 +387,7 @@ __all__ = [
     "NO_FULL_CAMPAIGN",
     "NOT_EXPRESS",
     "diagnostic_submit",
+    "weak_questions_store",
     "export_file_task",
     "export_filename",
     "export_for_download",

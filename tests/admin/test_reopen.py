@@ -123,6 +123,37 @@ def test_a_reopened_diagnostic_can_be_submitted_again(submitted, network_staff, 
     assert again.is_submitted and again.axis_scores.count() == 2
 
 
+def test_a_reopened_diagnostic_is_weak_again_only_where_its_next_submission_says(
+    submitted, network_staff, director
+):
+    """Its weak questions leave the staff's pages with its reopening, and come back as
+    its new answers say when it is submitted again."""
+    from diagnostics import selectors
+    from diagnostics.models import Question
+
+    campaign, office = submitted.campaign, submitted.organisation
+    codes = list(
+        Question.objects.filter(questionnaire=campaign.questionnaire)
+        .order_by("axis__order", "order")
+        .values_list("code", flat=True)
+    )
+    assert submitted.weak_questions == codes  # 1 of 3 points everywhere
+    services.diagnostic_reopen(diagnostic=submitted, user=network_staff, reason="Erreur")
+    submitted.refresh_from_db()
+    assert submitted.weak_questions == []
+    assert selectors.weak_organisations(campaign) == {}
+    improved = Question.objects.get(questionnaire=campaign.questionnaire, code=codes[0])
+    services.answer_save(
+        diagnostic=submitted,
+        question=improved,
+        choice=improved.choices.get(points=3),
+        user=director,
+    )
+    again = services.diagnostic_submit(diagnostic=submitted, user=director)
+    assert again.weak_questions == codes[1:]
+    assert selectors.weak_organisations(campaign) == {code: [office.pk] for code in codes[1:]}
+
+
 def test_the_network_group_gets_only_the_reopen_permission_more(network_staff, superuser):
     assert network_staff.has_perm("diagnostics.reopen_diagnostic")
     assert network_staff.has_perm("diagnostics.view_diagnosticreopening")

@@ -158,6 +158,29 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
     assert xlsx.status_code == 200
 
 
+def test_weak_answers_are_read_from_the_diagnostics_in_two_queries_whatever_the_offices(
+    campaign, django_assert_num_queries
+):
+    """Each diagnostic's weak questions, stored at its submission: the key of the
+    submissions, then one row per diagnostic, not one per answer; one query once cached."""
+    from django.core.cache import cache
+
+    codes = set(
+        Question.objects.filter(questionnaire=campaign.questionnaire).values_list("code", flat=True)
+    )
+    offices = []
+    for size in (3, 30):
+        while len(offices) < size:
+            offices.append(submit_in(campaign, "33", pick=lambda c: c[0]))  # weak everywhere
+        cache.clear()  # as a new submission does to the cached weak answers
+        with django_assert_num_queries(2):
+            weak = selectors.weak_organisations(campaign)
+        with django_assert_num_queries(1):
+            assert selectors.weak_organisations(campaign) == weak
+        ids = sorted(office.pk for office in offices)
+        assert {code: sorted(found) for code, found in weak.items()} == dict.fromkeys(codes, ids)
+
+
 def test_a_national_network_reads_training_needs_by_region_then_by_department(
     client, staff, campaign, django_assert_num_queries
 ):

@@ -14,6 +14,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from diagnostics import services
 from diagnostics.french import counted
 from diagnostics.management.commands.export_campaign import answers_counted, user_fields
 from diagnostics.models import (
@@ -147,8 +148,9 @@ class Command(BaseCommand):
         User = get_user_model()
         shared = (User, Office, Membership)
         campaign = None
-        diagnostics = set()
-        for deserialized in serializers.deserialize("python", rows):
+        diagnostics, without_weak_questions = set(), []
+        # One object per row, in the rows' order.
+        for row, deserialized in zip(rows, serializers.deserialize("python", rows), strict=True):
             obj = deserialized.object
             model = type(obj)
             if obj.pk is not None:
@@ -177,3 +179,8 @@ class Command(BaseCommand):
                 campaign = obj
             elif model is Diagnostic:
                 diagnostics.add(obj.pk)
+                if "weak_questions" not in row["fields"]:
+                    without_weak_questions.append(obj.pk)
+        # A file written before diagnostics stored their weak questions: computed from
+        # the answers restored, as at submission.
+        services.weak_questions_store(diagnostic_ids=without_weak_questions)
