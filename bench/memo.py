@@ -47,8 +47,9 @@ COLD = ("cold", "first print", "task run")
 # Rows whose setup writes, untimed, a table the page's kept part (diagnostics/views/
 # kept_parts.py) or its pieces kept apart, and the memo, read: a computed page, what read
 # that table written again (the results and plan pages: only the pieces the office's
-# actions decide, since their holes; the businesses' pages: the part).
-WRITTEN = (", an action saved before", ", a business saved before")
+# actions decide, since their holes; the businesses' pages: the part; the staff's training
+# needs and pooling after a submission: what is drawn from the campaign's submissions).
+WRITTEN = (", an action saved before", ", a business saved before", ", a submission before")
 
 
 def once(label: str) -> bool:
@@ -120,6 +121,8 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
     if written(label):
         if WRITTEN[0] in label:
             return "computed, memo off, its actions' pieces written again (an action saved before each run)"
+        if WRITTEN[2] in label:
+            return "computed, memo off, what a submission changes drawn again (a submission before each run)"
         return "computed, memo off, its kept part written again (a business saved before each run)"
     if label in unlisted:
         return unlisted[label]

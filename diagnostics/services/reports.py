@@ -17,7 +17,8 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from diagnostics.models import Campaign, Diagnostic
 from diagnostics.selectors import regional
-from diagnostics.selectors.trainings import weak_organisations
+from diagnostics.selectors.pooling import pooling_groups
+from diagnostics.selectors.trainings import training_need_counts, weak_organisations
 from diagnostics.services.queue import retry
 
 # A report task still waiting after this long is taken as stalled (no worker
@@ -96,8 +97,9 @@ def report_pdf_pending(*, diagnostic_id: int) -> bool:
 def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
     """Computes the regional dashboard's figures of a network campaign, and of the
     campaign after it (which compares itself with this one), into the shared cache, with
-    the campaign's weak answers that the training needs and pooling pages read: staff
-    then find them ready after a submission. Returns how many figures were computed."""
+    the campaign's weak answers, the training needs' counts and the pooling groups that
+    the training needs and pooling pages read: staff then find them ready after a
+    submission. Returns how many campaigns' dashboard figures were computed."""
     campaign = Campaign.objects.network().select_related("questionnaire").filter(pk=campaign_id)
     campaign = campaign.first()
     if campaign is None:  # a business campaign, or deleted since
@@ -114,6 +116,8 @@ def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
             if each is not None:
                 regional.submitted_figures(each, regional.previous_campaign(each))
         weak_organisations(campaign)
+        training_need_counts(campaign)
+        pooling_groups(campaign)
     except Exception:
         retry(dashboard_figures_task, attempt=attempt, campaign_id=campaign_id)
         raise

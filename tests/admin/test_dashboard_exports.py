@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -153,6 +155,12 @@ def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
     client.force_login(network_staff)
     with django_assert_num_queries(9):  # staff find the figures ready
         assert client.get(reverse(DASHBOARD)).status_code == 200
+    # And the training needs' counts and the pooling groups, drawn from the weak answers.
+    for page in ("admin:diagnostics_training_needs", "admin:diagnostics_action_pooling"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(page)).status_code == 200
+        read = " ".join(query["sql"] for query in captured.captured_queries)
+        assert "weak_questions" not in read and "diagnostics_training_questions" not in read
 
 
 def test_the_dashboard_task_skips_business_campaigns_and_computes_the_next_campaign(
