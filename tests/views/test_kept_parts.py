@@ -196,3 +196,17 @@ def test_what_was_planned_follows_the_previous_plan_while_the_results_part_stays
     assert "Campagne 2025" in page and "La réponse à la question visée a progressé." in page
     read = " ".join(query["sql"] for query in captured.captured_queries)
     assert "diagnostics_axisscore" not in read  # the results were not drawn again
+
+
+def test_a_hole_is_named_safely_and_a_hole_nothing_fills_shows_nothing():
+    from django.template import Context, Template
+
+    from diagnostics.views.kept_parts import filled, holes
+
+    part = Template(
+        '{% load snut %}<p>{% hole "plan" 12 %}</p>{% hole "x" %}{% hole "plan" 12 %}'
+    ).render(Context())
+    assert holes(part) == ["plan:12", "x"]
+    assert filled(part, {"plan:12": "<b>ok</b>"}) == "<p><b>ok</b></p><b>ok</b>"
+    with pytest.raises(ValueError):
+        Template('{% load snut %}{% hole "a --> <script>" %}').render(Context())
