@@ -19,6 +19,7 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.urls import URLFetcher
 
 from diagnostics.models import Diagnostic
+from diagnostics.pdf_streams import deflate_streams
 from diagnostics.pdf_tags import complete_tags
 from diagnostics.results import Results, build_results
 from diagnostics.selectors.express import express_results
@@ -167,7 +168,13 @@ def print_html(html: str) -> bytes:
             # for its reference cycles, which the collector finds when the print ends).
             del document
             document = _layout(html.replace('<body class="', '<body class="tight ', 1))
-        return document.write_pdf(finisher=complete_tags, **_PDF_OPTIONS)
+        return document.write_pdf(finisher=_finish, **_PDF_OPTIONS)
+
+
+def _finish(document, pdf) -> None:
+    """WeasyPrint's finisher: the tags completed, the streams deflated at a faster level."""
+    complete_tags(document, pdf)
+    deflate_streams(pdf)
 
 
 # Below this share of the fullest page's text, the last page counts as near-empty.
