@@ -19,11 +19,12 @@ from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.urls import URLFetcher
 
 from diagnostics.models import Diagnostic
+from diagnostics.pdf_streams import deflate_streams
 from diagnostics.pdf_tags import complete_tags
 from diagnostics.results import Results, build_results
 from diagnostics.selectors.express import express_results
 from diagnostics.visibility import OpinionReader
-from snut import page_memo
+from snut import collector, page_memo
 
 STATIC_PREFIX = "snut-static:"
 CACHE_SECONDS = 24 * 3600
@@ -156,15 +157,24 @@ def pdf_for_html(html: str) -> bytes:
 
 
 def print_html(html: str) -> bytes:
-    """WeasyPrint's own work: lays the HTML out and writes the tagged PDF, never cached."""
-    document = _layout(html)
-    lengths = [_page_text_length(page) for page in document.pages]
-    if lengths[-1] < LAST_PAGE_SHARE * max(lengths):
-        # A near-empty last page: the annex set a little tighter usually absorbs it
-        # (a second layout, for a minority of reports; the first is freed before).
-        del document
-        document = _layout(html.replace('<body class="', '<body class="tight ', 1))
-    return document.write_pdf(finisher=complete_tags, **_PDF_OPTIONS)
+    """WeasyPrint's own work: lays the HTML out and writes the tagged PDF, never cached.
+    The cyclic garbage collector waits meanwhile (snut/collector.py: 15 to 20 % of it)."""
+    with collector.held_off():
+        document = _layout(html)
+        lengths = [_page_text_length(page) for page in document.pages]
+        if lengths[-1] < LAST_PAGE_SHARE * max(lengths):
+            # A near-empty last page: the annex set a little tighter usually absorbs it
+            # (a second layout, for a minority of reports; the first is freed before, but
+            # for its reference cycles, which the collector finds when the print ends).
+            del document
+            document = _layout(html.replace('<body class="', '<body class="tight ', 1))
+        return document.write_pdf(finisher=_finish, **_PDF_OPTIONS)
+
+
+def _finish(document, pdf) -> None:
+    """WeasyPrint's finisher: the tags completed, the streams deflated at a faster level."""
+    complete_tags(document, pdf)
+    deflate_streams(pdf)
 
 
 # Below this share of the fullest page's text, the last page counts as near-empty.

@@ -139,7 +139,9 @@ def campaign_scores(campaign_id: int) -> CampaignScores:
     for organisation, code, score in AxisScore.objects.filter(
         diagnostic__in=latest, score__isnull=False
     ).values_list("diagnostic__organisation_id", "axis__code", "score"):
-        column = axes.setdefault(code, array("d", [math.nan] * len(position)))
+        column = axes.get(code)
+        if column is None:  # not setdefault: its default would be built for every row
+            column = axes[code] = array("d", [math.nan]) * len(position)
         column[position[organisation]] = float(score)
     return CampaignScores(
         organisations=array("q", position),
