@@ -125,7 +125,7 @@ def hole(*names) -> str:
 
 @register.simple_tag
 def action_items(plan, office) -> str:
-    """« Toutes les actions » of the plan page (selectors.OfficePlan), one <li> each: its
+    """« Toutes les actions » of the plan page (selectors.OfficePlan), one <li> each: its
     title to edit it, status, owner, due date (in red when late), axis, the diagnostic it
     was drawn from and the start of its note. Written here rather than by a template loop,
     which took about 2 of the 11 ms the plan page cost after any office's action was saved

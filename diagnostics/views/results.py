@@ -66,8 +66,8 @@ def results(request, pk):
 
 def _action_pieces(request, diagnostic, names: list[str]) -> dict[str, str]:
     """What the office's actions decide on its results page, by hole: each priority's
-    « Ajouter au plan » or « Dans le plan d’action » (`plan:<question id>`), and « Ce que
-    vous aviez prévu » with its line in the table of contents (`follow-ups:<previous
+    « Ajouter au plan » or « Dans le plan d’action » (`plan:<question id>`), and « Ce que
+    vous aviez prévu » with its line in the table of contents (`follow-ups:<previous
     diagnostic id>`, `toc-follow-ups:…`). One query for the first, three at most for the
     second."""
     found = {}
