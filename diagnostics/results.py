@@ -305,8 +305,8 @@ class Results:
 
     @property
     def follow_ups_from(self) -> Diagnostic | None:
-        """The diagnostic whose actions« Ce que vous aviez prévu » follows: the previous one, for an
-        office (a business plans none)."""
+        """The diagnostic whose actions « Ce que vous aviez prévu » follows: the
+        previous one, for an office (a business plans none)."""
         if self.diagnostic.organisation.is_business:
             return None
         return self.previous.diagnostic
