@@ -43,7 +43,7 @@ COMPUTED = ", computed"
 ONCE = ("floor", "scoring", "re-scoring", "export", "pooling section")
 
 
-COLD = ("cold", "first print", "task run")
+COLD = ("cold", "first print")
 # Rows whose setup writes, untimed, a table the page's kept part (diagnostics/views/
 # kept_parts.py) or its pieces kept apart, and the memo, read: a computed page, what read
 # that table written again (the results and plan pages: only the pieces the office's
@@ -121,6 +121,8 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
     if written(label):
         if WRITTEN[0] in label:
             return "computed, memo off, its actions' pieces written again (an action saved before each run)"
+        if WRITTEN[2] in label and "task not run" in label:
+            return "computed, memo off, a submission before each run, its figures task not run"
         if WRITTEN[2] in label:
             return "computed, memo off, what a submission changes drawn again (a submission before each run)"
         return "computed, memo off, its kept part written again (a business saved before each run)"

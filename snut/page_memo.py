@@ -115,10 +115,13 @@ class Reads:
         return {name: self.before[name] for name in names}
 
     def __call__(self, execute, sql, params, many, context):
-        for table in QUOTED.findall(sql):
+        named = QUOTED.findall(sql)
+        for table in named:
             if table in self.known:
                 self.tables.update(names_read(table))
-        if WRITES.match(sql):
+        # A write counts unless all it names is outside the models' tables: the stored
+        # figures' (the cache `figures`, a table of its own) only keep what was read.
+        if WRITES.match(sql) and not (named and self.known.isdisjoint(named)):
             self.wrote = True
         return execute(sql, params, many, context)
 

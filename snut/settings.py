@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
     SECRET_KEY_MIN_LENGTH,
@@ -198,6 +199,17 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     ),
+    # Figures drawn from submitted diagnostics (selectors.statistics.stored), in a table of
+    # the database (migration 0031): what the dashboard, the training needs and pooling,
+    # and the peers' medians read is not lost when the shared cache is emptied. Its key
+    # prefix names the Django version, whose pickled model instances it holds.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "snut_figures",
+        "KEY_PREFIX": f"snut-figures-{django.get_version()}",
+        "TIMEOUT": 90 * 24 * 3600,  # a submissions key never comes back: this frees rows
+        "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4},
+    },
 }
 
 # A page its reader opens again is served as it was until a table it read is written

@@ -1,5 +1,5 @@
 """Migrations keep existing data: departments become rows, duplicates are kept as « remplacé »,
-submitted diagnostics get their weak questions."""
+submitted diagnostics get their weak questions, the stored figures get their table."""
 
 import importlib
 from datetime import date
@@ -31,6 +31,7 @@ def test_existing_data_survive_every_migration_step(transactional_db):
     offices_become_organisations_with_their_diagnostics_and_teams()
     existing_sessions_become_timed_and_keep_their_office()
     submitted_diagnostics_get_their_weak_questions()
+    the_stored_figures_get_their_table()
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert apps_now().get_model("diagnostics", "Organisation").objects.count() == 3
 
@@ -49,6 +50,19 @@ def test_0030_fills_the_demo_as_its_submissions_did(demo_snapshot, db):
         executor.loader.project_state(("diagnostics", "0030_weak_questions")).apps, None
     )
     assert dict(Diagnostic.objects.values_list("pk", "weak_questions")) == stored
+
+
+def the_stored_figures_get_their_table():
+    """0031: `migrate` alone makes the table of the cache `figures` (settings.CACHES),
+    which then keeps and gives back what is stored in it."""
+    from django.core.cache import caches
+
+    migrate([("diagnostics", "0030_weak_questions")])
+    assert "snut_figures" not in connection.introspection.table_names()
+    migrate([("diagnostics", "0031_stored_figures")])
+    assert "snut_figures" in connection.introspection.table_names()
+    caches["figures"].set("step", {"kept": [1, 2]})
+    assert caches["figures"].get("step") == {"kept": [1, 2]}
 
 
 def apps_now():

@@ -1,15 +1,18 @@
 """Medians and per-submission figures: the database ranks the scores, Python only picks the middle."""
 
 import hashlib
+import logging
 import math
 from array import array
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, F, Max, QuerySet, Sum, Value, Window
 from django.db.models.functions import RowNumber
 
 from diagnostics.models import AxisScore, Campaign, Diagnostic
+
+logger = logging.getLogger(__name__)
 
 # --- comparisons --------------------------------------------------------------
 
@@ -102,16 +105,50 @@ def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
     return "snut-dashboard-v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def per_submission(name: str, campaign, compute):
-    """`compute()` once per submission: cached under a key that any submission,
-    reopening or deletion of the campaign's diagnostics changes, as the dashboard's
-    figures are. One query when cached."""
-    key = f"snut-{name}:" + submissions_key(campaign, None)
+# settings.CACHES: a table of the database, which emptying the shared cache (a restart of
+# Redis, a deployment that flushes it) leaves as it is. A submission's figures task writes
+# it; pages only read it, so that a page computed on a miss writes nothing to the database.
+FIGURES = "figures"
+
+
+def _stored_figures(key: str):
+    """What the database keeps under `key` (one query), None if nothing or what a
+    version of SNUT whose classes have changed since kept."""
+    try:
+        return caches[FIGURES].get(key)
+    except (AttributeError, EOFError, ImportError, IndexError, TypeError, ValueError) as error:
+        logger.warning("stored figures %s not read back: %s", key, error)
+        return None
+
+
+def stored(
+    key: str, compute, seconds: int = SUBMISSIONS_CACHE_SECONDS, *, durable=False, keep=False
+):
+    """`compute()` under `key`, a key that names everything it is drawn from (a
+    submissions key), kept in the shared cache for `seconds`. `durable`: on a miss there,
+    read from the database first, where a submission's task kept it (`keep=True`, the
+    task's call) and where the shared cache's loss does not reach it. No query when the
+    shared cache has it, one more on a miss when `durable`."""
     value = cache.get(key)
+    in_database = False
     if value is None:
-        value = compute()
-        cache.set(key, value, SUBMISSIONS_CACHE_SECONDS)
+        if durable or keep:
+            value = _stored_figures(key)
+            in_database = value is not None
+        if value is None:
+            value = compute()
+        cache.set(key, value, seconds)
+    if keep and not in_database:
+        caches[FIGURES].add(key, value)  # nothing if already kept (a key never changes)
     return value
+
+
+def per_submission(name: str, campaign, compute, *, durable=False, keep=False):
+    """`compute()` once per submission: stored (`stored`) under a key that any
+    submission, reopening or deletion of the campaign's diagnostics changes, as the
+    dashboard's figures are. One query when the shared cache has it."""
+    key = f"snut-{name}:" + submissions_key(campaign, None)
+    return stored(key, compute, durable=durable, keep=keep)
 
 
 @dataclass(frozen=True)

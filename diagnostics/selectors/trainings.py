@@ -130,11 +130,12 @@ def weak_choices(questionnaire: Questionnaire, codes) -> dict[int, str]:
     return weak
 
 
-def weak_organisations(campaign) -> dict[str, list[int]]:
+def weak_organisations(campaign, *, keep=False) -> dict[str, list[int]]:
     """Question code → ids of the organisations whose latest submitted diagnostic of the
     campaign answered it weakly: the codes each diagnostic stored at its submission
-    (Diagnostic.weak_questions), not its answers. Cached once per submission
-    (`per_submission`): one query when cached, two otherwise."""
+    (Diagnostic.weak_questions), not its answers. Kept once per submission
+    (`per_submission`, in the database too once a submission's task kept it: `keep`): one
+    query when cached, two or three otherwise."""
 
     def compute() -> dict[str, list[int]]:
         by_code: dict[str, list[int]] = {}
@@ -147,7 +148,7 @@ def weak_organisations(campaign) -> dict[str, list[int]]:
                 by_code.setdefault(code, []).append(organisation)
         return by_code
 
-    return per_submission("weak", campaign, compute)
+    return per_submission("weak", campaign, compute, durable=True, keep=keep)
 
 
 def weak_offices(

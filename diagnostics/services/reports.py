@@ -96,7 +96,8 @@ def report_pdf_pending(*, diagnostic_id: int) -> bool:
 @task()
 def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
     """Computes the regional dashboard's figures of a network campaign, and of the
-    campaign after it (which compares itself with this one), into the shared cache, with
+    campaign after it (which compares itself with this one), into the shared cache and the
+    database (`statistics.stored`: emptying the shared cache does not lose them), with
     the campaign's weak answers, the training needs' counts and the pooling groups that
     the training needs and pooling pages read: staff then find them ready after a
     submission. Returns how many campaigns' dashboard figures were computed."""
@@ -114,8 +115,8 @@ def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
     try:
         for each in (campaign, following):
             if each is not None:
-                regional.submitted_figures(each, regional.previous_campaign(each))
-        weak_organisations(campaign)
+                regional.submitted_figures(each, regional.previous_campaign(each), keep=True)
+        weak_organisations(campaign, keep=True)
         training_need_counts(campaign)
         pooling_groups(campaign)
     except Exception:

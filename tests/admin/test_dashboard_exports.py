@@ -2,11 +2,12 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -111,7 +112,9 @@ def test_dashboard_runs_a_constant_number_of_queries(
     bulk_region(previous, size)
     bulk_region(current, size, start=size)
     client.force_login(network_staff)
-    with django_assert_num_queries(19):  # first view: the figures are computed
+    # First view: the figures are looked for in the database (stored by a submission's
+    # task, none here), then computed.
+    with django_assert_num_queries(20):
         assert client.get(reverse(DASHBOARD)).status_code == 200
     # Then read from the cache, and the campaign too (office_analytics.campaign_for).
     with django_assert_num_queries(8):
@@ -135,10 +138,10 @@ def test_dashboard_figures_follow_every_submission(campaigns, office, director):
     assert regional.dashboard(current).overall.count == 5
 
 
-def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
-    client, network_staff, campaigns, office, director, django_capture_on_commit_callbacks,
-    django_assert_num_queries,
-):  # fmt: skip
+@pytest.fixture
+def submitted(campaigns, office, director, django_capture_on_commit_callbacks):
+    """4 offices in the previous campaign, 5 in the current one, then the office's own
+    submission, its tasks run (the immediate backend): the two campaigns."""
     previous, current = campaigns
     bulk_region(previous, 4)
     bulk_region(current, 5, start=50)
@@ -146,8 +149,15 @@ def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
         organisation=office, campaign=current, questionnaire=current.questionnaire
     )
     factories.answer_all(diagnostic, pick=lambda choices: choices[-1])
-    with django_capture_on_commit_callbacks(execute=True):  # the immediate task backend
+    with django_capture_on_commit_callbacks(execute=True):
         services.diagnostic_submit(diagnostic=diagnostic, user=director)
+    return previous, current
+
+
+def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
+    client, network_staff, submitted, django_assert_num_queries
+):
+    previous, current = submitted
     figures = cache.get(regional.submissions_key(current, previous))
     assert figures is not None and figures["overall"].count == 6
     # So are the weak answers the training needs and pooling read (selectors.per_submission).
@@ -161,6 +171,67 @@ def test_a_submission_has_the_dashboard_figures_computed_on_the_task_queue(
             assert client.get(reverse(page)).status_code == 200
         read = " ".join(query["sql"] for query in captured.captured_queries)
         assert "weak_questions" not in read and "diagnostics_training_questions" not in read
+
+
+@pytest.mark.usefixtures("submitted")
+def test_the_figures_a_submissions_task_stored_outlive_the_shared_cache(client, network_staff):
+    """What the task drew is kept in the database too (the cache `figures`): once the shared
+    cache is emptied (a restart of Redis), the dashboard, the training needs and pooling
+    read it back rather than draw it again from every score and weak answer."""
+    client.force_login(network_staff)
+    shown = client.get(reverse(DASHBOARD)).content.decode()
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse(DASHBOARD))
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "diagnostics_axisscore" not in read and "diagnostics_answer" not in read
+    assert page.context["dashboard"].overall.count == 6
+    masked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew each time
+    assert masked.sub("", page.content.decode()) == masked.sub("", shown)
+    for name in ("admin:diagnostics_training_needs", "admin:diagnostics_action_pooling"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        assert "weak_questions" not in " ".join(q["sql"] for q in captured.captured_queries)
+
+
+def test_a_page_that_draws_the_figures_itself_writes_nothing_to_the_database(
+    client, network_staff, campaigns
+):
+    """Without the task (not run yet), the dashboard draws its figures and keeps them in the
+    shared cache only: a page read writes no row, the task keeps them in the database."""
+    previous, current = campaigns
+    bulk_region(current, 5)
+    client.force_login(network_staff)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+    assert not [q for q in captured.captured_queries if "snut_figures" in q["sql"].split("WHERE")[0]
+                and not q["sql"].lstrip().upper().startswith("SELECT")]  # fmt: skip
+    key = regional.submissions_key(current, previous)
+    assert cache.get(key) is not None and caches["figures"].get(key) is None
+    services.dashboard_figures_task.call(campaign_id=current.pk)
+    assert caches["figures"].get(key)["overall"].count == 5
+
+
+def test_stored_figures_a_former_version_cannot_read_back_are_drawn_again(
+    campaigns, monkeypatch, caplog
+):
+    """A row kept by a version of SNUT whose classes changed since (unpickling fails): the
+    figures are drawn again, not a 500."""
+    from diagnostics.selectors import statistics
+
+    previous, current = campaigns
+    bulk_region(current, 3)
+    services.dashboard_figures_task.call(campaign_id=current.pk)
+    cache.clear()
+
+    def unreadable(key, default=None, version=None):
+        raise AttributeError("Can't get attribute 'AxisSummary' on <module>")
+
+    monkeypatch.setattr(caches["figures"], "get", unreadable)
+    assert regional.dashboard(current).overall.count == 3
+    assert "not read back" in caplog.text
+    assert statistics.stored("k", lambda: 7) == 7
 
 
 def test_the_dashboard_task_skips_business_campaigns_and_computes_the_next_campaign(

@@ -137,21 +137,21 @@ def test_the_pooling_lead_costs_the_same_queries_whatever_the_neighbours(
     url = reverse("diagnostics:results", args=[submitted.pk])
     client.force_login(director)
     # The results page's, plus the pooling lead: the neighbours, and the campaign's weak
-    # answers (cached per submission: the key, then the weak questions each diagnostic
-    # stored, on the first view after a submission) — the peers' medians are cold too (2),
+    # answers (cached per submission: the key, the database's stored figures, then the
+    # weak questions each diagnostic stored, on the first view after a submission) — the peers' medians are cold too (2),
     # not the levels (read once per revision, selectors.questionnaire_levels); then the
     # page's fragments and plan come from the cache (what the answers give is not read),
     # and so do the area's offices and who shares the segment until an organisation is
     # written (page_memo.kept); then the page below its header is kept for every reader of
     # the role (views/kept_parts.py): the session, the user, the diagnostic, the reader.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         client.get(url)
     with django_assert_num_queries(4):
         client.get(url)
     for n in range(4):
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0], opt_in=n % 2 == 0)
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0], opt_in=n < 2)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         client.get(url)
     with django_assert_num_queries(4):
         client.get(url)
@@ -191,7 +191,7 @@ def test_staff_see_clusters_by_department_and_export_them(
     submit_in(campaign, "Office Landais", department="40", pick=lambda c: c[0])
     client.force_login(staff)
     url = reverse("admin:diagnostics_action_pooling")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = client.get(url, {"question": shared.code})
     clusters = [
         (c.question, c.department.code, c.offices, [(d.code, n) for d, n in c.neighbours])
@@ -206,10 +206,10 @@ def test_staff_see_clusters_by_department_and_export_them(
         submit_in(campaign, f"Voisin {n}", pick=lambda c: c[0])
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
     # A submission changed the cached weak answers' key and the offices' groups (kept until
-    # a diagnostic is written, page_memo.kept), read again (7: the campaign, the network's
-    # departments and their borders kept); then both come from the cache: the page reads
-    # only who the reader is.
-    with django_assert_num_queries(7):
+    # a diagnostic is written, page_memo.kept), read again (8: the campaign, the network's
+    # departments and their borders kept; the weak answers looked for in the database
+    # first); then both come from the cache: the page reads only who the reader is.
+    with django_assert_num_queries(8):
         page = client.get(url, {"question": shared.code})
     with django_assert_num_queries(4):
         client.get(url, {"question": shared.code})

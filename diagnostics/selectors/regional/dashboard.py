@@ -2,8 +2,8 @@
 
 import copy
 from dataclasses import dataclass
+from functools import partial
 
-from django.core.cache import cache
 from django.db.models import Avg, Count
 
 from diagnostics import charts
@@ -22,7 +22,12 @@ from diagnostics.selectors.regional.scores import (
     status_counts,
     stored_scores,
 )
-from diagnostics.selectors.statistics import latest_submitted, overall_median, submissions_key
+from diagnostics.selectors.statistics import (
+    latest_submitted,
+    overall_median,
+    stored,
+    submissions_key,
+)
 from diagnostics.selectors.structure import questionnaire_axes
 
 
@@ -144,16 +149,14 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
     }
 
 
-def submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
-    """The figures drawn from submitted diagnostics, from the cache or computed and
-    cached. The task queue calls it right after a submission
-    (services.reports.dashboard_figures_task), so that staff usually find them ready."""
+def submitted_figures(campaign: Campaign, previous: Campaign | None, *, keep=False) -> dict:
+    """The figures drawn from submitted diagnostics, from the shared cache or the database
+    (`statistics.stored`), or computed. The task queue calls it right after a submission
+    (services.reports.dashboard_figures_task, `keep=True`: it keeps them in the database
+    too), so that staff usually find them ready, even after the shared cache is emptied."""
     key = submissions_key(campaign, previous)  # read before the figures: never stale
-    figures = cache.get(key)
-    if figures is None:
-        figures = _submitted_figures(campaign, previous)
-        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
-    return figures
+    compute = partial(_submitted_figures, campaign, previous)
+    return stored(key, compute, DASHBOARD_CACHE_SECONDS, durable=True, keep=keep)
 
 
 def dashboard(campaign: Campaign) -> Dashboard:
