@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from diagnostics.models import (
     Audience,
@@ -33,6 +34,7 @@ from diagnostics.selectors.territory import (
     programme,
     respondents,
 )
+from snut import page_memo
 
 REGISTERED = SessionRegistration.Status.REGISTERED
 WAITING = SessionRegistration.Status.WAITING
@@ -235,8 +237,22 @@ def _next_sessions(office: Office, year: int, now: datetime) -> list[NextSession
 
 
 def bilan(office: Office, year: int, now: datetime | None = None) -> Bilan:
-    """The office's year: a fixed number of queries (about fifteen)."""
-    now = now or timezone.now()
+    """The office's year, the same for every member: kept in the shared cache until a table
+    it is drawn from is written (page_memo.kept), not by a draft's autosave, and for
+    `PAGE_MEMO_SECONDS` at most, as a page the memo keeps (a session begun since counts
+    then). Given `now`, drawn at that time. No query when kept, about fifteen otherwise."""
+    if now is not None:
+        return _bilan(office, year, now)
+    parts = (office.pk, year, translation.get_language(), timezone.localdate().isoformat())
+    return page_memo.kept(
+        "bilan:" + ":".join(map(str, parts)),
+        lambda: _bilan(office, year, timezone.now()),
+        settings.PAGE_MEMO_SECONDS,
+        drafts=False,
+    )
+
+
+def _bilan(office: Office, year: int, now: datetime) -> Bilan:
     start, end = year_bounds(year)
     diagnosed, segments, median = _segments(office, start, end)
     workshops, cancelled = _workshops(office, start, end, now)
@@ -284,8 +300,20 @@ def sessions_by_department(
 ) -> list[DepartmentSessions]:
     """The network's view of the offices' workshops: per department, the sessions held in
     the year (not cancelled, started), registrations and attendance; only the departments
-    of `region` (code) if given; one query."""
-    now = now or timezone.now()
+    of `region` (code) if given. The same for every staff reader: kept as `bilan` is (a
+    session begun since counts within `PAGE_MEMO_SECONDS`); given `now`, drawn at that
+    time. No query when kept, one otherwise."""
+    if now is not None:
+        return _sessions_by_department(year, region, now)
+    return page_memo.kept(
+        f"sessions-by-department:{year}:{region}:{timezone.localdate().isoformat()}",
+        lambda: _sessions_by_department(year, region, timezone.now()),
+        settings.PAGE_MEMO_SECONDS,
+        drafts=False,
+    )
+
+
+def _sessions_by_department(year: int, region: str, now: datetime) -> list[DepartmentSessions]:
     start, end = year_bounds(year)
     sessions = TrainingSession.objects.filter(
         office__isnull=False,

@@ -137,10 +137,11 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
     # The counts by training and department are kept (page_memo.kept) until a table they
     # are drawn from is written, and so are the network's departments: the selector above
     # computed them, the page reads the trainings, their sessions and the sessions held per
-    # department (8 queries; 7 once the campaign is kept, office_analytics.campaign_for).
+    # department (8 queries; 6 once the campaign and the sessions held are kept,
+    # office_analytics.campaign_for, selectors.sessions_by_department).
     # A submission writes a diagnostic: the counts are computed again, from weak answers
     # read again (their key changed), after looking for them in the database, where a
-    # submission's task keeps them (12). The same for 4 or 7 offices.
+    # submission's task keeps them, and the sessions held (12). The same for 4 or 7 offices.
     with django_assert_num_queries(8):
         page = client.get(url)
     assert page.status_code == 200 and "Répondre aux avis clients" in page.content.decode()
@@ -149,7 +150,7 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
     with django_assert_num_queries(12):
         page = client.get(url)
     assert page.context["rows"][0][0].total == 6  # the new submissions are counted
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
     export = reverse("admin:diagnostics_training_needs_export", args=["csv"])

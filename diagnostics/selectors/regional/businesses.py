@@ -26,6 +26,7 @@ from diagnostics.models import (
 from diagnostics.selectors.statistics import medians, middle
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import weak_choices
+from snut import page_memo
 
 
 def _submitted():
@@ -148,10 +149,17 @@ WEAKEST_CACHE_SECONDS = 3600
 
 
 def business_weakest_questions(limit: int = 10) -> BusinessWeakness:
-    """The businesses' weakest questions (see _weakest), cached under a key that any
-    business submission or a revision of the questionnaire changes: the aggregate
-    reads every business answer, the key only the diagnostics. Two queries when
-    cached."""
+    """The businesses' weakest questions (see _weakest): the same for every staff reader,
+    so kept in the shared cache until a table they are drawn from is written
+    (page_memo.kept), not by a draft's autosave. No query when kept; otherwise drawn from
+    `_weakest_cached`."""
+    return page_memo.kept(f"business-weakest:{limit}", lambda: _weakest_cached(limit), drafts=False)
+
+
+def _weakest_cached(limit: int) -> BusinessWeakness:
+    """Cached under a key that any business submission or a revision of the questionnaire
+    changes: the aggregate reads every business answer, the key only the diagnostics.
+    Two queries when cached."""
     questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES).first()
     if questionnaire is None:
         return BusinessWeakness(None, 0, [], [])
