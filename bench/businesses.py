@@ -44,12 +44,16 @@ def business_rows(offices, director, staff):
             continue
         # Below the navigation, the page is kept for the office's members of the same
         # rights (diagnostics/views/kept_parts.py): « computed » finds it warm; another
-        # office's business saved before each view writes it again.
+        # office's business saved before each view leaves it kept (office_writes); one of
+        # the office's own writes it again.
         after_a_write = get(director_client, url)
         after_a_write.setup = business_saved(offices[1])
+        after_its_own = get(director_client, url)
+        after_its_own.setup = business_saved(offices[0])
         rows += [
             (label, get(director_client, url)),
             (f"{label}, a business saved before", after_a_write),
+            (f"{label}, one of its own businesses saved before", after_its_own),
         ]
     year = timezone.localdate().year
     slug = offices[0].slug
@@ -94,16 +98,20 @@ def business_rows(offices, director, staff):
 
 
 def business_saved(office):
-    """Saves a business of `office` (another than the director's): a write to the
-    organisations' table, which « Mon territoire » and the programme read, so that their
-    part kept for the office's members is written again on the next view. Untimed."""
+    """Saves a business of `office` as its office's team does
+    (services.business_update): a write to the organisations' table, which « Mon
+    territoire » and the programme read. Since `office_writes`, only that office's part
+    is written again; the staff's pages, which read every office's businesses, are
+    computed again. Untimed."""
+    from diagnostics import services
     from diagnostics.models import Business
 
     business = Business.objects.filter(parent=office).order_by("pk").first()
 
     def save():
-        business.commune = "Condom" if business.commune == "Nérac" else "Nérac"
-        business.save(update_fields=["commune"])
+        fields = {name: getattr(business, name) for name in services.BUSINESS_FIELDS}
+        fields["commune"] = "Condom" if business.commune == "Nérac" else "Nérac"
+        services.business_update(business=business, **fields)
 
     return save
 

@@ -47,9 +47,16 @@ COLD = ("cold", "first print")
 # Rows whose setup writes, untimed, a table the page's kept part (diagnostics/views/
 # kept_parts.py) or its pieces kept apart, and the memo, read: a computed page, what read
 # that table written again (the results and plan pages: only the pieces the office's
-# actions decide, since their holes; the businesses' pages: the part; the staff's training
-# needs and pooling after a submission: what is drawn from the campaign's submissions).
-WRITTEN = (", an action saved before", ", a business saved before", ", a submission before")
+# actions decide, since their holes; the businesses' pages: the part after one of the
+# office's own businesses is saved, nothing after another office's, since office_writes;
+# the staff's training needs and pooling, and the dashboard, after a submission: what is
+# drawn from the campaign's submissions).
+WRITTEN = (
+    ", an action saved before",
+    ", a business saved before",
+    ", a submission before",
+    ", one of its own businesses saved before",
+)
 
 
 def once(label: str) -> bool:
@@ -125,7 +132,9 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
             return "computed, memo off, a submission before each run, its figures task not run"
         if WRITTEN[2] in label:
             return "computed, memo off, what a submission changes drawn again (a submission before each run)"
-        return "computed, memo off, its kept part written again (a business saved before each run)"
+        if WRITTEN[3] in label:
+            return "computed, memo off, its kept part written again (one of its office's businesses saved before each run)"
+        return "computed, memo off, another office's business saved before each run (its part kept: office_writes)"
     if label in unlisted:
         return unlisted[label]
     if kind(label):

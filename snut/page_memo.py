@@ -59,8 +59,11 @@ from snut.table_stamps import (
     blind_to_drafts,
     known_tables,
     names_read,
+    office_names,
+    scoped,
     stamps,
     stamps_of,
+    unscoped,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,13 +106,29 @@ class Reads:
         self.known = known_tables()
         # When each table was last written as `recording` began (None: the cache was away).
         self.before: dict[str, float] | None = None
+        self.office: int | None = None  # `scope`
+
+    def scope(self, office: int) -> None:
+        """What is recorded from now on, and was since `recording` began, shows of the
+        tables of settings.TABLE_STAMPS_BY_OFFICE only rows of this office's territory
+        (its own row, its businesses and theirs): the record then depends on this office's
+        writes to them, not on every office's (table_stamps.office_writes). Their
+        timestamps are read now, before those rows are."""
+        self.office = office
+        if self.before is not None:
+            try:
+                self.before |= stamps(office_names(office))
+            except RedisError:
+                self.before = None
 
     def tables_read(self, drafts: bool = True) -> dict[str, float] | None:
         """The tables read so far (their timestamps' names), each with when it was last
         written before `recording` began; None if one has no timestamp then (the cache
         away, a timestamp lost). `drafts=False`: for what shows nothing of a draft's
         answers or activity, which the autosave's writes then leave as it is."""
-        names = self.tables if drafts else blind_to_drafts(self.tables)
+        names = {scoped(name, self.office) for name in self.tables}
+        if not drafts:
+            names = blind_to_drafts(names)
         if self.before is None or not names <= self.before.keys():
             return None
         return {name: self.before[name] for name in names}
@@ -169,7 +188,7 @@ def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = N
         # What it was computed from counts as read by any page or record under way.
         for wrapper in connection.execute_wrappers:
             if isinstance(wrapper, Reads):
-                wrapper.tables.update(entry[0])
+                wrapper.tables.update(map(unscoped, entry[0]))
         return entry[1]
     if since is None:
         with recording(always=()) as reads:

@@ -223,7 +223,16 @@ CACHALOT_INVALIDATE_RAW = False
 # Written at every autosave: timestamped by snut/table_stamps.py alone, apart for a draft's
 # answers and activity (`<table>@drafts`) and for every other write (`<table>@all`).
 TABLE_STAMPS_BY_DRAFTS = ("diagnostics_answer", "diagnostics_diagnostic")
-CACHALOT_UNCACHABLE_TABLES = ("django_migrations", *TABLE_STAMPS_BY_DRAFTS)
+# The rows of an office's territory that the services write for that office alone
+# (table_stamps.office_writes: a business created, changed or imported): « Mon territoire »
+# and the workshop programme of another office, which read of these tables only their own
+# office's rows (`Reads.scope`), are not written again for them.
+TABLE_STAMPS_BY_OFFICE = ("diagnostics_organisation",)
+CACHALOT_UNCACHABLE_TABLES = (
+    "django_migrations",
+    *TABLE_STAMPS_BY_DRAFTS,
+    *TABLE_STAMPS_BY_OFFICE,
+)
 CACHALOT_CACHE = "table_stamps"
 CACHALOT_TIMEOUT = 7 * 24 * 3600  # every key SNUT writes expires; a lost one is never "unwritten"
 # cachalot.W001: the timestamps' backend is Django's Redis backend, never failing a write.

@@ -48,11 +48,19 @@ WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|TRUNCATE)\b", re.IGNORECA
 # `<table>@all`; a page blind to drafts depends on the second only (settings).
 BY_DRAFTS = frozenset(settings.TABLE_STAMPS_BY_DRAFTS)
 ALL, DRAFTS = "@all", "@drafts"
+# Rows of an office's territory (its businesses), written by one office's work on them
+# everywhere during a business campaign: their writes inside `office_writes(pk)` move
+# `<table>@office:<pk>` and `<table>@offices`, every other write `<table>@all`. A record
+# scoped to an office (`scoped`) depends on `@all` and that office's own; every other on
+# `@all` and `@offices`, which any office's writes move (settings.TABLE_STAMPS_BY_OFFICE).
+BY_OFFICE = frozenset(settings.TABLE_STAMPS_BY_OFFICE)
+OFFICES, OFFICE, SCOPED = "@offices", "@office:", "@scoped"
 
 _tables: frozenset[str] | None = None
 _names: frozenset[str] | None = None
 _unstamped: set[str] = set()  # keys of timestamps this process could not set
 _drafts_only: ContextVar[bool] = ContextVar("drafts_only", default=False)
+_office: ContextVar[int | None] = ContextVar("office_writes", default=None)
 
 
 def known_tables() -> frozenset[str]:
@@ -64,16 +72,44 @@ def known_tables() -> frozenset[str]:
 
 
 def names_read(table: str) -> tuple[str, ...]:
-    """The timestamps a read of this table depends on."""
-    return (table + ALL, table + DRAFTS) if table in BY_DRAFTS else (table,)
+    """The timestamps a read of this table depends on; `<table>@scoped` for a table of
+    BY_OFFICE stands for its office's or `@offices`, as the record is scoped (`scoped`)."""
+    if table in BY_DRAFTS:
+        names: tuple[str, ...] = (table + ALL, table + DRAFTS)
+    else:
+        names = (table + ALL,) if table in BY_OFFICE else (table,)
+    return names + (table + SCOPED,) if table in BY_OFFICE else names
 
 
 def known_names() -> frozenset[str]:
-    """Every timestamp's name: the tables', two for a table written by drafts."""
+    """Every timestamp's name but the offices' own: the tables', two for a table written by
+    drafts, `@all` and `@offices` for a table of BY_OFFICE."""
     global _names
     if _names is None:
-        _names = frozenset(name for table in known_tables() for name in names_read(table))
+        _names = frozenset(
+            scoped(name, None) for table in known_tables() for name in names_read(table)
+        )
     return _names
+
+
+def scoped(name: str, office: int | None) -> str:
+    """A name as a record scoped to `office` (None: to none) depends on it."""
+    if not name.endswith(SCOPED):
+        return name
+    table = name.removesuffix(SCOPED)
+    return table + (OFFICES if office is None else f"{OFFICE}{office}")
+
+
+def unscoped(name: str) -> str:
+    """An office's own name read back as what it stands for (`<table>@scoped`), so that a
+    record this one's value joins resolves it by its own scope."""
+    table, office, _pk = name.partition(OFFICE)
+    return table + SCOPED if office else name
+
+
+def office_names(office: int) -> tuple[str, ...]:
+    """The timestamps of an office's own writes to the tables of BY_OFFICE."""
+    return tuple(f"{table}{OFFICE}{office}" for table in sorted(BY_OFFICE))
 
 
 def blind_to_drafts(names) -> set[str]:
@@ -91,10 +127,24 @@ def drafts_only():
         _drafts_only.reset(token)
 
 
-def _name_written(table: str) -> str:
-    if table in BY_DRAFTS:
-        return table + (DRAFTS if _drafts_only.get() else ALL)
-    return table
+@contextmanager
+def office_writes(office: int):
+    """The block writes, of the tables of BY_OFFICE, only rows of this office's territory
+    (its businesses): the services that write a business for its office."""
+    token = _office.set(office)
+    try:
+        yield
+    finally:
+        _office.reset(token)
+
+
+def _names_written(table: str) -> tuple[str, ...]:
+    if table in BY_DRAFTS and _drafts_only.get():
+        return (table + DRAFTS,)
+    office = _office.get()
+    if table in BY_OFFICE and office is not None:
+        return (f"{table}{OFFICE}{office}", table + OFFICES)
+    return (table + ALL,) if table in BY_DRAFTS or table in BY_OFFICE else (table,)
 
 
 class TolerantRedisCache(RedisCache):
@@ -133,7 +183,7 @@ def stamp_after_write(execute, sql, params, many, context):
         tables = known_tables().intersection(WORDS.findall(sql))
         if tables:
             invalidate(
-                *{_name_written(table) for table in tables},
+                *{name for table in tables for name in _names_written(table)},
                 db_alias=context["connection"].alias,
                 cache_alias=cachalot_settings.CACHALOT_CACHE,
             )
@@ -167,11 +217,15 @@ def _keys_of_every_name() -> dict[str, str]:
     return _every_key
 
 
-def stamps() -> dict[str, float]:
-    """table → when it was last written (seen from this transaction). A table without one
-    is given one now, unless a writer's comes first. Raises the cache's error while the
-    cache is away."""
-    keys = _keys_of_every_name()
+def stamps(names=None) -> dict[str, float]:
+    """table → when it was last written (seen from this transaction), for every name (or
+    these `names`). A table without one is given one now, unless a writer's comes first.
+    Raises the cache's error while the cache is away."""
+    if names is None:
+        keys = _keys_of_every_name()
+    else:
+        keygen = cachalot_settings.CACHALOT_TABLE_KEYGEN
+        keys = {keygen(DEFAULT_DB_ALIAS, name): name for name in names}
     store = cachalot_caches.get_cache(db_alias=DEFAULT_DB_ALIAS)
     found = store.get_many(list(keys))
     if len(found) < len(keys):

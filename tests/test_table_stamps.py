@@ -81,7 +81,33 @@ def test_a_raw_write_is_stamped_whether_its_table_is_quoted_or_not(db):
         "UPDATE diagnostics_organisation SET name = %s WHERE id = %s",
         'UPDATE "diagnostics_organisation" SET "name" = %s WHERE "id" = %s',
     ):
-        before = table_stamps.stamps_of(["diagnostics_organisation"])
+        before = table_stamps.stamps_of(["diagnostics_organisation@all"])
         with connection.cursor() as cursor:
             cursor.execute(sql, ["Office de Nontron", office.pk])
-        assert table_stamps.stamps_of(["diagnostics_organisation"]) != before
+        assert table_stamps.stamps_of(["diagnostics_organisation@all"]) != before
+
+
+def test_an_office_s_writes_to_its_territory_move_its_own_timestamp_and_the_offices(db):
+    """Inside `office_writes(pk)`, a write to a table of settings.TABLE_STAMPS_BY_OFFICE
+    moves `@office:<pk>` and `@offices`, not `@all`; a record scoped to another office
+    (`Reads.scope`) is unchanged by it, an unscoped one (every office's) is not."""
+    table = "diagnostics_organisation"
+    one, other = factories.make_office(), factories.make_office()
+    business = factories.make_business(one, "Moulin de Barbaste")
+    names = [f"{table}@all", f"{table}@offices", f"{table}@office:{one.pk}"]
+    with page_memo.recording() as everyone:
+        list(Organisation.objects.all())
+    with page_memo.recording() as theirs:
+        theirs.scope(other.pk)
+        list(Organisation.objects.filter(parent=other))
+    records = (everyone.tables_read(), theirs.tables_read())
+    assert f"{table}@offices" in records[0] and f"{table}@office:{other.pk}" in records[1]
+    assert f"{table}@offices" not in records[1]
+    before = table_stamps.stamps(names)
+    with table_stamps.office_writes(one.pk):
+        Organisation.objects.filter(pk=business.pk).update(commune="Lavardac")
+    after = table_stamps.stamps(names)
+    assert [after[name] == before[name] for name in names] == [True, False, False]
+    assert not page_memo.unchanged(records[0]) and page_memo.unchanged(records[1])
+    Organisation.objects.filter(pk=business.pk).update(commune="Nérac")  # unscoped
+    assert not page_memo.unchanged(records[1])

@@ -26,6 +26,7 @@ from diagnostics.models import (
 from diagnostics.services.errors import ServiceError
 from diagnostics.services.mail import business_invitations_enqueue
 from diagnostics.tokens import new_token, token_hash, unusable_hash
+from snut import table_stamps
 
 LINK_INVALID = gettext_noop(
     "Ce lien n’est pas valide : vérifiez qu’il est complet, ou demandez-en un nouveau à votre "
@@ -172,7 +173,7 @@ def business_create(*, office: Organisation, **fields) -> Organisation:
     """A new business of the office's territory; refused when it repeats one (e-mail, or
     name and commune)."""
     values = _business_fields(fields)
-    with transaction.atomic():
+    with transaction.atomic(), table_stamps.office_writes(office.pk):
         Organisation.objects.select_for_update().filter(pk=office.pk).first()
         duplicate = business_duplicate(office=office, **_identity_fields(values))
         if duplicate:
@@ -192,7 +193,7 @@ def _identity_fields(values: dict) -> dict:
 def business_update(*, business: Organisation, **fields) -> Organisation:
     """Changes a business's details; refused when they would repeat another business."""
     values = _business_fields(fields)
-    with transaction.atomic():
+    with transaction.atomic(), table_stamps.office_writes(business.parent_id):
         Organisation.objects.select_for_update().filter(pk=business.parent_id).first()
         duplicate = business_duplicate(
             office=business.parent, exclude_pk=business.pk, **_identity_fields(values)
@@ -251,7 +252,7 @@ def businesses_import(*, office: Organisation, rows: list[dict]) -> list[Organis
     a line that now repeats a business is skipped, never created twice.
     """
     parsed = [ImportRow(**row) for row in rows]
-    with transaction.atomic():
+    with transaction.atomic(), table_stamps.office_writes(office.pk):
         Organisation.objects.select_for_update().filter(pk=office.pk).first()
         for row in parsed:
             row.duplicate_of = ""

@@ -44,6 +44,9 @@ def _kept_page(request, slug, view_name: str, template: str, context):
     (views/kept_parts.py). `context(office, campaign)` gives the part's context."""
     with page_memo.recording(always=()) as reads:
         office, campaign = _territory(request, slug)
+        # Of the offices' territories, the part shows this office's only: another office's
+        # work on its businesses leaves it as it is (table_stamps.office_writes).
+        reads.scope(office.pk)
         role = f"{office.member_role}:{access.manages_businesses(office)}"
         part = kept_part(
             request,

@@ -76,6 +76,52 @@ def test_the_part_is_kept_then_written_again_after_a_write_it_read(
     assert ("Notre atelier photo" in queries(client, url)[1]) == (name == "workshops")
 
 
+def business_fields(business, **changes) -> dict:
+    return {name: getattr(business, name) for name in services.BUSINESS_FIELDS} | changes
+
+
+@pytest.mark.parametrize("name", ["territory", "workshops"])
+def test_another_office_s_work_on_its_businesses_leaves_the_part_kept(
+    office, director, campaign, staff, name
+):
+    """Another office's team changing, creating or importing its businesses writes only that
+    office's rows (table_stamps.office_writes): this office's part stays kept, that office's
+    own and the staff's list of every business follow it."""
+    other = factories.make_office(name="Office de tourisme de Nérac")
+    theirs_campaign = factories.open_campaign(campaign.questionnaire, organiser=other)
+    submit_businesses(other, theirs_campaign, 2, pick=WEAKEST)
+    theirs = Business.objects.filter(parent=other).order_by("pk").first()
+    Business.objects.filter(pk=theirs.pk).update(name="Moulin de Barbaste")
+    theirs.refresh_from_db()
+    other_director = factories.make_user(office=other)
+    other_client = signed_in(other_director)
+    other_url = reverse("diagnostics:territory", args=[other.slug])
+    assert "Moulin de Barbaste" in queries(other_client, other_url)[1]
+    staff = signed_in(staff)
+    listed = reverse("admin:diagnostics_business_changelist")
+    assert "Moulin de Barbaste" in staff.get(listed).content.decode()
+    client = signed_in(director)
+    url = reverse(f"diagnostics:{name}", args=[office.slug])
+    first, page = queries(client, url)
+
+    services.business_update(business=theirs, **business_fields(theirs, name="Moulin de Lavardac"))
+    services.business_create(
+        office=other, **business_fields(theirs, name="Ferme de Xaintrailles", email="")
+    )
+    kept, again = queries(client, url)
+    assert kept <= 4 < first and masked(again) == masked(page)
+    # That office's part and the staff's list show the change.
+    assert "Moulin de Lavardac" in queries(other_client, other_url)[1]
+    assert "Ferme de Xaintrailles" in staff.get(listed).content.decode()
+    # This office's own business changed by its team: its part is written again.
+    own = Business.objects.filter(parent=office).order_by("pk").first()
+    services.business_update(business=own, **business_fields(own, name="Gîte de Poudenas"))
+    written, page = queries(client, url)
+    assert written == first
+    if name == "territory":
+        assert "Gîte de Poudenas" in page
+
+
 def test_members_with_other_rights_never_receive_each_other_s_part(office, director, campaign):
     """A member who does not manage the businesses reads the programme without its forms nor
     its sessions' links, whoever came first; one the director allowed reads the director's
