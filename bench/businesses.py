@@ -19,7 +19,7 @@ BUSINESS_TARGET_MS = 150
 
 
 def business_rows(offices, director, staff):
-    """The director's « Mon territoire » and workshop programme (built on another branch:
+    """The director's « Mon territoire » and workshop programme (built on another branch:
     left out, and said so, while their URLs do not exist), and the staff's business
     pages: the business campaigns, the businesses' weak spots, the office list with
     its businesses' median, the business list."""
@@ -43,7 +43,7 @@ def business_rows(offices, director, staff):
             print(f"{label}: diagnostics:{name} does not exist on this branch, not measured.")
             continue
         # Below the navigation, the page is kept for the office's members of the same
-        # rights (diagnostics/views/kept_parts.py): « computed » finds it warm; another
+        # rights (diagnostics/views/kept_parts.py): « computed » finds it warm; another
         # office's business saved before each view leaves it kept (office_writes); one of
         # the office's own writes it again.
         after_a_write = get(director_client, url)
@@ -99,8 +99,8 @@ def business_rows(offices, director, staff):
 
 def business_saved(office):
     """Saves a business of `office` as its office's team does
-    (services.business_update): a write to the organisations' table, which « Mon
-    territoire » and the programme read. Since `office_writes`, only that office's part
+    (services.business_update): a write to the organisations' table, which « Mon
+    territoire » and the programme read. Since `office_writes`, only that office's part
     is written again; the staff's pages, which read every office's businesses, are
     computed again. Untimed."""
     from diagnostics import services

@@ -4,12 +4,12 @@ table the page read). Both are judged against issue 19's targets; the summary co
 
 Measured once, and said so: the floor, scoring and exports (not pages), the pooling
 section (a selector called directly), and the rows that clear the cache before each run
-(« cold », « first print », the dashboard after a submission): clearing the cache also
+(« cold », « first print », the dashboard after a submission): clearing the cache also
 clears the memo and django-cachalot's write timestamps, so those rows are computed pages;
 and, with the memo off, the rows that save an action (untimed) before each view: the part
 of the results and plan pages kept for every reader of a role (diagnostics/views/
 kept_parts.py) is then written again, as after any write to a table it read. The other
-« computed » rows of those two pages find their kept part warm.
+« computed » rows of those two pages find their kept part warm.
 """
 
 import statistics
@@ -89,7 +89,7 @@ def memoized(action) -> bool:
 
 
 def measure_both(pages, runs_of) -> tuple[list[tuple[str, list[float]]], dict[str, str]]:
-    """(label, timings) rows: each page opened again, then « <label>, computed » with the
+    """(label, timings) rows: each page opened again, then « <label>, computed » with the
     memo off (the whole measure inside one `override_settings`, so that entering and
     leaving it costs no run anything), except the rows measured once (`once`). Also
     returns, for the pages the memo did not serve on every timed run, why (`how`)."""

@@ -28,7 +28,7 @@ How it stays true:
   was computed, set no cookie but the CSRF one, holds no CSRF token for a secret the browser has not got
   yet, and no message was waiting to be shown; never for a POST.
 - **Served again only if** every timestamp is the one kept with it, and for at most
-  `PAGE_MEMO_SECONDS` (so that what depends on the clock, « en retard », « à venir »,
+  `PAGE_MEMO_SECONDS` (so that what depends on the clock, « en retard », « à venir »,
   moves on).
 
 What is not seen: a write made outside Django (psql by hand), and, with the cache in each

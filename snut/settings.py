@@ -224,7 +224,7 @@ CACHALOT_INVALIDATE_RAW = False
 # answers and activity (`<table>@drafts`) and for every other write (`<table>@all`).
 TABLE_STAMPS_BY_DRAFTS = ("diagnostics_answer", "diagnostics_diagnostic")
 # The rows of an office's territory that the services write for that office alone
-# (table_stamps.office_writes: a business created, changed or imported): « Mon territoire »
+# (table_stamps.office_writes: a business created, changed or imported): « Mon territoire »
 # and the workshop programme of another office, which read of these tables only their own
 # office's rows (`Reads.scope`), are not written again for them.
 TABLE_STAMPS_BY_OFFICE = ("diagnostics_organisation",)
@@ -276,7 +276,7 @@ PAGE_MEMO = (
         "admin:diagnostics_campaign_changelist",
     )
 )
-# The results and plan pages below their header, « Mon territoire » and the workshop
+# The results and plan pages below their header, « Mon territoire » and the workshop
 # programme below the navigation, kept for every reader of the same role
 # until a table they read is written (diagnostics/views/kept_parts.py): on the same
 # conditions as the memo, whose timestamps they use (`PAGE_MEMO=off` turns both off; the
@@ -376,7 +376,7 @@ BUSINESS_IMPORT_MAX_BYTES = envint("BUSINESS_IMPORT_MAX_BYTES", str(1024 * 1024)
 BUSINESS_IMPORT_MAX_LINES = envint("BUSINESS_IMPORT_MAX_LINES", "2000")
 SNUT_NETWORK_NAME = os.getenv("SNUT_NETWORK_NAME", "Réseau régional des offices de tourisme")
 SNUT_NETWORK_CONTACT = os.getenv("SNUT_NETWORK_CONTACT", "")
-# « Observé »: what SNUT reads on the offices' and businesses' websites (diagnostics/fetching.py).
+# « Observé »: what SNUT reads on the offices' and businesses' websites (diagnostics/fetching.py).
 # Each fetch stops after SNUT_FETCH_TIMEOUT seconds and SNUT_FETCH_MAX_BYTES bytes; an
 # organisation's check may be asked again once per SNUT_WEBSITE_CHECK_THROTTLE_MINUTES.
 SNUT_FETCH_TIMEOUT = float(os.getenv("SNUT_FETCH_TIMEOUT", "10"))
@@ -393,9 +393,9 @@ if SNUT_FETCH_ALLOW_LOOPBACK and not DEBUG:
 # The network's territory: INSEE codes of its regions (fixtures/territoires.json);
 # empty means all of France. Offices are created in the departments of these regions.
 SNUT_NETWORK_REGIONS = envlist("SNUT_NETWORK_REGIONS", "")
-# The facts of « Mentions légales » and « Données personnelles » (diagnostics/legal.py):
+# The facts of « Mentions légales » and « Données personnelles » (diagnostics/legal.py):
 # who publishes SNUT, who answers for its data, who hosts it. Left empty, a page shows
-# « (à renseigner) » and, with DEBUG off, the system checks warn (snut.W001).
+# « (à renseigner) » and, with DEBUG off, the system checks warn (snut.W001).
 SNUT_PUBLISHER_NAME = os.getenv("SNUT_PUBLISHER_NAME", "")
 SNUT_PUBLISHER_ADDRESS = os.getenv("SNUT_PUBLISHER_ADDRESS", "")
 SNUT_PUBLISHER_PHONE = os.getenv("SNUT_PUBLISHER_PHONE", "")
@@ -405,7 +405,7 @@ SNUT_DPO_CONTACT = os.getenv("SNUT_DPO_CONTACT", "")
 SNUT_HOST_NAME = os.getenv("SNUT_HOST_NAME", "")
 SNUT_HOST_ADDRESS = os.getenv("SNUT_HOST_ADDRESS", "")
 SNUT_HOST_PHONE = os.getenv("SNUT_HOST_PHONE", "")
-# Retention stated on « Données personnelles »: a business's contact data and answers are
+# Retention stated on « Données personnelles »: a business's contact data and answers are
 # purged this many months after their campaign closed; logs are kept this many days.
 SNUT_BUSINESS_RETENTION_MONTHS = envint("SNUT_BUSINESS_RETENTION_MONTHS", "36")
 SNUT_LOG_RETENTION_DAYS = envint("SNUT_LOG_RETENTION_DAYS", "365")

@@ -1,5 +1,6 @@
 """Migrations keep existing data: departments become rows, duplicates are kept as « remplacé »,
-submitted diagnostics get their weak questions, the stored figures get their table."""
+submitted diagnostics get their weak questions, the stored figures get their table, the
+official axes their short names."""
 
 import importlib
 from datetime import date
@@ -32,6 +33,7 @@ def test_existing_data_survive_every_migration_step(transactional_db):
     existing_sessions_become_timed_and_keep_their_office()
     submitted_diagnostics_get_their_weak_questions()
     the_stored_figures_get_their_table()
+    the_official_axes_get_their_short_names()
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert apps_now().get_model("diagnostics", "Organisation").objects.count() == 3
 
@@ -63,6 +65,24 @@ def the_stored_figures_get_their_table():
     assert "snut_figures" in connection.introspection.table_names()
     caches["figures"].set("step", {"kept": [1, 2]})
     assert caches["figures"].get("step") == {"kept": [1, 2]}
+
+
+def the_official_axes_get_their_short_names():
+    """0032: an axis of an official questionnaire gets the short name its fixture now
+    gives; any other axis keeps none (its header is then drawn from its name)."""
+    apps = migrate([("diagnostics", "0031_stored_figures")])
+    Questionnaire = apps.get_model("diagnostics", "Questionnaire")
+    Axis = apps.get_model("diagnostics", "Axis")
+    official = Questionnaire.objects.create(code="snut-ot", version=9, name="SNUT")
+    own = Questionnaire.objects.create(code="maison", version=1, name="Maison")
+    for questionnaire in (official, own):
+        Axis.objects.create(questionnaire=questionnaire, code="mobilite", name="Mobilité")
+    apps = migrate([("diagnostics", "0032_axis_short_name")])
+    Axis = apps.get_model("diagnostics", "Axis")
+    found = dict(
+        Axis.objects.filter(code="mobilite").values_list("questionnaire__code", "short_name")
+    )
+    assert found == {"snut-ot": "Mobilité", "maison": ""}
 
 
 def apps_now():

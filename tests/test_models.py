@@ -107,3 +107,35 @@ def test_every_french_department_is_data_with_its_region(db):
     assert Department.objects.count() == 101 and Region.objects.count() == 18
     assert Department.objects.get(code="2A").region.name == "Corse"
     assert Department.objects.filter(region__name="Nouvelle-Aquitaine").count() == 12
+
+
+@pytest.mark.parametrize(
+    "name, header",
+    [
+        ("Mobilité et services mobiles", "Mobilité"),
+        ("Mobilité\u00a0: outils en mobilité et SoLoMo", "Mobilité"),
+        ("Réseaux sociaux et e-réputation", "Réseaux sociaux"),
+        ("Site(s) web de destination", "Site(s) web"),
+        ("Infrastructures numériques du territoire", "Infrastructures numériques"),
+        ("Sécurité, conformité et compétences", "Sécurité"),
+        ("Accueil numérique", "Accueil numérique"),
+    ],
+)
+def test_an_axis_header_is_its_short_name_or_its_name_up_to_a_link_word(name, header):
+    """A narrow column's header (the staff's office list): French, with its accents (the
+    code « mobilite » read « MOBILITE » there)."""
+    assert Axis(code="x", name=name).header == header
+    assert Axis(code="x", name=name, short_name="Infra").header == "Infra"
+
+
+def test_the_official_axes_have_their_short_names_from_their_fixtures(db):
+    """The offices' and businesses' questionnaires give each axis its header, the same as
+    migration 0032 gives to those already loaded."""
+    import importlib
+
+    from django.core.management import call_command
+
+    step = importlib.import_module("diagnostics.migrations.0032_axis_short_name")
+    call_command("loaddata", "questionnaire_snut_v3", "questionnaire_prestataires_v2", verbosity=0)
+    assert dict(Axis.objects.values_list("code", "short_name")) == step.SHORT_NAMES
+    assert Axis.objects.get(code="mobilite").header == "Mobilité"

@@ -170,8 +170,9 @@ class NullsLast(OrderBy):
 def axis_column(axis, badges: ScoreBadges):
     alias = regional.axis_alias(axis)
 
-    # A compact header: the axis code, its full name in the title (and read by screen readers).
-    header = format_html('<abbr title="{}">{}</abbr>', axis.name, axis.code)
+    # A compact header: the axis's short name (« Mobilité »: its code has no accent), its full
+    # name in the title.
+    header = format_html('<abbr title="{}">{}</abbr>', axis.name, axis.header)
 
     @admin.display(description=header, ordering=NullsLast(alias))
     def column(obj):

@@ -92,7 +92,7 @@ class MaturityLevelInline(FrozenInlineMixin, LabelledTabularInline):
 class AxisInline(FrozenInlineMixin, LabelledTabularInline):
     model = Axis
     extra = 0
-    fields = ["order", "code", "name", "weight"]
+    fields = ["order", "code", "name", "short_name", "weight"]
     show_change_link = True
     ordering = ["order"]
 

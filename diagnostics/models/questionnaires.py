@@ -4,11 +4,16 @@ Generic: the same engine diagnoses tourist offices and their local businesses.
 Natural keys let a questionnaire live in a readable fixture without ids.
 """
 
+import re
+
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Where an axis's header ends when it has no short name (Axis.header).
+SHORT_NAME_END = re.compile(r",|\s:| et | de | du | des ")
 
 
 class Audience(models.TextChoices):
@@ -158,6 +163,15 @@ class Axis(models.Model):
     )
     code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("nom"), max_length=120)
+    short_name = models.CharField(
+        _("nom court"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "En-tête des colonnes étroites (liste des offices). À défaut, le nom jusqu’à sa "
+            "première virgule, son deux-points ou son premier « et », « de » ou « du »."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     weight = models.PositiveSmallIntegerField(_("poids"), default=1)
@@ -197,6 +211,14 @@ class Axis(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def header(self) -> str:
+        """A narrow column's header: the short name, or the name up to its first comma,
+        colon, « et », « de » or « du » (« Mobilité », « Réseaux sociaux »)."""
+        return self.short_name or (
+            SHORT_NAME_END.split(self.name, maxsplit=1)[0].strip() or self.name
+        )
 
     def natural_key(self):
         return (*self.questionnaire.natural_key(), self.code)

@@ -43,6 +43,7 @@ def questionnaire_duplicate(*, questionnaire: Questionnaire) -> Questionnaire:
                 questionnaire=copy,
                 code=axis.code,
                 name=axis.name,
+                short_name=axis.short_name,
                 description=axis.description,
                 order=axis.order,
                 weight=axis.weight,

@@ -1,4 +1,4 @@
-"""« Mon territoire » and the workshop programme below the navigation, kept for every member
+"""« Mon territoire » and the workshop programme below the navigation, kept for every member
 of the office with the same rights (diagnostics/views/kept_parts.py): written again after a
 write to a table they were drawn from, never given to a member with other rights, each
 reader's own CSRF token in the programme's forms. The page memo is off: what is kept here
