@@ -128,6 +128,8 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
     if written(label):
         if WRITTEN[0] in label:
             return "computed, memo off, its actions' pieces written again (an action saved before each run)"
+        if WRITTEN[2] in label and "task lost" in label:
+            return "computed, memo off, a submission 3 minutes before each run, its figures task never run (the worker stopped)"
         if WRITTEN[2] in label and "task not run" in label:
             return "computed, memo off, a submission before each run, its figures task not run"
         if WRITTEN[2] in label:

@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import tracemalloc
+from datetime import timedelta
 
 from common import ROOT, measure, p95  # noqa: I001
 from django.core.cache import cache  # noqa: E402
@@ -50,7 +51,7 @@ def action_saved(office):
     return save
 
 
-def a_submission(campaign, task=True):
+def a_submission(campaign, task=True, ago=0):
     """What a submission writes that the staff's pages read, untimed: the campaign's latest
     submitted diagnostic submitted again now (its `submitted_at`), which moves the
     campaign's submissions key and the diagnostics' table as a new submission does, then
@@ -65,7 +66,8 @@ def a_submission(campaign, task=True):
     def submit():
         from diagnostics.services import dashboard_figures_task
 
-        Diagnostic.objects.filter(pk=latest.pk).update(submitted_at=timezone.now())
+        when = timezone.now() - timedelta(seconds=ago)
+        Diagnostic.objects.filter(pk=latest.pk).update(submitted_at=when)
         if task:  # as diagnostic_submit enqueues it, run by the task worker within seconds
             dashboard_figures_task.call(campaign_id=campaign.pk)
 
@@ -268,6 +270,9 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
     # draws the figures itself.
     dashboard_task_not_run = get(staff_client, dashboard_url)
     dashboard_task_not_run.setup = a_submission(campaign, task=False)
+    # Its task lost (the worker stopped): past TASK_AWAITED, the page draws the figures.
+    dashboard_task_lost = get(staff_client, dashboard_url)
+    dashboard_task_lost.setup = a_submission(campaign, task=False, ago=180)
 
     # During a campaign: an answer saved in a draft (untimed) before each view. The pages
     # blind to drafts (settings.PAGE_MEMO_BLIND_TO_DRAFTS) are still served again.
@@ -318,14 +323,17 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
             get(staff_client, reverse("admin:diagnostics_office_compare"), {"offices": twelve}),
         ),
         ("admin dashboard, a submission before, its task run", dashboard_after_a_submission),
-        # The cache emptied after the task stored the figures, before a submission whose task
-        # has not run: the pages write nothing to the database (statistics.stored).
+        # The cache emptied after the task stored the figures (the pages write nothing to the
+        # database, statistics.stored).
         ("admin dashboard, cold (cache emptied)", dashboard_cold),
-        ("admin dashboard, a submission before, its task not run yet", dashboard_task_not_run),
         (
             "admin regional dashboard",
             get(staff_client, reverse("admin:diagnostics_office_dashboard")),
         ),
+        # Last of the dashboard's rows: its submission's task is never run, and the page
+        # shows the figures the task last stored, not kept by the memo.
+        ("admin dashboard, a submission before, its task not run yet", dashboard_task_not_run),
+        ("admin dashboard, a submission before, its task lost", dashboard_task_lost),
         (
             "admin evolution of one office",
             get(

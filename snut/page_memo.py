@@ -220,6 +220,12 @@ def remembered(name: str) -> bool:
     return name in settings.PAGE_MEMO
 
 
+def not_kept(request) -> None:
+    """The page the view answers is not kept: what it shows is about to change without a
+    write to a table it read (the dashboard's figures while their task is awaited)."""
+    request.snut_not_kept = True
+
+
 def _route(request) -> str | None:
     try:
         match = resolve(request.path_info)
@@ -268,6 +274,7 @@ def page_memo(get_response):
             response.status_code == 200
             and not response.streaming
             and not reads.wrote
+            and not getattr(request, "snut_not_kept", False)
             and record is not None  # None: a timestamp lost this very moment
             # The CSRF cookie a view's `csrf_protect` sends again is the one the key holds.
             and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}

@@ -227,13 +227,16 @@ class OfficeAnalyticsMixin:
             return self._refuse(
                 request, _("Aucune campagne : créez-en une pour voir le tableau de bord.")
             )
+        dashboard = regional.dashboard(campaign)
+        if dashboard.awaited:  # the figures of the submission's task come in a moment
+            page_memo.not_kept(request)
         return TemplateResponse(
             request,
             "admin/diagnostics/office/dashboard.html",
             self._context(
                 request,
                 _("Tableau de bord régional — %(campaign)s") % {"campaign": campaign.name},
-                dashboard=regional.dashboard(campaign),
+                dashboard=dashboard,
                 campaign=campaign,
                 snut_query=request.GET.urlencode(),
                 export_query=f"{CAMPAIGN_PARAM}={campaign.pk}",

@@ -93,6 +93,12 @@ def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
 
     Submitted diagnostics never change, so neither do the figures drawn from them.
     """
+    return submissions_stamp(campaign, previous)[0]
+
+
+def submissions_stamp(campaign: Campaign, previous: Campaign | None) -> tuple[str, object]:
+    """`submissions_key` and when the latest of those diagnostics was submitted (None if
+    none was): one query."""
     stamp = Diagnostic.objects.filter(
         campaign__in=[c.pk for c in (campaign, previous) if c], status=Diagnostic.Status.SUBMITTED
     ).aggregate(
@@ -102,7 +108,7 @@ def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
         revised=Max("campaign__questionnaire__revised_at"),
     )
     parts = [campaign.pk, previous.pk if previous else 0, *stamp.values()]
-    return "snut-dashboard-v2:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return "snut-dashboard-v3:" + hashlib.sha256(repr(parts).encode()).hexdigest(), stamp["last"]
 
 
 # settings.CACHES: a table of the database, which emptying the shared cache (a restart of
@@ -111,7 +117,7 @@ def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
 FIGURES = "figures"
 
 
-def _stored_figures(key: str):
+def stored_figures(key: str):
     """What the database keeps under `key` (one query), None if nothing or what a
     version of SNUT whose classes have changed since kept."""
     try:
@@ -122,19 +128,31 @@ def _stored_figures(key: str):
 
 
 def stored(
-    key: str, compute, seconds: int = SUBMISSIONS_CACHE_SECONDS, *, durable=False, keep=False
+    key: str,
+    compute,
+    seconds: int = SUBMISSIONS_CACHE_SECONDS,
+    *,
+    durable=False,
+    keep=False,
+    meanwhile=None,
 ):
     """`compute()` under `key`, a key that names everything it is drawn from (a
     submissions key), kept in the shared cache for `seconds`. `durable`: on a miss there,
     read from the database first, where a submission's task kept it (`keep=True`, the
-    task's call) and where the shared cache's loss does not reach it. No query when the
-    shared cache has it, one more on a miss when `durable`."""
+    task's call) and where the shared cache's loss does not reach it; then
+    `meanwhile()`, if given and not None, is returned as it is (kept nowhere: what to
+    show while the task is awaited). No query when the shared cache has it, one more on a
+    miss when `durable`."""
     value = cache.get(key)
     in_database = False
     if value is None:
         if durable or keep:
-            value = _stored_figures(key)
+            value = stored_figures(key)
             in_database = value is not None
+        if value is None and meanwhile is not None:
+            waiting = meanwhile()
+            if waiting is not None:
+                return waiting
         if value is None:
             value = compute()
         cache.set(key, value, seconds)

@@ -1,8 +1,10 @@
 """Regional dashboard, exports, campaigns, questionnaire versions and roles."""
 
 import csv
+import importlib
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -193,6 +195,42 @@ def test_the_figures_a_submissions_task_stored_outlive_the_shared_cache(client, 
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse(name)).status_code == 200
         assert "weak_questions" not in " ".join(q["sql"] for q in captured.captured_queries)
+
+
+def test_right_after_a_submission_the_dashboard_shows_the_last_figures_and_says_so(
+    client, network_staff, submitted, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A submission whose figures task has not run yet (it runs within seconds): for
+    TASK_AWAITED, the dashboard shows the figures the task last stored, says when they
+    were drawn and that the submissions since are not counted yet, and is not kept by the
+    memo; then the page draws them itself, or finds the task's."""
+    dashboard_module = importlib.import_module("diagnostics.selectors.regional.dashboard")
+    _previous, current = submitted
+    late = factories.make_office(name="Office de tourisme de Nérac")
+    diagnostic = Diagnostic.objects.create(
+        organisation=late, campaign=current, questionnaire=current.questionnaire
+    )
+    factories.answer_all(diagnostic, pick=lambda choices: choices[0])
+    with django_capture_on_commit_callbacks(execute=False):  # its task not run
+        services.diagnostic_submit(diagnostic=diagnostic, user=factories.make_user(office=late))
+    client.force_login(network_staff)
+    for _ in range(2):  # never kept by the memo: the task's figures come without a write
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse(DASHBOARD))
+        read = " ".join(query["sql"] for query in captured.captured_queries)
+        assert "diagnostics_axisscore" not in read and "diagnostics_answer" not in read
+        shown = page.context["dashboard"]
+        assert shown.awaited and (shown.overall.count, shown.counts["submitted"]) == (6, 7)
+        assert "y seront comptés dans un instant" in page.content.decode()
+    monkeypatch.setattr(dashboard_module, "TASK_AWAITED", timedelta(0))
+    shown = client.get(reverse(DASHBOARD)).context["dashboard"]
+    assert not shown.awaited and shown.overall.count == 7
+    monkeypatch.undo()
+    cache.clear()
+    services.dashboard_figures_task.call(campaign_id=current.pk)
+    page = client.get(reverse(DASHBOARD))
+    assert not page.context["dashboard"].awaited and page.context["dashboard"].overall.count == 7
+    assert "y seront comptés" not in page.content.decode()
 
 
 def test_a_page_that_draws_the_figures_itself_writes_nothing_to_the_database(

@@ -22,7 +22,6 @@ from diagnostics.selectors.regional.dashboard import (
     Dashboard,
     WeakQuestion,
     dashboard,
-    submissions_key,
     submitted_figures,
     weakest_questions,
 )
@@ -47,6 +46,7 @@ from diagnostics.selectors.regional.scores import (
     stored_scores,
     with_axis_scores,
 )
+from diagnostics.selectors.statistics import submissions_key
 
 __all__ = [
     "DASHBOARD_CACHE_SECONDS",

@@ -2,9 +2,12 @@
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.core.cache import caches
 from django.db.models import Avg, Count
+from django.utils import timezone
 
 from diagnostics import charts
 from diagnostics.formatting import difference
@@ -23,10 +26,12 @@ from diagnostics.selectors.regional.scores import (
     stored_scores,
 )
 from diagnostics.selectors.statistics import (
+    FIGURES,
     latest_submitted,
     overall_median,
     stored,
-    submissions_key,
+    stored_figures,
+    submissions_stamp,
 )
 from diagnostics.selectors.structure import questionnaire_axes
 
@@ -63,6 +68,9 @@ class Dashboard:
     weakest: list[WeakQuestion]
     boxplot: dict
     levels: list[MaturityLevel]  # the campaign's, lowest first: they colour the scores
+    drawn_at: datetime | None = None  # when the figures were drawn
+    # The latest submission, when the figures shown do not count it yet (its task awaited).
+    awaited: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -110,6 +118,10 @@ def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> 
 
 
 DASHBOARD_CACHE_SECONDS = 3600
+# How long after a submission its figures task is awaited (it runs within seconds): the
+# dashboard meanwhile shows the figures it last drew, and says so; after that, or with no
+# such figures, the page draws them itself.
+TASK_AWAITED = timedelta(minutes=2)
 
 
 def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
@@ -146,17 +158,40 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
         "boxplot": charts.boxplot(
             [(s.axis.name, s.distribution, s.previous_median) for s in summaries]
         ),
+        "drawn_at": timezone.now(),
     }
+
+
+def _latest_key(campaign: Campaign, previous: Campaign | None) -> str:
+    """Where the task keeps the campaign's latest figures, whatever their submissions."""
+    return f"snut-dashboard-latest-v1:{campaign.pk}:{previous.pk if previous else 0}"
 
 
 def submitted_figures(campaign: Campaign, previous: Campaign | None, *, keep=False) -> dict:
     """The figures drawn from submitted diagnostics, from the shared cache or the database
     (`statistics.stored`), or computed. The task queue calls it right after a submission
     (services.reports.dashboard_figures_task, `keep=True`: it keeps them in the database
-    too), so that staff usually find them ready, even after the shared cache is emptied."""
-    key = submissions_key(campaign, previous)  # read before the figures: never stale
+    too, and as the campaign's latest), so that staff usually find them ready, even after
+    the shared cache is emptied. Within TASK_AWAITED of a submission whose task has not
+    run yet, the campaign's latest figures are shown as they are, with `awaited` (the
+    submission's time): the page says they do not count it yet."""
+    key, last = submissions_stamp(campaign, previous)  # read before the figures: never stale
     compute = partial(_submitted_figures, campaign, previous)
-    return stored(key, compute, DASHBOARD_CACHE_SECONDS, durable=True, keep=keep)
+    latest = _latest_key(campaign, previous)
+
+    def meanwhile() -> dict | None:
+        if last is None or timezone.now() - last > TASK_AWAITED:
+            return None
+        figures = stored_figures(latest)
+        drawn = figures and figures.get("drawn_at")
+        # Figures drawn after it count it: what changed since is not a submission.
+        return {**figures, "awaited": last} if drawn and drawn < last else None
+
+    if not keep:
+        return stored(key, compute, DASHBOARD_CACHE_SECONDS, durable=True, meanwhile=meanwhile)
+    figures = stored(key, compute, DASHBOARD_CACHE_SECONDS, durable=True, keep=True)
+    caches[FIGURES].set(latest, figures)
+    return figures
 
 
 def dashboard(campaign: Campaign) -> Dashboard:
