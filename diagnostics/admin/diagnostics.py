@@ -22,6 +22,7 @@ from diagnostics.admin.filters import (
     CampaignKindFilter,
     DiagnosticKindFilter,
     KeptRelatedFilter,
+    OfficesCampaignFilter,
     kind_label,
 )
 from diagnostics.admin.rows import OneCountChangeList, OnlyShownChangeList, QuickRowsMixin
@@ -174,7 +175,7 @@ class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
         DiagnosticKindFilter,
         "status",
         # Their choices kept until a table they read is written (KeptRelatedFilter).
-        ("campaign", KeptRelatedFilter),
+        ("campaign", OfficesCampaignFilter),
         ("organisation__department", KeptRelatedFilter),
         "organisation__segment",
         ("overall_level", KeptRelatedFilter),

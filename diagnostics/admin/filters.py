@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language, gettext, gettext_lazy
 
-from diagnostics.models import Business, Office, Organisation
+from diagnostics.models import Audience, Business, Office, Organisation
 from snut import page_memo
 
 
@@ -81,6 +81,23 @@ class KeptChoicesMixin:
 
 class KeptRelatedFilter(KeptChoicesMixin, admin.RelatedFieldListFilter):
     """Django's filter of a foreign key, its choices kept (KeptChoicesMixin)."""
+
+
+class _OfficesCampaigns(admin.RelatedFieldListFilter):
+    """The campaigns the offices answer (full and express), not each office's campaign
+    with its businesses: a list of the offices' diagnostics never holds one of those, and
+    a network of a thousand offices has a thousand of them."""
+
+    def field_choices(self, field, request, model_admin):
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"audience": Audience.OFFICES},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+class OfficesCampaignFilter(KeptChoicesMixin, _OfficesCampaigns):
+    """The offices' campaigns (_OfficesCampaigns), kept (KeptChoicesMixin)."""
 
 
 class _RelatedOnlyFromModelFilter(admin.RelatedOnlyFieldListFilter):

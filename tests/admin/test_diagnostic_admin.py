@@ -171,3 +171,23 @@ def test_the_kept_level_choices_follow_a_write(client, superuser, questionnaire,
     assert f"overall_level__id__exact={level.pk}" in client.get(reverse(LIST)).content.decode()
     MaturityLevel.objects.filter(pk=level.pk).update(name="Niveau renommé")
     assert "Niveau renommé" in client.get(reverse(LIST)).content.decode()
+
+
+def test_the_campaign_filter_lists_the_offices_campaigns_only(
+    client, network_staff, questionnaire, office, page_memo_off
+):
+    """Each office's campaign with its businesses never holds an office's diagnostic: a
+    network of a thousand offices would list a thousand of them (2,000 links written on
+    every view of the list)."""
+    from diagnostics.models import Audience
+
+    campaign = factories.open_campaign(questionnaire)
+    bulk_region(campaign, 2)
+    earlier = factories.closed_campaign(questionnaire, name="Campagne 2025")
+    theirs = factories.build_questionnaire(audience=Audience.BUSINESSES)
+    business_campaign = factories.open_campaign(theirs, organiser=office)
+    client.force_login(network_staff)
+    page = client.get(reverse(LIST)).content.decode()
+    assert f"campaign__id__exact={campaign.pk}" in page
+    assert f"campaign__id__exact={earlier.pk}" in page
+    assert f"campaign__id__exact={business_campaign.pk}" not in page
