@@ -56,7 +56,9 @@ def a_submission(campaign, task=True, ago=0):
     submitted diagnostic submitted again now (its `submitted_at`), which moves the
     campaign's submissions key and the diagnostics' table as a new submission does, then
     (`task`) the figures task the submission enqueues
-    (services.reports.dashboard_figures_task)."""
+    (services.reports.dashboard_figures_task). `ago` seconds before now: then the latest
+    submission of all (any later one moved just before it; a fresh seed submits every
+    diagnostic at once)."""
     from django.utils import timezone
 
     from diagnostics.models import Diagnostic
@@ -67,6 +69,10 @@ def a_submission(campaign, task=True, ago=0):
         from diagnostics.services import dashboard_figures_task
 
         when = timezone.now() - timedelta(seconds=ago)
+        if ago:
+            Diagnostic.objects.filter(submitted_at__gt=when).update(
+                submitted_at=when - timedelta(seconds=1)
+            )
         Diagnostic.objects.filter(pk=latest.pk).update(submitted_at=when)
         if task:  # as diagnostic_submit enqueues it, run by the task worker within seconds
             dashboard_figures_task.call(campaign_id=campaign.pk)
