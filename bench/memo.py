@@ -3,13 +3,12 @@ from the memo) and computed (the memo off: a first view, or any view after a wri
 table the page read). Both are judged against issue 19's targets; the summary counts them.
 
 Measured once, and said so: the floor, scoring and exports (not pages), the pooling
-section (a selector called directly), and the rows that clear the cache before each run
-(« cold », « first print », the dashboard after a submission): clearing the cache also
-clears the memo and django-cachalot's write timestamps, so those rows are computed pages;
-and, with the memo off, the rows that save an action (untimed) before each view: the part
-of the results and plan pages kept for every reader of a role (diagnostics/views/
-kept_parts.py) is then written again, as after any write to a table it read. The other
-« computed » rows of those two pages find their kept part warm.
+section (a selector called directly), and the rows that clear the shared cache before
+each run (« cold », « first print »): clearing it also clears the memo, so those rows are
+computed pages (what a submission's task stored in the database stays); and, with the
+memo off, the rows that write (untimed) before each view: an action saved (the results
+and plan pages' pieces written again), a business saved, a submission (with its figures
+task run, not run yet, or lost).
 """
 
 import statistics
