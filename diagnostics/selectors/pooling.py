@@ -147,15 +147,17 @@ def shared_needs(
     codes = sorted(codes)
 
     def compute():
+        weak = weak_offices(campaign, codes)
+        # Each office's name is in the groups of every question it answered weakly: the
+        # names are put in French order once, and each group is sorted by that rank.
+        names = {name for offices in weak.values() for _office, _department, name in offices}
+        rank = {name: i for i, name in enumerate(sorted(names, key=french_key))}
         everywhere: dict[tuple[str, str], list[str]] = {}
-        for code, offices in weak_offices(campaign, codes).items():
+        for code, offices in weak.items():
             for _office, department, name in offices:
                 everywhere.setdefault((code, department), []).append(name)
-        # Each office's name is in the groups of every question it answered weakly: its
-        # sort key is computed once.
-        keys = {name: french_key(name) for names in everywhere.values() for name in names}
         rows = [
-            (code, department, sorted(names, key=keys.__getitem__))
+            (code, department, sorted(names, key=rank.__getitem__))
             for (code, department), names in everywhere.items()
             if len(names) >= 2
         ]
