@@ -181,7 +181,10 @@ def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = N
     read everything it depends on from the database, within its call, or within the
     recording `since` (`recording`), open since it began: its record then holds what was
     read before too (the row a page is about). `drafts=False`: for what shows nothing of a
-    draft's answers or activity (`Reads.tables_read`)."""
+    draft's answers or activity (`Reads.tables_read`). Computed each time when the
+    timestamps cannot see every writer (`settings.PAGE_VALUES_KEPT`)."""
+    if not settings.PAGE_VALUES_KEPT:
+        return compute()
     key = f"snut-kept-v1:{key}"
     entry = cache.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and unchanged(entry[0]):

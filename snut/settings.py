@@ -261,11 +261,14 @@ PAGE_MEMO_BLIND_TO_DRAFTS = (
 )
 # Not the session page: how far its invitations have gone is read from the cache, and
 # whether it has begun from the clock.
+# Each process's own memory (no CACHE_URL) never sees what the task worker writes: no
+# timestamp kept there can say whether the worker wrote a table.
+STAMPS_SEEN_BY_EVERY_WRITER = (
+    bool(CACHE_URL) or os.getenv("TASKS_BACKEND", "immediate") == "immediate"
+)
 PAGE_MEMO = (
     ()
-    # Each process's own memory (no CACHE_URL) never sees what the task worker writes.
-    if os.getenv("PAGE_MEMO") == "off"
-    or (not CACHE_URL and os.getenv("TASKS_BACKEND", "immediate") == "database")
+    if os.getenv("PAGE_MEMO") == "off" or not STAMPS_SEEN_BY_EVERY_WRITER
     else (
         *PAGE_MEMO_BLIND_TO_DRAFTS,
         # Pages that show a draft: computed again after any autosave.
@@ -282,6 +285,10 @@ PAGE_MEMO = (
 # conditions as the memo, whose timestamps they use (`PAGE_MEMO=off` turns both off; the
 # memo alone, `settings.PAGE_MEMO = ()`, leaves them on).
 PAGE_PARTS_KEPT = bool(PAGE_MEMO)
+# What many pages read, the same for every reader (page_memo.kept: the network's
+# departments, the filters' choices, the training needs' counts, the bilan…): kept on the
+# same timestamps, unless they cannot see the task worker's writes.
+PAGE_VALUES_KEPT = STAMPS_SEEN_BY_EVERY_WRITER
 
 # Background work (django-tasks, the backport of Django 6's Tasks framework).
 # Development and tests: the immediate backend runs a task at once, in the

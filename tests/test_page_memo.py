@@ -291,6 +291,27 @@ def test_a_value_kept_counts_its_tables_as_read_by_the_page_that_uses_it(db):
     assert "diagnostics_department" in reads.tables
 
 
+def test_a_value_is_computed_each_time_when_the_timestamps_cannot_see_every_writer(
+    db, settings
+):
+    """Without a shared cache and with a task worker (settings.PAGE_VALUES_KEPT off), a
+    value kept in one process's memory would outlive the worker's writes: never kept."""
+    from diagnostics.models import Department
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return list(Department.objects.values_list("code", flat=True)[:1])
+
+    page_memo.kept("test-departments-unseen", compute)
+    page_memo.kept("test-departments-unseen", compute)
+    assert len(calls) == 1
+    settings.PAGE_VALUES_KEPT = False
+    page_memo.kept("test-departments-unseen", compute)
+    assert len(calls) == 2
+
+
 def a_draft_beside(submitted):
     """Another office's draft in the same campaign, and a member of its team."""
     other = factories.make_office()

@@ -89,17 +89,21 @@ def test_warns_at_start_up_about_unset_legal_facts_in_production():
     assert "snut.W001" not in manage("check", **{**env, "DEBUG": "1"}).stderr
 
 
-def test_no_page_is_kept_when_the_task_worker_writes_into_a_memory_of_its_own():
+def test_nothing_is_kept_when_the_task_worker_writes_into_a_memory_of_its_own():
     """snut/page_memo.py learns of a write from the timestamps in the cache: without a shared
-    cache (CACHE_URL), what the worker process writes would never make a page computed again."""
+    cache (CACHE_URL), what the worker process writes would never make a page, a part or
+    a value kept for every reader (page_memo.kept) computed again."""
     result = python(
         "-c",
-        "import importlib, os; from snut import settings; print(len(settings.PAGE_MEMO)); "
+        "import importlib, os; from snut import settings; "
+        "print(len(settings.PAGE_MEMO), settings.PAGE_PARTS_KEPT, settings.PAGE_VALUES_KEPT); "
         "os.environ['CACHE_URL'] = 'redis://127.0.0.1:6379/3'; "
-        "print(len(importlib.reload(settings).PAGE_MEMO))",
+        "s = importlib.reload(settings); "
+        "print(len(s.PAGE_MEMO), s.PAGE_PARTS_KEPT, s.PAGE_VALUES_KEPT)",
         DEBUG="1",
         CACHE_URL="",
         TASKS_BACKEND="database",
     )
-    alone, shared = result.stdout.split()
-    assert alone == "0" and int(shared) > 0, result.stderr
+    alone, shared = result.stdout.splitlines()
+    assert alone == "0 False False", result.stderr
+    assert shared.split()[1:] == ["True", "True"] and int(shared.split()[0]) > 0
