@@ -291,9 +291,7 @@ def test_a_value_kept_counts_its_tables_as_read_by_the_page_that_uses_it(db):
     assert "diagnostics_department" in reads.tables
 
 
-def test_a_value_is_computed_each_time_when_the_timestamps_cannot_see_every_writer(
-    db, settings
-):
+def test_a_value_is_computed_each_time_when_the_timestamps_cannot_see_every_writer(db, settings):
     """Without a shared cache and with a task worker (settings.PAGE_VALUES_KEPT off), a
     value kept in one process's memory would outlive the worker's writes: never kept."""
     from diagnostics.models import Department
