@@ -99,7 +99,7 @@ def plan_rows(campaign, offices, director, staff, submitted, where: str):
         def action():
             if cold:
                 # Every kept figure lost at once, as after the shared cache's restart; what a
-                # submission's task stored in the database stays (statistics.stored).
+                # submission's task stored in the database stays (selectors/stored_figures.py).
                 cache.clear()
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
@@ -330,7 +330,7 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
         ),
         ("admin dashboard, a submission before, its task run", dashboard_after_a_submission),
         # The cache emptied after the task stored the figures (the pages write nothing to the
-        # database, statistics.stored).
+        # database, selectors/stored_figures.py).
         ("admin dashboard, cold (cache emptied)", dashboard_cold),
         (
             "admin regional dashboard",

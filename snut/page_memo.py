@@ -54,9 +54,12 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from snut.table_stamps import (
+    OFFICE,
     QUOTED,
+    WORDS,
     WRITES,
     blind_to_drafts,
+    known_names,
     known_tables,
     names_read,
     office_names,
@@ -134,13 +137,12 @@ class Reads:
         return {name: self.before[name] for name in names}
 
     def __call__(self, execute, sql, params, many, context):
-        named = QUOTED.findall(sql)
-        for table in named:
+        for table in QUOTED.findall(sql):
             if table in self.known:
                 self.tables.update(names_read(table))
-        # A write counts unless all it names is outside the models' tables: the stored
-        # figures' (the cache `figures`, a table of its own) only keep what was read.
-        if WRITES.match(sql) and not (named and self.known.isdisjoint(named)):
+        # A write counts if it names a model's table, quoted or not, as stamp_after_write
+        # reads it: not a write to the stored figures' own table (the cache `figures`).
+        if WRITES.match(sql) and not self.known.isdisjoint(WORDS.findall(sql)):
             self.wrote = True
         return execute(sql, params, many, context)
 
@@ -165,13 +167,19 @@ def recording(always=ALWAYS):
 
 
 def unchanged(record) -> bool:
-    """Whether no table of a record (`Reads.tables_read`) was written since."""
-    if not isinstance(record, dict):
+    """Whether no table of a record (`Reads.tables_read`) was written since. A record
+    naming a timestamp no write moves any more (kept by a version whose tables were
+    timestamped otherwise) is never unchanged."""
+    if not isinstance(record, dict) or not all(map(_moved_by_writes, record)):
         return False
     try:
         return stamps_of(record) == record
     except RedisError:
         return False
+
+
+def _moved_by_writes(name: str) -> bool:
+    return name in known_names() or OFFICE in name
 
 
 def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = None, drafts=True):
@@ -185,7 +193,7 @@ def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = N
     timestamps cannot see every writer (`settings.PAGE_VALUES_KEPT`)."""
     if not settings.PAGE_VALUES_KEPT:
         return compute()
-    key = f"snut-kept-v1:{key}"
+    key = f"snut-kept-v2:{key}"
     entry = cache.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and unchanged(entry[0]):
         # What it was computed from counts as read by any page or record under way.
@@ -201,6 +209,11 @@ def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = N
     record = reads.tables_read(drafts)
     if record is not None and not reads.wrote:
         cache.set(key, (record, value), seconds)
+        # As when it is read back: a record under way depends on what it depends on (an
+        # office's part on every office's rows, if this value read them).
+        for wrapper in connection.execute_wrappers:
+            if isinstance(wrapper, Reads) and wrapper is not reads:
+                wrapper.tables.update(map(unscoped, record))
     return value
 
 

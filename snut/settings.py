@@ -173,6 +173,11 @@ DATABASES = {
 # CACHE_URL=redis://host:6379/0, shared by every worker and every app server,
 # through Django's own Redis backend (atomic counters, expiry by Redis).
 CACHE_URL = os.getenv("CACHE_URL", "")
+# The latest migration of `diagnostics` (its number): a model's change changes it.
+LATEST_MIGRATION = max(
+    (path.name[:4] for path in (BASE_DIR / "diagnostics" / "migrations").glob("[0-9]*.py")),
+    default="0",
+)
 CACHES = {
     "default": (
         {
@@ -199,16 +204,17 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     ),
-    # Figures drawn from submitted diagnostics (selectors.statistics.stored), in a table of
-    # the database (migration 0031): what the dashboard, the training needs and pooling,
-    # and the peers' medians read is not lost when the shared cache is emptied. Its key
-    # prefix names the Django version, whose pickled model instances it holds.
+    # Figures drawn from submitted diagnostics (selectors/stored_figures.py), in a table of
+    # the database (migration 0031): what the dashboard, the training needs and pooling
+    # read is not lost when the shared cache is emptied. One row per kind and campaign,
+    # never expiring; its key prefix names the Django version and the latest migration,
+    # whose model instances it holds pickled.
     "figures": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "snut_figures",
-        "KEY_PREFIX": f"snut-figures-{django.get_version()}",
-        "TIMEOUT": 90 * 24 * 3600,  # a submissions key never comes back: this frees rows
-        "OPTIONS": {"MAX_ENTRIES": 5_000, "CULL_FREQUENCY": 4},
+        "KEY_PREFIX": f"snut-figures-{django.get_version()}-{LATEST_MIGRATION}",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
 

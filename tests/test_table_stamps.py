@@ -111,3 +111,21 @@ def test_an_office_s_writes_to_its_territory_move_its_own_timestamp_and_the_offi
     assert not page_memo.unchanged(records[0]) and page_memo.unchanged(records[1])
     Organisation.objects.filter(pk=business.pk).update(commune="Nérac")  # unscoped
     assert not page_memo.unchanged(records[1])
+
+
+def test_a_value_drawn_inside_an_office_s_record_brings_its_own_dependence(db):
+    """A value of every office's rows drawn (not read back) while an office's part is
+    recorded: the part depends on every office's writes too, as when the value is read
+    back from the cache."""
+    one, other = factories.make_office(), factories.make_office()
+    business = factories.make_business(other, "Moulin de Barbaste")
+    records = []
+    for _ in range(2):  # drawn, then read back
+        with page_memo.recording() as part:
+            part.scope(one.pk)
+            page_memo.kept("every-office", lambda: list(Organisation.objects.all()))
+        records.append(part.tables_read())
+    assert all("diagnostics_organisation@offices" in record for record in records)
+    with table_stamps.office_writes(other.pk):
+        Organisation.objects.filter(pk=business.pk).update(commune="Lavardac")
+    assert not any(map(page_memo.unchanged, records))

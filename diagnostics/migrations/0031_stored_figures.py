@@ -1,4 +1,4 @@
-# The table of the cache `figures` (settings.CACHES, selectors.statistics.stored): figures
+# The table of the cache `figures` (settings.CACHES, selectors/stored_figures.py): figures
 # drawn from submitted diagnostics, kept in the database so that emptying the shared cache
 # does not lose them. Django's own cache table (createcachetable), made by `migrate` so that
 # no other command is needed; a copy of the demo keeps its data (nothing else changes).

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 help_text=(
                     "En-tête des colonnes étroites (liste des offices). À défaut, le nom "
                     "jusqu’à sa première virgule, son deux-points ou son premier « et », "
-                    "« de » ou « du »."
+                    "« de », « du » ou « des »."
                 ),
                 max_length=30,
                 verbose_name="nom court",

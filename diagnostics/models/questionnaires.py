@@ -169,7 +169,7 @@ class Axis(models.Model):
         blank=True,
         help_text=_(
             "En-tête des colonnes étroites (liste des offices). À défaut, le nom jusqu’à sa "
-            "première virgule, son deux-points ou son premier « et », « de » ou « du »."
+            "première virgule, son deux-points ou son premier « et », « de », « du » ou « des »."
         ),
     )
     description = models.TextField(_("description"), blank=True)

@@ -1,18 +1,15 @@
 """Medians and per-submission figures: the database ranks the scores, Python only picks the middle."""
 
 import hashlib
-import logging
 import math
 from array import array
 from dataclasses import dataclass
 
-from django.core.cache import cache, caches
-from django.db.models import Count, F, Max, QuerySet, Sum, Value, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import RowNumber
 
 from diagnostics.models import AxisScore, Campaign, Diagnostic
-
-logger = logging.getLogger(__name__)
+from diagnostics.selectors.stored_figures import stored
 
 # --- comparisons --------------------------------------------------------------
 
@@ -96,77 +93,40 @@ def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
     return submissions_stamp(campaign, previous)[0]
 
 
-def submissions_stamp(campaign: Campaign, previous: Campaign | None) -> tuple[str, object]:
-    """`submissions_key` and when the latest of those diagnostics was submitted (None if
-    none was): one query."""
-    stamp = Diagnostic.objects.filter(
+def submissions_stamp(
+    campaign: Campaign, previous: Campaign | None, *, settled_before=None
+) -> tuple[str, object, object]:
+    """`submissions_key`, when the latest of those diagnostics was submitted and, given
+    `settled_before` (a time), the latest submitted before it (None where there is none):
+    one query."""
+    diagnostics = Diagnostic.objects.filter(
         campaign__in=[c.pk for c in (campaign, previous) if c], status=Diagnostic.Status.SUBMITTED
-    ).aggregate(
+    )
+    settled = {}
+    if settled_before is not None:
+        settled["settled"] = Max("submitted_at", filter=Q(submitted_at__lt=settled_before))
+    stamp = diagnostics.aggregate(
         count=Count("pk"),
         ids=Sum("pk"),
         last=Max("submitted_at"),
         revised=Max("campaign__questionnaire__revised_at"),
+        **settled,
     )
-    parts = [campaign.pk, previous.pk if previous else 0, *stamp.values()]
-    return "snut-dashboard-v3:" + hashlib.sha256(repr(parts).encode()).hexdigest(), stamp["last"]
-
-
-# settings.CACHES: a table of the database, which emptying the shared cache (a restart of
-# Redis, a deployment that flushes it) leaves as it is. A submission's figures task writes
-# it; pages only read it, so that a page computed on a miss writes nothing to the database.
-FIGURES = "figures"
-
-
-def stored_figures(key: str):
-    """What the database keeps under `key` (one query), None if nothing or what a
-    version of SNUT whose classes have changed since kept."""
-    try:
-        return caches[FIGURES].get(key)
-    except (AttributeError, EOFError, ImportError, IndexError, TypeError, ValueError) as error:
-        logger.warning("stored figures %s not read back: %s", key, error)
-        return None
-
-
-def stored(
-    key: str,
-    compute,
-    seconds: int = SUBMISSIONS_CACHE_SECONDS,
-    *,
-    durable=False,
-    keep=False,
-    meanwhile=None,
-):
-    """`compute()` under `key`, a key that names everything it is drawn from (a
-    submissions key), kept in the shared cache for `seconds`. `durable`: on a miss there,
-    read from the database first, where a submission's task kept it (`keep=True`, the
-    task's call) and where the shared cache's loss does not reach it; then
-    `meanwhile()`, if given and not None, is returned as it is (kept nowhere: what to
-    show while the task is awaited). No query when the shared cache has it, one more on a
-    miss when `durable`."""
-    value = cache.get(key)
-    in_database = False
-    if value is None:
-        if durable or keep:
-            value = stored_figures(key)
-            in_database = value is not None
-        if value is None and meanwhile is not None:
-            waiting = meanwhile()
-            if waiting is not None:
-                return waiting
-        if value is None:
-            value = compute()
-        cache.set(key, value, seconds)
-    if keep and not in_database:
-        caches[FIGURES].add(key, value)  # nothing if already kept (a key never changes)
-    return value
+    parts = [campaign.pk, previous.pk if previous else 0]
+    parts += [stamp[name] for name in ("count", "ids", "last", "revised")]
+    key = "snut-dashboard-v3:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return key, stamp["last"], stamp.get("settled")
 
 
 def per_submission(name: str, campaign, compute, *, durable=False, keep=False):
-    """`compute()` once per submission: stored (`stored`) under a key that any
-    submission, reopening or deletion of the campaign's diagnostics changes, as the
-    dashboard's figures are. One query when the shared cache has it."""
-    key = f"snut-{name}:" + submissions_key(campaign, None)
-    return stored(key, compute, durable=durable, keep=keep)
+    """`compute()` once per submission: stored (`stored_figures.stored`) under a key that
+    any submission, reopening or deletion of the campaign's diagnostics changes, as the
+    dashboard's figures are; `durable`, `keep`: in the database too, one row per campaign.
+    One query when the shared cache has it."""
+    key, last, _settled = submissions_stamp(campaign, None)
+    key = f"snut-{name}:{key}"
+    place = f"snut-{name}:{campaign.pk}" if durable or keep else None
+    return stored(key, compute, place=place, last=last, keep=keep)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def report_pdf_pending(*, diagnostic_id: int) -> bool:
 def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
     """Computes the regional dashboard's figures of a network campaign, and of the
     campaign after it (which compares itself with this one), into the shared cache and the
-    database (`statistics.stored`: emptying the shared cache does not lose them), with
+    database (selectors/stored_figures.py: emptying the shared cache does not lose them), with
     the campaign's weak answers, the training needs' counts and the pooling groups that
     the training needs and pooling pages read: staff then find them ready after a
     submission. Returns how many campaigns' dashboard figures were computed."""

@@ -28,10 +28,16 @@ from diagnostics.models import (
     Questionnaire,
 )
 from diagnostics.selectors import regional
+from diagnostics.selectors.stored_figures import stored, stored_row
 from tests import factories
 from tests.admin.conftest import bulk_region, exported
 
 DASHBOARD = "admin:diagnostics_office_dashboard"
+
+
+def dashboard_module():
+    """The dashboard's module (`regional.dashboard` is the function it defines)."""
+    return importlib.import_module("diagnostics.selectors.regional.dashboard")
 
 
 def export_url(kind, fmt):
@@ -204,7 +210,7 @@ def test_right_after_a_submission_the_dashboard_shows_the_last_figures_and_says_
     TASK_AWAITED, the dashboard shows the figures the task last stored, says when they
     were drawn and that the submissions since are not counted yet, and is not kept by the
     memo; then the page draws them itself, or finds the task's."""
-    dashboard_module = importlib.import_module("diagnostics.selectors.regional.dashboard")
+    dashboard = dashboard_module()
     _previous, current = submitted
     late = factories.make_office(name="Office de tourisme de Nérac")
     diagnostic = Diagnostic.objects.create(
@@ -222,7 +228,7 @@ def test_right_after_a_submission_the_dashboard_shows_the_last_figures_and_says_
         shown = page.context["dashboard"]
         assert shown.awaited and (shown.overall.count, shown.counts["submitted"]) == (6, 7)
         assert "y seront comptés dans un instant" in page.content.decode()
-    monkeypatch.setattr(dashboard_module, "TASK_AWAITED", timedelta(0))
+    monkeypatch.setattr(dashboard, "TASK_AWAITED", timedelta(0))
     shown = client.get(reverse(DASHBOARD)).context["dashboard"]
     assert not shown.awaited and shown.overall.count == 7
     monkeypatch.undo()
@@ -246,9 +252,11 @@ def test_a_page_that_draws_the_figures_itself_writes_nothing_to_the_database(
     assert not [q for q in captured.captured_queries if "snut_figures" in q["sql"].split("WHERE")[0]
                 and not q["sql"].lstrip().upper().startswith("SELECT")]  # fmt: skip
     key = regional.submissions_key(current, previous)
-    assert cache.get(key) is not None and caches["figures"].get(key) is None
+    place = dashboard_module().figures_place(current, previous)
+    assert cache.get(key) is not None and stored_row(place) is None
     services.dashboard_figures_task.call(campaign_id=current.pk)
-    assert caches["figures"].get(key)["overall"].count == 5
+    row_key, figures, _counted = stored_row(place)
+    assert row_key == key and figures["overall"].count == 5
 
 
 def test_stored_figures_a_former_version_cannot_read_back_are_drawn_again(
@@ -256,8 +264,6 @@ def test_stored_figures_a_former_version_cannot_read_back_are_drawn_again(
 ):
     """A row kept by a version of SNUT whose classes changed since (unpickling fails): the
     figures are drawn again, not a 500."""
-    from diagnostics.selectors import statistics
-
     previous, current = campaigns
     bulk_region(current, 3)
     services.dashboard_figures_task.call(campaign_id=current.pk)
@@ -269,7 +275,7 @@ def test_stored_figures_a_former_version_cannot_read_back_are_drawn_again(
     monkeypatch.setattr(caches["figures"], "get", unreadable)
     assert regional.dashboard(current).overall.count == 3
     assert "not read back" in caplog.text
-    assert statistics.stored("k", lambda: 7) == 7
+    assert stored("k", lambda: 7, place="somewhere") == 7
 
 
 def test_the_dashboard_task_skips_business_campaigns_and_computes_the_next_campaign(

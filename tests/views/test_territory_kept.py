@@ -108,11 +108,17 @@ def test_another_office_s_work_on_its_businesses_leaves_the_part_kept(
     services.business_create(
         office=other, **business_fields(theirs, name="Ferme de Xaintrailles", email="")
     )
+    services.businesses_import(
+        office=other,
+        rows=[{"line": 2, "name": "Gîte de Feugarolles", "commune": "Feugarolles",
+               "segment": theirs.segment}],
+    )  # fmt: skip
     kept, again = queries(client, url)
     assert kept <= 4 < first and masked(again) == masked(page)
     # That office's part and the staff's list show the change.
     assert "Moulin de Lavardac" in queries(other_client, other_url)[1]
-    assert "Ferme de Xaintrailles" in staff.get(listed).content.decode()
+    listed_now = staff.get(listed).content.decode()
+    assert "Ferme de Xaintrailles" in listed_now and "Gîte de Feugarolles" in listed_now
     # This office's own business changed by its team: its part is written again.
     own = Business.objects.filter(parent=office).order_by("pk").first()
     services.business_update(business=own, **business_fields(own, name="Gîte de Poudenas"))

@@ -153,7 +153,12 @@ def business_weakest_questions(limit: int = 10) -> BusinessWeakness:
     so kept in the shared cache until a table they are drawn from is written
     (page_memo.kept), not by a draft's autosave. No query when kept; otherwise drawn from
     `_weakest_cached`."""
-    return page_memo.kept(f"business-weakest:{limit}", lambda: _weakest_cached(limit), drafts=False)
+    return page_memo.kept(
+        f"business-weakest:{limit}",
+        lambda: _weakest_cached(limit),
+        WEAKEST_CACHE_SECONDS,  # its record names what the key read, not the answers
+        drafts=False,
+    )
 
 
 def _weakest_cached(limit: int) -> BusinessWeakness:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.core.cache import caches
 from django.db.models import Avg, Count
 from django.utils import timezone
 
@@ -26,13 +25,11 @@ from diagnostics.selectors.regional.scores import (
     stored_scores,
 )
 from diagnostics.selectors.statistics import (
-    FIGURES,
     latest_submitted,
     overall_median,
-    stored,
-    stored_figures,
     submissions_stamp,
 )
+from diagnostics.selectors.stored_figures import stored
 from diagnostics.selectors.structure import questionnaire_axes
 
 
@@ -162,36 +159,39 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
     }
 
 
-def _latest_key(campaign: Campaign, previous: Campaign | None) -> str:
-    """Where the task keeps the campaign's latest figures, whatever their submissions."""
-    return f"snut-dashboard-latest-v1:{campaign.pk}:{previous.pk if previous else 0}"
+def figures_place(campaign: Campaign, previous: Campaign | None) -> str:
+    """The database's row of a campaign's dashboard figures (stored_figures.stored)."""
+    return f"snut-dashboard:{campaign.pk}:{previous.pk if previous else 0}"
 
 
 def submitted_figures(campaign: Campaign, previous: Campaign | None, *, keep=False) -> dict:
     """The figures drawn from submitted diagnostics, from the shared cache or the database
-    (`statistics.stored`), or computed. The task queue calls it right after a submission
-    (services.reports.dashboard_figures_task, `keep=True`: it keeps them in the database
-    too, and as the campaign's latest), so that staff usually find them ready, even after
-    the shared cache is emptied. Within TASK_AWAITED of a submission whose task has not
-    run yet, the campaign's latest figures are shown as they are, with `awaited` (the
-    submission's time): the page says they do not count it yet."""
-    key, last = submissions_stamp(campaign, previous)  # read before the figures: never stale
-    compute = partial(_submitted_figures, campaign, previous)
-    latest = _latest_key(campaign, previous)
+    (selectors/stored_figures.py), or computed. The task queue calls it right after a
+    submission (services.reports.dashboard_figures_task, `keep=True`: it keeps them in the
+    database too), so that staff usually find them ready, even after the shared cache is
+    emptied. Within TASK_AWAITED of a submission whose task has not run yet, the figures
+    the database keeps are shown as they are if they count every earlier submission, with
+    `awaited` (the latest submission's time): the page says they do not count it yet."""
+    now = timezone.now()
+    # Read before the figures: never stale.
+    key, last, settled = submissions_stamp(campaign, previous, settled_before=now - TASK_AWAITED)
 
-    def meanwhile() -> dict | None:
-        if last is None or timezone.now() - last > TASK_AWAITED:
-            return None
-        figures = stored_figures(latest)
-        drawn = figures and figures.get("drawn_at")
-        # Figures drawn after it count it: what changed since is not a submission.
-        return {**figures, "awaited": last} if drawn and drawn < last else None
+    def meanwhile(figures: dict, counted) -> dict | None:
+        if last is None or counted is None or last <= counted or now - last > TASK_AWAITED:
+            return None  # no submission awaited: what changed is not one (a reopening)
+        if settled is not None and counted < settled:
+            return None  # they miss a submission older than the task's usual delay
+        return {**figures, "awaited": last}
 
-    if not keep:
-        return stored(key, compute, DASHBOARD_CACHE_SECONDS, durable=True, meanwhile=meanwhile)
-    figures = stored(key, compute, DASHBOARD_CACHE_SECONDS, durable=True, keep=True)
-    caches[FIGURES].set(latest, figures)
-    return figures
+    return stored(
+        key,
+        partial(_submitted_figures, campaign, previous),
+        DASHBOARD_CACHE_SECONDS,
+        place=figures_place(campaign, previous),
+        last=last,
+        keep=keep,
+        meanwhile=None if keep else meanwhile,
+    )
 
 
 def dashboard(campaign: Campaign) -> Dashboard:

@@ -1,0 +1,95 @@
+"""Figures drawn from submitted diagnostics, kept in the shared cache and in the database.
+
+A figure is drawn under a key that names everything it is drawn from (a submissions key:
+any submission, reopening or deletion changes it) and kept in the shared cache. What a
+submission's task draws (the dashboard's figures, a campaign's weak answers) is also kept
+in the database, in Django's own cache table `snut_figures` (the cache `figures`, made by
+migration 0031): one row per kind and campaign (its « place »), holding the latest value
+with its key and the time of the latest submission it counts. Emptying the shared cache
+(a restart of Redis, a deployment that flushes it) does not reach it; the pages read it
+back rather than draw the figure again. Pages never write it; the task replaces a row
+with a value that counts a later submission only.
+
+A row holds pickled objects (dataclasses, model instances): its key prefix names the
+Django version and the latest migration of `diagnostics` (settings.CACHES), and
+FIGURES_VERSION below changes with the classes kept, so that a deployment never reads
+back a row of another shape; a row that cannot be read back is drawn again.
+"""
+
+import logging
+import pickle
+
+from django.core.cache import cache, caches
+
+logger = logging.getLogger(__name__)
+
+# settings.CACHES: the table of the database that keeps the rows.
+FIGURES = "figures"
+# Changed with any class a row holds (regional.dashboard's and statistics' dataclasses).
+FIGURES_VERSION = 1
+SHARED_SECONDS = 3600  # in the shared cache (the database's rows never expire)
+
+
+def _row_key(place: str) -> str:
+    return f"v{FIGURES_VERSION}:{place}"
+
+
+def stored_row(place: str) -> tuple | None:
+    """The row the database keeps at `place` (one query): (key, value, latest submission
+    counted), or None if there is none or it cannot be read back."""
+    try:
+        row = caches[FIGURES].get(_row_key(place))
+    except (
+        AttributeError,
+        EOFError,
+        ImportError,
+        IndexError,
+        TypeError,
+        ValueError,
+        pickle.UnpicklingError,
+    ) as error:
+        logger.warning("stored figures %s not read back: %s", place, error)
+        return None
+    return row if isinstance(row, tuple) and len(row) == 3 else None
+
+
+def stored(
+    key: str,
+    compute,
+    seconds: int = SHARED_SECONDS,
+    *,
+    place: str | None = None,
+    last=None,
+    keep=False,
+    meanwhile=None,
+):
+    """`compute()` under `key`, kept in the shared cache for `seconds`.
+
+    `place`: the database's row of this kind of figure. On a miss in the shared cache its
+    value is used if it was drawn under `key`; otherwise `meanwhile(value, counted)`, if
+    given and not None, is returned as it is (kept nowhere: what a page shows while the
+    task is awaited). `keep=True` (the task's call, with `last`, the latest submission the
+    figure counts) writes the row, unless it holds a figure counting a later submission.
+    No query when the shared cache has it, one more on a miss with a `place`.
+    """
+    value = cache.get(key)
+    row = None
+    if value is None:
+        if place is not None:
+            row = stored_row(place)
+            if row is not None and row[0] == key:
+                value = row[1]
+            elif row is not None and meanwhile is not None:
+                waiting = meanwhile(row[1], row[2])
+                if waiting is not None:
+                    return waiting
+        if value is None:
+            value = compute()
+        cache.set(key, value, seconds)
+    if keep and place is not None:
+        if row is None:
+            row = stored_row(place)
+        newer = row is not None and row[2] is not None and (last is None or row[2] > last)
+        if row is None or (row[0] != key and not newer):
+            caches[FIGURES].set(_row_key(place), (key, value, last))
+    return value
