@@ -315,7 +315,9 @@ class AxisScoreAdmin(ReadOnlyAdmin):
     """Scores stored at submission: read them, never change them."""
 
     list_display = ["diagnostic", "axis", "shown_score", "level", "answered", "total"]
-    list_filter = ["diagnostic__campaign", "axis", "level"]
+    # The offices' campaigns: each office's campaign with its businesses would add a link
+    # per office (their diagnostics stay in the list, found by the search).
+    list_filter = [("diagnostic__campaign", OfficesCampaignFilter), "axis", "level"]
     list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "axis", "level"]
     search_fields = ["diagnostic__organisation__name"]
 
@@ -330,7 +332,7 @@ class AxisScoreAdmin(ReadOnlyAdmin):
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
     list_display = ["diagnostic", "question", "choice", "not_applicable", "updated_at"]
-    list_filter = ["diagnostic__campaign", "not_applicable"]
+    list_filter = [("diagnostic__campaign", OfficesCampaignFilter), "not_applicable"]
     list_select_related = ["diagnostic__organisation", "diagnostic__campaign", "question", "choice"]
     search_fields = ["diagnostic__organisation__name", "question__code"]
     readonly_fields = [

@@ -85,8 +85,8 @@ class KeptRelatedFilter(KeptChoicesMixin, admin.RelatedFieldListFilter):
 
 class _OfficesCampaigns(admin.RelatedFieldListFilter):
     """The campaigns the offices answer (full and express), not each office's campaign
-    with its businesses: a list of the offices' diagnostics never holds one of those, and
-    a network of a thousand offices has a thousand of them."""
+    with its businesses: a network of a thousand offices has a thousand of them, a link
+    each on every view of the list (a list of the offices' diagnostics never holds one)."""
 
     def field_choices(self, field, request, model_admin):
         return field.get_choices(

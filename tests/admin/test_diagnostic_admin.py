@@ -191,3 +191,23 @@ def test_the_campaign_filter_lists_the_offices_campaigns_only(
     assert f"campaign__id__exact={campaign.pk}" in page
     assert f"campaign__id__exact={earlier.pk}" in page
     assert f"campaign__id__exact={business_campaign.pk}" not in page
+
+
+@pytest.mark.parametrize(
+    "name", ["admin:diagnostics_answer_changelist", "admin:diagnostics_axisscore_changelist"]
+)
+def test_the_answers_and_scores_lists_filter_by_the_offices_campaigns(
+    client, network_staff, questionnaire, office, page_memo_off, name
+):
+    from diagnostics.models import Audience
+
+    campaign = factories.open_campaign(questionnaire)
+    earlier = factories.closed_campaign(questionnaire, name="Campagne 2025")
+    bulk_region(campaign, 2)
+    theirs = factories.open_campaign(
+        factories.build_questionnaire(audience=Audience.BUSINESSES), organiser=office
+    )
+    client.force_login(network_staff)
+    page = client.get(reverse(name)).content.decode()
+    assert f"campaign__id__exact={campaign.pk}" in page and f"id__exact={earlier.pk}" in page
+    assert f"campaign__id__exact={theirs.pk}" not in page
