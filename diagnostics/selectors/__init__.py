@@ -51,7 +51,6 @@ from diagnostics.selectors.pooling import (
 from diagnostics.selectors.sessions import business_registrations
 from diagnostics.selectors.statistics import (
     MIN_PEERS,
-    SUBMISSIONS_CACHE_SECONDS,
     CampaignScores,
     PeerMedians,
     axis_medians,
@@ -112,7 +111,6 @@ __all__ = [
     "PoolingLead",
     "PoolingSummary",
     "PreviousScores",
-    "SUBMISSIONS_CACHE_SECONDS",
     "TrainingMatches",
     "TrainingNeed",
     "action_counts_by_axis",

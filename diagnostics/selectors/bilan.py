@@ -243,10 +243,17 @@ def bilan(office: Office, year: int, now: datetime | None = None) -> Bilan:
     then). Given `now`, drawn at that time. No query when kept, about fifteen otherwise."""
     if now is not None:
         return _bilan(office, year, now)
-    parts = (office.pk, year, translation.get_language(), timezone.localdate().isoformat())
+    key = f"bilan:{office.pk}:{year}:{translation.get_language()}"
+    return _kept_today(key, lambda: _bilan(office, year, timezone.now()))
+
+
+def _kept_today(key: str, compute):
+    """`compute()` kept for every reader until a table it read is written (page_memo.kept,
+    blind to drafts), within the day and for `PAGE_MEMO_SECONDS` at most, as a page the
+    memo keeps: what depends on the clock (a session begun) moves on."""
     return page_memo.kept(
-        "bilan:" + ":".join(map(str, parts)),
-        lambda: _bilan(office, year, timezone.now()),
+        f"{key}:{timezone.localdate().isoformat()}",
+        compute,
         settings.PAGE_MEMO_SECONDS,
         drafts=False,
     )
@@ -305,12 +312,8 @@ def sessions_by_department(
     time. No query when kept, one otherwise."""
     if now is not None:
         return _sessions_by_department(year, region, now)
-    return page_memo.kept(
-        f"sessions-by-department:{year}:{region}:{timezone.localdate().isoformat()}",
-        lambda: _sessions_by_department(year, region, timezone.now()),
-        settings.PAGE_MEMO_SECONDS,
-        drafts=False,
-    )
+    key = f"sessions-by-department:{year}:{region}"
+    return _kept_today(key, lambda: _sessions_by_department(year, region, timezone.now()))
 
 
 def _sessions_by_department(year: int, region: str, now: datetime) -> list[DepartmentSessions]:

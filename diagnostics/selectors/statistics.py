@@ -81,9 +81,6 @@ def axis_medians(diagnostics: QuerySet[Diagnostic]) -> dict[str, tuple[float, in
     return medians(middle(scores, "score", "axis_id").values_list("axis__code", "score", "size"))
 
 
-SUBMISSIONS_CACHE_SECONDS = 3600
-
-
 def submissions_key(campaign: Campaign, previous: Campaign | None) -> str:
     """Changes whenever a diagnostic of either campaign is submitted or deleted, or
     their questionnaire is revised: one query.
