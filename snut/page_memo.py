@@ -56,6 +56,7 @@ from redis.exceptions import RedisError
 from snut.table_stamps import (
     OFFICE,
     QUOTED,
+    SCOPED,
     WORDS,
     WRITES,
     blind_to_drafts,
@@ -110,15 +111,23 @@ class Reads:
         # When each table was last written as `recording` began (None: the cache was away).
         self.before: dict[str, float] | None = None
         self.office: int | None = None  # `scope`
+        self.keyed = False  # `scope(keyed=True)`
+        self.spoilt = False  # `spoil`
 
-    def scope(self, office: int) -> None:
+    def scope(self, office: int, *, keyed: bool = False) -> None:
         """What is recorded from now on, and was since `recording` began, shows of the
         tables of settings.TABLE_STAMPS_BY_OFFICE only rows of this office's territory
         (its own row, its businesses and theirs): the record then depends on this office's
         writes to them, not on every office's (table_stamps.office_writes). Their
-        timestamps are read now, before those rows are."""
-        self.office = office
-        if self.before is not None:
+        timestamps are read now, before those rows are. `keyed`: what is recorded is kept
+        under a key that holds what it draws from those rows (read on every use, as
+        selectors/territory_rows.py does): its own reads of them then depend on no
+        office's writes, only on the others (`@all`); a value it joins still passes its
+        own dependence on."""
+        self.office, self.keyed = office, keyed
+        if keyed:  # what it read so far of those tables was its own office's rows too
+            self.tables = {name for name in self.tables if not name.endswith(SCOPED)}
+        elif self.before is not None:
             try:
                 self.before |= stamps(office_names(office))
             except RedisError:
@@ -136,10 +145,18 @@ class Reads:
             return None
         return {name: self.before[name] for name in names}
 
+    def spoil(self) -> None:
+        """What was recorded is not kept: what it was drawn from changed meanwhile in a way
+        no timestamp tells (a keyed record's key, read again after)."""
+        self.spoilt = True
+
     def __call__(self, execute, sql, params, many, context):
         for table in QUOTED.findall(sql):
             if table in self.known:
-                self.tables.update(names_read(table))
+                names = names_read(table)
+                if self.keyed:
+                    names = tuple(name for name in names if not name.endswith(SCOPED))
+                self.tables.update(names)
         # A write counts if it names a model's table, quoted or not, as stamp_after_write
         # reads it: not a write to the stored figures' own table (the cache `figures`).
         if WRITES.match(sql) and not self.known.isdisjoint(WORDS.findall(sql)):
@@ -207,7 +224,7 @@ def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = N
     else:
         reads, value = since, compute()
     record = reads.tables_read(drafts)
-    if record is not None and not reads.wrote:
+    if record is not None and not reads.wrote and not reads.spoilt:
         cache.set(key, (record, value), seconds)
         # As when it is read back: a record under way depends on what it depends on (an
         # office's part on every office's rows, if this value read them).

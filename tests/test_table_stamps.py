@@ -113,16 +113,37 @@ def test_an_office_s_writes_to_its_territory_move_its_own_timestamp_and_the_offi
     assert not page_memo.unchanged(records[1])
 
 
-def test_a_value_drawn_inside_an_office_s_record_brings_its_own_dependence(db):
+def test_a_keyed_record_of_an_office_depends_on_no_office_s_writes_to_its_territory(db):
+    """`scope(keyed=True)`: what it reads of its office's rows is in its key
+    (selectors/territory_rows.py), so the office's own writes leave it unchanged, as
+    another's do; a write outside an office's work (`@all`) does not."""
+    table = "diagnostics_organisation"
+    office = factories.make_office()
+    business = factories.make_business(office, "Moulin de Barbaste")
+    with page_memo.recording() as part:
+        list(Organisation.objects.filter(pk=office.pk))  # read before the scope
+        part.scope(office.pk, keyed=True)
+        list(Organisation.objects.filter(parent=office))
+    record = part.tables_read()
+    assert f"{table}@all" in record and not any("@office" in name for name in record)
+    with table_stamps.office_writes(office.pk):
+        Organisation.objects.filter(pk=business.pk).update(commune="Lavardac")
+    assert page_memo.unchanged(record)
+    Organisation.objects.filter(pk=office.pk).update(name="Office de Nérac")  # unscoped
+    assert not page_memo.unchanged(record)
+
+
+@pytest.mark.parametrize("keyed", [False, True])
+def test_a_value_drawn_inside_an_office_s_record_brings_its_own_dependence(db, keyed):
     """A value of every office's rows drawn (not read back) while an office's part is
-    recorded: the part depends on every office's writes too, as when the value is read
-    back from the cache."""
+    recorded, keyed or not: the part depends on every office's writes too, as when the
+    value is read back from the cache."""
     one, other = factories.make_office(), factories.make_office()
     business = factories.make_business(other, "Moulin de Barbaste")
     records = []
     for _ in range(2):  # drawn, then read back
         with page_memo.recording() as part:
-            part.scope(one.pk)
+            part.scope(one.pk, keyed=keyed)
             page_memo.kept("every-office", lambda: list(Organisation.objects.all()))
         records.append(part.tables_read())
     assert all("diagnostics_organisation@offices" in record for record in records)

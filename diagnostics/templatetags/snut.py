@@ -104,7 +104,7 @@ def invitees(workshop, availability) -> str:
                 '<li>{} <span class="text-body-secondary">({}, {}){}</span>{}{}</li>',
                 r.name,
                 r.segment_label,
-                r.commune,
+                hole("commune", r.business_id),  # kept apart (selectors/territory_rows.py)
                 format_html(" — {}", when.label) if when else "",
                 asked if r.diagnostic_id in workshop.wished_by else "",
                 seen if r.diagnostic_id in workshop.seen_by else "",

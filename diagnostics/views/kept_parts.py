@@ -58,14 +58,23 @@ class PathOnly:
         return self.full_path
 
 
-def kept_part(request, view_name: str, key: str, template: str, context, *, since) -> str:
+def kept_part(
+    request, view_name: str, key: str, template: str, context, *, since, still=None
+) -> str:
     """`template` rendered with `context()` for every reader of the role `key` names (with
     the diagnostic or the office), as kept; `since` is the view's recording, open since
     before the diagnostic or the office was read. Returns the HTML with CSRF_MARK where
-    the forms' tokens go (`with_token`); written each time if `PAGE_PARTS_KEPT` is off."""
-    return _kept(
-        request, view_name, key, lambda: written_part(request, template, context()), since=since
-    )
+    the forms' tokens go (`with_token`); written each time if `PAGE_PARTS_KEPT` is off.
+    `still()`, if given, tells once the part is written whether what `key` holds of the
+    database is still so: if not, the part is shown but not kept."""
+
+    def drawn():
+        part = written_part(request, template, context())
+        if still is not None and not still():
+            since.spoil()
+        return part
+
+    return _kept(request, view_name, key, drawn, since=since)
 
 
 def kept_pieces(

@@ -16,8 +16,9 @@ from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
 from diagnostics.selectors import bilan, impact, territory
 from diagnostics.selectors import sessions as session_selectors
+from diagnostics.selectors.territory_rows import territory_rows
 from diagnostics.spreadsheets import csv_response, xlsx_response
-from diagnostics.views.kept_parts import kept_part, render_with_part
+from diagnostics.views.kept_parts import filled, kept_part, render_with_part
 from snut import page_memo
 
 
@@ -41,22 +42,30 @@ def _kept_page(request, slug, view_name: str, template: str, context):
     """The page below the navigation, the same for every member of the office with the same
     rights (the role, whether they manage the businesses): written once for all of them
     and kept until a table it was drawn from, the membership's and office's on, is written
-    (views/kept_parts.py). `context(office, campaign)` gives the part's context."""
+    (views/kept_parts.py), or what it draws from the office's businesses changes (its key:
+    selectors/territory_rows.py). `context(office, campaign)` gives the part's context."""
     with page_memo.recording(always=()) as reads:
         office, campaign = _territory(request, slug)
-        # Of the offices' territories, the part shows this office's only: another office's
-        # work on its businesses leaves it as it is (table_stamps.office_writes).
-        reads.scope(office.pk)
+        # Of the offices' territories the part shows this office's only, and what it draws
+        # from its businesses is in its key: another office's work on its businesses, or
+        # this office's correction of a commune, an e-mail or a phone, leaves it as it is.
+        reads.scope(office.pk, keyed=True)
+        rows = territory_rows(office)
         role = f"{office.member_role}:{access.manages_businesses(office)}"
+
         part = kept_part(
             request,
             view_name,
-            f"{view_name}:{office.pk}:{role}",
+            f"{view_name}:{office.pk}:{role}:{rows.key}",
             f"diagnostics/includes/{template}_body.html",
             lambda: context(office, campaign),
             since=reads,
+            # Written meanwhile, the part may hold what the key does not: not kept.
+            still=lambda: territory_rows(office).key == rows.key,
         )
-    return render_with_part(request, f"diagnostics/{template}.html", {"office": office}, part)
+    return render_with_part(
+        request, f"diagnostics/{template}.html", {"office": office}, filled(part, rows.pieces)
+    )
 
 
 @login_required

@@ -59,8 +59,9 @@ def test_the_part_is_kept_then_written_again_after_a_write_it_read(
     url = reverse(f"diagnostics:{name}", args=[office.slug])
     first, page = queries(client, url)
     kept, again = queries(client, url)
-    # The session, the user, the office with the reader's role, the campaign: the rest kept.
-    assert kept <= 4 < first
+    # The session, the user, the office with the reader's role, the campaign and its
+    # businesses (the part's key, their communes): the rest kept.
+    assert kept <= 5 < first
     assert masked(again) == masked(page)
     # A business renamed (a table the part read): the next view writes the part again.
     business = Business.objects.filter(parent=office).order_by("pk").first()
@@ -114,7 +115,7 @@ def test_another_office_s_work_on_its_businesses_leaves_the_part_kept(
                "segment": theirs.segment}],
     )  # fmt: skip
     kept, again = queries(client, url)
-    assert kept <= 4 < first and masked(again) == masked(page)
+    assert kept <= 5 < first and masked(again) == masked(page)
     # That office's part and the staff's list show the change.
     assert "Moulin de Lavardac" in queries(other_client, other_url)[1]
     listed_now = staff.get(listed).content.decode()
@@ -126,6 +127,32 @@ def test_another_office_s_work_on_its_businesses_leaves_the_part_kept(
     assert written == first
     if name == "territory":
         assert "Gîte de Poudenas" in page
+
+
+@pytest.mark.parametrize("name", ["territory", "workshops"])
+def test_a_business_s_contact_details_corrected_leave_the_part_kept_and_show(
+    office, director, campaign, settings, name
+):
+    """The office's team corrects one of its businesses' commune, e-mail and phone (the part
+    draws nothing from them, and shows the commune in holes): the part stays kept, the new
+    commune shows, and the page is the one written whole; a rename writes it again."""
+    client = signed_in(director)
+    url = reverse(f"diagnostics:{name}", args=[office.slug])
+    first, _page = queries(client, url)
+    kept, _again = queries(client, url)
+    own = Business.objects.filter(parent=office).order_by("name").first()
+    fields = business_fields(
+        own, commune="Saint-Martin-d’Oydes", email="accueil@moulin.example", phone="05 61 00 00 00"
+    )
+    services.business_update(business=own, **fields)
+    after, page = queries(client, url)
+    assert after == kept < first
+    assert page.count("Saint-Martin-d’Oydes") == 1
+    settings.PAGE_PARTS_KEPT = False
+    assert masked(page) == masked(client.get(url).text)
+    settings.PAGE_PARTS_KEPT = True
+    services.business_update(business=own, **(fields | {"name": "Auberge de Saint-Martin"}))
+    assert queries(client, url)[0] == first
 
 
 def test_members_with_other_rights_never_receive_each_other_s_part(office, director, campaign):
@@ -141,7 +168,7 @@ def test_members_with_other_rights_never_receive_each_other_s_part(office, direc
     assert ADD_WORKSHOP not in team.get(url).text
     assert ADD_WORKSHOP in direction.get(url).text
     kept, page = queries(direction, url)
-    assert kept <= 4 and ADD_WORKSHOP in page
+    assert kept <= 5 and ADD_WORKSHOP in page
     assert ADD_WORKSHOP not in queries(team, url)[1]
     # The manager's first view is their own part, with the manager's forms.
     first, managed = queries(managing, url)

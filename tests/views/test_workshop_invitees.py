@@ -1,5 +1,6 @@
 """The workshop programme's named businesses, written by {% invitees %} (templatetags/snut):
-the HTML the template's loop wrote, wishes, availability and lacks included."""
+the HTML the template's loop wrote, wishes, availability and lacks included; the commune
+in a hole, which the page fills (selectors/territory_rows.py)."""
 
 from django.template import Context, Template
 
@@ -8,7 +9,7 @@ from diagnostics.selectors.territory import ProposedWorkshop, Respondent
 
 LOOP = (
     "{% load i18n snut %}{% for r in p.named %}<li>{{ r.name }} "
-    '<span class="text-body-secondary">({{ r.segment_label }}, {{ r.commune }})'
+    '<span class="text-body-secondary">({{ r.segment_label }}, {% hole "commune" r.business_id %})'
     "{% with when=availability|get_item:r.diagnostic_id %}{% if when %} — {{ when.label }}"
     "{% endif %}{% endwith %}</span>{% if r.diagnostic_id in p.wished_by %} "
     '<span class="badge text-bg-info">{% translate "l’a demandé" %}</span>{% endif %}'
@@ -56,3 +57,4 @@ def test_invitees_are_the_html_the_template_loop_wrote():
         written = Template("{% load snut %}{% invitees p availability %}").render(Context(context))
         assert written == expected and "Non nommé" not in written
     assert "&lt;b&gt;Ferme&lt;/b&gt;" in written and "l’a demandé" in written
+    assert "<!--snut-hole:commune:4-->" in written and "Saint-Émilion" not in written
