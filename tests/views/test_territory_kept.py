@@ -155,6 +155,34 @@ def test_a_business_s_contact_details_corrected_leave_the_part_kept_and_show(
     assert queries(client, url)[0] == first
 
 
+def test_a_part_drawn_while_its_businesses_change_is_shown_but_not_kept(
+    office, director, campaign, monkeypatch
+):
+    """Another process writes the office's businesses while the part is drawn (this view's
+    recording sees none of its writes): the part may show the rows of before or after and
+    its key is of before, so it is shown but not kept (`kept_part(still=…)`)."""
+    from dataclasses import replace
+
+    from diagnostics.views import territory as views
+
+    client = signed_in(director)
+    url = reverse("diagnostics:territory", args=[office.slug])
+    read = views.territory_rows
+    calls = []
+
+    def written_meanwhile(office):
+        calls.append(office)
+        rows = read(office)
+        return replace(rows, key="written by another process") if len(calls) == 2 else rows
+
+    monkeypatch.setattr(views, "territory_rows", written_meanwhile)
+    first, page = queries(client, url)
+    assert len(calls) == 2  # before the part is drawn, and after
+    again, page_again = queries(client, url)
+    assert again == first and masked(page_again) == masked(page)
+    assert queries(client, url)[0] < first
+
+
 def test_members_with_other_rights_never_receive_each_other_s_part(office, director, campaign):
     """A member who does not manage the businesses reads the programme without its forms nor
     its sessions' links, whoever came first; one the director allowed reads the director's
