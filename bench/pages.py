@@ -51,14 +51,16 @@ def action_saved(office):
     return save
 
 
-def a_submission(campaign, task=True, ago=0):
+def a_submission(campaign, task=True, ago=0, new=False):
     """What a submission writes that the staff's pages read, untimed: the campaign's latest
     submitted diagnostic submitted again now (its `submitted_at`), which moves the
     campaign's submissions key and the diagnostics' table as a new submission does, then
     (`task`) the figures task the submission enqueues
     (services.reports.dashboard_figures_task). `ago` seconds before now: then the latest
     submission of all (any later one moved just before it; a fresh seed submits every
-    diagnostic at once)."""
+    diagnostic at once). `new`: reopened first and the task run then, as the worker left
+    the figures before it stopped, so that the submission is one they do not count yet
+    (the tally they are drawn from: selectors/regional/tally.py)."""
     from django.utils import timezone
 
     from diagnostics.models import Diagnostic
@@ -73,7 +75,10 @@ def a_submission(campaign, task=True, ago=0):
             Diagnostic.objects.filter(submitted_at__gt=when).update(
                 submitted_at=when - timedelta(seconds=1)
             )
-        Diagnostic.objects.filter(pk=latest.pk).update(submitted_at=when)
+        if new:
+            Diagnostic.objects.filter(pk=latest.pk).update(status="draft")
+            dashboard_figures_task.call(campaign_id=campaign.pk)
+        Diagnostic.objects.filter(pk=latest.pk).update(submitted_at=when, status="submitted")
         if task:  # as diagnostic_submit enqueues it, run by the task worker within seconds
             dashboard_figures_task.call(campaign_id=campaign.pk)
 
@@ -276,9 +281,10 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
     # draws the figures itself.
     dashboard_task_not_run = get(staff_client, dashboard_url)
     dashboard_task_not_run.setup = a_submission(campaign, task=False)
-    # Its task lost (the worker stopped): past TASK_AWAITED, the page draws the figures.
+    # Its task lost (the worker stopped): past TASK_AWAITED, the page draws the figures,
+    # adding the new submission to the tally the last task kept.
     dashboard_task_lost = get(staff_client, dashboard_url)
-    dashboard_task_lost.setup = a_submission(campaign, task=False, ago=180)
+    dashboard_task_lost.setup = a_submission(campaign, task=False, ago=180, new=True)
 
     # During a campaign: an answer saved in a draft (untimed) before each view. The pages
     # blind to drafts (settings.PAGE_MEMO_BLIND_TO_DRAFTS) are still served again.

@@ -18,6 +18,7 @@ from tests.admin.conftest import bulk_region
 
 pytestmark = pytest.mark.django_db
 dashboard_module = importlib.import_module("diagnostics.selectors.regional.dashboard")
+tally_module = importlib.import_module("diagnostics.selectors.regional.tally")
 
 
 def test_a_row_is_replaced_only_by_a_figure_counting_a_later_submission():
@@ -81,3 +82,84 @@ def test_a_reopening_is_not_a_submission_awaited(campaign, director):
     cache.clear()
     shown = regional.dashboard(campaign)
     assert shown.awaited is None and shown.overall.count == 3
+
+
+def figures(dashboard) -> tuple:
+    return (
+        dashboard.axes,
+        dashboard.overall,
+        dashboard.overall_levels,
+        dashboard.weakest,
+        dashboard.boxplot,
+    )
+
+
+@pytest.fixture
+def tallies(monkeypatch):
+    """The diagnostics each tally drawn is of (None: every submitted one)."""
+    drawn = []
+    whole = dashboard_module.campaign_tally
+
+    def tally(campaign, only=None):
+        drawn.append(only if only is None else sorted(only))
+        return whole(campaign, only)
+
+    monkeypatch.setattr(tally_module, "campaign_tally", tally)
+    monkeypatch.setattr(dashboard_module, "campaign_tally", tally)
+    return drawn
+
+
+def answered(diagnostics) -> None:
+    for index, diagnostic in enumerate(diagnostics):
+        factories.answer_all(diagnostic, pick=lambda choices, i=index: choices[i % len(choices)])
+
+
+@pytest.fixture
+def answered_campaign(questionnaire):
+    campaign = factories.open_campaign(questionnaire)
+    bulk_region(campaign, 4)
+    answered(Diagnostic.objects.filter(campaign=campaign).order_by("pk"))
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    return campaign
+
+
+def test_with_its_task_lost_a_page_adds_the_diagnostics_submitted_since_to_the_tally(
+    answered_campaign, tallies
+):
+    """Three diagnostics submitted ten minutes ago, their task never run (its worker
+    stopped): the page reads the tally the last task kept and adds only them; the figures
+    are those drawn whole from every submitted diagnostic."""
+    campaign = answered_campaign
+    bulk_region(campaign, 3, start=4)
+    since = timezone.now() - timedelta(minutes=10)
+    added = Diagnostic.objects.filter(campaign=campaign).order_by("-pk")[:3]
+    Diagnostic.objects.filter(pk__in=list(added.values_list("pk", flat=True))).update(
+        submitted_at=since
+    )
+    answered(reversed(added))
+    cache.clear()
+    shown = regional.dashboard(campaign)
+    assert shown.awaited is None and shown.overall.count == 7
+    assert shown.weakest and shown.weakest[0].answers == 7
+    assert tallies == [sorted(added.values_list("pk", flat=True))]
+    whole = dashboard_module._submitted_figures(
+        campaign, None, tally_module.campaign_tally(campaign)
+    )
+    assert figures(shown) == figures(regional.Dashboard(campaign, None, {}, **whole))
+    assert stored_row(f"{place(campaign)}:tally")[1].count == 4  # a page never writes it
+
+
+def test_a_tally_another_change_since_made_wrong_is_not_added_to(campaign, tallies):
+    """A diagnostic reopened and submitted again since the tally was kept: it is counted
+    in the tally already, so the figures are drawn whole."""
+    diagnostic = Diagnostic.objects.filter(campaign=campaign).order_by("pk").first()
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(
+        submitted_at=timezone.now() - timedelta(minutes=10)
+    )
+    cache.clear()
+    assert regional.dashboard(campaign).overall.count == 4
+    assert tallies == [None]
+
+
+def place(campaign) -> str:
+    return dashboard_module.figures_place(campaign, None)

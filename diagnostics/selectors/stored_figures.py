@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # settings.CACHES: the table of the database that keeps the rows.
 FIGURES = "figures"
 # Changed with any class a row holds (regional.dashboard's and statistics' dataclasses).
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 SHARED_SECONDS = 3600  # in the shared cache (the database's rows never expire)
 
 
@@ -87,9 +87,15 @@ def stored(
             value = compute()
         cache.set(key, value, seconds)
     if keep and place is not None:
-        if row is None:
-            row = stored_row(place)
-        newer = row is not None and row[2] is not None and (last is None or row[2] > last)
-        if row is None or (row[0] != key and not newer):
-            caches[FIGURES].set(_row_key(place), (key, value, last))
+        keep_row(place, key, value, last, row)
     return value
+
+
+def keep_row(place: str, key: str, value, last, row: tuple | None = None) -> None:
+    """The task's write: `value`, drawn under `key` and counting submissions up to `last`,
+    kept at `place` unless the row there (`row`, as read, or read now) counts a later one."""
+    if row is None:
+        row = stored_row(place)
+    newer = row is not None and row[2] is not None and (last is None or row[2] > last)
+    if row is None or (row[0] != key and not newer):
+        caches[FIGURES].set(_row_key(place), (key, value, last))

@@ -43,7 +43,6 @@ from diagnostics.selectors.regional.scores import (
     offices_with_scores,
     previous_campaign,
     status_counts,
-    stored_scores,
     with_axis_scores,
 )
 from diagnostics.selectors.statistics import submissions_key
@@ -76,7 +75,6 @@ __all__ = [
     "offices_with_scores",
     "previous_campaign",
     "status_counts",
-    "stored_scores",
     "with_axis_scores",
     "submissions_key",
     "submitted_figures",

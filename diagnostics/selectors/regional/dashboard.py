@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.db.models import Avg, Count
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from diagnostics import charts
@@ -22,14 +22,14 @@ from diagnostics.selectors.regional.scores import (
     campaign_levels,
     previous_campaign,
     status_counts,
-    stored_scores,
 )
+from diagnostics.selectors.regional.tally import Tally, campaign_tally, tally_since
 from diagnostics.selectors.statistics import (
     latest_submitted,
     overall_median,
     submissions_stamp,
 )
-from diagnostics.selectors.stored_figures import stored
+from diagnostics.selectors.stored_figures import keep_row, stored, stored_row
 from diagnostics.selectors.structure import questionnaire_axes
 
 
@@ -87,26 +87,32 @@ def _bare(instance):
 
 def weakest_questions(campaign: Campaign, axes: list[Axis], limit: int = 10) -> list[WeakQuestion]:
     """Questions where the region is weakest: lowest mean share of the best points."""
-    prefetched = questionnaire_axes(campaign.questionnaire)
-    questions = {q.pk: (q, axis) for axis in prefetched for q in axis.questions.all()}
-    best = {pk: q.best_points for pk, (q, _a) in questions.items()}
     rows = (
         Answer.objects.filter(
             diagnostic__in=latest_submitted().filter(campaign=campaign),
             choice__isnull=False,
         )
         .values("question_id")
-        .annotate(mean_points=Avg("choice__points"), answers=Count("pk"))
+        .annotate(points=Sum("choice__points"), answers=Count("pk"))
+        .values_list("question_id", "points", "answers")
     )
+    return _weakest(campaign, {question: (points, n) for question, points, n in rows}, limit)
+
+
+def _weakest(campaign: Campaign, answers: dict[int, tuple[int, int]], limit: int = 10):
+    """`weakest_questions` from question → (points, answers) (a tally's)."""
+    prefetched = questionnaire_axes(campaign.questionnaire)
+    questions = {q.pk: (q, axis) for axis in prefetched for q in axis.questions.all()}
+    best = {pk: q.best_points for pk, (q, _a) in questions.items()}
     weak = [
         WeakQuestion(
-            question=questions[row["question_id"]][0],
-            axis=questions[row["question_id"]][1],
-            share=100 * float(row["mean_points"]) / best[row["question_id"]],
-            answers=row["answers"],
+            question=questions[pk][0],
+            axis=questions[pk][1],
+            share=100 * points / count / best[pk],
+            answers=count,
         )
-        for row in rows
-        if best.get(row["question_id"])
+        for pk, (points, count) in answers.items()
+        if best.get(pk) and count
     ]
     weak.sort(key=lambda w: (w.share, w.axis.order, w.question.order))
     for w in weak[:limit]:
@@ -121,16 +127,15 @@ DASHBOARD_CACHE_SECONDS = 3600
 TASK_AWAITED = timedelta(minutes=2)
 
 
-def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
-    """Everything the dashboard draws from submitted diagnostics."""
+def _submitted_figures(campaign: Campaign, previous: Campaign | None, tally: Tally) -> dict:
+    """Everything the dashboard draws from submitted diagnostics, from their tally."""
     axes = campaign_axes(campaign)
     levels = campaign_levels(campaign)
-    current = stored_scores(campaign)
     before = latest_submitted().filter(campaign=previous)
     previous_medians = axis_median_values(before) if previous else {}
     summaries = []
     for axis in axes:
-        values = [s[axis.code] for s in current.values() if s.get(axis.code) is not None]
+        values = list(tally.axes.get(axis.code, ()))
         summaries.append(
             AxisSummary(
                 axis=axis,
@@ -139,24 +144,36 @@ def _submitted_figures(campaign: Campaign, previous: Campaign | None) -> dict:
                 previous_median=previous_medians.get(axis.code),
             )
         )
-    overall_values = [
-        float(v)
-        for v in latest_submitted()
-        .filter(campaign=campaign, overall_score__isnull=False)
-        .values_list("overall_score", flat=True)
-    ]
+    overall_values = list(tally.overall)
     return {
         "levels": levels,
         "axes": summaries,
         "overall": distribution(overall_values),
         "overall_levels": level_counts(levels, overall_values),
         "previous_overall_median": overall_median(before)[0] if previous else None,
-        "weakest": weakest_questions(campaign, axes),
+        "weakest": _weakest(campaign, tally.answers),
         "boxplot": charts.boxplot(
             [(s.axis.name, s.distribution, s.previous_median) for s in summaries]
         ),
         "drawn_at": timezone.now(),
     }
+
+
+def _drawn(campaign: Campaign, previous: Campaign | None, *, key: str, last, keep: bool):
+    """The figures drawn: by the task (`keep`) from every submitted diagnostic, their tally
+    kept in the database; by a page, from that tally with the diagnostics submitted since
+    added, when only additions happened since (selectors/regional/tally.py)."""
+    place = f"{figures_place(campaign, previous)}:tally"
+    tally = None
+    if not keep:
+        row = stored_row(place)
+        if row is not None and isinstance(row[1], Tally):
+            tally = tally_since(row[1], campaign)
+    if tally is None:
+        tally = campaign_tally(campaign)
+    if keep:
+        keep_row(place, key, tally, last)
+    return _submitted_figures(campaign, previous, tally)
 
 
 def figures_place(campaign: Campaign, previous: Campaign | None) -> str:
@@ -185,7 +202,7 @@ def submitted_figures(campaign: Campaign, previous: Campaign | None, *, keep=Fal
 
     return stored(
         key,
-        partial(_submitted_figures, campaign, previous),
+        partial(_drawn, campaign, previous, key=key, last=last, keep=keep),
         DASHBOARD_CACHE_SECONDS,
         place=figures_place(campaign, previous),
         last=last,

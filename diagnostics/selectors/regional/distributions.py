@@ -1,12 +1,12 @@
 """Distributions of stored scores: quartiles, medians per axis, counts per maturity level."""
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from statistics import median, quantiles
 
 from django.db.models import QuerySet
 
 from diagnostics.models import Diagnostic, MaturityLevel
-from diagnostics.scoring import level_for
 from diagnostics.selectors.statistics import axis_medians
 
 
@@ -46,10 +46,19 @@ def axis_median_values(diagnostics: QuerySet[Diagnostic]) -> dict[str, float]:
 def level_counts(
     levels: list[MaturityLevel], scores: list[float]
 ) -> list[tuple[MaturityLevel, int]]:
-    """How many scores reach each level (scoring.level_for: the one level lookup)."""
+    """How many scores reach each level: the level scoring.level_for gives each (the
+    greatest lower bound not above the score, the first of equal ones), counted by
+    bisecting the sorted scores at each bound rather than looking each score up (7,000
+    lookups on the dashboard of 1,000 offices took 15 ms). The bounds are compared as
+    they are stored (decimals), as level_for compares them."""
+    ordered = sorted(scores)
     counts = {level.pk: 0 for level in levels}
-    for score in scores:
-        reached = level_for(score, levels)
-        if reached is not None:
-            counts[reached.pk] += 1
+    steps: list[tuple[object, MaturityLevel]] = []
+    for level in sorted(levels, key=lambda lv: lv.lower_bound):
+        if not steps or steps[-1][0] != level.lower_bound:
+            steps.append((level.lower_bound, level))
+    for index, (bound, level) in enumerate(steps):
+        following = steps[index + 1][0] if index + 1 < len(steps) else None
+        end = len(ordered) if following is None else bisect_left(ordered, following)
+        counts[level.pk] = end - bisect_left(ordered, bound)
     return [(level, counts[level.pk]) for level in levels]

@@ -20,7 +20,6 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import Axis, AxisScore, Campaign, Diagnostic, MaturityLevel, Office
-from diagnostics.selectors.statistics import latest_submitted
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -119,17 +118,6 @@ def filter_status(queryset: QuerySet[Office], status: str) -> QuerySet[Office]:
     if status == "pending":
         return queryset.exclude(campaign_status=SUBMITTED)
     return queryset.filter(campaign_status=status)
-
-
-def stored_scores(campaign: Campaign) -> dict[int, dict[str, float | None]]:
-    """axis code → score for each office's latest submitted diagnostic: one query."""
-    rows = AxisScore.objects.filter(
-        diagnostic__in=latest_submitted().filter(campaign=campaign)
-    ).values_list("diagnostic_id", "axis__code", "score")
-    result: dict[int, dict[str, float | None]] = {}
-    for diagnostic_id, code, score in rows:
-        result.setdefault(diagnostic_id, {})[code] = None if score is None else float(score)
-    return result
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
