@@ -1,13 +1,14 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models.signals import post_migrate
 from hypothesis import settings as hypothesis_settings
 from weasyprint import Document
 
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import structure
+from diagnostics.selectors.stored_figures import FIGURES
 from tests import factories
 from tests.demo_seeded import demo_snapshot  # noqa: F401 (the demo, seeded once per test run)
 from tests.smtp import smtp_server  # noqa: F401 (a fixture for every test module)
@@ -56,7 +57,8 @@ def page_memo_off(settings):
 
 @pytest.fixture(autouse=True)
 def _territories(request):
-    """Departments come from a data migration, which a transactional test's flush empties."""
+    """Departments come from a data migration, which a transactional test's flush empties;
+    the stored figures' rows (selectors/stored_figures.py) are not a model's, it leaves them."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or "live_server" in (
         request.fixturenames
@@ -66,6 +68,8 @@ def _territories(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         factories.territories_loaded()
+        # Nor is the stored figures' table a model's: a flush leaves another test's rows.
+        caches[FIGURES].clear()
 
 
 def _territories_after_flush(sender, **kwargs):
