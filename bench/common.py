@@ -165,7 +165,8 @@ CLOCK = {"name": "wall", "read": time.perf_counter}
 
 def measure(action, runs: int) -> list[float]:
     """Milliseconds of each of `runs` calls, after one warm-up call. An action's
-    `setup` attribute, if any, runs before each call, untimed."""
+    `setup` attribute, if any, runs before each call, untimed; its `teardown`, once after
+    the last (what the setups left undone that the next rows must not find)."""
     clock = CLOCK["read"]
     setup = getattr(action, "setup", lambda: None)
     setup()
@@ -176,6 +177,7 @@ def measure(action, runs: int) -> list[float]:
         start = clock()
         action()
         times.append((clock() - start) * 1000)
+    getattr(action, "teardown", lambda: None)()
     return times
 
 

@@ -85,6 +85,18 @@ def a_submission(campaign, task=True, ago=0, new=False):
     return submit
 
 
+def worker_caught_up(campaign):
+    """The figures task run once the rows that leave it unrun are measured, as the worker
+    would on its restart: the next rows find the figures of every submission stored."""
+
+    def run():
+        from diagnostics.services import dashboard_figures_task
+
+        dashboard_figures_task.call(campaign_id=campaign.pk)
+
+    return run
+
+
 def plan_rows(campaign, offices, director, staff, submitted, where: str):
     """The director's plan page, the results page's pooling section (the selector alone,
     on a results object built once), and the staff's training needs and pooling pages."""
@@ -281,10 +293,12 @@ def page_rows(campaign, offices, director, staff, submitted, draft, runs):
     # draws the figures itself.
     dashboard_task_not_run = get(staff_client, dashboard_url)
     dashboard_task_not_run.setup = a_submission(campaign, task=False)
+    dashboard_task_not_run.teardown = worker_caught_up(campaign)
     # Its task lost (the worker stopped): past TASK_AWAITED, the page draws the figures,
     # adding the new submission to the tally the last task kept.
     dashboard_task_lost = get(staff_client, dashboard_url)
     dashboard_task_lost.setup = a_submission(campaign, task=False, ago=180, new=True)
+    dashboard_task_lost.teardown = worker_caught_up(campaign)
 
     # During a campaign: an answer saved in a draft (untimed) before each view. The pages
     # blind to drafts (settings.PAGE_MEMO_BLIND_TO_DRAFTS) are still served again.

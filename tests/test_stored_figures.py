@@ -163,3 +163,21 @@ def test_a_tally_another_change_since_made_wrong_is_not_added_to(campaign, talli
 
 def place(campaign) -> str:
     return dashboard_module.figures_place(campaign, None)
+
+
+def test_a_row_counting_a_submission_since_reopened_is_replaced_by_current_figures(
+    campaign, tallies
+):
+    """The latest submission reopened: the figures the task then draws count an earlier
+    latest submission than the row's, yet they are current, so they replace it; the page
+    reads them back rather than drawing them."""
+    latest = Diagnostic.objects.filter(campaign=campaign).order_by("-pk").first()
+    Diagnostic.objects.filter(pk=latest.pk).update(submitted_at=timezone.now())
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    Diagnostic.objects.filter(pk=latest.pk).update(status=Diagnostic.Status.DRAFT)
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    assert stored_row(place(campaign))[1]["overall"].count == 3
+    assert stored_row(f"{place(campaign)}:tally")[1].count == 3
+    cache.clear()
+    del tallies[:]
+    assert regional.dashboard(campaign).overall.count == 3 and tallies == []

@@ -123,7 +123,11 @@ def per_submission(name: str, campaign, compute, *, durable=False, keep=False):
     key, last, _settled = submissions_stamp(campaign, None)
     key = f"snut-{name}:{key}"
     place = f"snut-{name}:{campaign.pk}" if durable or keep else None
-    return stored(key, compute, place=place, last=last, keep=keep)
+
+    def current() -> str:
+        return f"snut-{name}:{submissions_stamp(campaign, None)[0]}"
+
+    return stored(key, compute, place=place, last=last, keep=keep, current=current)
 
 
 @dataclass(frozen=True)

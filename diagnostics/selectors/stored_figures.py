@@ -61,6 +61,7 @@ def stored(
     place: str | None = None,
     last=None,
     keep=False,
+    current=None,
     meanwhile=None,
 ):
     """`compute()` under `key`, kept in the shared cache for `seconds`.
@@ -69,7 +70,8 @@ def stored(
     value is used if it was drawn under `key`; otherwise `meanwhile(value, counted)`, if
     given and not None, is returned as it is (kept nowhere: what a page shows while the
     task is awaited). `keep=True` (the task's call, with `last`, the latest submission the
-    figure counts) writes the row, unless it holds a figure counting a later submission.
+    figure counts, and `current()`, the key the figure would be drawn under now) writes
+    the row (`keep_row`).
     No query when the shared cache has it, one more on a miss with a `place`.
     """
     value = cache.get(key)
@@ -87,15 +89,20 @@ def stored(
             value = compute()
         cache.set(key, value, seconds)
     if keep and place is not None:
-        keep_row(place, key, value, last, row)
+        keep_row(place, key, value, last, row, current=current)
     return value
 
 
-def keep_row(place: str, key: str, value, last, row: tuple | None = None) -> None:
+def keep_row(place: str, key: str, value, last, row: tuple | None = None, *, current=None) -> None:
     """The task's write: `value`, drawn under `key` and counting submissions up to `last`,
-    kept at `place` unless the row there (`row`, as read, or read now) counts a later one."""
+    kept at `place` unless the row there (`row`, as read, or read now) counts a later one
+    (a late task's figure never replaces a newer one), or unless `value` is still
+    current (`current()`, the key it would be drawn under now, is `key`): a row counting
+    a later submission that was since reopened, or stamped by a clock ahead, is replaced."""
     if row is None:
         row = stored_row(place)
+    if row is not None and row[0] == key:
+        return
     newer = row is not None and row[2] is not None and (last is None or row[2] > last)
-    if row is None or (row[0] != key and not newer):
+    if row is None or not newer or (current is not None and current() == key):
         caches[FIGURES].set(_row_key(place), (key, value, last))

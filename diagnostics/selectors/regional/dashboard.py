@@ -172,8 +172,13 @@ def _drawn(campaign: Campaign, previous: Campaign | None, *, key: str, last, kee
     if tally is None:
         tally = campaign_tally(campaign)
     if keep:
-        keep_row(place, key, tally, last)
+        keep_row(place, key, tally, last, current=partial(_current, campaign, previous))
     return _submitted_figures(campaign, previous, tally)
+
+
+def _current(campaign: Campaign, previous: Campaign | None) -> str:
+    """The key the figures would be drawn under now (keep_row)."""
+    return submissions_stamp(campaign, previous)[0]
 
 
 def figures_place(campaign: Campaign, previous: Campaign | None) -> str:
@@ -207,6 +212,7 @@ def submitted_figures(campaign: Campaign, previous: Campaign | None, *, keep=Fal
         place=figures_place(campaign, previous),
         last=last,
         keep=keep,
+        current=partial(_current, campaign, previous),
         meanwhile=None if keep else meanwhile,
     )
 
