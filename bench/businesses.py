@@ -45,15 +45,19 @@ def business_rows(offices, director, staff):
         # Below the navigation, the page is kept for the office's members of the same
         # rights (diagnostics/views/kept_parts.py): « computed » finds it warm; another
         # office's business saved before each view leaves it kept (office_writes); one of
-        # the office's own writes it again.
+        # the office's own with its commune corrected leaves it kept too, its communes'
+        # holes filled again (selectors/territory_rows.py); renamed, it writes it again.
         after_a_write = get(director_client, url)
         after_a_write.setup = business_saved(offices[1])
         after_its_own = get(director_client, url)
         after_its_own.setup = business_saved(offices[0])
+        after_a_rename = get(director_client, url)
+        after_a_rename.setup = business_saved(offices[0], field="name")
         rows += [
             (label, get(director_client, url)),
             (f"{label}, a business saved before", after_a_write),
             (f"{label}, one of its own businesses saved before", after_its_own),
+            (f"{label}, one of its own businesses renamed before", after_a_rename),
         ]
     year = timezone.localdate().year
     slug = offices[0].slug
@@ -97,21 +101,25 @@ def business_rows(offices, director, staff):
     return rows
 
 
-def business_saved(office):
+def business_saved(office, field="commune"):
     """Saves a business of `office` as its office's team does
-    (services.business_update): a write to the organisations' table, which « Mon
-    territoire » and the programme read. Since `office_writes`, only that office's part
-    is written again; the staff's pages, which read every office's businesses, are
-    computed again. Untimed."""
+    (services.business_update), its commune corrected (or, `field="name"`, renamed): a
+    write to the organisations' table, which « Mon territoire » and the programme read.
+    Since `office_writes`, another office's parts stay kept; since `territory_rows`, so
+    does this office's after a commune corrected (a rename writes it again); the staff's
+    pages, which read every office's businesses, are computed again. Untimed."""
     from diagnostics import services
     from diagnostics.models import Business
 
     business = Business.objects.filter(parent=office).order_by("pk").first()
+    other = {"commune": ("Nérac", "Condom"), "name": (business.name, f"{business.name} (2)")}
 
     def save():
         fields = {name: getattr(business, name) for name in services.BUSINESS_FIELDS}
-        fields["commune"] = "Condom" if business.commune == "Nérac" else "Nérac"
+        first, second = other[field]
+        fields[field] = second if fields[field] == first else first
         services.business_update(business=business, **fields)
+        business.refresh_from_db()
 
     return save
 

@@ -55,6 +55,7 @@ WRITTEN = (
     ", a business saved before",
     ", a submission before",
     ", one of its own businesses saved before",
+    ", one of its own businesses renamed before",
 )
 
 
@@ -134,7 +135,9 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
         if WRITTEN[2] in label:
             return "computed, memo off, what a submission changes drawn again (a submission before each run)"
         if WRITTEN[3] in label:
-            return "computed, memo off, its kept part written again (one of its office's businesses saved before each run)"
+            return "computed, memo off, its part kept, its communes' holes filled again (one of its office's businesses' commune corrected before each run)"
+        if WRITTEN[4] in label:
+            return "computed, memo off, its kept part written again (one of its office's businesses renamed before each run)"
         return "computed, memo off, another office's business saved before each run (its part kept: office_writes)"
     if label in unlisted:
         return unlisted[label]
