@@ -2,9 +2,13 @@
 
 Scores and levels come from what was stored at submission; strengths and
 priorities come from the scoring service over the frozen answers.
+
+What the answers give is computed in results_frozen.py, the axis cards and plan items it
+holds are results_parts.py's; the plan's sections (results_plan.py) and the office's
+targets and followed plan (results_follow_up.py) are mixed into `Results`; what the
+results page keeps per submission is results_cache.py's.
 """
 
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils import timezone
@@ -16,168 +20,20 @@ from diagnostics import (
     charts,
     observed_questions,
     results_cache,
+    results_frozen,
     scoring,
     selectors,
 )
-from diagnostics.formatting import difference, shown
-from diagnostics.models import (
-    Action,
-    Answer,
-    Audience,
-    Axis,
-    AxisImportance,
-    AxisScore,
-    Choice,
-    Diagnostic,
-    MaturityLevel,
-)
+from diagnostics.formatting import difference
+from diagnostics.models import Answer, Diagnostic, MaturityLevel
+from diagnostics.results_follow_up import FollowUpSections
+from diagnostics.results_parts import AxisView, StrongAxes
+from diagnostics.results_plan import PlanSections
 from diagnostics.selectors import opinions, territory, websites
-from diagnostics.selectors import targets as axis_targets
 from diagnostics.visibility import OpinionReader, OpinionsShown
 
-PLAN_SIZE = 12
-PEERS_COLOR = "#d08c00"
-PREVIOUS_COLOR = "#7a5ea8"
-SUMMARY_SIZE = 3
-# Actions listed on the report's second page.
-FIRST_ACTIONS = 4
-WORKSHOPS_SHOWN = 5  # a business's page and report list at most these workshops
 
-EFFORT_LABELS = dict(Choice._meta.get_field("effort").choices)
-SCALE_LABELS = dict(Choice._meta.get_field("scale").choices)
-IMPORTANCE_LABELS = dict(AxisImportance.Importance.choices)
-
-
-@dataclass
-class AnnexRow:
-    question: object
-    answer: Answer | None
-
-    @property
-    def label(self) -> str:
-        if self.answer is None:
-            return _("Sans réponse")
-        if self.answer.not_applicable:
-            return _("Non concerné")
-        return self.answer.choice.label if self.answer.choice else _("Sans réponse")
-
-
-@dataclass
-class PlanItem:
-    """A priority or a top answer, with what the team wrote beside it."""
-
-    result: scoring.QuestionResult
-    comment: str = ""
-
-    @property
-    def axis(self):
-        return self.result.axis
-
-    @property
-    def question(self):
-        return self.result.question
-
-    @property
-    def choice(self):
-        return self.result.choice
-
-    @property
-    def recommendation(self) -> str:
-        return self.result.recommendation
-
-    @property
-    def effort(self) -> str:
-        return EFFORT_LABELS.get(self.result.choice.effort, "")
-
-    @property
-    def scale(self) -> str:
-        return SCALE_LABELS.get(self.result.choice.scale, "")
-
-    @property
-    def alone(self) -> bool:
-        return self.result.choice.scale in ("", "office")
-
-
-class Narratives:
-    """The questionnaire's axis narratives, read once, when first asked (one query)."""
-
-    def __init__(self, questionnaire):
-        self.questionnaire = questionnaire
-
-    @cached_property
-    def texts(self) -> dict[tuple[int, int], str]:
-        return selectors.axis_narratives(self.questionnaire)
-
-
-@dataclass
-class AxisView:
-    axis: Axis
-    result: scoring.AxisResult
-    score: float | None
-    level: MaturityLevel | None
-    peer_median: float | None = None
-    previous: float | None = None
-    annex: list[AnnexRow] = field(default_factory=list)
-    # (axis id, level id) → the axis's own text, read on first use: the results page
-    # reads it only when the axis cards are not in the cache yet.
-    narratives: Narratives | None = field(default=None, repr=False)
-    focus: list[PlanItem] = field(default_factory=list)
-    later: list[PlanItem] = field(default_factory=list)
-    further: list[PlanItem] = field(default_factory=list)  # « Pour aller plus loin »
-    quadrant: str | None = None
-
-    @property
-    def narrative(self) -> str:
-        """The axis's own text for its level, else the level's."""
-        if self.level is None:
-            return ""
-        texts = self.narratives.texts if self.narratives else {}
-        return texts.get((self.axis.pk, self.level.pk), self.level.description)
-
-    @property
-    def importance(self) -> str:
-        return IMPORTANCE_LABELS[self.result.importance]
-
-    @property
-    def shown_score(self) -> int | None:
-        return None if self.score is None else shown(self.score)
-
-    @property
-    def delta_peers(self) -> float | None:
-        return difference(self.score, self.peer_median)
-
-    @property
-    def delta_previous(self) -> float | None:
-        return difference(self.score, self.previous)
-
-
-@dataclass
-class StrongAxes:
-    """The axes an office may honestly call strengths, and why others are not
-    (decided by scoring.score_diagnostic)."""
-
-    axes: list[AxisView]
-    tied: bool  # a tie at the cut: every tied axis is named
-    held_back: list[AxisView]  # among the best, but below the median of similar offices
-    none_stands_out: bool  # every scored axis shows the same number
-    weak_up_to: MaturityLevel | None  # the best axes are not past this level yet
-
-
-@dataclass
-class Frozen:
-    """What a submitted diagnostic's answers and stored scores give, with its comparisons:
-    the same for every view of one submission (Results computes it on first use)."""
-
-    profile: scoring.Profile
-    axes: list[AxisView]
-    levels: list[MaturityLevel]
-    radar: dict
-    comments: dict[int, str]  # question id → comment
-    applicable: applicability.Applicable
-    board: opinions.BoardImportance | None  # the importance said by the board, if asked
-
-
-class Results:
+class Results(PlanSections, FollowUpSections):
     """Everything the results page and the report show. Built with the live comparisons;
     what the answers give (`Frozen`) and the plan's and the catalogue's parts are read
     only when a page asks for them, so that a results page whose frozen fragments are
@@ -202,8 +58,8 @@ class Results:
         self.page = page
 
     @cached_property
-    def frozen(self) -> Frozen:
-        return _frozen(self)
+    def frozen(self) -> results_frozen.Frozen:
+        return results_frozen.frozen(self)
 
     @property
     def profile(self) -> scoring.Profile:
@@ -253,98 +109,6 @@ class Results:
             answers=None if answers is None else {a.question_id: a for a in answers},
         )
 
-    @cached_property
-    def target_rows(self) -> list:
-        """The targets set after this diagnostic (a business sets none): one query."""
-        if self.diagnostic.organisation.is_business:
-            return []
-        return axis_targets.diagnostic_targets(self.diagnostic)
-
-    @cached_property
-    def _axis_scores(self) -> list[tuple[Axis, float | None]]:
-        """Each scored axis with its score as shown: a submitted diagnostic's stored scores
-        (one query) while what the answers give is not computed, else the axis cards'."""
-        if "frozen" in self.__dict__ or not self.diagnostic.is_submitted:
-            return [(v.axis, v.score) for v in self.axes]
-        stored = AxisScore.objects.filter(diagnostic=self.diagnostic).select_related("axis")
-        return [(s.axis, None if s.score is None else float(s.score)) for s in stored]
-
-    @cached_property
-    def targets(self) -> list:
-        """« Niveaux visés » after these results, each with its distance."""
-        if not self.target_rows:
-            return []
-        scores = {axis.pk: score for axis, score in self._axis_scores}
-        return axis_targets.target_distances(self.target_rows, scores, self.levels, self.today)
-
-    @cached_property
-    def previous_targets(self) -> list:
-        """The previous diagnostic's targets, reached or not."""
-        if self.diagnostic.organisation.is_business or self.previous.diagnostic is None:
-            return []
-        return axis_targets.previous_targets(
-            self.previous.diagnostic, {axis.code: score for axis, score in self._axis_scores}
-        )
-
-    @cached_property
-    def _office_plan(self):
-        """The office's followed plan, as it stands (a business has none): one query."""
-        if self.diagnostic.organisation.is_business:
-            return None
-        return selectors.office_plan(self.diagnostic.organisation, self.today)
-
-    @property
-    def actions(self) -> list:
-        """The office's followed plan, as it stands."""
-        return self._office_plan.actions if self._office_plan else []
-
-    @property
-    def overdue(self) -> list:
-        """Those late, by the plan page's rule (OfficePlan)."""
-        return self._office_plan.overdue if self._office_plan else []
-
-    @property
-    def follow_ups_from(self) -> Diagnostic | None:
-        """The diagnostic whose actions « Ce que vous aviez prévu » follows: the
-        previous one, for an office (a business plans none)."""
-        if self.diagnostic.organisation.is_business:
-            return None
-        return self.previous.diagnostic
-
-    @cached_property
-    def follow_ups(self) -> list:
-        """« Ce que vous aviez prévu »."""
-        return selectors.previous_plan(self.diagnostic, self.follow_ups_from)
-
-    @cached_property
-    def trainings(self) -> selectors.TrainingMatches:
-        """The catalogue's trainings for the plan's questions and axes (the network's for
-        an office; for a business, its office's workshops and the network's), the only
-        ones the pages look up."""
-        questions = {item.question.code for item in self._plan_items}
-        axes = {item.axis.code for item in self._plan_items}
-        organisation = self.diagnostic.organisation
-        if organisation.is_business:
-            return selectors.training_matches(
-                Audience.BUSINESSES,
-                organiser_id=organisation.parent_id,
-                questions=questions,
-                axes=axes,
-            )
-        return selectors.training_matches(Audience.OFFICES, questions=questions, axes=axes)
-
-    @cached_property
-    def plan_layout(self) -> results_cache.PlanLayout:
-        """The plan as the results page shows it, its items' frozen parts written once per
-        submission and comparisons (results_cache.plan_layout)."""
-        return results_cache.plan_layout(self)
-
-    @property
-    def _plan_items(self) -> list:
-        """The plan's items as this page reads them: each has a question, an axis (with
-        their codes), a recommendation, a scale and whether the office can act alone."""
-        return self.plan_layout.entries if self.page else self.plan
-
     @property
     def importance_source(self) -> str:
         """Whose importance the matrix shows."""
@@ -364,17 +128,6 @@ class Results:
         if found is None or found.shown != OpinionsShown.COUNTS:
             return []
         return found.debated
-
-    @cached_property
-    def targets_editable(self) -> bool:
-        """Whether the office may still set targets on these results: one query."""
-        return axis_targets.targets_editable(self.diagnostic)
-
-    @property
-    def targets_key(self) -> str:
-        """Varies the cached headline priorities and plan, which the targets order after
-        importance: the targeted level of each axis (the scores are the submission's)."""
-        return ",".join(f"{t.axis_id}:{t.level_id}" for t in self.target_rows) or "-"
 
     @cached_property
     def territory_campaign(self):
@@ -403,11 +156,6 @@ class Results:
         return territory.campaign_summary(
             self.diagnostic.organisation, campaign, self.territory_rates
         )
-
-    @cached_property
-    def pooling(self) -> list[selectors.PoolingLead]:
-        """« Pistes de mutualisation »: neighbours sharing the plan's needs beyond the office."""
-        return selectors.pooling_leads(self.diagnostic, self._plan_items)
 
     @cached_property
     def observed(self):
@@ -480,87 +228,6 @@ class Results:
         """Each level with the bound where the next one starts (100 for the last)."""
         uppers = [lv.lower_bound for lv in self.levels[1:]] + [100]
         return list(zip(self.levels, uppers, strict=True))
-
-    def _item(self, result: scoring.QuestionResult) -> PlanItem:
-        return _plan_item(result, self.comments)
-
-    @cached_property
-    def plan(self) -> list[PlanItem]:
-        """The focus priorities (at most three per axis), importance first, then the rule."""
-        return [self._item(r) for r in self.profile.plan[:PLAN_SIZE]]
-
-    @property
-    def plan_alone(self) -> list[PlanItem]:
-        """« Ce que l’office peut faire seul »."""
-        return [item for item in self.plan if item.alone]
-
-    @property
-    def plan_with_others(self) -> list[tuple[str, list[PlanItem]]]:
-        """« Ce qu’il faut porter avec d’autres », grouped by scale, nearest first."""
-        groups = []
-        for code, label in SCALE_LABELS.items():
-            items = [item for item in self.plan if item.choice.scale == code and not item.alone]
-            if items:
-                groups.append((label, items))
-        return groups
-
-    def _choices(self):
-        return (c for a in self.profile.axes for q in a.axis.questions for c in q.choices)
-
-    @cached_property
-    def uses_effort(self) -> bool:
-        """Whether the questionnaire says the effort of its recommendations (not version 1)."""
-        return any(c.effort for c in self._choices())
-
-    @cached_property
-    def uses_scale(self) -> bool:
-        """Whether the questionnaire says at which scale to carry its recommendations."""
-        return any(c.scale for c in self._choices())
-
-    @property
-    def top_priorities(self) -> list[PlanItem]:
-        return self.plan[:SUMMARY_SIZE]
-
-    @property
-    def headline_reinforced(self) -> list[str]:
-        """The axes « À renforcer en priorité » the headline priorities come from, in their order."""
-        views = {v.axis.pk: v for v in self.axes}
-        sources = dict.fromkeys(item.axis.id for item in self.top_priorities)
-        return [views[pk].axis.name for pk in sources if views[pk].quadrant == "reinforce"]
-
-    @property
-    def workshops(self) -> list:
-        """The catalogue's trainings that fit the plan's priorities, the first priority's first,
-        each once (a business's page and report: « Les ateliers qui vous correspondent »)."""
-        if self.trainings is None:
-            return []
-        found = {}
-        for item in self.plan:
-            for training in self.trainings.for_priority(item.question.code, item.axis.code):
-                found.setdefault(training.pk, training)
-        return list(found.values())[:WORKSHOPS_SHOWN]
-
-    @property
-    def open_actions(self) -> list:
-        """The office's planned actions not done yet, the first ones (report's summary)."""
-        open_ = (Action.Status.TODO, Action.Status.DOING)
-        return [a for a in self.actions if a.status in open_][:FIRST_ACTIONS]
-
-    @property
-    def next_actions(self) -> list[PlanItem]:
-        """The recommended plan after the three priorities, when the office planned nothing."""
-        return self.plan[SUMMARY_SIZE:][:FIRST_ACTIONS]
-
-    @property
-    def top_strengths(self) -> tuple[scoring.QuestionResult, ...]:
-        return self.profile.strengths[:SUMMARY_SIZE]
-
-    @property
-    def further(self) -> list[PlanItem]:
-        """Top answers that still carry a recommendation: « Pour aller plus loin »."""
-        return [self._item(r) for r in self.profile.strengths if r.recommendation.strip()][
-            :SUMMARY_SIZE
-        ]
 
     @property
     def strong_axes(self) -> StrongAxes:
@@ -650,10 +317,6 @@ class Results:
         )
 
 
-def _plan_item(result: scoring.QuestionResult, comments: dict[int, str]) -> PlanItem:
-    return PlanItem(result, comments.get(result.question.id, ""))
-
-
 def build_results(
     diagnostic: Diagnostic,
     reader: OpinionReader = OpinionReader.MEMBER,
@@ -671,115 +334,4 @@ def build_results(
         selectors.peer_medians(diagnostic),
         selectors.previous_scores(diagnostic),
         page=page,
-    )
-
-
-def _frozen(results: Results) -> Frozen:
-    """What the answers and the stored scores give, with the comparisons, the board's
-    importance (closed at submission) and the targets (which order the plan)."""
-    diagnostic, peers, previous = results.diagnostic, results.peers, results.previous
-    structure = selectors.questionnaire_axes(diagnostic.questionnaire)
-    applicable = applicability.applicable(structure, diagnostic.organisation)
-    axes = applicable.scored
-    levels = results.levels
-    level_specs = [
-        scoring.LevelSpec(id=lv.pk, lower_bound=lv.lower_bound, name=lv.name) for lv in levels
-    ]
-    answers = results.answers
-    team_opinions = results.team_opinions
-    stored = {s.axis_id: s for s in AxisScore.objects.filter(diagnostic=diagnostic)}
-    board = None
-    if team_opinions is not None and team_opinions.is_open:
-        board = opinions.board_importance(diagnostic)
-    importance = selectors.axis_importances(diagnostic)
-    if board is not None and board.respondents:
-        # Asked of the board and the partners, their median decides the matrix and the plan.
-        importance = {**importance, **board.medians}
-
-    # A business sets no target: only offices do, after reading their results.
-    targets = results.target_rows
-    # One story for every section: scoring decides it from the scores as shown.
-    profile = scoring.score_diagnostic(
-        selectors.scoring_axes(axes),
-        level_specs,
-        selectors.scoring_answers(answers),
-        importance=importance,
-        peer_medians={
-            a.pk: peers.axes[a.code] for a in axes if peers.shown and a.code in peers.axes
-        },
-        stored_scores={pk: None if s.score is None else float(s.score) for pk, s in stored.items()},
-        targets={
-            t.axis_id: scoring.LevelSpec(
-                id=t.level_id, lower_bound=t.level.lower_bound, name=t.level.name
-            )
-            for t in targets
-        },
-    )
-    narratives = Narratives(diagnostic.questionnaire)
-    comments = {a.question_id: a.comment for a in answers if a.comment.strip()}
-    levels_by_id = {lv.pk: lv for lv in levels}
-    answers_by_question = {a.question_id: a for a in answers}
-
-    views = []
-    for axis, result in zip(axes, profile.axes, strict=True):
-        if axis.pk in stored:  # submitted: the stored score is the truth
-            score = None if stored[axis.pk].score is None else float(stored[axis.pk].score)
-            level = levels_by_id.get(stored[axis.pk].level_id)
-        else:
-            score = result.score
-            level = levels_by_id.get(result.level.id) if result.level else None
-        views.append(
-            AxisView(
-                axis=axis,
-                result=result,
-                score=score,
-                level=level,
-                peer_median=peers.axes.get(axis.code) if peers.shown else None,
-                previous=previous.axes.get(axis.code),
-                annex=[AnnexRow(q, answers_by_question.get(q.pk)) for q in axis.questions.all()],
-                narratives=narratives,
-                focus=[_plan_item(r, comments) for r in result.focus],
-                later=[_plan_item(r, comments) for r in result.priorities[len(result.focus) :]],
-                further=[
-                    _plan_item(r, comments) for r in result.strengths if r.recommendation.strip()
-                ],
-                quadrant=result.quadrant,
-            )
-        )
-
-    organisation = diagnostic.organisation
-    series = [
-        charts.Series("office", organisation.name, tuple(v.score for v in views), filled=True)
-    ]
-    if peers.shown:
-        series.append(
-            charts.Series(
-                "peers",
-                _("Prestataires comparables (médiane)")
-                if organisation.is_business
-                else _("Offices comparables (médiane)"),
-                tuple(v.peer_median for v in views),
-                color=PEERS_COLOR,
-                dash="6 4",
-            )
-        )
-    if previous.diagnostic is not None:
-        series.append(
-            charts.Series(
-                "previous",
-                _("Diagnostic précédent"),
-                tuple(v.previous for v in views),
-                color=PREVIOUS_COLOR,
-                dash="2 3",
-            )
-        )
-    radar = charts.radar([a.name for a in axes], series)
-    return Frozen(
-        profile=profile,
-        axes=views,
-        levels=levels,
-        radar=radar,
-        comments=comments,
-        applicable=applicable,
-        board=board,
     )

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from diagnostics.management.commands.seed_demo import (
+from diagnostics.management.demo_offices import (
     DEMO_DIRECTOR,
     DEMO_FILLER,
     DEMO_FILLING_OFFICE,

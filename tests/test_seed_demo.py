@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from diagnostics.management.commands.seed_demo import DEMO_OFFICE
+from diagnostics.management.demo_offices import DEMO_OFFICE
 from diagnostics.models import (
     Audience,
     AxisScore,
@@ -252,10 +252,10 @@ def test_no_demo_session_falls_on_a_public_holiday_or_a_weekend(loaded, today):
     1 January: every day of every session is a working day in France."""
     import holidays
 
-    from diagnostics.management.commands.seed_demo import _demo_sessions
+    from diagnostics.management.demo_catalogue import seed_catalogue_sessions
 
     command_once("snut_setup")  # the starter catalogue the demo dates (run once, then copied)
-    _demo_sessions(today)
+    seed_catalogue_sessions(today)
     french_holidays = holidays.country_holidays("FR")
     spans = [
         (timezone.localdate(s.starts), timezone.localdate(s.ends))

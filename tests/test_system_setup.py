@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from diagnostics.management.commands.seed_demo import (
+from diagnostics.management.demo_offices import (
     DEMO_COLLEAGUE,
     DEMO_DIRECTOR,
     DEMO_FILLER,

@@ -1,14 +1,8 @@
 """SNUT's models, by subject: the questionnaire engine, who answers, campaigns and diagnostics, plans."""
 
-from .diagnostics import (
-    Answer,
-    AxisImportance,
-    AxisScore,
-    BusinessCampaign,
-    Campaign,
-    Diagnostic,
-    DiagnosticReopening,
-)
+from .answers import Answer, AxisImportance, AxisScore
+from .campaigns import BusinessCampaign, Campaign
+from .diagnostics import Diagnostic, DiagnosticReopening
 from .exports import Export
 from .opinions import ImportanceOpinion, Opinion, OpinionRound, Respondent
 from .organisations import (

@@ -1,127 +1,20 @@
-"""Campaigns, diagnostics, answers and the scores stored at submission."""
+"""Diagnostics: an organisation's answers to a campaign, frozen once submitted, and the
+record of their reopenings."""
 
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .campaigns import Campaign
 from .organisations import Organisation
-from .questionnaires import Audience, Axis, Choice, MaturityLevel, Question, Questionnaire
-
-CAMPAIGN_WRONG_QUESTIONNAIRE = _(
-    "Ce questionnaire ne s’adresse pas au public de la campagne (offices ou prestataires)."
-)
+from .questionnaires import MaturityLevel, Questionnaire
 
 
-class CampaignManager(models.Manager):
-    def get_by_natural_key(self, code, version, name):
-        return self.get(questionnaire__code=code, questionnaire__version=version, name=name)
-
-    def network(self):
-        """The regional network's campaigns of full diagnostics, which the offices answer:
-        the ones every list, comparison and median reads."""
-        return self.filter(audience=Audience.OFFICES, questionnaire__abbreviates__isnull=True)
-
-    def express(self):
-        """The network's express campaigns: indicative results, always shown apart."""
-        return self.filter(audience=Audience.OFFICES, questionnaire__abbreviates__isnull=False)
-
-
-class Campaign(models.Model):
-    questionnaire = models.ForeignKey(
-        Questionnaire,
-        on_delete=models.PROTECT,
-        related_name="campaigns",
-        verbose_name=_("questionnaire"),
-    )
-    name = models.CharField(_("nom"), max_length=120)
-    opens = models.DateField(_("ouverture"))
-    closes = models.DateField(_("clôture"))
-    # The regional network (no organiser) asks the offices; an office asks its businesses.
-    audience = models.CharField(
-        _("public"), max_length=10, choices=Audience.choices, default=Audience.OFFICES
-    )
-    organiser = models.ForeignKey(
-        "Organisation",
-        limit_choices_to={"kind": "office"},
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="organised_campaigns",
-        verbose_name=_("office organisateur"),
-        help_text=_("Vide pour une campagne du réseau régional auprès des offices."),
-    )
-
-    objects = CampaignManager()
-
-    class Meta:
-        verbose_name = _("campagne")
-        verbose_name_plural = _("campagnes")
-        ordering = ["-opens"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(closes__gte=models.F("opens")), name="campaign_dates"
-            ),
-            models.CheckConstraint(
-                condition=Q(audience="offices", organiser__isnull=True)
-                | Q(audience="businesses", organiser__isnull=False),
-                name="campaign_organiser_audience",
-                violation_error_message=_(
-                    "Une campagne auprès des offices est organisée par le réseau ; une campagne "
-                    "auprès des prestataires, par leur office."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def natural_key(self):
-        return (*self.questionnaire.natural_key(), self.name)
-
-    natural_key.dependencies = ["diagnostics.questionnaire"]
-
-    def is_open(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.opens <= today <= self.closes
-
-    def clean(self):
-        if self.questionnaire_id and self.questionnaire.audience != self.audience:
-            raise ValidationError({"questionnaire": CAMPAIGN_WRONG_QUESTIONNAIRE})
-
-    @property
-    def is_express(self) -> bool:
-        return self.questionnaire.is_express
-
-    def admits(self, organisation) -> bool:
-        """Whether `organisation` belongs to this campaign's audience."""
-        if self.audience == Audience.BUSINESSES:
-            return organisation.is_business and organisation.parent_id == self.organiser_id
-        return not organisation.is_business
-
-
-class BusinessCampaignManager(CampaignManager):
-    def get_queryset(self):
-        return super().get_queryset().filter(audience=Audience.BUSINESSES)
-
-
-class BusinessCampaign(Campaign):
-    """A campaign an office runs among its businesses: the network staff read it in the admin."""
-
-    objects = BusinessCampaignManager()
-
-    class Meta:
-        proxy = True
-        verbose_name = _("campagne auprès des prestataires")
-        verbose_name_plural = _("campagnes auprès des prestataires")
-        ordering = ["-opens", "-pk"]
-
-
-def _diagnostic_lookup(prefix, slug, code, version, campaign, created):
+def diagnostic_lookup(prefix, slug, code, version, campaign, created):
     """Filters for the diagnostic whose natural key is given, its fields behind `prefix`.
 
     The key holds created_at to the millisecond, as Django's JSON encoder writes it.
@@ -139,7 +32,7 @@ def _diagnostic_lookup(prefix, slug, code, version, campaign, created):
 
 class DiagnosticManager(models.Manager):
     def get_by_natural_key(self, slug, code, version, campaign, created):
-        return self.get(**_diagnostic_lookup("", slug, code, version, campaign, created))
+        return self.get(**diagnostic_lookup("", slug, code, version, campaign, created))
 
 
 class Diagnostic(models.Model):
@@ -256,135 +149,6 @@ class Diagnostic(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class AnswerManager(models.Manager):
-    def get_by_natural_key(self, *key):
-        *diagnostic, code, version, question = key
-        return self.get(
-            **_diagnostic_lookup("diagnostic__", *diagnostic),
-            question__questionnaire__code=code,
-            question__questionnaire__version=version,
-            question__code=question,
-        )
-
-
-class Answer(models.Model):
-    """The answer to one question: a choice, « non concerné », or a comment alone."""
-
-    diagnostic = models.ForeignKey(
-        Diagnostic, on_delete=models.CASCADE, related_name="answers", verbose_name=_("diagnostic")
-    )
-    question = models.ForeignKey(
-        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
-    )
-    choice = models.ForeignKey(
-        Choice,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="answers",
-        verbose_name=_("choix"),
-    )
-    not_applicable = models.BooleanField(_("non concerné"), default=False)
-    comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
-    # Pre-filled from the office's previous diagnostic: counts as unanswered
-    # until a member confirms or changes it.
-    carried_over = models.BooleanField(_("reprise à confirmer"), default=False)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("modifié par"),
-    )
-
-    objects = AnswerManager()
-
-    class Meta:
-        verbose_name = _("réponse")
-        verbose_name_plural = _("réponses")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["diagnostic", "question"], name="answer_one_per_question"
-            ),
-            models.CheckConstraint(
-                condition=Q(choice__isnull=True) | Q(not_applicable=False),
-                name="answer_choice_or_not_applicable",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.diagnostic} — {self.question.code}"
-
-    def natural_key(self):
-        return (*self.diagnostic.natural_key(), *self.question.natural_key())
-
-    natural_key.dependencies = ["diagnostics.diagnostic", "diagnostics.question"]
-
-    @property
-    def is_answered(self) -> bool:
-        return (self.choice_id is not None or self.not_applicable) and not self.carried_over
-
-
-class AxisScoreManager(models.Manager):
-    def get_by_natural_key(self, *key):
-        *diagnostic, code, version, axis = key
-        return self.get(
-            **_diagnostic_lookup("diagnostic__", *diagnostic),
-            axis__questionnaire__code=code,
-            axis__questionnaire__version=version,
-            axis__code=axis,
-        )
-
-
-class AxisScore(models.Model):
-    """An axis's score as computed when its diagnostic was submitted."""
-
-    diagnostic = models.ForeignKey(
-        Diagnostic,
-        on_delete=models.CASCADE,
-        related_name="axis_scores",
-        verbose_name=_("diagnostic"),
-    )
-    axis = models.ForeignKey(
-        Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe")
-    )
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
-    level = models.ForeignKey(
-        MaturityLevel,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("niveau"),
-    )
-    answered = models.PositiveSmallIntegerField(_("questions répondues"), default=0)
-    total = models.PositiveSmallIntegerField(_("questions"), default=0)
-
-    objects = AxisScoreManager()
-
-    class Meta:
-        verbose_name = _("score par axe")
-        verbose_name_plural = _("scores par axe")
-        ordering = ["diagnostic", "axis__order"]
-        constraints = [
-            models.UniqueConstraint(fields=["diagnostic", "axis"], name="axis_score_unique"),
-            models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
-                name="axis_score_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.diagnostic} — {self.axis}"
-
-    def natural_key(self):
-        return (*self.diagnostic.natural_key(), *self.axis.natural_key())
-
-    natural_key.dependencies = ["diagnostics.diagnostic", "diagnostics.axis"]
-
-
 class DiagnosticReopening(models.Model):
     """A submitted diagnostic put back to draft by the network staff: who, when, why,
     and what it had scored. The only change a submitted diagnostic ever gets."""
@@ -418,43 +182,3 @@ class DiagnosticReopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.diagnostic} — {timezone.localtime(self.reopened_at):%d/%m/%Y}"
-
-
-class AxisImportance(models.Model):
-    """How much an axis matters for the office's territory, said by its team.
-
-    It orders priorities and places the axis in the importance × performance
-    matrix; it never changes a score, so comparisons stay fair.
-    """
-
-    class Importance(models.TextChoices):
-        ESSENTIAL = "essential", _("Essentiel")
-        IMPORTANT = "important", _("Important")
-        SECONDARY = "secondary", _("Secondaire")
-
-    diagnostic = models.ForeignKey(
-        Diagnostic,
-        on_delete=models.CASCADE,
-        related_name="axis_importances",
-        verbose_name=_("diagnostic"),
-    )
-    axis = models.ForeignKey(
-        Axis, on_delete=models.PROTECT, related_name="+", verbose_name=_("axe")
-    )
-    importance = models.CharField(
-        _("importance"),
-        max_length=10,
-        choices=Importance.choices,
-        default=Importance.IMPORTANT,
-    )
-
-    class Meta:
-        verbose_name = _("importance d’un axe")
-        verbose_name_plural = _("importance des axes")
-        ordering = ["diagnostic", "axis__order"]
-        constraints = [
-            models.UniqueConstraint(fields=["diagnostic", "axis"], name="axis_importance_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.diagnostic} — {self.axis} : {self.get_importance_display()}"

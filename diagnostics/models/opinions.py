@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .diagnostics import AxisImportance, Diagnostic
+from .answers import AxisImportance
+from .diagnostics import Diagnostic
 from .questionnaires import Axis, Choice, Question
 
 

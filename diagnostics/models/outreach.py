@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .diagnostics import Campaign
+from .campaigns import Campaign
 from .organisations import Organisation
 
 

@@ -1,8 +1,9 @@
 """Read paths of the data subjects' rights: what SNUT holds about one business (business.py), or one
-office (office.py, the director's ZIP), as tables (tables.py). Not what the office may not read
-(the detail of the businesses that refused), nor secrets (passwords, token hashes). Each copy
-reads a fixed number of queries, whatever the number of rows; the services that erase and purge
-sit in diagnostics/services/personal_data.py."""
+office (office.py, the director's ZIP, its tables by subject in office_team.py,
+office_diagnostics.py and office_businesses.py), as tables (tables.py). Not what the office may
+not read (the detail of the businesses that refused), nor secrets (passwords, token hashes).
+Each copy reads a fixed number of queries, whatever the number of rows; the services that erase
+and purge sit in diagnostics/services/personal_data.py."""
 
 from diagnostics.personal_data.business import (
     ANSWER_HEADERS,

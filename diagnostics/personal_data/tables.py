@@ -30,6 +30,12 @@ def yes_no(value: bool) -> str:
     return _("oui") if value else _("non")
 
 
+def user_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 def json_value(value):
     if isinstance(value, Decimal):
         return float(value)

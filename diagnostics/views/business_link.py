@@ -19,7 +19,7 @@ from diagnostics.models import BusinessLink, SessionRegistration
 from diagnostics.results import build_results
 from diagnostics.selectors import websites
 from diagnostics.services import websites as website_services
-from diagnostics.views import filling, session_link
+from diagnostics.views import axis_pages, filling, session_link
 from diagnostics.views.link_pages import link_page
 
 SESSIONS_SHOWN = 8  # the office's next workshop sessions on the business's results page
@@ -44,8 +44,8 @@ business_page = link_page(
 )
 
 
-def _routes(token: str) -> filling.Routes:
-    return filling.Routes(
+def _routes(token: str) -> axis_pages.Routes:
+    return axis_pages.Routes(
         "business_link_", token, reverse("diagnostics:business_link_home", args=[token])
     )
 
@@ -133,7 +133,7 @@ def business_link_axis(request, link: BusinessLink, token: str, code: str):
     if early:
         return early
     diagnostic, axes, answers = loaded
-    return filling.axis_page(
+    return axis_pages.axis_page(
         request,
         diagnostic=diagnostic,
         axes=axes,
@@ -152,7 +152,7 @@ def business_link_autosave(request, link: BusinessLink, token: str, question_pk:
     if diagnostic is None:
         return JsonResponse({"error": _(NOT_STARTED)}, status=400)
     axes, answers = selectors.load_answers(diagnostic)
-    return filling.autosave_answer(
+    return axis_pages.autosave_answer(
         request,
         diagnostic=diagnostic,
         axes=axes,

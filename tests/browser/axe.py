@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page
 
-from diagnostics.management.commands.seed_demo import DEMO_PASSWORD
+from diagnostics.management.demo_offices import DEMO_PASSWORD
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 if not AXE.exists():

@@ -6,7 +6,7 @@ included, are in test_admin_accessibility.py, which seeds the demo once for all 
 import pytest
 from playwright.sync_api import Page
 
-from diagnostics.management.commands.seed_demo import DEMO_FILLER, DEMO_FILLING_OFFICE
+from diagnostics.management.demo_offices import DEMO_FILLER, DEMO_FILLING_OFFICE
 from diagnostics.models import Action, Campaign, Diagnostic, Office, Respondent, Training
 from diagnostics.tokens import token_hash
 from tests import factories

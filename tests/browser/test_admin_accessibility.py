@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from diagnostics.management.commands.seed_demo import DEMO_STAFF
+from diagnostics.management.demo_offices import DEMO_STAFF
 from diagnostics.models import Diagnostic, Office
 from diagnostics.services import network_group_sync
 from tests import factories

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from diagnostics.management.commands.seed_demo import (
+from diagnostics.management.demo_offices import (
     DEMO_DIRECTOR,
     DEMO_FILLER,
     DEMO_FILLING_OFFICE,

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from diagnostics.management.commands.seed_demo import DEMO_OFFICE
 from diagnostics.management.demo_businesses import demo_link
+from diagnostics.management.demo_offices import DEMO_OFFICE
 from diagnostics.models import Office
 
 
