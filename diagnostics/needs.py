@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics import selectors
 from diagnostics.models import Answer, Campaign, Diagnostic, Office, Question
-from diagnostics.selectors import territory, websites
+from diagnostics.selectors import programme, territory, websites
 from diagnostics.selectors.territory import MIN_GROUP
 
 
@@ -180,7 +180,7 @@ def preferred_times(
 class Programme:
     """The office's workshop programme for a business campaign."""
 
-    proposed: list[territory.ProposedWorkshop]
+    proposed: list[programme.ProposedWorkshop]
     availability: dict[int, Availability]  # diagnostic id → when the business prefers
     respondents: int  # businesses whose latest submitted diagnostic it reads
 
@@ -192,5 +192,5 @@ def workshop_programme(office: Office, campaign: Campaign) -> Programme:
     found = territory.respondents(office, campaign)
     preferences = business_preferences(office, campaign)
     lacks = websites.observed_lacks(found, campaign.questionnaire)
-    proposed = territory.programme(office, campaign, found, preferences.wishes, lacks)
+    proposed = programme.programme(office, campaign, found, preferences.wishes, lacks)
     return Programme(proposed, preferences.availability, len(found))

@@ -29,7 +29,7 @@ from diagnostics.models import Answer, Diagnostic, MaturityLevel
 from diagnostics.results_follow_up import FollowUpSections
 from diagnostics.results_parts import AxisView, StrongAxes
 from diagnostics.results_plan import PlanSections
-from diagnostics.selectors import opinions, territory, websites
+from diagnostics.selectors import opinions, territory, territory_summary, websites
 from diagnostics.visibility import OpinionReader, OpinionsShown
 
 
@@ -134,7 +134,7 @@ class Results(PlanSections, FollowUpSections):
         """The office's business campaign of the diagnostic's time, if it ran one: one query."""
         if self.diagnostic.organisation.is_business:
             return None
-        return territory.contemporary_business_campaign(self.diagnostic)
+        return territory_summary.contemporary_business_campaign(self.diagnostic)
 
     @cached_property
     def territory_rates(self):
@@ -153,7 +153,7 @@ class Results(PlanSections, FollowUpSections):
         campaign = self.territory_campaign
         if campaign is None:
             return None
-        return territory.campaign_summary(
+        return territory_summary.campaign_summary(
             self.diagnostic.organisation, campaign, self.territory_rates
         )
 

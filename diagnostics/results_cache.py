@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from diagnostics.selectors import regional, territory
+from diagnostics.selectors import programme, regional
 
 FRAGMENT_SECONDS = 7 * 24 * 3600  # a submission's key never comes back: this only frees memory
 
@@ -65,7 +65,7 @@ def territory_key(office, campaign, rates) -> str:
     """The businesses' submissions key, the response rates (read live) and the workshops
     the programme picks from, with the questions and axes they address: two queries."""
     workshops = list(
-        territory.office_workshops(office)
+        programme.office_workshops(office)
         .order_by("pk", "questions__code", "axes__code")
         .values_list("pk", "title", "questions__code", "axes__code")
     )

@@ -20,7 +20,7 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
-from diagnostics.selectors import territory
+from diagnostics.selectors import programme, territory
 from diagnostics.tokens import unusable_hash
 
 Status = SessionRegistration.Status
@@ -55,7 +55,7 @@ def seed_sessions(office: Office, today: date, director=None) -> int:
     preferences = needs.business_preferences(office, campaign)
     proposed = [
         p
-        for p in territory.programme(office, campaign, found, preferences.wishes)
+        for p in programme.programme(office, campaign, found, preferences.wishes)
         if p.training.format == Training.Format.WORKSHOP and len(p.named) >= 12
     ][:3]
     rng = random.Random(office.slug)

@@ -26,14 +26,8 @@ from diagnostics.models import (
 )
 from diagnostics.selectors import regional
 from diagnostics.selectors.impact import TerritoryEvolution, territory_evolution
-from diagnostics.selectors.territory import (
-    MIN_GROUP,
-    PROGRAMME_SHOWN,
-    ProposedWorkshop,
-    latest_business_campaign,
-    programme,
-    respondents,
-)
+from diagnostics.selectors.programme import PROGRAMME_SHOWN, ProposedWorkshop, programme
+from diagnostics.selectors.territory import MIN_GROUP, latest_business_campaign, respondents
 from snut import page_memo
 
 REGISTERED = SessionRegistration.Status.REGISTERED

@@ -1,4 +1,5 @@
-"""Read paths for an office's territory: its businesses' diagnostics and the workshops they need.
+"""Read paths for an office's territory: its businesses' diagnostics (the workshops they
+need: programme.py; its summary in the office's results: territory_summary.py).
 
 Everything reads the scores stored at submission, scoped to one office's business
 campaign, in a fixed number of queries whatever the number of businesses. A
@@ -9,11 +10,9 @@ not shown at all.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef
 
 from diagnostics import charts
-from diagnostics.collation import french_key
 from diagnostics.formatting import shown
 from diagnostics.models import (
     Audience,
@@ -25,16 +24,11 @@ from diagnostics.models import (
     Diagnostic,
     MaturityLevel,
     Office,
-    Question,
-    Training,
 )
 from diagnostics.selectors import regional
 from diagnostics.selectors.statistics import latest_submitted
-from diagnostics.selectors.structure import questionnaire_axes
-from diagnostics.selectors.trainings import business_workshops, upcoming_sessions, weak_answers
 
 MIN_GROUP = 5  # fewer submitted businesses would let the office single one out
-PROGRAMME_SHOWN = 5  # workshops in the results page's and the report's section
 
 
 def latest_business_campaign(office: Office) -> Campaign | None:
@@ -259,192 +253,3 @@ def filter_respondents(rows: list[Respondent], *, segment: str, level: str) -> l
     if level:
         rows = [r for r in rows if str(r.level_id) == level]
     return rows
-
-
-# --- the workshop programme ------------------------------------------------------
-
-
-@dataclass
-class ProposedWorkshop:
-    """A workshop of the catalogue and the businesses whose weak answers it addresses."""
-
-    training: Training
-    businesses: list[Respondent]  # every respondent concerned; name only `named`
-    gain: float  # missing weighted points on its questions, summed over those businesses
-    questions: list[Question]
-    wished_by: frozenset[int] = frozenset()  # diagnostics whose wishes it meets (needs.py)
-    seen_by: frozenset[int] = frozenset()  # diagnostics whose website shows what it treats
-
-    @property
-    def count(self) -> int:
-        return len(self.businesses)
-
-    @property
-    def named(self) -> list[Respondent]:
-        return [r for r in self.businesses if r.consents]
-
-    @property
-    def unnamed(self) -> int:
-        return sum(1 for r in self.businesses if not r.consents)
-
-    @property
-    def is_own(self) -> bool:
-        return self.training.organiser_id is not None
-
-
-def office_workshops(office: Office) -> QuerySet[Training]:
-    """The workshops an office can run for its businesses: the network's and its own, as
-    its businesses may be offered them (`business_workshops`)."""
-    return business_workshops(office.pk)
-
-
-def network_appointments() -> QuerySet[Training]:
-    """The network's individual appointments for businesses, offered by the offices that
-    choose to (the choice on the workshop programme; `business_workshops`)."""
-    return Training.objects.filter(
-        organiser__isnull=True, audience=Audience.BUSINESSES, format=Training.Format.COACHING
-    )
-
-
-def programme(
-    office: Office,
-    campaign: Campaign,
-    found: list[Respondent],
-    wishes: dict[int, set[str]] | None = None,
-    observed: dict[int, set[str]] | None = None,
-) -> list[ProposedWorkshop]:
-    """Workshops ranked by how many businesses need them, then by what they would gain.
-
-    A need is a weak answer (under scoring.WEAK_SHARE of the question's best points) on a
-    question the workshop addresses, or on any question of an axis it addresses; or,
-    given `wishes` (diagnostic id → question codes, needs.business_preferences), a wish
-    for one of these questions; given `observed` (diagnostic id → question codes,
-    selectors.websites.observed_lacks), what its website shows it lacks. Five queries (none
-    more for the questionnaire once frozen).
-    """
-    wishes = wishes or {}
-    observed = observed or {}
-    structure = questionnaire_axes(campaign.questionnaire)
-    questions = {q.code: q for axis in structure for q in axis.questions.all()}
-    axis_codes = {axis.code: [q.code for q in axis.questions.all()] for axis in structure}
-    best = {q.code: q.best_points for q in questions.values()}
-    points = {c.pk: c.points for q in questions.values() for c in q.choices.all()}
-    choices, rows = weak_answers(
-        campaign.questionnaire,
-        campaign.pk,
-        questions,
-        "diagnostic_id",
-        organisation__parent=office,
-    )
-    by_diagnostic = {r.diagnostic_id: r for r in found}
-    # Each workshop lists its businesses in French order: each name's key computed once.
-    name_key = {r.diagnostic_id: french_key(r.name) for r in found}
-    # question code → diagnostic id → missing weighted points
-    missing: dict[str, dict[int, float]] = {}
-    for choice, diagnostic_id in rows:
-        code = choices[choice]
-        missing.setdefault(code, {})[diagnostic_id] = questions[code].weight * (
-            best[code] - points[choice]
-        )
-    upcoming = upcoming_sessions(office.pk)
-    workshops = office_workshops(office).prefetch_related(
-        Prefetch("sessions", queryset=upcoming, to_attr="upcoming"),
-        Prefetch("questions", queryset=Question.objects.only("code")),
-        Prefetch("axes", queryset=Axis.objects.only("code")),
-    )
-    proposed = []
-    for training in workshops:
-        codes = {q.code for q in training.questions.all()}
-        for axis in training.axes.all():
-            codes.update(axis_codes.get(axis.code, ()))
-        codes &= set(questions)
-        gains: dict[int, float] = {}
-        for code in codes:
-            for diagnostic_id, value in missing.get(code, {}).items():
-                gains[diagnostic_id] = gains.get(diagnostic_id, 0) + value
-        wished_by = frozenset(
-            d for d, wished in wishes.items() if wished & codes and d in by_diagnostic
-        )
-        seen_by = frozenset(
-            d for d, lacks in observed.items() if lacks & codes and d in by_diagnostic
-        )
-        concerned = [by_diagnostic[d] for d in {*gains, *wished_by, *seen_by} if d in by_diagnostic]
-        if not concerned:
-            continue
-        proposed.append(
-            ProposedWorkshop(
-                training=training,
-                businesses=sorted(concerned, key=lambda r: name_key[r.diagnostic_id]),
-                gain=float(sum(gains.values())),
-                questions=sorted((questions[c] for c in codes), key=lambda q: (q.axis_id, q.order)),
-                wished_by=wished_by,
-                seen_by=seen_by,
-            )
-        )
-    proposed.sort(key=lambda p: (-p.count, -p.gain, p.training.title))
-    return proposed
-
-
-# --- the office's results page and report ------------------------------------------
-
-
-@dataclass
-class Summary:
-    """« Diagnostic territorial des prestataires », in the office's results and report."""
-
-    campaign: Campaign
-    rates: Rates
-    overall: Group
-    programme: list[ProposedWorkshop]
-
-
-def contemporary_business_campaign(diagnostic: Diagnostic) -> Campaign | None:
-    """The office's business campaign that goes with its diagnostic, one query.
-
-    The latest business campaign with submissions, among those opened by the day the
-    diagnostic was submitted once a later diagnostic of the office has been submitted
-    (last year's report keeps last year's picture of the businesses); the current
-    diagnostic (a draft, or the office's latest submitted) follows the latest one.
-    """
-    submitted = Diagnostic.objects.filter(
-        campaign=OuterRef("pk"), status=Diagnostic.Status.SUBMITTED
-    )
-    campaigns = Campaign.objects.filter(
-        organiser=diagnostic.organisation_id, audience=Audience.BUSINESSES
-    ).filter(Exists(submitted))
-    if diagnostic.submitted_at is not None:
-        later = Diagnostic.objects.filter(
-            organisation=diagnostic.organisation_id,
-            status=Diagnostic.Status.SUBMITTED,
-            campaign__audience=Audience.OFFICES,
-            questionnaire__abbreviates__isnull=True,
-            campaign__opens__gt=diagnostic.campaign.opens,
-        )
-        campaigns = campaigns.filter(
-            Q(opens__lte=timezone.localdate(diagnostic.submitted_at)) | ~Exists(later)
-        )
-    return campaigns.select_related("questionnaire").order_by("-opens", "-pk").first()
-
-
-def summary(diagnostic: Diagnostic) -> Summary | None:
-    """The office diagnostic's business campaign (contemporary_business_campaign) summed
-    up: none without one.
-
-    Counts and medians only (none under MIN_GROUP) and workshop titles: no business is
-    named, whatever it consented to, since the report travels beyond the office's team.
-    """
-    campaign = contemporary_business_campaign(diagnostic)
-    if campaign is None:
-        return None
-    return campaign_summary(diagnostic.organisation, campaign)
-
-
-def campaign_summary(office: Office, campaign: Campaign, rates: Rates | None = None) -> Summary:
-    """`summary` of a business campaign already found (and its rates, if read)."""
-    found = respondents(office, campaign)
-    return Summary(
-        campaign=campaign,
-        rates=rates or response_rates(office, campaign),
-        overall=group("", found, regional.campaign_axes(campaign)),
-        programme=programme(office, campaign, found)[:PROGRAMME_SHOWN],
-    )

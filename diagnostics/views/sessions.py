@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from diagnostics import access, ics, needs, services
 from diagnostics.forms import SessionForm
 from diagnostics.models import Business, SessionRegistration
-from diagnostics.selectors import impact, territory
+from diagnostics.selectors import impact, programme, territory
 from diagnostics.selectors import sessions as selectors
 from snut import page_memo
 
@@ -100,7 +100,7 @@ def session_schedule(request, slug, pk):
     """The programme's « Programmer une session »: a form filled in from the businesses'
     preferences; one more click schedules it."""
     office = access.office_for_business_manager(request.user, slug)
-    training = get_object_or_404(territory.office_workshops(office), pk=pk)
+    training = get_object_or_404(programme.office_workshops(office), pk=pk)
     entry, availability = _needing(office, training)
     suggested = _suggested(entry, availability)
     form = SessionForm(

@@ -14,7 +14,7 @@ from diagnostics import access, needs, services
 from diagnostics.formatting import shown
 from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
-from diagnostics.selectors import bilan, impact, territory
+from diagnostics.selectors import bilan, impact, programme, territory
 from diagnostics.selectors import sessions as session_selectors
 from diagnostics.selectors.territory_rows import territory_rows
 from diagnostics.spreadsheets import csv_response, xlsx_response
@@ -153,7 +153,7 @@ def _programme_context(office, campaign) -> dict:
     proposed = found.proposed if found else []
     availability = found.availability if found else {}
     scheduled = session_selectors.office_sessions(office)
-    programme = [
+    rows = [
         (
             p,
             scheduled.get(p.training.pk, []),
@@ -161,17 +161,17 @@ def _programme_context(office, campaign) -> dict:
         )
         for p in proposed
     ]
-    own = list(territory.office_workshops(office).filter(organiser=office))
+    own = list(programme.office_workshops(office).filter(organiser=office))
     return {
         "office": office,
         "campaign": campaign,
         "respondents": found.respondents if found else 0,
         "proposed": proposed,
-        "programme": programme,
+        "programme": rows,
         "availability": availability,
         "own": own,
         "can_manage": access.manages_businesses(office),
-        "appointments": list(territory.network_appointments().only("title", "description")),
+        "appointments": list(programme.network_appointments().only("title", "description")),
         "needs": needs.campaign_needs(office, campaign) if campaign else [],
         "observed_needs": needs.observed_needs(office),
         "min_group": territory.MIN_GROUP,

@@ -5,7 +5,8 @@ in a hole, which the page fills (selectors/territory_rows.py)."""
 from django.template import Context, Template
 
 from diagnostics.needs import Availability
-from diagnostics.selectors.territory import ProposedWorkshop, Respondent
+from diagnostics.selectors.programme import ProposedWorkshop
+from diagnostics.selectors.territory import Respondent
 
 LOOP = (
     "{% load i18n snut %}{% for r in p.named %}<li>{{ r.name }} "
