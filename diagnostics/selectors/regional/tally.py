@@ -52,43 +52,55 @@ def _counted(diagnostics: QuerySet[Diagnostic]) -> dict:
     return diagnostics.aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("submitted_at"))
 
 
-def campaign_tally(campaign: Campaign, only: list[int] | None = None) -> Tally:
-    """The campaign's submitted diagnostics' scores and answers' points (`only`: of these
-    diagnostics among them): four queries."""
+def campaign_tally(campaign: Campaign) -> Tally:
+    """The campaign's submitted diagnostics' scores and answers' points: four queries."""
     diagnostics = latest_submitted().filter(campaign=campaign)
-    if only is not None:
-        diagnostics = diagnostics.filter(pk__in=only)
     counted = _counted(diagnostics)
     overall = diagnostics.filter(overall_score__isnull=False).values_list("overall_score")
-    axes: dict[str, array] = {}
+    return _scored(
+        diagnostics,
+        Tally(
+            count=counted["count"],
+            ids=counted["ids"] or 0,
+            last=counted["last"],
+            overall=array("d", (float(score) for (score,) in overall)),
+        ),
+    )
+
+
+def _scored(diagnostics: QuerySet[Diagnostic], tally: Tally) -> Tally:
+    """`tally` given these diagnostics' axis scores and answers' points: two queries."""
     for code, score in AxisScore.objects.filter(
         diagnostic__in=diagnostics, score__isnull=False
     ).values_list("axis__code", "score"):
-        axes.setdefault(code, array("d")).append(float(score))
+        tally.axes.setdefault(code, array("d")).append(float(score))
     answers = (
         Answer.objects.filter(diagnostic__in=diagnostics, choice__isnull=False)
         .values("question_id")
         .annotate(points=Sum("choice__points"), answers=Count("pk"))
         .values_list("question_id", "points", "answers")
     )
-    return Tally(
-        count=counted["count"],
-        ids=counted["ids"] or 0,
-        last=counted["last"],
-        overall=array("d", (float(score) for (score,) in overall)),
-        axes=axes,
-        answers={question: (points, count) for question, points, count in answers},
-    )
+    tally.answers = {question: (points, count) for question, points, count in answers}
+    return tally
 
 
 def tally_since(kept: Tally, campaign: Campaign) -> Tally | None:
-    """`kept` with the diagnostics submitted since added: six queries, two when none was.
-    None if something else changed since (a diagnostic reopened, deleted,
-    or one counted in the same instant as the latest kept)."""
+    """`kept` with the diagnostics submitted since added: four queries, two when none was.
+    None if something else changed since (a diagnostic reopened, deleted, or one counted
+    in the same instant as the latest kept)."""
     diagnostics = latest_submitted().filter(campaign=campaign)
     now = _counted(diagnostics)
     since = diagnostics if kept.last is None else diagnostics.filter(submitted_at__gt=kept.last)
-    added = list(since.values_list("pk", flat=True))
-    if kept.count + len(added) != now["count"] or kept.ids + sum(added) != (now["ids"] or 0):
+    added = list(since.values_list("pk", "submitted_at", "overall_score"))
+    ids = [pk for pk, _at, _score in added]
+    if kept.count + len(ids) != now["count"] or kept.ids + sum(ids) != (now["ids"] or 0):
         return None
-    return kept + campaign_tally(campaign, added) if added else kept
+    if not added:
+        return kept
+    tally = Tally(
+        count=len(ids),
+        ids=sum(ids),
+        last=max(at for _pk, at, _score in added),
+        overall=array("d", (float(score) for _pk, _at, score in added if score is not None)),
+    )
+    return kept + _scored(diagnostics.filter(pk__in=ids), tally)
