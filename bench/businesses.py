@@ -1,6 +1,7 @@
 """Issue 11's and issue 24's pages: the offices' businesses (`--businesses`, and beside the
 others in the France run), each opened again and computed, against issue 19's targets."""
 
+import itertools
 import os
 import statistics
 
@@ -53,11 +54,14 @@ def business_rows(offices, director, staff):
         after_its_own.setup = business_saved(offices[0])
         after_a_rename = get(director_client, url)
         after_a_rename.setup = business_saved(offices[0], field="name")
+        after_a_submission = get(director_client, url)
+        after_a_submission.setup = business_submitted(offices[1])
         rows += [
             (label, get(director_client, url)),
             (f"{label}, a business saved before", after_a_write),
             (f"{label}, one of its own businesses saved before", after_its_own),
             (f"{label}, one of its own businesses renamed before", after_a_rename),
+            (f"{label}, another office's business submitted before", after_a_submission),
         ]
     year = timezone.localdate().year
     slug = offices[0].slug
@@ -112,16 +116,36 @@ def business_saved(office, field="commune"):
     from diagnostics.models import Business
 
     business = Business.objects.filter(parent=office).order_by("pk").first()
-    other = {"commune": ("Nérac", "Condom"), "name": (business.name, f"{business.name} (2)")}
+    name, saves = business.name, itertools.count(2)
 
     def save():
         fields = {name: getattr(business, name) for name in services.BUSINESS_FIELDS}
-        first, second = other[field]
-        fields[field] = second if fields[field] == first else first
+        if field == "commune":
+            fields["commune"] = "Condom" if fields["commune"] == "Nérac" else "Nérac"
+        else:  # a name never given before: a part kept under an earlier one is not the one
+            fields["name"] = f"{name} ({next(saves)})"
         services.business_update(business=business, **fields)
         business.refresh_from_db()
 
     return save
+
+
+def business_submitted(office):
+    """What a business's submission writes that « Mon territoire » and the programme read,
+    untimed: a business diagnostic of `office` submitted again now (its `submitted_at`),
+    which moves the diagnostics' table as a submission does. The table is not scoped by
+    office: every office's part is written again."""
+    from django.utils import timezone
+
+    from diagnostics.models import Diagnostic
+
+    diagnostic = Diagnostic.objects.filter(organisation__parent=office, status="submitted")
+    pk = diagnostic.order_by("pk").values_list("pk", flat=True).first()
+
+    def submit():
+        Diagnostic.objects.filter(pk=pk).update(submitted_at=timezone.now())
+
+    return submit
 
 
 def session_rows(office, director_client, get):

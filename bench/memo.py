@@ -56,6 +56,7 @@ WRITTEN = (
     ", a submission before",
     ", one of its own businesses saved before",
     ", one of its own businesses renamed before",
+    ", another office's business submitted before",
 )
 
 
@@ -136,6 +137,8 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
             return "computed, memo off, what a submission changes drawn again (a submission before each run)"
         if WRITTEN[3] in label:
             return "computed, memo off, its part kept, its communes' holes filled again (one of its office's businesses' commune corrected before each run)"
+        if WRITTEN[5] in label:
+            return "computed, memo off, its kept part written again (another office's business diagnostic submitted before each run: the diagnostics' table, not scoped by office)"
         if WRITTEN[4] in label:
             return "computed, memo off, its kept part written again (one of its office's businesses renamed before each run)"
         return "computed, memo off, another office's business saved before each run (its part kept: office_writes)"

@@ -87,7 +87,7 @@ ALWAYS = frozenset(
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 # In every key, changed with an entry's shape: during a deploy, app servers of two versions
 # share the cache (and an entry of another shape is never read: ENTRY).
-VERSION = "snut-page-v2"
+VERSION = "snut-page-v3"
 ENTRY = frozenset({"at", "stamps", "content", "headers"})
 
 _settings_changes = 0
@@ -111,23 +111,23 @@ class Reads:
         # When each table was last written as `recording` began (None: the cache was away).
         self.before: dict[str, float] | None = None
         self.office: int | None = None  # `scope`
-        self.keyed = False  # `scope(keyed=True)`
+        self.keyed: frozenset[str] = frozenset()  # `scope(keyed=…)`
         self.spoilt = False  # `spoil`
 
-    def scope(self, office: int, *, keyed: bool = False) -> None:
+    def scope(self, office: int, *, keyed: frozenset[str] = frozenset()) -> None:
         """What is recorded from now on, and was since `recording` began, shows of the
         tables of settings.TABLE_STAMPS_BY_OFFICE only rows of this office's territory
         (its own row, its businesses and theirs): the record then depends on this office's
         writes to them, not on every office's (table_stamps.office_writes). Their
-        timestamps are read now, before those rows are. `keyed`: what is recorded is kept
-        under a key that holds what it draws from those rows (read on every use, as
-        selectors/territory_rows.py does): its own reads of them then depend on no
-        office's writes, only on the others (`@all`); a value it joins still passes its
-        own dependence on."""
-        self.office, self.keyed = office, keyed
-        if keyed:  # what it read so far of those tables was its own office's rows too
-            self.tables = {name for name in self.tables if not name.endswith(SCOPED)}
-        elif self.before is not None:
+        timestamps are read now, before those rows are. `keyed`: of these tables, those
+        whose rows what is recorded draws from are in the key it is kept under (read on
+        every use, as selectors/territory_rows.py does): its own reads of them then depend
+        on no office's writes, only on the others (`@all`); a value it joins still passes
+        its own dependence on."""
+        self.office, self.keyed = office, frozenset(keyed)
+        # What it read so far of the keyed tables was its own office's rows too.
+        self.tables = {name for name in self.tables if name not in self._keyed_names()}
+        if self.before is not None:
             try:
                 self.before |= stamps(office_names(office))
             except RedisError:
@@ -145,6 +145,9 @@ class Reads:
             return None
         return {name: self.before[name] for name in names}
 
+    def _keyed_names(self) -> set[str]:
+        return {table + SCOPED for table in self.keyed}
+
     def spoil(self) -> None:
         """What was recorded is not kept: what it was drawn from changed meanwhile in a way
         no timestamp tells (a keyed record's key, read again after)."""
@@ -154,7 +157,7 @@ class Reads:
         for table in QUOTED.findall(sql):
             if table in self.known:
                 names = names_read(table)
-                if self.keyed:
+                if table in self.keyed:
                     names = tuple(name for name in names if not name.endswith(SCOPED))
                 self.tables.update(names)
         # A write counts if it names a model's table, quoted or not, as stamp_after_write
@@ -210,7 +213,7 @@ def kept(key: str, compute, seconds: int = 24 * 3600, *, since: Reads | None = N
     timestamps cannot see every writer (`settings.PAGE_VALUES_KEPT`)."""
     if not settings.PAGE_VALUES_KEPT:
         return compute()
-    key = f"snut-kept-v2:{key}"
+    key = f"snut-kept-v3:{key}"
     entry = cache.get(key)
     if isinstance(entry, tuple) and len(entry) == 2 and unchanged(entry[0]):
         # What it was computed from counts as read by any page or record under way.

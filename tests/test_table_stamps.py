@@ -114,7 +114,7 @@ def test_an_office_s_writes_to_its_territory_move_its_own_timestamp_and_the_offi
 
 
 def test_a_keyed_record_of_an_office_depends_on_no_office_s_writes_to_its_territory(db):
-    """`scope(keyed=True)`: what it reads of its office's rows is in its key
+    """`scope(keyed={the organisations' table})`: what it reads of its office's rows is in its key
     (selectors/territory_rows.py), so the office's own writes leave it unchanged, as
     another's do; a write outside an office's work (`@all`) does not."""
     table = "diagnostics_organisation"
@@ -122,7 +122,7 @@ def test_a_keyed_record_of_an_office_depends_on_no_office_s_writes_to_its_territ
     business = factories.make_business(office, "Moulin de Barbaste")
     with page_memo.recording() as part:
         list(Organisation.objects.filter(pk=office.pk))  # read before the scope
-        part.scope(office.pk, keyed=True)
+        part.scope(office.pk, keyed={table})
         list(Organisation.objects.filter(parent=office))
     record = part.tables_read()
     assert f"{table}@all" in record and not any("@office" in name for name in record)
@@ -143,7 +143,7 @@ def test_a_value_drawn_inside_an_office_s_record_brings_its_own_dependence(db, k
     records = []
     for _ in range(2):  # drawn, then read back
         with page_memo.recording() as part:
-            part.scope(one.pk, keyed=keyed)
+            part.scope(one.pk, keyed={"diagnostics_organisation"} if keyed else ())
             page_memo.kept("every-office", lambda: list(Organisation.objects.all()))
         records.append(part.tables_read())
     assert all("diagnostics_organisation@offices" in record for record in records)

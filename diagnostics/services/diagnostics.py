@@ -6,6 +6,7 @@ interleave: the answer lands before the submission or is refused after it."""
 
 import logging
 from collections.abc import Collection
+from contextlib import ExitStack
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -35,6 +36,7 @@ from diagnostics.services.reports import (
     report_pdf_at_submission,
     report_pdf_enqueue,
 )
+from snut import table_stamps
 
 CAMPAIGN_CLOSED = gettext_noop(
     "La campagne « {campaign} » n’est pas ouverte : elle court du {opens} au {closes}."
@@ -253,10 +255,12 @@ def diagnostic_submit(
     business itself, from its personal link (the caller checked it: no user),
     saying whether its office may read the detail of its answers.
     """
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as writes:
         locked = lock_draft(diagnostic)
         if not locked.organisation.is_business:
             _check_director(user, locked.organisation)
+        else:  # of the tables scoped by office, only its office's rows (table_stamps)
+            writes.enter_context(table_stamps.office_writes(locked.organisation.parent_id))
         # Read the clock once the lock is held: an answer saved while we waited
         # is scored, and stamped before the submission.
         now = now or timezone.now()

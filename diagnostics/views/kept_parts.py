@@ -70,7 +70,7 @@ def kept_part(
 
     def drawn():
         part = written_part(request, template, context())
-        if still is not None and not still():
+        if still is not None and settings.PAGE_PARTS_KEPT and not still():
             since.spoil()
         return part
 

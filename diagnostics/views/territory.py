@@ -16,7 +16,7 @@ from diagnostics.forms import WorkshopForm
 from diagnostics.models import Audience, Business, Question, Questionnaire, Training
 from diagnostics.selectors import bilan, impact, programme, territory
 from diagnostics.selectors import sessions as session_selectors
-from diagnostics.selectors.territory_rows import territory_rows
+from diagnostics.selectors.territory_rows import ORGANISATIONS, territory_rows
 from diagnostics.spreadsheets import csv_response, xlsx_response
 from diagnostics.views.kept_parts import filled, kept_part, render_with_part
 from snut import page_memo
@@ -49,7 +49,7 @@ def _kept_page(request, slug, view_name: str, template: str, context):
         # Of the offices' territories the part shows this office's only, and what it draws
         # from its businesses is in its key: another office's work on its businesses, or
         # this office's correction of a commune, an e-mail or a phone, leaves it as it is.
-        reads.scope(office.pk, keyed=True)
+        reads.scope(office.pk, keyed={ORGANISATIONS})
         rows = territory_rows(office)
         role = f"{office.member_role}:{access.manages_businesses(office)}"
 

@@ -215,7 +215,7 @@ def test_weakest_questions_are_cached_until_a_business_submits(
     # Kept for every staff reader until a table it read is written (page_memo.kept).
     with django_assert_num_queries(0):
         assert regional_businesses.business_weakest_questions() == first
-    cache.delete("snut-kept-v2:business-weakest:10")  # as the cache's eviction would
+    cache.delete("snut-kept-v3:business-weakest:10")  # as the cache's eviction would
     with django_assert_num_queries(2):  # the questionnaire, the submissions' stamp
         assert regional_businesses.business_weakest_questions() == first
     run_campaign(business_questionnaire, factories.make_office("Office tardif"), [0])

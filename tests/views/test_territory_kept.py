@@ -155,6 +155,41 @@ def test_a_business_s_contact_details_corrected_leave_the_part_kept_and_show(
     assert queries(client, url)[0] == first
 
 
+@pytest.mark.parametrize("name", ["territory", "workshops"])
+def test_another_office_s_business_submitting_leaves_the_part_kept(
+    office, director, campaign, settings, name
+):
+    """A business of another office submits its diagnostic: the submission writes, of the
+    diagnostics' and axis scores' tables, only rows of that office's territory
+    (table_stamps.office_writes), so this office's part stays kept and is the page
+    written whole; the staff's dashboard of that office's campaign and one of this
+    office's own businesses submitting follow."""
+    other = factories.make_office(name="Office de tourisme de Nérac")
+    theirs = factories.open_campaign(campaign.questionnaire, organiser=other)
+    business = factories.make_business(other, segment=Business.Segment.FOOD)
+    services.business_link_issue(business=business, campaign=theirs)
+    draft = services.diagnostic_start(organisation=business, campaign=theirs)
+    factories.answer_all(draft, pick=WEAKEST)
+    client = signed_in(director)
+    url = reverse(f"diagnostics:{name}", args=[office.slug])
+    first, _page = queries(client, url)
+    kept, _again = queries(client, url)
+    services.diagnostic_submit(diagnostic=draft, share_details=True)
+    after, page = queries(client, url)
+    assert after == kept < first
+    settings.PAGE_PARTS_KEPT = False
+    assert masked(page) == masked(client.get(url).text)
+    settings.PAGE_PARTS_KEPT = True
+    other_client = signed_in(factories.make_user("directrice-nerac", office=other))
+    other_url = reverse("diagnostics:territory", args=[other.slug])
+    assert 'Soumis</dt><dd class="h4 mb-0">1 ' in queries(other_client, other_url)[1]
+    submit_businesses(office, campaign, 1, pick=WEAKEST)
+    written, page = queries(client, url)
+    assert written > kept
+    if name == "territory":
+        assert 'Soumis</dt><dd class="h4 mb-0">7 ' in page
+
+
 def test_a_part_drawn_while_its_businesses_change_is_shown_but_not_kept(
     office, director, campaign, monkeypatch
 ):
