@@ -6,13 +6,13 @@ import importlib
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import regional
-from diagnostics.selectors.stored_figures import stored, stored_row
+from diagnostics.selectors.stored_figures import FIGURES, FIGURES_VERSION, stored, stored_row
 from tests import factories
 from tests.admin.conftest import bulk_region
 
@@ -146,7 +146,7 @@ def test_with_its_task_lost_a_page_adds_the_diagnostics_submitted_since_to_the_t
         campaign, None, tally_module.campaign_tally(campaign)
     )
     assert figures(shown) == figures(regional.Dashboard(campaign, None, {}, **whole))
-    assert stored_row(f"{place(campaign)}:tally")[1].count == 4  # a page never writes it
+    assert len(stored_row(f"{place(campaign)}:tally")[1].submitted) == 4  # a page never writes it
 
 
 def test_a_tally_another_change_since_made_wrong_is_not_added_to(campaign, tallies):
@@ -177,7 +177,96 @@ def test_a_row_counting_a_submission_since_reopened_is_replaced_by_current_figur
     Diagnostic.objects.filter(pk=latest.pk).update(status=Diagnostic.Status.DRAFT)
     services.dashboard_figures_task.call(campaign_id=campaign.pk)
     assert stored_row(place(campaign))[1]["overall"].count == 3
-    assert stored_row(f"{place(campaign)}:tally")[1].count == 3
+    assert len(stored_row(f"{place(campaign)}:tally")[1].submitted) == 3
     cache.clear()
     del tallies[:]
     assert regional.dashboard(campaign).overall.count == 3 and tallies == []
+
+
+def test_a_submission_landing_while_the_task_draws_is_counted_once_and_kept_nowhere(
+    answered_campaign, monkeypatch
+):
+    """A diagnostic submitted between the task's first read and its next ones: the figures
+    it draws may count it or not, so they are kept nowhere; a page later draws them
+    whole, counting it once."""
+    campaign = answered_campaign
+    bulk_region(campaign, 1, start=4)
+    (late,) = Diagnostic.objects.filter(campaign=campaign).order_by("-pk")[:1]
+    answered([late])
+    Diagnostic.objects.filter(pk=late.pk).update(status=Diagnostic.Status.DRAFT)
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    read = tally_module._submitted_now
+
+    def submitted_meanwhile(campaign):
+        found = read(campaign)
+        Diagnostic.objects.filter(pk=late.pk).update(
+            status=Diagnostic.Status.SUBMITTED, submitted_at=timezone.now() - timedelta(minutes=10)
+        )
+        return found
+
+    monkeypatch.setattr(tally_module, "_submitted_now", submitted_meanwhile)
+    cache.clear()
+    caches[FIGURES].delete(f"v{FIGURES_VERSION}:{place(campaign)}")  # the task draws again
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    monkeypatch.setattr(tally_module, "_submitted_now", read)
+    assert len(stored_row(f"{place(campaign)}:tally")[1].submitted) == 4  # the one before
+    cache.clear()
+    shown = regional.dashboard(campaign)
+    assert shown.overall.count == 5 and shown.weakest[0].answers == 5
+
+
+def test_a_diagnostic_submitted_again_behind_the_tally_s_time_is_not_added_to(campaign):
+    """The latest submission reopened and submitted again with an earlier time (a clock
+    behind): the tally counts its old scores, so the figures are drawn whole."""
+    latest = Diagnostic.objects.filter(campaign=campaign).order_by("-pk").first()
+    Diagnostic.objects.filter(pk=latest.pk).update(
+        submitted_at=latest.submitted_at + timedelta(minutes=1)
+    )
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    Diagnostic.objects.filter(pk=latest.pk).update(
+        submitted_at=latest.submitted_at, overall_score=1
+    )
+    cache.clear()
+    shown = regional.dashboard(campaign)
+    # 0, 7, 14 and 21 before; 21 is now 1.
+    assert shown.awaited is None and (shown.overall.maximum, shown.overall.median) == (14, 4)
+
+
+def test_the_task_keeps_what_it_draws_never_what_a_page_left_in_the_shared_cache(campaign):
+    figures = dashboard_module.submitted_figures(campaign, None)
+    key = dashboard_module.submissions_stamp(campaign, None)[0]
+    cache.set(key, {**figures, "overall": figures["overall"].__class__(count=99)})
+    caches_row = stored_row(place(campaign))
+    assert caches_row is not None
+    Diagnostic.objects.filter(campaign=campaign).order_by("pk").first().delete()
+    key = dashboard_module.submissions_stamp(campaign, None)[0]
+    cache.set(key, {**figures, "overall": figures["overall"].__class__(count=99)})
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    assert stored_row(place(campaign))[1]["overall"].count == 3
+
+
+def test_figures_drawn_while_a_diagnostic_came_and_went_are_kept_nowhere(
+    answered_campaign, monkeypatch
+):
+    """A diagnostic submitted while the task draws, then reopened: the submissions key is
+    the one the task read again, but its figures counted the diagnostic; kept, a page
+    would show them. They are not."""
+    campaign = answered_campaign
+    bulk_region(campaign, 1, start=4)
+    (late,) = Diagnostic.objects.filter(campaign=campaign).order_by("-pk")[:1]
+    answered([late])
+    Diagnostic.objects.filter(pk=late.pk).update(status=Diagnostic.Status.DRAFT)
+    read = tally_module._submitted_now
+
+    def submitted_meanwhile(campaign):
+        Diagnostic.objects.filter(pk=late.pk).update(status=Diagnostic.Status.SUBMITTED)
+        return read(campaign)
+
+    monkeypatch.setattr(tally_module, "_submitted_now", submitted_meanwhile)
+    cache.clear()
+    caches[FIGURES].delete(f"v{FIGURES_VERSION}:{place(campaign)}")  # the task draws again
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)  # draws 5
+    monkeypatch.setattr(tally_module, "_submitted_now", read)
+    Diagnostic.objects.filter(pk=late.pk).update(status=Diagnostic.Status.DRAFT)  # reopened
+    cache.clear()
+    assert regional.dashboard(campaign).overall.count == 4

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 # settings.CACHES: the table of the database that keeps the rows.
 FIGURES = "figures"
 # Changed with any class a row holds (regional.dashboard's and statistics' dataclasses).
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 SHARED_SECONDS = 3600  # in the shared cache (the database's rows never expire)
 
 
@@ -70,11 +70,13 @@ def stored(
     value is used if it was drawn under `key`; otherwise `meanwhile(value, counted)`, if
     given and not None, is returned as it is (kept nowhere: what a page shows while the
     task is awaited). `keep=True` (the task's call, with `last`, the latest submission the
-    figure counts, and `current()`, the key the figure would be drawn under now) writes
-    the row (`keep_row`).
+    figure counts) writes the row (`keep_row`). `current()`: the key the figure would be
+    drawn under now, read again once the task drew it: if it moved, it is kept nowhere.
     No query when the shared cache has it, one more on a miss with a `place`.
     """
-    value = cache.get(key)
+    # The task draws what it keeps itself: a page's value (drawn from an added-to tally) is
+    # never kept in the database for good.
+    value = None if keep else cache.get(key)
     row = None
     if value is None:
         if place is not None:
@@ -87,22 +89,27 @@ def stored(
                     return waiting
         if value is None:
             value = compute()
+            # The task's, drawn while a submission or a reopening landed: it may count it or
+            # not, so it is kept nowhere (`key` would name what it does not count). A page's
+            # is kept an hour at most, in the shared cache only.
+            if keep and current is not None and current() != key:
+                return value
         cache.set(key, value, seconds)
     if keep and place is not None:
-        keep_row(place, key, value, last, row, current=current)
+        keep_row(place, key, value, last, row, current=current is not None)
     return value
 
 
-def keep_row(place: str, key: str, value, last, row: tuple | None = None, *, current=None) -> None:
+def keep_row(place: str, key: str, value, last, row: tuple | None = None, *, current=False) -> None:
     """The task's write: `value`, drawn under `key` and counting submissions up to `last`,
     kept at `place` unless the row there (`row`, as read, or read now) counts a later one
-    (a late task's figure never replaces a newer one), or unless `value` is still
-    current (`current()`, the key it would be drawn under now, is `key`): a row counting
-    a later submission that was since reopened, or stamped by a clock ahead, is replaced."""
+    (a late task's figure never replaces a newer one), or unless `current`: `key` is the
+    one it would be drawn under once drawn, so a row counting a later submission since
+    reopened, or stamped by a clock ahead, is replaced."""
     if row is None:
         row = stored_row(place)
     if row is not None and row[0] == key:
         return
     newer = row is not None and row[2] is not None and (last is None or row[2] > last)
-    if row is None or not newer or (current is not None and current() == key):
+    if row is None or not newer or current:
         caches[FIGURES].set(_row_key(place), (key, value, last))

@@ -171,8 +171,8 @@ def _drawn(campaign: Campaign, previous: Campaign | None, *, key: str, last, kee
             tally = tally_since(row[1], campaign)
     if tally is None:
         tally = campaign_tally(campaign)
-    if keep:
-        keep_row(place, key, tally, last, current=partial(_current, campaign, previous))
+    if keep and _current(campaign, previous) == key:  # else: drawn while one landed
+        keep_row(place, key, tally, last, current=True)
     return _submitted_figures(campaign, previous, tally)
 
 

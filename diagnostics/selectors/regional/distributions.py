@@ -50,7 +50,7 @@ def level_counts(
     greatest lower bound not above the score, the first of equal ones), counted by
     bisecting the sorted scores at each bound rather than looking each score up (7,000
     lookups on the dashboard of 1,000 offices took 15 ms). The bounds are compared as
-    they are stored (decimals), as level_for compares them."""
+    they are stored, as level_for compares them."""
     ordered = sorted(scores)
     counts = {level.pk: 0 for level in levels}
     steps: list[tuple[object, MaturityLevel]] = []

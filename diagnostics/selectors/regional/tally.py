@@ -6,15 +6,14 @@ The submission's task keeps the campaign's tally in the database beside the figu
 (selectors/stored_figures.py, `keep_row`). When the task has not run (its worker stopped),
 the dashboard reads it back and adds the few diagnostics submitted since
 (`tally_since`): the figures drawn are those of every submitted diagnostic, as if drawn
-whole. If anything else changed since (a diagnostic reopened or deleted), they are drawn
-whole.
+whole. If anything else changed since (a diagnostic reopened, deleted or submitted
+again), they are drawn whole.
 """
 
 from array import array
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Sum
 
 from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic
 from diagnostics.selectors.statistics import latest_submitted
@@ -22,9 +21,10 @@ from diagnostics.selectors.statistics import latest_submitted
 
 @dataclass
 class Tally:
-    count: int  # submitted diagnostics counted
-    ids: int  # the sum of their ids: with `count`, tells that only additions happened since
-    last: datetime | None  # the latest submission counted
+    # The diagnostics counted: id → when submitted (a POSIX time). Read again, they tell
+    # exactly which were added since, and that none was reopened, deleted or submitted
+    # again (its time changed).
+    submitted: dict[int, float] = field(default_factory=dict)
     overall: array = field(default_factory=lambda: array("d"))  # overall scores
     axes: dict[str, array] = field(default_factory=dict)  # axis code → scores
     answers: dict[int, tuple[int, int]] = field(default_factory=dict)  # question → points, answers
@@ -37,45 +37,35 @@ class Tally:
         for question, (points, count) in other.answers.items():
             before = answers.get(question, (0, 0))
             answers[question] = (before[0] + points, before[1] + count)
-        lasts = [last for last in (self.last, other.last) if last is not None]
         return Tally(
-            count=self.count + other.count,
-            ids=self.ids + other.ids,
-            last=max(lasts, default=None),
+            submitted=self.submitted | other.submitted,
             overall=self.overall + other.overall,
             axes=axes,
             answers=answers,
         )
 
 
-def _counted(diagnostics: QuerySet[Diagnostic]) -> dict:
-    return diagnostics.aggregate(count=Count("pk"), ids=Sum("pk"), last=Max("submitted_at"))
-
-
-def campaign_tally(campaign: Campaign) -> Tally:
-    """The campaign's submitted diagnostics' scores and answers' points: four queries."""
-    diagnostics = latest_submitted().filter(campaign=campaign)
-    counted = _counted(diagnostics)
-    overall = diagnostics.filter(overall_score__isnull=False).values_list("overall_score")
-    return _scored(
-        diagnostics,
-        Tally(
-            count=counted["count"],
-            ids=counted["ids"] or 0,
-            last=counted["last"],
-            overall=array("d", (float(score) for (score,) in overall)),
-        ),
+def _tally_of(ids: list[int]) -> Tally:
+    """These diagnostics' tally, each read as it is now: four queries. Their scores are read
+    by id, never as « the campaign's submitted ones » again: a diagnostic submitted between
+    two queries would be counted in one and not the other."""
+    rows = Diagnostic.objects.filter(pk__in=ids, status=Diagnostic.Status.SUBMITTED).values_list(
+        "pk", "submitted_at", "overall_score"
     )
-
-
-def _scored(diagnostics: QuerySet[Diagnostic], tally: Tally) -> Tally:
-    """`tally` given these diagnostics' axis scores and answers' points: two queries."""
+    tally = Tally()
+    overall = []
+    for pk, at, score in rows:
+        tally.submitted[pk] = at.timestamp()
+        if score is not None:
+            overall.append(float(score))
+    tally.overall = array("d", overall)
+    ids = list(tally.submitted)  # a diagnostic reopened meanwhile: none of its scores
     for code, score in AxisScore.objects.filter(
-        diagnostic__in=diagnostics, score__isnull=False
+        diagnostic_id__in=ids, score__isnull=False
     ).values_list("axis__code", "score"):
         tally.axes.setdefault(code, array("d")).append(float(score))
     answers = (
-        Answer.objects.filter(diagnostic__in=diagnostics, choice__isnull=False)
+        Answer.objects.filter(diagnostic_id__in=ids, choice__isnull=False)
         .values("question_id")
         .annotate(points=Sum("choice__points"), answers=Count("pk"))
         .values_list("question_id", "points", "answers")
@@ -84,23 +74,21 @@ def _scored(diagnostics: QuerySet[Diagnostic], tally: Tally) -> Tally:
     return tally
 
 
+def _submitted_now(campaign: Campaign) -> dict[int, float]:
+    rows = latest_submitted().filter(campaign=campaign).values_list("pk", "submitted_at")
+    return {pk: at.timestamp() for pk, at in rows}
+
+
+def campaign_tally(campaign: Campaign) -> Tally:
+    """The campaign's submitted diagnostics' scores and answers' points: four queries."""
+    return _tally_of(list(_submitted_now(campaign)))
+
+
 def tally_since(kept: Tally, campaign: Campaign) -> Tally | None:
-    """`kept` with the diagnostics submitted since added: four queries, two when none was.
-    None if something else changed since (a diagnostic reopened, deleted, or one counted
-    in the same instant as the latest kept)."""
-    diagnostics = latest_submitted().filter(campaign=campaign)
-    now = _counted(diagnostics)
-    since = diagnostics if kept.last is None else diagnostics.filter(submitted_at__gt=kept.last)
-    added = list(since.values_list("pk", "submitted_at", "overall_score"))
-    ids = [pk for pk, _at, _score in added]
-    if kept.count + len(ids) != now["count"] or kept.ids + sum(ids) != (now["ids"] or 0):
+    """`kept` with the diagnostics submitted since added: four queries, one when none was.
+    None if a diagnostic it counts is no longer submitted, or was submitted again."""
+    now = _submitted_now(campaign)
+    if any(now.get(pk) != at for pk, at in kept.submitted.items()):
         return None
-    if not added:
-        return kept
-    tally = Tally(
-        count=len(ids),
-        ids=sum(ids),
-        last=max(at for _pk, at, _score in added),
-        overall=array("d", (float(score) for _pk, _at, score in added if score is not None)),
-    )
-    return kept + _scored(diagnostics.filter(pk__in=ids), tally)
+    added = [pk for pk in now if pk not in kept.submitted]
+    return kept + _tally_of(added) if added else kept
