@@ -47,7 +47,7 @@ class Tally:
 
 def _tally_of(ids: list[int]) -> Tally:
     """These diagnostics' tally, each read as it is now: four queries. Their scores are read
-    by id, never as « the campaign's submitted ones » again: a diagnostic submitted between
+    by id, never as the campaign's submitted ones again: a diagnostic submitted between
     two queries would be counted in one and not the other."""
     rows = Diagnostic.objects.filter(pk__in=ids, status=Diagnostic.Status.SUBMITTED).values_list(
         "pk", "submitted_at", "overall_score"
