@@ -190,6 +190,36 @@ def test_another_office_s_business_submitting_leaves_the_part_kept(
         assert 'Soumis</dt><dd class="h4 mb-0">7 ' in page
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"name": "Auberge de Saint-Martin"},
+        {"segment": Business.Segment.ACTIVITIES},
+        {"website": "https://moulin.example/"},
+    ],
+)
+def test_what_the_part_draws_from_a_business_changed_by_its_office_writes_it_again(
+    office, director, campaign, settings, change
+):
+    """Through the office's own services (office_writes, which leave the office's
+    timestamp to the key): a change to a column the key holds, or a new business,
+    writes the part again, the same as written whole."""
+    client = signed_in(director)
+    url = reverse("diagnostics:territory", args=[office.slug])
+    first, _page = queries(client, url)
+    own = Business.objects.filter(parent=office).order_by("name").first()
+    services.business_update(business=own, **business_fields(own, **change))
+    written, page = queries(client, url)
+    assert written > 5
+    settings.PAGE_PARTS_KEPT = False
+    assert masked(page) == masked(client.get(url).text)
+    settings.PAGE_PARTS_KEPT = True
+    services.business_create(
+        office=office, **business_fields(own, name="Ferme de Xaintrailles", email="")
+    )
+    assert queries(client, url)[0] > 5
+
+
 def test_a_part_drawn_while_its_businesses_change_is_shown_but_not_kept(
     office, director, campaign, monkeypatch
 ):
