@@ -133,17 +133,20 @@ def business_saved(office, field="commune"):
 def business_submitted(office):
     """What a business's submission writes that « Mon territoire » and the programme read,
     untimed: a business diagnostic of `office` submitted again now (its `submitted_at`),
-    which moves the diagnostics' table as a submission does. The table is not scoped by
-    office: every office's part is written again."""
+    which moves the diagnostics' table as a submission does, for that office only
+    (table_stamps.office_writes): the other offices' parts stay kept."""
     from django.utils import timezone
 
     from diagnostics.models import Diagnostic
+    from snut import table_stamps
 
     diagnostic = Diagnostic.objects.filter(organisation__parent=office, status="submitted")
     pk = diagnostic.order_by("pk").values_list("pk", flat=True).first()
 
     def submit():
-        Diagnostic.objects.filter(pk=pk).update(submitted_at=timezone.now())
+        # As services.diagnostic_submit writes a business's submission: for its office only.
+        with table_stamps.office_writes(office.pk):
+            Diagnostic.objects.filter(pk=pk).update(submitted_at=timezone.now())
 
     return submit
 
