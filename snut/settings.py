@@ -230,14 +230,15 @@ CACHALOT_INVALIDATE_RAW = False
 # answers and activity (`<table>@drafts`) and for every other write (`<table>@all`).
 TABLE_STAMPS_BY_DRAFTS = ("diagnostics_answer", "diagnostics_diagnostic")
 # The rows of an office's territory that the services write for that office alone
-# (table_stamps.office_writes: a business created, changed or imported, a business's
-# diagnostic submitted): « Mon territoire » and the workshop programme of another office,
+# (table_stamps.office_writes: a business created, changed or imported, invited, opening
+# its link, starting or submitting its diagnostic): « Mon territoire » and the workshop programme of another office,
 # which read of these tables only their own office's rows (`Reads.scope`), are not
 # written again for them.
 TABLE_STAMPS_BY_OFFICE = (
     "diagnostics_organisation",
     "diagnostics_diagnostic",
     "diagnostics_axisscore",
+    "diagnostics_businesslink",
 )
 CACHALOT_UNCACHABLE_TABLES = (
     "django_migrations",

@@ -65,7 +65,7 @@ def business_link_issue(
         raise ServiceError(_(LINK_NOT_A_BUSINESS))
     now = now or timezone.now()
     token, hashed = new_token()
-    with transaction.atomic():
+    with transaction.atomic(), table_stamps.office_writes(business.parent_id):
         BusinessLink.objects.select_for_update().filter(
             campaign=campaign, business=business, revoked_at__isnull=True
         ).update(revoked_at=now)
@@ -107,7 +107,8 @@ def business_link_open(*, token: str, now: datetime | None = None) -> BusinessLi
     if link.expires_at <= now:
         raise ServiceError(_(LINK_EXPIRED), code="expired")
     if link.opened_at is None:
-        BusinessLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=now)
+        with table_stamps.office_writes(link.business.parent_id):
+            BusinessLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=now)
         link.opened_at = now
     return link
 
@@ -365,8 +366,8 @@ def business_invitations_send(
     if campaign.audience != Audience.BUSINESSES or not all(map(campaign.admits, businesses)):
         raise ServiceError(_(LINK_NOT_A_BUSINESS))
     # In bulk, a fixed number of queries whatever the number of businesses (the
-    # same effect as business_link_issue for each).
-    with transaction.atomic():
+    # same effect as business_link_issue for each), for the campaign's office alone.
+    with transaction.atomic(), table_stamps.office_writes(campaign.organiser_id):
         live = BusinessLink.objects.select_for_update().filter(
             campaign=campaign, business__in=businesses, revoked_at__isnull=True
         )

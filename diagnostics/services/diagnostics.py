@@ -108,8 +108,12 @@ def diagnostic_start(
         raise ServiceError(_(NOT_IN_AUDIENCE).format(campaign=campaign.name))
     check_open(campaign, now)
     already = ServiceError(_(ALREADY_STARTED).format(campaign=campaign.name))
+    # A business's draft is a row of its office's territory (table_stamps).
+    office = organisation.parent_id if organisation.is_business else None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), ExitStack() as writes:
+            if office is not None:
+                writes.enter_context(table_stamps.office_writes(office))
             # Locking the office serialises two clicks on « Commencer »; the
             # database constraint still has the last word where locks are no-ops.
             Organisation.objects.select_for_update().filter(pk=organisation.pk).first()

@@ -2,6 +2,8 @@
 secret link (business invitations, team invitations, invitations to give an opinion,
 workshop sessions), keyed just before they leave."""
 
+from contextlib import nullcontext
+
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.utils import timezone
 from django_tasks import task
@@ -21,6 +23,7 @@ from diagnostics.services.queue import (
     retry,
 )
 from diagnostics.tokens import new_token
+from snut import table_stamps
 
 _DESCRIBED = ("subject", "body", "from_email", "to", "cc", "bcc", "reply_to")
 
@@ -107,7 +110,13 @@ def _rekeyed(model, links: dict) -> dict[int, str]:
     for link in links.values():
         if link.revoked_at is None and getattr(link, "accepted_at", None) is None:
             tokens[link.pk], link.token_hash = new_token()
-    model.objects.bulk_update([links[pk] for pk in tokens], ["token_hash"])
+    # A batch of one office's business links writes for that office alone (table_stamps).
+    offices = {
+        getattr(getattr(link, "business", None), "parent_id", None) for link in links.values()
+    }
+    office = offices.pop() if len(offices) == 1 else None
+    with table_stamps.office_writes(office) if office else nullcontext():
+        model.objects.bulk_update([links[pk] for pk in tokens], ["token_hash"])
     return tokens
 
 

@@ -220,6 +220,39 @@ def test_what_the_part_draws_from_a_business_changed_by_its_office_writes_it_aga
     assert queries(client, url)[0] > 5
 
 
+@pytest.mark.parametrize("name", ["territory", "workshops"])
+def test_another_office_inviting_its_businesses_leaves_the_part_kept(
+    office, director, campaign, settings, django_capture_on_commit_callbacks, mailoutbox, name
+):
+    """Another office invites its businesses (the e-mails' task keys each link), one opens
+    its link and starts its diagnostic: all written for that office alone
+    (table_stamps.office_writes), so this office's part stays kept, and that office's
+    counts follow."""
+    other = factories.make_office(name="Office de tourisme de Nérac")
+    theirs = factories.open_campaign(campaign.questionnaire, organiser=other)
+    business = factories.make_business(other, segment=Business.Segment.FOOD)
+    client = signed_in(director)
+    url = reverse(f"diagnostics:{name}", args=[office.slug])
+    first, _page = queries(client, url)
+    kept, _again = queries(client, url)
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails' task runs
+        services.business_invitations_send(
+            campaign=theirs, businesses=[business], base_url="http://testserver/"
+        )
+    assert len(mailoutbox) == 1
+    _link, token = services.business_link_issue(business=business, campaign=theirs)
+    services.business_link_open(token=token)
+    services.diagnostic_start(organisation=business, campaign=theirs)
+    after, page = queries(client, url)
+    assert after == kept < first
+    settings.PAGE_PARTS_KEPT = False
+    assert masked(page) == masked(client.get(url).text)
+    other_client = signed_in(factories.make_user("directrice-nerac", office=other))
+    other_page = other_client.get(reverse("diagnostics:territory", args=[other.slug])).text
+    assert 'Invités</dt><dd class="h4 mb-0">1<' in other_page
+    assert 'Commencés</dt><dd class="h4 mb-0">1 ' in other_page
+
+
 def test_a_part_drawn_while_its_businesses_change_is_shown_but_not_kept(
     office, director, campaign, monkeypatch
 ):
