@@ -46,8 +46,8 @@ def business_rows(offices, director, staff):
         # Below the navigation, the page is kept for the office's members of the same
         # rights (diagnostics/views/kept_parts.py): « computed » finds it warm; another
         # office's business saved before each view leaves it kept (office_writes); one of
-        # the office's own with its commune corrected leaves it kept too, its communes'
-        # holes filled again (selectors/territory_rows.py); renamed, it writes it again.
+        # the office's own with its commune corrected, or renamed, leaves it kept too, its
+        # holes filled again and its lists put in order (selectors/territory_rows.py).
         after_a_write = get(director_client, url)
         after_a_write.setup = business_saved(offices[1])
         after_its_own = get(director_client, url)
@@ -110,7 +110,7 @@ def business_saved(office, field="commune"):
     (services.business_update), its commune corrected (or, `field="name"`, renamed): a
     write to the organisations' table, which « Mon territoire » and the programme read.
     Since `office_writes`, another office's parts stay kept; since `territory_rows`, so
-    does this office's after a commune corrected (a rename writes it again); the staff's
+    does this office's after a commune corrected or a rename; the staff's
     pages, which read every office's businesses, are computed again. Untimed."""
     from diagnostics import services
     from diagnostics.models import Business

@@ -140,7 +140,7 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
         if WRITTEN[5] in label:
             return "computed, memo off, its part kept (another office's business diagnostic submitted before each run, written for that office only: office_writes)"
         if WRITTEN[4] in label:
-            return "computed, memo off, its kept part written again (one of its office's businesses renamed before each run)"
+            return "computed, memo off, its part kept, its names' holes filled and its lists put in order again (one of its office's businesses renamed before each run)"
         return "computed, memo off, another office's business saved before each run (its part kept: office_writes)"
     if label in unlisted:
         return unlisted[label]

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from diagnostics.collation import french_key
 from diagnostics.models import Audience, Axis, Campaign, Office, Question, Training
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.territory import Respondent
+from diagnostics.selectors.territory_rows import business_order
 from diagnostics.selectors.trainings import business_workshops, upcoming_sessions, weak_answers
 
 # Workshops in the office's results page's and report's section, and in the bilan.
@@ -91,7 +91,7 @@ def programme(
     )
     by_diagnostic = {r.diagnostic_id: r for r in found}
     # Each workshop lists its businesses in French order: each name's key computed once.
-    name_key = {r.diagnostic_id: french_key(r.name) for r in found}
+    name_key = {r.diagnostic_id: business_order(r.name, r.business_id) for r in found}
     # question code → diagnostic id → missing weighted points
     missing: dict[str, dict[int, float]] = {}
     for choice, diagnostic_id in rows:

@@ -27,6 +27,7 @@ from diagnostics.models import (
 )
 from diagnostics.selectors import regional
 from diagnostics.selectors.statistics import latest_submitted
+from diagnostics.selectors.territory_rows import business_order
 
 MIN_GROUP = 5  # fewer submitted businesses would let the office single one out
 
@@ -128,7 +129,7 @@ def respondents(office: Office, campaign: Campaign) -> list[Respondent]:
             "overall_level_id",
             "overall_level__name",
         )
-        .order_by("organisation__name", "pk")
+        .order_by()
     )
     found = {
         row[0]: Respondent(
@@ -153,7 +154,8 @@ def respondents(office: Office, campaign: Campaign) -> list[Respondent]:
     )
     for diagnostic_id, code, score in scores:
         found[diagnostic_id].axes[code] = None if score is None else float(score)
-    return list(found.values())
+    # In French order of the names, as the kept parts put their lists (territory_rows).
+    return sorted(found.values(), key=lambda r: business_order(r.name, r.business_id))
 
 
 @dataclass

@@ -20,6 +20,10 @@ register = template.Library()
 # Where a kept part leaves room for a piece kept apart (views/kept_parts.py): a comment,
 # so that a hole nothing fills shows nothing.
 HOLE = re.compile(r"<!--snut-hole:([\w:-]+)-->")
+# A list whose items the view puts in order when it fills the holes (`{% in_order %}`): a
+# kept part whose items are named in holes keeps no order that a rename would change.
+IN_ORDER = re.compile(r"<!--snut-in-order-->(.*?)<!--/snut-in-order-->", re.S)
+ITEM = re.compile(r"<!--snut-item:([\w:-]+)-->")
 MINUS = "\u2212"
 NARROW_NBSP = "\u202f"
 
@@ -101,8 +105,9 @@ def invitees(workshop, availability) -> str:
         when = availability.get(r.diagnostic_id) if availability else None
         items.append(
             format_html(
-                '<li>{} <span class="text-body-secondary">({}, {}){}</span>{}{}</li>',
-                r.name,
+                '{}<li>{} <span class="text-body-secondary">({}, {}){}</span>{}{}</li>',
+                item("business", r.business_id),  # in order by name when filled
+                hole("name", r.business_id),
                 r.segment_label,
                 hole("commune", r.business_id),  # kept apart (selectors/territory_rows.py)
                 format_html(" — {}", when.label) if when else "",
@@ -110,7 +115,9 @@ def invitees(workshop, availability) -> str:
                 seen if r.diagnostic_id in workshop.seen_by else "",
             )
         )
-    return mark_safe("".join(items))
+    # Names and communes are holes, and the list is put in order when they are filled:
+    # the kept part holds none of what a business's rename or move changes.
+    return mark_safe(in_order() + "".join(items) + end_in_order())
 
 
 @register.simple_tag
@@ -121,6 +128,28 @@ def hole(*names) -> str:
     if not HOLE.fullmatch(f"<!--snut-hole:{name}-->"):
         raise ValueError(f"not a hole's name: {name!r}")
     return mark_safe(f"<!--snut-hole:{name}-->")
+
+
+@register.simple_tag
+def in_order() -> str:
+    """Opens a list whose items (`{% item %}`) the view sorts when it fills the part's holes
+    (views/kept_parts.py, `filled`); `{% end_in_order %}` closes it."""
+    return mark_safe("<!--snut-in-order-->")
+
+
+@register.simple_tag
+def end_in_order() -> str:
+    return mark_safe("<!--/snut-in-order-->")
+
+
+@register.simple_tag
+def item(*names) -> str:
+    """Where an item of an `{% in_order %}` list begins, named by its parts as a hole is
+    (`{% item "business" r.business_id %}` → business:7)."""
+    name = ":".join(str(n) for n in names)
+    if not ITEM.fullmatch(f"<!--snut-item:{name}-->"):
+        raise ValueError(f"not an item's name: {name!r}")
+    return mark_safe(f"<!--snut-item:{name}-->")
 
 
 @register.simple_tag

@@ -39,7 +39,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from diagnostics.templatetags.snut import HOLE
+from diagnostics.templatetags.snut import HOLE, IN_ORDER, ITEM
 from snut import page_memo
 
 # What a kept part holds where a form's CSRF token goes (no secret: filled in per request).
@@ -119,9 +119,22 @@ def holes(part: str) -> list[str]:
     return list(dict.fromkeys(HOLE.findall(part)))
 
 
-def filled(part: str, pieces: dict[str, str]) -> str:
-    """The part with each hole filled by its piece; a hole without one is left empty."""
+def filled(part: str, pieces: dict[str, str], order: dict[str, tuple] | None = None) -> str:
+    """The part with each hole filled by its piece; a hole without one is left empty.
+    The items of each `{% in_order %}` list are put in the order of their keys in `order`
+    (item's name → sort key; an item without one goes last, in the order drawn), or left
+    as drawn without `order`; their marks are left out."""
+    part = IN_ORDER.sub(lambda match: _in_order(match[1], order), part)
     return HOLE.sub(lambda match: pieces.get(match[1], ""), part)
+
+
+def _in_order(items: str, order: dict[str, tuple] | None) -> str:
+    """An `{% in_order %}` list's HTML, its items sorted, with what precedes the first one."""
+    before, *named = ITEM.split(items)
+    pairs = list(zip(named[::2], named[1::2], strict=True))  # (item's name, its HTML)
+    if order is not None:
+        pairs.sort(key=lambda pair: (pair[0] not in order, order.get(pair[0], ())))
+    return before + "".join(html for _name, html in pairs)
 
 
 def written_part(request, template: str, context: dict) -> str:

@@ -64,7 +64,10 @@ def _kept_page(request, slug, view_name: str, template: str, context):
             still=lambda: territory_rows(office).key == rows.key,
         )
     return render_with_part(
-        request, f"diagnostics/{template}.html", {"office": office}, filled(part, rows.pieces)
+        request,
+        f"diagnostics/{template}.html",
+        {"office": office},
+        filled(part, rows.pieces, rows.order),
     )
 
 

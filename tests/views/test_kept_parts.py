@@ -210,3 +210,29 @@ def test_a_hole_is_named_safely_and_a_hole_nothing_fills_shows_nothing():
     assert filled(part, {"plan:12": "<b>ok</b>"}) == "<p><b>ok</b></p><b>ok</b>"
     with pytest.raises(ValueError):
         Template('{% load snut %}{% hole "a --> <script>" %}').render(Context())
+
+
+def test_the_items_of_a_list_in_order_are_sorted_when_the_holes_are_filled():
+    """`{% in_order %}` lists (« Mon territoire »'s businesses, kept with their names in
+    holes): each list's items are sorted by their keys, an item without one last in the
+    order drawn, what precedes the first item kept, the marks left out; a part filled
+    without an order keeps its lists as drawn."""
+    from django.template import Context, Template
+
+    from diagnostics.views.kept_parts import filled
+
+    part = Template(
+        '{% load snut %}<ul>{% in_order %}\n{% for pk in items %}{% item "b" pk %}'
+        '<li>{% hole "name" pk %}</li>\n{% endfor %}{% end_in_order %}</ul>'
+        '<ol>{% in_order %}{% item "b" 1 %}<li>1</li>{% item "b" 3 %}<li>3</li>'
+        "{% end_in_order %}</ol>"
+    ).render(Context({"items": [1, 2, 3, 4]}))
+    pieces = {"name:1": "Zoé", "name:2": "Ânes", "name:3": "Bois", "name:4": "?"}
+    order = {"b:1": ("zoe", 1), "b:2": ("anes", 2), "b:3": ("bois", 3)}
+    assert filled(part, pieces, order) == (
+        "<ul>\n<li>Ânes</li>\n<li>Bois</li>\n<li>Zoé</li>\n<li>?</li>\n</ul>"
+        "<ol><li>3</li><li>1</li></ol>"
+    )
+    assert "<li>Zoé</li>\n<li>Ânes</li>" in filled(part, pieces)
+    with pytest.raises(ValueError):
+        Template('{% load snut %}{% item "a --> <script>" %}').render(Context())

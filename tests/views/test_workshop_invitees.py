@@ -1,6 +1,7 @@
 """The workshop programme's named businesses, written by {% invitees %} (templatetags/snut):
-the HTML the template's loop wrote, wishes, availability and lacks included; the commune
-in a hole, which the page fills (selectors/territory_rows.py)."""
+the HTML the template's loop wrote, wishes, availability and lacks included; the name and
+the commune in holes, in a list the page puts in order when it fills them
+(selectors/territory_rows.py)."""
 
 from django.template import Context, Template
 
@@ -9,14 +10,15 @@ from diagnostics.selectors.programme import ProposedWorkshop
 from diagnostics.selectors.territory import Respondent
 
 LOOP = (
-    "{% load i18n snut %}{% for r in p.named %}<li>{{ r.name }} "
+    '{% load i18n snut %}{% in_order %}{% for r in p.named %}{% item "business" r.business_id %}'
+    '<li>{% hole "name" r.business_id %} '
     '<span class="text-body-secondary">({{ r.segment_label }}, {% hole "commune" r.business_id %})'
     "{% with when=availability|get_item:r.diagnostic_id %}{% if when %} — {{ when.label }}"
     "{% endif %}{% endwith %}</span>{% if r.diagnostic_id in p.wished_by %} "
     '<span class="badge text-bg-info">{% translate "l’a demandé" %}</span>{% endif %}'
     "{% if r.diagnostic_id in p.seen_by %} "
     '<span class="badge text-bg-light border">{% translate "vu sur son site" %}</span>'
-    "{% endif %}</li>{% endfor %}"
+    "{% endif %}</li>{% endfor %}{% end_in_order %}"
 )
 
 
@@ -57,5 +59,6 @@ def test_invitees_are_the_html_the_template_loop_wrote():
         expected = Template(LOOP).render(Context(context))
         written = Template("{% load snut %}{% invitees p availability %}").render(Context(context))
         assert written == expected and "Non nommé" not in written
-    assert "&lt;b&gt;Ferme&lt;/b&gt;" in written and "l’a demandé" in written
+    assert "<!--snut-hole:name:4-->" in written and "l’a demandé" in written
     assert "<!--snut-hole:commune:4-->" in written and "Saint-Émilion" not in written
+    assert "Ferme" not in written
