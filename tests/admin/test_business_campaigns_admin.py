@@ -311,3 +311,61 @@ def test_the_business_list_s_departments_are_kept_until_an_office_or_business_is
     with CaptureQueriesContext(connection) as written:
         assert departments() == before | {"64"}
     assert len(written.captured_queries) == len(kept.captured_queries) + 1
+
+
+def test_counts_read_after_pagination_are_the_counts_that_sort_the_list(territory):
+    """`campaign_counts` (the page's campaigns, after pagination) and
+    `business_campaign_counts` (the list's own query, when a count sorts it) count the
+    same: a revoked link is not invited, a replaced diagnostic not started, a campaign
+    with nothing yet counts zeros."""
+    from django.utils import timezone
+
+    from diagnostics.models import BusinessLink, Campaign
+
+    current = territory["current"]
+    BusinessLink.objects.filter(
+        pk=BusinessLink.objects.filter(campaign=current).order_by("pk")[0].pk
+    ).update(revoked_at=timezone.now())
+    Diagnostic.objects.filter(
+        pk=Diagnostic.objects.filter(campaign=current, status=Diagnostic.Status.DRAFT).get().pk
+    ).update(status=Diagnostic.Status.REPLACED)
+    empty = factories.open_campaign(current.questionnaire, organiser=current.organiser)
+    ids = [*(c.pk for c in territory.values()), empty.pk]
+    annotated = regional_businesses.business_campaign_counts(Campaign.objects.filter(pk__in=ids))
+    expected = {
+        pk: tuple(n) for pk, *n in annotated.values_list("pk", *regional_businesses.CAMPAIGN_COUNTS)
+    }
+    assert regional_businesses.campaign_counts(ids) == expected
+    assert expected[current.pk] == (5, 3, 3) and expected[empty.pk] == (0, 0, 0)
+
+
+def test_office_business_medians_kept_follow_what_changes_them(
+    business_questionnaire, territory, office, other_office
+):
+    """Kept in the shared cache, the offices' medians are drawn again when they would
+    change: a business submitting, one submitted put back to draft or deleted, a newer
+    campaign (still empty: the office then has no median), a campaign's date moved."""
+    ids = [office.pk, other_office.pk]
+
+    def medians():
+        found = regional_businesses.office_business_medians(ids)
+        assert found == orm_office_business_medians(ids)
+        return found
+
+    assert medians()[office.pk] == (25.0, 3)
+    current = territory["current"]
+    draft = Diagnostic.objects.get(campaign=current, status=Diagnostic.Status.DRAFT)
+    factories.answer_all(draft, lambda choices: choices[3])
+    services.diagnostic_submit(diagnostic=draft, share_details=True)
+    assert medians()[office.pk] == (62.5, 4)
+    Diagnostic.objects.filter(pk=draft.pk).update(status=Diagnostic.Status.DRAFT)
+    assert medians()[office.pk] == (25.0, 3)
+    Diagnostic.objects.filter(pk=draft.pk).delete()
+    submitted = Diagnostic.objects.filter(campaign=current, status="submitted").order_by("pk")
+    submitted.first().delete()
+    assert medians()[office.pk][1] == 2
+    newer = run_campaign(business_questionnaire, other_office, [], name="Nouvelle campagne")
+    assert other_office.pk not in medians()
+    newer.opens = newer.opens.replace(year=newer.opens.year - 3)
+    newer.save()
+    assert medians()[other_office.pk] == (50.0, 1)

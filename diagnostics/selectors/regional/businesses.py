@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from diagnostics.models import (
@@ -48,23 +48,31 @@ def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
     ids = sorted(set(campaign_ids))
     if not ids:
         return {}
-    stamp = (
-        _submitted()
-        .filter(campaign_id__in=ids)
-        .aggregate(
+    stamp = _stamp(_submitted().filter(campaign_id__in=ids))
+    return _cached("snut-campaign-medians", [ids, *stamp], lambda: _campaign_axis_medians(ids))
+
+
+def _stamp(submitted) -> tuple:
+    """What any submission, reopening or deletion among these submitted diagnostics, or a
+    revision of their questionnaire, changes: their count, the sum of their ids, the
+    latest submission and revision."""
+    return tuple(
+        submitted.aggregate(
             count=Count("pk"),
             ids=Sum("pk"),
             last=Max("submitted_at"),
             revised=Max("campaign__questionnaire__revised_at"),
-        )
-        .values()
+        ).values()
     )
-    key = "snut-campaign-medians:" + hashlib.sha256(repr([ids, *stamp]).encode()).hexdigest()
-    medians = cache.get(key)
-    if medians is None:
-        medians = _campaign_axis_medians(ids)
-        cache.set(key, medians, MEDIANS_CACHE_SECONDS)
-    return medians
+
+
+def _cached(prefix: str, stamp: list, compute):
+    key = f"{prefix}:" + hashlib.sha256(repr(stamp).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, MEDIANS_CACHE_SECONDS)
+    return value
 
 
 def _campaign_axis_medians(campaign_ids: list[int]) -> dict[int, dict[str, float]]:
@@ -104,11 +112,24 @@ WHERE place >= size / 2.0 AND place <= size / 2.0 + 1
 
 def office_business_medians(office_ids) -> dict[int, tuple[float, int]]:
     """office id → (median overall score, count) of its businesses' submitted
-    diagnostics in its latest business campaign: one query, written out
-    (OFFICE_BUSINESS_MEDIANS_SQL; the tests compare it with statistics.middle's)."""
-    ids = [int(pk) for pk in office_ids]
+    diagnostics in its latest business campaign, cached as the campaigns' medians are,
+    under these offices' business campaigns (which is the latest) and the stamp of their
+    submitted diagnostics: two small queries, three when drawn."""
+    ids = sorted({int(pk) for pk in office_ids})
     if not ids:
         return {}
+    campaigns = Campaign.objects.filter(audience=Audience.BUSINESSES, organiser_id__in=ids)
+    stamp = [
+        ids,
+        list(campaigns.order_by("pk").values_list("pk", "organiser_id", "opens")),
+        *_stamp(_submitted().filter(campaign__in=campaigns)),
+    ]
+    return _cached("snut-office-medians", stamp, lambda: _office_business_medians(ids))
+
+
+def _office_business_medians(ids: list[int]) -> dict[int, tuple[float, int]]:
+    """office_business_medians drawn: one query, written out (OFFICE_BUSINESS_MEDIANS_SQL;
+    the tests compare it with statistics.middle's)."""
     quote = connection.ops.quote_name
     sql = OFFICE_BUSINESS_MEDIANS_SQL.format(
         diagnostic=quote(Diagnostic._meta.db_table),
@@ -260,9 +281,23 @@ def business_campaign_counts(queryset):
 
 def campaign_counts(campaign_ids) -> dict[int, tuple[int, int, int]]:
     """campaign id → (invited, started, submitted), as business_campaign_counts counts
-    them, for these campaigns only: one query."""
-    campaigns = Campaign.objects.filter(pk__in=list(campaign_ids)).order_by()
-    return {
-        pk: tuple(counts)
-        for pk, *counts in business_campaign_counts(campaigns).values_list("pk", *CAMPAIGN_COUNTS)
-    }
+    them, for these campaigns only: two grouped queries, which the ORM builds in a
+    fraction of the time its three correlated subqueries took (about 4 ms a view)."""
+    ids = list(campaign_ids)
+    invited = dict(
+        BusinessLink.objects.filter(campaign_id__in=ids, revoked_at__isnull=True)
+        .order_by()
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+    )
+    diagnostics = (
+        Diagnostic.objects.filter(campaign_id__in=ids)
+        .order_by()
+        .values_list("campaign_id")
+        .annotate(
+            started=Count("pk", filter=~Q(status=Diagnostic.Status.REPLACED)),
+            submitted=Count("pk", filter=Q(status=Diagnostic.Status.SUBMITTED)),
+        )
+    )
+    counted = {pk: (started, submitted) for pk, started, submitted in diagnostics}
+    return {pk: (invited.get(pk, 0), *counted.get(pk, (0, 0))) for pk in ids}
