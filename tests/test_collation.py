@@ -43,3 +43,23 @@ def test_a_users_offices_sort_in_french_order(db):
         "Office de tourisme de Dax",
         "Office de tourisme de Pézenas",
     ]
+
+
+def test_the_territory_s_businesses_and_each_workshop_s_sort_in_french_order(office):
+    """« Mon territoire »'s list (territory.respondents) and each proposed workshop's named
+    businesses: the same French order as the part's lists are put in when it is filled
+    (selectors/territory_rows.py)."""
+    from diagnostics.models import Audience, Business
+    from diagnostics.selectors import territory
+    from diagnostics.needs import workshop_programme
+    from tests.territory_data import network_workshop, submit_businesses
+
+    questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
+    campaign = factories.open_campaign(questionnaire, organiser=office)
+    submitted = submit_businesses(office, campaign, len(NAMES), pick=lambda c: c[0])
+    for diagnostic, name in zip(submitted, reversed(NAMES), strict=True):
+        Business.objects.filter(pk=diagnostic.organisation_id).update(name=name)
+    network_workshop(questionnaire)
+    assert [r.name for r in territory.respondents(office, campaign)] == FRENCH_ORDER
+    (proposed,) = workshop_programme(office, campaign).proposed
+    assert [r.name for r in proposed.named] == FRENCH_ORDER
