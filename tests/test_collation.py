@@ -50,8 +50,8 @@ def test_the_territory_s_businesses_and_each_workshop_s_sort_in_french_order(off
     businesses: the same French order as the part's lists are put in when it is filled
     (selectors/territory_rows.py)."""
     from diagnostics.models import Audience, Business
-    from diagnostics.selectors import territory
     from diagnostics.needs import workshop_programme
+    from diagnostics.selectors import territory
     from tests.territory_data import network_workshop, submit_businesses
 
     questionnaire = factories.build_questionnaire(audience=Audience.BUSINESSES)
