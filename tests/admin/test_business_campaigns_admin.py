@@ -337,35 +337,3 @@ def test_counts_read_after_pagination_are_the_counts_that_sort_the_list(territor
     }
     assert regional_businesses.campaign_counts(ids) == expected
     assert expected[current.pk] == (5, 3, 3) and expected[empty.pk] == (0, 0, 0)
-
-
-def test_office_business_medians_kept_follow_what_changes_them(
-    business_questionnaire, territory, office, other_office
-):
-    """Kept in the shared cache, the offices' medians are drawn again when they would
-    change: a business submitting, one submitted put back to draft or deleted, a newer
-    campaign (still empty: the office then has no median), a campaign's date moved."""
-    ids = [office.pk, other_office.pk]
-
-    def medians():
-        found = regional_businesses.office_business_medians(ids)
-        assert found == orm_office_business_medians(ids)
-        return found
-
-    assert medians()[office.pk] == (25.0, 3)
-    current = territory["current"]
-    draft = Diagnostic.objects.get(campaign=current, status=Diagnostic.Status.DRAFT)
-    factories.answer_all(draft, lambda choices: choices[3])
-    services.diagnostic_submit(diagnostic=draft, share_details=True)
-    assert medians()[office.pk] == (62.5, 4)
-    Diagnostic.objects.filter(pk=draft.pk).update(status=Diagnostic.Status.DRAFT)
-    assert medians()[office.pk] == (25.0, 3)
-    Diagnostic.objects.filter(pk=draft.pk).delete()
-    submitted = Diagnostic.objects.filter(campaign=current, status="submitted").order_by("pk")
-    submitted.first().delete()
-    assert medians()[office.pk][1] == 2
-    newer = run_campaign(business_questionnaire, other_office, [], name="Nouvelle campagne")
-    assert other_office.pk not in medians()
-    newer.opens = newer.opens.replace(year=newer.opens.year - 3)
-    newer.save()
-    assert medians()[other_office.pk] == (50.0, 1)
