@@ -133,7 +133,9 @@ def hole(*names) -> str:
 @register.simple_tag
 def in_order() -> str:
     """Opens a list whose items (`{% item %}`) the view sorts when it fills the part's holes
-    (views/kept_parts.py, `filled`); `{% end_in_order %}` closes it."""
+    (views/kept_parts.py, `filled`); `{% end_in_order %}` closes it. Such lists do not
+    nest, and an item runs from its mark to the next one or to the list's end: nothing
+    but items after the first."""
     return mark_safe("<!--snut-in-order-->")
 
 
