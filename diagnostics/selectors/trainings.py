@@ -163,12 +163,12 @@ def weak_offices(
         by_code = {code: ids for code, ids in by_code.items() if code in codes}
     offices = {
         pk: (pk, department, name)
-        for pk, department, name in _participants(campaign).values_list("pk", "department", "name")
+        for pk, department, name in participants(campaign).values_list("pk", "department", "name")
     }
     return {code: [offices[o] for o in ids if o in offices] for code, ids in by_code.items()}
 
 
-def _participants(campaign) -> QuerySet[Office]:
+def participants(campaign) -> QuerySet[Office]:
     """The offices with a submitted diagnostic of the campaign, those weak_organisations
     may name: chosen by the database, not by an IN list of a thousand ids, which Django
     took longer to prepare than the database to run."""
@@ -235,7 +235,7 @@ def training_need_counts(campaign) -> dict[int, dict[str, int]]:
     def compute() -> dict[int, dict[str, int]]:
         weak = weak_organisations(campaign)
         # The offices' departments, read live (their names are not needed here).
-        department_of = dict(_participants(campaign).values_list("pk", "department"))
+        department_of = dict(participants(campaign).values_list("pk", "department"))
         codes: dict[int, list[str]] = {}
         for training_id, code in Training.questions.through.objects.filter(
             training__audience=Audience.OFFICES
