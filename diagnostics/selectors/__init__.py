@@ -89,7 +89,6 @@ from diagnostics.selectors.trainings import (
     upcoming_sessions,
     weak_answers,
     weak_choices,
-    weak_offices,
     weak_organisations,
 )
 
@@ -161,7 +160,6 @@ __all__ = [
     "unreachable_offices",
     "weak_answers",
     "weak_choices",
-    "weak_offices",
     "weak_organisations",
     "weak_question_codes",
 ]

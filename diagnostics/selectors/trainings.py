@@ -151,23 +151,6 @@ def weak_organisations(campaign, *, keep=False) -> dict[str, list[int]]:
     return per_submission("weak", campaign, compute, durable=True, keep=keep)
 
 
-def weak_offices(
-    campaign, codes: Collection[str] | None = None
-) -> dict[str, list[tuple[int, str, str]]]:
-    """Question code → (office id, department, name) of the offices whose latest submitted
-    diagnostic of the campaign answered it weakly; only these questions' (codes) if given:
-    `weak_organisations`, plus one query for the offices' names and departments, read
-    live. Two queries when cached, three otherwise."""
-    by_code = weak_organisations(campaign)
-    if codes is not None:
-        by_code = {code: ids for code, ids in by_code.items() if code in codes}
-    offices = {
-        pk: (pk, department, name)
-        for pk, department, name in participants(campaign).values_list("pk", "department", "name")
-    }
-    return {code: [offices[o] for o in ids if o in offices] for code, ids in by_code.items()}
-
-
 def participants(campaign) -> QuerySet[Office]:
     """The offices with a submitted diagnostic of the campaign, those weak_organisations
     may name: chosen by the database, not by an IN list of a thousand ids, which Django

@@ -124,10 +124,17 @@ def invitees(workshop, availability) -> str:
 def hole(*names) -> str:
     """A hole named by its parts (`{% hole "plan" item.question.id %}` → plan:12), which the
     view fills with what is kept apart from the page's part (views/kept_parts.py)."""
+    return _mark("snut-hole", HOLE, names)
+
+
+def _mark(kind: str, pattern: re.Pattern, names) -> str:
+    """The comment `<!--kind:a:b-->` for the names' parts, refused unless `pattern` reads
+    it back whole (a name that could close the comment or inject markup)."""
     name = ":".join(str(n) for n in names)
-    if not HOLE.fullmatch(f"<!--snut-hole:{name}-->"):
-        raise ValueError(f"not a hole's name: {name!r}")
-    return mark_safe(f"<!--snut-hole:{name}-->")
+    mark = f"<!--{kind}:{name}-->"
+    if not pattern.fullmatch(mark):
+        raise ValueError(f"not a {kind} name: {name!r}")
+    return mark_safe(mark)
 
 
 @register.simple_tag
@@ -148,10 +155,7 @@ def end_in_order() -> str:
 def item(*names) -> str:
     """Where an item of an `{% in_order %}` list begins, named by its parts as a hole is
     (`{% item "business" r.business_id %}` → business:7)."""
-    name = ":".join(str(n) for n in names)
-    if not ITEM.fullmatch(f"<!--snut-item:{name}-->"):
-        raise ValueError(f"not an item's name: {name!r}")
-    return mark_safe(f"<!--snut-item:{name}-->")
+    return _mark("snut-item", ITEM, names)
 
 
 @register.simple_tag

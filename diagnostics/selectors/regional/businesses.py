@@ -48,31 +48,23 @@ def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
     ids = sorted(set(campaign_ids))
     if not ids:
         return {}
-    stamp = _stamp(_submitted().filter(campaign_id__in=ids))
-    return _cached("snut-campaign-medians", [ids, *stamp], lambda: _campaign_axis_medians(ids))
-
-
-def _stamp(submitted) -> tuple:
-    """What any submission, reopening or deletion among these submitted diagnostics, or a
-    revision of their questionnaire, changes: their count, the sum of their ids, the
-    latest submission and revision."""
-    return tuple(
-        submitted.aggregate(
+    stamp = (
+        _submitted()
+        .filter(campaign_id__in=ids)
+        .aggregate(
             count=Count("pk"),
             ids=Sum("pk"),
             last=Max("submitted_at"),
             revised=Max("campaign__questionnaire__revised_at"),
-        ).values()
+        )
+        .values()
     )
-
-
-def _cached(prefix: str, stamp: list, compute):
-    key = f"{prefix}:" + hashlib.sha256(repr(stamp).encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, MEDIANS_CACHE_SECONDS)
-    return value
+    key = "snut-campaign-medians:" + hashlib.sha256(repr([ids, *stamp]).encode()).hexdigest()
+    medians = cache.get(key)
+    if medians is None:
+        medians = _campaign_axis_medians(ids)
+        cache.set(key, medians, MEDIANS_CACHE_SECONDS)
+    return medians
 
 
 def _campaign_axis_medians(campaign_ids: list[int]) -> dict[int, dict[str, float]]:
