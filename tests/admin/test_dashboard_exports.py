@@ -24,6 +24,7 @@ from diagnostics.models import (
     Choice,
     Diagnostic,
     Export,
+    Office,
     Question,
     Questionnaire,
 )
@@ -81,6 +82,41 @@ def test_dashboard_counts_distributions_and_evolution(
     client.force_login(network_staff)
     page = client.get(reverse(DASHBOARD), {"campagne": current.pk}).content.decode()
     assert "Tableau de bord régional" in page and "offices ont soumis" in page and "<svg" in page
+
+
+def test_status_counts_are_the_statuses_the_office_list_gives(campaigns, office):
+    """Counted from the campaign's diagnostics, they agree with each office's status on the
+    list (offices_with_scores): a replaced diagnostic is no start, a business's diagnostic
+    in the campaign no office's, an office with a replaced one and a draft in progress."""
+    previous, current = campaigns
+    bulk_region(previous, 2, score=40)
+    bulk_region(current, 3, start=50)
+    questionnaire = current.questionnaire
+    Diagnostic.objects.create(organisation=office, campaign=current, questionnaire=questionnaire)
+    replaced = factories.make_office("Office au diagnostic remplacé")
+    restarted = factories.make_office("Office reparti")
+    for organisation in (replaced, restarted):
+        Diagnostic.objects.create(
+            organisation=organisation,
+            campaign=current,
+            questionnaire=questionnaire,
+            status=Diagnostic.Status.REPLACED,
+        )
+    Diagnostic.objects.create(organisation=restarted, campaign=current, questionnaire=questionnaire)
+    Diagnostic.objects.create(
+        organisation=factories.make_business(office, "Gîte des Combes"),
+        campaign=current,
+        questionnaire=questionnaire,
+    )
+    factories.make_office("Office sans diagnostic")
+    statuses = [
+        o.campaign_status for o in regional.offices_with_scores(Office.objects.all(), current, [])
+    ]
+    expected = {
+        status: statuses.count(status) for status in ("submitted", "in_progress", "not_started")
+    }
+    assert expected == {"submitted": 3, "in_progress": 2, "not_started": 2 + 2}
+    assert regional.status_counts(current) == expected
 
 
 def test_weakest_questions_rank_by_mean_share_of_points(campaigns, office, other_office, director):
