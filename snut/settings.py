@@ -96,6 +96,11 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "snut.accounts.AddressThrottleBackend",
+    # Django's ModelBackend, its users' permissions kept until they change (snut/permissions.py).
+    "snut.permissions.KeptPermissionsBackend",
+    # Listed for the sessions it signed in before (a session names its backend): it checks
+    # no password (the backend above ends a refused login) and reads the permissions the
+    # backend above kept on the user.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: after 5 failures for one user name from one address, that

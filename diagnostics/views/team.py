@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from diagnostics import access, selectors, services
 from diagnostics.forms import InvitationForm, InvitationSignupForm, RoleForm
 from diagnostics.models import Invitation, Membership
+from snut import permissions
 
 # What the invitation page answers when a link is refused.
 REFUSAL_STATUS = {"invalid": 400, "other_account": 403, "used": 410, "expired": 410, "revoked": 410}
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _base_url(request) -> str:
@@ -241,7 +241,7 @@ def invitation_accept(request, slug, token):
             form.add_error("password1", error)
         else:
             if user is None:
-                login(request, membership.user, backend=LOGIN_BACKEND)
+                login(request, membership.user, backend=permissions.PATH)
             messages.success(
                 request,
                 _("Bienvenue dans l’équipe de l’office « %(office)s ».")
