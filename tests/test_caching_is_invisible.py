@@ -1,0 +1,632 @@
+"""Every cache is invisible: after each of a sequence of writes made as the demo's users make
+them, every page the caches keep reads, byte for byte, as the page computed with every cache
+off.
+
+What is kept: whole pages for their reader (snut/page_memo.py, settings.PAGE_MEMO), the
+results, plan, « Mon territoire » and workshop programme parts for every reader of a role
+(diagnostics/views/kept_parts.py), the values every page shares (`page_memo.kept`,
+settings.PAGE_VALUES_KEPT), and what is kept under a key naming what it is drawn from: the
+results page's fragments and plan layout (diagnostics/results_cache.py), the medians, the
+businesses' weakest questions, the dashboard's figures in the shared cache and in the
+database (selectors/stored_figures.py, the figures task). Off (`every_cache_off`): the three
+settings, and the shared cache and the stored figures each an empty store of their own, so
+that the reference draws everything from the tables.
+
+Who reads: the demo office's director, a colleague (without, then with, the right to manage
+the businesses), the director of a second office, the network's staff (« Réseau ») and a
+superuser, each in their own browser, signed in once. Every page of settings.PAGE_MEMO they
+may open is read after the seeding, then after each write the pages that may show it and a
+few that should not: once with every cache off, then twice with the caches on. Both must be
+the reference once the CSRF tokens are taken out, and the second view must be served again
+without computing anything (the session's and the account's queries only). The writes, in
+order, each through the app's own page where there is one: an autosave, an action added from
+the results then updated, a business edited, a business added and every business not yet
+invited invited, a member allowed to manage the businesses, a training session added and
+another changed in the admin, the office renamed in the admin, a pooling opt-out, a
+submission, the second office's business edited, a business's submission.
+
+Left out, on purpose: the PDF report (`diagnostics:report_pdf`: a WeasyPrint print of ~2 s
+each time it is computed, two a step) and its print at submission (skipped); the bilan as
+PDF or XLSX (the PDF prints the time it was made, openpyxl dates its file: the CSV is read);
+pages no cache keeps (the forms, the businesses' list); a person consulted on a draft
+(« Avis de l’équipe ») as a reader; writes not made here (targets, opinions, an office's
+own workshops and their registrations, a CSV import, a diagnostic reopened); the clock (what
+`PAGE_MEMO_SECONDS` lets move on); writes made outside Django or by a task worker of its own
+(the immediate backend runs each task in the process, at commit).
+"""
+
+import difflib
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from diagnostics import services
+from diagnostics.management.demo_offices import (
+    DEMO_COLLEAGUE,
+    DEMO_DIRECTOR,
+    DEMO_FILLER,
+    DEMO_STAFF,
+)
+from diagnostics.models import (
+    Answer,
+    Business,
+    BusinessLink,
+    Diagnostic,
+    Membership,
+    Office,
+    Question,
+    Training,
+    TrainingSession,
+)
+from diagnostics.selectors import structure
+from diagnostics.selectors.stored_figures import FIGURES
+from diagnostics.tokens import token_hash
+from snut import page_memo
+
+# About the database too (`postgres`): what a page read and what a write wrote are found in
+# the SQL each database is sent (snut/table_stamps.py). ~9 s on SQLite, ~10 s on PostgreSQL.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.xdist_group("caching-is-invisible"),
+]
+
+# All that differs from one response to the next: Django masks the CSRF token anew for each
+# response (the same secret, another mask). No page has a CSRF meta tag or attribute
+# (static/js/autosave.js reads the cookie, or this input).
+CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+DIFF_LINES = 60
+# A page the memo serves again reads the session and the account, nothing else.
+SERVED_AGAIN_QUERIES = 2
+BUSINESS_TOKEN = "lien-du-prestataire"
+
+
+@contextmanager
+def every_cache_off():
+    """The pages computed from the tables alone: no page memo, no kept part, no kept value,
+    and the shared cache and the stored figures each an empty store (what they keep under a
+    key naming what it was drawn from is drawn again). The memo counts the settings' changes
+    into its keys (`page_memo.generation`): the count is put back after, or no page kept
+    before a write would ever be looked up after it, and none could be seen served stale."""
+    generation = page_memo.generation()
+    empty = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    try:
+        with override_settings(
+            PAGE_MEMO=(),
+            PAGE_PARTS_KEPT=False,
+            PAGE_VALUES_KEPT=False,
+            CACHES={
+                **settings.CACHES,
+                "default": {**empty, "LOCATION": "every-cache-off"},
+                FIGURES: {**empty, "LOCATION": "every-cache-off-figures"},
+            },
+        ):
+            caches["default"].clear()
+            caches[FIGURES].clear()
+            # A frozen questionnaire's axes and levels, kept by the process.
+            structure._frozen_axes.clear()
+            structure._frozen_levels.clear()
+            yield
+    finally:
+        page_memo._settings_changes = generation
+
+
+def fetched(client: Client, url: str) -> tuple[int, bytes, int | None]:
+    """The page's status, its body without its CSRF tokens, and how many queries it took
+    (None for a streamed body, which the memo never keeps: the bilan's CSV, drawn again
+    from its kept figures)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        body = b"".join(response) if response.streaming else response.content
+    count = None if response.streaming else len(queries)
+    return response.status_code, CSRF_TOKEN.sub(rb"\1\2", body), count
+
+
+def unified_diff(reference: bytes, served: bytes) -> str:
+    lines = list(
+        difflib.unified_diff(
+            reference.decode(errors="replace").splitlines(),
+            served.decode(errors="replace").splitlines(),
+            "every cache off",
+            "caches on",
+            lineterm="",
+            n=2,
+        )
+    )
+    more = f"\n… {len(lines) - DIFF_LINES} more lines" if len(lines) > DIFF_LINES else ""
+    return "\n".join(line[:300] for line in lines[:DIFF_LINES]) + more
+
+
+class FormFields(HTMLParser):
+    """What a browser posts from a page's form: its fields' values as shown."""
+
+    def __init__(self, form_id: str | None):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.done = form_id, False, False
+        self.fields: dict[str, list[str]] = {}
+        self._select = self._textarea = None
+        self._options: list[str] = []
+        self._multiple = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and not self.done:
+            wanted = attrs.get("id") == self.form_id if self.form_id else "action" not in attrs
+            self.inside = wanted and attrs.get("method") == "post"
+            return
+        name = attrs.get("name") or ""
+        if not self.inside or "__prefix__" in name:  # an inline's template
+            return
+        kind = attrs.get("type", "text")
+        if tag == "option" and self._select:
+            self._options.append(attrs.get("value", ""))
+            if "selected" in attrs:
+                self.fields[self._select].append(attrs.get("value", ""))
+        elif not name:
+            return
+        elif tag == "input" and kind not in ("submit", "button", "file"):
+            if kind not in ("checkbox", "radio") or "checked" in attrs:
+                value = attrs.get("value") or ("on" if kind == "checkbox" else "")
+                self.fields.setdefault(name, []).append(value)
+        elif tag == "select":
+            self._select, self._options, self._multiple = name, [], "multiple" in attrs
+            self.fields.setdefault(name, [])
+        elif tag == "textarea":
+            self._textarea = name
+            self.fields[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside, self.done = False, True
+        elif tag == "select" and self._select:
+            # A list with no option selected sends its first one.
+            if not self.fields[self._select] and self._options and not self._multiple:
+                self.fields[self._select].append(self._options[0])
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea][0] += data
+
+
+def form_fields(client: Client, url: str, form_id: str | None = None) -> dict[str, list[str]]:
+    """The fields of the page's form `form_id` (or of its first post form without an action),
+    as the browser would post them untouched."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    parser = FormFields(form_id)
+    parser.feed(response.content.decode())
+    assert parser.fields, f"no form on {url}"
+    # A textarea's first newline is not its content (HTML's parsing rules).
+    return {name: [v.removeprefix("\n") for v in values] for name, values in parser.fields.items()}
+
+
+def posted(client: Client, url: str, data) -> None:
+    """A form sent, its work committed (the tasks it queued run then)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, (url, response.status_code, response.content[:3000])
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def answers_completed(diagnostic: Diagnostic, user) -> None:
+    """Every question without an answer answered, every answer carried over confirmed, as
+    the autosave saves them (services.answers_save)."""
+    answers = {a.question_id: a for a in Answer.objects.filter(diagnostic=diagnostic)}
+    changes = []
+    questions = Question.objects.filter(questionnaire=diagnostic.questionnaire).order_by("pk")
+    for question in questions.prefetch_related("choices"):
+        answer = answers.get(question.pk)
+        if answer is None:
+            choice = min(question.choices.all(), key=lambda c: c.order)
+            changes.append(services.AnswerChange(question, choice, fields=("choice",)))
+        elif answer.carried_over:
+            changes.append(
+                services.AnswerChange(
+                    question, answer.choice, answer.not_applicable, fields=(), confirm=True
+                )
+            )
+    services.answers_save(diagnostic=diagnostic, changes=changes, user=user)
+
+
+class Demo:
+    """The demo's readers, each in a browser of their own, and the pages they read
+    (`reader:page` → address); who writes does it in another browser (a message a page
+    shows once is not what the test compares)."""
+
+    def __init__(self):
+        users = get_user_model().objects
+        self.director = users.get(username=DEMO_DIRECTOR)
+        self.colleague = users.get(username=DEMO_COLLEAGUE)
+        self.filler = users.get(username=DEMO_FILLER)
+        self.staff = users.get(username=DEMO_STAFF)
+        superuser = users.create_superuser("racine", "racine@snut.localhost", "snut-demo")
+        self.office = Office.objects.get(memberships__user=self.director)
+        self.other = Office.objects.get(memberships__user=self.filler)
+        self.submitted = self.office.diagnostics.filter(status="submitted").latest("submitted_at")
+        self.draft = self.other.diagnostics.get(status=Diagnostic.Status.DRAFT)
+        self.pages = self._pages()
+        self.readers = {
+            "director": signed_in(self.director),
+            "colleague": signed_in(self.colleague),
+            "other": signed_in(self.filler),
+            "network": signed_in(self.staff),
+            "superuser": signed_in(superuser),
+        }
+        self.acting = {
+            name: signed_in(user)
+            for name, user in (
+                ("director", self.director),
+                ("colleague", self.colleague),
+                ("other", self.filler),
+                ("network", self.staff),
+            )
+        }
+        self.references: dict[str, bytes] = {}  # each page's, as last read
+        self.priority: str | None = None  # the question the director adds to the plan
+        # A business of the demo office half-way through this year's diagnostic: its link.
+        self.business_draft = (
+            Diagnostic.objects.filter(
+                organisation__parent=self.office,
+                status=Diagnostic.Status.DRAFT,
+                campaign__closes__gte=timezone.localdate(),
+            )
+            .order_by("pk")
+            .first()
+        )
+        BusinessLink.objects.filter(
+            business=self.business_draft.organisation_id,
+            campaign=self.business_draft.campaign,
+            revoked_at__isnull=True,
+        ).update(token_hash=token_hash(BUSINESS_TOKEN))
+
+    def _pages(self) -> dict[str, str]:
+        office, other = self.office, self.other
+        other_submitted = other.diagnostics.filter(status="submitted").latest("submitted_at")
+        results = reverse("diagnostics:results", args=[self.submitted.pk])
+        compare = reverse("admin:diagnostics_office_compare")
+        network = {
+            "offices": reverse("admin:diagnostics_office_changelist"),
+            "compare": f"{compare}?offices={office.pk},{other.pk}",
+            "evolution": f"{compare}?evolution={office.pk}",
+            "dashboard": reverse("admin:diagnostics_office_dashboard"),
+            "training-needs": reverse("admin:diagnostics_training_needs"),
+            "pooling": reverse("admin:diagnostics_action_pooling"),
+            "business-campaigns": reverse("admin:diagnostics_businesscampaign_changelist"),
+            "weakest": reverse("admin:diagnostics_businesscampaign_weakest"),
+            "businesses": reverse("admin:diagnostics_business_changelist"),
+            "diagnostics": reverse("admin:diagnostics_diagnostic_changelist"),
+            "draft": reverse("admin:diagnostics_diagnostic_change", args=[self.draft.pk]),
+            "campaigns": reverse("admin:diagnostics_campaign_changelist"),
+            "results": results,
+        }
+
+        def members(slug: str) -> dict[str, str]:
+            return {
+                "office": reverse("diagnostics:office", args=[slug]),
+                "plan": reverse("diagnostics:plan", args=[slug]),
+                "territory": reverse("diagnostics:territory", args=[slug]),
+                "workshops": reverse("diagnostics:workshops", args=[slug]),
+            }
+
+        year = timezone.localdate().year
+        return {
+            **{f"director:{name}": url for name, url in members(office.slug).items()},
+            "director:results": results,
+            "director:rediagnosis": reverse("diagnostics:rediagnosis", args=[office.slug]),
+            "director:bilan": reverse("diagnostics:bilan", args=[office.slug, year, "csv"]),
+            **{f"colleague:{name}": url for name, url in members(office.slug).items()},
+            "colleague:results": results,
+            **{f"other:{name}": url for name, url in members(other.slug).items()},
+            "other:review": reverse("diagnostics:review", args=[self.draft.pk]),
+            "other:results": reverse("diagnostics:results", args=[other_submitted.pk]),
+            **{f"network:{name}": url for name, url in network.items()},
+            # A superuser reads the results part kept for the network's staff (one role).
+            **{f"superuser:{name}": network[name] for name in ("dashboard", "draft", "results")},
+        }
+
+    def differences(self, names: list[str]) -> tuple[dict[str, str], list[str]]:
+        """Each page read with every cache off, then twice with the caches on: the pages that
+        differ (name → how), and those whose second view was not served again."""
+        differ, computed = {}, []
+        for name in names:
+            client, url = self.readers[name.split(":")[0]], self.pages[name]
+            with every_cache_off():
+                status, reference, _queries = fetched(client, url)
+            assert status == 200, f"{name} ({url}) answered {status} with every cache off"
+            self.references[name] = reference
+            for view in ("first", "second"):
+                status, served, queries = fetched(client, url)
+                if status != 200 or served != reference:
+                    differ[name] = (
+                        f"{name} ({url}), its {view} view with the caches on (status {status}), "
+                        f"is not the page computed with every cache off:\n"
+                        + unified_diff(reference, served)
+                    )
+                    break
+            else:
+                if queries is not None and queries > SERVED_AGAIN_QUERIES:
+                    computed.append(f"{name} ({queries} queries)")
+        return differ, computed
+
+    def check(self, write: str, names: list[str]) -> None:
+        before = {name: self.references.get(name) for name in names}
+        differ, computed = self.differences(names)
+        if differ:
+            first, *others = differ.values()
+            also = f"\n\nThese differ too: {', '.join(list(differ)[1:])}" if others else ""
+            pytest.fail(f"After {write}, {first}{also}", pytrace=False)
+        assert not computed, f"After {write}, second views computed again: {', '.join(computed)}"
+        # A write that changed none of the pages read after it tested nothing.
+        assert any(self.references[name] != before[name] for name in names), (
+            f"{write} changed none of the pages read after it"
+        )
+
+
+# The writes, in order: each made as its user makes it, then the pages it may change and a
+# few it should not, to read.
+
+
+def an_autosave(demo: Demo) -> list[str]:
+    """The second office's director answers one more question of her draft."""
+    draft = demo.draft
+    question = (
+        Question.objects.filter(questionnaire=draft.questionnaire)
+        .exclude(answers__diagnostic=draft)
+        .order_by("pk")
+        .first()
+    )
+    choice = question.choices.order_by("order").last()
+    response = demo.acting["other"].post(
+        reverse("diagnostics:autosave", args=[draft.pk, question.pk]),
+        {f"q-{question.pk}": choice.pk},
+    )
+    assert response.status_code == 200, response.content
+    return ["other:office", "other:review", "network:diagnostics", "network:draft",
+            "network:dashboard", "director:plan"]  # fmt: skip
+
+
+def an_action_added_from_the_results(demo: Demo) -> list[str]:
+    """The director adds one of his priorities to the plan (« Ajouter au plan »)."""
+    page = demo.readers["director"].get(demo.pages["director:results"]).text
+    demo.priority = re.search(r'name="question" value="(\d+)"', page).group(1)
+    posted(
+        demo.acting["director"],
+        reverse("diagnostics:plan_priority", args=[demo.office.slug]),
+        {"diagnostic": demo.submitted.pk, "question": demo.priority},
+    )
+    return ["director:results", "director:plan", "director:office", "colleague:plan",
+            "network:pooling", "other:plan"]  # fmt: skip
+
+
+def an_action_updated(demo: Demo) -> list[str]:
+    """The colleague takes the action on and marks it done (its edit page)."""
+    action = demo.office.actions.get(question_id=demo.priority)
+    edit = reverse("diagnostics:action_edit", args=[demo.office.slug, action.pk])
+    fields = form_fields(demo.acting["colleague"], edit)
+    fields |= {"status": ["done"], "owner": [str(demo.colleague.pk)], "note": ["Fiche refaite."]}
+    posted(demo.acting["colleague"], edit, fields)
+    return ["director:plan", "colleague:plan", "director:office", "network:pooling"]  # fmt: skip
+
+
+def a_business_edited(demo: Demo) -> list[str]:
+    """The director corrects a business's name, commune and e-mail (its edit page): one
+    « Mon territoire » lists, which its new name moves from the end of the list to its top."""
+    business = (
+        Business.objects.filter(
+            parent=demo.office,
+            diagnostics__status=Diagnostic.Status.SUBMITTED,
+            diagnostics__share_details=True,
+            diagnostics__campaign__closes__gte=timezone.localdate(),
+        )
+        .order_by("-name")
+        .first()
+    )
+    edit = reverse("diagnostics:business_edit", args=[demo.office.slug, business.pk])
+    fields = form_fields(demo.acting["director"], edit)
+    fields |= {
+        "name": ["Abri du Vieux Moulin"],
+        "commune": ["Saint-Aulaye"],
+        "email": ["contact@vieux-moulin.example.org"],
+    }
+    posted(demo.acting["director"], edit, fields)
+    return ["director:territory", "director:workshops", "colleague:territory",
+            "network:businesses", "network:business-campaigns", "other:territory"]  # fmt: skip
+
+
+def a_business_added_and_invited(demo: Demo) -> list[str]:
+    """The director adds a business, then invites every business not yet invited."""
+    add = reverse("diagnostics:business_add", args=[demo.office.slug])
+    fields = form_fields(demo.acting["director"], add)
+    fields |= {
+        "name": ["Camping des Berges"],
+        "segment": [Business.Segment.ACCOMMODATION],
+        "commune": ["Ribérac"],
+        "email": ["accueil@berges.example.org"],
+    }
+    posted(demo.acting["director"], add, fields)
+    posted(
+        demo.acting["director"],
+        reverse("diagnostics:businesses_invite", args=[demo.office.slug]),
+        {"uninvited": "1"},
+    )
+    return ["director:territory", "director:workshops", "director:rediagnosis",
+            "network:businesses", "network:business-campaigns", "other:territory"]  # fmt: skip
+
+
+def a_member_allowed_to_manage_the_businesses(demo: Demo) -> list[str]:
+    """The director lets the colleague manage the businesses (the team page)."""
+    membership = Membership.objects.get(user=demo.colleague, office=demo.office)
+    posted(
+        demo.acting["director"],
+        reverse("diagnostics:member_businesses", args=[demo.office.slug, membership.pk]),
+        {"allowed": "1"},
+    )
+    demo.pages["colleague:rediagnosis"] = demo.pages["director:rediagnosis"]
+    return ["colleague:office", "colleague:territory", "colleague:workshops",
+            "colleague:rediagnosis", "director:territory", "other:territory"]  # fmt: skip
+
+
+def a_training_session_added_in_the_admin(demo: Demo) -> list[str]:
+    """The network adds a session of a training the director's results suggest."""
+    page = demo.readers["director"].get(demo.pages["director:results"]).content
+    suggested = next(
+        training
+        for training in Training.objects.filter(audience="offices", organiser=None).order_by("pk")
+        if escape(training.title).encode() in page
+    )
+    change = reverse("admin:diagnostics_training_change", args=[suggested.pk])
+    fields = form_fields(demo.acting["network"], change, "training_form")
+    extra = f"sessions-{int(fields['sessions-TOTAL_FORMS'][0]) - 1}"
+    day = (timezone.localdate() + timedelta(days=24)).strftime("%d/%m/%Y")
+    fields |= {
+        f"{extra}-starts_0": [day],
+        f"{extra}-starts_1": ["09:30:00"],
+        f"{extra}-ends_0": [day],
+        f"{extra}-ends_1": ["12:30:00"],
+        f"{extra}-place": ["Périgueux"],
+    }
+    posted(demo.acting["network"], change, fields)
+    assert suggested.sessions.filter(place="Périgueux").exists()
+    return ["director:results", "director:plan", "network:training-needs",
+            "director:office"]  # fmt: skip
+
+
+def a_training_session_changed_in_the_admin(demo: Demo) -> list[str]:
+    """The network changes the place and seats of a session the demo office runs of one of
+    its workshops for businesses."""
+    session = (
+        TrainingSession.objects.filter(
+            training__audience="businesses", office=demo.office, starts__gt=timezone.now()
+        )
+        .order_by("starts", "pk")
+        .first()
+    )
+    change = reverse("admin:diagnostics_training_change", args=[session.training_id])
+    fields = form_fields(demo.acting["network"], change, "training_form")
+    row = next(
+        name.removesuffix("-id")
+        for name, value in fields.items()
+        if name.endswith("-id") and value == [str(session.pk)]
+    )
+    fields |= {f"{row}-place": ["Bergerac"], f"{row}-capacity": ["12"]}
+    posted(demo.acting["network"], change, fields)
+    return ["director:workshops", "colleague:workshops", "other:workshops",
+            "network:training-needs"]  # fmt: skip
+
+
+def the_office_renamed_in_the_admin(demo: Demo) -> list[str]:
+    """The network renames the demo office."""
+    change = reverse("admin:diagnostics_office_change", args=[demo.office.pk])
+    fields = form_fields(demo.acting["network"], change, "office_form")
+    fields |= {"name": ["Office de tourisme du Val de Dronne"]}
+    posted(demo.acting["network"], change, fields)
+    return ["director:office", "director:results", "director:territory", "network:offices",
+            "network:compare", "network:pooling", "network:businesses",
+            "other:office"]  # fmt: skip
+
+
+def a_pooling_opt_out(demo: Demo) -> list[str]:
+    """The second office's director no longer lets its name show in pooling leads."""
+    posted(
+        demo.acting["other"],
+        reverse("diagnostics:pooling", args=[demo.other.slug]),
+        {"opt_in": "0"},
+    )
+    return ["director:results", "network:pooling", "network:compare", "other:office",
+            "other:plan", "director:plan"]  # fmt: skip
+
+
+def a_submission(demo: Demo) -> list[str]:
+    """The second office's director answers the rest of her draft and submits it."""
+    answers_completed(demo.draft, demo.filler)
+    posted(
+        demo.acting["other"],
+        reverse("diagnostics:review", args=[demo.draft.pk]),
+        {"confirm": "on"},
+    )
+    del demo.pages["other:review"]
+    demo.pages["other:results"] = reverse("diagnostics:results", args=[demo.draft.pk])
+    return ["other:office", "other:results", "director:results", "network:dashboard",
+            "network:offices", "network:training-needs", "network:pooling",
+            "network:diagnostics", "network:campaigns", "superuser:dashboard"]  # fmt: skip
+
+
+def the_second_office_s_business_edited(demo: Demo) -> list[str]:
+    """The second office's director corrects one of its businesses: of the tables kept by
+    office, only that office's rows are written (table_stamps.office_writes)."""
+    business = Business.objects.filter(parent=demo.other).order_by("pk").first()
+    edit = reverse("diagnostics:business_edit", args=[demo.other.slug, business.pk])
+    fields = form_fields(demo.acting["other"], edit)
+    fields |= {"name": ["Moulin de la Pique"], "commune": ["Nontron"]}
+    posted(demo.acting["other"], edit, fields)
+    return ["other:territory", "network:businesses", "director:territory",
+            "director:workshops"]  # fmt: skip
+
+
+def a_business_s_submission(demo: Demo) -> list[str]:
+    """A business of the demo office answers the rest of its diagnostic and sends it
+    (its personal link's pages)."""
+    answers_completed(demo.business_draft, None)
+    posted(
+        Client(),
+        reverse("diagnostics:business_link_review", args=[BUSINESS_TOKEN]),
+        {"share_details": "yes", "confirm": "on"},
+    )
+    return ["director:territory", "director:workshops", "director:results", "director:bilan",
+            "network:weakest", "network:business-campaigns", "network:offices",
+            "other:territory"]  # fmt: skip
+
+
+WRITES = [
+    an_autosave,
+    an_action_added_from_the_results,
+    an_action_updated,
+    a_business_edited,
+    a_business_added_and_invited,
+    a_member_allowed_to_manage_the_businesses,
+    a_training_session_added_in_the_admin,
+    a_training_session_changed_in_the_admin,
+    the_office_renamed_in_the_admin,
+    a_pooling_opt_out,
+    a_submission,
+    the_second_office_s_business_edited,
+    a_business_s_submission,
+]
+
+
+@pytest.fixture
+def demo(demo_snapshot, db, monkeypatch):
+    demo_snapshot[0].restore()
+    # The report printed at submission: WeasyPrint's seconds, for a page left out.
+    monkeypatch.setattr("diagnostics.services.diagnostics.report_pdf_enqueue", lambda **_: None)
+    return Demo()
+
+
+def test_every_kept_page_equals_the_page_computed_with_every_cache_off_after_each_write(demo):
+    # Every page the memo keeps is read, but the PDF report (the module's docstring).
+    kept = {resolve(urlsplit(url).path).view_name for url in demo.pages.values()}
+    assert kept == set(settings.PAGE_MEMO) - {"diagnostics:report_pdf"}
+    demo.check("the demo as seeded", list(demo.pages))
+    for write in WRITES:
+        demo.check(write.__name__.replace("_", " "), write(demo))
