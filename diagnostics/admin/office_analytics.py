@@ -9,6 +9,7 @@ downloads it from « Mes exports » once it is ready.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -34,6 +35,7 @@ COMPARE_COUNT_ERROR = gettext_lazy(
 # the staff member stops it (?actualiser=non): WCAG 2.2.1 lets a user turn a timing off.
 EXPORTS_REFRESH_SECONDS = 5
 NO_REFRESH_PARAM = "actualiser"
+EXPORTS_PER_PAGE = 20
 
 
 def campaign_for(request) -> Campaign | None:
@@ -280,16 +282,20 @@ class OfficeAnalyticsMixin:
         """« Mes exports »: the staff member's exports, reloaded while one is being written."""
         if not self.has_view_permission(request):
             return self._refuse(request, _("Vous n’avez pas accès aux offices."))
-        mine = list(export_services.exports_of(request.user))
+        mine = export_services.exports_of(request.user)
+        # A page of them, newest first: a page as long whatever they asked for within
+        # EXPORT_MAX_AGE_DAYS (any page number typed in gives the first or the last page).
+        page = Paginator(mine, EXPORTS_PER_PAGE).get_page(request.GET.get("page"))
         waiting = (Export.Status.PENDING, Export.Status.RUNNING)
-        pending = any(export.status in waiting for export in mine)
+        pending = mine.filter(status__in=waiting).exists()  # on this page or another
         return TemplateResponse(
             request,
             "admin/diagnostics/office/exports.html",
             self._context(
                 request,
                 _("Mes exports"),
-                exports=mine,
+                exports=page.object_list,
+                page=page,
                 pending=pending,
                 refresh=pending and request.GET.get(NO_REFRESH_PARAM) != "non",
                 refresh_seconds=EXPORTS_REFRESH_SECONDS,

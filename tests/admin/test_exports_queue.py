@@ -3,6 +3,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -306,6 +307,42 @@ def test_my_exports_runs_a_constant_number_of_queries(
         for status in [list(Export.Status)[index % 4]]
     )
     client.force_login(network_staff)
-    with django_assert_num_queries(5):
+    # The session, the user, the permissions kept since the fixture's check, how many
+    # exports, the page of them, whether one is being written (on any page).
+    with django_assert_num_queries(7):
         page = client.get(reverse(EXPORTS)).content.decode()
-    assert page.count('<tr id="export-') == count
+    assert page.count('<tr id="export-') == min(count, 20)
+
+
+def test_my_exports_come_twenty_a_page_newest_first(client, network_staff, campaign):
+    Export.objects.bulk_create(
+        Export(
+            requested_by=network_staff,
+            kind=Export.Kind.SCORES,
+            format=Export.Format.CSV,
+            campaign=campaign,
+            status=Export.Status.READY,
+        )
+        for _ in range(45)
+    )
+    newest_first = list(Export.objects.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    client.force_login(network_staff)
+    Export.objects.filter(pk=newest_first[-1]).update(status=Export.Status.RUNNING)
+
+    def shown(**query):
+        page = client.get(reverse(EXPORTS), query).content.decode()
+        return [int(pk) for pk in re.findall(r'<tr id="export-(\d+)"', page)], page
+
+    rows, page = shown()
+    assert rows == newest_first[:20]
+    assert "Page 1 sur 3" in page and 'href="?page=2"' in page and "Page précédente" not in page
+    # The oldest is still being written, two pages further: this page says so and reloads.
+    assert 'http-equiv="refresh"' in page
+    rows, page = shown(page="3", actualiser="non")
+    assert rows == newest_first[40:]
+    assert 'href="?page=2&amp;actualiser=non"' in page and "Page suivante" not in page
+    assert 'http-equiv="refresh"' not in page
+    for typed, number in (("abc", 1), ("-1", 3), ("99", 3)):
+        rows, page = shown(page=typed)
+        assert f"Page {number} sur 3" in page, typed
+    assert client.get(reverse(EXPORTS), {"page": "\x00"}).status_code == 400  # as any NUL byte
