@@ -24,11 +24,19 @@ def staff(db):
     return user
 
 
+@pytest.fixture
+def shared(settings):
+    """The cache taken as shared by every process (CACHE_URL): the only one the
+    permissions are kept in. Here the test's own process is every process."""
+    settings.CACHE_URL = "redis://127.0.0.1:6379/3"
+
+
 def as_loaded(user):
     """The user as a request loads them: a new object, read from its row."""
     return get_user_model().objects.get(pk=user.pk)
 
 
+@pytest.mark.usefixtures("shared")
 def test_a_user_s_permissions_are_read_once_then_kept(staff):
     with CaptureQueriesContext(connection) as first:
         assert as_loaded(staff).has_perm(VIEW_OFFICE)
@@ -40,6 +48,7 @@ def test_a_user_s_permissions_are_read_once_then_kept(staff):
     assert len(again) == 0
 
 
+@pytest.mark.usefixtures("shared")
 @pytest.mark.parametrize(
     "taken_away",
     ["group left", "group's permission", "own permission", "superuser no more", "inactive"],
@@ -69,6 +78,7 @@ def test_a_permission_taken_away_is_refused_on_the_next_request(staff, taken_awa
     assert not as_loaded(staff).has_perm(refused)
 
 
+@pytest.mark.usefixtures("shared")
 def test_one_user_s_permissions_are_never_another_s(staff):
     assert as_loaded(staff).has_perm(VIEW_OFFICE)
     other = factories.make_user("stagiaire", is_staff=True)  # staff, in no group
@@ -76,6 +86,7 @@ def test_one_user_s_permissions_are_never_another_s(staff):
     assert as_loaded(other).get_all_permissions() == set()
 
 
+@pytest.mark.usefixtures("shared")
 def test_a_session_signed_in_by_django_s_backend_before_stays_open(client, staff):
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(reverse(OFFICES)).status_code == 200
@@ -99,3 +110,34 @@ def test_a_login_checks_the_password_once(client, staff, monkeypatch, password):
         assert client.session[BACKEND_SESSION_KEY] == permissions.PATH
     else:
         assert response.status_code == 200 and BACKEND_SESSION_KEY not in client.session
+
+
+@pytest.mark.usefixtures("shared")
+@pytest.mark.parametrize("half", ["get_user_permissions", "get_group_permissions"])
+def test_a_half_read_first_still_leaves_the_kept_set_following_both(staff, half):
+    """A request that asks for the user's own permissions (or their groups') first fills
+    that half on the user: the kept set is still drawn from both tables, and follows
+    either's change."""
+    own = Permission.objects.get(codename="delete_user")
+    staff.user_permissions.add(own)
+    loaded = as_loaded(staff)
+    getattr(loaded, half)()
+    assert loaded.has_perm("auth.delete_user") and loaded.has_perm(VIEW_OFFICE)
+    if half == "get_user_permissions":
+        staff.user_permissions.remove(own)
+        refused = "auth.delete_user"
+    else:
+        staff.groups.clear()
+        refused = VIEW_OFFICE
+    assert not as_loaded(staff).has_perm(refused)
+
+
+def test_without_a_shared_cache_they_are_read_on_each_request(staff, settings):
+    """Each process's own memory cannot see a permission taken away by another process (a
+    shell, a command, another worker): the set is read from the database every time."""
+    settings.CACHE_URL = ""
+    assert as_loaded(staff).has_perm(VIEW_OFFICE)
+    reader = as_loaded(staff)
+    with CaptureQueriesContext(connection) as again:
+        assert reader.has_perm(VIEW_OFFICE)
+    assert len(again) == 2  # their own permissions, their groups'

@@ -160,9 +160,8 @@ def test_dashboard_runs_a_constant_number_of_queries(
     # task, none here), then their tally (none either), then they are computed whole.
     with django_assert_num_queries(22):
         assert client.get(reverse(DASHBOARD)).status_code == 200
-    # Then read from the cache, and the campaign too (office_analytics.campaign_for), and
-    # the reader's permissions (snut/permissions.py).
-    with django_assert_num_queries(6):
+    # Then read from the cache, and the campaign too (office_analytics.campaign_for).
+    with django_assert_num_queries(8):
         assert client.get(reverse(DASHBOARD)).status_code == 200
 
 

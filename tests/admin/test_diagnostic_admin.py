@@ -12,10 +12,9 @@ from tests import factories
 from tests.admin.conftest import assert_rows_as_django_writes, bulk_region
 
 LIST = "admin:diagnostics_diagnostic_changelist"
-# A diagnostic's page: the session, the reader, the diagnostic, its reopenings, axis scores,
-# importance and answers (one query each), its content type; the reader's permissions kept
-# since they were last read (snut/permissions.py: by the reopening, in the test below).
-CHANGE_PAGE_QUERIES = 8
+# A diagnostic's page: the session, the reader and their permissions, the diagnostic, its
+# reopenings, axis scores, importance and answers (one query each), its content type.
+CHANGE_PAGE_QUERIES = 10
 
 
 def change_url(diagnostic):

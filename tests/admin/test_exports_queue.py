@@ -307,8 +307,8 @@ def test_my_exports_runs_a_constant_number_of_queries(
         for status in [list(Export.Status)[index % 4]]
     )
     client.force_login(network_staff)
-    # The session, the user, the permissions kept since the fixture's check, how many
-    # exports, the page of them, whether one is being written (on any page).
+    # The session, the user, their permissions (two), how many exports, the page of them,
+    # whether one is being written (on any page).
     with django_assert_num_queries(7):
         page = client.get(reverse(EXPORTS)).content.decode()
     assert page.count('<tr id="export-') == min(count, 20)
@@ -346,3 +346,29 @@ def test_my_exports_come_twenty_a_page_newest_first(client, network_staff, campa
         rows, page = shown(page=typed)
         assert f"Page {number} sur 3" in page, typed
     assert client.get(reverse(EXPORTS), {"page": "\x00"}).status_code == 400  # as any NUL byte
+
+
+def test_the_reload_links_keep_the_page_being_read(client, network_staff, campaign):
+    """Reading page 3 while an export is written: turning the reload off (WCAG 2.2.1), or
+    reloading by hand once it is off, stays on page 3."""
+    Export.objects.bulk_create(
+        Export(
+            requested_by=network_staff,
+            kind=Export.Kind.SCORES,
+            format=Export.Format.CSV,
+            campaign=campaign,
+            status=Export.Status.READY,
+        )
+        for _ in range(45)
+    )
+    newest = Export.objects.order_by("-created_at", "-pk").first()
+    Export.objects.filter(pk=newest.pk).update(status=Export.Status.RUNNING)  # on page 1
+    client.force_login(network_staff)
+
+    def status_links(**query):
+        page = client.get(reverse(EXPORTS), query).content.decode()
+        status = re.search(r'role="status">(.*?)</p>', page, re.S).group(1)
+        return re.findall(r'href="([^"]*)"', status)
+
+    assert status_links(page="3") == ["?page=3&amp;actualiser=non"]
+    assert status_links(page="3", actualiser="non") == ["?page=3"]

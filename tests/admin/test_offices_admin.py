@@ -187,10 +187,10 @@ def test_office_list_runs_a_constant_number_of_queries(
     bulk_region(campaign, size)
     client.force_login(network_staff)
     # 13: the department filter lists the departments that have offices (one query),
-    # the page's businesses' medians (one query); then 6, the campaign and department
-    # filters' choices, the campaign, its axes and levels and the reader's permissions
-    # (snut/permissions.py) kept until a table they read is written (page_memo.kept).
-    for expected in (13, 6):
+    # the page's businesses' medians (one query); then 8, the campaign and department
+    # filters' choices, the campaign, its axes and levels kept until a table they read is
+    # written (page_memo.kept).
+    for expected in (13, 8):
         with django_assert_num_queries(expected):
             response = client.get(reverse(LIST))
         assert response.status_code == 200
@@ -321,8 +321,8 @@ def test_comparison_runs_a_constant_number_of_queries(
     ids = ",".join(str(o.pk) for o in offices[:count])
     # 13: the campaign's levels colour the scores; its medians, ranked on the first view
     # after a submission (the submissions' key, the axes', the overall), are then read
-    # from the cache under that key, the campaign and the reader's permissions too (8).
-    for expected in (13, 8):
+    # from the cache under that key, the campaign too (10).
+    for expected in (13, 10):
         with django_assert_num_queries(expected):
             assert (
                 client.get(reverse(COMPARE), {"offices": ids, "campagne": campaign.pk}).status_code

@@ -207,12 +207,11 @@ def test_staff_see_clusters_by_department_and_export_them(
         submit_in(campaign, f"Frontalier {n}", department="24", pick=lambda c: c[0])
     # A submission changed the cached weak answers' key and the offices' groups (kept until
     # a diagnostic is written, page_memo.kept), read again (8: the campaign, the network's
-    # departments and their borders kept, the reader's permissions too, snut/permissions.py;
-    # the weak answers looked for in the database first); then both come from the cache:
-    # the page reads only who the reader is (the session, the user).
-    with django_assert_num_queries(6):
+    # departments and their borders kept; the weak answers looked for in the database
+    # first); then both come from the cache: the page reads only who the reader is.
+    with django_assert_num_queries(8):
         page = client.get(url, {"question": shared.code})
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         client.get(url, {"question": shared.code})
     assert [(d.code, n) for d, n in page.context["clusters"][0].neighbours] == [
         ("24", 3),
@@ -316,12 +315,10 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
     questions = Question.objects.filter(questionnaire=campaign.questionnaire)
     Choice.objects.filter(question__in=questions).update(scale="department")
     structure._frozen_axes.clear()
-    # Fills the cache: the groups are kept (page_memo.kept), and the reader's permissions
-    # (snut/permissions.py); then a page reads the session and the user.
-    pooling_page(client, region="75")
-    with django_assert_num_queries(2):
+    pooling_page(client, region="75")  # fills the cache: the groups are kept (page_memo.kept)
+    with django_assert_num_queries(4):
         small = pooling_page(client, region="75")
-    with django_assert_num_queries(2):  # the summary too
+    with django_assert_num_queries(4):  # the summary too
         pooling_page(client)
     for department in ("24", "40", "47", "64", "17", "16", "79", "86", "87", "19", "23"):
         for n in range(2):
@@ -329,9 +326,9 @@ def test_the_pages_of_clusters_cost_the_same_queries_whatever_the_offices(
                 campaign, f"Office {department}-{n}", department=department, pick=lambda c: c[0]
             )
     pooling_page(client, region="75")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         large = pooling_page(client, region="75", page="2")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         summary = pooling_page(client)
     assert len(summary.context["summary"]) == questions.count()
     assert len(small.context["clusters"]) < 50

@@ -137,21 +137,20 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
     # The counts by training and department are kept (page_memo.kept) until a table they
     # are drawn from is written, and so are the network's departments: the selector above
     # computed them, the page reads the trainings, their sessions and the sessions held per
-    # department, and the reader's permissions (8 queries; 4 once the campaign, the
-    # sessions held and the permissions are kept: office_analytics.campaign_for,
-    # selectors.sessions_by_department, snut/permissions.py).
+    # department (8 queries; 6 once the campaign and the sessions held are kept,
+    # office_analytics.campaign_for, selectors.sessions_by_department).
     # A submission writes a diagnostic: the counts are computed again, from weak answers
     # read again (their key changed), after looking for them in the database, where a
-    # submission's task keeps them, and the sessions held (10). The same for 4 or 7 offices.
+    # submission's task keeps them, and the sessions held (12). The same for 4 or 7 offices.
     with django_assert_num_queries(8):
         page = client.get(url)
     assert page.status_code == 200 and "Répondre aux avis clients" in page.content.decode()
     for department in ("64", "47", "33"):
         submit_in(campaign, department, pick=lambda c: c[0])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         page = client.get(url)
     assert page.context["rows"][0][0].total == 6  # the new submissions are counted
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
     export = reverse("admin:diagnostics_training_needs_export", args=["csv"])
@@ -202,8 +201,7 @@ def test_a_national_network_reads_training_needs_by_region_then_by_department(
         "Île-de-France",
     ]
     assert page.context["rows"][0][1] == [2, 2, 1]
-    # The counts, the campaign and the reader's permissions kept since the page above.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):  # the counts and the campaign kept since the page above
         page = client.get(url, {"region": "75"})
     assert not page.context["by_region"]
     assert [d.code for d in page.context["columns"]] == ["24", "33"]
