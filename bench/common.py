@@ -164,7 +164,7 @@ def seed_region(count: int, seed: int = 2026, campaigns: int = 1):
 CLOCK = {"name": "wall", "read": time.perf_counter}
 
 
-_FROZEN = []
+_frozen = False
 
 
 def _freeze_what_came_before() -> None:
@@ -173,10 +173,11 @@ def _freeze_what_came_before() -> None:
     collector's reach (gc.freeze), once: an app server does not hold that data, and each
     full collection walked it, 100–175 ms fifteen times in a region run, landing on
     whichever rows ran then. What the pages allocate is collected as in a server."""
-    if not _FROZEN:
+    global _frozen
+    if not _frozen:
         gc.collect()
         gc.freeze()
-        _FROZEN.append(True)
+        _frozen = True
 
 
 def measure(action, runs: int) -> list[float]:

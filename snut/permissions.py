@@ -42,7 +42,7 @@ class KeptPermissionsBackend(ModelBackend):
         if not settings.CACHE_URL:
             # Each process's own memory: a permission taken away by another process (a
             # shell, a command, another worker) would go unseen. Read each time.
-            return ModelBackend.get_all_permissions(self, user_obj)
+            return super().get_all_permissions(user_obj)
         if not hasattr(user_obj, "_perm_cache"):
             user_obj._perm_cache = page_memo.kept(
                 f"permissions:{user_obj.pk}:{int(user_obj.is_superuser)}",
@@ -57,4 +57,4 @@ class KeptPermissionsBackend(ModelBackend):
         user): the record then names every table the set is drawn from."""
         for half in ("_user_perm_cache", "_group_perm_cache"):
             user_obj.__dict__.pop(half, None)
-        return ModelBackend.get_all_permissions(self, user_obj)
+        return super().get_all_permissions(user_obj)
