@@ -35,6 +35,7 @@ from diagnostics.models import (
     Questionnaire,
 )
 from diagnostics.selectors.regional import businesses as regional_businesses
+from snut import page_memo
 
 CONSENT_HELP = gettext_lazy(
     "Les prestataires choisissent, en soumettant, si leur office peut lire le détail de leurs "
@@ -72,6 +73,12 @@ def median_column(axis, levels):
 
     column.__name__ = f"median_{axis.code}"
     return column
+
+
+def latest_business_axes_and_levels() -> tuple[list[Axis], list[MaturityLevel]]:
+    questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES)
+    axes = list(Axis.objects.filter(questionnaire__in=questionnaire).order_by("order"))
+    return axes, list(MaturityLevel.objects.filter(questionnaire__in=questionnaire))
 
 
 class MediansChangeList(OneCountChangeList):
@@ -130,14 +137,11 @@ class BusinessCampaignAdmin(QuickRowsMixin, ReadOnlyAdmin):
         return MediansChangeList
 
     def get_list_display(self, request):
-        # One column per axis of the latest business questionnaire, as on the office list.
+        # One column per axis of the latest business questionnaire, as on the office list;
+        # the same for every reader: kept until a questionnaire is written (page_memo.kept).
         if not hasattr(request, "_snut_business_axes"):
-            questionnaire = Questionnaire.objects.latest(Audience.BUSINESSES)
-            request._snut_business_axes = list(
-                Axis.objects.filter(questionnaire__in=questionnaire).order_by("order")
-            )
-            request._snut_business_levels = list(
-                MaturityLevel.objects.filter(questionnaire__in=questionnaire)
+            request._snut_business_axes, request._snut_business_levels = page_memo.kept(
+                "business-axes-and-levels", latest_business_axes_and_levels
             )
         levels = request._snut_business_levels
         return [

@@ -1,14 +1,19 @@
 """Admin list rows written by the model admin (admin/rows.py, QuickRowsMixin) instead of
-Django's generic cell lookup, and the navigation sidebar written once per page path."""
+Django's generic cell lookup, the list's filters written as Django's admin/filter.html
+writes them, and the navigation sidebar written once per page path."""
 
 from django import template
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
+    admin_list_filter,
     result_headers,
     result_hidden_fields,
 )
-from django.utils.safestring import mark_safe
+from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -39,6 +44,34 @@ def quick_results(cl) -> list:
     wraps the item in the first row's "<tr>" and the last one's "</tr>"."""
     rows = [cl.model_admin.quick_row(cl, obj) for obj in cl.result_list]
     return [ResultList(None, [mark_safe(BETWEEN_ROWS.join(rows))])] if rows else []
+
+
+FILTER_TEMPLATE = "admin/filter.html"
+
+
+@register.simple_tag
+def quick_list_filter(cl, spec):
+    """Django's {% admin_list_filter cl spec %}: the same bytes, for a filter drawn with
+    Django's admin/filter.html, written here rather than by the template's loop (a hundred
+    departments were a tenth of the office list's time); any other template is rendered."""
+    if spec.template != FILTER_TEMPLATE:
+        return admin_list_filter(cl, spec)
+    title = conditional_escape(spec.title)
+    items = []
+    for choice in spec.choices(cl):
+        selected = ' class="selected"' if choice["selected"] else ""
+        query = choice["query_string"]  # as the |iriencode filter writes it
+        href = iri_to_uri(query)
+        href = conditional_escape(mark_safe(href) if isinstance(query, SafeData) else href)
+        items.append(
+            f'\n    <li{selected}>\n    <a href="{href}">'
+            f"{conditional_escape(choice['display'])}</a></li>\n  "
+        )
+    heading = gettext(" By %(filter_title)s ") % {"filter_title": title}
+    return mark_safe(
+        f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {heading}\n'
+        f"  </summary>\n  <ul>\n  {''.join(items)}\n  </ul>\n</details>\n"
+    )
 
 
 NAV_SIDEBAR = "admin/nav_sidebar.html"

@@ -97,8 +97,11 @@ def exported(client, kind, fmt, query=None):
 
 def assert_rows_as_django_writes(response) -> None:
     """The list's rows written by QuickRowsMixin (admin/rows.py) are, cell for cell, what
-    Django's items_for_result writes, and the page shows them."""
-    from django.contrib.admin.templatetags.admin_list import items_for_result
+    Django's items_for_result writes, its filters byte for byte what Django's
+    admin/filter.html writes (quick_list_filter), and the page shows them."""
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result
+
+    from diagnostics.templatetags.snut_admin import quick_list_filter
 
     cl = response.context["cl"]
     assert cl.result_list
@@ -107,3 +110,7 @@ def assert_rows_as_django_writes(response) -> None:
         quick = cl.model_admin.quick_cells(cl, obj)
         assert quick == list(items_for_result(cl, obj, None))
         assert "".join(quick) in page
+    for spec in cl.filter_specs:
+        quick = quick_list_filter(cl, spec)
+        assert quick == admin_list_filter(cl, spec)
+        assert quick in page

@@ -75,6 +75,31 @@ def test_staff_read_business_campaigns_with_counts_and_medians(
     )
 
 
+def test_kept_counts_and_medians_follow_a_draft_and_a_submission(
+    client, network_staff, business_questionnaire, territory, office, page_memo_off
+):
+    """The page's counts and medians, and the office list's businesses' median, are kept
+    between views (page_memo.kept): a business that starts is counted at the next view
+    (« commencés » counts drafts), its submission moves the medians."""
+    client.force_login(network_staff)
+
+    def seen():
+        campaigns = client.get(reverse(CAMPAIGNS)).context["cl"].result_list
+        current = next(c for c in campaigns if c.name == "Prestataires")
+        offices = client.get(reverse(OFFICES)).context["cl"].result_list
+        median = next(o for o in offices if o.pk == office.pk).business_median
+        return (current.n_started, current.n_submitted), current.axis_medians["axe-1"], median
+
+    assert seen() == seen() == ((4, 3), 25.0, (25.0, 3))
+    business = factories.make_business(office, segment="restauration")
+    services.business_link_issue(business=business, campaign=territory["current"])
+    draft = services.diagnostic_start(organisation=business, campaign=territory["current"])
+    assert seen() == ((5, 3), 25.0, (25.0, 3))
+    factories.answer_all(draft, lambda choices: choices[3])
+    services.diagnostic_submit(diagnostic=draft, share_details=False)
+    assert seen() == ((5, 4), 62.5, (62.5, 4))
+
+
 def test_business_campaigns_are_read_only(client, network_staff, superuser, territory):
     client.force_login(superuser)
     pk = territory["current"].pk

@@ -39,15 +39,27 @@ def _submitted():
 MEDIANS_CACHE_SECONDS = 3600
 
 
+def ids_key(ids: list[int]) -> str:
+    """A short key for a page's ids, for page_memo.kept."""
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+
+
 def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
-    """campaign id → {axis code: median score} over its submitted diagnostics, cached under
-    a key that any submission, reopening or deletion in these campaigns, or a revision of
-    their questionnaire, changes (as the dashboard's figures are): the key reads these
-    campaigns' diagnostics, the medians rank every axis score of them. One query when
-    cached, two otherwise."""
+    """campaign id → {axis code: median score} over its submitted diagnostics: kept until
+    a table they are drawn from is written other than by a draft (page_memo.kept); then
+    cached under a key that any submission, reopening or deletion in these campaigns, or
+    a revision of their questionnaire, changes (as the dashboard's figures are): the key
+    reads these campaigns' diagnostics, the medians rank every axis score of them. No
+    query when kept, one when cached, two otherwise."""
     ids = sorted(set(campaign_ids))
     if not ids:
         return {}
+    return page_memo.kept(
+        f"campaign-medians:{ids_key(ids)}", lambda: _stamped_medians(ids), drafts=False
+    )
+
+
+def _stamped_medians(ids: list[int]) -> dict[int, dict[str, float]]:
     stamp = (
         _submitted()
         .filter(campaign_id__in=ids)
@@ -105,11 +117,19 @@ WHERE place >= size / 2.0 AND place <= size / 2.0 + 1
 def office_business_medians(office_ids) -> dict[int, tuple[float, int]]:
     """office id → (median overall score, count) of its businesses' submitted
     diagnostics in its latest business campaign: one query, written out
-    (OFFICE_BUSINESS_MEDIANS_SQL; the tests compare it with statistics.middle's). Not
-    kept: a stamp of what it is drawn from costs as much as drawing it on PostgreSQL."""
+    (OFFICE_BUSINESS_MEDIANS_SQL; the tests compare it with statistics.middle's), kept
+    until a campaign or a diagnostic is written other than by a draft (page_memo.kept)."""
     ids = [int(pk) for pk in office_ids]
     if not ids:
         return {}
+    return page_memo.kept(
+        f"office-business-medians:{ids_key(ids)}",
+        lambda: _office_business_medians(ids),
+        drafts=False,
+    )
+
+
+def _office_business_medians(ids: list[int]) -> dict[int, tuple[float, int]]:
     quote = connection.ops.quote_name
     sql = OFFICE_BUSINESS_MEDIANS_SQL.format(
         diagnostic=quote(Diagnostic._meta.db_table),
@@ -262,8 +282,16 @@ def business_campaign_counts(queryset):
 def campaign_counts(campaign_ids) -> dict[int, tuple[int, int, int]]:
     """campaign id → (invited, started, submitted), as business_campaign_counts counts
     them, for these campaigns only: two grouped queries, which the ORM builds in a
-    fraction of the time its three correlated subqueries took (about 4 ms a view)."""
+    fraction of the time its three correlated subqueries took (about 4 ms a view); kept
+    until a link or a diagnostic is written (page_memo.kept), a draft's creation included,
+    not by a draft's autosave (its answers and activity), which changes no count."""
     ids = list(campaign_ids)
+    return page_memo.kept(
+        f"campaign-counts:{ids_key(ids)}", lambda: _campaign_counts(ids), drafts=False
+    )
+
+
+def _campaign_counts(ids: list[int]) -> dict[int, tuple[int, int, int]]:
     invited = dict(
         BusinessLink.objects.filter(campaign_id__in=ids, revoked_at__isnull=True)
         .order_by()
