@@ -23,6 +23,7 @@ from diagnostics.admin.filters import (
     BusinessSegmentFilter,
     PlainRelatedOnlyFilter,
 )
+from diagnostics.admin.plan_rows import number_cells
 from diagnostics.admin.rows import OneCountChangeList, QuickRowsMixin, dates_truncated_here
 from diagnostics.display import score as format_score
 from diagnostics.display import tone
@@ -190,11 +191,14 @@ class BusinessCampaignAdmin(QuickRowsMixin, ReadOnlyAdmin):
     def weakest_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        weakness = regional_businesses.business_weakest_questions()
+        shown = {}  # each count localised once: a row per question, a cell per department
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Points faibles des prestataires de la région"),
-            "weakness": regional_businesses.business_weakest_questions(),
+            "weakness": weakness,
+            "rows": [(q, number_cells(q.by_department, shown)) for q in weakness.questions],
             "snut_consent_help": CONSENT_HELP,
         }
         return TemplateResponse(request, "admin/diagnostics/businesscampaign/weakest.html", context)

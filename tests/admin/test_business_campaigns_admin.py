@@ -215,6 +215,8 @@ def test_weakest_questions_count_weak_answers_by_department(
     client.force_login(network_staff)
     page = client.get(reverse(WEAKEST)).content.decode()
     assert first.question.text in page and "réponses faibles par département" in page
+    cells = "".join(f"<td>{n}</td>" for n in first.by_department)
+    assert f"<td><strong>{first.weak}</strong></td>\n      {cells}\n    </tr>" in page
 
 
 def test_weakest_page_says_when_nothing_was_submitted(
