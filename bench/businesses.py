@@ -5,7 +5,7 @@ import itertools
 import os
 import statistics
 
-from common import p95  # noqa: I001
+from common import floor_note, p95  # noqa: I001
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
@@ -208,6 +208,7 @@ def run_businesses(count, per_office, runs, *, reused=False, words=None) -> None
             + (f"  ({note})" if note else "")
         )
     print("\n".join(summary(rows, floor)))
+    print(floor_note())
     print(f"load average (1, 5, 15 min): {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
 
 

@@ -10,7 +10,7 @@ import sys
 import tracemalloc
 from datetime import timedelta
 
-from common import ROOT, measure, p95  # noqa: I001
+from common import ROOT, floor_note, measure, p95  # noqa: I001
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -201,7 +201,7 @@ def run_plans(count: int, runs: int) -> None:
     campaign, offices, director, staff, submitted, _draft = prepare(count)
     client = Client()
     client.force_login(director)
-    rows = [("floor: trivial view", measure(lambda: client.get("/bench/floor"), runs))]
+    rows = [("floor: trivial view", measure(lambda: client.get("/bench/floor"), runs, floor=True))]
     plans, queries, unlisted = measure_plans(campaign, offices, director, staff, submitted, runs)
     rows += plans
     print_in_process(rows, statistics.median(rows[0][1]), unlisted)
@@ -493,6 +493,7 @@ def print_in_process(rows, floor, unlisted=None):
             + (f"  ({note})" if note else "")
         )
     print("\n".join(summary(rows, floor)))
+    print(floor_note())
 
 
 def report_overhead(submitted_pk: int, runs: int) -> tuple[list[float], list[float]]:

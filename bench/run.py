@@ -44,7 +44,7 @@ import statistics
 import time
 
 from businesses import business_rows, run_businesses
-from common import CLOCK, measure, p95  # noqa: I001
+from common import CLOCK, floor_note, measure, p95  # noqa: I001
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -190,6 +190,7 @@ def main() -> None:
     if france:
         print_france(rows, floor, queries, exports_memory, lambda label: how(label, unlisted))
         print("\n".join(summary(rows, floor)))
+        print(floor_note())
     else:
         print_in_process(rows, floor, unlisted)
         print("queries (computed): " + ", ".join(f"{label} {n}" for label, n in queries.items()))
