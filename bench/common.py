@@ -180,11 +180,11 @@ def _freeze_what_came_before() -> None:
         _frozen = True
 
 
-# The trivial view every ratio divides by, measured again after each row (FLOOR_RUNS calls,
-# added to the floor row's own timings): its median then spans the whole run, read under
-# the same conditions as the pages rather than in the few seconds it ran first (on this
-# shared machine the first ten calls alone gave 0.86 ms in one run, 1.53 ms in the next,
-# the pages' milliseconds unchanged).
+# The trivial view every ratio divides by, measured again after each row of measure_both
+# (FLOOR_RUNS calls added to the floor row's own timings: floor_again): its median then
+# spans the whole run, read under the same conditions as the pages rather than in the few
+# seconds it ran first (on this shared machine the first ten calls alone gave 0.86 ms in
+# one run, 1.53 ms in the next, the pages' milliseconds unchanged).
 FLOOR = {"action": None, "times": None, "first": None}
 FLOOR_RUNS = 3
 
@@ -193,7 +193,8 @@ def measure(action, runs: int, *, floor: bool = False) -> list[float]:
     """Milliseconds of each of `runs` calls, after one warm-up call. An action's
     `setup` attribute, if any, runs before each call, untimed; its `teardown`, once after
     the last (what the setups left undone that the next rows must not find). `floor`: the
-    trivial view, whose list of timings grows by FLOOR_RUNS calls after each later row."""
+    trivial view, whose list of timings grows by FLOOR_RUNS calls after each later row
+    (`floor_again`)."""
     clock = CLOCK["read"]
     _freeze_what_came_before()
     setup = getattr(action, "setup", lambda: None)
@@ -208,17 +209,24 @@ def measure(action, runs: int, *, floor: bool = False) -> list[float]:
     getattr(action, "teardown", lambda: None)()
     if floor:
         FLOOR.update(action=action, times=times, first=statistics.median(times))
-    elif FLOOR["action"] is not None:
-        # Two calls untimed first: right after a page, the trivial view took 1.35 ms
-        # against 0.87 ms after itself (the page's work left the processor's caches cold);
-        # after one call, 0.94 ms. Warm, as each page is after its own warm-up call.
-        FLOOR["action"]()
-        FLOOR["action"]()
-        for _ in range(FLOOR_RUNS):
-            start = clock()
-            FLOOR["action"]()
-            FLOOR["times"].append((clock() - start) * 1000)
     return times
+
+
+def floor_again() -> None:
+    """The trivial view measured again (FLOOR_RUNS calls, added to the floor row's
+    timings), after a row, outside any setting a row measures under (the memo off)."""
+    if FLOOR["action"] is None:
+        return
+    clock = CLOCK["read"]
+    # Two calls untimed first: right after a page, the trivial view took 1.35 ms against
+    # 0.87 ms after itself (the page's work left the processor's caches cold); after one
+    # call, 0.94 ms. Warm, as each page is after its own warm-up call.
+    FLOOR["action"]()
+    FLOOR["action"]()
+    for _ in range(FLOOR_RUNS):
+        start = clock()
+        FLOOR["action"]()
+        FLOOR["times"].append((clock() - start) * 1000)
 
 
 def floor_note() -> str:

@@ -13,7 +13,7 @@ task run, not run yet, or lost).
 
 import statistics
 
-from common import measure  # noqa: I001
+from common import floor_again, measure  # noqa: I001
 from django.conf import settings  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
@@ -103,9 +103,11 @@ def measure_both(pages, runs_of) -> tuple[list[tuple[str, list[float]]], dict[st
         if written(label):  # the memo off, as a computed row
             with memo_off():
                 rows.append((label, measure(action, runs)))
+            floor_again()
             continue
         SERVED["count"] = 0
         rows.append((label, measure(action, runs)))
+        floor_again()
         if once(label):
             continue
         served = SERVED["count"]  # the untimed warm-up computes the page and keeps it
@@ -117,6 +119,7 @@ def measure_both(pages, runs_of) -> tuple[list[tuple[str, list[float]]], dict[st
             unlisted[label] = f"opened again, served from the memo in {served} of {runs} runs"
         with memo_off():
             rows.append((label + COMPUTED, measure(action, runs)))
+        floor_again()
     return rows, unlisted
 
 

@@ -11,8 +11,10 @@ from django.contrib.admin.templatetags.admin_list import (
     result_hidden_fields,
 )
 from django.utils.encoding import iri_to_uri
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -56,22 +58,29 @@ def quick_list_filter(cl, spec):
     departments were a tenth of the office list's time); any other template is rendered."""
     if spec.template != FILTER_TEMPLATE:
         return admin_list_filter(cl, spec)
-    title = conditional_escape(spec.title)
+    title = shown(spec.title)
     items = []
     for choice in spec.choices(cl):
-        selected = ' class="selected"' if choice["selected"] else ""
-        query = choice["query_string"]  # as the |iriencode filter writes it
+        selected = ' class="selected"' if choice.get("selected") else ""
+        query = choice.get("query_string", "")  # as the |iriencode filter writes it
         href = iri_to_uri(query)
         href = conditional_escape(mark_safe(href) if isinstance(query, SafeData) else href)
         items.append(
             f'\n    <li{selected}>\n    <a href="{href}">'
-            f"{conditional_escape(choice['display'])}</a></li>\n  "
+            f"{shown(choice.get('display', ''))}</a></li>\n  "
         )
     heading = gettext(" By %(filter_title)s ") % {"filter_title": title}
     return mark_safe(
         f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {heading}\n'
         f"  </summary>\n  <ul>\n  {''.join(items)}\n  </ul>\n</details>\n"
     )
+
+
+def shown(value) -> str:
+    """A value as a template's {{ value }} writes it (render_value_in_context): in local
+    time, localised, escaped."""
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 NAV_SIDEBAR = "admin/nav_sidebar.html"

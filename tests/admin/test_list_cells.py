@@ -3,10 +3,12 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.contrib.admin.utils import display_for_field
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.cells import datetime_writer, field_writer
 from diagnostics.models import Campaign, Diagnostic, Office
@@ -64,3 +66,34 @@ def test_a_date_is_written_as_django_writes_it():
         assert write(value) == djangos(value, field), value
     with translation.override("en"):  # "N j, Y": an abbreviation
         assert field_writer(field, EMPTY) is None
+
+
+class _Filter:
+    """A list filter drawn with Django's admin/filter.html, whose choices are of every
+    kind a filter may give: numbers, dates, a missing key, text to escape, a safe query."""
+
+    template = "admin/filter.html"
+    title = gettext_lazy("période")
+
+    def choices(self, changelist):
+        yield {"selected": True, "query_string": "?a=1&b=é", "display": 1.5}
+        yield {"selected": False, "query_string": "?d=2", "display": datetime.date(2024, 3, 1)}
+        yield {"selected": False, "query_string": mark_safe("?x=1&y=2"), "display": "<b>&"}
+        yield {"query_string": "?n=1", "display": 12345}
+        yield {"selected": False, "display": gettext_lazy("Tous")}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_filter_is_written_as_djangos_template_writes_it(language, settings):
+    """quick_list_filter (templatetags/snut_admin) against {% admin_list_filter %}: the same
+    bytes, numbers and dates localised, a missing key written empty."""
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    from diagnostics.templatetags.snut_admin import quick_list_filter
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    with translation.override(language):
+        quick = quick_list_filter(None, _Filter())
+        assert quick == admin_list_filter(None, _Filter())
+    if language == "fr":
+        assert "1,5" in quick and "1 mars 2024" in quick and "&lt;b&gt;&amp;" in quick

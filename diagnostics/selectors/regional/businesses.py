@@ -39,9 +39,9 @@ def _submitted():
 MEDIANS_CACHE_SECONDS = 3600
 
 
-def ids_key(ids: list[int]) -> str:
-    """A short key for a page's ids, for page_memo.kept."""
-    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+def ids_key(ids) -> str:
+    """A short key for a page's ids, in any order, for page_memo.kept."""
+    return hashlib.sha256(",".join(map(str, sorted(set(ids)))).encode()).hexdigest()[:32]
 
 
 def campaign_axis_medians(campaign_ids) -> dict[int, dict[str, float]]:
