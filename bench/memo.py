@@ -131,7 +131,7 @@ def how(label: str, unlisted: dict[str, str] | None) -> str:
     if label.endswith(COMPUTED):
         return "computed"
     if cold(label):
-        return "computed (cache cleared before each run)"
+        return "computed (cache emptied before each run, untimed)"
     if written(label):
         if WRITTEN[0] in label:
             return "computed, memo off, its actions' pieces written again (an action saved before each run)"
