@@ -270,3 +270,59 @@ def test_figures_drawn_while_a_diagnostic_came_and_went_are_kept_nowhere(
     Diagnostic.objects.filter(pk=late.pk).update(status=Diagnostic.Status.DRAFT)  # reopened
     cache.clear()
     assert regional.dashboard(campaign).overall.count == 4
+
+
+def test_needs_counts_and_pooling_groups_are_read_back_while_what_they_hold_holds(
+    questionnaire, monkeypatch
+):
+    """The submission's task keeps the training needs' counts and the pooling groups in the
+    database under a key naming the participants' names and departments and the trainings'
+    questions: once the shared cache is emptied they are read back, not drawn again; an
+    office renamed or moved since, or a training given other questions, draws them again."""
+    from diagnostics.models import Audience, Choice, Office, Question, Training
+    from diagnostics.selectors import pooling, trainings
+    from tests.views.test_pooling import submit_in
+
+    campaign = factories.open_campaign(questionnaire)
+    first, second = Question.objects.filter(questionnaire=questionnaire).order_by("pk")[:2]
+    Choice.objects.filter(question=first).update(scale="department")
+    training = Training.objects.create(
+        title="Atelier", format="workshop", audience=Audience.OFFICES
+    )
+    training.questions.add(first)
+    for name in ("Office Alpha", "Office Bêta", "Office Gamma"):
+        submit_in(campaign, name, pick=lambda choices: choices[0])
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    needs, (groups, _counts) = (
+        trainings.training_need_counts(campaign),
+        pooling.pooling_groups(campaign),
+    )
+    assert needs == {training.pk: {"33": 3}}
+    assert [g.offices for g in groups] == [["Office Alpha", "Office Bêta", "Office Gamma"]]
+
+    def drawn(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    cache.clear()  # the shared cache emptied (a restart of Redis)
+    with monkeypatch.context() as patched:
+        patched.setattr(pooling, "_grouped", drawn)
+        patched.setattr(trainings, "weak_organisations", drawn)
+        assert trainings.training_need_counts(campaign) == needs
+        assert pooling.pooling_groups(campaign)[0] == groups
+
+    Office.objects.filter(name="Office Bêta").update(name="Office Bis", department_id="40")
+    training.questions.add(second)
+    cache.clear()
+    assert [g.offices for g in pooling.pooling_groups(campaign)[0]] == [
+        ["Office Alpha", "Office Gamma"]
+    ]
+    assert trainings.training_need_counts(campaign) == {training.pk: {"33": 2, "40": 1}}
+    Office.objects.filter(name="Office Bis").update(department_id="33")
+    cache.clear()
+    assert [g.offices for g in pooling.pooling_groups(campaign)[0]] == [
+        ["Office Alpha", "Office Bis", "Office Gamma"]
+    ]
+    # The offices' departments as the task found them again, the training's questions not.
+    training.questions.clear()
+    cache.clear()
+    assert trainings.training_need_counts(campaign) == {}

@@ -9,6 +9,7 @@ from django.db.models import Q
 from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
 from diagnostics.network import network_department_list
+from diagnostics.selectors.statistics import per_submission
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import participants, weak_organisations
 from snut import page_memo
@@ -146,13 +147,38 @@ def shared_needs(
     participants' names and departments, read live: no query when kept, two when the
     weak answers are cached, three otherwise."""
     codes = sorted(codes)
-
-    def compute():
-        offices = participants(campaign).values_list("pk", "department", "name")
-        return _grouped(weak_organisations(campaign), list(offices), codes)
-
     questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
-    return page_memo.kept(f"pooling-groups:{campaign.pk}:{questions}", compute, drafts=False)
+    return page_memo.kept(
+        f"pooling-groups:{campaign.pk}:{questions}",
+        lambda: stored_shared_needs(campaign, codes),
+        drafts=False,
+    )
+
+
+def stored_shared_needs(campaign, codes: list[str], *, keep=False):
+    """shared_needs drawn from weak_organisations and the participants' names and
+    departments, read live (one query): once per submission and per those names and
+    departments (per_submission, their digest in its key), in the database too once a
+    submission's task kept them (`keep`: keep_pooling_groups), so that emptying the
+    shared cache does not make the next page group a thousand offices again while they
+    still hold. `codes`: sorted."""
+    offices = sorted(participants(campaign).values_list("pk", "department", "name"))
+    questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
+    return per_submission(
+        f"pooling-groups-{questions}",
+        campaign,
+        lambda: _grouped(weak_organisations(campaign), offices, codes),
+        durable=True,
+        keep=keep,
+        inputs=offices,
+    )
+
+
+def keep_pooling_groups(campaign) -> None:
+    """The task's: the campaign's pooling groups (for every pooling question, as
+    pooling_groups draws them) kept in the database (stored_shared_needs)."""
+    codes = sorted(q.code for q in pooling_questions(campaign.questionnaire))
+    stored_shared_needs(campaign, codes, keep=True)
 
 
 def _grouped(weak: dict[str, list[int]], offices: list[tuple[int, str, str]], codes: list[str]):

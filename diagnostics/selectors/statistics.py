@@ -115,17 +115,21 @@ def submissions_stamp(
     return key, stamp["last"], stamp.get("settled")
 
 
-def per_submission(name: str, campaign, compute, *, durable=False, keep=False):
+def per_submission(name: str, campaign, compute, *, durable=False, keep=False, inputs=None):
     """`compute()` once per submission: stored (`stored_figures.stored`) under a key that
     any submission, reopening or deletion of the campaign's diagnostics changes, as the
     dashboard's figures are; `durable`, `keep`: in the database too, one row per campaign.
-    One query when the shared cache has it."""
+    `inputs`: whatever else `compute` draws from, read by the caller just before (the
+    participants' names and departments, the trainings' questions): the key names their
+    digest, so that a row kept before they changed is never read back. One query when the
+    shared cache has it."""
     key, last, _settled = submissions_stamp(campaign, None)
-    key = f"snut-{name}:{key}"
+    digest = "" if inputs is None else ":" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    key = f"snut-{name}:{key}{digest}"
     place = f"snut-{name}:{campaign.pk}" if durable or keep else None
 
     def current() -> str:
-        return f"snut-{name}:{submissions_stamp(campaign, None)[0]}"
+        return f"snut-{name}:{submissions_stamp(campaign, None)[0]}{digest}"
 
     return stored(key, compute, place=place, last=last, keep=keep, current=current)
 

@@ -213,17 +213,30 @@ def training_need_counts(campaign) -> dict[int, dict[str, int]]:
     """Training for office teams (id) → department code → how many offices answered weakly
     a question it addresses: the same for every reader, so kept in the shared cache until
     a table it is drawn from is written (page_memo.kept: the trainings' questions, the
-    offices' departments, a submission), not by a draft's autosave. No query when kept."""
+    offices' departments, a submission), not by a draft's autosave. No query when kept;
+    otherwise `stored_need_counts`."""
+    return page_memo.kept(
+        f"training-needs:{campaign.pk}", lambda: stored_need_counts(campaign), drafts=False
+    )
+
+
+def stored_need_counts(campaign, *, keep=False) -> dict[int, dict[str, int]]:
+    """The counts drawn from the campaign's weak answers (`weak_organisations`), the
+    participants' departments and the trainings' questions, both read live (two queries):
+    once per submission and per those two (per_submission, their digest in its key), in
+    the database too once a submission's task kept them (`keep`), so that emptying the
+    shared cache does not make the next page draw them again while they still hold."""
+    department_of = dict(participants(campaign).values_list("pk", "department"))
+    codes: dict[int, list[str]] = {}
+    for training_id, code in (
+        Training.questions.through.objects.filter(training__audience=Audience.OFFICES)
+        .order_by("training_id", "question__code")
+        .values_list("training_id", "question__code")
+    ):
+        codes.setdefault(training_id, []).append(code)
 
     def compute() -> dict[int, dict[str, int]]:
         weak = weak_organisations(campaign)
-        # The offices' departments, read live (their names are not needed here).
-        department_of = dict(participants(campaign).values_list("pk", "department"))
-        codes: dict[int, list[str]] = {}
-        for training_id, code in Training.questions.through.objects.filter(
-            training__audience=Audience.OFFICES
-        ).values_list("training_id", "question__code"):
-            codes.setdefault(training_id, []).append(code)
         counts = {}
         for training_id, questions in codes.items():
             offices = set().union(*(weak.get(code, ()) for code in questions))
@@ -232,7 +245,10 @@ def training_need_counts(campaign) -> dict[int, dict[str, int]]:
             counts[training_id] = dict(by_department)
         return counts
 
-    return page_memo.kept(f"training-needs:{campaign.pk}", compute, drafts=False)
+    inputs = (sorted(department_of.items()), sorted(codes.items()))
+    return per_submission(
+        "training-needs", campaign, compute, durable=True, keep=keep, inputs=inputs
+    )
 
 
 def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:

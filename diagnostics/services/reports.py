@@ -17,8 +17,12 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from diagnostics.models import Campaign, Diagnostic
 from diagnostics.selectors import regional
-from diagnostics.selectors.pooling import pooling_groups
-from diagnostics.selectors.trainings import training_need_counts, weak_organisations
+from diagnostics.selectors.pooling import keep_pooling_groups, pooling_groups
+from diagnostics.selectors.trainings import (
+    stored_need_counts,
+    training_need_counts,
+    weak_organisations,
+)
 from diagnostics.services.queue import retry
 
 # A report task still waiting after this long is taken as stalled (no worker
@@ -99,8 +103,10 @@ def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
     campaign after it (which compares itself with this one), into the shared cache and the
     database (selectors/stored_figures.py: emptying the shared cache does not lose them), with
     the campaign's weak answers, the training needs' counts and the pooling groups that
-    the training needs and pooling pages read: staff then find them ready after a
-    submission. Returns how many campaigns' dashboard figures were computed."""
+    the training needs and pooling pages read (in the database too, the counts and groups
+    under a key naming the participants' departments and names and the trainings'
+    questions they were drawn from): staff then find them ready after a submission.
+    Returns how many campaigns' dashboard figures were computed."""
     campaign = Campaign.objects.network().select_related("questionnaire").filter(pk=campaign_id)
     campaign = campaign.first()
     if campaign is None:  # a business campaign, or deleted since
@@ -117,6 +123,9 @@ def dashboard_figures_task(*, campaign_id: int, attempt: int = 1) -> int:
             if each is not None:
                 regional.submitted_figures(each, regional.previous_campaign(each), keep=True)
         weak_organisations(campaign, keep=True)
+        stored_need_counts(campaign, keep=True)
+        keep_pooling_groups(campaign)
+        # And kept for the pages (page_memo.kept), drawn from what was just stored.
         training_need_counts(campaign)
         pooling_groups(campaign)
     except Exception:

@@ -139,15 +139,17 @@ def test_training_needs_count_offices_with_a_weak_answer_by_department(
     # computed them, the page reads the trainings, their sessions and the sessions held per
     # department (8 queries; 6 once the campaign and the sessions held are kept,
     # office_analytics.campaign_for, selectors.sessions_by_department).
-    # A submission writes a diagnostic: the counts are computed again, from weak answers
-    # read again (their key changed), after looking for them in the database, where a
-    # submission's task keeps them, and the sessions held (12). The same for 4 or 7 offices.
+    # A submission writes a diagnostic: the counts are looked for again under their new
+    # key (the submissions' stamp, the participants' departments and the trainings'
+    # questions read live), in the database where a submission's task keeps them, then
+    # computed from weak answers read again (their key changed, looked for in the database
+    # too), and the sessions held (14). The same for 4 or 7 offices.
     with django_assert_num_queries(8):
         page = client.get(url)
     assert page.status_code == 200 and "Répondre aux avis clients" in page.content.decode()
     for department in ("64", "47", "33"):
         submit_in(campaign, department, pick=lambda c: c[0])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         page = client.get(url)
     assert page.context["rows"][0][0].total == 6  # the new submissions are counted
     with django_assert_num_queries(6):
