@@ -96,15 +96,17 @@ RUN = [
 ]
 TEST = [
     *RUN,
+    # On Debian, Chromium's headless shell (the browser tests' engine: a quarter faster than
+    # the full browser's headless mode, the same Blink); any Chromium otherwise.
     Need(
         "Chromium",
         BROWSER,
-        "chromium",
+        "chromium-headless-shell",
         ubuntu="chromium-browser",  # which installs the snap
         homebrew="chromium",
         cask=True,
         fedora="chromium",
-        commands=("chromium", "chromium-browser"),
+        commands=("chromium-headless-shell", "chromium", "chromium-browser"),
     ),
     Need(
         "Java",

@@ -78,7 +78,7 @@ def test_everything_present_installs_nothing(tmp_path):
 
 
 def test_ubuntus_chromium_browser_counts_as_chromium(tmp_path):
-    installed = EVERY_DEBIAN_PACKAGE - {"chromium"} | {"chromium-browser"}
+    installed = EVERY_DEBIAN_PACKAGE - {"chromium-headless-shell"} | {"chromium-browser"}
     process, asked = check(tmp_path, "test", tools=DEBIAN, installed=installed)
     assert process.returncode == 0, process.stderr
 
@@ -86,10 +86,10 @@ def test_ubuntus_chromium_browser_counts_as_chromium(tmp_path):
 @pytest.mark.parametrize(
     "os_release, chromium",
     [
-        ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n', "chromium"),
+        ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n', "chromium-headless-shell"),
         ('NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n', "chromium-browser"),
         ('NAME="Linux Mint"\nID=linuxmint\nID_LIKE="ubuntu debian"\n', "chromium-browser"),
-        ("", "chromium"),
+        ("", "chromium-headless-shell"),
     ],
 )
 def test_ubuntu_installs_its_own_chromium_package(os_release, chromium):
@@ -123,7 +123,7 @@ def test_a_failed_update_stops_before_the_install(tmp_path):
 
 
 def test_passwordless_sudo_installs_through_sudo(tmp_path):
-    installed = EVERY_DEBIAN_PACKAGE - {"chromium", "npm"}
+    installed = EVERY_DEBIAN_PACKAGE - {"chromium-headless-shell", "npm"}
     process, asked = check(tmp_path, "test", tools=DEBIAN, installed=installed, sudo="nopasswd")
     assert process.returncode == 0, process.stderr
     assert "tests dans le navigateur, outils d’accessibilité" in process.stdout
@@ -131,7 +131,7 @@ def test_passwordless_sudo_installs_through_sudo(tmp_path):
     assert [line for line in asked if line.startswith("sudo")] == [
         "sudo -n true",
         f"{sudo} update -qq",
-        f"{sudo} install -y -q --no-install-recommends chromium npm",
+        f"{sudo} install -y -q --no-install-recommends chromium-headless-shell npm",
     ]
     assert not [line for line in asked if line.startswith("apt-get")]
 
