@@ -40,6 +40,7 @@ exit $status
     "sudo": 'echo "sudo $*" >> "$FAKE_LOG"; [ "$FAKE_SUDO" = nopasswd ]',
     "brew": 'echo "brew $*" >> "$FAKE_LOG"',
     "redis-server": 'echo "redis-server $*" >> "$FAKE_LOG"',
+    "chromium": 'echo "chromium $*" >> "$FAKE_LOG"',
 }
 
 
@@ -75,6 +76,14 @@ def test_everything_present_installs_nothing(tmp_path):
     assert process.returncode == 0, process.stderr
     assert process.stdout == process.stderr == ""
     assert [line.split()[0] for line in asked] == ["dpkg-query"]
+
+
+def test_an_installed_chromium_counts_without_its_headless_shell(tmp_path):
+    """Debian's need is the headless shell; a `chromium` already on the PATH does too."""
+    installed = EVERY_DEBIAN_PACKAGE - {"chromium-headless-shell"}
+    process, asked = check(tmp_path, "test", tools=(*DEBIAN, "chromium"), installed=installed)
+    assert process.returncode == 0, process.stderr
+    assert not [line for line in asked if line.startswith(("apt-get", "sudo"))]
 
 
 def test_ubuntus_chromium_browser_counts_as_chromium(tmp_path):

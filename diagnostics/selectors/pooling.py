@@ -155,6 +155,11 @@ def shared_needs(
     )
 
 
+# Changed with how the groups are drawn (_grouped, french_key) from what their key names:
+# a row kept in the database by an earlier version is then never read back.
+GROUPS_VERSION = 1
+
+
 def stored_shared_needs(campaign, codes: list[str], *, keep=False):
     """shared_needs drawn from weak_organisations and the participants' names and
     departments, read live (one query): once per submission and per those names and
@@ -162,15 +167,14 @@ def stored_shared_needs(campaign, codes: list[str], *, keep=False):
     submission's task kept them (`keep`: keep_pooling_groups), so that emptying the
     shared cache does not make the next page group a thousand offices again while they
     still hold. `codes`: sorted."""
-    offices = sorted(participants(campaign).values_list("pk", "department", "name"))
     questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
     return per_submission(
-        f"pooling-groups-{questions}",
+        f"pooling-groups-v{GROUPS_VERSION}-{questions}",
         campaign,
-        lambda: _grouped(weak_organisations(campaign), offices, codes),
+        lambda offices: _grouped(weak_organisations(campaign), offices, codes),
         durable=True,
         keep=keep,
-        inputs=offices,
+        inputs=lambda: sorted(participants(campaign).values_list("pk", "department", "name")),
     )
 
 

@@ -4,6 +4,7 @@ import hashlib
 import math
 from array import array
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import RowNumber
@@ -119,19 +120,29 @@ def per_submission(name: str, campaign, compute, *, durable=False, keep=False, i
     """`compute()` once per submission: stored (`stored_figures.stored`) under a key that
     any submission, reopening or deletion of the campaign's diagnostics changes, as the
     dashboard's figures are; `durable`, `keep`: in the database too, one row per campaign.
-    `inputs`: whatever else `compute` draws from, read by the caller just before (the
-    participants' names and departments, the trainings' questions): the key names their
-    digest, so that a row kept before they changed is never read back. One query when the
-    shared cache has it."""
+    One query when the shared cache has it.
+
+    `inputs`: a function reading whatever else the figure is drawn from (the participants'
+    names and departments, the trainings' questions), called after the submissions' key is
+    read; `compute(read)` then gets what it read, and the key names its digest, so that a
+    row kept before they changed is never read back. The task's `current()` reads both
+    again: a figure drawn while either changed is kept nowhere."""
     key, last, _settled = submissions_stamp(campaign, None)
-    digest = "" if inputs is None else ":" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    read = None if inputs is None else inputs()
+    digest = _digest(read)
     key = f"snut-{name}:{key}{digest}"
     place = f"snut-{name}:{campaign.pk}" if durable or keep else None
 
     def current() -> str:
-        return f"snut-{name}:{submissions_stamp(campaign, None)[0]}{digest}"
+        stamp = submissions_stamp(campaign, None)[0]
+        return f"snut-{name}:{stamp}{_digest(None if inputs is None else inputs())}"
 
-    return stored(key, compute, place=place, last=last, keep=keep, current=current)
+    drawn = compute if inputs is None else partial(compute, read)
+    return stored(key, drawn, place=place, last=last, keep=keep, current=current)
+
+
+def _digest(read) -> str:
+    return "" if read is None else ":" + hashlib.sha256(repr(read).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -220,34 +220,47 @@ def training_need_counts(campaign) -> dict[int, dict[str, int]]:
     )
 
 
+# Changed with how the counts are drawn from what their key names: a row kept in the
+# database by an earlier version is then never read back.
+NEED_COUNTS_VERSION = 1
+
+
 def stored_need_counts(campaign, *, keep=False) -> dict[int, dict[str, int]]:
     """The counts drawn from the campaign's weak answers (`weak_organisations`), the
     participants' departments and the trainings' questions, both read live (two queries):
     once per submission and per those two (per_submission, their digest in its key), in
     the database too once a submission's task kept them (`keep`), so that emptying the
     shared cache does not make the next page draw them again while they still hold."""
-    department_of = dict(participants(campaign).values_list("pk", "department"))
-    codes: dict[int, list[str]] = {}
-    for training_id, code in (
-        Training.questions.through.objects.filter(training__audience=Audience.OFFICES)
-        .order_by("training_id", "question__code")
-        .values_list("training_id", "question__code")
-    ):
-        codes.setdefault(training_id, []).append(code)
 
-    def compute() -> dict[int, dict[str, int]]:
+    def inputs():
+        department_of = sorted(participants(campaign).values_list("pk", "department"))
+        codes: dict[int, list[str]] = {}
+        for training_id, code in (
+            Training.questions.through.objects.filter(training__audience=Audience.OFFICES)
+            .order_by("training_id", "question__code")
+            .values_list("training_id", "question__code")
+        ):
+            codes.setdefault(training_id, []).append(code)
+        return department_of, sorted(codes.items())
+
+    def compute(read) -> dict[int, dict[str, int]]:
+        department_of, codes = dict(read[0]), read[1]
         weak = weak_organisations(campaign)
         counts = {}
-        for training_id, questions in codes.items():
+        for training_id, questions in codes:
             offices = set().union(*(weak.get(code, ()) for code in questions))
             by_department = Counter(map(department_of.get, offices))
             by_department.pop(None, None)  # an office no longer a participant
             counts[training_id] = dict(by_department)
         return counts
 
-    inputs = (sorted(department_of.items()), sorted(codes.items()))
     return per_submission(
-        "training-needs", campaign, compute, durable=True, keep=keep, inputs=inputs
+        f"training-needs-v{NEED_COUNTS_VERSION}",
+        campaign,
+        compute,
+        durable=True,
+        keep=keep,
+        inputs=inputs,
     )
 
 

@@ -9,15 +9,13 @@ import pytest
 
 from diagnostics.models import Questionnaire
 
-CHROMIUM = (
-    os.environ.get("CHROMIUM")
-    or shutil.which("chromium-headless-shell")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-)
+HEADLESS_SHELL = shutil.which("chromium-headless-shell")
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = os.environ.get("CHROMIUM") or HEADLESS_SHELL or BROWSER
 if CHROMIUM is None:
     pytest.skip(
-        "browser tests skipped: no Chromium found (apt-get install chromium, or set CHROMIUM=/path)",
+        "browser tests skipped: no Chromium found (make test installs it: apt-get install "
+        "chromium-headless-shell; or set CHROMIUM=/path)",
         allow_module_level=True,
     )
 
@@ -29,10 +27,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+    # The headless shell shows no window: `pytest --headed` takes the full browser.
+    headed = pytestconfig.getoption("headed", False) and not os.environ.get("CHROMIUM")
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
+        "executable_path": (BROWSER or CHROMIUM) if headed else CHROMIUM,
         "args": [
             "--no-sandbox",
             "--disable-gpu",
