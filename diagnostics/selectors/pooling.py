@@ -147,9 +147,8 @@ def shared_needs(
     participants' names and departments, read live: no query when kept, two when the
     weak answers are cached, three otherwise."""
     codes = sorted(codes)
-    questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
     return page_memo.kept(
-        f"pooling-groups:{campaign.pk}:{questions}",
+        f"pooling-groups:{campaign.pk}:{_questions_key(codes)}",
         lambda: stored_shared_needs(campaign, codes),
         drafts=False,
     )
@@ -167,15 +166,18 @@ def stored_shared_needs(campaign, codes: list[str], *, keep=False):
     submission's task kept them (`keep`: keep_pooling_groups), so that emptying the
     shared cache does not make the next page group a thousand offices again while they
     still hold. `codes`: sorted."""
-    questions = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
     return per_submission(
-        f"pooling-groups-v{GROUPS_VERSION}-{questions}",
+        f"pooling-groups-v{GROUPS_VERSION}-{_questions_key(codes)}",
         campaign,
         lambda offices: _grouped(weak_organisations(campaign), offices, codes),
         durable=True,
         keep=keep,
         inputs=lambda: sorted(participants(campaign).values_list("pk", "department", "name")),
     )
+
+
+def _questions_key(codes: list[str]) -> str:
+    return hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
 
 
 def keep_pooling_groups(campaign) -> None:

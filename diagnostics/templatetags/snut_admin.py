@@ -10,11 +10,11 @@ from django.contrib.admin.templatetags.admin_list import (
     result_headers,
     result_hidden_fields,
 )
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.utils.encoding import iri_to_uri
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -76,11 +76,13 @@ def quick_list_filter(cl, spec):
     )
 
 
+# A template's default context: local time, localisation and escaping as settings say.
+_DEFAULT_CONTEXT = Context()
+
+
 def shown(value) -> str:
-    """A value as a template's {{ value }} writes it (render_value_in_context): in local
-    time, localised, escaped."""
-    value = localize(template_localtime(value))
-    return conditional_escape(value if isinstance(value, str) else str(value))
+    """A value as a template's {{ value }} writes it."""
+    return render_value_in_context(value, _DEFAULT_CONTEXT)
 
 
 NAV_SIDEBAR = "admin/nav_sidebar.html"
