@@ -75,21 +75,20 @@ class ActionAdmin(ReadOnlyAdmin):
         if campaign is None:
             return self._pooling_page(request, {"campaign": None})
         questions = selectors.pooling_questions(campaign.questionnaire)
-        form = PoolingFilterForm(
-            request.GET, departments=network_department_list(), questions=questions
-        )
+        network = network_department_list()
+        form = PoolingFilterForm(request.GET, departments=network, questions=questions)
         departments = form.department_codes()
         in_area, counts = selectors.pooling_groups(campaign, departments, questions)
         codes = form.question_codes()
         groups = [g for g in in_area if codes is None or g.question.code in codes]
         if request.GET.get("format") == "csv":
             return spreadsheets.csv_response(
-                pooling_rows(selectors.pooling_clusters(groups, counts)),
+                pooling_rows(selectors.pooling_clusters(groups, counts, network)),
                 f"snut-mutualisation-{slugify(campaign.name)}.csv",
             )
         chosen = any(form.filters().values())
         page = Paginator(groups, POOLING_PER_PAGE).get_page(request.GET.get("page"))
-        clusters = selectors.pooling_clusters(page.object_list, counts) if chosen else []
+        clusters = selectors.pooling_clusters(page.object_list, counts, network) if chosen else []
         return self._pooling_page(
             request,
             {

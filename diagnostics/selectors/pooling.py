@@ -209,18 +209,21 @@ def _grouped(weak: dict[str, list[int]], offices: list[tuple[int, str, str]], co
 
 
 def pooling_clusters(
-    groups: list[PoolingGroup], counts: dict[tuple[str, str], int]
+    groups: list[PoolingGroup], counts: dict[tuple[str, str], int], network=None
 ) -> list[PoolingCluster]:
     """The groups shown (a page of them, or an export's) with their department, their
     offices' names in order, and how many offices share the need in each neighbouring
     department. No query when the borders and the network's departments are kept (one
-    more for a department outside the network); none if there is no group."""
+    more for a department outside the network); none if there is no group. `network`: the
+    network's departments (network_department_list), if the caller has them."""
     if not groups:
         return []
     borders = page_memo.kept("department-borders", department_borders)
     shown = {g.department for g in groups}
     shown |= {other for code in shown for other in borders.get(code, ())}
-    departments = {d.code: d for d in network_department_list() if d.code in shown}
+    if network is None:
+        network = network_department_list()
+    departments = {d.code: d for d in network if d.code in shown}
     if len(departments) < len(shown):
         departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
     return [
