@@ -17,7 +17,25 @@ def score(value) -> str:
     return str(whole) if -1000 < whole < 1000 else number_format(whole, 0)
 
 
+MINUS = "\u2212"
 TONES = 4  # .tone-t1 (lowest level, red) to .tone-t4 (highest, green) in the CSS
+
+
+def delta(value) -> str:
+    """Signed difference in points: +5, −3, ±0."""
+    if value is None or value == "":
+        return "—"
+    rounded = round(float(value))
+    if rounded == 0:
+        return "±0"
+    sign = "+" if rounded > 0 else MINUS
+    return f"{sign}{abs(rounded)}"
+
+
+def delta_tone(value) -> str:
+    if value is None or value == "" or round(float(value)) == 0:
+        return "flat"
+    return "up" if float(value) > 0 else "down"
 
 
 def tone(value, levels) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import access, selectors, spreadsheets
+from diagnostics.admin.compare_rows import comparison_rows
 from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
 from diagnostics.selectors import regional
 from diagnostics.selectors.targets import judged_in_evolution
@@ -209,6 +210,7 @@ class OfficeAnalyticsMixin:
             entries = [(o.name, latest.get(o.pk)) for o in offices]
             title = _("Comparaison de %(count)s offices") % {"count": len(offices)}
             comparison = regional.comparison(campaign, entries)
+        body_rows, foot_row = comparison_rows(comparison, bool(evolution))
         return TemplateResponse(
             request,
             "admin/diagnostics/office/compare.html",
@@ -218,6 +220,8 @@ class OfficeAnalyticsMixin:
                 comparison=comparison,
                 campaign=comparison.campaign,
                 evolution=bool(evolution),
+                body_rows=body_rows,
+                foot_row=foot_row,
             ),
         )
 

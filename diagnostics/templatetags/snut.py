@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.display import score, tone, when
+from diagnostics.display import delta, delta_tone, score, tone, when
 from diagnostics.french import with_article
 
 register = template.Library()
@@ -24,27 +24,7 @@ HOLE = re.compile(r"<!--snut-hole:([\w:-]+)-->")
 # kept part whose items are named in holes keeps no order that a rename would change.
 IN_ORDER = re.compile(r"<!--snut-in-order-->(.*?)<!--/snut-in-order-->", re.S)
 ITEM = re.compile(r"<!--snut-item:([\w:-]+)-->")
-MINUS = "\u2212"
 NARROW_NBSP = "\u202f"
-
-
-@register.filter
-def delta(value) -> str:
-    """Signed difference in points: +5, −3, ±0."""
-    if value is None or value == "":
-        return "—"
-    rounded = round(float(value))
-    if rounded == 0:
-        return "±0"
-    sign = "+" if rounded > 0 else MINUS
-    return f"{sign}{abs(rounded)}"
-
-
-@register.filter
-def delta_tone(value) -> str:
-    if value is None or value == "" or round(float(value)) == 0:
-        return "flat"
-    return "up" if float(value) > 0 else "down"
 
 
 @register.filter
@@ -81,6 +61,8 @@ def page_numbers(page) -> list:
 
 register.filter(with_article)
 register.filter(score)
+register.filter(delta)
+register.filter(delta_tone)
 register.filter(tone)
 
 

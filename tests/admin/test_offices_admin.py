@@ -9,6 +9,7 @@ from diagnostics.models import Axis, Campaign, Diagnostic, MaturityLevel, Office
 from diagnostics.selectors import regional
 from tests import factories
 from tests.admin.conftest import assert_rows_as_django_writes, bulk_region
+from tests.admin.test_compare_rows import as_the_template_wrote, table_of
 
 LIST = "admin:diagnostics_office_changelist"
 COMPARE = "admin:diagnostics_office_compare"
@@ -325,6 +326,30 @@ def test_evolution_compares_each_campaign_with_its_own_median(client, network_st
     assert comparison.overall_row.change == difference(cells[1]["score"], cells[0]["score"])
     assert not any(c["best"] or c["worst"] for row in comparison.rows for c in row.cells)
     assert '<th scope="col">évolution</th>' in response.content.decode()
+
+
+def test_the_comparison_and_evolution_rows_are_what_the_template_wrote(
+    client, network_staff, region
+):
+    """The rows written in Python (admin/compare_rows.py) on the pages as served: an office
+    without a submitted diagnostic among the compared, an axis name to escape; the evolution
+    page with its last column (each kind of target: tests/admin/test_compare_rows.py)."""
+    office = region["current_offices"][1]
+    earlier = region["offices"][1].diagnostics.get()
+    earlier.organisation = office
+    earlier.save()
+    Axis.objects.filter(pk=Axis.objects.order_by("pk").values("pk")[:1]).update(
+        name="Sites <web> & « réseaux »"
+    )
+    client.force_login(network_staff)
+    ids = [o.pk for o in region["current_offices"][:3]] + [region["draft"].pk]
+    compared = client.get(reverse(COMPARE), {"offices": ",".join(map(str, ids))})
+    assert table_of(compared) == as_the_template_wrote(compared.context["comparison"], False)
+    assert "Sites &lt;web&gt; &amp; « réseaux »" in table_of(compared)
+    assert "snut-na" in table_of(compared)
+    evolution = client.get(reverse(COMPARE), {"evolution": office.pk})
+    assert table_of(evolution) == as_the_template_wrote(evolution.context["comparison"], True)
+    assert table_of(evolution).count("delta-") > table_of(compared).count("delta-") // 2
 
 
 @pytest.mark.parametrize("count", [2, 12])
