@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -57,6 +57,26 @@ def trainings_for(results, item) -> list:
 def page_numbers(page) -> list:
     """The numbers to link around a Paginator page: 1 2 … 6 7 8 … 39 40."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def input_tag(widget) -> str:
+    """A radio button's or a checkbox's <input> (a BoundWidget) as `widget.tag` writes it,
+    byte for byte (django/forms/widgets/input.html and attrs.html), without going through
+    the form renderer's templates: a page of radio groups spent a third of its time there."""
+    data = widget.data
+    html = [
+        f'<input type="{conditional_escape(data["type"])}" name="{conditional_escape(data["name"])}"'
+    ]
+    if data["value"] is not None:
+        html.append(f' value="{conditional_escape(str(data["value"]))}"')
+    for name, value in data["attrs"].items():
+        if value is True:
+            html.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            html.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    html.append(">")
+    return mark_safe("".join(html))
 
 
 register.filter(with_article)
