@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from diagnostics import services
-from diagnostics.models import Answer, Diagnostic, Question
+from diagnostics.models import Answer, Choice, Diagnostic, Question
 from tests import factories
 
 
@@ -69,6 +69,31 @@ def test_axis_page_shows_questions_help_and_stepper(client, director, diagnostic
     assert "Axe 2" in page  # the stepper lists every axis
     assert "Non concerné" in page  # the last question allows it
     assert 'name="initial-q-' in page
+
+
+def test_ids_and_values_are_never_localised(client, director, diagnostic, settings):
+    """A choice's id in a radio's value, a question's in the ids it describes itself by:
+    written as they are, even where numbers are grouped by thousands (« 1 234 »)."""
+    settings.USE_THOUSAND_SEPARATOR = True
+    first = questions_of(diagnostic)[0]
+    question = Question.objects.create(
+        pk=1234,
+        questionnaire=diagnostic.questionnaire,
+        axis=first.axis,
+        code="axe-1-99",
+        text="Question aux grands numéros",
+        help_text="Aide.",
+        order=99,
+    )
+    Choice.objects.bulk_create(
+        Choice(pk=5678 + n, question=question, order=n, label=f"Choix {n}", points=n)
+        for n in range(4)
+    )
+    client.force_login(director)
+    page = client.get(axis_url(diagnostic)).content.decode()
+    for n in range(4):
+        assert f'value="{5678 + n}"' in page
+    assert 'id="help-1234"' in page and 'aria-describedby="help-1234' in page
 
 
 def test_saving_an_axis_then_continue_and_quit(client, director, diagnostic, office):
