@@ -43,11 +43,14 @@ def offices_for_user(user) -> QuerySet[Office]:
 
 
 def diagnostic_for_member(user, pk) -> Diagnostic:
-    """The diagnostic if the user is a member of its office; 404 otherwise, whatever the id."""
+    """The diagnostic if the user is a member of its office; 404 otherwise, whatever the id.
+    The membership is a subquery of its own, not one more join: PostgreSQL spent 2.2 ms
+    planning the seven tables joined (1.4 ms this way) for 0.1 ms of reading them."""
+    membership = Membership.objects.filter(office=OuterRef("organisation_id"), user=user)
     queryset = Diagnostic.objects.select_related(
         "organisation__department", "campaign", "questionnaire", "overall_level"
-    )
-    return get_object_or_404(queryset, pk=pk, organisation__memberships__user=user)
+    ).alias(membership=Subquery(membership.values("pk")[:1]))
+    return get_object_or_404(queryset, pk=pk, membership__isnull=False)
 
 
 def diagnostic_for_reader(user, pk) -> Diagnostic:
