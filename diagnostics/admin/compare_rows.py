@@ -1,7 +1,7 @@
 """The rows of the staff's comparison and evolution table, written in Python as the
-template's loops wrote them: twelve offices by nine axes, each cell a score, a level, a
-difference and perhaps a target, cost the page more through the template (an include per
-cell) than everything else on it."""
+template's loops wrote them: up to twelve offices by every axis, each cell a score, a
+level, a difference and perhaps a target, cost the page more through the template (an
+include per cell) than everything else on it."""
 
 from django.template import Context
 from django.template.base import render_value_in_context
