@@ -1,5 +1,7 @@
 """How a score is shown on the pages, the report and the admin: its text and its colour."""
 
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.utils import dateformat, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -15,6 +17,16 @@ def score(value) -> str:
     whole = shown(float(value))
     # A score is 0–100: no separator of thousands to localise (and a list shows hundreds).
     return str(whole) if -1000 < whole < 1000 else number_format(whole, 0)
+
+
+# A template's default context: local time, localisation and escaping as settings say.
+_DEFAULT_CONTEXT = Context()
+
+
+def template_text(value) -> str:
+    """A value as a template's {{ value }} (or a {% blocktranslate with x=value %}) writes
+    it, through Django's own function: for rows written in Python as a template would."""
+    return render_value_in_context(value, _DEFAULT_CONTEXT)
 
 
 MINUS = "\u2212"

@@ -3,18 +3,12 @@ template's loops wrote them: up to twelve offices by every axis, each cell a sco
 level, a difference and perhaps a target, cost the page more through the template (an
 include per cell) than everything else on it."""
 
-from django.template import Context
-from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from diagnostics.display import delta, delta_tone, score, tone
+from diagnostics.display import delta, delta_tone, score, template_text, tone
 from diagnostics.selectors.regional.comparison import Comparison, ComparisonRow
-
-# What {{ value }} and {% blocktranslate with x=value %} write a value through: Django's
-# own function, with a template's defaults (autoescape, localisation, current time zone).
-_DEFAULT_CONTEXT = Context()
 
 
 def comparison_rows(comparison: Comparison, evolution: bool) -> tuple[list[SafeString], SafeString]:
@@ -69,13 +63,13 @@ def _target(outcome) -> str:
     """Whether the target set after the diagnostic before was reached (evolution only)."""
     if not outcome:
         return ""
-    bound = render_value_in_context(outcome.target.level.lower_bound, _DEFAULT_CONTEXT)
+    bound = template_text(outcome.target.level.lower_bound)
     if outcome.reached:
         text = _("objectif atteint (%(bound)s visé)") % {"bound": bound}
     elif outcome.score is None:
         text = conditional_escape(_("objectif non évalué"))
     else:
-        shown = render_value_in_context(outcome.shown_score, _DEFAULT_CONTEXT)
+        shown = template_text(outcome.shown_score)
         text = _("objectif non atteint\u00a0: %(score)s sur %(bound)s visé") % {
             "score": shown,
             "bound": bound,

@@ -10,12 +10,12 @@ from django.contrib.admin.templatetags.admin_list import (
     result_headers,
     result_hidden_fields,
 )
-from django.template import Context
-from django.template.base import render_value_in_context
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
+
+from diagnostics.display import template_text
 
 register = template.Library()
 
@@ -58,7 +58,7 @@ def quick_list_filter(cl, spec):
     departments were a tenth of the office list's time); any other template is rendered."""
     if spec.template != FILTER_TEMPLATE:
         return admin_list_filter(cl, spec)
-    title = shown(spec.title)
+    title = template_text(spec.title)
     items = []
     for choice in spec.choices(cl):
         selected = ' class="selected"' if choice.get("selected") else ""
@@ -67,22 +67,13 @@ def quick_list_filter(cl, spec):
         href = conditional_escape(mark_safe(href) if isinstance(query, SafeData) else href)
         items.append(
             f'\n    <li{selected}>\n    <a href="{href}">'
-            f"{shown(choice.get('display', ''))}</a></li>\n  "
+            f"{template_text(choice.get('display', ''))}</a></li>\n  "
         )
     heading = gettext(" By %(filter_title)s ") % {"filter_title": title}
     return mark_safe(
         f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {heading}\n'
         f"  </summary>\n  <ul>\n  {''.join(items)}\n  </ul>\n</details>\n"
     )
-
-
-# A template's default context: local time, localisation and escaping as settings say.
-_DEFAULT_CONTEXT = Context()
-
-
-def shown(value) -> str:
-    """A value as a template's {{ value }} writes it."""
-    return render_value_in_context(value, _DEFAULT_CONTEXT)
 
 
 NAV_SIDEBAR = "admin/nav_sidebar.html"
