@@ -40,6 +40,22 @@ def test_a_page_gets_the_row_of_another_key_only_through_meanwhile():
     assert stored_row("p")[0] == "old"  # a page never writes the row
 
 
+def test_a_value_read_back_is_shared_unless_its_caller_keeps_it_itself():
+    """share_row=False (pooling_groups, training_need_counts: page_memo.kept keeps what
+    they return): the row's value is returned without a copy in the shared cache, so that
+    it is pickled once; what is drawn is still kept there (drawing costs more than reading
+    the row)."""
+    stored("k", lambda: "kept", place="p", last=timezone.now(), keep=True)
+    cache.clear()
+    assert stored("k", lambda: "drawn", place="p", share_row=False) == "kept"
+    assert cache.get("k") is None
+    assert stored("k", lambda: "drawn", place="p") == "kept"
+    assert cache.get("k") == "kept"
+    cache.clear()
+    assert stored("other", lambda: "drawn", place="p", share_row=False) == "drawn"
+    assert cache.get("other") == "drawn"
+
+
 @pytest.fixture
 def campaign(questionnaire):
     campaign = factories.open_campaign(questionnaire)
@@ -304,11 +320,18 @@ def test_needs_counts_and_pooling_groups_are_read_back_while_what_they_hold_hold
         raise AssertionError("drawn again")
 
     cache.clear()  # the shared cache emptied (a restart of Redis)
+    written = []
     with monkeypatch.context() as patched:
         patched.setattr(pooling, "_grouped", drawn)
         patched.setattr(trainings, "weak_organisations", drawn)
+        set_in_cache = cache.set
+        patched.setattr(
+            cache, "set", lambda key, *a, **k: (written.append(key), set_in_cache(key, *a, **k))
+        )
         assert trainings.training_need_counts(campaign) == needs
         assert pooling.pooling_groups(campaign)[0] == groups
+    # Read back, each kept once in the shared cache (by page_memo.kept), not pickled twice.
+    assert [key.split(":")[0] for key in written] == ["snut-kept-v3", "snut-kept-v3"], written
 
     Office.objects.filter(name="Office Bêta").update(department_id="40")  # moved only
     cache.clear()

@@ -172,7 +172,11 @@ def stored_shared_needs(campaign, codes: list[str], *, keep=False):
         lambda offices: _grouped(weak_organisations(campaign), offices, codes),
         durable=True,
         keep=keep,
-        inputs=lambda: sorted(participants(campaign).values_list("pk", "department", "name")),
+        # Sorted here, not by the database in the offices' default order (their names).
+        inputs=lambda: sorted(
+            participants(campaign).order_by().values_list("pk", "department", "name")
+        ),
+        share_row=False,  # shared_needs keeps it in the shared cache (page_memo.kept)
     )
 
 

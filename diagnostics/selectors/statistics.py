@@ -116,7 +116,9 @@ def submissions_stamp(
     return key, stamp["last"], stamp.get("settled")
 
 
-def per_submission(name: str, campaign, compute, *, durable=False, keep=False, inputs=None):
+def per_submission(
+    name: str, campaign, compute, *, durable=False, keep=False, inputs=None, share_row=True
+):
     """`compute()` once per submission: stored (`stored_figures.stored`) under a key that
     any submission, reopening or deletion of the campaign's diagnostics changes, as the
     dashboard's figures are; `durable`, `keep`: in the database too, one row per campaign.
@@ -126,7 +128,7 @@ def per_submission(name: str, campaign, compute, *, durable=False, keep=False, i
     names and departments, the trainings' questions), called after the submissions' key is
     read; `compute(read)` then gets what it read, and the key names its digest, so that a
     row kept before they changed is never read back. The task's `current()` reads both
-    again: a figure drawn while either changed is kept nowhere."""
+    again: a figure drawn while either changed is kept nowhere. `share_row`: as `stored`'s."""
     key, last, _settled = submissions_stamp(campaign, None)
     read = None if inputs is None else inputs()
     digest = _digest(read)
@@ -138,7 +140,9 @@ def per_submission(name: str, campaign, compute, *, durable=False, keep=False, i
         return f"snut-{name}:{stamp}{_digest(None if inputs is None else inputs())}"
 
     drawn = compute if inputs is None else partial(compute, read)
-    return stored(key, drawn, place=place, last=last, keep=keep, current=current)
+    return stored(
+        key, drawn, place=place, last=last, keep=keep, current=current, share_row=share_row
+    )
 
 
 def _digest(read) -> str:

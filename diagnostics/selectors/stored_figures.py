@@ -63,6 +63,7 @@ def stored(
     keep=False,
     current=None,
     meanwhile=None,
+    share_row=True,
 ):
     """`compute()` under `key`, kept in the shared cache for `seconds`.
 
@@ -72,6 +73,9 @@ def stored(
     task is awaited). `keep=True` (the task's call, with `last`, the latest submission the
     figure counts) writes the row (`keep_row`). `current()`: the key the figure would be
     drawn under now, read again once the task drew it: if it moved, it is kept nowhere.
+    `share_row=False`: a value read back from the row is not copied into the shared cache,
+    for a caller that keeps what it returns there itself (page_memo.kept): the row is read
+    again at its next miss rather than pickled twice on this one.
     No query when the shared cache has it, one more on a miss with a `place`.
     """
     # The task draws what it keeps itself: a page's value (drawn from an added-to tally) is
@@ -83,6 +87,8 @@ def stored(
             row = stored_row(place)
             if row is not None and row[0] == key:
                 value = row[1]
+                if not share_row and not keep:
+                    return value
             elif row is not None and meanwhile is not None:
                 waiting = meanwhile(row[1], row[2])
                 if waiting is not None:

@@ -233,7 +233,7 @@ def stored_need_counts(campaign, *, keep=False) -> dict[int, dict[str, int]]:
     shared cache does not make the next page draw them again while they still hold."""
 
     def inputs():
-        department_of = sorted(participants(campaign).values_list("pk", "department"))
+        department_of = sorted(participants(campaign).order_by().values_list("pk", "department"))
         codes: dict[int, list[str]] = {}
         for training_id, code in (
             Training.questions.through.objects.filter(training__audience=Audience.OFFICES)
@@ -261,6 +261,7 @@ def stored_need_counts(campaign, *, keep=False) -> dict[int, dict[str, int]]:
         durable=True,
         keep=keep,
         inputs=inputs,
+        share_row=False,  # training_need_counts keeps it in the shared cache (page_memo.kept)
     )
 
 
