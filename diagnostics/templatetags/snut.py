@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from diagnostics.answer_fields import confirm_field_name
 from diagnostics.display import delta, delta_tone, score, tone, when
 from diagnostics.french import with_article
+from diagnostics.question_cards import question_cards
 
 register = template.Library()
 
@@ -80,6 +81,7 @@ def input_tag(widget) -> str:
 
 
 register.filter(with_article)
+register.simple_tag(question_cards)
 register.filter(score)
 register.filter(delta)
 register.filter(delta_tone)
