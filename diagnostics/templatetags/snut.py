@@ -15,6 +15,7 @@ from diagnostics.answer_fields import confirm_field_name
 from diagnostics.display import delta, delta_tone, score, tone, when
 from diagnostics.french import with_article
 from diagnostics.question_cards import question_cards
+from diagnostics.review_items import review_items
 
 register = template.Library()
 
@@ -82,6 +83,7 @@ def input_tag(widget) -> str:
 
 register.filter(with_article)
 register.simple_tag(question_cards)
+register.simple_tag(review_items)
 register.filter(score)
 register.filter(delta)
 register.filter(delta_tone)
