@@ -25,7 +25,7 @@ ANSWERED = gettext_noop("Répondu le %(when)s à %(at)s")
 
 def review_items(rows, *, axis_url, observed, read_only, campaign_open) -> str:
     """The <li> of each (question, answer or None) of `rows`; `axis_url`: the axis page
-    each « Modifier » links to; `observed`: what the website check saw
+    each "Modifier" link opens; `observed`: what the website check saw
     (websites.declared_observed), shown beside the answers it bears on; `read_only`: with
     who answered and when."""
     words = {
