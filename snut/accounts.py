@@ -14,13 +14,15 @@ from datetime import timedelta
 
 from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import MaxLengthValidator
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.template import loader
@@ -37,6 +39,26 @@ RESET_ACCOUNT_GROUP = "snut-reset-account"
 def client_address(request) -> str:
     """The client's address as django-axes reads it (django-ipware, AXES_PROXY_COUNT)."""
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "")
+
+
+class UsernameLengthChecked:
+    """Django's login forms give the user name's field its model's length (150) for the
+    browser only (`maxlength`): a longer name posted by hand reached `authenticate`, and
+    django-axes then recorded the failure in a column of 255 characters, which PostgreSQL
+    refused (a 500). Checked here, the form says so in French and nothing is recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(UsernameLengthChecked, AuthenticationForm):
+    """The sign-in form of /comptes/login/."""
+
+
+class AdminLoginForm(UsernameLengthChecked, AdminAuthenticationForm):
+    """The sign-in form of /admin/login/."""
 
 
 def _login_rate() -> str:

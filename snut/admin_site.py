@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.network import staff_landing_url
+from snut.accounts import AdminLoginForm
 
 # Kept in each process: app lists (one per set of permissions, a few kB each) and written
 # sidebars (one per set of permissions and page path, about 10 kB each).
@@ -19,6 +20,7 @@ class SnutAdminSite(admin.AdminSite):
     site_header = _("SNUT — administration du réseau")
     site_title = _("SNUT")
     index_title = _("Questionnaires, campagnes et offices")
+    login_form = AdminLoginForm  # the user name's length checked (snut.accounts)
     site_url = None  # « Voir le site »: the public home sends staff back to their dashboard
 
     def __init__(self, name="admin"):

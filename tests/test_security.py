@@ -213,6 +213,21 @@ def test_form_fields_are_capped_in_memory(client, db, settings):
 # --- staff are never members -------------------------------------------------------------
 
 
+@pytest.mark.parametrize("url", ["/comptes/login/", "/admin/login/"])
+def test_a_user_name_longer_than_the_field_is_refused_in_french_and_recorded_nowhere(db, url):
+    """Django's login forms left the user name's length to the browser: django-axes then
+    recorded a name too long for its column, which PostgreSQL refused (a 500)."""
+    from axes.models import AccessAttempt
+
+    response = Client().post(url, {"username": "x" * 300, "password": "secret-pass"})
+    assert response.status_code == 200
+    assert "au plus 150 caractères" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+    # A name within the length still counts as a failed attempt.
+    Client().post(url, {"username": "x" * 150, "password": "secret-pass"})
+    assert AccessAttempt.objects.get().username == "x" * 150
+
+
 def test_a_staff_account_cannot_become_a_member(db, office):
     mopa = factories.make_user("mopa", is_staff=True)
     with pytest.raises(ValidationError) as error:
