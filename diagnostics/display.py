@@ -4,6 +4,7 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils import dateformat, timezone
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from diagnostics.formatting import shown
@@ -27,6 +28,16 @@ def template_text(value) -> str:
     """A value as a template's {{ value }} (or a {% blocktranslate with x=value %}) writes
     it, through Django's own function: for rows written in Python as a template would."""
     return render_value_in_context(value, _DEFAULT_CONTEXT)
+
+
+def get_item(mapping, key):
+    """mapping[key], None when absent or when there is no mapping (the `get_item` filter)."""
+    return mapping.get(key) if mapping else None
+
+
+def translated(message: str) -> str:
+    """A sentence as `{% translate message %}` writes it: translated, then escaped."""
+    return conditional_escape(_(message))
 
 
 MINUS = "\u2212"

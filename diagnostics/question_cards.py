@@ -1,6 +1,7 @@
 """The questionnaire page's questions, one card each, written in Python as the template's
 loop wrote them (axis.html kept it until this module): a dozen cards of five radio buttons
-and a comment each took the template about 1 ms a card, most of the page's time.
+and a comment each took the template about half a millisecond a card, most of the page's
+time.
 
 Everything here is an id, a value or a text: nothing is localised (the loop ran with
 localisation off), every value is escaped, and each translated sentence is the one the
@@ -11,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 
 from diagnostics.answer_fields import confirm_field_name
+from diagnostics.display import get_item, translated
 
 # The template's sentences (gettext_noop: found by makemessages, translated when written).
 OPTIONAL_HEADING = gettext_noop("Vos besoins et disponibilités")
@@ -23,16 +25,6 @@ TO_CONFIRM = gettext_noop("À confirmer")
 CARRIED = gettext_noop("Réponse reprise du diagnostic précédent\u00a0: confirmez-la ou changez-la.")
 CONFIRM = gettext_noop("Confirmer cette réponse")
 ADD_COMMENT = gettext_noop("Ajouter un commentaire")
-
-
-def _get(mapping, key):
-    """`mapping|get_item:key` (templatetags.snut.get_item): None when absent."""
-    return mapping.get(key) if mapping else None
-
-
-def _translated(message: str) -> str:
-    """`{% translate message %}`: the translation, escaped as a template value is."""
-    return conditional_escape(gettext(message))
 
 
 def _quoted(message: str, value) -> str:
@@ -50,8 +42,8 @@ def question_cards(rows, *, answers, conflicts, autosave_urls, campaign_open, bu
         if not question.scored and not heading:
             heading = True
             written.append(
-                f'<h2 class="h5 mt-4 mb-2">{_translated(OPTIONAL_HEADING)}</h2>\n'
-                f'<p class="small mb-3">{_translated(OPTIONAL_HELP)}</p>\n'
+                f'<h2 class="h5 mt-4 mb-2">{translated(OPTIONAL_HEADING)}</h2>\n'
+                f'<p class="small mb-3">{translated(OPTIONAL_HELP)}</p>\n'
             )
         written.append(
             _card(
@@ -60,9 +52,9 @@ def question_cards(rows, *, answers, conflicts, autosave_urls, campaign_open, bu
                 field,
                 options,
                 comment,
-                answer=_get(answers, question.pk),
-                conflict=_get(conflicts, question.pk),
-                autosave_url=_get(autosave_urls, question.pk),
+                answer=get_item(answers, question.pk),
+                conflict=get_item(conflicts, question.pk),
+                autosave_url=get_item(autosave_urls, question.pk),
                 campaign_open=campaign_open,
                 business=business,
             )
@@ -89,7 +81,7 @@ def _card(counter, question, field, options, comment, **page) -> str:
     if not question.scored:
         html.append(
             ' <span class="badge text-bg-light border fw-normal">'
-            f"{_translated(OPTIONAL_BADGE)}</span>"
+            f"{translated(OPTIONAL_BADGE)}</span>"
         )
     html.append('</legend>\n<div class="card-body px-4 pb-4 pt-0">\n')
     if question.help_text:
@@ -100,11 +92,11 @@ def _card(counter, question, field, options, comment, **page) -> str:
     if answer and answer.carried_over:
         html.append(
             '<p class="snut-carried small mb-3" data-carried>\n'
-            f'<span class="badge text-bg-warning">{_translated(TO_CONFIRM)}</span>\n'
+            f'<span class="badge text-bg-warning">{translated(TO_CONFIRM)}</span>\n'
             f"{gettext(CARRIED)}\n"
             '<button class="btn btn-sm btn-outline-dark ms-1" type="submit"'
             f' name="{conditional_escape(confirm_field_name(question))}" value="1" data-confirm>'
-            f"{_translated(CONFIRM)}</button>\n</p>\n"
+            f"{translated(CONFIRM)}</button>\n</p>\n"
         )
     if conflict:
         html.append(_conflict(conflict, page["business"]))
@@ -179,7 +171,7 @@ def _conflict(conflict: dict, business: bool) -> str:
             "reprenez la sienne en la resélectionnant."
         )
     )
-    html.append(f'\n<p class="mb-0">{_translated(keep)}</p>\n</div>\n')
+    html.append(f'\n<p class="mb-0">{translated(keep)}</p>\n</div>\n')
     return "".join(html)
 
 
@@ -194,13 +186,13 @@ def _comment(comment, business: bool) -> str:
     )
     html = [
         f'<details class="mt-3"{" open" if value else ""}>\n'
-        f'<summary class="small">{_translated(ADD_COMMENT)}</summary>\n'
+        f'<summary class="small">{translated(ADD_COMMENT)}</summary>\n'
         f'<input type="hidden" name="initial-{conditional_escape(comment.html_name)}"'
         f' value="{conditional_escape(comment.initial)}" data-initial>\n'
         f'<label class="visually-hidden" for="{identifier}">{conditional_escape(comment.label)}'
         "</label>\n"
         f'<textarea class="form-control mt-2" name="{conditional_escape(comment.html_name)}"'
-        f' id="{identifier}" rows="2" maxlength="2000" placeholder="{_translated(placeholder)}">'
+        f' id="{identifier}" rows="2" maxlength="2000" placeholder="{translated(placeholder)}">'
         f"{conditional_escape(value or '')}</textarea>\n"
     ]
     for error in comment.errors:

@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, gettext_noop
 
+from diagnostics.display import get_item, translated
+
 TO_CONFIRM = gettext_noop("À confirmer")
 NOT_APPLICABLE = gettext_noop("Non concerné")
 NO_ANSWER = gettext_noop("Sans réponse")
@@ -29,10 +31,10 @@ def review_items(rows, *, axis_url, observed, read_only, campaign_open) -> str:
     (websites.declared_observed), shown beside the answers it bears on; `read_only`: with
     who answered and when."""
     words = {
-        "to_confirm": conditional_escape(gettext(TO_CONFIRM)),
-        "not_applicable": conditional_escape(gettext(NOT_APPLICABLE)),
-        "no_answer": conditional_escape(gettext(NO_ANSWER)),
-        "edit": conditional_escape(gettext(EDIT)),
+        "to_confirm": translated(TO_CONFIRM),
+        "not_applicable": translated(NOT_APPLICABLE),
+        "no_answer": translated(NO_ANSWER),
+        "edit": translated(EDIT),
     }
     link = conditional_escape(axis_url)
     last = len(rows) - 1
@@ -54,7 +56,7 @@ def review_items(rows, *, axis_url, observed, read_only, campaign_open) -> str:
             html.append(f'<span class="text-danger fw-semibold">{words["no_answer"]}</span>')
         html.append("\n</p>\n")
         if observed:
-            row = observed.by_code.get(question.code) if observed.by_code else None
+            row = get_item(observed.by_code, question.code)
             if row and row.seen:
                 html.append(
                     render_to_string(

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.display import delta, delta_tone, score, tone, when
+from diagnostics.display import delta, delta_tone, get_item, score, tone, when
 from diagnostics.french import with_article
 from diagnostics.question_cards import question_cards
 from diagnostics.review_items import review_items
@@ -34,12 +34,6 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return f"{number_format(round(float(value)), 0)}{NARROW_NBSP}%"
-
-
-@register.filter
-def get_item(mapping, key):
-    """mapping[key] in a template, None when absent."""
-    return mapping.get(key) if mapping else None
 
 
 @register.filter
@@ -82,6 +76,7 @@ def input_tag(widget) -> str:
 
 
 register.filter(with_article)
+register.filter(get_item)
 register.simple_tag(question_cards)
 register.simple_tag(review_items)
 register.filter(score)

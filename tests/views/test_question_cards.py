@@ -4,8 +4,6 @@ card, answered ones (a choice, « non concerné », a comment, an answer to conf
 optional questions and their heading, errors, a colleague's conflicting answer, a closed
 campaign, a business's wording, and texts to escape; and the page serves them."""
 
-import re
-
 import pytest
 from django.template import Context, Template
 
@@ -13,6 +11,7 @@ from diagnostics import services
 from diagnostics.models import Answer, Campaign, Choice, Membership, Question
 from diagnostics.question_cards import question_cards
 from tests import factories
+from tests.admin.test_compare_rows import normalised
 from tests.views.test_filling import axis_url, choices, post_data, questions_of
 
 # templates/diagnostics/axis.html's loop as it was.
@@ -68,11 +67,6 @@ REFERENCE = Template(
       {% endfor %}{% endlocalize %}
 """
 )
-
-
-def normalised(html: str) -> str:
-    # Runs of spaces and line breaks only: a no-break space is part of the text.
-    return re.sub(r"[ \t\n]+", " ", html).strip()
 
 
 def both(context, *, business=None) -> tuple[str, str]:

@@ -17,8 +17,8 @@ from diagnostics.management.demo_websites import office_indicators
 from diagnostics.models import Answer, Campaign, Diagnostic, Question
 from diagnostics.review_items import review_items
 from tests import factories
+from tests.admin.test_compare_rows import normalised
 from tests.views.test_observed import SITE, observed, official
-from tests.views.test_question_cards import normalised
 
 # includes/review_answers.html's loop as it was, with the words it translated once.
 REFERENCE = Template(
