@@ -222,6 +222,30 @@ def test_seeds_businesses_and_their_campaigns_idempotently(db, seeded):
     }
 
 
+def test_a_submitted_diagnostics_answers_are_dated_between_its_opening_and_its_submission(
+    db, seeded
+):
+    """« Répondu le … » on a submitted demo diagnostic: a sitting before its submission, not
+    the day the demo was seeded; an office's axes over several days, a business's call in one."""
+    seeded["businesses"].restore()
+    submitted = Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).select_related(
+        "campaign"
+    )
+    assert submitted.filter(organisation__in=Office.objects.all()).exists()
+    assert submitted.filter(organisation__in=Business.objects.all()).exists()
+    for diagnostic in submitted:
+        dates = list(diagnostic.answers.values_list("updated_at", flat=True))
+        opens = diagnostic.campaign.opens
+        assert dates and all(
+            opens <= timezone.localdate(when) and when < diagnostic.submitted_at for when in dates
+        ), (diagnostic, opens, diagnostic.submitted_at, min(dates), max(dates))
+    office = submitted.filter(organisation__name=DEMO_OFFICE).latest("submitted_at")
+    days = {
+        timezone.localdate(when) for when in office.answers.values_list("updated_at", flat=True)
+    }
+    assert len(days) > 1
+
+
 @override_settings(DEBUG=True)
 def test_demo_business_link_opens_a_business_that_has_not_submitted(db, seeded, client):
     seeded["businesses"].restore()

@@ -207,18 +207,35 @@ def demo_answers(diagnostic, axes, *, rng, maturity, bias, spread, submit, not_a
     return Answer.objects.bulk_create(answers)
 
 
+def answers_dated(diagnostic, axes, until, *, days: int) -> None:
+    """Each axis's answers stamped at a sitting before `until`, the first axis `days` days
+    earlier and the last a few minutes before, as a team that fills its diagnostic over
+    several sittings (or a business on the phone, `days=0`) would have left them: a
+    submitted demo diagnostic's « Répondu le … » then reads as a date before its submission,
+    not as the day the demo was seeded. Answers are saved with `auto_now`, hence the update."""
+    last = len(axes) - 1
+    for index, axis in enumerate(axes):
+        before = timedelta(
+            days=(last - index) * days // max(last, 1), minutes=5 * (last - index + 1)
+        )
+        Answer.objects.filter(diagnostic=diagnostic, question__axis=axis).update(
+            updated_at=until - before
+        )
+
+
 def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, opened) -> None:
     diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
     maturity = rng.uniform(0.2, 0.8)
     bias = {**SEGMENT_BIAS.get(business.segment, {})}
     for code, shift in SUBTYPE_BIAS.get(business.subtype, {}).items():
         bias[code] = bias.get(code, 0) + shift
+    axes = applicability.applicable(
+        selectors.questionnaire_axes(campaign.questionnaire), business
+    ).axes
     demo_answers(
         diagnostic,
         # Only the questions of its activity, as a business fills them.
-        applicability.applicable(
-            selectors.questionnaire_axes(campaign.questionnaire), business
-        ).axes,
+        axes,
         rng=rng,
         maturity=maturity,
         bias=bias,
@@ -227,10 +244,11 @@ def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, op
         not_applicable=lambda q: NOT_CONCERNED.get(q.code, lambda b: False)(business),
     )
     if submit:
+        # One business in five keeps its detailed answers from its office.
+        share_details = rng.random() >= 0.2
+        moment = opened + timedelta(days=rng.randint(0, 6), hours=1)
+        answers_dated(diagnostic, axes, moment, days=0)
         with services.reports_printed_on_demand():
             services.diagnostic_submit(
-                diagnostic=diagnostic,
-                # One business in five keeps its detailed answers from its office.
-                share_details=rng.random() >= 0.2,
-                now=opened + timedelta(days=rng.randint(0, 6), hours=1),
+                diagnostic=diagnostic, share_details=share_details, now=moment
             )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from diagnostics import scoring, selectors, services
 from diagnostics.formatting import shown
-from diagnostics.management.demo_businesses import demo_answers
+from diagnostics.management.demo_businesses import answers_dated, demo_answers
 from diagnostics.management.demo_offices import office_director
 from diagnostics.models import Answer, Campaign, Diagnostic, Office, Questionnaire
 
@@ -95,6 +95,9 @@ def demo_diagnostic(
                 comment=DEMO_COMMENT
             )
     if submit:
+        # Filled over the two weeks before it was submitted, since the campaign opened.
+        days = min(14, (timezone.localdate(moment) - campaign.opens).days)
+        answers_dated(diagnostic, axes, moment, days=days)
         # Dozens of demo reports: each is printed on its first download instead.
         with services.reports_printed_on_demand():
             return services.diagnostic_submit(diagnostic=diagnostic, user=user, now=moment)

@@ -10,7 +10,12 @@ import holidays
 from django.utils import timezone
 
 from diagnostics import applicability, selectors, services
-from diagnostics.management.demo_businesses import NOT_CONCERNED, campaign_name, demo_answers
+from diagnostics.management.demo_businesses import (
+    NOT_CONCERNED,
+    answers_dated,
+    campaign_name,
+    demo_answers,
+)
 from diagnostics.models import (
     Audience,
     Business,
@@ -95,13 +100,17 @@ def _earlier(business, campaign, rng, now_score, shift: float) -> None:
     when = timezone.make_aware(
         datetime.combine(campaign.opens + timedelta(days=rng.randint(3, 40)), time(10))
     )
-    diagnostic = services.diagnostic_start(organisation=business, campaign=campaign, now=when)
+    # A phone call of less than an hour.
+    diagnostic = services.diagnostic_start(
+        organisation=business, campaign=campaign, now=when - timedelta(hours=1)
+    )
     maturity = (float(now_score) / 100 if now_score is not None else rng.uniform(0.2, 0.6)) + shift
+    axes = applicability.applicable(
+        selectors.questionnaire_axes(campaign.questionnaire), business
+    ).axes
     demo_answers(
         diagnostic,
-        applicability.applicable(
-            selectors.questionnaire_axes(campaign.questionnaire), business
-        ).axes,
+        axes,
         rng=rng,
         maturity=max(0.05, maturity),
         bias={},
@@ -109,6 +118,7 @@ def _earlier(business, campaign, rng, now_score, shift: float) -> None:
         submit=True,
         not_applicable=lambda q: NOT_CONCERNED.get(q.code, lambda b: False)(business),
     )
+    answers_dated(diagnostic, axes, when, days=0)
     with services.reports_printed_on_demand():
         services.diagnostic_submit(diagnostic=diagnostic, share_details=True, now=when)
 
