@@ -6,14 +6,19 @@ import json
 import shutil
 
 import pytest
+from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from diagnostics.models import (
     Audience,
+    Axis,
+    AxisNarrative,
     Choice,
     Department,
+    MaturityLevel,
     Question,
     Questionnaire,
     Region,
@@ -22,6 +27,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.services import setup
+from diagnostics.services.fixture_records import records_install
 from diagnostics.services.setup import fixture_records, questionnaire_fixtures
 from tests import loaded
 
@@ -208,18 +214,23 @@ def test_a_missing_department_comes_back_with_its_neighbours(db):
     assert "1 département ajouté" in output
 
 
+def businesses_fixture_replaced(records: list, tmp_path, monkeypatch) -> None:
+    """The setup reads the offices' version 2 and the businesses' version 1, these records."""
+    for name in (*setup.CATALOGUE_FIXTURES, "territoires", "questionnaire_snut_v2"):
+        shutil.copy(setup.FIXTURES / f"{name}.json", tmp_path)
+    (tmp_path / "questionnaire_prestataires.json").write_text(json.dumps(records), "utf-8")
+    monkeypatch.setattr(setup, "FIXTURES", tmp_path)
+    monkeypatch.setattr(
+        setup, "QUESTIONNAIRE_FIXTURES", ["questionnaire_snut_v2", "questionnaire_prestataires"]
+    )
+
+
 def test_a_faulty_questionnaire_fixture_installs_nothing(db, tmp_path, monkeypatch):
     broken = json.loads((setup.FIXTURES / "questionnaire_prestataires.json").read_text("utf-8"))
     for record in broken:
         if record["model"] == "diagnostics.choice" and record["fields"].get("recommendation"):
             record["fields"]["recommendation"] = ""
-    for name in (*setup.CATALOGUE_FIXTURES, "territoires", "questionnaire_snut_v2"):
-        shutil.copy(setup.FIXTURES / f"{name}.json", tmp_path)
-    (tmp_path / "questionnaire_prestataires.json").write_text(json.dumps(broken), "utf-8")
-    monkeypatch.setattr(setup, "FIXTURES", tmp_path)
-    monkeypatch.setattr(
-        setup, "QUESTIONNAIRE_FIXTURES", ["questionnaire_snut_v2", "questionnaire_prestataires"]
-    )
+    businesses_fixture_replaced(broken, tmp_path, monkeypatch)
 
     with pytest.raises(
         CommandError, match="snut-prestataires v1 .*n’est pas valide.*Rien n’a été installé"
@@ -274,3 +285,69 @@ def test_adding_a_questionnaire_version_is_one_line(db, tmp_path, monkeypatch):
     assert f"snut-ot v{version + 1} : installé (publié)" in output
     assert Questionnaire.objects.latest(Audience.OFFICES).get().version == version + 1
     assert Questionnaire.objects.filter(code="snut-ot", version=version).exists()  # kept
+
+
+def structure_records() -> list:
+    """Every row of the questionnaires' tables as their fixtures write them (natural keys, no
+    pk), but the revision date, which is when each was written."""
+    records = []
+    for model in (Questionnaire, MaturityLevel, Axis, AxisNarrative, Question, Choice):
+        for record in serializers.serialize(
+            "python",
+            model.objects.all(),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        ):
+            record["fields"].pop("revised_at", None)
+            records.append(record)
+    return sorted(records, key=repr)
+
+
+def test_a_version_is_written_row_for_row_as_loaddata_wrote_it(db, tmp_path):
+    """Every model of a questionnaire and every kind of reference: narratives before or after
+    the questions, the express version's reference to the version it abbreviates."""
+    names = ["questionnaire_snut_v3", "questionnaire_snut_express", "questionnaire_prestataires_v2"]
+    structure = {
+        name: [r for r in fixture_records(name) if r["model"] != "diagnostics.training"]
+        for name in names
+    }
+    with transaction.atomic():
+        for name in names:
+            (tmp_path / f"{name}.json").write_text(json.dumps(structure[name]), "utf-8")
+            call_command("loaddata", str(tmp_path / f"{name}.json"), verbosity=0)
+        by_loaddata = structure_records()
+        transaction.set_rollback(True)
+    assert not Questionnaire.objects.exists()
+
+    for name in names:
+        records_install(structure[name])
+
+    assert len(by_loaddata) == sum(map(len, structure.values()))
+    assert structure_records() == by_loaddata
+
+
+@pytest.mark.parametrize(
+    "fault, message",
+    [
+        ({"question": ["snut-prestataires", 1, "nulle-part"]}, "renvoie à question"),
+        ({"points": "beaucoup"}, "« points »"),
+        ({"couleur": "rouge"}, "champ inconnu « couleur »"),
+    ],
+)
+def test_a_record_that_cannot_be_written_is_named_and_installs_nothing(
+    db, tmp_path, monkeypatch, fault, message
+):
+    broken = fixture_records("questionnaire_prestataires")
+    next(r for r in broken if r["model"] == "diagnostics.choice")["fields"].update(fault)
+    businesses_fixture_replaced(broken, tmp_path, monkeypatch)
+
+    with pytest.raises(CommandError) as raised:
+        setup_command()
+
+    assert str(raised.value).startswith(
+        "Le questionnaire snut-prestataires v1 de fixtures/questionnaire_prestataires.json "
+        "ne peut pas être installé\u00a0: "
+    )
+    assert message.replace(" »", "\u00a0»").replace("« ", "«\u00a0") in str(raised.value)
+    assert str(raised.value).endswith("Rien n’a été installé.")
+    assert not Questionnaire.objects.exists() and not Training.objects.exists()

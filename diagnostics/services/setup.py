@@ -6,8 +6,10 @@ missing and never changes nor deletes a row**.
 - Territories (regions, departments): a migration loads them; a missing one is created
   from `fixtures/territoires.json`, by its code.
 - Questionnaires: the latest version of each official questionnaire (every version
-  with `all_versions`), published as its fixture is. A version whose code and number
-  are already in the database is left as it is, whatever its content or status.
+  with `all_versions`), published as its fixture is, written from its records
+  (fixture_records: a dozen statements where loaddata took thousands). A version whose
+  code and number are already in the database is left as it is, whatever its content or
+  status.
 - The network's catalogue (trainings for office teams, workshops for businesses, and the
   workshops a questionnaire's fixture carries, never loaded by loaddata): each
   entry's key is `training:<pk of the fixture>`, recorded in `SetupRecord` once the entry
@@ -17,14 +19,12 @@ missing and never changes nor deletes a row**.
 """
 
 import json
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import transaction
 
 from diagnostics.french import counted
@@ -37,6 +37,7 @@ from diagnostics.models import (
     SetupRecord,
     Training,
 )
+from diagnostics.services.fixture_records import RecordError, records_install
 from diagnostics.validation import questionnaire_faults
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -61,6 +62,9 @@ TERRITORIES_FIXTURE = "territoires"
 
 FIXTURE_UNREADABLE = "Le fichier fixtures/{name}.json est illisible : {error}."
 FIXTURE_WITHOUT_QUESTIONNAIRE = "Le fichier fixtures/{name}.json ne contient aucun questionnaire."
+QUESTIONNAIRE_UNWRITABLE = (
+    "Le questionnaire {label} de fixtures/{name}.json ne peut pas être installé : {error}."
+)
 QUESTIONNAIRE_INVALID = (
     "Le questionnaire {label} de fixtures/{name}.json n’est pas valide : {faults}"
 )
@@ -200,13 +204,12 @@ def _questionnaires(report: SetupReport, *, all_versions: bool) -> list[tuple[st
             report.questionnaires_kept.append(label)
             report.lines.append(f"Questionnaire {label} : déjà là, laissé tel quel.")
             continue
-        with tempfile.TemporaryDirectory() as directory:
-            parts = Path(directory) / f"{name}.json"
-            parts.write_text(
-                json.dumps([r for r in records if r.get("model") != "diagnostics.training"]),
-                encoding="utf-8",
-            )
-            call_command("loaddata", str(parts), verbosity=0)
+        try:
+            records_install([r for r in records if r.get("model") != "diagnostics.training"])
+        except RecordError as error:
+            raise SetupError(
+                QUESTIONNAIRE_UNWRITABLE.format(label=label, name=name, error=error)
+            ) from error
         questionnaire = Questionnaire.objects.get(code=code, version=version)
         faults = questionnaire_faults(questionnaire)
         if faults:

@@ -4,14 +4,13 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from diagnostics import selectors, services
 from diagnostics.models import Action, Axis, Department, Diagnostic, Office, Question, Training
-from tests import factories, loaded
+from tests import factories
 
 
 @pytest.fixture
@@ -70,10 +69,8 @@ def test_the_network_manages_the_catalogue(client, staff):
 
 
 @pytest.mark.slow
-@override_settings(DEBUG=True)
-def test_the_demo_has_a_catalogue(db):
-    loaded.command("snut_setup", "--all-versions")
-    loaded.command("seed_demo")
+def test_the_demo_has_a_catalogue(db, demo_snapshot):
+    demo_snapshot[0].restore()
     assert Training.objects.filter(audience="offices").count() >= 15
     management = Training.objects.get(title="Management numérique de destination")
     days = [
