@@ -1,5 +1,7 @@
-"""tests/loaded.py: a copy of loaddata's rows is written back only onto the database it was
-taken from, and holds exactly what loaddata wrote."""
+"""tests/loaded.py: a copy of a command's rows is written back only onto the database it was
+taken from, and holds exactly what the command wrote (the official questionnaires are
+written as snut_setup writes them: tests/test_setup.py compares those rows with
+loaddata's)."""
 
 from django.db import transaction
 
@@ -15,15 +17,15 @@ def test_the_copy_holds_what_loaddata_wrote_and_only_serves_the_same_database(db
     transaction.savepoint_rollback(point)
 
     calls = []
-    monkeypatch.setattr(loaded, "call_command", lambda *args, **kwargs: calls.append(args))
+    monkeypatch.setattr(loaded, "_loaddata", lambda *names: calls.append(names))
     loaded.loaddata("questionnaire_prestataires")
     assert calls == [] and loaded._rows(Snapshot.take()) == by_loaddata
 
-    # Another database (one row more before): loaddata itself, the copy left aside.
+    # Another database (one row more before): the loading itself, the copy left aside.
     transaction.savepoint_rollback(point)
     factories.make_office()
     loaded.loaddata("questionnaire_prestataires")
-    assert calls == [("loaddata", "questionnaire_prestataires")]
+    assert calls == [("questionnaire_prestataires",)]
 
 
 def test_the_territories_written_back_after_a_flush_are_those_their_fixture_loads(db, monkeypatch):
