@@ -133,9 +133,9 @@ def test_the_official_axes_have_their_short_names_from_their_fixtures(db):
     migration 0032 gives to those already loaded."""
     import importlib
 
-    from django.core.management import call_command
+    from tests.loaded import loaddata
 
     step = importlib.import_module("diagnostics.migrations.0032_axis_short_name")
-    call_command("loaddata", "questionnaire_snut_v3", "questionnaire_prestataires_v2", verbosity=0)
+    loaddata("questionnaire_snut_v3", "questionnaire_prestataires_v2")
     assert dict(Axis.objects.values_list("code", "short_name")) == step.SHORT_NAMES
     assert Axis.objects.get(code="mobilite").header == "Mobilité"

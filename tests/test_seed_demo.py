@@ -24,6 +24,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from tests.loaded import command as command_once
+from tests.loaded import loaddata
 from tests.snapshot import Snapshot
 
 # The demo is seeded once, on one pytest-xdist worker (session-scoped: a module-scoped
@@ -39,7 +40,7 @@ def seeded(django_db_setup, django_db_blocker):
     and reseeds it to see that nothing changes."""
     snapshots = {}
     with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
-        call_command("loaddata", "questionnaire_snut", verbosity=0)
+        loaddata("questionnaire_snut")
         snapshots["loaded"] = Snapshot.take()
         call_command("seed_demo", verbosity=0)
         snapshots["offices"] = Snapshot.take()
