@@ -16,8 +16,8 @@ from pathlib import Path
 from django.core.management import call_command
 
 from diagnostics.models import Questionnaire
+from diagnostics.services import setup
 from diagnostics.services.fixture_records import records_install
-from diagnostics.services.setup import FIXTURES, fixture_records
 from tests.snapshot import Snapshot
 
 _copies: dict[tuple[str, ...], tuple[frozenset, Snapshot]] = {}
@@ -56,8 +56,8 @@ def _loaddata(*names: str) -> None:
     statements where loaddata takes thousands), the records with a pk (workshops) and any
     other fixture by loaddata itself."""
     for name in names:
-        path = FIXTURES / f"{name.removesuffix('.json')}.json"
-        records = fixture_records(path.stem) if path.exists() else []
+        path = setup.FIXTURES / f"{name.removesuffix('.json')}.json"
+        records = setup.fixture_records(path.stem) if path.exists() else []
         header = next((r for r in records if r["model"] == "diagnostics.questionnaire"), None)
         fields = (header or {}).get("fields", {})
         if (

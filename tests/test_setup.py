@@ -305,8 +305,14 @@ def structure_records() -> list:
 
 def test_a_version_is_written_row_for_row_as_loaddata_wrote_it(db, tmp_path):
     """Every model of a questionnaire and every kind of reference: narratives before or after
-    the questions, the express version's reference to the version it abbreviates."""
-    names = ["questionnaire_snut_v3", "questionnaire_snut_express", "questionnaire_prestataires_v2"]
+    the questions, version 1's version left to its default, the express version's reference
+    to the version it abbreviates, found among the rows written in the same call."""
+    names = [
+        "questionnaire_snut",
+        "questionnaire_snut_v3",
+        "questionnaire_snut_express",
+        "questionnaire_prestataires_v2",
+    ]
     structure = {
         name: [r for r in fixture_records(name) if r["model"] != "diagnostics.training"]
         for name in names
@@ -319,26 +325,57 @@ def test_a_version_is_written_row_for_row_as_loaddata_wrote_it(db, tmp_path):
         transaction.set_rollback(True)
     assert not Questionnaire.objects.exists()
 
-    for name in names:
-        records_install(structure[name])
+    records_install(structure["questionnaire_snut"])
+    records_install(structure["questionnaire_snut_v3"] + structure["questionnaire_snut_express"])
+    records_install(structure["questionnaire_prestataires_v2"])
 
     assert len(by_loaddata) == sum(map(len, structure.values()))
     assert structure_records() == by_loaddata
 
 
+def unknown_question(choice, _sibling):
+    choice["fields"]["question"] = ["snut-prestataires", 1, "nulle-part"]
+
+
+def points_in_words(choice, _sibling):
+    choice["fields"]["points"] = "beaucoup"
+
+
+def unknown_field(choice, _sibling):
+    choice["fields"]["couleur"] = "rouge"
+
+
+def fields_not_an_object(choice, _sibling):
+    choice["fields"] = []
+
+
+def model_without_natural_key(choice, _sibling):
+    choice["model"] = "diagnostics.export"
+
+
+def order_twice(choice, sibling):
+    """The database refuses it (one order per question), inside the setup's transaction."""
+    choice["fields"]["order"] = sibling["fields"]["order"]
+
+
 @pytest.mark.parametrize(
     "fault, message",
     [
-        ({"question": ["snut-prestataires", 1, "nulle-part"]}, "renvoie à question"),
-        ({"points": "beaucoup"}, "« points »"),
-        ({"couleur": "rouge"}, "champ inconnu « couleur »"),
+        (unknown_question, "renvoie à question"),
+        (points_in_words, "« points »"),
+        (unknown_field, "champ inconnu « couleur »"),
+        (fields_not_an_object, "ne sont pas un objet"),
+        (model_without_natural_key, "« diagnostics.export » n’a pas de clé naturelle"),
+        (order_twice, "choix : "),
     ],
 )
 def test_a_record_that_cannot_be_written_is_named_and_installs_nothing(
     db, tmp_path, monkeypatch, fault, message
 ):
     broken = fixture_records("questionnaire_prestataires")
-    next(r for r in broken if r["model"] == "diagnostics.choice")["fields"].update(fault)
+    choice, sibling = [r for r in broken if r["model"] == "diagnostics.choice"][:2]
+    assert choice["fields"]["question"] == sibling["fields"]["question"]
+    fault(choice, sibling)
     businesses_fixture_replaced(broken, tmp_path, monkeypatch)
 
     with pytest.raises(CommandError) as raised:
@@ -348,6 +385,8 @@ def test_a_record_that_cannot_be_written_is_named_and_installs_nothing(
         "Le questionnaire snut-prestataires v1 de fixtures/questionnaire_prestataires.json "
         "ne peut pas être installé\u00a0: "
     )
-    assert message.replace(" »", "\u00a0»").replace("« ", "«\u00a0") in str(raised.value)
+    french = message.replace(" »", "\u00a0»").replace("« ", "«\u00a0").replace(" :", "\u00a0:")
+    assert french in str(raised.value)
+    assert "\n" not in str(raised.value)
     assert str(raised.value).endswith("Rien n’a été installé.")
     assert not Questionnaire.objects.exists() and not Training.objects.exists()

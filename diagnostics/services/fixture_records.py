@@ -12,14 +12,14 @@ loaddata wrote (tests/test_setup.py compares them): each value through its field
 neither `save()` nor signals (loaddata saves raw), and a new version's revision date set
 once, as it is created.
 
-Only for records that are all new (none has a pk: setup checks that the version is not
-installed), in the caller's transaction: a fault raises `RecordError`, and the caller's
+Only for records that are all new, of models with a natural key (none has a pk: setup
+checks that the version is not installed), in the caller's transaction: a fault raises `RecordError`, and the caller's
 rollback leaves nothing written."""
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers import sort_dependencies
-from django.db import DatabaseError, models
+from django.db import DatabaseError, connection, models
 
 
 class RecordError(Exception):
@@ -30,18 +30,35 @@ def records_install(records: list[dict]) -> None:
     """Writes every record, model by model, the referenced models first."""
     by_model: dict[type[models.Model], list[dict]] = {}
     for record in records:
-        by_model.setdefault(_model(record), []).append(record.get("fields", {}))
+        fields = record.get("fields", {})
+        if not isinstance(fields, dict):
+            raise RecordError(
+                f"les champs d’un enregistrement ne sont pas un objet ({fields!r:.80})"
+            )
+        by_model.setdefault(_model(record), []).append(fields)
     order = sort_dependencies(
         [(apps.get_app_config(m._meta.app_label), [m]) for m in by_model], allow_cycles=True
     )
     written: dict[tuple, models.Model] = {}
     for model in order:
-        rows = [_row(model, fields, written) for fields in by_model[model]]
         try:
-            # Their pks come back with them (PostgreSQL, SQLite 3.35 and later).
-            model._default_manager.bulk_create(rows)
+            _write(model, by_model[model], written)
         except DatabaseError as error:
-            raise RecordError(f"{model._meta.verbose_name} : {error}") from error
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise RecordError(f"{model._meta.verbose_name} : {first_line}") from error
+
+
+def _write(model: type[models.Model], records: list[dict], written: dict) -> None:
+    """The model's rows in one INSERT, their pks returned (PostgreSQL, SQLite 3.35 and
+    later); one at a time where a row may name another of the same model (an express
+    version the version it abbreviates) or the database returns no pks."""
+    one_by_one = not connection.features.can_return_rows_from_bulk_insert or any(
+        field.many_to_one and field.related_model is model for field in model._meta.fields
+    )
+    batches = [[fields] for fields in records] if one_by_one else [records]
+    for batch in batches:
+        rows = [_row(model, fields, written) for fields in batch]
+        model._default_manager.bulk_create(rows)
         for row in rows:
             written[(model, tuple(row.natural_key()))] = row
 
@@ -50,9 +67,15 @@ def _model(record: dict) -> type[models.Model]:
     if "pk" in record:
         raise RecordError(f"un enregistrement a une clé primaire ({record.get('pk')!r})")
     try:
-        return apps.get_model(record["model"])
-    except (KeyError, LookupError, ValueError, AttributeError) as error:
+        model = apps.get_model(record["model"])
+    except (KeyError, LookupError, ValueError, AttributeError, TypeError) as error:
         raise RecordError(f"modèle inconnu « {record.get('model')} »") from error
+    if not hasattr(model, "natural_key") or not hasattr(
+        model._default_manager, "get_by_natural_key"
+    ):
+        # Without a natural key, neither this module nor loaddata could tell a row again.
+        raise RecordError(f"« {record['model']} » n’a pas de clé naturelle")
+    return model
 
 
 def _row(model: type[models.Model], fields: dict, written: dict) -> models.Model:
