@@ -5,9 +5,10 @@ same rows is written back from a copy of what it wrote, in one statement a table
 The official questionnaires took Django's loaddata two to three seconds each (a lookup by
 natural key for every object and every reference): a new version is now written as
 snut_setup writes it (`_loaddata`), in a tenth of that. Dozens of tests start with one.
-The first call of a command in a process runs it and copies every table before and after; a later call on a database holding exactly the rows it held
-before (compared row for row, in any order) writes the copy of after back. On any other
-database the command runs: a test gets the rows it would have got either way."""
+The first call of a command in a process runs it and copies every table before and after;
+a later call on a database holding exactly the rows it held before (compared row for row,
+in any order) writes the copy of after back. On any other database the command runs: a
+test gets the rows it would have got either way."""
 
 import json
 import tempfile
@@ -58,13 +59,10 @@ def _loaddata(*names: str) -> None:
     for name in names:
         path = setup.FIXTURES / f"{name.removesuffix('.json')}.json"
         records = setup.fixture_records(path.stem) if path.exists() else []
-        header = next((r for r in records if r["model"] == "diagnostics.questionnaire"), None)
-        fields = (header or {}).get("fields", {})
+        version = setup.fixture_version(records)
         if (
-            header is None
-            or Questionnaire.objects.filter(
-                code=fields.get("code"), version=fields.get("version", 1)
-            ).exists()
+            version is None
+            or Questionnaire.objects.filter(code=version[0], version=version[1]).exists()
         ):
             call_command("loaddata", name, verbosity=0)
             continue

@@ -44,7 +44,7 @@ def records_install(records: list[dict]) -> None:
         try:
             _write(model, by_model[model], written)
         except DatabaseError as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            first_line = next(iter(str(error).strip().splitlines()), "")
             raise RecordError(f"{model._meta.verbose_name} : {first_line}") from error
 
 

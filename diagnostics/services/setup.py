@@ -128,19 +128,24 @@ def fixture_records(name: str) -> list[dict]:
     return records
 
 
+def fixture_version(records: list[dict]) -> tuple[str, int] | None:
+    """(code, version) of the questionnaire a fixture's records hold, None without one."""
+    header = next((r for r in records if r.get("model") == "diagnostics.questionnaire"), None)
+    if header is None:
+        return None
+    fields = header.get("fields", {})
+    return fields.get("code"), int(fields.get("version", 1))
+
+
 def questionnaire_fixtures(*, all_versions: bool = False) -> list[tuple[str, str, int]]:
     """(fixture, code, version) of the official questionnaires to install: the latest
     version of each code, or every version."""
     found = []
     for name in QUESTIONNAIRE_FIXTURES:
-        header = next(
-            (r for r in fixture_records(name) if r.get("model") == "diagnostics.questionnaire"),
-            None,
-        )
-        if header is None:
+        version = fixture_version(fixture_records(name))
+        if version is None:
             raise SetupError(FIXTURE_WITHOUT_QUESTIONNAIRE.format(name=name))
-        fields = header.get("fields", {})
-        found.append((name, fields.get("code"), int(fields.get("version", 1))))
+        found.append((name, *version))
     if all_versions:
         return found
     latest: dict[str, tuple[str, str, int]] = {}
