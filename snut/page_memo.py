@@ -176,14 +176,29 @@ def generation() -> int:
 def recording(always=ALWAYS):
     """Records what the block reads (`Reads`): its `tables_read()` says when each table it
     read was last written, as read before the block began (a write that lands while the
-    block runs makes the record stale at once)."""
+    block runs makes the record stale at once). Inside another recording (a value a page
+    draws), the timestamps that one read as it began: read once per page rather than once
+    per value, and never later than the block's own, so that a write landing in between
+    makes the record stale, never fresh."""
     reads = Reads(always)
-    try:
-        reads.before = stamps()
-    except RedisError as error:  # the cache away: what the block computes is not kept
-        logger.warning("tables' timestamps not read, the cache does not answer: %s", error)
+    enclosing = _snapshot()
+    if enclosing is not None:
+        reads.before = dict(enclosing)  # a copy: `scope` adds to it
+    else:
+        try:
+            reads.before = stamps()
+        except RedisError as error:  # the cache away: what the block computes is not kept
+            logger.warning("tables' timestamps not read, the cache does not answer: %s", error)
     with connection.execute_wrapper(reads):
         yield reads
+
+
+def _snapshot() -> dict[str, float] | None:
+    """The timestamps the innermost recording open on this connection read as it began."""
+    for wrapper in reversed(connection.execute_wrappers):
+        if isinstance(wrapper, Reads) and wrapper.before is not None:
+            return wrapper.before
+    return None
 
 
 def unchanged(record) -> bool:
@@ -302,9 +317,9 @@ def page_memo(get_response):
         if served is not None:
             return served
         reads = Reads()
+        reads.before = before  # what the values the view draws are recorded against too
         with connection.execute_wrapper(reads):
             response = get_response(request)
-        reads.before = before
         record = reads.tables_read(drafts=name not in settings.PAGE_MEMO_BLIND_TO_DRAFTS)
         if (
             response.status_code == 200

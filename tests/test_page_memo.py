@@ -368,3 +368,50 @@ def test_an_answer_saved_in_a_draft_leaves_the_pages_blind_to_drafts_kept(
     with django_assert_max_num_queries(100) as captured:
         client.get(url)
     assert len(captured.captured_queries) > 2  # computed again
+
+
+@pytest.mark.parametrize("page", ["results", "pooling"])
+def test_a_page_reads_the_tables_timestamps_once_however_many_values_it_draws(
+    setting, client, monkeypatch, page
+):
+    """The values a page draws and keeps (page_memo.kept, a part's recording) are recorded
+    against the timestamps the page read as it began, not each against a fresh read of
+    them all: one read per page. A write that lands meanwhile then leaves them stale, never
+    fresh (test_a_value_drawn_after_a_write_that_landed_meanwhile_is_drawn_again)."""
+    office, director, url = setting
+    reader = director
+    if page == "pooling":
+        reader = factories.make_user(is_staff=True)
+        reader.groups.add(services.network_group_sync())
+        url = reverse("admin:diagnostics_action_pooling") + "?region=75"
+    client.force_login(reader)
+    client.get(url)  # the browser's CSRF cookie
+    reads = []
+    real = page_memo.stamps
+    monkeypatch.setattr(page_memo, "stamps", lambda *names: reads.append(names) or real(*names))
+    cache.clear()  # every value drawn again, as after the cache's restart
+    assert client.get(url).status_code == 200
+    assert reads == [()]
+
+
+def test_a_value_drawn_after_a_write_that_landed_meanwhile_is_drawn_again(db):
+    """A value drawn inside a recording is recorded against the timestamps the recording
+    read as it began: a write that landed in between (another process's) makes it stale at
+    once, so the next reader draws it again rather than keep what may predate the write."""
+    from cachalot.api import invalidate
+
+    from diagnostics.models import Department
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return list(Department.objects.values_list("code", flat=True)[:1])
+
+    with page_memo.recording():
+        invalidate("diagnostics_department")  # another process's write lands now
+        page_memo.kept("test-departments-meanwhile", compute)
+    page_memo.kept("test-departments-meanwhile", compute)
+    assert len(calls) == 2
+    page_memo.kept("test-departments-meanwhile", compute)
+    assert len(calls) == 2

@@ -23,13 +23,12 @@ from diagnostics.models import (
     Action,
     Audience,
     Axis,
-    Department,
     Question,
     Questionnaire,
     Training,
     TrainingSession,
 )
-from diagnostics.network import network_department_list
+from diagnostics.network import NetworkDepartment, network_department_list
 from diagnostics.selectors.bilan import sessions_by_department
 
 POOLING_PER_PAGE = 50
@@ -217,7 +216,7 @@ class TrainingAdmin(admin.ModelAdmin):
             "form": form,
             "chosen": any(form.filters().values()),
             "columns": [column for column, _codes in columns],
-            "by_region": bool(columns) and not isinstance(columns[0][0], Department),
+            "by_region": bool(columns) and not isinstance(columns[0][0], NetworkDepartment),
             "rows": rows,
         }
         return TemplateResponse(request, "admin/diagnostics/training/needs.html", context)

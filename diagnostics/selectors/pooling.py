@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
-from diagnostics.network import network_department_list
+from diagnostics.network import NetworkDepartment, department_records, network_department_list
 from diagnostics.selectors.statistics import per_submission
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import participants, weak_organisations
@@ -79,10 +79,10 @@ def area_offices(department: str) -> dict[int, tuple[str, bool]]:
 @dataclass
 class PoolingCluster:
     question: Question
-    department: Department
+    department: NetworkDepartment
     offices: list[str]
     # Offices of the neighbouring departments with the same weak answer, by department.
-    neighbours: list[tuple[Department, int]]
+    neighbours: list[tuple[NetworkDepartment, int]]
 
     @property
     def names(self) -> str:
@@ -229,7 +229,9 @@ def pooling_clusters(
         network = network_department_list()
     departments = {d.code: d for d in network if d.code in shown}
     if len(departments) < len(shown):
-        departments = {d.code: d for d in Department.objects.filter(code__in=shown)}
+        departments = {
+            d.code: d for d in department_records(Department.objects.filter(code__in=shown))
+        }
     return [
         PoolingCluster(
             group.question,

@@ -17,7 +17,7 @@ from diagnostics.models import (
     Training,
     TrainingSession,
 )
-from diagnostics.network import network_department_list
+from diagnostics.network import NetworkDepartment, department_records, network_department_list
 from diagnostics.scoring import is_weak
 from diagnostics.selectors.statistics import latest_submitted, per_submission
 from diagnostics.selectors.structure import questionnaire_axes
@@ -176,8 +176,8 @@ def weak_answers(
 
 
 def training_needs(
-    campaign, region: str = "", network: list[Department] | None = None
-) -> tuple[list[Department], list[TrainingNeed]]:
+    campaign, region: str = "", network: list[NetworkDepartment] | None = None
+) -> tuple[list[NetworkDepartment], list[TrainingNeed]]:
     """For the network staff: per training for office teams, how many offices (each office's
     latest submitted diagnostic of the campaign) answered weakly a question it addresses,
     by department; only the departments of `region` (code) if given. The departments
@@ -199,7 +199,7 @@ def training_needs(
         network = network_department_list()
     departments = [d for d in network if d.code in concerned]
     if len(departments) < len(concerned):
-        departments = list(Department.objects.filter(code__in=concerned).select_related("region"))
+        departments = department_records(Department.objects.filter(code__in=concerned))
     if region:
         departments = [d for d in departments if d.region.code == region]
         kept = {d.code for d in departments}
@@ -265,7 +265,9 @@ def stored_need_counts(campaign, *, keep=False) -> dict[int, dict[str, int]]:
     )
 
 
-def training_needs_columns(departments: list[Department]) -> list[tuple[object, list[str]]]:
+def training_needs_columns(
+    departments: list[NetworkDepartment],
+) -> list[tuple[object, list[str]]]:
     """The needs page's columns: one per department within a region, one per region when
     the departments span several (a national network: 18 columns, not 101). Each column
     is its department or region and the department codes it adds up."""

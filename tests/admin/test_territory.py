@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from diagnostics.network import network_departments
+from diagnostics.network import network_department_list, network_departments
 
 
 def test_the_network_territory_limits_the_departments_offered(client, network_staff, settings):
@@ -29,3 +29,29 @@ def test_the_network_is_named_from_the_settings(client, network_staff, settings)
     assert 'href="mailto:contact@reseau-ot-bretagne.example"' in page
     client.force_login(network_staff)
     assert "Réseau des offices de tourisme de Bretagne" in client.get("/admin/").content.decode()
+
+
+def test_the_network_s_departments_are_kept_as_the_database_has_them(
+    db, settings, django_assert_num_queries
+):
+    """network_department_list keeps records, not model instances: the database's codes,
+    names and regions, one region object per region, named as the models name themselves;
+    no query once kept, a department renamed read again."""
+    from diagnostics.models import Department
+
+    settings.SNUT_NETWORK_REGIONS = ["53", "75"]  # Bretagne, Nouvelle-Aquitaine
+
+    def fields(departments):
+        return [
+            (d.code, d.name, d.region.code, d.region.name, str(d), str(d.region))
+            for d in departments
+        ]
+
+    expected = fields(network_departments())
+    assert fields(network_department_list()) == expected and len(expected) == 16
+    with django_assert_num_queries(0):
+        departments = network_department_list()
+    assert fields(departments) == expected
+    assert len({id(d.region) for d in departments}) == 2
+    Department.objects.filter(code="29").update(name="Penn-ar-Bed")
+    assert "Penn-ar-Bed (29)" in [str(d) for d in network_department_list()]
