@@ -204,7 +204,7 @@ CACHES = {
         }
         if CACHE_URL
         else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "snut.table_stamps.LocalStampsCache",
             "LOCATION": "table-stamps",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }

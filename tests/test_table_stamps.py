@@ -2,6 +2,8 @@
 fails because the cache that keeps the timestamps is away, and no page is served again by
 a process that knows of a write it could not record."""
 
+import time
+
 import pytest
 import redis
 from django.db import connection
@@ -150,3 +152,40 @@ def test_a_value_drawn_inside_an_office_s_record_brings_its_own_dependence(db, k
     with table_stamps.office_writes(other.pk):
         Organisation.objects.filter(pk=business.pk).update(commune="Lavardac")
     assert not any(map(page_memo.unchanged, records))
+
+
+def test_the_embedded_timestamps_are_read_at_once_as_django_s_cache_reads_them(monkeypatch):
+    """LocalStampsCache.get_many (the timestamps without CACHE_URL) answers what Django's
+    LocMemCache answers for the same keys: the values as set, per version, none for a key
+    never set, expired or deleted; and it reads them under one lock, not one per key."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    fast = table_stamps.LocalStampsCache("test-stamps-fast", {})
+    plain = LocMemCache("test-stamps-plain", {})
+    clock = [1000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for cache in (fast, plain):
+        cache.set("a", 1.5)
+        cache.set("b", {"at": 2.5})
+        cache.set("a", 9.0, version=2)
+        cache.set("soon", 3.0, timeout=5)
+        cache.set("gone", 4.0)
+        cache.delete("gone")
+    clock[0] += 10
+    asked = ["a", "b", "soon", "gone", "never"]
+    assert fast.get_many(asked) == plain.get_many(asked) == {"a": 1.5, "b": {"at": 2.5}}
+    assert fast.get_many(asked, version=2) == plain.get_many(asked, version=2) == {"a": 9.0}
+    locks = []
+    lock = fast._lock
+
+    class Counted:
+        def __enter__(self):
+            locks.append(1)
+            return lock.__enter__()
+
+        def __exit__(self, *exc):
+            return lock.__exit__(*exc)
+
+    monkeypatch.setattr(fast, "_lock", Counted())
+    assert fast.get_many(["a", "b", "never"]) == {"a": 1.5, "b": {"at": 2.5}}
+    assert len(locks) == 1
