@@ -194,11 +194,19 @@ def recording(always=ALWAYS):
 
 
 def _snapshot() -> dict[str, float] | None:
-    """The timestamps the innermost recording open on this connection read as it began."""
-    for wrapper in reversed(connection.execute_wrappers):
-        if isinstance(wrapper, Reads) and wrapper.before is not None:
-            return wrapper.before
-    return None
+    """The timestamps the innermost recording open on this connection read as it began;
+    None once one of them saw this connection write: its own write, perhaps in a
+    transaction that may yet roll back, moved timestamps that only a fresh read sees (a
+    value drawn after it is then recorded against those, and is stale once they are
+    dropped, never served as drawn from a write that did not happen)."""
+    found = None
+    for wrapper in connection.execute_wrappers:
+        if isinstance(wrapper, Reads):
+            if wrapper.wrote:
+                return None
+            if wrapper.before is not None:
+                found = wrapper.before
+    return found
 
 
 def unchanged(record) -> bool:
