@@ -68,6 +68,20 @@ def network_department_list() -> list[NetworkDepartment]:
     )
 
 
+def departments_named(
+    codes: set[str], network: list[NetworkDepartment] | None = None
+) -> list[NetworkDepartment]:
+    """The departments of these codes, in the order of their codes: from the network's
+    (network_department_list, or `network` if the caller has it) when they hold them all,
+    as they do but for an office outside the network's regions; else read (one query)."""
+    if network is None:
+        network = network_department_list()
+    found = [d for d in network if d.code in codes]
+    if len(found) < len(codes):
+        found = department_records(Department.objects.filter(code__in=codes).order_by("code"))
+    return found
+
+
 def context(request) -> dict:
     """Template context processor: {{ network.name }}, {{ network.contact }}."""
     return {"network": network_info()}

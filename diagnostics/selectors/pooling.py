@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from diagnostics.collation import french_key
 from diagnostics.models import Department, Diagnostic, Organisation, Question, Questionnaire
-from diagnostics.network import NetworkDepartment, department_records, network_department_list
+from diagnostics.network import NetworkDepartment, departments_named
 from diagnostics.selectors.statistics import per_submission
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.trainings import participants, weak_organisations
@@ -225,13 +225,7 @@ def pooling_clusters(
     borders = page_memo.kept("department-borders", department_borders)
     shown = {g.department for g in groups}
     shown |= {other for code in shown for other in borders.get(code, ())}
-    if network is None:
-        network = network_department_list()
-    departments = {d.code: d for d in network if d.code in shown}
-    if len(departments) < len(shown):
-        departments = {
-            d.code: d for d in department_records(Department.objects.filter(code__in=shown))
-        }
+    departments = {d.code: d for d in departments_named(shown, network)}
     return [
         PoolingCluster(
             group.question,

@@ -10,14 +10,13 @@ from django.utils import timezone
 from diagnostics.models import (
     Answer,
     Audience,
-    Department,
     Office,
     Organisation,
     Questionnaire,
     Training,
     TrainingSession,
 )
-from diagnostics.network import NetworkDepartment, department_records, network_department_list
+from diagnostics.network import NetworkDepartment, departments_named
 from diagnostics.scoring import is_weak
 from diagnostics.selectors.statistics import latest_submitted, per_submission
 from diagnostics.selectors.structure import questionnaire_axes
@@ -193,13 +192,7 @@ def training_needs(
     counts = training_need_counts(campaign)
     needs = [TrainingNeed(t, dict(counts.get(t.pk, {}))) for t in trainings]
     concerned = {d for n in needs for d in n.by_department}
-    # Read from the network's departments (kept) when they hold them all, as they do but
-    # for an office outside the network's regions.
-    if network is None:
-        network = network_department_list()
-    departments = [d for d in network if d.code in concerned]
-    if len(departments) < len(concerned):
-        departments = department_records(Department.objects.filter(code__in=concerned))
+    departments = departments_named(concerned, network)
     if region:
         departments = [d for d in departments if d.region.code == region]
         kept = {d.code for d in departments}

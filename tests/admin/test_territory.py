@@ -2,7 +2,12 @@
 
 from django.urls import reverse
 
-from diagnostics.network import NetworkDepartment, network_department_list, network_departments
+from diagnostics.network import (
+    NetworkDepartment,
+    departments_named,
+    network_department_list,
+    network_departments,
+)
 
 
 def test_the_network_territory_limits_the_departments_offered(client, network_staff, settings):
@@ -58,3 +63,24 @@ def test_the_network_s_departments_are_kept_as_the_database_has_them(
     assert len({id(d.region) for d in departments}) == 2
     Department.objects.filter(code="29").update(name="Penn-ar-Bed")
     assert "Penn-ar-Bed (29)" in [str(d) for d in network_department_list()]
+
+
+def test_departments_are_named_from_the_network_s_and_read_when_one_is_outside_it(
+    db, settings, django_assert_num_queries
+):
+    """departments_named: what training needs and pooling show of a department. Inside the
+    network's regions, from its kept records; an office outside them (a department the
+    network does not cover) makes it read them all, as the same records, in code order."""
+    settings.SNUT_NETWORK_REGIONS = ["53"]  # Bretagne
+    network = network_department_list()
+    with django_assert_num_queries(0):
+        inside = departments_named({"56", "29"}, network)
+    assert [str(d) for d in inside] == ["Finistère (29)", "Morbihan (56)"]
+    with django_assert_num_queries(1):
+        across = departments_named({"56", "33", "29"}, network)
+    assert [(str(d), d.region.name) for d in across] == [
+        ("Finistère (29)", "Bretagne"),
+        ("Gironde (33)", "Nouvelle-Aquitaine"),
+        ("Morbihan (56)", "Bretagne"),
+    ]
+    assert all(isinstance(d, NetworkDepartment) for d in across)
