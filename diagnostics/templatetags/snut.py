@@ -6,13 +6,13 @@ from django import template
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.display import delta, delta_tone, get_item, score, tone, when
+from diagnostics.display import delta, delta_tone, get_item, score, template_text, tone, when
 from diagnostics.french import with_article
 from diagnostics.question_cards import question_cards
 from diagnostics.review_items import review_items
@@ -83,6 +83,31 @@ register.filter(score)
 register.filter(delta)
 register.filter(delta_tone)
 register.filter(tone)
+
+
+@register.simple_tag
+def levels_bar(levels, total, scale) -> str:
+    """How many of `total` scores reach each level (`levels`: (level, count) pairs): a bar
+    of the levels reached, each in the tone of its level among `scale` (the campaign's
+    levels), then the counts in words. One per axis on the regional dashboard, written
+    here rather than by an included template: its seven bars took a third of the time its
+    figures took to render."""
+    counted = [(level, count, template_text(count)) for level, count in levels]
+    spans = format_html_join(
+        "",
+        '<span class="tone-{}" style="width: {}%; background: var(--tone)" title="{}\u00a0: {}"></span>',
+        (
+            (tone(level.lower_bound, scale), round(count / total * 100), level.name, shown)
+            for level, count, shown in counted
+            if count
+        ),
+    )
+    return format_html(
+        '<div class="snut-bar" role="img" aria-label="{}">{}</div>\n<small>{}</small>\n',
+        ", ".join(f"{level.name}\u00a0: {shown}" for level, _count, shown in counted),
+        spans,
+        " · ".join(f"{level.name} {shown}" for level, _count, shown in counted),
+    )
 
 
 @register.filter

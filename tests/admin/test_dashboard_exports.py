@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +83,30 @@ def test_dashboard_counts_distributions_and_evolution(
     client.force_login(network_staff)
     page = client.get(reverse(DASHBOARD), {"campagne": current.pk}).content.decode()
     assert "Tableau de bord régional" in page and "offices ont soumis" in page and "<svg" in page
+
+
+# What the regional dashboard wrote for each axis's levels before `levels_bar` wrote it in
+# Python: the tag must write the same, byte for byte.
+LEVELS_BAR_TEMPLATE = (
+    '{% load snut %}<div class="snut-bar" role="img" aria-label="{% for level, count in levels %}'
+    '{{ level.name }}\u00a0: {{ count }}{% if not forloop.last %}, {% endif %}{% endfor %}">'
+    '{% for level, count in levels %}{% if count %}<span class="tone-{{ level.lower_bound|tone:scale }}" '
+    'style="width: {% widthratio count total 100 %}%; background: var(--tone)" '
+    'title="{{ level.name }}\u00a0: {{ count }}"></span>{% endif %}{% endfor %}</div>\n'
+    "<small>{% for level, count in levels %}{{ level.name }} {{ count }}"
+    "{% if not forloop.last %} · {% endif %}{% endfor %}</small>\n"
+)
+
+
+@pytest.mark.parametrize("counts", [(3, 0, 1, 2), (0, 0, 0, 7), (1, 1, 1, 997)])
+def test_the_levels_bar_is_written_as_the_template_wrote_it(campaigns, counts):
+    levels = list(campaigns[1].questionnaire.levels.order_by("lower_bound"))
+    levels[1].name = "Débutant <b> & « curieux »"  # escaped once, as the template did
+    pairs = list(zip(levels, counts, strict=True))
+    context = Context({"levels": pairs, "total": sum(counts), "scale": levels})
+    expected = Template(LEVELS_BAR_TEMPLATE).render(context)
+    tag = Template("{% load snut %}{% levels_bar levels total scale %}").render(context)
+    assert tag == expected and "&lt;b&gt; &amp; « curieux »" in tag
 
 
 def test_status_counts_are_the_statuses_the_office_list_gives(campaigns, office):
@@ -158,7 +183,7 @@ def test_dashboard_runs_a_constant_number_of_queries(
     client.force_login(network_staff)
     # First view: the figures are looked for in the database (stored by a submission's
     # task, none here), then their tally (none either), then they are computed whole.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(20):
         assert client.get(reverse(DASHBOARD)).status_code == 200
     # Then read from the cache, and the campaign too (office_analytics.campaign_for).
     with django_assert_num_queries(8):

@@ -17,12 +17,7 @@ from diagnostics.selectors.regional.distributions import (
     distribution,
     level_counts,
 )
-from diagnostics.selectors.regional.scores import (
-    campaign_axes,
-    campaign_levels,
-    previous_campaign,
-    status_counts,
-)
+from diagnostics.selectors.regional.scores import previous_campaign, status_counts
 from diagnostics.selectors.regional.tally import Tally, campaign_tally, tally_since
 from diagnostics.selectors.statistics import (
     latest_submitted,
@@ -30,7 +25,7 @@ from diagnostics.selectors.statistics import (
     submissions_stamp,
 )
 from diagnostics.selectors.stored_figures import keep_row, stored, stored_row
-from diagnostics.selectors.structure import questionnaire_axes
+from diagnostics.selectors.structure import questionnaire_axes, questionnaire_levels
 
 
 @dataclass
@@ -128,9 +123,11 @@ TASK_AWAITED = timedelta(minutes=2)
 
 
 def _submitted_figures(campaign: Campaign, previous: Campaign | None, tally: Tally) -> dict:
-    """Everything the dashboard draws from submitted diagnostics, from their tally."""
-    axes = campaign_axes(campaign)
-    levels = campaign_levels(campaign)
+    """Everything the dashboard draws from submitted diagnostics, from their tally. The
+    questionnaire's axes and levels as structure.py keeps them (no query once read), the
+    axes bare: they are kept with the figures."""
+    axes = [_bare(axis) for axis in questionnaire_axes(campaign.questionnaire)]
+    levels = list(questionnaire_levels(campaign.questionnaire))
     before = latest_submitted().filter(campaign=previous)
     previous_medians = axis_median_values(before) if previous else {}
     summaries = []

@@ -13,10 +13,10 @@ again), they are drawn whole.
 from array import array
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum, TextField
+from django.db.models import Count, FloatField, Sum, TextField
 from django.db.models.functions import Cast
 
-from diagnostics.models import Answer, AxisScore, Campaign, Diagnostic
+from diagnostics.models import Answer, AxisScore, Campaign
 from diagnostics.selectors.statistics import latest_submitted
 
 # When a diagnostic was submitted, as text: compared, never parsed (a thousand dates
@@ -50,21 +50,16 @@ class Tally:
         )
 
 
-def _tally_of(ids: list[int]) -> Tally:
-    """These diagnostics' tally, each read as it is now: four queries. Their scores are read
-    by id, never as the campaign's submitted ones again: a diagnostic submitted between
-    two queries would be counted in one and not the other."""
-    rows = Diagnostic.objects.filter(pk__in=ids, status=Diagnostic.Status.SUBMITTED).values_list(
-        "pk", STAMP, "overall_score"
+def _tally_of(rows: dict[int, tuple[str, float | None]]) -> Tally:
+    """The tally of these diagnostics, from their rows as `_submitted_now` read them (id →
+    when submitted, overall score): their axes' scores and answers' points read by id, in
+    two queries, never as the campaign's submitted ones again: a diagnostic submitted
+    between two queries would be counted in one and not the other."""
+    tally = Tally(
+        submitted={pk: at for pk, (at, _score) in rows.items()},
+        overall=array("d", [score for _at, score in rows.values() if score is not None]),
     )
-    tally = Tally()
-    overall = []
-    for pk, at, score in rows:
-        tally.submitted[pk] = at
-        if score is not None:
-            overall.append(float(score))
-    tally.overall = array("d", overall)
-    ids = list(tally.submitted)  # a diagnostic reopened meanwhile: none of its scores
+    ids = list(rows)
     for code, score in AxisScore.objects.filter(
         diagnostic_id__in=ids, score__isnull=False
     ).values_list("axis__code", "score"):
@@ -79,20 +74,32 @@ def _tally_of(ids: list[int]) -> Tally:
     return tally
 
 
-def _submitted_now(campaign: Campaign) -> dict[int, str]:
-    return dict(latest_submitted().filter(campaign=campaign).values_list("pk", STAMP))
+def _submitted_now(campaign: Campaign) -> dict[int, tuple[str, float | None]]:
+    """The campaign's submitted diagnostics: id → (when submitted, overall score), one
+    query. The score is read as a float: a thousand decimals built and converted took a
+    third of the query's time."""
+    rows = (
+        latest_submitted()
+        .filter(campaign=campaign)
+        .order_by()
+        .values_list("pk", STAMP, Cast("overall_score", FloatField()))
+    )
+    return {pk: (at, score) for pk, at, score in rows}
 
 
 def campaign_tally(campaign: Campaign) -> Tally:
-    """The campaign's submitted diagnostics' scores and answers' points: four queries."""
-    return _tally_of(list(_submitted_now(campaign)))
+    """The campaign's submitted diagnostics' scores and answers' points: three queries."""
+    return _tally_of(_submitted_now(campaign))
+
+
+NOT_SUBMITTED = (None, None)
 
 
 def tally_since(kept: Tally, campaign: Campaign) -> Tally | None:
-    """`kept` with the diagnostics submitted since added: four queries, one when none was.
-    None if a diagnostic it counts is no longer submitted, or was submitted again."""
+    """`kept` with the diagnostics submitted since added: three queries, one when none
+    was. None if a diagnostic it counts is no longer submitted, or was submitted again."""
     now = _submitted_now(campaign)
-    if any(now.get(pk) != at for pk, at in kept.submitted.items()):
+    if any(now.get(pk, NOT_SUBMITTED)[0] != at for pk, at in kept.submitted.items()):
         return None
-    added = [pk for pk in now if pk not in kept.submitted]
+    added = {pk: row for pk, row in now.items() if pk not in kept.submitted}
     return kept + _tally_of(added) if added else kept
