@@ -3,6 +3,7 @@ and campaign, replaced only by a figure counting a later submission; what a page
 while a submission's task is awaited, and when it draws the figures itself instead."""
 
 import importlib
+import pickle
 from datetime import timedelta
 
 import pytest
@@ -246,6 +247,91 @@ def test_a_diagnostic_submitted_again_behind_the_tally_s_time_is_not_added_to(ca
     shown = regional.dashboard(campaign)
     # 0, 7, 14 and 21 before; 21 is now 1.
     assert shown.awaited is None and (shown.overall.maximum, shown.overall.median) == (14, 4)
+
+
+@pytest.fixture
+def reopener():
+    """A member of the network's staff, who may reopen a submitted diagnostic."""
+    user = factories.make_user("reseau", is_staff=True)
+    user.groups.add(services.network_group_sync())
+    return user
+
+
+def reopened_once_read(monkeypatch, diagnostic, reopener, *, submitted_first=False) -> None:
+    """The next read of a campaign's submitted diagnostics, and that one only, followed by
+    `diagnostic`'s reopening (its axes' scores deleted, its answers kept), as if it landed
+    between the tally's first query and its next ones; `submitted_first`: submitted just
+    before that read."""
+    read = tally_module._submitted_now
+
+    def reopened_meanwhile(campaign):
+        monkeypatch.setattr(tally_module, "_submitted_now", read)
+        if submitted_first:
+            late = Diagnostic.objects.select_related("organisation").get(pk=diagnostic.pk)
+            director = factories.director_of(late.organisation)
+            services.diagnostic_submit(diagnostic=late, user=director)
+        found = read(campaign)
+        services.diagnostic_reopen(diagnostic=diagnostic, user=reopener, reason="Erreur")
+        return found
+
+    monkeypatch.setattr(tally_module, "_submitted_now", reopened_meanwhile)
+
+
+def test_a_diagnostic_reopened_while_the_task_reads_the_tally_is_counted_nowhere(
+    answered_campaign, reopener, monkeypatch
+):
+    """Submitted once the task has read the submissions' key, then reopened between the
+    task's first read of the tally and its next ones: the key the task reads again is the
+    one it drew under, yet the tally is drawn again, so the figures kept count it in no
+    axis, no overall score and no answer, rather than in some and not others."""
+    campaign = answered_campaign
+    bulk_region(campaign, 1, start=4)
+    (late,) = Diagnostic.objects.filter(campaign=campaign).order_by("-pk")[:1]
+    answered([late])
+    services.diagnostic_reopen(diagnostic=late, user=reopener, reason="Erreur")
+    cache.clear()
+    caches[FIGURES].delete(f"v{FIGURES_VERSION}:{place(campaign)}")  # the task draws again
+    reopened_once_read(monkeypatch, late, reopener, submitted_first=True)
+    services.dashboard_figures_task.call(campaign_id=campaign.pk)
+    kept = stored_row(place(campaign))[1]
+    assert kept["overall"].count == 4 and kept["weakest"][0].answers == 4
+    assert {summary.distribution.count for summary in kept["axes"]} == {4}
+    assert len(stored_row(f"{place(campaign)}:tally")[1].submitted) == 4
+
+
+def test_a_diagnostic_reopened_while_a_page_adds_it_to_the_tally_is_counted_nowhere(
+    answered_campaign, reopener, monkeypatch, tallies
+):
+    """Submitted ten minutes ago, its task lost, then reopened while the page adds it to
+    the kept tally: the page draws the figures whole, without it."""
+    campaign = answered_campaign
+    bulk_region(campaign, 1, start=4)
+    (late,) = Diagnostic.objects.filter(campaign=campaign).order_by("-pk")[:1]
+    Diagnostic.objects.filter(pk=late.pk).update(
+        submitted_at=timezone.now() - timedelta(minutes=10)
+    )
+    answered([late])
+    cache.clear()
+    reopened_once_read(monkeypatch, late, reopener)
+    shown = regional.dashboard(campaign)
+    assert tallies == [campaign.pk]  # drawn whole once the addition failed
+    assert shown.overall.count == 4 and shown.weakest[0].answers == 4
+    assert {summary.distribution.count for summary in shown.axes} == {4}
+
+
+def test_the_figures_hold_no_questionnaire_and_nothing_prefetched(campaign):
+    """Kept in the shared cache and the database and read back on every view: the axes,
+    levels and questions they name carry nothing the pages do not show (the levels, as
+    read, hold the questionnaire they were read from)."""
+    figures = dashboard_module.submitted_figures(campaign, None)
+    named = [
+        *figures["levels"],
+        *(summary.axis for summary in figures["axes"]),
+        *(level for level, _count in figures["overall_levels"]),
+        *(weak.question for weak in figures["weakest"]),
+    ]
+    assert named and all(not instance._state.fields_cache for instance in named)
+    assert b"Questionnaire" not in pickle.dumps(figures)
 
 
 def test_the_task_keeps_what_it_draws_never_what_a_page_left_in_the_shared_cache(campaign):

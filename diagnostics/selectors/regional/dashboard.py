@@ -124,10 +124,11 @@ TASK_AWAITED = timedelta(minutes=2)
 
 def _submitted_figures(campaign: Campaign, previous: Campaign | None, tally: Tally) -> dict:
     """Everything the dashboard draws from submitted diagnostics, from their tally. The
-    questionnaire's axes and levels as structure.py keeps them (no query once read), the
-    axes bare: they are kept with the figures."""
+    questionnaire's axes and levels as structure.py keeps them (no query once read), bare:
+    they are kept with the figures, and the levels hold the questionnaire they were read
+    from."""
     axes = [_bare(axis) for axis in questionnaire_axes(campaign.questionnaire)]
-    levels = list(questionnaire_levels(campaign.questionnaire))
+    levels = [_bare(level) for level in questionnaire_levels(campaign.questionnaire)]
     before = latest_submitted().filter(campaign=previous)
     previous_medians = axis_median_values(before) if previous else {}
     summaries = []

@@ -10,6 +10,7 @@ whole. If anything else changed since (a diagnostic reopened, deleted or submitt
 again), they are drawn whole.
 """
 
+import logging
 from array import array
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ from django.db.models.functions import Cast
 
 from diagnostics.models import Answer, AxisScore, Campaign
 from diagnostics.selectors.statistics import latest_submitted
+
+logger = logging.getLogger(__name__)
 
 # When a diagnostic was submitted, as text: compared, never parsed (a thousand dates
 # parsed took 2 ms of the dashboard's time when its task is lost).
@@ -50,11 +53,13 @@ class Tally:
         )
 
 
-def _tally_of(rows: dict[int, tuple[str, float | None]]) -> Tally:
+def _tally_of(rows: dict[int, tuple[str, float | None]]) -> tuple[Tally, bool]:
     """The tally of these diagnostics, from their rows as `_submitted_now` read them (id →
-    when submitted, overall score): their axes' scores and answers' points read by id, in
-    two queries, never as the campaign's submitted ones again: a diagnostic submitted
-    between two queries would be counted in one and not the other."""
+    when submitted, overall score): their axes' scores and answers' points read by id,
+    never as the campaign's submitted ones again (a diagnostic submitted between two
+    queries would be counted in one and not the other). Then their times read again: with
+    the tally, whether none was reopened (its axes' scores deleted, its answers kept) or
+    submitted again while they were read. Three queries."""
     tally = Tally(
         submitted={pk: at for pk, (at, _score) in rows.items()},
         overall=array("d", [score for _at, score in rows.values() if score is not None]),
@@ -71,7 +76,8 @@ def _tally_of(rows: dict[int, tuple[str, float | None]]) -> Tally:
         .values_list("question_id", "points", "answers")
     )
     tally.answers = {question: (points, count) for question, points, count in answers}
-    return tally
+    still = latest_submitted().filter(pk__in=ids).order_by().values_list("pk", STAMP)
+    return tally, dict(still) == tally.submitted
 
 
 def _submitted_now(campaign: Campaign) -> dict[int, tuple[str, float | None]]:
@@ -87,19 +93,35 @@ def _submitted_now(campaign: Campaign) -> dict[int, tuple[str, float | None]]:
     return {pk: (at, score) for pk, at, score in rows}
 
 
+# How many times a tally is drawn while the diagnostics it reads keep changing as it reads
+# them (each time a reopening or a submission within its few queries' time).
+ATTEMPTS = 5
+
+
 def campaign_tally(campaign: Campaign) -> Tally:
-    """The campaign's submitted diagnostics' scores and answers' points: three queries."""
-    return _tally_of(_submitted_now(campaign))
+    """The campaign's submitted diagnostics' scores and answers' points: four queries,
+    drawn again if one of them changed while it was read. After ATTEMPTS (a change landing
+    within each of them), the last one drawn, and a warning logged."""
+    for _attempt in range(ATTEMPTS):
+        tally, settled = _tally_of(_submitted_now(campaign))
+        if settled:
+            return tally
+    logger.warning("campaign %s: its tally drawn while its diagnostics kept changing", campaign.pk)
+    return tally
 
 
 NOT_SUBMITTED = (None, None)
 
 
 def tally_since(kept: Tally, campaign: Campaign) -> Tally | None:
-    """`kept` with the diagnostics submitted since added: three queries, one when none
-    was. None if a diagnostic it counts is no longer submitted, or was submitted again."""
+    """`kept` with the diagnostics submitted since added: four queries, one when none was.
+    None if a diagnostic it counts is no longer submitted, or was submitted again, or if
+    one added changed while it was read."""
     now = _submitted_now(campaign)
     if any(now.get(pk, NOT_SUBMITTED)[0] != at for pk, at in kept.submitted.items()):
         return None
     added = {pk: row for pk, row in now.items() if pk not in kept.submitted}
-    return kept + _tally_of(added) if added else kept
+    if not added:
+        return kept
+    since, settled = _tally_of(added)
+    return kept + since if settled else None
