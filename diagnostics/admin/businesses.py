@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
+from diagnostics.admin.fields import FORMFIELD_OVERRIDES
 from diagnostics.admin.filters import (
     BusinessOfficeDepartmentFilter,
     BusinessSegmentFilter,
@@ -206,6 +207,7 @@ class BusinessCampaignAdmin(QuickRowsMixin, ReadOnlyAdmin):
 
 @admin.register(Business)
 class BusinessAdmin(QuickRowsMixin, ReadOnlyAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["name", "parent", "department_code", "segment", "subtype", "commune"]
     list_filter = [
         ("parent__department", BusinessOfficeDepartmentFilter),

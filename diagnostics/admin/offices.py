@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diagnostics import access, selectors
+from diagnostics.admin.fields import FORMFIELD_OVERRIDES
 from diagnostics.admin.filters import OfficeSegmentFilter, PlainRelatedOnlyFilter
 from diagnostics.admin.inlines import LabelledTabularInline
 from diagnostics.admin.office_analytics import (
@@ -289,6 +290,7 @@ class MembershipInline(LabelledTabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_filter = [
         CampaignFilter,
         StatusFilter,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import selectors, spreadsheets
 from diagnostics.admin.diagnostics import ReadOnlyAdmin
+from diagnostics.admin.fields import FORMFIELD_OVERRIDES
 from diagnostics.admin.inlines import LabelledStackedInline
 from diagnostics.admin.office_analytics import campaign_for
 from diagnostics.admin.plan_rows import cluster_rows, need_row, number_cells
@@ -128,6 +129,7 @@ class TrainingSessionInline(LabelledStackedInline):
     # 1366 px screen; stacked, each has its own label.
     model = TrainingSession
     fields = ["starts", "ends", "office", "place", "video_link", "capacity", "facilitator"]
+    formfield_overrides = FORMFIELD_OVERRIDES
     raw_id_fields = ["office"]
     extra = 1
 
@@ -156,6 +158,7 @@ class TrainingAdmin(admin.ModelAdmin):
     Offices' own workshops show here too (organiser column and filter): staff read them.
     """
 
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ["title", "format", "duration", "audience", "organiser_name", "next_session"]
     list_filter = ["audience", OrganiserFilter, "format", "axes__code"]
     list_select_related = ["organiser"]

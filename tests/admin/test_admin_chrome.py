@@ -7,7 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 from django_tasks import TaskResultStatus
@@ -181,3 +181,31 @@ def test_the_compiled_locale_says_what_its_source_says():
         for context, msgid, msgstr in entries:
             said = pgettext(context, msgid) if context else gettext(msgid)
             assert said == msgstr, msgid
+
+
+def test_every_admin_form_takes_a_web_address_typed_without_its_scheme_as_https(rf, superuser):
+    """As the project's own forms do, and as Django 6 will (Django 5 assumes http, and
+    warns: pyproject.toml makes its warning an error): every admin and inline whose model
+    has a URLField."""
+    from django.db import models
+
+    request = rf.get("/admin/")
+    request.user, request.resolver_match = superuser, resolve("/admin/")
+    typed = {}
+    for model_admin in admin.site._registry.values():
+        for each in (model_admin, *model_admin.get_inline_instances(request)):
+            if each is model_admin:
+                fields = each.get_form(request).base_fields
+            else:
+                fields = each.get_formset(request).form.base_fields
+            for field in each.model._meta.fields:
+                if isinstance(field, models.URLField) and field.name in fields:
+                    typed[(each.model.__name__, field.name)] = fields[field.name].clean(
+                        "www.ot-castelroc.fr"
+                    )
+    assert set(typed) >= {
+        ("Office", "website"),
+        ("Training", "link"),
+        ("TrainingSession", "video_link"),
+    }
+    assert set(typed.values()) == {"https://www.ot-castelroc.fr"}

@@ -8,6 +8,9 @@ module runs after every other database test (marker `seeded_once`, tests/browser
 and empties the database at its end, as a transactional test leaves it.
 """
 
+import threading
+import time
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -97,6 +100,18 @@ def admin_pages(staff) -> dict[str, list[str]]:
     return {"changelists": changelists, "with_inlines": with_inlines, "staff": staff_pages}
 
 
+def requests_closed(timeout: float = 5) -> None:
+    """Waits for the live server's request threads to end. Each closes the database
+    connection the server shares with the tests as it ends (in-memory SQLite): once the
+    server is stopped, that connection may no longer be used from another thread, and a
+    thread still closing after the last browser context (its keep-alive connection closed
+    with it) raised in the middle of whatever test ran then."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture(scope="module")
 def seeded(demo_snapshot, django_db_blocker):
     """The demo, one export in each state and a task in each status, and a live server of the
@@ -120,6 +135,7 @@ def seeded(demo_snapshot, django_db_blocker):
         server = LiveServer("localhost")
         with modify_settings(ALLOWED_HOSTS={"append": server.thread.host}):
             yield server.url, pages
+        requests_closed()
         server.stop()
         call_command("flush", interactive=False, verbosity=0)
 

@@ -257,8 +257,13 @@ def test_one_click_confirms_an_axis_and_enter_on_a_choice_never_does(
     assert Answer.objects.filter(diagnostic=draft, carried_over=True).exists()  # other axes
 
 
-def test_two_colleagues_on_the_same_comment_see_each_other(browser, live_server, draft):
-    director, colleague = (browser.new_context().new_page() for _ in range(2))
+def test_two_colleagues_on_the_same_comment_see_each_other(browser, live_server, draft, request):
+    contexts = [browser.new_context() for _ in range(2)]
+    for context in contexts:
+        # Closed with the test: a context left open kept its connections to the live server
+        # until the browser closed, after the server: each of their threads then raised.
+        request.addfinalizer(context.close)
+    director, colleague = (context.new_page() for context in contexts)
     login(director, live_server.url)
     login(colleague, live_server.url, DEMO_COLLEAGUE)
     mine = first_axis(director, live_server.url, draft).nth(2)
