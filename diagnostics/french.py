@@ -20,3 +20,9 @@ def with_article(name: str) -> str:
     """An organisation's name after « par », « pour »: « Office de tourisme de Castelroc » →
     « l’Office de tourisme de Castelroc »; other names (« Destination Castelroc ») as they are."""
     return f"l’{name}" if name[:6].lower() == "office" else name
+
+
+def of(name: str) -> str:
+    """An organisation's name after « de »: « de l’Office de tourisme de Castelroc »,
+    « d’Arcachère Tourisme », « de Destination Castelroc »."""
+    return f"de {with_article(name)}" if with_article(name) != name else de(name)

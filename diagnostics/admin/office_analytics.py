@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from diagnostics import access, selectors, spreadsheets
 from diagnostics.admin.compare_rows import comparison_rows
+from diagnostics.french import of
 from diagnostics.models import Audience, Campaign, Export, MaturityLevel, Office, Questionnaire
 from diagnostics.selectors import regional
 from diagnostics.selectors.targets import judged_in_evolution
@@ -189,7 +190,7 @@ class OfficeAnalyticsMixin:
             campaign = diagnostics[-1].campaign
             comparison = regional.evolution(diagnostics)
             judged_in_evolution(diagnostics, comparison.rows)
-            title = _("Évolution de %(office)s") % {"office": office.name}
+            title = _("Évolution %(of_office)s") % {"of_office": of(office.name)}
         else:
             raw = [part for part in request.GET.get("offices", "").split(",") if part]
             ids = {access.parse_id(part) for part in raw}

@@ -83,6 +83,15 @@ def test_dashboard_counts_distributions_and_evolution(
     client.force_login(network_staff)
     page = client.get(reverse(DASHBOARD), {"campagne": current.pk}).content.decode()
     assert "Tableau de bord régional" in page and "offices ont soumis" in page and "<svg" in page
+    # « qui ? » lists the offices that have not started, as many as the card counts.
+    who = f"?campagne={current.pk}&amp;statut=not_started"
+    assert who in page
+    listed = client.get(reverse("admin:diagnostics_office_changelist") + who.replace("&amp;", "&"))
+    assert listed.context["cl"].result_count == dashboard.counts["not_started"]
+    # The overall median's change beside the axes' (14 against 40).
+    assert dashboard.overall_median_change == -26
+    overall = re.search(r"Score global</th>(.*?)</tr>", page, re.S).group(1)
+    assert "\u221226" in overall
 
 
 # What the regional dashboard wrote for each axis's levels before `levels_bar` wrote it in
@@ -171,6 +180,7 @@ def test_dashboard_without_submissions_says_so(client, network_staff, campaigns)
     client.force_login(network_staff)
     page = client.get(reverse(DASHBOARD)).content.decode()
     assert "Aucun diagnostic soumis dans cette campagne" in page
+    assert "statut=not_started" not in page  # no « qui ? » when no office is left to start
 
 
 @pytest.mark.parametrize("size", [10, 300])

@@ -302,7 +302,8 @@ def test_office_evolution_across_campaigns(client, network_staff, region):
     earlier.save()
     client.force_login(network_staff)
     page = client.get(reverse(COMPARE), {"evolution": office.pk}).content.decode()
-    assert f"Évolution de {office.name}" in page
+    assert f"Évolution de l’{office.name}" in page  # « l’Office … »
+    assert "Scores par axe et par campagne" in page
     assert "Campagne 2025" in page and "Campagne 2026" in page
 
 

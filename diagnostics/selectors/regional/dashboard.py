@@ -68,6 +68,10 @@ class Dashboard:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def overall_median_change(self) -> int | None:
+        return difference(self.overall.median, self.previous_overall_median)
+
 
 def _bare(instance):
     """A copy of a question or an axis without what was prefetched or joined with it.
