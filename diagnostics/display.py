@@ -99,3 +99,12 @@ def when(starts, ends=None) -> str:
     return _("du {start} au {end}").format(
         start=f"{day(starts)}, {clock(starts)}", end=f"{day(ends)}, {clock(ends)}"
     )
+
+
+def on(starts, ends=None) -> str:
+    """`when`, as it follows « prochaine session »: « le mardi 5 décembre 2026,
+    9 h 30 – 11 h 30 », and over several days « du … au … » as it is (never
+    « le du … »)."""
+    if ends is not None and timezone.localdate(starts) != timezone.localdate(ends):
+        return when(starts, ends)
+    return _("le {when}").format(when=when(starts, ends))

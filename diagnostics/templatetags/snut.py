@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.display import delta, delta_tone, get_item, score, template_text, tone, when
+from diagnostics.display import delta, delta_tone, get_item, on, score, template_text, tone, when
 from diagnostics.french import with_article
 from diagnostics.question_cards import question_cards
 from diagnostics.review_items import review_items
@@ -113,6 +113,11 @@ def levels_bar(levels, total, scale) -> str:
 @register.filter
 def session_when(session) -> str:
     return when(session.starts, session.ends)
+
+
+@register.filter
+def session_on(session) -> str:
+    return on(session.starts, session.ends)
 
 
 @register.simple_tag

@@ -61,6 +61,23 @@ def test_results_and_pdf_list_the_training_with_its_next_session(client, directo
     assert "Répondre aux avis clients" in text
 
 
+def test_a_session_over_two_days_is_written_from_one_to_the_other(client, director, submitted):
+    """« prochaine session du lundi … au mardi … », never « le du »: on the results page,
+    in its PDF and on the business's profile, which share the sentence."""
+    question = Question.objects.filter(questionnaire=submitted.questionnaire).first()
+    training = make_training("Stratégie de contenus", questions=[question])
+    factories.make_session(
+        training, days=15, hours=32, place="Périgueux"
+    )  # 9 h to 17 h the next day
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
+    assert "prochaine session du " in page and " au " in page
+    assert "le du" not in page
+    pdf = client.get(reverse("diagnostics:report_pdf", args=[submitted.pk])).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "prochaine session du" in " ".join(text.split()) and "le du" not in text
+
+
 def test_the_network_manages_the_catalogue(client, staff):
     assert staff.has_perm("diagnostics.add_training")
     assert staff.has_perm("diagnostics.change_trainingsession")
