@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BAD = re.compile(r"[^\s{%>] [?!;:](\s|$|<)|« | »")
+BAD = re.compile(r"""[^\s{%>] [?!;:](\s|$|<|["'])|« | »""")
 SOURCES = sorted(
     [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.txt")]
     + [*ROOT.glob("docs/**/*.md")]
@@ -28,6 +28,7 @@ def test_no_plain_space_before_french_punctuation(path):
 def test_the_check_can_fail():
     assert BAD.search("Bienvenue : entrez")
     assert BAD.search("« non concerné »")
+    assert BAD.search('{% translate "comparés aux offices comparables :" %}')  # at a string's end
     assert not BAD.search("Bienvenue\u00a0: entrez\u202f?")
 
 
