@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from diagnostics.models import WebsiteCheck
 from diagnostics.selectors import programme, regional
 
 FRAGMENT_SECONDS = 7 * 24 * 3600  # a submission's key never comes back: this only frees memory
@@ -62,12 +63,18 @@ def comparisons_key(peers, previous) -> str:
 
 
 def territory_key(office, campaign, rates) -> str:
-    """The businesses' submissions key, the response rates (read live) and the workshops
-    the programme picks from, with the questions and axes they address: two queries."""
+    """The businesses' submissions key, the response rates (read live), the workshops the
+    programme picks from, with the questions and axes they address, and the businesses'
+    latest website checks (what their sites lack counts in the programme): three queries."""
     workshops = list(
         programme.office_workshops(office)
         .order_by("pk", "questions__code", "axes__code")
         .values_list("pk", "title", "questions__code", "axes__code")
+    )
+    checks = list(
+        WebsiteCheck.objects.filter(latest=True, organisation__parent=office)
+        .order_by("pk")
+        .values_list("pk", "status", "checked_at")
     )
     parts = (
         office.pk,
@@ -76,6 +83,7 @@ def territory_key(office, campaign, rates) -> str:
         regional.submissions_key(campaign, None),
         rates,
         workshops,
+        checks,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

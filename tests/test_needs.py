@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from diagnostics import applicability, needs, selectors, services
-from diagnostics.models import Question, Questionnaire
+from diagnostics import applicability, needs, results_cache, selectors, services
+from diagnostics.models import Question, Questionnaire, Training, WebsiteCheck
+from diagnostics.selectors import bilan, territory_summary
+from diagnostics.selectors.programme import PROGRAMME_SHOWN
 from tests import factories
 from tests.loaded import loaddata
 
@@ -18,14 +20,14 @@ def campaign(office):
     return factories.open_campaign(questionnaire, organiser=office, name="Prestataires 2027")
 
 
-def _respond(office, campaign, topic: str, *, submit=True, name=None):
+def _respond(office, campaign, topic: str, *, submit=True, name=None, best=False):
     business = factories.make_business(office, name, segment="restauration")
     diagnostic = services.diagnostic_start(organisation=business, campaign=campaign)
     asked = applicability.applicable(selectors.questionnaire_axes(campaign.questionnaire), business)
     for axis in asked.axes:
         for question in axis.questions.all():
             choices = sorted(question.choices.all(), key=lambda c: c.order)
-            choice = next((c for c in choices if c.label == topic), choices[0])
+            choice = next((c for c in choices if c.label == topic), choices[-1 if best else 0])
             services.answer_save(diagnostic=diagnostic, question=question, choice=choice, user=None)
     if submit:
         services.diagnostic_submit(diagnostic=diagnostic)
@@ -75,3 +77,45 @@ def test_the_workshop_programme_shows_them_too(client, office, director, campaig
     assert "Besoins et disponibilités" in page
     cell = '<th scope="row" class="fw-normal">Intelligence artificielle</th><td class="text-end">5</td>'
     assert cell in page
+
+
+def test_the_results_page_and_the_bilan_count_the_programme_as_its_page_does(office, campaign):
+    """Businesses that answer every question well but wish to work on artificial
+    intelligence: the programme page counts them for the workshop on it, and so do its
+    summary on the results page (and in the report) and the bilan, in the same order (the
+    summary counted weak answers only: 27 businesses there, 30 on the programme page)."""
+    question = Question.objects.get(questionnaire=campaign.questionnaire, code="secu-08")
+    training = Training.objects.create(
+        title="L’IA au quotidien", format="workshop", audience="businesses"
+    )
+    training.questions.set([question])
+    for _ in range(3):
+        _respond(office, campaign, "Intelligence artificielle", best=True)
+    shown = [
+        (p.training.title, p.count) for p in needs.workshop_programme(office, campaign).proposed
+    ]
+    assert ("L’IA au quotidien", 3) in shown
+    summary = territory_summary.campaign_summary(office, campaign)
+    assert [(p.training.title, p.count) for p in summary.programme] == shown[:PROGRAMME_SHOWN]
+    year = campaign.opens.year
+    proposed = bilan.bilan(office, year).proposed
+    assert [(p.training.title, p.count) for p in proposed] == shown[:PROGRAMME_SHOWN]
+
+
+def test_the_results_page_s_summary_is_drawn_again_once_a_business_site_is_checked(
+    office, campaign
+):
+    """What a business's site lacks counts in the programme its summary shows: the cached
+    summary's key follows the businesses' latest checks, from requested to done."""
+    from django.utils import timezone
+
+    business = factories.make_business(office, website="https://www.gite.fr")
+    before = results_cache.territory_key(office, campaign, None)
+    check = WebsiteCheck.objects.create(
+        organisation=business, url=business.website, requested_at=timezone.now(), latest=True
+    )
+    requested = results_cache.territory_key(office, campaign, None)
+    WebsiteCheck.objects.filter(pk=check.pk).update(
+        status=WebsiteCheck.Status.DONE, checked_at=timezone.now()
+    )
+    assert len({before, requested, results_cache.territory_key(office, campaign, None)}) == 3

@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from diagnostics import needs
 from diagnostics.models import (
     Office,
     SessionLink,
@@ -21,6 +20,7 @@ from diagnostics.models import (
     TrainingSession,
 )
 from diagnostics.selectors import programme, territory
+from diagnostics.selectors.preferences import business_preferences
 from diagnostics.tokens import unusable_hash
 
 Status = SessionRegistration.Status
@@ -52,7 +52,7 @@ def seed_sessions(office: Office, today: date, director=None) -> int:
     if campaign is None:
         return 0
     found = territory.respondents(office, campaign)
-    preferences = needs.business_preferences(office, campaign)
+    preferences = business_preferences(office, campaign)
     proposed = [
         p
         for p in programme.programme(office, campaign, found, preferences.wishes)

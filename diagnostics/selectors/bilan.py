@@ -26,7 +26,7 @@ from diagnostics.models import (
 )
 from diagnostics.selectors import regional
 from diagnostics.selectors.impact import TerritoryEvolution, territory_evolution
-from diagnostics.selectors.programme import PROGRAMME_SHOWN, ProposedWorkshop, programme
+from diagnostics.selectors.programme import PROGRAMME_SHOWN, ProposedWorkshop, needed_workshops
 from diagnostics.selectors.territory import MIN_GROUP, latest_business_campaign, respondents
 from snut import page_memo
 
@@ -263,7 +263,8 @@ def _bilan(office: Office, year: int, now: datetime) -> Bilan:
     proposed: list[ProposedWorkshop] = []
     if campaign is not None:
         evolution = territory_evolution(office, regional.campaign_axes(campaign))
-        proposed = programme(office, campaign, respondents(office, campaign))[:PROGRAMME_SHOWN]
+        found = respondents(office, campaign)
+        proposed = needed_workshops(office, campaign, found)[:PROGRAMME_SHOWN]
     return Bilan(
         office=office,
         year=year,

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from diagnostics.models import Audience, Axis, Campaign, Office, Question, Training
+from diagnostics.selectors.preferences import business_preferences
 from diagnostics.selectors.structure import questionnaire_axes
 from diagnostics.selectors.territory import Respondent
 from diagnostics.selectors.territory_rows import business_order
 from diagnostics.selectors.trainings import business_workshops, upcoming_sessions, weak_answers
+from diagnostics.selectors.websites import observed_lacks
 
 # Workshops in the office's results page's and report's section, and in the bilan.
 PROGRAMME_SHOWN = 5
@@ -70,7 +72,7 @@ def programme(
 
     A need is a weak answer (under scoring.WEAK_SHARE of the question's best points) on a
     question the workshop addresses, or on any question of an axis it addresses; or,
-    given `wishes` (diagnostic id → question codes, needs.business_preferences), a wish
+    given `wishes` (diagnostic id → question codes, preferences.business_preferences), a wish
     for one of these questions; given `observed` (diagnostic id → question codes,
     selectors.websites.observed_lacks), what its website shows it lacks. Five queries (none
     more for the questionnaire once frozen).
@@ -136,3 +138,12 @@ def programme(
         )
     proposed.sort(key=lambda p: (-p.count, -p.gain, p.training.title))
     return proposed
+
+
+def needed_workshops(office: Office, campaign: Campaign, found: list[Respondent]):
+    """`programme` from all it reads: the weak answers, the businesses' wishes
+    (selectors/preferences.py) and what their websites lack (selectors.websites): the
+    programme page's ranking and counts (needs.workshop_programme), for its summary on the
+    results page and in the report, and for the bilan. Seven queries."""
+    wishes = business_preferences(office, campaign).wishes
+    return programme(office, campaign, found, wishes, observed_lacks(found, campaign.questionnaire))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from diagnostics.models import Audience, Campaign, Diagnostic, Office
 from diagnostics.selectors import regional
-from diagnostics.selectors.programme import PROGRAMME_SHOWN, ProposedWorkshop, programme
+from diagnostics.selectors.programme import PROGRAMME_SHOWN, ProposedWorkshop, needed_workshops
 from diagnostics.selectors.territory import Group, Rates, group, respondents, response_rates
 
 
@@ -70,5 +70,5 @@ def campaign_summary(office: Office, campaign: Campaign, rates: Rates | None = N
         campaign=campaign,
         rates=rates or response_rates(office, campaign),
         overall=group("", found, regional.campaign_axes(campaign)),
-        programme=programme(office, campaign, found)[:PROGRAMME_SHOWN],
+        programme=needed_workshops(office, campaign, found)[:PROGRAMME_SHOWN],
     )

@@ -123,7 +123,7 @@ def session_on(session) -> str:
 @register.simple_tag
 def invitees(workshop, availability) -> str:
     """The named businesses of a proposed workshop (programme.ProposedWorkshop), one <li>
-    each with when it prefers (`availability`, diagnostic id → needs.Availability) and
+    each with when it prefers (`availability`, diagnostic id → preferences.Availability) and
     whether it asked for the topic or its site shows the lack: the workshop programme's
     longest list, written here rather than by a template loop (a third of the page's time
     at 50 businesses)."""

@@ -5,7 +5,7 @@ the commune in holes, in a list the page puts in order when it fills them
 
 from django.template import Context, Template
 
-from diagnostics.needs import Availability
+from diagnostics.selectors.preferences import Availability
 from diagnostics.selectors.programme import ProposedWorkshop
 from diagnostics.selectors.territory import Respondent
 
