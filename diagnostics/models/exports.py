@@ -25,7 +25,7 @@ class Export(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("En attente")
         RUNNING = "running", _("En cours")
-        READY = "ready", _("Prête")
+        READY = "ready", _("Prêt")
         FAILED = "failed", _("Échec")
 
     requested_by = models.ForeignKey(

@@ -123,7 +123,7 @@ def test_the_export_is_ready_when_the_redirect_lands_and_listed(client, network_
     export = Export.objects.get()
     assert export.status == Export.Status.READY
     assert "Votre export est prêt." in page and "Mes exports" in page
-    assert "Prête" in page and download_url(export) in page
+    assert "<strong>Prêt</strong>" in page and download_url(export) in page
     assert "Département\u00a0: Pyrénées-Atlantiques (64)" in export.filters
     assert "recherche «\u00a0Office\u00a0»" in export.filters and "4 offices" in export.filters
     assert export.filters in page
@@ -204,7 +204,7 @@ def test_with_the_database_backend_the_worker_writes_it_and_the_page_reloads_mea
     export.refresh_from_db()
     assert export.status == Export.Status.READY and export.rows == 6
     page = client.get(reverse(EXPORTS)).content.decode()
-    assert 'http-equiv="refresh"' not in page and "Prête" in page
+    assert 'http-equiv="refresh"' not in page and "<strong>Prêt</strong>" in page
     response = client.get(download_url(export))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     assert len(list(workbook.active.iter_rows())) == 7
