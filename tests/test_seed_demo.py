@@ -227,19 +227,25 @@ def test_a_submitted_diagnostics_answers_are_dated_between_its_opening_and_its_s
     db, seeded
 ):
     """« Répondu le … » on a submitted demo diagnostic: a sitting before its submission, not
-    the day the demo was seeded; an office's axes over several days, a business's call in one."""
+    the day the demo was seeded; an office's axes over several days, a business's call in
+    one; the diagnostic begun before, and submitted in the past."""
     seeded["businesses"].restore()
     submitted = Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED).select_related(
         "campaign"
     )
     assert submitted.filter(organisation__in=Office.objects.all()).exists()
     assert submitted.filter(organisation__in=Business.objects.all()).exists()
+    seeded_at = timezone.now()
     for diagnostic in submitted:
         dates = list(diagnostic.answers.values_list("updated_at", flat=True))
         opens = diagnostic.campaign.opens
         assert dates and all(
             opens <= timezone.localdate(when) and when < diagnostic.submitted_at for when in dates
         ), (diagnostic, opens, diagnostic.submitted_at, min(dates), max(dates))
+        # Begun before its first answer, submitted before the demo was seeded (the express
+        # campaign's were submitted up to ten days ahead, begun on the seeding day).
+        assert diagnostic.created_at <= min(dates), diagnostic
+        assert diagnostic.submitted_at <= seeded_at, (diagnostic, diagnostic.submitted_at)
     office = submitted.filter(organisation__name=DEMO_OFFICE).latest("submitted_at")
     days = {
         timezone.localdate(when) for when in office.answers.values_list("updated_at", flat=True)

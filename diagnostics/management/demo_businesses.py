@@ -212,7 +212,8 @@ def answers_dated(diagnostic, axes, until, *, days: int) -> None:
     earlier and the last a few minutes before, as a team that fills its diagnostic over
     several sittings (or a business on the phone, `days=0`) would have left them: a
     submitted demo diagnostic's « Répondu le … » then reads as a date before its submission,
-    not as the day the demo was seeded. Answers are saved with `auto_now`, hence the update."""
+    not as the day the demo was seeded; the diagnostic itself begun a few minutes before its
+    first answer. Answers are saved with `auto_now`, hence the updates."""
     last = len(axes) - 1
     for index, axis in enumerate(axes):
         before = timedelta(
@@ -221,6 +222,8 @@ def answers_dated(diagnostic, axes, until, *, days: int) -> None:
         Answer.objects.filter(diagnostic=diagnostic, question__axis=axis).update(
             updated_at=until - before
         )
+    begun = until - timedelta(days=days, minutes=5 * (last + 2))
+    Diagnostic.objects.filter(pk=diagnostic.pk).update(created_at=begun)
 
 
 def _diagnostic(business: Business, campaign: Campaign, rng, *, submit: bool, opened) -> None:

@@ -57,8 +57,13 @@ def carried_over(office: Office, campaign: Campaign, user) -> Diagnostic:
 def demo_diagnostic(
     office, campaign, maturity, axis_bias, rng, user, submit, *, demo=False
 ) -> Diagnostic:
+    # Submitted 5 to 40 days after its campaign opened, and before today (the express
+    # campaign opened a month ago).
+    latest = max(0, min(40, (timezone.localdate() - campaign.opens).days - 1))
     moment = timezone.make_aware(
-        datetime.combine(campaign.opens + timedelta(days=rng.randint(5, 40)), time(10))
+        datetime.combine(
+            campaign.opens + timedelta(days=rng.randint(min(5, latest), latest)), time(10)
+        )
     )
     diagnostic = Diagnostic.objects.create(
         organisation=office,
