@@ -49,12 +49,13 @@ CONSENT_HELP = gettext_lazy(
 
 
 def median_column(axis, levels):
-    """The businesses' median on `axis`, a compact column headed by the axis's code and
+    """The businesses' median on `axis`, a compact column headed by the axis's short name
+    (Axis.header, as the office list's columns: « Visibilité », not its code « vis ») and
     coloured by the questionnaire's `levels`."""
     header = format_html(
         '<abbr title="{}">{}</abbr>',
         _("Médiane des prestataires — %(axis)s") % {"axis": axis.name},
-        axis.code,
+        axis.header,
     )
 
     missing = format_html('<span class="snut-na">{}</span>', "—")

@@ -73,6 +73,8 @@ def test_staff_read_business_campaigns_with_counts_and_medians(
         "Médiane des prestataires — Axe 2" in page
         and "ne lit jamais le détail d’un prestataire nommé" in page
     )
+    # Headed by the axis's short name, as the office list's columns, not by its code.
+    assert '<abbr title="Médiane des prestataires — Axe 2">Axe 2</abbr>' in page
 
 
 def test_kept_counts_and_medians_follow_a_draft_and_a_submission(
