@@ -50,7 +50,7 @@ CONSENT_HELP = gettext_lazy(
 
 def median_column(axis, levels):
     """The businesses' median on `axis`, a compact column headed by the axis's short name
-    (Axis.header, as the office list's columns: « Visibilité », not its code « vis ») and
+    (Axis.header, as the office list's columns: « Visibilité », not its code « vis ») and
     coloured by the questionnaire's `levels`."""
     header = format_html(
         '<abbr title="{}">{}</abbr>',
