@@ -91,6 +91,7 @@ def test_an_unset_fact_says_so_instead_of_vanishing(client, settings):
     assert UNSET in client.get(LEGAL_NOTICE).content.decode()
     page = client.get(PERSONAL_DATA).content.decode()
     assert UNSET in page and "mailto:" not in page
+    assert f"({UNSET})" not in page  # « L’hébergeur du service ((à renseigner)) » before
 
 
 def test_a_postal_dpo_contact_is_shown_as_text(client, facts):
