@@ -173,3 +173,4 @@ def test_a_training_says_its_duration_once():
     assert Training(format="workshop", duration="2\u00a0h").format_label == "Atelier de 2 h"
     assert Training(format="webinar", duration="1 h 30").format_label == "Webinaire, 1 h 30"
     assert Training(format="course").format_label == "Formation d’un ou plusieurs jours"
+    assert Training(format="course", duration="1 jour").format_label == "Formation, 1 jour"

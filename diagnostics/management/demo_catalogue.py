@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from django.utils import timezone
 
-from diagnostics.models import TrainingSession
+from diagnostics.models import Training, TrainingSession
 from diagnostics.services.setup import starter_trainings
 
 # Example sessions of the starter catalogue (fixtures/formations_offices.json, installed by
@@ -32,6 +32,16 @@ DEMO_SESSIONS = {
     2021: [(70, 2, "Périgueux")],
 }
 
+# A session's hours by its training's format, as long as the catalogue says it lasts: a
+# course's days from 9 h to 17 h, a workshop's 2 h, a webinar's 1 h 30, a half-day's
+# coaching (a workshop read « Atelier de 2 h », then « 9 h – 17 h »).
+HOURS = {
+    Training.Format.COURSE: (time(9), time(17)),
+    Training.Format.WORKSHOP: (time(9, 30), time(11, 30)),
+    Training.Format.WEBINAR: (time(11), time(12, 30)),
+    Training.Format.COACHING: (time(9), time(12, 30)),
+}
+
 
 def seed_catalogue_sessions(today: date) -> None:
     """Example sessions for the network's starter catalogue (once per training), so that
@@ -44,8 +54,10 @@ def seed_catalogue_sessions(today: date) -> None:
         TrainingSession.objects.bulk_create(
             TrainingSession(
                 training=training,
-                starts=timezone.make_aware(datetime.combine(first, time(9))),
-                ends=timezone.make_aware(datetime.combine(last or first, time(17))),
+                starts=timezone.make_aware(datetime.combine(first, HOURS[training.format][0])),
+                ends=timezone.make_aware(
+                    datetime.combine(last or first, HOURS[training.format][1])
+                ),
                 place=place,
             )
             for first, last, place in (

@@ -156,9 +156,13 @@ class Training(models.Model):
 
     @property
     def format_label(self) -> str:
-        """The format, and the duration where it says more (« Atelier de 2 h » is enough)."""
+        """The format, and the duration where it says more (« Atelier de 2 h » is
+        enough; a course's duration says its days: « Formation, 2 jours », not
+        « Formation d’un ou plusieurs jours, 2 jours »)."""
         label = str(self.get_format_display())
         # « 2 h » with a no-break space is the same duration as the label's « 2 h ».
         if self.duration and " ".join(self.duration.split()) not in " ".join(label.split()):
+            if self.format == self.Format.COURSE:
+                return str(_("Formation, %(duration)s") % {"duration": self.duration})
             return f"{label}, {self.duration}"
         return label

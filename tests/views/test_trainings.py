@@ -9,7 +9,16 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from diagnostics import selectors, services
-from diagnostics.models import Action, Axis, Department, Diagnostic, Office, Question, Training
+from diagnostics.models import (
+    Action,
+    Axis,
+    Department,
+    Diagnostic,
+    Office,
+    Question,
+    Training,
+    TrainingSession,
+)
 from tests import factories
 
 
@@ -94,6 +103,14 @@ def test_the_demo_has_a_catalogue(db, demo_snapshot):
         timezone.localdate(s.ends) - timezone.localdate(s.starts) for s in management.sessions.all()
     ]
     assert days == [timedelta(days=1)] * 2
+    # Each session as long as its training says: a workshop's two hours, not a day.
+    lengths = {
+        (s.training.format, s.ends - s.starts)
+        for s in TrainingSession.objects.filter(training__organiser__isnull=True)
+        if s.training.format != Training.Format.COURSE
+    }
+    assert (Training.Format.WORKSHOP, timedelta(hours=2)) in lengths
+    assert all(length <= timedelta(hours=4) for _format, length in lengths), lengths
     assert all(t.questions.exists() for t in Training.objects.all())
     # and last year's plan of the demo office, followed
     assert Action.objects.filter(status="done").exists()
