@@ -48,8 +48,9 @@ class OpenCampaigns:
 def campaigns_to_start(diagnostics: list[Diagnostic], today) -> OpenCampaigns:
     """The open network campaigns the office has not taken part in (one diagnostic per
     office and campaign), each full one with the submitted diagnostic of an earlier campaign
-    whose answers can be carried over (never an express one), the express ones apart; and
-    where an express diagnostic goes on: one query."""
+    whose answers can be carried over (never an express one), the express ones apart (none
+    once its full diagnostic of the open campaign is submitted); and where an express
+    diagnostic goes on: one query."""
     submitted = [d for d in diagnostics if d.is_submitted and not d.questionnaire.is_express]
     taken = {d.campaign_id: d for d in diagnostics}
     campaigns = list(
@@ -59,14 +60,19 @@ def campaigns_to_start(diagnostics: list[Diagnostic], today) -> OpenCampaigns:
     )
     full = [c for c in campaigns if not c.questionnaire.is_express]
     continue_in = full[0] if full else None
-    if continue_in is not None and continue_in.pk in taken and taken[continue_in.pk].is_submitted:
-        continue_in = None
+    # Its full diagnostic of the open campaign submitted: an express one would say less,
+    # and could go on nowhere.
+    done = (
+        continue_in is not None and continue_in.pk in taken and taken[continue_in.pk].is_submitted
+    )
     return OpenCampaigns(
         full=[
             (c, next((d for d in submitted if d.campaign.opens < c.opens), None))
             for c in full
             if c.pk not in taken
         ],
-        express=[c for c in campaigns if c.questionnaire.is_express and c.pk not in taken],
-        continue_in=continue_in,
+        express=[]
+        if done
+        else [c for c in campaigns if c.questionnaire.is_express and c.pk not in taken],
+        continue_in=None if done else continue_in,
     )

@@ -42,6 +42,22 @@ def test_a_director_starts_the_express_diagnostic_from_the_office_page(
     assert "Question 1.3" not in page.content.decode()  # only the express questions
 
 
+def test_once_the_full_diagnostic_is_submitted_the_express_one_is_not_offered(
+    client, director, office, submitted, express_campaign
+):
+    """The office page said « un seul diagnostic par campagne » and offered the express
+    diagnostic, whose answers « sont reprises si vous continuez avec le diagnostic
+    complet », beside the full one already submitted (a browser audit)."""
+    assert (
+        submitted.organisation == office
+        and submitted.campaign.closes >= submitted.submitted_at.date()
+    )
+    client.force_login(director)
+    page = client.get(reverse("diagnostics:office", args=[office.slug])).content.decode()
+    assert "est soumis" in page
+    assert "Commencer le diagnostic express" not in page and "Express 2026" not in page
+
+
 def test_submission_stores_each_axis_estimate_borrowing_from_the_others(office, express_campaign):
     express = factories.submitted_express(
         office, express_campaign, pick=lambda c: c[0] if c[0].question.axis.order == 1 else c[-1]
