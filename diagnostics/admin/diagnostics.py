@@ -21,8 +21,10 @@ from diagnostics.admin.diagnostic_sections import diagnostic_sections
 from diagnostics.admin.filters import (
     CampaignKindFilter,
     DiagnosticKindFilter,
-    KeptRelatedFilter,
+    KeptLevelFilter,
+    KeptRelatedOnlyFilter,
     OfficesCampaignFilter,
+    OfficeSegmentFilter,
     kind_label,
 )
 from diagnostics.admin.rows import OneCountChangeList, OnlyShownChangeList, QuickRowsMixin
@@ -174,11 +176,12 @@ class DiagnosticAdmin(QuickRowsMixin, admin.ModelAdmin):
     list_filter = [
         DiagnosticKindFilter,
         "status",
-        # Their choices kept until a table they read is written (KeptRelatedFilter).
+        # Their choices kept until a table they read is written (filters.KeptChoicesMixin):
+        # those the list's rows use, offices' segments only (its rows are offices').
         ("campaign", OfficesCampaignFilter),
-        ("organisation__department", KeptRelatedFilter),
-        "organisation__segment",
-        ("overall_level", KeptRelatedFilter),
+        ("organisation__department", KeptRelatedOnlyFilter),
+        ("organisation__segment", OfficeSegmentFilter),
+        ("overall_level", KeptLevelFilter),
     ]
     list_select_related = ["organisation", "campaign", "overall_level", "questionnaire"]
     # What the rows show (their names, the questionnaire's kind): nothing else is read.

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language, gettext, gettext_lazy
 
-from diagnostics.models import Audience, Business, Office, Organisation
+from diagnostics.models import Audience, Business, MaturityLevel, Office, Organisation
 from snut import page_memo
 
 
@@ -81,6 +81,51 @@ class KeptChoicesMixin:
 
 class KeptRelatedFilter(KeptChoicesMixin, admin.RelatedFieldListFilter):
     """Django's filter of a foreign key, its choices kept (KeptChoicesMixin)."""
+
+
+class KeptRelatedOnlyFilter(KeptChoicesMixin, admin.RelatedOnlyFieldListFilter):
+    """Django's « related only » filter, its choices kept: the related objects the list's
+    own rows use (its queryset: for the diagnostics, the offices' only), not every
+    department of France nor every questionnaire's levels."""
+
+
+class _VersionedLevels:
+    """Maturity levels named with their questionnaire where two levels offered share a
+    name (« Premiers pas (version 3) », « Premiers pas (express) »): the
+    office questionnaire's versions, and the express one, keep their levels' names. Then
+    the latest version's first, each from the lowest level up (one query more)."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = dict(super().field_choices(field, request, model_admin))
+        names = [str(name) for name in choices.values()]
+        if len(set(names)) == len(names):
+            return list(choices.items())
+        found = {
+            pk: (version, express is not None, bound)
+            for pk, version, express, bound in MaturityLevel.objects.filter(
+                pk__in=list(choices)
+            ).values_list(
+                "pk", "questionnaire__version", "questionnaire__abbreviates", "lower_bound"
+            )
+        }
+        shown = []
+        for pk in sorted(choices, key=lambda pk: (-found[pk][0], *found[pk][1:])):
+            name = choices[pk]
+            if names.count(str(name)) > 1:
+                version, express, _bound = found[pk]
+                which = gettext("express") if express else gettext("version %(n)s") % {"n": version}
+                name = f"{name} ({which})"
+            shown.append((pk, name))
+        return shown
+
+
+class KeptLevelFilter(KeptChoicesMixin, _VersionedLevels, admin.RelatedOnlyFieldListFilter):
+    """The levels the list's rows reached (KeptRelatedOnlyFilter), told apart by version;
+    « Sans niveau » for the diagnostics not scored yet (Django's « - »)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = gettext("Sans niveau")
 
 
 class _OfficesCampaigns(admin.RelatedFieldListFilter):

@@ -211,3 +211,51 @@ def test_the_answers_and_scores_lists_filter_by_the_offices_campaigns(
     page = client.get(reverse(name)).content.decode()
     assert f"campaign__id__exact={campaign.pk}" in page and f"id__exact={earlier.pk}" in page
     assert f"campaign__id__exact={theirs.pk}" not in page
+
+
+def test_the_filters_offer_what_the_offices_diagnostics_use(
+    client, network_staff, questionnaire, office, page_memo_off
+):
+    """Not every questionnaire's levels (the businesses' included, under the same names),
+    every department of France, nor the businesses' activities: the levels, departments
+    and segments the list's rows use, a level told apart by its version where two share a
+    name, and « Sans niveau » for a draft."""
+    from django.utils import timezone
+
+    from diagnostics.models import Audience, Questionnaire
+
+    next_version = factories.build_questionnaire()
+    Questionnaire.objects.filter(pk=next_version.pk).update(
+        code=questionnaire.code, version=questionnaire.version + 1
+    )
+    bulk_region(factories.open_campaign(questionnaire), 2, department="33")
+    bulk_region(factories.closed_campaign(next_version), 2, start=2, department="24")
+    theirs = factories.build_questionnaire(audience=Audience.BUSINESSES)
+    business = factories.make_business(office)
+    Diagnostic.objects.create(
+        organisation=business,
+        campaign=factories.open_campaign(theirs, organiser=office),
+        questionnaire=theirs,
+        status=Diagnostic.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        overall_level=theirs.levels.first(),
+    )
+    client.force_login(network_staff)
+    response = client.get(reverse(LIST))
+    specs = {
+        spec.field_path: spec
+        for spec in response.context["cl"].filter_specs
+        if hasattr(spec, "field_path")
+    }
+    levels = dict(specs["overall_level"].lookup_choices)
+    assert set(levels) <= set(
+        MaturityLevel.objects.filter(questionnaire__in=[questionnaire, next_version]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert all("(version " in str(name) for name in levels.values())  # same names, two versions
+    assert specs["overall_level"].empty_value_display == "Sans niveau"
+    departments = [str(name) for _pk, name in specs["organisation__department"].lookup_choices]
+    assert len(departments) == 2 and all(("(33)" in d) or ("(24)" in d) for d in departments)
+    segments = {value for value, _label in specs["organisation__segment"].field.flatchoices}
+    assert segments == {s.value for s in Office.OFFICE_SEGMENTS}
