@@ -3,7 +3,7 @@
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils import dateformat, timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
@@ -80,6 +80,14 @@ def clock(moment) -> str:
     """9:00 → « 9 h », 14:30 → « 14 h 30 » (no-break spaces), in Paris time."""
     local = timezone.localtime(moment)
     return f"{local.hour}\u00a0h" + (f"\u00a0{local.minute:02d}" if local.minute else "")
+
+
+def long_date(value) -> str:
+    """A date as French writes it in a sentence: « 15 février 2027 », and the first of a
+    month « 1er février 2027 » (Django's « j F Y » writes « 1 février »). A
+    datetime as given: a template's filter receives it in local time."""
+    text = date_format(value, "j F Y")
+    return "1er" + text[1:] if text.startswith("1 ") else text
 
 
 def day(moment) -> str:

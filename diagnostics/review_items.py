@@ -8,13 +8,13 @@ template asked for (the same message ids), dates as its `date` and `time` filter
 them."""
 
 from django.template.loader import render_to_string
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, gettext_noop
 
-from diagnostics.display import get_item, translated
+from diagnostics.display import get_item, long_date, translated
 
 TO_CONFIRM = gettext_noop("À confirmer")
 NOT_APPLICABLE = gettext_noop("Non concerné")
@@ -88,7 +88,7 @@ def _answered(answer) -> str:
         values = {"when": "", "at": ""}
     else:
         values = {
-            "when": conditional_escape(date_format(moment, "j F Y")),
+            "when": conditional_escape(long_date(moment)),
             "at": conditional_escape(time_format(moment, "H:i")),
         }
     user = answer.updated_by

@@ -48,3 +48,20 @@ def test_dates_spell_their_month_out():
     assert not faults, "\n".join(faults)
     assert ENGLISH_MONTH.search('|date:"j M Y"') and not ENGLISH_MONTH.search('|date:"j F Y"')
     assert not ENGLISH_MONTH.search('|date:"SHORT_DATETIME_FORMAT"')
+
+
+def test_dates_write_the_first_of_the_month_as_french_does():
+    """« 1er février 2027 »: templates write a date in a sentence with `long_date`, never
+    Django's « j F Y » (« 1 février »)."""
+    from datetime import date
+
+    from diagnostics.display import long_date
+
+    assert long_date(date(2027, 2, 1)) == "1er février 2027"
+    assert long_date(date(2027, 2, 11)) == "11 février 2027"
+    faults = [
+        str(path.relative_to(ROOT))
+        for path in SOURCES
+        if path.suffix in (".html", ".txt") and 'date:"j F Y"' in path.read_text(encoding="utf-8")
+    ]
+    assert not faults, faults

@@ -8,12 +8,12 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from diagnostics.business_import import ImportRow, normalised, parse_businesses
+from diagnostics.display import long_date
 from diagnostics.models import (
     Audience,
     Business,
@@ -320,9 +320,7 @@ def business_campaign_open(
         ).first()
         if running:
             raise ServiceError(
-                _(CAMPAIGN_ALREADY_OPEN).format(
-                    name=running.name, closes=date_format(running.closes, "j F Y")
-                )
+                _(CAMPAIGN_ALREADY_OPEN).format(name=running.name, closes=long_date(running.closes))
             )
         return Campaign.objects.create(
             questionnaire=questionnaire,

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from diagnostics.display import long_date
 from diagnostics.models import Business, Office, Organisation
 from diagnostics.selectors.impact import rediagnosis_due
 from diagnostics.services.businesses import business_campaign_current, business_invitations_send
@@ -71,9 +71,7 @@ def rediagnosis_invite(
         raise ServiceError(_(REDIAGNOSIS_NO_CAMPAIGN), code="campaign")
     if campaign.opens > today:
         raise ServiceError(
-            _(REDIAGNOSIS_NOT_YET_OPEN).format(
-                name=campaign.name, opens=date_format(campaign.opens, "j F Y")
-            ),
+            _(REDIAGNOSIS_NOT_YET_OPEN).format(name=campaign.name, opens=long_date(campaign.opens)),
             code="campaign",
         )
     wanted = set(business_ids)

@@ -4,7 +4,6 @@ import re
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -12,7 +11,17 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from diagnostics.answer_fields import confirm_field_name
-from diagnostics.display import delta, delta_tone, get_item, on, score, template_text, tone, when
+from diagnostics.display import (
+    delta,
+    delta_tone,
+    get_item,
+    long_date,
+    on,
+    score,
+    template_text,
+    tone,
+    when,
+)
 from diagnostics.french import with_article
 from diagnostics.question_cards import question_cards
 from diagnostics.review_items import review_items
@@ -83,6 +92,7 @@ register.filter(score)
 register.filter(delta)
 register.filter(delta_tone)
 register.filter(tone)
+register.filter(long_date, expects_localtime=True)
 
 
 @register.simple_tag
@@ -222,7 +232,7 @@ def action_items(plan, office) -> str:
                 (owner and (owner.get_full_name() or owner.username)) or action.owner_name or "—",
                 "text-danger fw-semibold" if action.pk in overdue else "",
                 gettext("Échéance :"),
-                date_format(action.due_date, "j F Y") if action.due_date else "—",
+                long_date(action.due_date) if action.due_date else "—",
                 action.axis.name if action.axis_id else gettext("Sans axe"),
                 drawn,
                 format_html('<div class="small mt-1">{}</div>', Truncator(action.note).chars(200))

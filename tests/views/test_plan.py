@@ -6,10 +6,10 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from pypdf import PdfReader
 
 from diagnostics import services
+from diagnostics.display import long_date
 from diagnostics.models import Action, Membership, Question
 from tests import factories
 from tests.test_plan_services import make_past
@@ -172,7 +172,7 @@ def test_each_action_of_the_list_shows_its_status_owner_due_date_axis_origin_and
     assert "border-bottom" in first and "border-bottom" not in third
     assert "Responsable : Claire Dupré" in first
     assert '<span class="text-danger fw-semibold">Échéance : ' in first
-    assert date_format(yesterday, "j F Y") in first
+    assert long_date(yesterday) in first
     assert f"Axe 1 · tirée du diagnostic « {submitted.campaign.name} »" in first
     assert f'<div class="small mt-1">{"N" * 199}…</div>' in first
     assert "Responsable : camille" in second and "Échéance : —" in second

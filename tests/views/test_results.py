@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from diagnostics.display import long_date
 from diagnostics.models import Axis, Diagnostic, Office
 from diagnostics.results import build_results
 from tests import factories
@@ -380,7 +381,6 @@ def test_the_report_flags_the_actions_the_plan_page_flags_as_overdue(
     from datetime import timedelta
 
     from django.utils import timezone
-    from django.utils.formats import date_format
 
     from diagnostics import report, services
 
@@ -404,7 +404,7 @@ def test_the_report_flags_the_actions_the_plan_page_flags_as_overdue(
     pages = PdfReader(io.BytesIO(report.render_pdf(results))).pages
     texts = [" ".join(page.extract_text().split()) for page in pages]
     summary, detail = texts[1], " ".join(texts[2:])
-    assert f"échéance le {date_format(late, 'j F Y')} · en retard" in summary
+    assert f"échéance le {long_date(late)} · en retard" in summary
     assert "1 action en retard" in summary and summary.count("en retard") == 2
     assert f"{late:%d/%m/%Y} en retard" in detail
     assert "1 action en retard" in detail and detail.count("en retard") == 2

@@ -33,7 +33,7 @@ REFERENCE = Template(
         </p>
         {% if observed %}{% with row=observed.by_code|get_item:question.code %}{% include "diagnostics/observed/beside.html" %}{% endwith %}{% endif %}
         {% if answer.comment %}<p class="small text-body-secondary mb-1 snut-comment">{% blocktranslate with comment=answer.comment %}Commentaire : {{ comment }}{% endblocktranslate %}</p>{% endif %}
-        {% if read_only and answer %}<p class="small text-body-secondary mb-0 snut-answered-by">{% with when=answer.updated_at|date:"j F Y" at=answer.updated_at|time:"H:i" %}{% if answer.updated_by %}{% blocktranslate with name=answer.updated_by.get_full_name|default:answer.updated_by.get_username %}Répondu par {{ name }} le {{ when }} à {{ at }}{% endblocktranslate %}{% else %}{% blocktranslate %}Répondu le {{ when }} à {{ at }}{% endblocktranslate %}{% endif %}{% endwith %}</p>{% endif %}
+        {% if read_only and answer %}<p class="small text-body-secondary mb-0 snut-answered-by">{% with when=answer.updated_at|long_date at=answer.updated_at|time:"H:i" %}{% if answer.updated_by %}{% blocktranslate with name=answer.updated_by.get_full_name|default:answer.updated_by.get_username %}Répondu par {{ name }} le {{ when }} à {{ at }}{% endblocktranslate %}{% else %}{% blocktranslate %}Répondu le {{ when }} à {{ at }}{% endblocktranslate %}{% endif %}{% endwith %}</p>{% endif %}
         {% if campaign_open %}<a class="small" href="{{ axis_url }}#q-{{ question.code }}">{{ edit }}<span class="visually-hidden"> — {{ question.text }}</span></a>{% endif %}
       </li>
       {% endfor %}
