@@ -322,6 +322,20 @@ class OfficeAdmin(QuickRowsMixin, OfficeInvitationsMixin, OfficeAnalyticsMixin, 
             kwargs["queryset"] = network_departments()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # An office is classed by category, never by a business's activity.
+        if db_field.name == "segment":
+            kwargs["choices"] = [(s.value, s.label) for s in Office.OFFICE_SEGMENTS]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "website":  # the model's example is a business's
+            field.help_text = _(
+                "L’adresse de la page d’accueil, par exemple https://www.ot-castelroc.fr"
+            )
+        return field
+
     def get_changelist(self, request, **kwargs):
         return BusinessMediansChangeList
 

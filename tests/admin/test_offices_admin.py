@@ -377,6 +377,12 @@ def test_office_change_page_still_works(client, network_staff, region):
     office = Office.objects.get(name="Office endormi")
     response = client.get(reverse("admin:diagnostics_office_change", args=[office.pk]))
     assert response.status_code == 200
+    # An office's form: its categories, not a business's activities; an office's example.
+    segment = response.context["adminform"].form.fields["segment"]
+    assert {value for value, _label in segment.choices if value} == {
+        s.value for s in Office.OFFICE_SEGMENTS
+    }
+    assert "ot-castelroc.fr" in response.context["adminform"].form.fields["website"].help_text
 
 
 def test_the_office_list_opens_before_any_network_campaign(client, network_staff):
