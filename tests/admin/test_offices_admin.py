@@ -274,6 +274,17 @@ def test_comparison_against_the_regional_median(client, network_staff, region):
     assert (last["score"], last["best"], last["delta"]) == (21.0, True, 11)  # 21 − 10
 
 
+def test_an_office_without_a_diagnostic_draws_no_line_on_the_radar(region):
+    """Its column says « pas de diagnostic soumis »; the radar's legend named it beside no
+    line (a browser audit)."""
+    a, idle = region["current_offices"][0], region["idle"]
+    comparison = regional.comparison(
+        region["current"], [(a.name, a.diagnostics.get()), (idle.name, None)]
+    )
+    labels = [series["label"] for series in comparison.radar["series"]]
+    assert a.name in labels and idle.name not in labels and "Médiane régionale" in labels
+
+
 @pytest.mark.parametrize(
     "query",
     [

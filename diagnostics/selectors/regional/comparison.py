@@ -139,6 +139,7 @@ def comparison(
             color=c.color,
         )
         for i, c in enumerate(compared)
+        if c.diagnostic is not None  # an office without a diagnostic draws no line
     ]
     series.append(
         charts.Series(
