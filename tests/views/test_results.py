@@ -72,6 +72,8 @@ def test_peer_median_needs_five_other_offices_of_the_same_category(
     client.force_login(director)
     page = client.get(reverse("diagnostics:results", args=[submitted.pk])).content.decode()
     assert "médiane 66" in page and "−33" in page
+    # The other offices, as the report counts them: five, the office itself not among them.
+    assert "5 autres offices de la campagne" in page
 
 
 def test_peer_medians_of_uneven_scores_and_an_even_count(submitted, campaign, office):
