@@ -59,6 +59,7 @@ def test_dates_write_the_first_of_the_month_as_french_does():
 
     assert long_date(date(2027, 2, 1)) == "1er février 2027"
     assert long_date(date(2027, 2, 11)) == "11 février 2027"
+    assert long_date(None) == long_date("") == long_date("pas une date") == ""  # as « date »
     faults = [
         str(path.relative_to(ROOT))
         for path in SOURCES
