@@ -86,11 +86,11 @@ def long_date(value) -> str:
     """A date as French writes it in a sentence: « 15 février 2027 », and the first of a
     month « 1er février 2027 » (Django's « j F Y » writes « 1 février »). A
     datetime as given: a template's filter receives it in local time."""
-    if value in (None, ""):  # as Django's « date » filter: nothing to write
+    if value in (None, ""):  # as Django's « date » filter: nothing to write
         return ""
     try:
         text = date_format(value, "j F Y")
-    except AttributeError:  # not a date (the « date » filter writes nothing either)
+    except AttributeError:  # not a date (the « date » filter writes nothing either)
         return ""
     return "1er" + text[1:] if text.startswith("1 ") else text
 
