@@ -98,8 +98,7 @@ def long_date(value) -> str:
 def day(moment) -> str:
     """« mardi 5 décembre 2026 », in Paris time (« 1er » for the first of the month)."""
     local = timezone.localtime(moment)
-    text = dateformat.format(local, "l j F Y")
-    return text.replace(" 1 ", " 1er ", 1) if local.day == 1 else text
+    return f"{dateformat.format(local, 'l')} {long_date(local)}"
 
 
 def when(starts, ends=None) -> str:

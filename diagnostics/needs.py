@@ -129,6 +129,5 @@ def workshop_programme(office: Office, campaign: Campaign) -> Programme:
     invitations and the contacts' export."""
     found = territory.respondents(office, campaign)
     preferences = business_preferences(office, campaign)
-    lacks = websites.observed_lacks(found, campaign.questionnaire)
-    proposed = programme.programme(office, campaign, found, preferences.wishes, lacks)
+    proposed = programme.needed_workshops(office, campaign, found, preferences.wishes)
     return Programme(proposed, preferences.availability, len(found))

@@ -140,10 +140,14 @@ def programme(
     return proposed
 
 
-def needed_workshops(office: Office, campaign: Campaign, found: list[Respondent]):
+def needed_workshops(
+    office: Office, campaign: Campaign, found: list[Respondent], wishes=None
+) -> list[ProposedWorkshop]:
     """`programme` from all it reads: the weak answers, the businesses' wishes
-    (selectors/preferences.py) and what their websites lack (selectors.websites): the
-    programme page's ranking and counts (needs.workshop_programme), for its summary on the
-    results page and in the report, and for the bilan. Seven queries."""
-    wishes = business_preferences(office, campaign).wishes
+    (selectors/preferences.py, unless the caller read them: `wishes`) and what their
+    websites lack (selectors.websites). The one ranking and count of the programme page
+    (needs.workshop_programme), its summary on the results page and in the report, and the
+    bilan. Seven queries."""
+    if wishes is None:
+        wishes = business_preferences(office, campaign).wishes
     return programme(office, campaign, found, wishes, observed_lacks(found, campaign.questionnaire))
